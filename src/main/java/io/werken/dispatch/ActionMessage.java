@@ -1,0 +1,27 @@
+package io.werken.dispatch;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * One action for a worker, as published on {@code required_actions} (documented field by field in the README).
+ *
+ * @param actionId   {@code <event_id>:<index>}, stable across redeliveries: workers dedupe on it
+ * @param eventId    the webhook event this action comes from
+ * @param workflowId the workflow that named the action
+ * @param index      position of this action in the workflow, from 0
+ * @param count      how many actions the event produced
+ * @param type       what the worker must do, e.g. {@code enviar_email}
+ * @param params     the action's parameters from the workflow
+ * @param payload    the webhook body
+ * @param receivedAt when Werken accepted the webhook, ISO-8601 UTC
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonPropertyOrder({ "action_id", "event_id", "workflow_id", "index", "count", "type", "params", "payload", "received_at" })
+public record ActionMessage(
+        String actionId, String eventId, String workflowId, int index, int count,
+        String type, ObjectNode params, JsonNode payload, String receivedAt) {
+}

@@ -1,0 +1,9 @@
+package io.werken.dispatch;
+
+/** An event that no retry can dispatch (not a valid envelope, or its workflow is gone): it goes to the dead-letter queue. */
+public class UndispatchableEventException extends RuntimeException {
+
+    public UndispatchableEventException(String message) {
+        super(message, null, false, false);
+    }
+}

@@ -1,0 +1,62 @@
+package io.werken.http;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.broker.PublishFailedException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
+
+/**
+ * Turns the exception that stopped a webhook into the caller's answer: an RFC 9457 problem with the right status.
+ * The caller's mistakes are 4xx, a broker that cannot confirm is 503 with {@code Retry-After}, and anything else is a
+ * 500 whose detail hides the internals (they go to the log).
+ */
+public final class ProblemResponder implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
+
+    private final ObjectMapper json;
+    private final int retryAfterSeconds;
+
+    public ProblemResponder(ObjectMapper json, int retryAfterSeconds) {
+        this.json = json;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws JsonProcessingException {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Message message = exchange.getMessage();
+        String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, String.class);
+
+        Problem problem;
+        Map<String, String> headers = Map.of();
+        if (cause instanceof WebhookRejectedException rejected) {
+            problem = Problem.of(rejected.problemType(), rejected.getMessage(), path);
+            headers = rejected.responseHeaders();
+            LOG.info("Rejected webhook {}: {} {}", path, problem.status(), problem.detail());
+        } else if (cause instanceof PublishFailedException || cause instanceof AmqpException) {
+            problem = Problem.of(ProblemType.BROKER_UNAVAILABLE,
+                    "The broker did not confirm the webhook, so it was not accepted; retry after "
+                            + retryAfterSeconds + " seconds.", path);
+            headers = Map.of("Retry-After", Integer.toString(retryAfterSeconds));
+            LOG.warn("Webhook {} not accepted, broker unavailable: {}", path, cause.getMessage());
+        } else {
+            problem = Problem.of(ProblemType.INTERNAL_ERROR,
+                    "Werken could not process the webhook; it was not accepted.", path);
+            LOG.error("Webhook {} failed unexpectedly", path, cause);
+        }
+
+        message.removeHeaders("*");
+        headers.forEach(message::setHeader);
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
+        message.setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        message.setBody(json.writeValueAsBytes(problem));
+    }
+}

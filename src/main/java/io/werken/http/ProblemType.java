@@ -1,0 +1,36 @@
+package io.werken.http;
+
+/** Every kind of error Werken answers over HTTP, with its status; the README lists them for callers. */
+public enum ProblemType {
+
+    INVALID_JSON("invalid-json", "Request body is not valid JSON", 400),
+    UNKNOWN_WORKFLOW("unknown-workflow", "No such workflow", 404),
+    NOT_FOUND("not-found", "No such resource", 404),
+    METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
+    BODY_TOO_LARGE("body-too-large", "Request body too large", 413),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Content type not supported", 415),
+    BROKER_UNAVAILABLE("broker-unavailable", "Webhook not accepted: broker unavailable", 503),
+    INTERNAL_ERROR("internal-error", "Internal error", 500);
+
+    private final String slug;
+    private final String title;
+    private final int status;
+
+    ProblemType(String slug, String title, int status) {
+        this.slug = slug;
+        this.title = title;
+        this.status = status;
+    }
+
+    public String slug() {
+        return slug;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public int status() {
+        return status;
+    }
+}

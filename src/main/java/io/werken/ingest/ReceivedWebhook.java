@@ -1,0 +1,19 @@
+package io.werken.ingest;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/**
+ * The envelope Werken puts on {@code received_webhooks} for each accepted webhook (documented in the README).
+ *
+ * @param eventId    unique id of this accepted webhook; also the AMQP {@code message_id}
+ * @param workflowId the workflow named in the URL
+ * @param receivedAt when Werken accepted it, ISO-8601 UTC
+ * @param payload    the webhook body, as JSON
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonPropertyOrder({ "event_id", "workflow_id", "received_at", "payload" })
+public record ReceivedWebhook(String eventId, String workflowId, String receivedAt, JsonNode payload) {
+}

@@ -1,0 +1,23 @@
+package io.werken.ingest;
+
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.werken.workflow.Workflow;
+
+/** Gives an accepted webhook its identity: a new event id and the time it was received. */
+public final class ReceivedWebhookFactory {
+
+    private final Clock clock;
+
+    public ReceivedWebhookFactory(Clock clock) {
+        this.clock = clock;
+    }
+
+    public ReceivedWebhook create(Workflow workflow, JsonNode payload) {
+        return new ReceivedWebhook(UUID.randomUUID().toString(), workflow.id(),
+                DateTimeFormatter.ISO_INSTANT.format(clock.instant()), payload);
+    }
+}

@@ -1,0 +1,39 @@
+package io.werken.ingest;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.HeaderFilterStrategy;
+
+/**
+ * The HTTP edge's header allowlist: a request header becomes a Camel header only if it is named here, and only the
+ * response headers Werken sets itself go back out. Everything else, {@code Camel*} headers first of all, is dropped.
+ */
+public final class WebhookHeaderFilterStrategy implements HeaderFilterStrategy {
+
+    /** Response headers Werken writes. */
+    private static final Set<String> RESPONSE_HEADERS = Set.of("content-type", "retry-after", "allow");
+
+    private final Set<String> allowedRequestHeaders;
+
+    public WebhookHeaderFilterStrategy(Set<String> allowedRequestHeaders) {
+        this.allowedRequestHeaders = allowedRequestHeaders.stream()
+                .map(h -> h.trim().toLowerCase(Locale.ROOT))
+                .filter(h -> !h.isEmpty() && !h.startsWith("camel"))
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** Camel message to HTTP response: true filters the header out. */
+    @Override
+    public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
+        return !RESPONSE_HEADERS.contains(headerName.toLowerCase(Locale.ROOT));
+    }
+
+    /** HTTP request to Camel message: true filters the header out. */
+    @Override
+    public boolean applyFilterToExternalHeaders(String headerName, Object headerValue, Exchange exchange) {
+        return !allowedRequestHeaders.contains(headerName.toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,122 @@
+package io.werken.ingest;
+
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import io.werken.http.ProblemType;
+import io.werken.http.WebhookRejectedException;
+import io.werken.workflow.Workflow;
+import io.werken.workflow.WorkflowCatalog;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * Decides whether a webhook request can be accepted, in the order a caller would fix things: method, workflow,
+ * content type, then body. On success the body becomes the parsed JSON and {@link #WORKFLOW} holds the workflow;
+ * otherwise a {@link WebhookRejectedException} says which 4xx to answer.
+ */
+public final class WebhookRequestValidator implements Processor {
+
+    /** Exchange property holding the {@link Workflow} the request names. */
+    public static final String WORKFLOW = "werkenWorkflow";
+
+    /** The path parameter of {@code /webhook/{workflow_id}}. */
+    static final String WORKFLOW_ID_HEADER = "workflow_id";
+
+    private static final int MAX_ID_IN_DETAIL = 80;
+
+    private final WorkflowCatalog catalog;
+    private final ObjectReader jsonReader;
+
+    public WebhookRequestValidator(WorkflowCatalog catalog, int maxJsonDepth) {
+        this.catalog = catalog;
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxJsonDepth).build())
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        this.jsonReader = JsonMapper.builder(factory)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION)
+                .build()
+                .reader();
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
+        if (!"POST".equals(method)) {
+            throw new WebhookRejectedException(ProblemType.METHOD_NOT_ALLOWED,
+                    "Webhooks are delivered with POST, not " + method + ".", Map.of("Allow", "POST"));
+        }
+
+        String workflowId = in.getHeader(WORKFLOW_ID_HEADER, String.class);
+        Workflow workflow = catalog.find(workflowId).orElseThrow(() -> new WebhookRejectedException(
+                ProblemType.UNKNOWN_WORKFLOW, "There is no workflow '" + abbreviate(workflowId) + "'."));
+
+        checkContentType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
+
+        byte[] body = in.getBody(byte[].class);
+        if (body == null || body.length == 0) {
+            throw new WebhookRejectedException(ProblemType.INVALID_JSON, "The request body is empty; send a JSON document.");
+        }
+        JsonNode payload;
+        try {
+            payload = jsonReader.readTree(body);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            throw new WebhookRejectedException(ProblemType.INVALID_JSON,
+                    "The request body is not valid JSON: " + e.getOriginalMessage() + where + ".");
+        } catch (java.io.IOException e) {
+            throw new WebhookRejectedException(ProblemType.INVALID_JSON, "The request body could not be read as JSON.");
+        }
+        if (payload == null || payload.isMissingNode()) {
+            throw new WebhookRejectedException(ProblemType.INVALID_JSON, "The request body holds no JSON value.");
+        }
+        in.setBody(payload);
+        exchange.setProperty(WORKFLOW, workflow);
+    }
+
+    /** JSON is accepted as {@code application/json} or any {@code +json} type, in UTF-8 (RFC 8259). */
+    static void checkContentType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            throw new WebhookRejectedException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "The request has no Content-Type; send the body as application/json.");
+        }
+        String[] parts = contentType.split(";");
+        String mediaType = parts[0].trim().toLowerCase(Locale.ROOT);
+        boolean json = mediaType.equals("application/json")
+                || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
+        if (!json) {
+            throw new WebhookRejectedException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type '" + abbreviate(mediaType) + "' is not supported; send the body as application/json.");
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] param = parts[i].split("=", 2);
+            if (param.length == 2 && param[0].trim().equalsIgnoreCase("charset")) {
+                String charset = param[1].trim().replace("\"", "");
+                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+                    throw new WebhookRejectedException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                            "Charset '" + abbreviate(charset) + "' is not supported; JSON must be sent in UTF-8.");
+                }
+            }
+        }
+    }
+
+    static String abbreviate(String value) {
+        if (value == null) {
+            return "";
+        }
+        return value.length() <= MAX_ID_IN_DETAIL ? value : value.substring(0, MAX_ID_IN_DETAIL) + "...";
+    }
+}
