@@ -1,0 +1,88 @@
+package io.werken.dispatch;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.workflow.WorkflowCatalog;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ActionPlannerTest {
+
+    private final ObjectMapper json = new ObjectMapper();
+    private ActionPlanner planner;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/workflows.json")) {
+            planner = new ActionPlanner(WorkflowCatalog.load("workflows.json", in), json);
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void oneActionPerWorkflowStepInOrderWithStableIds() throws IOException {
+        String envelope = """
+                {"event_id":"e-1","workflow_id":"mi-workflow","received_at":"2026-11-26T10:00:00Z",
+                 "payload":{"user_id":123,"data":"some important data"}}""";
+
+        List<ActionMessage> actions = planner.plan(bytes(envelope));
+
+        assertThat(actions).hasSize(2);
+        ActionMessage first = actions.get(0);
+        assertThat(first.actionId()).isEqualTo("e-1:0");
+        assertThat(first.index()).isZero();
+        assertThat(first.count()).isEqualTo(2);
+        assertThat(first.type()).isEqualTo("enviar_email");
+        assertThat(first.params().get("to").asText()).isEqualTo("gaby@example.com");
+        assertThat(first.payload().get("user_id").asInt()).isEqualTo(123);
+        assertThat(first.receivedAt()).isEqualTo("2026-11-26T10:00:00Z");
+        assertThat(actions.get(1).actionId()).isEqualTo("e-1:1");
+        assertThat(actions.get(1).type()).isEqualTo("log_evento");
+
+        JsonNode serialized = json.readTree(json.writeValueAsBytes(first));
+        assertThat(serialized.fieldNames()).toIterable().containsExactly(
+                "action_id", "event_id", "workflow_id", "index", "count", "type", "params", "payload", "received_at");
+    }
+
+    @Test
+    void planningTheSameEventTwiceGivesTheSameActionIds() {
+        byte[] envelope = bytes("""
+                {"event_id":"e-2","workflow_id":"blog-nuevo-post","received_at":"2026-11-26T10:00:00Z","payload":[]}""");
+        assertThat(planner.plan(envelope)).extracting(ActionMessage::actionId)
+                .isEqualTo(planner.plan(envelope).stream().map(ActionMessage::actionId).toList());
+    }
+
+    @Test
+    void anEnvelopeThatIsNotJsonCannotBeDispatched() {
+        assertThatThrownBy(() -> planner.plan(bytes("not json {")))
+                .isInstanceOf(UndispatchableEventException.class)
+                .hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void anEnvelopeWithoutItsFieldsCannotBeDispatched() {
+        assertThatThrownBy(() -> planner.plan(bytes("{\"workflow_id\":\"mi-workflow\",\"payload\":{}}")))
+                .isInstanceOf(UndispatchableEventException.class)
+                .hasMessageContaining("event_id");
+    }
+
+    @Test
+    void anEventWhoseWorkflowVanishedCannotBeDispatched() {
+        byte[] envelope = bytes("""
+                {"event_id":"e-3","workflow_id":"gone","received_at":"2026-11-26T10:00:00Z","payload":{}}""");
+        assertThatThrownBy(() -> planner.plan(envelope))
+                .isInstanceOf(UndispatchableEventException.class)
+                .hasMessageContaining("'gone'");
+    }
+}

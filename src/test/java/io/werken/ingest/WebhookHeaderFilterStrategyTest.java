@@ -1,0 +1,33 @@
+package io.werken.ingest;
+
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WebhookHeaderFilterStrategyTest {
+
+    private final WebhookHeaderFilterStrategy strategy = new WebhookHeaderFilterStrategy(Set.of("Content-Type", "CamelHttpUri"));
+
+    @Test
+    void onlyAllowListedRequestHeadersComeIn() {
+        assertThat(strategy.applyFilterToExternalHeaders("content-type", "application/json", null)).isFalse();
+        assertThat(strategy.applyFilterToExternalHeaders("X-Anything", "1", null)).isTrue();
+        assertThat(strategy.applyFilterToExternalHeaders("Authorization", "Bearer x", null)).isTrue();
+    }
+
+    @Test
+    void camelHeadersNeverComeInEvenIfAllowListed() {
+        assertThat(strategy.applyFilterToExternalHeaders("CamelHttpUri", "/x", null)).isTrue();
+        assertThat(strategy.applyFilterToExternalHeaders("CamelSpringRabbitmqRoutingOverrideKey", "q", null)).isTrue();
+    }
+
+    @Test
+    void onlyWerkensResponseHeadersGoOut() {
+        assertThat(strategy.applyFilterToCamelHeaders("Content-Type", "application/json", null)).isFalse();
+        assertThat(strategy.applyFilterToCamelHeaders("Retry-After", "5", null)).isFalse();
+        assertThat(strategy.applyFilterToCamelHeaders("workflow_id", "mi-workflow", null)).isTrue();
+        assertThat(strategy.applyFilterToCamelHeaders("CamelHttpPath", "/webhook/x", null)).isTrue();
+    }
+}

@@ -1,0 +1,96 @@
+package io.werken.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+
+import static org.awaitility.Awaitility.await;
+
+/** Test access to the real RabbitMQ at {@code WERKEN_RABBITMQ_URI}: publish, read, count and delete queues. */
+public final class Broker implements AutoCloseable {
+
+    public static final String URI_VALUE = System.getenv().getOrDefault("WERKEN_RABBITMQ_URI",
+            "amqp://guest:guest@localhost:5672/%2F");
+
+    private final Connection connection;
+
+    public Broker() {
+        try {
+            ConnectionFactory factory = new ConnectionFactory();
+            factory.setUri(URI.create(URI_VALUE));
+            connection = factory.newConnection("werken-tests");
+        } catch (Exception e) {
+            throw new IllegalStateException("RabbitMQ is not reachable at " + URI_VALUE + " (start it, see README)", e);
+        }
+    }
+
+    /** Messages ready in the queue (a passive declare). */
+    public long depth(String queue) {
+        try (Channel channel = connection.createChannel()) {
+            return channel.queueDeclarePassive(queue).getMessageCount();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read depth of " + queue, e);
+        }
+    }
+
+    /** Takes (and acknowledges) the next message of the queue, or null. */
+    public GetResponse get(String queue) {
+        try (Channel channel = connection.createChannel()) {
+            return channel.basicGet(queue, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot get from " + queue, e);
+        }
+    }
+
+    /** Waits until the queue holds {@code count} messages, then takes them in order. */
+    public List<GetResponse> take(String queue, int count, Duration timeout) {
+        await().atMost(timeout).until(() -> depth(queue) >= count);
+        List<GetResponse> messages = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            messages.add(get(queue));
+        }
+        return messages;
+    }
+
+    public void publish(String queue, AMQP.BasicProperties properties, byte[] body) {
+        try (Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            channel.basicPublish("", queue, true, properties, body);
+            channel.waitForConfirmsOrDie(5_000);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot publish to " + queue, e);
+        }
+    }
+
+    public void declareQueue(String queue, Map<String, Object> arguments) {
+        try (Channel channel = connection.createChannel()) {
+            channel.queueDeclare(queue, true, false, false, arguments);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot declare " + queue, e);
+        }
+    }
+
+    public void delete(String... queues) {
+        for (String queue : queues) {
+            try (Channel channel = connection.createChannel()) {
+                channel.queueDelete(queue);
+            } catch (Exception e) {
+                // already gone
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        connection.close();
+    }
+}

@@ -1,0 +1,55 @@
+package io.werken.it;
+
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.broker.BrokerTopology;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A 2xx means the broker confirmed: when it cannot, the caller gets 503 with Retry-After, and health says DOWN. */
+class BrokerFailuresIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aPublishTheBrokerCannotRouteIsNotAccepted() throws Exception {
+        try (Broker broker = new Broker(); RunningWerken werken = RunningWerken.start()) {
+            broker.delete(werken.receivedQueue);
+
+            HttpResponse<String> response = werken.post("mi-workflow", "application/json", "{}".getBytes());
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+            WebhookRejectionsIT.assertProblem(response, 503, "broker-unavailable", "not accepted");
+
+            werken.context().getRegistry().findSingleByType(BrokerTopology.class).declare();
+            assertThat(werken.post("mi-workflow", "application/json", "{}".getBytes()).statusCode()).isEqualTo(202);
+        }
+    }
+
+    @Test
+    void withTheBrokerUnreachableWerkenStartsReportsDownAndAnswers503() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (RunningWerken werken = RunningWerken.start(Map.of(
+                "werken.rabbitmq.uri", "amqp://guest:guest@127.0.0.1:" + closedPort + "/%2F",
+                "werken.rabbitmq.connection-timeout-ms", "500"))) {
+
+            HttpResponse<String> response = werken.post("mi-workflow", "application/json", "{\"user_id\": 1}".getBytes());
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+            WebhookRejectionsIT.assertProblem(response, 503, "broker-unavailable", "retry after 5 seconds");
+
+            HttpResponse<String> health = werken.health();
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(JSON.readTree(health.body()).get("status").asText()).isEqualTo("DOWN");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.werken.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import io.werken.config.WerkenConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * Werken started in the test JVM exactly as {@code WerkenApplication} starts it, on free ports and with queue names
+ * of its own (so test classes never see each other's messages). Close it to stop Werken and delete its queues.
+ */
+public final class RunningWerken implements AutoCloseable {
+
+    public final int httpPort;
+    public final int managementPort;
+    public final String receivedQueue;
+    public final String actionsQueue;
+    public final String deadLetterQueue;
+
+    private final Main main;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private RunningWerken(Map<String, String> overrides) throws Exception {
+        String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        this.httpPort = freePort();
+        this.managementPort = freePort();
+        Map<String, String> properties = new HashMap<>();
+        properties.put("camel.server.port", Integer.toString(httpPort));
+        properties.put("camel.management.port", Integer.toString(managementPort));
+        properties.put("camel.server.host", "127.0.0.1");
+        properties.put("camel.management.host", "127.0.0.1");
+        properties.put("werken.rabbitmq.uri", Broker.URI_VALUE);
+        properties.put("werken.queue.received", prefix + "received_webhooks");
+        properties.put("werken.queue.actions", prefix + "required_actions");
+        properties.put("camel.main.shutdown-timeout", "5");
+        properties.putAll(overrides);
+        this.receivedQueue = properties.get("werken.queue.received");
+        this.actionsQueue = properties.get("werken.queue.actions");
+        this.deadLetterQueue = receivedQueue + ".dlq";
+
+        main = new Main();
+        main.configure().addConfiguration(new WerkenConfiguration());
+        properties.forEach(main::addOverrideProperty);
+        main.start();
+    }
+
+    /** Starts Werken with the default test settings plus {@code overrides} (application.properties keys). */
+    public static RunningWerken start(Map<String, String> overrides) throws Exception {
+        return new RunningWerken(overrides);
+    }
+
+    public static RunningWerken start() throws Exception {
+        return start(Map.of());
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public HttpResponse<String> post(String workflowId, String contentType, byte[] body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(webhookUri(workflowId))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request);
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public URI webhookUri(String workflowId) {
+        return URI.create("http://127.0.0.1:" + httpPort + "/webhook/" + workflowId);
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    public HttpResponse<String> health() throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/health")));
+    }
+
+    public void stopDispatch() throws Exception {
+        context().getRouteController().stopRoute("dispatch-actions");
+    }
+
+    public void startDispatch() throws Exception {
+        context().getRouteController().startRoute("dispatch-actions");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        main.stop();
+        try (Broker broker = new Broker()) {
+            broker.delete(receivedQueue, actionsQueue, deadLetterQueue);
+        } catch (IllegalStateException e) {
+            // broker unreachable: nothing to clean
+        }
+    }
+}

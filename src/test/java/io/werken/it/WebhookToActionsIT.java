@@ -1,0 +1,175 @@
+package io.werken.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.GetResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The original usage, end to end: HTTP webhook in, documented action messages out on the real RabbitMQ. */
+class WebhookToActionsIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private static RunningWerken werken;
+    private static Broker broker;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = new Broker();
+        werken = RunningWerken.start(Map.of(
+                "werken.workflows", "src/test/resources/fixtures/workflows/with-originals.json"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        werken.close();
+        broker.close();
+    }
+
+    private static byte[] fixture(String name) throws Exception {
+        return Files.readAllBytes(Path.of("src/test/resources/fixtures", name));
+    }
+
+    @Test
+    void theOriginalCurlExampleBecomesTwoActionsInOrder() throws Exception {
+        // curl -X POST http://localhost:8000/webhook/mi-workflow -H "Content-Type: application/json"
+        //      -d '{"user_id": 123, "data": "some important data"}'
+        Instant before = Instant.now().minusSeconds(1);
+        HttpResponse<String> response = werken.post("mi-workflow", "application/json", fixture("mi-workflow-webhook.json"));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        JsonNode accepted = JSON.readTree(response.body());
+        String eventId = accepted.get("event_id").asText();
+        assertThat(eventId).isNotBlank();
+        assertThat(accepted.get("workflow_id").asText()).isEqualTo("mi-workflow");
+        assertThat(accepted.get("status").asText()).isEqualTo("accepted");
+
+        List<GetResponse> actions = broker.take(werken.actionsQueue, 2, WAIT);
+
+        JsonNode first = JSON.readTree(actions.get(0).getBody());
+        JsonNode second = JSON.readTree(actions.get(1).getBody());
+        assertThat(first.fieldNames()).toIterable().containsExactly(
+                "action_id", "event_id", "workflow_id", "index", "count", "type", "params", "payload", "received_at");
+        assertThat(first.get("action_id").asText()).isEqualTo(eventId + ":0");
+        assertThat(first.get("event_id").asText()).isEqualTo(eventId);
+        assertThat(first.get("workflow_id").asText()).isEqualTo("mi-workflow");
+        assertThat(first.get("index").asInt()).isZero();
+        assertThat(first.get("count").asInt()).isEqualTo(2);
+        assertThat(first.get("type").asText()).isEqualTo("enviar_email");
+        assertThat(first.get("params").get("to").asText()).isEqualTo("gaby@example.com");
+        assertThat(first.get("payload")).isEqualTo(JSON.readTree("{\"user_id\": 123, \"data\": \"some important data\"}"));
+        assertThat(Instant.parse(first.get("received_at").asText())).isAfter(before).isBefore(Instant.now());
+
+        assertThat(second.get("action_id").asText()).isEqualTo(eventId + ":1");
+        assertThat(second.get("index").asInt()).isEqualTo(1);
+        assertThat(second.get("type").asText()).isEqualTo("log_evento");
+        assertThat(second.get("payload")).isEqualTo(first.get("payload"));
+        assertThat(second.get("received_at")).isEqualTo(first.get("received_at"));
+
+        var props = actions.get(0).getProps();
+        assertThat(props.getMessageId()).isEqualTo(eventId + ":0");
+        assertThat(props.getCorrelationId()).isEqualTo(eventId);
+        assertThat(props.getType()).isEqualTo("enviar_email");
+        assertThat(props.getContentType()).isEqualTo("application/json");
+        assertThat(props.getDeliveryMode()).isEqualTo(2);
+        assertThat(props.getTimestamp()).isNotNull();
+        assertThat(actions.get(1).getProps().getMessageId()).isEqualTo(eventId + ":1");
+        assertThat(actions.get(1).getProps().getType()).isEqualTo("log_evento");
+    }
+
+    @Test
+    void theSecondOriginalWorkflowWorksToo() throws Exception {
+        HttpResponse<String> response = werken.post("blog-nuevo-post", "application/json", fixture("blog-nuevo-post-webhook.json"));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        String eventId = JSON.readTree(response.body()).get("event_id").asText();
+        List<GetResponse> actions = broker.take(werken.actionsQueue, 2, WAIT);
+        assertThat(actions).extracting(a -> a.getProps().getCorrelationId()).containsOnly(eventId);
+        assertThat(actions).extracting(a -> a.getProps().getType()).containsExactly("enviar_email", "log_evento");
+    }
+
+    @Test
+    void actionsOfALongerWorkflowKeepTheirOrder() throws Exception {
+        HttpResponse<String> response = werken.post("three-steps", "application/json", "[1, 2, 3]".getBytes());
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        List<GetResponse> actions = broker.take(werken.actionsQueue, 3, WAIT);
+        assertThat(actions).extracting(a -> JSON.readTree(a.getBody()).get("type").asText())
+                .containsExactly("first", "second", "third");
+        assertThat(actions).extracting(a -> JSON.readTree(a.getBody()).get("index").asInt()).containsExactly(0, 1, 2);
+        assertThat(JSON.readTree(actions.get(1).getBody()).get("params")).isEqualTo(JSON.createObjectNode());
+    }
+
+    @Test
+    void theEventEnvelopeOnReceivedWebhooksIsAsDocumented() throws Exception {
+        werken.stopDispatch();
+        try {
+            HttpResponse<String> response = werken.post("mi-workflow", "application/json; charset=utf-8",
+                    fixture("mi-workflow-webhook.json"));
+            assertThat(response.statusCode()).isEqualTo(202);
+            String eventId = JSON.readTree(response.body()).get("event_id").asText();
+
+            // 202 means confirmed: the event is on the queue now, without waiting.
+            GetResponse event = broker.get(werken.receivedQueue);
+            assertThat(event).isNotNull();
+            JsonNode envelope = JSON.readTree(event.getBody());
+            assertThat(envelope.fieldNames()).toIterable().containsExactly("event_id", "workflow_id", "received_at", "payload");
+            assertThat(envelope.get("event_id").asText()).isEqualTo(eventId);
+            assertThat(envelope.get("workflow_id").asText()).isEqualTo("mi-workflow");
+            assertThat(Instant.parse(envelope.get("received_at").asText())).isNotNull();
+            assertThat(envelope.get("received_at").asText()).endsWith("Z");
+            assertThat(envelope.get("payload").get("data").asText()).isEqualTo("some important data");
+            assertThat(event.getProps().getMessageId()).isEqualTo(eventId);
+            assertThat(event.getProps().getContentType()).isEqualTo("application/json");
+            assertThat(event.getProps().getDeliveryMode()).isEqualTo(2);
+            assertThat(event.getProps().getTimestamp()).isNotNull();
+        } finally {
+            werken.startDispatch();
+        }
+    }
+
+    @Test
+    void requestHeadersNeverBecomeAmqpHeaders() throws Exception {
+        werken.stopDispatch();
+        try {
+            HttpResponse<String> response = werken.send(java.net.http.HttpRequest.newBuilder(werken.webhookUri("mi-workflow"))
+                    .header("Content-Type", "application/json")
+                    .header("CamelSpringRabbitmqRoutingOverrideKey", "elsewhere")
+                    .header("CamelHttpResponseCode", "200")
+                    .header("X-Custom", "secret")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")));
+
+            assertThat(response.statusCode()).isEqualTo(202);
+            GetResponse event = broker.get(werken.receivedQueue);
+            assertThat(event).as("the event went to received_webhooks despite the override header").isNotNull();
+            Map<String, Object> headers = event.getProps().getHeaders() == null ? Map.of() : event.getProps().getHeaders();
+            // Only Spring AMQP's own return-correlation ids may be there, never anything the caller sent.
+            assertThat(headers.keySet()).allMatch(h -> h.startsWith("spring_"));
+            assertThat(response.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("camel") || h.equalsIgnoreCase("x-custom"));
+        } finally {
+            werken.startDispatch();
+        }
+    }
+
+    @Test
+    void healthIsUpWithTheBrokerAndWorkflows() throws Exception {
+        HttpResponse<String> health = werken.health();
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(health.body()).get("status").asText()).isEqualTo("UP");
+    }
+}

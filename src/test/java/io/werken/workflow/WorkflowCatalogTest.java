@@ -1,0 +1,71 @@
+package io.werken.workflow;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WorkflowCatalogTest {
+
+    private static WorkflowCatalog bundled() throws IOException {
+        try (InputStream in = WorkflowCatalogTest.class.getResourceAsStream("/workflows.json")) {
+            return WorkflowCatalog.load("workflows.json", in);
+        }
+    }
+
+    private static WorkflowCatalog fixture(String name) throws IOException {
+        Path path = Path.of("src/test/resources/fixtures/workflows", name);
+        try (InputStream in = Files.newInputStream(path)) {
+            return WorkflowCatalog.load(path.toString(), in);
+        }
+    }
+
+    @Test
+    void bundledCatalogKeepsTheOriginalExamples() throws IOException {
+        WorkflowCatalog catalog = bundled();
+
+        Workflow mi = catalog.find("mi-workflow").orElseThrow();
+        assertThat(mi.actions()).extracting(WorkflowAction::type).containsExactly("enviar_email", "log_evento");
+        assertThat(mi.actions().get(0).params().get("to").asText()).isEqualTo("gaby@example.com");
+        assertThat(catalog.find("blog-nuevo-post")).isPresent();
+        assertThat(catalog.size()).isEqualTo(2);
+    }
+
+    @Test
+    void unknownWorkflowIsNotFound() throws IOException {
+        assertThat(bundled().find("nope")).isEmpty();
+        assertThat(bundled().find(null)).isEmpty();
+    }
+
+    @Test
+    void missingParamsBecomeAnEmptyObject() throws IOException {
+        Workflow three = fixture("three-actions.json").find("three-steps").orElseThrow();
+        assertThat(three.actions()).extracting(WorkflowAction::type).containsExactly("first", "second", "third");
+        assertThat(three.actions().get(1).params().isObject()).isTrue();
+        assertThat(three.actions().get(1).params().isEmpty()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "bad-json.json            | not valid JSON",
+        "no-actions.json          | workflow 'no-actions': \"actions\" must be a non-empty array",
+        "action-without-type.json | workflow 'typeless', action 1: \"type\" is missing",
+        "params-not-object.json   | workflow 'params-array', action 0 ('a'): \"params\" must be an object",
+        "not-an-object.json       | the top level must be a JSON object",
+        "bad-workflow-id.json     | workflow 'bad id!': the id must match",
+        "duplicate-workflow.json  | Duplicate field 'one'",
+    })
+    void invalidFilesAreRefusedWithOneClearMessage(String file, String problem) {
+        assertThatThrownBy(() -> fixture(file))
+                .isInstanceOf(InvalidWorkflowsException.class)
+                .hasMessageStartingWith("Invalid workflows file src/test/resources/fixtures/workflows/" + file + ": ")
+                .hasMessageContaining(problem);
+    }
+}
