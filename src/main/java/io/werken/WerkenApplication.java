@@ -1,10 +1,16 @@
 package io.werken;
 
+import io.werken.broker.TopologyClashException;
 import io.werken.config.WerkenConfiguration;
+import io.werken.workflow.InvalidWorkflowsException;
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Starts Werken: Camel main with the routes under {@code routes/} and the beans of {@link WerkenConfiguration}. */
 public final class WerkenApplication {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WerkenApplication.class);
 
     private WerkenApplication() {
     }
@@ -14,6 +20,25 @@ public final class WerkenApplication {
         // An instance, not a scanned class: Camel 4.17 post-processes scanned configuration classes twice, which
         // would build every bean (and open every broker connection) twice.
         main.configure().addConfiguration(new WerkenConfiguration());
-        System.exit(main.run(args));
+        try {
+            System.exit(main.run(args));
+        } catch (Exception e) {
+            String refusal = startupRefusal(e);
+            if (refusal == null) {
+                throw e;
+            }
+            // A deployer's mistake, not a bug: one clear line instead of a stack trace.
+            LOG.error("Werken cannot start. {}", refusal);
+            System.exit(1);
+        }
+    }
+
+    private static String startupRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InvalidWorkflowsException || t instanceof TopologyClashException) {
+                return t.getMessage();
+            }
+        }
+        return null;
     }
 }

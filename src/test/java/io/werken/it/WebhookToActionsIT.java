@@ -166,6 +166,20 @@ class WebhookToActionsIT {
     }
 
     @Test
+    void operatorsFindTheRoutesAndStepsInJmxUnderTheContextName() throws Exception {
+        var jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+
+        var routes = jmx.queryNames(new javax.management.ObjectName("org.apache.camel:context=werken,type=routes,*"), null);
+        var steps = jmx.queryNames(new javax.management.ObjectName("org.apache.camel:context=werken,type=processors,*"), null);
+
+        assertThat(routes).extracting(n -> n.getKeyProperty("name"))
+                .contains("\"ingest-webhook\"", "\"dispatch-actions\"", "\"dead-letter\"");
+        assertThat(steps).extracting(n -> n.getKeyProperty("name"))
+                .contains("\"validate-webhook\"", "\"publish-event\"", "\"plan-actions\"", "\"publish-actions\"",
+                        "\"publish-dead-letter\"");
+    }
+
+    @Test
     void healthIsUpWithTheBrokerAndWorkflows() throws Exception {
         HttpResponse<String> health = werken.health();
 

@@ -1,0 +1,26 @@
+# Build: the same Maven wrapper and JDK 17 as on a developer's machine.
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY .mvn/ .mvn/
+COPY mvnw pom.xml ./
+RUN ./mvnw -B -q dependency:go-offline
+COPY src/ src/
+RUN ./mvnw -B -q package -DskipTests
+
+# Run: a JRE, the thin jar and its lib/ directory, as an unprivileged user.
+FROM eclipse-temurin:17-jre
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends curl \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 werken
+WORKDIR /opt/werken
+COPY --from=build /src/target/werken.jar ./werken.jar
+COPY --from=build /src/target/lib/ ./lib/
+USER werken
+ENV WERKEN_HTTP_PORT=8000 \
+    WERKEN_MANAGEMENT_PORT=9876 \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+EXPOSE 8000 9876
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+    CMD curl -fsS "http://127.0.0.1:${WERKEN_MANAGEMENT_PORT}/observe/health" || exit 1
+ENTRYPOINT ["java", "-jar", "/opt/werken/werken.jar"]
