@@ -119,7 +119,8 @@ public class WerkenConfiguration implements CamelConfiguration {
 
     // ---- Ingest (HTTP) -------------------------------------------------------------------------
 
-    @BindToRegistry
+    /** Bound under the name platform-http looks its engine up by. */
+    @BindToRegistry("platform-http-engine")
     public WebhookHttpEngine webhookHttpEngine(@PropertyInject("camel.server.port") int port) {
         return new WebhookHttpEngine(port);
     }

@@ -1,13 +1,12 @@
 package io.werken.dispatch;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.workflow.WorkflowCatalog;
+import io.werken.workflow.BundledWorkflows;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,10 +19,8 @@ class ActionPlannerTest {
     private ActionPlanner planner;
 
     @BeforeEach
-    void setUp() throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/workflows.json")) {
-            planner = new ActionPlanner(WorkflowCatalog.load("workflows.json", in), json);
-        }
+    void setUp() {
+        planner = new ActionPlanner(BundledWorkflows.catalog(), json);
     }
 
     private static byte[] bytes(String s) {

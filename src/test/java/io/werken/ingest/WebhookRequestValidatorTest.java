@@ -1,14 +1,12 @@
 package io.werken.ingest;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.werken.http.ProblemType;
 import io.werken.http.WebhookRejectedException;
 import io.werken.workflow.Workflow;
-import io.werken.workflow.WorkflowCatalog;
+import io.werken.workflow.BundledWorkflows;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -25,10 +23,8 @@ class WebhookRequestValidatorTest {
     private WebhookRequestValidator validator;
 
     @BeforeEach
-    void setUp() throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/workflows.json")) {
-            validator = new WebhookRequestValidator(WorkflowCatalog.load("workflows.json", in), 64);
-        }
+    void setUp() {
+        validator = new WebhookRequestValidator(BundledWorkflows.catalog(), 64);
     }
 
     private static Exchange request(String method, String workflowId, String contentType, String body) {

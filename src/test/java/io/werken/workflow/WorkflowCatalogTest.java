@@ -14,10 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WorkflowCatalogTest {
 
-    private static WorkflowCatalog bundled() throws IOException {
-        try (InputStream in = WorkflowCatalogTest.class.getResourceAsStream("/workflows.json")) {
-            return WorkflowCatalog.load("workflows.json", in);
-        }
+    private static WorkflowCatalog bundled() {
+        return BundledWorkflows.catalog();
     }
 
     private static WorkflowCatalog fixture(String name) throws IOException {

@@ -1,0 +1,119 @@
+package io.werken.routes;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.broker.AmqpMessages;
+import io.werken.broker.PublishFailedException;
+import io.werken.dispatch.ActionPlanner;
+import io.werken.workflow.BundledWorkflows;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dispatch-actions route with its error handling and the dead-letter route, fed from {@code direct:events}
+ * instead of RabbitMQ, with a {@link RecordingPublisher} for the broker.
+ */
+class DispatchRouteTest extends CamelMainTestSupport {
+
+    private static final String RECEIVED = "test.received_webhooks";
+    private static final String ACTIONS = "test.required_actions";
+    private static final String DLQ = RECEIVED + ".dlq";
+
+    private final RecordingPublisher publisher = new RecordingPublisher();
+
+    @Override
+    protected void doPreSetup() throws Exception {
+        replaceRouteFromWith("dispatch-actions", "direct:events");
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties properties = new Properties();
+        // Only the routes under test.
+        properties.put("camel.main.routes-include-pattern", "classpath:routes/dispatch-actions.camel.yaml,classpath:routes/dispatch-errors.camel.yaml,classpath:routes/dead-letter.camel.yaml");
+        properties.put("camel.server.enabled", "false");
+        properties.put("camel.management.enabled", "false");
+        properties.put("werken.queue.received", RECEIVED);
+        properties.put("werken.queue.actions", ACTIONS);
+        properties.put("werken.dispatch.max-redeliveries", "2");
+        properties.put("werken.dispatch.redelivery-delay-ms", "1");
+        return properties;
+    }
+
+    @Override
+    protected void bindToRegistry(Registry registry) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        registry.bind("actionPlanner", new ActionPlanner(BundledWorkflows.catalog(), json));
+        registry.bind("amqpMessages", new AmqpMessages(json, Clock.systemUTC()));
+        registry.bind("confirmedPublisher", publisher);
+    }
+
+    private void deliver(String messageId, String envelope) {
+        template.sendBodyAndHeaders("direct:events", envelope.getBytes(StandardCharsets.UTF_8),
+                Map.of("CamelSpringRabbitmqMessageId", messageId, "CamelSpringRabbitmqRoutingOverrideKey", "elsewhere"));
+    }
+
+    private static String envelope(String eventId, String workflowId) {
+        return "{\"event_id\":\"" + eventId + "\",\"workflow_id\":\"" + workflowId
+               + "\",\"received_at\":\"2026-11-26T00:00:00Z\",\"payload\":{\"n\":1}}";
+    }
+
+    @Test
+    void anEventBecomesItsActionsInOneConfirmedBatch() {
+        deliver("e-1", envelope("e-1", "mi-workflow"));
+
+        assertThat(publisher.attempts(ACTIONS)).isEqualTo(1);
+        assertThat(publisher.on(ACTIONS)).extracting(m -> m.getMessageProperties().getMessageId())
+                .containsExactly("e-1:0", "e-1:1");
+        assertThat(publisher.on(ACTIONS)).extracting(m -> m.getMessageProperties().getHeaders())
+                .allMatch(h -> h.keySet().stream().noneMatch(k -> k.startsWith("Camel")));
+        assertThat(publisher.on(DLQ)).isEmpty();
+    }
+
+    @Test
+    void aFailedPublishIsRetriedAndThenSucceeds() {
+        publisher.failWith((queue, attempt) -> queue.equals(ACTIONS) && attempt <= 2
+                ? new PublishFailedException("no confirm") : null);
+
+        deliver("e-2", envelope("e-2", "mi-workflow"));
+
+        assertThat(publisher.attempts(ACTIONS)).isEqualTo(3);
+        assertThat(publisher.on(ACTIONS)).hasSize(2);
+        assertThat(publisher.on(DLQ)).isEmpty();
+    }
+
+    @Test
+    void whenRetriesAreExhaustedTheEventIsDeadLetteredWithTheReason() {
+        publisher.failWith((queue, attempt) -> queue.equals(ACTIONS) ? new PublishFailedException("no confirm for e-3") : null);
+
+        deliver("e-3", envelope("e-3", "mi-workflow"));
+
+        assertThat(publisher.attempts(ACTIONS)).isEqualTo(3);
+        assertThat(publisher.on(DLQ)).hasSize(1);
+        Message dead = publisher.on(DLQ).get(0);
+        assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).isEqualTo(envelope("e-3", "mi-workflow"));
+        assertThat(dead.getMessageProperties().getMessageId()).isEqualTo("e-3");
+        assertThat(dead.getMessageProperties().getHeaders())
+                .containsEntry(AmqpMessages.DEAD_LETTER_REASON, "no confirm for e-3")
+                .containsEntry(AmqpMessages.DEAD_LETTER_EXCEPTION, PublishFailedException.class.getName())
+                .containsEntry(AmqpMessages.ORIGINAL_QUEUE, RECEIVED);
+    }
+
+    @Test
+    void anUndispatchableEventIsDeadLetteredAtOnceWithoutRetries() {
+        deliver("e-4", envelope("e-4", "no-such-workflow"));
+
+        assertThat(publisher.attempts(ACTIONS)).isZero();
+        assertThat(publisher.on(DLQ)).hasSize(1);
+        assertThat(publisher.on(DLQ).get(0).getMessageProperties().getHeaders().get(AmqpMessages.DEAD_LETTER_REASON))
+                .asString().contains("'no-such-workflow'");
+    }
+}

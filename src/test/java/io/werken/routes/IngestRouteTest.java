@@ -1,0 +1,129 @@
+package io.werken.routes;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.Properties;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.broker.AmqpMessages;
+import io.werken.broker.PublishFailedException;
+import io.werken.http.ProblemResponder;
+import io.werken.http.WebhookHttpEngine;
+import io.werken.ingest.ReceivedWebhookFactory;
+import io.werken.ingest.WebhookHeaderFilterStrategy;
+import io.werken.ingest.WebhookRequestValidator;
+import io.werken.workflow.BundledWorkflows;
+import io.werken.workflow.WorkflowCatalog;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.AmqpConnectException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The ingest-webhook route on its own: the broker replaced by a {@link RecordingPublisher}. */
+class IngestRouteTest extends CamelMainTestSupport {
+
+    private static final String QUEUE = "test.received_webhooks";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final int PORT = freePort();
+    private final RecordingPublisher publisher = new RecordingPublisher();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties properties = new Properties();
+        // Only the routes under test.
+        properties.put("camel.main.routes-include-pattern", "classpath:routes/ingest-webhook.camel.yaml,classpath:routes/http-problems.camel.yaml");
+        properties.put("camel.server.port", Integer.toString(PORT));
+        properties.put("camel.server.host", "127.0.0.1");
+        properties.put("camel.management.enabled", "false");
+        properties.put("werken.queue.received", QUEUE);
+        return properties;
+    }
+
+    @Override
+    protected void bindToRegistry(Registry registry) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        WorkflowCatalog catalog = BundledWorkflows.catalog();
+        registry.bind("platform-http-engine", new WebhookHttpEngine(PORT));
+        registry.bind("webhookHeaderFilterStrategy", new WebhookHeaderFilterStrategy(Set.of("Content-Type")));
+        registry.bind("webhookRequestValidator", new WebhookRequestValidator(catalog, 64));
+        registry.bind("receivedWebhookFactory", new ReceivedWebhookFactory(Clock.systemUTC()));
+        registry.bind("amqpMessages", new AmqpMessages(json, Clock.systemUTC()));
+        registry.bind("problemResponder", new ProblemResponder(json, 7));
+        registry.bind("confirmedPublisher", publisher);
+    }
+
+    private HttpResponse<String> post(String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/webhook/mi-workflow"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void anAcceptedWebhookIsPublishedOnceAsADocumentedEnvelope() throws Exception {
+        HttpResponse<String> response = post("{\"user_id\": 123}");
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        String eventId = JSON.readTree(response.body()).get("event_id").asText();
+        assertThat(publisher.on(QUEUE)).hasSize(1);
+        Message message = publisher.on(QUEUE).get(0);
+        assertThat(message.getMessageProperties().getMessageId()).isEqualTo(eventId);
+        assertThat(message.getMessageProperties().getContentType()).isEqualTo("application/json");
+        assertThat(message.getMessageProperties().getDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
+        JsonNode envelope = JSON.readTree(message.getBody());
+        assertThat(envelope.get("payload").get("user_id").asInt()).isEqualTo(123);
+    }
+
+    @Test
+    void aMissingConfirmIs503WithRetryAfter() throws Exception {
+        publisher.failWith((queue, attempt) -> new PublishFailedException("No publisher confirm within 5000 ms"));
+
+        HttpResponse<String> response = post("{}");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("7");
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(JSON.readTree(response.body()).get("type").asText()).isEqualTo("urn:werken:problem:broker-unavailable");
+    }
+
+    @Test
+    void aLostConnectionIs503() throws Exception {
+        publisher.failWith((queue, attempt) -> new AmqpConnectException(new java.net.ConnectException("refused")));
+
+        HttpResponse<String> response = post("{}");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.body()).doesNotContain("refused");
+    }
+
+    @Test
+    void anUnexpectedFailureIs500WithoutInternals() throws Exception {
+        publisher.failWith((queue, attempt) -> new IllegalStateException("secret internal state"));
+
+        HttpResponse<String> response = post("{}");
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(JSON.readTree(response.body()).get("type").asText()).isEqualTo("urn:werken:problem:internal-error");
+        assertThat(response.body()).doesNotContain("secret").doesNotContain("Exception");
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.werken.routes;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.BiFunction;
+
+import org.springframework.amqp.core.Message;
+
+/**
+ * Stands in for {@code confirmedPublisher} in route tests: records what the routes publish, per queue, and can be
+ * told to fail the way the broker would.
+ */
+public final class RecordingPublisher {
+
+    public record Published(String queue, Message message) {
+    }
+
+    private final List<Published> published = Collections.synchronizedList(new ArrayList<>());
+    private volatile BiFunction<String, Integer, RuntimeException> failure = (queue, attempt) -> null;
+    private final java.util.Map<String, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Same signature as {@code ConfirmedPublisher.publish}, which the routes call by bean name. */
+    @SuppressWarnings("unchecked")
+    public void publish(String queue, Object messages) {
+        int attempt = attempts.merge(queue, 1, Integer::sum);
+        RuntimeException e = failure.apply(queue, attempt);
+        if (e != null) {
+            throw e;
+        }
+        List<Message> batch = messages instanceof Message m ? List.of(m) : (List<Message>) messages;
+        batch.forEach(m -> published.add(new Published(queue, m)));
+    }
+
+    /** Decide per queue and attempt number (from 1) whether to fail: return the exception, or null to succeed. */
+    public void failWith(BiFunction<String, Integer, RuntimeException> failure) {
+        this.failure = failure;
+    }
+
+    public int attempts(String queue) {
+        return attempts.getOrDefault(queue, 0);
+    }
+
+    public List<Message> on(String queue) {
+        synchronized (published) {
+            return published.stream().filter(p -> p.queue().equals(queue)).map(Published::message).toList();
+        }
+    }
+}
