@@ -1,11 +1,10 @@
-# Build: the same Maven wrapper and JDK 17 as on a developer's machine.
-FROM eclipse-temurin:17-jdk AS build
+# Build: Maven 3.9.9 (the version ./mvnw pins) on JDK 17.
+FROM maven:3.9.9-eclipse-temurin-17 AS build
 WORKDIR /src
-COPY .mvn/ .mvn/
-COPY mvnw pom.xml ./
-RUN ./mvnw -B -q dependency:go-offline
+COPY pom.xml ./
+RUN mvn -B -q dependency:go-offline
 COPY src/ src/
-RUN ./mvnw -B -q package -DskipTests
+RUN mvn -B -q package -DskipTests
 
 # Run: a JRE, the thin jar and its lib/ directory, as an unprivileged user.
 FROM eclipse-temurin:17-jre

@@ -3,6 +3,7 @@ package io.werken.ingest;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.HeaderFilterStrategy;
@@ -18,8 +19,9 @@ public final class WebhookHeaderFilterStrategy implements HeaderFilterStrategy {
 
     private final Set<String> allowedRequestHeaders;
 
+    /** Content-Type is always allowed: the 415 check needs it. */
     public WebhookHeaderFilterStrategy(Set<String> allowedRequestHeaders) {
-        this.allowedRequestHeaders = allowedRequestHeaders.stream()
+        this.allowedRequestHeaders = Stream.concat(allowedRequestHeaders.stream(), Stream.of("Content-Type"))
                 .map(h -> h.trim().toLowerCase(Locale.ROOT))
                 .filter(h -> !h.isEmpty() && !h.startsWith("camel"))
                 .collect(Collectors.toUnmodifiableSet());

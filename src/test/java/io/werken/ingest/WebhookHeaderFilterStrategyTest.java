@@ -18,6 +18,13 @@ class WebhookHeaderFilterStrategyTest {
     }
 
     @Test
+    void contentTypeIsAlwaysAllowedBecauseThe415CheckNeedsIt() {
+        WebhookHeaderFilterStrategy none = new WebhookHeaderFilterStrategy(Set.of());
+        assertThat(none.applyFilterToExternalHeaders("Content-Type", "application/json", null)).isFalse();
+        assertThat(none.applyFilterToExternalHeaders("X-Anything", "1", null)).isTrue();
+    }
+
+    @Test
     void camelHeadersNeverComeInEvenIfAllowListed() {
         assertThat(strategy.applyFilterToExternalHeaders("CamelHttpUri", "/x", null)).isTrue();
         assertThat(strategy.applyFilterToExternalHeaders("CamelSpringRabbitmqRoutingOverrideKey", "q", null)).isTrue();
