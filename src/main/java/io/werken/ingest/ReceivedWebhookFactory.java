@@ -1,6 +1,7 @@
 package io.werken.ingest;
 
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
@@ -18,6 +19,6 @@ public final class ReceivedWebhookFactory {
 
     public ReceivedWebhook create(Workflow workflow, JsonNode payload) {
         return new ReceivedWebhook(UUID.randomUUID().toString(), workflow.id(),
-                DateTimeFormatter.ISO_INSTANT.format(clock.instant()), payload);
+                DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)), payload);
     }
 }
