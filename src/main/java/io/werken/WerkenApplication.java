@@ -1,8 +1,7 @@
 package io.werken;
 
-import io.werken.broker.TopologyClashException;
+import io.werken.config.StartupRefusedException;
 import io.werken.config.WerkenConfiguration;
-import io.werken.workflow.InvalidWorkflowsException;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +34,7 @@ public final class WerkenApplication {
 
     private static String startupRefusal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InvalidWorkflowsException || t instanceof TopologyClashException) {
+            if (t instanceof StartupRefusedException) {
                 return t.getMessage();
             }
         }

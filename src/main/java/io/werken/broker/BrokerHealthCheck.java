@@ -6,7 +6,10 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
-/** UP while Werken holds an open connection to RabbitMQ (opening one if needed), DOWN otherwise. */
+/**
+ * UP while Werken holds an open connection to RabbitMQ (opening one if needed) and its queues are declared as it
+ * wants them; DOWN otherwise, with the reason.
+ */
 public final class BrokerHealthCheck extends AbstractHealthCheck {
 
     private final ConnectionFactory connectionFactory;
@@ -16,14 +19,25 @@ public final class BrokerHealthCheck extends AbstractHealthCheck {
         this.connectionFactory = connectionFactory;
     }
 
+    /**
+     * Looked up at check time rather than injected: Camel orders @BindToRegistry methods by a heuristic that cannot
+     * put one bean with dependencies before another.
+     */
+    private String topologyProblem() {
+        BrokerTopology topology = getCamelContext().getRegistry().findSingleByType(BrokerTopology.class);
+        return topology == null ? "Broker topology not set up" : topology.declarationProblem();
+    }
+
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("broker", connectionFactory.getHost() + ":" + connectionFactory.getPort());
         try {
-            if (connectionFactory.createConnection().isOpen()) {
-                builder.up();
-            } else {
+            if (!connectionFactory.createConnection().isOpen()) {
                 builder.message("RabbitMQ connection is closed").down();
+            } else if (topologyProblem() != null) {
+                builder.message(topologyProblem()).down();
+            } else {
+                builder.up();
             }
         } catch (RuntimeException e) {
             builder.message("RabbitMQ unreachable: " + e.getMessage()).down();

@@ -2,12 +2,14 @@ package io.werken.broker;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpConnectException;
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.DirectExchange;
@@ -38,6 +40,7 @@ public final class BrokerTopology implements ConnectionListener {
     private final String deadLetterExchange;
     private final QueueType queueType;
     private final AtomicBoolean declaredOnCurrentConnection = new AtomicBoolean();
+    private volatile String declarationProblem;
 
     public BrokerTopology(CachingConnectionFactory connectionFactory, String receivedQueue, String actionsQueue,
                           String deadLetterExchange, QueueType queueType) {
@@ -61,11 +64,20 @@ public final class BrokerTopology implements ConnectionListener {
             declare();
             // Spring calls onCreate at once for the connection declare() just opened: nothing to redo for it.
             declaredOnCurrentConnection.set(true);
-        } catch (AmqpConnectException e) {
-            LOG.warn("RabbitMQ is not reachable at startup ({}); Werken reports DOWN and declares its queues once "
-                     + "the broker is back", e.getMessage());
+        } catch (TopologyClashException e) {
+            throw e;
+        } catch (AmqpException e) {
+            // Refused, unknown host, bad credentials: all may be fixed on the broker's side without restarting Werken.
+            declarationProblem = "RabbitMQ unusable: " + e.getMessage();
+            LOG.warn("RabbitMQ is not usable at startup ({}); Werken reports DOWN, answers 503 and declares its "
+                     + "queues once it can connect", e.getMessage());
         }
         connectionFactory.addConnectionListener(this);
+    }
+
+    /** Why the topology is not as Werken wants it, or null when it is. */
+    public String declarationProblem() {
+        return declarationProblem;
     }
 
     @Override
@@ -76,6 +88,7 @@ public final class BrokerTopology implements ConnectionListener {
         try {
             declare();
         } catch (RuntimeException e) {
+            declarationProblem = "Could not declare Werken's queues: " + e.getMessage();
             LOG.error("Could not declare Werken's queues on the new broker connection: {}", e.getMessage());
         }
     }
@@ -94,8 +107,9 @@ public final class BrokerTopology implements ConnectionListener {
             declareQueue(queue);
         }
         admin.declareBinding(dlqBinding);
+        declarationProblem = null;
         LOG.info("Declared queues {}, {} and {} ({}), dead-letter exchange {}", received.getName(), actions.getName(),
-                dlq.getName(), queueType.name().toLowerCase(java.util.Locale.ROOT), deadLetterExchange);
+                dlq.getName(), queueType.name().toLowerCase(Locale.ROOT), deadLetterExchange);
     }
 
     private Queue queue(String name, Map<String, Object> arguments) {

@@ -32,6 +32,9 @@ public final class ConfirmedPublisher {
         }
         this.template = new RabbitTemplate(connectionFactory);
         this.template.setMandatory(true);
+        // Publish on a connection of its own: a broker that blocks publishers (memory or disk alarm) must not also
+        // stall the dispatch consumers' acknowledgements.
+        this.template.setUsePublisherConnection(true);
         this.confirmTimeout = confirmTimeout;
     }
 

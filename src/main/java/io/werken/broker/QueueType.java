@@ -2,6 +2,8 @@ package io.werken.broker;
 
 import java.util.Locale;
 
+import io.werken.config.StartupRefusedException;
+
 /** The RabbitMQ queue type Werken declares its queues with ({@code WERKEN_QUEUE_TYPE}). */
 public enum QueueType {
     CLASSIC, QUORUM;
@@ -10,7 +12,7 @@ public enum QueueType {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Unknown queue type '" + value + "': use classic or quorum", e);
+            throw new StartupRefusedException("WERKEN_QUEUE_TYPE is '" + value + "': use classic or quorum", e);
         }
     }
 }

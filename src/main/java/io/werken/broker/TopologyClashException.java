@@ -1,7 +1,9 @@
 package io.werken.broker;
 
+import io.werken.config.StartupRefusedException;
+
 /** A queue exists on the broker with arguments other than Werken's; Werken will not start against it. */
-public class TopologyClashException extends RuntimeException {
+public class TopologyClashException extends StartupRefusedException {
 
     public TopologyClashException(String message, Throwable cause) {
         super(message, cause);

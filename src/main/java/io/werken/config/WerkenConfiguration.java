@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.werken.broker.AmqpMessages;
 import io.werken.broker.BrokerHealthCheck;
 import io.werken.broker.BrokerTopology;
@@ -37,6 +36,10 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 /**
  * Werken's beans, built from the {@code werken.*} keys of {@code application.properties}. Routes refer to them by
  * the names given here.
+ * <p>
+ * Camel binds these methods in an order of its own: methods without parameters first, then those whose parameters
+ * no other parameterised method returns. A bean may therefore depend on beans of the first two kinds only; one
+ * that needs another dependent bean looks it up when used (see {@code BrokerHealthCheck}).
  */
 @Configuration
 public class WerkenConfiguration implements CamelConfiguration {
@@ -48,7 +51,7 @@ public class WerkenConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public ObjectMapper werkenJson() {
-        return JsonMapper.builder().build();
+        return WerkenJson.mapper();
     }
 
     @BindToRegistry
@@ -72,7 +75,7 @@ public class WerkenConfiguration implements CamelConfiguration {
 
     // ---- RabbitMQ ------------------------------------------------------------------------------
 
-    @BindToRegistry
+    @BindToRegistry(destroyMethod = "destroy")
     public CachingConnectionFactory rabbitConnectionFactory(
             @PropertyInject("werken.rabbitmq.uri") String uri,
             @PropertyInject("werken.rabbitmq.channel-cache-size") int channelCacheSize,

@@ -1,9 +1,11 @@
 package io.werken.http;
 
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -14,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Problem bodies for the errors Vert.x answers before a request reaches a Camel route: an unknown path (404), a body
- * over {@code WERKEN_MAX_BODY_BYTES} (413), and the like. Without these the caller would get Vert.x's plain text.
+ * The HTTP edge in front of the Camel routes, on the Vert.x router: problem bodies for the errors Vert.x answers
+ * itself (an unknown path, a body over {@code WERKEN_MAX_BODY_BYTES}, a malformed request), and a guard that refuses
+ * form and multipart bodies before Vert.x's body handler would parse them (it would write multipart parts to disk).
  */
 public final class HttpErrorPages implements StartupListener {
 
@@ -25,8 +28,7 @@ public final class HttpErrorPages implements StartupListener {
             404, ProblemType.NOT_FOUND,
             405, ProblemType.METHOD_NOT_ALLOWED,
             413, ProblemType.BODY_TOO_LARGE,
-            415, ProblemType.UNSUPPORTED_MEDIA_TYPE,
-            500, ProblemType.INTERNAL_ERROR);
+            415, ProblemType.UNSUPPORTED_MEDIA_TYPE);
 
     private final ObjectMapper json;
     private final int port;
@@ -45,34 +47,60 @@ public final class HttpErrorPages implements StartupListener {
             LOG.warn("No platform-http router on port {}: Vert.x's own error pages stay in place", port);
             return;
         }
+        // First of all routes: form bodies never reach the body handler.
+        router.route().order(Integer.MIN_VALUE).handler(this::refuseFormBodies);
         // The webhook routes live on a sub-router, whose errorHandler()s Vert.x never consults: a last, catch-all
-        // route answers unmatched paths, and its failure handler the requests that failed (e.g. 413 from the body limit).
+        // route answers unmatched paths, and its failure handler the requests that failed before or outside a route.
         router.route().last()
-                .handler(ctx -> answer(ctx, ProblemType.NOT_FOUND))
-                .failureHandler(ctx -> answer(ctx, PAGES.getOrDefault(ctx.statusCode(), ProblemType.INTERNAL_ERROR)));
+                .handler(ctx -> answer(ctx, ProblemType.NOT_FOUND.status(), notFound(ctx)))
+                .failureHandler(this::answerFailure);
     }
 
-    private void answer(RoutingContext ctx, ProblemType type) {
+    private void refuseFormBodies(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (mediaType.startsWith("multipart/") || mediaType.equals("application/x-www-form-urlencoded")) {
+            answer(ctx, 415, "Content-Type '" + mediaType + "' is not supported; send the body as application/json.");
+        } else {
+            ctx.next();
+        }
+    }
+
+    private void answerFailure(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        if (status >= 400 && status < 500) {
+            String detail = switch (status) {
+                case 413 -> "The request body is larger than the limit of " + maxBodyBytes + " bytes.";
+                case 405 -> "Method " + ctx.request().method() + " is not allowed here.";
+                case 404 -> notFound(ctx);
+                default -> "The request could not be read as HTTP: " + HttpResponseStatus.valueOf(status).reasonPhrase() + ".";
+            };
+            LOG.info("Rejected request {} {}: {}", ctx.request().method(), ctx.normalizedPath(), status);
+            answer(ctx, status, detail);
+        } else {
+            LOG.error("Unhandled HTTP failure on {}", ctx.normalizedPath(), ctx.failure());
+            answer(ctx, 500, "Werken could not process the request.");
+        }
+    }
+
+    private static String notFound(RoutingContext ctx) {
+        return "Nothing is served at " + ctx.normalizedPath() + "; webhooks go to POST /webhook/{workflow_id}.";
+    }
+
+    private void answer(RoutingContext ctx, int status, String detail) {
         if (ctx.response().ended() || ctx.response().headWritten()) {
             return;
         }
-        String detail = switch (type) {
-            case NOT_FOUND -> "Nothing is served at " + ctx.normalizedPath() + "; webhooks go to POST /webhook/{workflow_id}.";
-            case BODY_TOO_LARGE -> "The request body is larger than the limit of " + maxBodyBytes + " bytes.";
-            case METHOD_NOT_ALLOWED -> "Method " + ctx.request().method() + " is not allowed here.";
-            case UNSUPPORTED_MEDIA_TYPE -> "Send the body as application/json.";
-            default -> "Werken could not process the request.";
-        };
-        if (type == ProblemType.INTERNAL_ERROR && ctx.failure() != null) {
-            LOG.error("Unhandled HTTP failure on {}", ctx.normalizedPath(), ctx.failure());
-        }
+        ProblemType type = status == 500 ? ProblemType.INTERNAL_ERROR : PAGES.get(status);
+        Problem problem = type != null
+                ? Problem.of(type, detail, ctx.normalizedPath())
+                : Problem.ofStatus(status, HttpResponseStatus.valueOf(status).reasonPhrase(), detail, ctx.normalizedPath());
         try {
-            byte[] body = json.writeValueAsBytes(Problem.of(type, detail, ctx.normalizedPath()));
-            ctx.response().setStatusCode(type.status())
+            ctx.response().setStatusCode(status)
                     .putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .end(Buffer.buffer(body));
+                    .end(Buffer.buffer(json.writeValueAsBytes(problem)));
         } catch (JsonProcessingException e) {
-            ctx.response().setStatusCode(type.status()).end();
+            ctx.response().setStatusCode(status).end();
         }
     }
 }

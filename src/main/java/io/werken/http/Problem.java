@@ -23,4 +23,9 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static Problem of(ProblemType type, String detail, String instance) {
         return new Problem(TYPE_PREFIX + type.slug(), type.title(), type.status(), detail, instance);
     }
+
+    /** A problem with no Werken-specific type: RFC 9457's {@code about:blank}, titled with the status phrase. */
+    public static Problem ofStatus(int status, String reasonPhrase, String detail, String instance) {
+        return new Problem("about:blank", reasonPhrase, status, detail, instance);
+    }
 }

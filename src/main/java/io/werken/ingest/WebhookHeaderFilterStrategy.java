@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.apache.camel.spi.HeaderFilterStrategy;
 
 /**
@@ -33,9 +34,19 @@ public final class WebhookHeaderFilterStrategy implements HeaderFilterStrategy {
         return !RESPONSE_HEADERS.contains(headerName.toLowerCase(Locale.ROOT));
     }
 
-    /** HTTP request to Camel message: true filters the header out. */
+    /**
+     * HTTP request to Camel message: true filters the header out. platform-http runs query parameters through this
+     * same filter, so an allowed name passes only with a value the request really carries as a header: a query
+     * string cannot stand in for {@code Content-Type} (or, later, a signature header).
+     */
     @Override
     public boolean applyFilterToExternalHeaders(String headerName, Object headerValue, Exchange exchange) {
-        return !allowedRequestHeaders.contains(headerName.toLowerCase(Locale.ROOT));
+        if (!allowedRequestHeaders.contains(headerName.toLowerCase(Locale.ROOT))) {
+            return true;
+        }
+        if (exchange != null && exchange.getMessage() instanceof HttpMessage http && http.getRequest() != null) {
+            return !http.getRequest().headers().getAll(headerName).contains(String.valueOf(headerValue));
+        }
+        return false;
     }
 }

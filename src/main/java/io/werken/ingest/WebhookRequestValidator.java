@@ -1,16 +1,17 @@
 package io.werken.ingest;
 
+import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.core.JsonFactory;
+import io.werken.config.WerkenJson;
 import io.werken.http.ProblemType;
 import io.werken.http.WebhookRejectedException;
 import io.werken.workflow.Workflow;
@@ -41,11 +42,12 @@ public final class WebhookRequestValidator implements Processor {
         this.catalog = catalog;
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxJsonDepth).build())
-                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // Error details must not echo the caller's body back.
+                .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                 .build();
-        this.jsonReader = JsonMapper.builder(factory)
+        this.jsonReader = WerkenJson.builder(factory)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .disable(JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION)
                 .build()
                 .reader();
     }
@@ -77,7 +79,7 @@ public final class WebhookRequestValidator implements Processor {
                     : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
             throw new WebhookRejectedException(ProblemType.INVALID_JSON,
                     "The request body is not valid JSON: " + e.getOriginalMessage() + where + ".");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new WebhookRejectedException(ProblemType.INVALID_JSON, "The request body could not be read as JSON.");
         }
         if (payload == null || payload.isMissingNode()) {

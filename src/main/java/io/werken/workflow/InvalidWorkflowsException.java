@@ -1,7 +1,9 @@
 package io.werken.workflow;
 
+import io.werken.config.StartupRefusedException;
+
 /** The workflows file cannot be used; the message names the file, the workflow and the problem. */
-public class InvalidWorkflowsException extends RuntimeException {
+public class InvalidWorkflowsException extends StartupRefusedException {
 
     public InvalidWorkflowsException(String message) {
         super(message);

@@ -2,14 +2,14 @@ package io.werken.workflow;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +28,7 @@ public final class WorkflowCatalog {
     static final Pattern WORKFLOW_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private static final ObjectMapper STRICT = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
@@ -58,8 +58,7 @@ public final class WorkflowCatalog {
             throw invalid(source, "it defines no workflow");
         }
         Map<String, Workflow> workflows = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : root.properties()) {
             workflows.put(entry.getKey(), parseWorkflow(source, entry.getKey(), entry.getValue()));
         }
         return new WorkflowCatalog(source, workflows);
@@ -80,7 +79,7 @@ public final class WorkflowCatalog {
         if (actions == null || !actions.isArray() || actions.isEmpty()) {
             throw invalid(source, "workflow '" + id + "': \"actions\" must be a non-empty array");
         }
-        List<WorkflowAction> parsed = new java.util.ArrayList<>(actions.size());
+        List<WorkflowAction> parsed = new ArrayList<>(actions.size());
         for (int i = 0; i < actions.size(); i++) {
             parsed.add(parseAction(source, id, i, actions.get(i)));
         }

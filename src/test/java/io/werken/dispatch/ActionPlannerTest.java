@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** From an event envelope to its ordered action messages, and the envelopes that cannot be dispatched. */
 class ActionPlannerTest {
 
     private final ObjectMapper json = new ObjectMapper();

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** Identity and timestamp of accepted webhooks. */
 class ReceivedWebhookFactoryTest {
 
     private final ReceivedWebhookFactory factory = new ReceivedWebhookFactory(

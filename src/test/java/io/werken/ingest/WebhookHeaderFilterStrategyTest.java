@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** The header allowlist at the HTTP edge, both ways. */
 class WebhookHeaderFilterStrategyTest {
 
     private final WebhookHeaderFilterStrategy strategy = new WebhookHeaderFilterStrategy(Set.of("Content-Type", "CamelHttpUri"));

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** The validator's decisions, request by request: which are accepted and which 4xx the others get. */
 class WebhookRequestValidatorTest {
 
     private WebhookRequestValidator validator;
@@ -95,6 +96,22 @@ class WebhookRequestValidatorTest {
         String limit = "[".repeat(64) + "]".repeat(64);
         assertThat(rejection(request("POST", "mi-workflow", "application/json", deep))).isEqualTo(ProblemType.INVALID_JSON);
         validator.process(request("POST", "mi-workflow", "application/json", limit));
+    }
+
+    @Test
+    void aNumberOfThousandsOfDigitsIs400() {
+        String huge = "{\"n\": " + "9".repeat(1001) + "}";
+        assertThat(rejection(request("POST", "mi-workflow", "application/json", huge))).isEqualTo(ProblemType.INVALID_JSON);
+    }
+
+    @Test
+    void decimalsKeepEveryDigit() {
+        Exchange exchange = request("POST", "mi-workflow", "application/json", "{\"amount\": 0.12345678901234567890123, \"one\": 1.0}");
+
+        validator.process(exchange);
+
+        assertThat(exchange.getMessage().getBody(JsonNode.class).toString())
+                .isEqualTo("{\"amount\":0.12345678901234567890123,\"one\":1.0}");
     }
 
     @Test

@@ -61,6 +61,19 @@ public final class Broker implements AutoCloseable {
         return messages;
     }
 
+    /** Takes the next message and rejects it without requeueing, as a consumer that gave up on it would. */
+    public void rejectNext(String queue) {
+        try (Channel channel = connection.createChannel()) {
+            GetResponse message = channel.basicGet(queue, false);
+            if (message == null) {
+                throw new IllegalStateException("No message on " + queue);
+            }
+            channel.basicReject(message.getEnvelope().getDeliveryTag(), false);
+        } catch (IOException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Cannot reject from " + queue, e);
+        }
+    }
+
     public void publish(String queue, AMQP.BasicProperties properties, byte[] body) {
         try (Channel channel = connection.createChannel()) {
             channel.confirmSelect();

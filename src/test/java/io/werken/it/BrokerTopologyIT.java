@@ -1,11 +1,16 @@
 package io.werken.it;
 
+import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.GetResponse;
 import io.werken.broker.BrokerTopology;
 import io.werken.broker.QueueType;
 import io.werken.broker.TopologyClashException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
@@ -15,58 +20,79 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Werken declares its own durable topology, and refuses to start against a queue declared differently. */
 class BrokerTopologyIT {
 
-    @Test
-    void declaresDurableQueuesWithTheDeadLetterQueue() throws Exception {
-        String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        CachingConnectionFactory factory = new CachingConnectionFactory(java.net.URI.create(Broker.URI_VALUE));
-        try (Broker broker = new Broker()) {
-            new BrokerTopology(factory, prefix + "in", prefix + "out", "werken.dlx", QueueType.QUORUM).declare();
-            try {
-                assertThat(broker.depth(prefix + "in")).isZero();
-                assertThat(broker.depth(prefix + "out")).isZero();
-                assertThat(broker.depth(prefix + "in.dlq")).isZero();
-                // Declaring again with the same settings is fine (it happens on every reconnect).
-                new BrokerTopology(factory, prefix + "in", prefix + "out", "werken.dlx", QueueType.QUORUM).declare();
-            } finally {
-                broker.delete(prefix + "in", prefix + "out", prefix + "in.dlq");
-            }
-        } finally {
-            factory.destroy();
-        }
+    private final String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    private final String in = prefix + "in";
+    private final String out = prefix + "out";
+    private final String dlq = in + ".dlq";
+    private CachingConnectionFactory factory;
+    private Broker broker;
+
+    @BeforeEach
+    void connect() {
+        factory = new CachingConnectionFactory(URI.create(Broker.URI_VALUE));
+        broker = new Broker();
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        broker.delete(in, out, dlq);
+        broker.close();
+        factory.destroy();
+    }
+
+    private BrokerTopology topology(QueueType type) {
+        return new BrokerTopology(factory, in, out, "werken.dlx", type);
     }
 
     @Test
-    void aQueueDeclaredDifferentlyIsAClearStartupError() throws Exception {
-        String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        CachingConnectionFactory factory = new CachingConnectionFactory(java.net.URI.create(Broker.URI_VALUE));
-        try (Broker broker = new Broker()) {
-            broker.declareQueue(prefix + "out", Map.of("x-queue-type", "quorum"));
-            try {
-                BrokerTopology topology = new BrokerTopology(factory, prefix + "in", prefix + "out", "werken.dlx", QueueType.CLASSIC);
-                assertThatThrownBy(topology::declare)
-                        .isInstanceOf(TopologyClashException.class)
-                        .hasMessageContaining("Queue '" + prefix + "out' already exists")
-                        .hasMessageContaining("WERKEN_QUEUE_TYPE")
-                        .hasMessageContaining("x-queue-type");
-            } finally {
-                broker.delete(prefix + "in", prefix + "out", prefix + "in.dlq");
-            }
-        } finally {
-            factory.destroy();
-        }
+    void declaresDurableQueuesWithTheirDeadLetterArguments() {
+        topology(QueueType.CLASSIC).declare();
+
+        // A redeclaration with exactly these settings succeeds only if the queues have them.
+        broker.declareQueue(in, Map.of("x-dead-letter-exchange", "werken.dlx", "x-dead-letter-routing-key", dlq));
+        broker.declareQueue(out, Map.of());
+        broker.declareQueue(dlq, Map.of());
+        // Declaring again is fine: it happens on every reconnect.
+        topology(QueueType.CLASSIC).declare();
     }
 
     @Test
-    void werkenDoesNotStartAgainstAClashingQueue() throws Exception {
-        String received = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".received_webhooks";
-        try (Broker broker = new Broker()) {
-            broker.declareQueue(received, Map.of("x-queue-type", "quorum"));
-            try {
-                assertThatThrownBy(() -> RunningWerken.start(Map.of("werken.queue.received", received)).close())
-                        .hasStackTraceContaining("Queue '" + received + "' already exists");
-            } finally {
-                broker.delete(received, received + ".dlq");
-            }
-        }
+    void quorumQueuesWhenAskedFor() {
+        topology(QueueType.QUORUM).declare();
+
+        broker.declareQueue(out, Map.of("x-queue-type", "quorum"));
+        broker.declareQueue(in, Map.of("x-queue-type", "quorum", "x-dead-letter-exchange", "werken.dlx",
+                "x-dead-letter-routing-key", dlq));
+    }
+
+    @Test
+    void aRejectedEventReachesTheDeadLetterQueueThroughTheBroker() throws Exception {
+        topology(QueueType.CLASSIC).declare();
+        broker.publish(in, new AMQP.BasicProperties.Builder().messageId("rejected-1").build(), "{}".getBytes());
+
+        broker.rejectNext(in);
+
+        GetResponse dead = broker.take(dlq, 1, java.time.Duration.ofSeconds(10)).get(0);
+        assertThat(dead.getProps().getMessageId()).isEqualTo("rejected-1");
+        assertThat(dead.getProps().getHeaders()).containsKey("x-death");
+    }
+
+    @Test
+    void aQueueDeclaredDifferentlyIsAClearStartupError() {
+        broker.declareQueue(out, Map.of("x-queue-type", "quorum"));
+
+        assertThatThrownBy(topology(QueueType.CLASSIC)::declare)
+                .isInstanceOf(TopologyClashException.class)
+                .hasMessageContaining("Queue '" + out + "' already exists")
+                .hasMessageContaining("WERKEN_QUEUE_TYPE")
+                .hasMessageContaining("x-queue-type");
+    }
+
+    @Test
+    void werkenDoesNotStartAgainstAClashingQueue() {
+        broker.declareQueue(in, Map.of("x-queue-type", "quorum"));
+
+        assertThatThrownBy(() -> RunningWerken.start(Map.of("werken.queue.received", in)).close())
+                .hasStackTraceContaining("Queue '" + in + "' already exists");
     }
 }

@@ -21,7 +21,8 @@ class DeadLetterIT {
 
     @Test
     void aPoisonMessageIsDeadLetteredAndTheEventsBehindItFlow() throws Exception {
-        try (Broker broker = new Broker(); RunningWerken werken = RunningWerken.start()) {
+        // One consumer: the event behind the poison must get past it, not around it.
+        try (Broker broker = new Broker(); RunningWerken werken = RunningWerken.start(Map.of("werken.dispatch.consumers", "1"))) {
             werken.stopDispatch();
             byte[] poison = "this is not an envelope {".getBytes(StandardCharsets.UTF_8);
             broker.publish(werken.receivedQueue, new AMQP.BasicProperties.Builder().messageId("poison-1").build(), poison);
@@ -58,6 +59,9 @@ class DeadLetterIT {
         try (Broker broker = new Broker(); RunningWerken werken = RunningWerken.start(Map.of(
                 "werken.dispatch.max-redeliveries", "2",
                 "werken.dispatch.redelivery-delay-ms", "10"))) {
+            // Werken (re)declares its queues whenever it opens a connection: open the publishing one first.
+            assertThat(werken.post("mi-workflow", "application/json", "{}".getBytes()).statusCode()).isEqualTo(202);
+            broker.take(werken.actionsQueue, 2, WAIT);
             broker.delete(werken.actionsQueue);
 
             HttpResponse<String> response = werken.post("mi-workflow", "application/json", "{\"n\": 2}".getBytes());

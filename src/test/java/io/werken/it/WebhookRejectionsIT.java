@@ -65,7 +65,11 @@ class WebhookRejectionsIT {
                 Arguments.of("text/plain", "POST", "/webhook/mi-workflow", "text/plain", "{}", 415, "unsupported-media-type", "text/plain"),
                 Arguments.of("form", "POST", "/webhook/mi-workflow", "application/x-www-form-urlencoded", "a=1", 415, "unsupported-media-type", "x-www-form-urlencoded"),
                 Arguments.of("no content type", "POST", "/webhook/mi-workflow", null, "{}", 415, "unsupported-media-type", "no Content-Type"),
-                Arguments.of("latin1", "POST", "/webhook/mi-workflow", "application/json; charset=latin1", "{}", 415, "unsupported-media-type", "UTF-8"));
+                Arguments.of("latin1", "POST", "/webhook/mi-workflow", "application/json; charset=latin1", "{}", 415, "unsupported-media-type", "UTF-8"),
+                Arguments.of("multipart", "POST", "/webhook/mi-workflow", "multipart/form-data; boundary=b",
+                        "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"f.txt\"\r\n\r\nx\r\n--b--\r\n", 415, "unsupported-media-type", "multipart/form-data"),
+                Arguments.of("content type in the query only", "POST", "/webhook/mi-workflow?Content-Type=application/json", null, "{}", 415, "unsupported-media-type", "no Content-Type"),
+                Arguments.of("query overriding the header", "POST", "/webhook/mi-workflow?Content-Type=application/json", "text/plain", "{}", 415, "unsupported-media-type", "'text/plain'"));
     }
 
     @ParameterizedTest(name = "{0} -> {5}")
@@ -97,6 +101,19 @@ class WebhookRejectionsIT {
 
         assertThat(response.statusCode()).isEqualTo(202);
         assertThat(broker.get(werken.receivedQueue)).isNotNull();
+    }
+
+    @Test
+    void aRequestVertxCannotHonourGetsAProblemToo() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", werken.httpPort)) {
+            socket.getOutputStream().write(("POST /webhook/mi-workflow HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Expect: something-odd\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 417");
+            assertThat(answer).containsIgnoringCase("Content-Type: application/problem+json");
+            assertThat(answer).contains("\"status\":417");
+        }
     }
 
     @Test

@@ -29,8 +29,8 @@ class WebhookToActionsIT {
     @BeforeAll
     static void start() throws Exception {
         broker = new Broker();
-        werken = RunningWerken.start(Map.of(
-                "werken.workflows", "src/test/resources/fixtures/workflows/with-originals.json"));
+        // The bundled workflows.json, as a user running the README's commands gets it.
+        werken = RunningWerken.start();
     }
 
     @AfterAll
@@ -103,15 +103,37 @@ class WebhookToActionsIT {
     }
 
     @Test
-    void actionsOfALongerWorkflowKeepTheirOrder() throws Exception {
-        HttpResponse<String> response = werken.post("three-steps", "application/json", "[1, 2, 3]".getBytes());
+    void payloadNumbersPassThroughExactly() throws Exception {
+        String payload = "{\"amount\":0.12345678901234567890123,\"big\":1e400,\"one\":1.0,\"id\":12345678901234567890123}";
+        HttpResponse<String> response = werken.post("mi-workflow", "application/json", payload.getBytes());
 
         assertThat(response.statusCode()).isEqualTo(202);
-        List<GetResponse> actions = broker.take(werken.actionsQueue, 3, WAIT);
-        assertThat(actions).extracting(a -> JSON.readTree(a.getBody()).get("type").asText())
-                .containsExactly("first", "second", "third");
-        assertThat(actions).extracting(a -> JSON.readTree(a.getBody()).get("index").asInt()).containsExactly(0, 1, 2);
-        assertThat(JSON.readTree(actions.get(1).getBody()).get("params")).isEqualTo(JSON.createObjectNode());
+        String action = new String(broker.take(werken.actionsQueue, 2, WAIT).get(0).getBody());
+        assertThat(action).contains("\"payload\":{\"amount\":0.12345678901234567890123,\"big\":1E+400,\"one\":1.0,"
+                                    + "\"id\":12345678901234567890123}");
+    }
+
+    @Test
+    void anEventsReplyToNeverMakesWerkenReply() throws Exception {
+        String replyQueue = werken.receivedQueue + ".reply";
+        broker.declareQueue(replyQueue, Map.of());
+        try {
+            byte[] envelope = ("{\"event_id\":\"ev-reply\",\"workflow_id\":\"mi-workflow\","
+                               + "\"received_at\":\"2026-11-26T00:00:00Z\",\"payload\":{}}").getBytes();
+            broker.publish(werken.receivedQueue, new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                    .messageId("ev-reply").replyTo(replyQueue).build(), envelope);
+
+            List<GetResponse> actions = broker.take(werken.actionsQueue, 2, WAIT);
+            assertThat(actions).extracting(a -> a.getProps().getCorrelationId()).containsOnly("ev-reply");
+            // Stopping dispatch waits for in-flight events: after it, the event is settled one way or the other.
+            werken.stopDispatch();
+            assertThat(broker.depth(replyQueue)).as("replies sent").isZero();
+            assertThat(broker.depth(werken.deadLetterQueue)).as("event dead-lettered after its reply failed").isZero();
+            assertThat(broker.depth(werken.receivedQueue)).as("event not acknowledged").isZero();
+        } finally {
+            werken.startDispatch();
+            broker.delete(replyQueue);
+        }
     }
 
     @Test

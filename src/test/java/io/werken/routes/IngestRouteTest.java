@@ -7,7 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +24,7 @@ import io.werken.ingest.WebhookRequestValidator;
 import io.werken.workflow.BundledWorkflows;
 import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.util.CaseInsensitiveMap;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.AmqpConnectException;
@@ -30,7 +33,7 @@ import org.springframework.amqp.core.MessageDeliveryMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The ingest-webhook route on its own: the broker replaced by a {@link RecordingPublisher}. */
+/** The ingest-webhook route on its own, with the broker replaced by a {@link RecordingPublisher}. */
 class IngestRouteTest extends CamelMainTestSupport {
 
     private static final String QUEUE = "test.received_webhooks";
@@ -38,6 +41,7 @@ class IngestRouteTest extends CamelMainTestSupport {
 
     private static final int PORT = freePort();
     private final RecordingPublisher publisher = new RecordingPublisher();
+    private final AtomicReference<Map<String, Object>> headersSeenByTheRoute = new AtomicReference<>(Map.of());
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Override
@@ -58,7 +62,11 @@ class IngestRouteTest extends CamelMainTestSupport {
         WorkflowCatalog catalog = BundledWorkflows.catalog();
         registry.bind("platform-http-engine", new WebhookHttpEngine(PORT));
         registry.bind("webhookHeaderFilterStrategy", new WebhookHeaderFilterStrategy(Set.of("Content-Type")));
-        registry.bind("webhookRequestValidator", new WebhookRequestValidator(catalog, 64));
+        WebhookRequestValidator validator = new WebhookRequestValidator(catalog, 64);
+        registry.bind("webhookRequestValidator", (org.apache.camel.Processor) exchange -> {
+            headersSeenByTheRoute.set(new CaseInsensitiveMap(exchange.getMessage().getHeaders()));
+            validator.process(exchange);
+        });
         registry.bind("receivedWebhookFactory", new ReceivedWebhookFactory(Clock.systemUTC()));
         registry.bind("amqpMessages", new AmqpMessages(json, Clock.systemUTC()));
         registry.bind("problemResponder", new ProblemResponder(json, 7));
@@ -84,6 +92,27 @@ class IngestRouteTest extends CamelMainTestSupport {
         assertThat(message.getMessageProperties().getDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
         JsonNode envelope = JSON.readTree(message.getBody());
         assertThat(envelope.get("payload").get("user_id").asInt()).isEqualTo(123);
+    }
+
+    @Test
+    void onlyTheContentTypeHeaderEntersTheRouteAndNeverFromTheQueryString() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT
+                        + "/webhook/mi-workflow?Content-Type=text/plain&CamelHttpResponseCode=200&X-Custom=q"))
+                .header("Content-Type", "application/json")
+                .header("X-Custom", "secret")
+                .header("CamelSpringRabbitmqRoutingOverrideKey", "elsewhere")
+                .header("Authorization", "Bearer token")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        Map<String, Object> seen = headersSeenByTheRoute.get();
+        assertThat(seen).containsEntry("Content-Type", "application/json");
+        assertThat(seen).containsEntry("workflow_id", "mi-workflow");
+        assertThat(seen.keySet())
+                .noneMatch(h -> h.equalsIgnoreCase("X-Custom") || h.equalsIgnoreCase("Authorization"))
+                .doesNotContain("CamelSpringRabbitmqRoutingOverrideKey");
+        assertThat(seen.get("CamelHttpResponseCode")).isNull();
+        assertThat(response.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("camel"));
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** Loading and validating workflow catalogs: the bundled one and broken fixtures. */
 class WorkflowCatalogTest {
 
     private static WorkflowCatalog bundled() {
