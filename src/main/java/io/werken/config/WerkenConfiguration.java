@@ -1,5 +1,6 @@
 package io.werken.config;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
@@ -63,7 +64,7 @@ public class WerkenConfiguration implements CamelConfiguration {
         }
         try (InputStream in = resource.getInputStream()) {
             return WorkflowCatalog.load(location, in);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new InvalidWorkflowsException("Cannot read workflows file " + location + ": " + e.getMessage(), e);
         }
     }

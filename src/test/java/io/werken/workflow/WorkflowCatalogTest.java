@@ -51,6 +51,16 @@ class WorkflowCatalogTest {
         assertThat(three.actions().get(1).params().isEmpty()).isTrue();
     }
 
+    @Test
+    void paramsKeepTheirNumbersExactly() {
+        WorkflowCatalog catalog = WorkflowCatalog.load("inline", new java.io.ByteArrayInputStream(
+                "{\"w\": {\"actions\": [{\"type\": \"t\", \"params\": {\"rate\": 0.12345678901234567890123, \"one\": 1.0}}]}}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+        assertThat(catalog.find("w").orElseThrow().actions().get(0).params().toString())
+                .isEqualTo("{\"rate\":0.12345678901234567890123,\"one\":1.0}");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "bad-json.json            | not valid JSON",
