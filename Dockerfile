@@ -15,11 +15,12 @@ RUN apt-get update \
 WORKDIR /opt/werken
 COPY --from=build /src/target/werken.jar ./werken.jar
 COPY --from=build /src/target/lib/ ./lib/
+COPY jvm.options ./
 USER werken
 ENV WERKEN_HTTP_PORT=8000 \
-    WERKEN_MANAGEMENT_PORT=9876 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+    WERKEN_MANAGEMENT_PORT=9876
 EXPOSE 8000 9876
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
     CMD curl -fsS "http://127.0.0.1:${WERKEN_MANAGEMENT_PORT}/observe/health" || exit 1
-ENTRYPOINT ["java", "-jar", "/opt/werken/werken.jar"]
+# The same JVM options as the README's run command (jvm.options explains them).
+ENTRYPOINT ["java", "@/opt/werken/jvm.options", "-jar", "/opt/werken/werken.jar"]

@@ -3,29 +3,68 @@ package io.werken.broker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitOperations;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
  * Publishes messages to a queue and returns only once the broker has confirmed every one of them.
  * <p>
  * camel-spring-rabbitmq's producer waits for one confirm per message and never sets {@code mandatory}, so a publish
- * to a missing queue is confirmed and silently dropped. This publisher sends a batch on one channel (keeping its
- * order), with {@code mandatory} set, then waits for all the confirms together: a nack, a returned (unroutable)
- * message or a missing confirm fails the whole call with {@link PublishFailedException}.
+ * to a missing queue is confirmed and silently dropped. This publisher sets {@code mandatory} and treats a nack, a
+ * returned (unroutable) message or a missing confirm as a failure of the whole call ({@link PublishFailedException}).
+ * <p>
+ * Every publish goes through one of a few <em>lanes</em>: a thread that holds one channel open and publishes what
+ * callers hand it, in order, without waiting for confirms in between. The broker then sees many confirms outstanding
+ * on few channels and acknowledges them in batches, which costs it far less than a channel per publish with one
+ * message in flight. (Spring's channel cache cannot do this: it keeps a channel out of the cache until its confirms
+ * have arrived, and waits for them on a thread of its own.) A caller waits only for its own messages' confirms.
  */
-public final class ConfirmedPublisher {
+public final class ConfirmedPublisher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfirmedPublisher.class);
+
+    /** A caller's messages for one queue, published together on one lane, and the caller's wait for them. */
+    private record Publication(String queue, List<Message> messages, CompletableFuture<List<CorrelationData>> sent,
+                               AtomicBoolean retried) {
+
+        Publication(String queue, List<Message> messages) {
+            this(queue, messages, new CompletableFuture<>(), new AtomicBoolean());
+        }
+    }
+
+    /** A send that failed before any of the publication's messages left: safe to try once more on a new channel. */
+    private static final class NothingSentException extends RuntimeException {
+        NothingSentException(RuntimeException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private static final Publication STOP = new Publication("", List.of());
 
     private final RabbitTemplate template;
     private final Duration confirmTimeout;
+    private final BlockingQueue<Publication> pending = new LinkedBlockingQueue<>();
+    private final List<Thread> lanes = new ArrayList<>();
+    private volatile boolean running = true;
 
     public ConfirmedPublisher(ConnectionFactory connectionFactory, Duration confirmTimeout) {
+        this(connectionFactory, confirmTimeout, 1);
+    }
+
+    public ConfirmedPublisher(ConnectionFactory connectionFactory, Duration confirmTimeout, int laneCount) {
         if (!connectionFactory.isPublisherConfirms() || !connectionFactory.isPublisherReturns()) {
             throw new IllegalArgumentException("ConfirmedPublisher needs a connection factory with correlated "
                                                + "publisher confirms and publisher returns");
@@ -36,47 +75,146 @@ public final class ConfirmedPublisher {
         // stall the dispatch consumers' acknowledgements.
         this.template.setUsePublisherConnection(true);
         this.confirmTimeout = confirmTimeout;
+        for (int i = 0; i < laneCount; i++) {
+            Thread lane = new Thread(this::runLane, "werken-publisher-" + i);
+            lane.setDaemon(true);
+            lane.start();
+            lanes.add(lane);
+        }
     }
 
     /** Publishes one message, or a {@code List} of messages in order, to {@code queue} on the default exchange. */
     public void publish(String queue, Object messages) {
-        List<Message> batch = asBatch(messages);
-        List<CorrelationData> pending = new ArrayList<>(batch.size());
-        template.invoke(operations -> {
-            for (Message message : batch) {
-                CorrelationData correlation = new CorrelationData(message.getMessageProperties().getMessageId());
-                operations.send("", queue, message, correlation);
-                pending.add(correlation);
-            }
-            return null;
-        });
-        awaitConfirms(queue, pending);
+        try {
+            publishAsync(queue, messages).get(confirmTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new PublishFailedException("No publisher confirm on '" + queue + "' within "
+                                             + confirmTimeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishFailedException("Interrupted while waiting for publisher confirms", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof PublishFailedException failed
+                    ? failed : new PublishFailedException("Publish to '" + queue + "' failed", e.getCause());
+        }
     }
 
-    private void awaitConfirms(String queue, List<CorrelationData> pending) {
-        long deadline = System.nanoTime() + confirmTimeout.toNanos();
-        for (CorrelationData correlation : pending) {
-            CorrelationData.Confirm confirm;
+    /**
+     * Publishes like {@link #publish} without blocking: the future completes once the broker has confirmed every
+     * message, or fails with {@link PublishFailedException}. The caller bounds the wait (see {@link #confirmTimeout}).
+     */
+    public CompletableFuture<Void> publishAsync(String queue, Object messages) {
+        Publication publication = new Publication(queue, asBatch(messages));
+        if (!running) {
+            return CompletableFuture.failedFuture(new PublishFailedException("Werken is stopping: not publishing"));
+        }
+        pending.add(publication);
+        return publication.sent().thenCompose(correlations -> confirmed(queue, correlations));
+    }
+
+    public Duration confirmTimeout() {
+        return confirmTimeout;
+    }
+
+    /** Stops the lanes once what callers handed them has been published; confirms still arrive afterwards. */
+    @Override
+    public void close() {
+        running = false;
+        lanes.forEach(lane -> pending.add(STOP));
+        for (Thread lane : lanes) {
             try {
-                confirm = correlation.getFuture().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                throw new PublishFailedException("No publisher confirm for message " + correlation.getId() + " on '"
-                                                 + queue + "' within " + confirmTimeout.toMillis() + " ms", e);
+                lane.join(confirmTimeout.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new PublishFailedException("Interrupted while waiting for publisher confirms", e);
-            } catch (ExecutionException e) {
-                throw new PublishFailedException("Publisher confirm failed for message " + correlation.getId(), e.getCause());
-            }
-            if (correlation.getReturned() != null) {
-                throw new PublishFailedException("The broker could not route message " + correlation.getId()
-                                                 + " to queue '" + queue + "': " + correlation.getReturned().getReplyText());
-            }
-            if (!confirm.isAck()) {
-                throw new PublishFailedException("The broker refused message " + correlation.getId() + " on '" + queue
-                                                 + "'" + (confirm.getReason() == null ? "" : ": " + confirm.getReason()));
+                return;
             }
         }
+    }
+
+    private void runLane() {
+        Publication next = null;
+        while (true) {
+            if (next == null) {
+                next = takeUninterruptibly();
+            }
+            if (next == STOP) {
+                return;
+            }
+            Publication[] current = {next};
+            try {
+                // Holds one channel for as long as publishing on it works. When it fails (e.g. the connection was
+                // lost) the lane leaves it and takes a new one; Spring nacks whatever was still unconfirmed on the
+                // old channel, so those callers fail rather than wait.
+                template.invoke(operations -> {
+                    while (current[0] != STOP) {
+                        send(operations, current[0]);
+                        current[0] = pending.poll();
+                        if (current[0] == null) {
+                            current[0] = takeUninterruptibly();
+                        }
+                    }
+                    return null;
+                });
+                next = current[0];
+            } catch (RuntimeException e) {
+                LOG.debug("Publisher lane {} lost its channel: {}", Thread.currentThread().getName(), e.toString());
+                Publication failed = current[0];
+                if (e instanceof NothingSentException && !failed.retried().getAndSet(true)) {
+                    // The channel was closed before this publication went out (e.g. the connection was lost while
+                    // the lane was idle): publish it on a new channel rather than fail the caller.
+                    next = failed;
+                } else {
+                    failed.sent().completeExceptionally(new PublishFailedException(
+                            "Cannot publish to '" + failed.queue() + "': " + e.getMessage(), e));
+                    next = null;
+                }
+            }
+        }
+    }
+
+    private Publication takeUninterruptibly() {
+        while (true) {
+            try {
+                return pending.take();
+            } catch (InterruptedException e) {
+                return STOP;
+            }
+        }
+    }
+
+    private static void send(RabbitOperations operations, Publication publication) {
+        List<CorrelationData> correlations = new ArrayList<>(publication.messages().size());
+        for (Message message : publication.messages()) {
+            CorrelationData correlation = new CorrelationData(message.getMessageProperties().getMessageId());
+            try {
+                operations.send("", publication.queue(), message, correlation);
+            } catch (RuntimeException e) {
+                throw correlations.isEmpty() ? new NothingSentException(e) : e;
+            }
+            correlations.add(correlation);
+        }
+        publication.sent().complete(correlations);
+    }
+
+    private static CompletableFuture<Void> confirmed(String queue, List<CorrelationData> correlations) {
+        CompletableFuture<?>[] confirms = correlations.stream().map(CorrelationData::getFuture)
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(confirms).thenRun(() -> {
+            for (CorrelationData correlation : correlations) {
+                CorrelationData.Confirm confirm = correlation.getFuture().join();
+                // Spring records a return before it completes the confirm of the same message.
+                if (correlation.getReturned() != null) {
+                    throw new PublishFailedException("The broker could not route message " + correlation.getId()
+                                                     + " to queue '" + queue + "': "
+                                                     + correlation.getReturned().getReplyText());
+                }
+                if (!confirm.isAck()) {
+                    throw new PublishFailedException("The broker refused message " + correlation.getId() + " on '"
+                                                     + queue + "'"
+                                                     + (confirm.getReason() == null ? "" : ": " + confirm.getReason()));
+                }
+            }
+        });
     }
 
     @SuppressWarnings("unchecked")

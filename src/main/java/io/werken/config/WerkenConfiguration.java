@@ -7,6 +7,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +18,7 @@ import io.werken.broker.BrokerTopology;
 import io.werken.broker.ConfirmedPublisher;
 import io.werken.broker.QueueType;
 import io.werken.dispatch.ActionPlanner;
+import io.werken.dispatch.DispatchListenerContainerFactory;
 import io.werken.http.HttpErrorPages;
 import io.werken.http.ProblemResponder;
 import io.werken.http.WebhookHttpEngine;
@@ -25,6 +28,7 @@ import io.werken.ingest.WebhookRequestValidator;
 import io.werken.workflow.InvalidWorkflowsException;
 import io.werken.workflow.WorkflowCatalog;
 import io.werken.workflow.WorkflowCatalogHealthCheck;
+import io.vertx.core.VertxOptions;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -79,14 +83,22 @@ public class WerkenConfiguration implements CamelConfiguration {
     @BindToRegistry(destroyMethod = "destroy")
     public CachingConnectionFactory rabbitConnectionFactory(
             @PropertyInject("werken.rabbitmq.uri") String uri,
-            @PropertyInject("werken.rabbitmq.channel-cache-size") int channelCacheSize,
-            @PropertyInject("werken.rabbitmq.connection-timeout-ms") int connectionTimeoutMs) {
+            @PropertyInject("werken.rabbitmq.connection-timeout-ms") int connectionTimeoutMs,
+            @PropertyInject("werken.dispatch.consumers") int dispatchConsumers) {
         CachingConnectionFactory factory = new CachingConnectionFactory(URI.create(uri));
         // Correlated confirms and returns: a publish counts only once the broker confirmed and routed it.
         factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         factory.setPublisherReturns(true);
-        factory.setChannelCacheSize(channelCacheSize);
         factory.setConnectionTimeout(connectionTimeoutMs);
+        // The dispatch consumers (Spring's direct listener container) run on this pool, and each holds its thread
+        // while its event's actions are confirmed: one thread per consumer, or they queue behind each other (the
+        // AMQP client's default pool has only twice as many threads as there are cores).
+        AtomicInteger threads = new AtomicInteger();
+        factory.setExecutor(Executors.newFixedThreadPool(dispatchConsumers, task -> {
+            Thread thread = new Thread(task, "werken-dispatch-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }));
         factory.setConnectionNameStrategy(cf -> "werken");
         return factory;
     }
@@ -104,11 +116,12 @@ public class WerkenConfiguration implements CamelConfiguration {
         return topology;
     }
 
-    @BindToRegistry
+    @BindToRegistry(destroyMethod = "close")
     public ConfirmedPublisher confirmedPublisher(
             CachingConnectionFactory rabbitConnectionFactory,
-            @PropertyInject("werken.rabbitmq.confirm-timeout-ms") long confirmTimeoutMs) {
-        return new ConfirmedPublisher(rabbitConnectionFactory, Duration.ofMillis(confirmTimeoutMs));
+            @PropertyInject("werken.rabbitmq.confirm-timeout-ms") long confirmTimeoutMs,
+            @PropertyInject("werken.rabbitmq.publisher-channels") int publisherChannels) {
+        return new ConfirmedPublisher(rabbitConnectionFactory, Duration.ofMillis(confirmTimeoutMs), publisherChannels);
     }
 
     @BindToRegistry
@@ -122,6 +135,15 @@ public class WerkenConfiguration implements CamelConfiguration {
     }
 
     // ---- Ingest (HTTP) -------------------------------------------------------------------------
+
+    /**
+     * The Vert.x behind the HTTP servers. platform-http runs each request's route on a Vert.x worker thread, which
+     * waits there for the broker's confirm: the pool must hold every request in flight (Vert.x's default is 20).
+     */
+    @BindToRegistry
+    public VertxOptions vertxOptions(@PropertyInject("werken.http.worker-threads") int workerThreads) {
+        return new VertxOptions().setWorkerPoolSize(workerThreads);
+    }
 
     /** Bound under the name platform-http looks its engine up by. */
     @BindToRegistry("platform-http-engine")
@@ -166,6 +188,14 @@ public class WerkenConfiguration implements CamelConfiguration {
     }
 
     // ---- Dispatch ------------------------------------------------------------------------------
+
+    /** Picked up by the spring-rabbitmq component (see application.properties). */
+    @BindToRegistry
+    public DispatchListenerContainerFactory dispatchListenerContainerFactory(
+            @PropertyInject("werken.dispatch.messages-per-ack") int messagesPerAck,
+            @PropertyInject("werken.dispatch.ack-timeout-ms") long ackTimeoutMs) {
+        return new DispatchListenerContainerFactory(messagesPerAck, ackTimeoutMs);
+    }
 
     @BindToRegistry
     public ActionPlanner actionPlanner(WorkflowCatalog workflowCatalog, ObjectMapper werkenJson) {

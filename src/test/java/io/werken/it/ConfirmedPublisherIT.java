@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 
 import com.rabbitmq.client.GetResponse;
 import io.werken.broker.ConfirmedPublisher;
@@ -40,6 +42,7 @@ class ConfirmedPublisherIT {
     void cleanUp() throws Exception {
         broker.delete(queue);
         broker.close();
+        publisher.close();
         factory.destroy();
     }
 
@@ -77,6 +80,31 @@ class ConfirmedPublisherIT {
         assertThatThrownBy(() -> publisher.publish(queue, message("lost")))
                 .isInstanceOf(PublishFailedException.class)
                 .hasMessageContaining("could not route message lost");
+    }
+
+    @Test
+    void manyCallersAtOnceEachReturnOnlyOnceTheirOwnMessagesAreConfirmed() {
+        broker.declareQueue(queue, Map.of());
+        try (ConfirmedPublisher lanes = new ConfirmedPublisher(factory, Duration.ofSeconds(5), 2)) {
+            List<CompletableFuture<Void>> calls = IntStream.range(0, 500)
+                    .mapToObj(i -> lanes.publishAsync(queue, List.of(message(i + "-a"), message(i + "-b"))))
+                    .toList();
+
+            CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
+            assertThat(broker.depth(queue)).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void aLostConnectionFailsNoLaterPublish() {
+        broker.declareQueue(queue, Map.of());
+        publisher.publish(queue, message("before"));
+
+        // Closes the connection, and with it the channel the publisher's lane holds.
+        factory.resetConnection();
+
+        publisher.publish(queue, message("after"));
+        assertThat(broker.depth(queue)).isEqualTo(2);
     }
 
     @Test

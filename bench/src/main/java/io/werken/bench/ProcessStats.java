@@ -1,0 +1,83 @@
+package io.werken.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** CPU time and peak resident memory of a Linux process, read from /proc. */
+final class ProcessStats {
+
+    /** Clock ticks per second of /proc/[pid]/stat's utime and stime (USER_HZ, 100 on Linux). */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private ProcessStats() {
+    }
+
+    /** User plus system CPU seconds the process has used so far, or NaN if unknown. */
+    static double cpuSeconds(long pid) {
+        if (pid <= 0) {
+            return Double.NaN;
+        }
+        try {
+            return cpuSecondsOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /**
+     * CPU seconds per kind of thread (the thread name with its digits dropped), busiest first: where the time goes,
+     * JIT compilers and GC included, which a sampling profiler does not show.
+     */
+    static java.util.Map<String, Double> cpuSecondsByThread(long pid) {
+        java.util.Map<String, Double> byName = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#");
+                    double seconds = cpuSecondsOf(Files.readString(task.resolve("stat")));
+                    byName.merge(name, seconds, Double::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, Double> sorted = new java.util.LinkedHashMap<>();
+        byName.entrySet().stream().sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    /** utime + stime of a /proc stat line; the command name (field 2) may hold spaces, the fields after it are fixed. */
+    /** {@code after - before} per thread kind, busiest first, leaving out kinds that used no time. */
+    static java.util.Map<String, Double> difference(java.util.Map<String, Double> after, java.util.Map<String, Double> before) {
+        java.util.Map<String, Double> sorted = new java.util.LinkedHashMap<>();
+        after.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    private static double cpuSecondsOf(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+    }
+
+    /** The process's peak resident set size (VmHWM) in MiB, or NaN if unknown. */
+    static double peakRssMib(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return Double.NaN;
+    }
+}
