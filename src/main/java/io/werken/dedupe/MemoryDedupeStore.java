@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentMap;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -19,7 +20,14 @@ public final class MemoryDedupeStore extends ServiceSupport implements DedupeSto
     private final ConcurrentMap<String, State> keys;
 
     public MemoryDedupeStore(Duration window, Duration pendingTtl, long maxEntries) {
+        this(window, pendingTtl, maxEntries, Ticker.systemTicker());
+    }
+
+    /** With the clock the expiries are measured by (tests pass a fake one). */
+    public MemoryDedupeStore(Duration window, Duration pendingTtl, long maxEntries, Ticker ticker) {
         Cache<String, State> cache = Caffeine.newBuilder()
+                .ticker(ticker)
+                .executor(Runnable::run)
                 .maximumSize(maxEntries)
                 .expireAfter(new Expiry<String, State>() {
                     @Override
