@@ -82,4 +82,9 @@ public final class MemoryDedupeStore extends ServiceSupport implements DedupeSto
     public void clear() {
         keys.clear();
     }
+
+    @Override
+    public void close() {
+        keys.clear();
+    }
 }
