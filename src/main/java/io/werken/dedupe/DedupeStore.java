@@ -3,6 +3,7 @@ package io.werken.dedupe;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.spi.IdempotentRepository;
+import org.slf4j.LoggerFactory;
 
 /**
  * The idempotent repository behind the ingest route's {@code idempotentConsumer}. A key is added (eagerly) when a
@@ -13,6 +14,21 @@ public interface DedupeStore extends IdempotentRepository, AutoCloseable {
 
     /** True once the delivery with this key has been accepted (its event confirmed by the broker). */
     boolean isConfirmed(String key);
+
+    /**
+     * Confirms the key of a delivery whose event the broker has just confirmed. The event is accepted whatever happens
+     * here: if the store cannot be reached, the key simply stays pending until it expires, and the caller still gets
+     * its 202 (a 503 now would make the sender send a second event).
+     */
+    default boolean remember(String key) {
+        try {
+            return confirm(key);
+        } catch (DedupeStoreUnavailableException e) {
+            LoggerFactory.getLogger(DedupeStore.class).warn("Delivery {} accepted, but the dedupe store could not"
+                    + " confirm it: {}", key, e.getMessage());
+            return false;
+        }
+    }
 
     /**
      * Camel's idempotentConsumer (with skipDuplicate=false) also completes a duplicate's exchange against the key: a

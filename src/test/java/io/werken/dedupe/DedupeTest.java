@@ -90,4 +90,50 @@ class DedupeTest {
 
         assertThat(store.add("w:a")).isTrue();
     }
+
+    @Test
+    void anAcceptedDeliveryStaysAcceptedWhenTheStoreCannotConfirmIt() {
+        MemoryDedupeStore unreachable = new MemoryDedupeStore(Duration.ofHours(24), Duration.ofSeconds(60), 10);
+        DedupeStore failing = new DedupeStore() {
+            @Override
+            public boolean confirm(String key) {
+                throw new DedupeStoreUnavailableException("Redis is unavailable", null);
+            }
+
+            @Override
+            public boolean isConfirmed(String key) {
+                return false;
+            }
+
+            @Override
+            public boolean add(String key) {
+                return unreachable.add(key);
+            }
+
+            @Override
+            public boolean contains(String key) {
+                return unreachable.contains(key);
+            }
+
+            @Override
+            public boolean remove(String key) {
+                return unreachable.remove(key);
+            }
+
+            @Override
+            public void clear() {
+                unreachable.clear();
+            }
+
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public void stop() {
+            }
+        };
+
+        assertThat(failing.remember("w:a")).isFalse();
+    }
 }
