@@ -20,6 +20,7 @@ import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * Decides whether a webhook request can be accepted, in the order a caller would fix things: method, workflow,
@@ -97,7 +98,10 @@ public final class WebhookRequestValidator implements Processor {
     /** A header the request carries once; a signature header sent twice is refused rather than guessed at. */
     private static String singleHeader(Message in, String name) {
         Object value = in.getHeader(name);
-        if (value instanceof Iterable<?>) {
+        // platform-http keeps one of several values of a header; the request itself still has them all.
+        boolean repeated = in instanceof HttpMessage http && http.getRequest() != null
+                           && http.getRequest().headers().getAll(name).size() > 1;
+        if (repeated || value instanceof Iterable<?>) {
             throw new WebhookRejectedException(ProblemType.SIGNATURE_MALFORMED,
                     "The " + name + " header is sent more than once.");
         }

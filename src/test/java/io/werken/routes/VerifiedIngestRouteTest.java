@@ -177,6 +177,25 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
     }
 
     @Test
+    void aSignatureHeaderSentTwiceIsRefused() throws Exception {
+        // java.net.http sends only one of two same-named headers: write the request by hand.
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        String request = "POST /webhook/gh HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "X-Hub-Signature-256: sha256=00\r\n"
+                + "X-Hub-Signature-256: " + TestSigner.github(GH_SECRET, body) + "\r\n"
+                + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n{}";
+        String response;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", PORT)) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        assertThat(response).startsWith("HTTP/1.1 401").contains("urn:werken:problem:signature-malformed")
+                .contains("sent more than once");
+        assertThat(publisher.on(QUEUE)).isEmpty();
+    }
+
+    @Test
     void verificationSeesTheExactBytesReceivedBeforeAnyParsing() throws Exception {
         // Not valid UTF-8: a body decoded to text and re-encoded would no longer match its signature.
         byte[] body = { '{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}' };
