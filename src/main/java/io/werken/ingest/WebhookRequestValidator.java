@@ -24,8 +24,9 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * Decides whether a webhook request can be accepted, in the order a caller would fix things: method, workflow,
- * signature (for a workflow with a {@code verify} block, over the exact bytes received), content type, then body. On success the body becomes the parsed JSON and {@link #WORKFLOW} holds the workflow;
- * otherwise a {@link WebhookRejectedException} says which 4xx to answer.
+ * signature (for a workflow with a {@code verify} block, over the exact bytes received), content type, then body. On
+ * success the body becomes the parsed JSON and {@link #WORKFLOW} holds the workflow; otherwise a
+ * {@link WebhookRejectedException} says which 4xx to answer.
  */
 public final class WebhookRequestValidator implements Processor {
 
