@@ -6,6 +6,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +19,11 @@ import io.werken.broker.BrokerHealthCheck;
 import io.werken.broker.BrokerTopology;
 import io.werken.broker.ConfirmedPublisher;
 import io.werken.broker.QueueType;
+import io.werken.dedupe.DedupeKeys;
+import io.werken.dedupe.DedupeStore;
+import io.werken.dedupe.DuplicateResponder;
+import io.werken.dedupe.MemoryDedupeStore;
+import io.werken.dedupe.RedisDedupeStore;
 import io.werken.dispatch.ActionPlanner;
 import io.werken.dispatch.DispatchListenerContainerFactory;
 import io.werken.http.HttpErrorPages;
@@ -151,11 +158,14 @@ public class WerkenConfiguration implements CamelConfiguration {
         return new WebhookHttpEngine(port);
     }
 
+    /** Besides the configured headers, those the signature schemes and deduplication read. */
     @BindToRegistry
     public WebhookHeaderFilterStrategy webhookHeaderFilterStrategy(
-            @PropertyInject("werken.http.allowed-headers") String allowedHeaders) {
+            @PropertyInject("werken.http.allowed-headers") String allowedHeaders, WorkflowCatalog workflowCatalog) {
         Set<String> names = Arrays.stream(allowedHeaders.split(",")).map(String::trim)
-                .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+                .filter(s -> !s.isEmpty()).collect(Collectors.toCollection(HashSet::new));
+        names.addAll(workflowCatalog.signatureHeaders());
+        names.addAll(List.of(DedupeKeys.WEBHOOK_ID, DedupeKeys.IDEMPOTENCY_KEY));
         return new WebhookHeaderFilterStrategy(names);
     }
 
@@ -185,6 +195,45 @@ public class WerkenConfiguration implements CamelConfiguration {
         HttpErrorPages pages = new HttpErrorPages(werkenJson, port, maxBodyBytes);
         context.addStartupListener(pages);
         return pages;
+    }
+
+    // ---- Dedupe --------------------------------------------------------------------------------
+
+    /** The idempotent repository of the ingest route's idempotentConsumer: in memory, or shared in Redis. */
+    @BindToRegistry(value = "dedupeRepository", destroyMethod = "close")
+    public DedupeStore dedupeRepository(
+            @PropertyInject("werken.dedupe.store") String store,
+            @PropertyInject("werken.dedupe.window-seconds") long windowSeconds,
+            @PropertyInject("werken.dedupe.pending-seconds") long pendingSeconds,
+            @PropertyInject("werken.dedupe.max-entries") long maxEntries,
+            @PropertyInject("werken.redis.uri") String redisUri,
+            @PropertyInject("werken.dedupe.redis-key-prefix") String redisKeyPrefix) {
+        Duration window = Duration.ofSeconds(windowSeconds);
+        Duration pending = Duration.ofSeconds(pendingSeconds);
+        return switch (store.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "memory" -> new MemoryDedupeStore(window, pending, maxEntries);
+            case "redis" -> {
+                try {
+                    yield RedisDedupeStore.connect(redisUri, redisKeyPrefix, window, pending);
+                } catch (IllegalArgumentException e) {
+                    throw new StartupRefusedException(e.getMessage());
+                }
+            }
+            default -> throw new StartupRefusedException(
+                    "WERKEN_DEDUPE_STORE is '" + store + "'; it must be memory or redis");
+        };
+    }
+
+    @BindToRegistry
+    public DedupeKeys dedupeKeys() {
+        return new DedupeKeys();
+    }
+
+    @BindToRegistry
+    public DuplicateResponder duplicateResponder(
+            DedupeStore dedupeRepository, ObjectMapper werkenJson,
+            @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
+        return new DuplicateResponder(dedupeRepository, werkenJson, retryAfterSeconds);
     }
 
     // ---- Dispatch ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.PublishFailedException;
+import io.werken.dedupe.DedupeStoreUnavailableException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -47,6 +48,12 @@ public final class ProblemResponder implements Processor {
                             + retryAfterSeconds + " seconds.", path);
             headers = Map.of("Retry-After", Integer.toString(retryAfterSeconds));
             LOG.warn("Webhook {} not accepted, broker unavailable: {}", path, cause.getMessage());
+        } else if (cause instanceof DedupeStoreUnavailableException) {
+            problem = Problem.of(ProblemType.DEDUPE_STORE_UNAVAILABLE,
+                    "The dedupe store could not be reached, so the webhook was not accepted; retry after "
+                            + retryAfterSeconds + " seconds.", path);
+            headers = Map.of("Retry-After", Integer.toString(retryAfterSeconds));
+            LOG.warn("Webhook {} not accepted, dedupe store unavailable: {}", path, cause.getMessage());
         } else {
             problem = Problem.of(ProblemType.INTERNAL_ERROR,
                     "Werken could not process the webhook; it was not accepted.", path);

@@ -4,12 +4,18 @@ package io.werken.http;
 public enum ProblemType {
 
     INVALID_JSON("invalid-json", "Request body is not valid JSON", 400),
+    SIGNATURE_MISSING("signature-missing", "Webhook signature missing", 401),
+    SIGNATURE_MALFORMED("signature-malformed", "Webhook signature malformed", 401),
+    TIMESTAMP_OUT_OF_TOLERANCE("timestamp-out-of-tolerance", "Webhook timestamp outside the tolerance", 401),
+    SIGNATURE_MISMATCH("signature-mismatch", "Webhook signature does not match", 401),
     UNKNOWN_WORKFLOW("unknown-workflow", "No such workflow", 404),
     NOT_FOUND("not-found", "No such resource", 404),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
     BODY_TOO_LARGE("body-too-large", "Request body too large", 413),
+    DELIVERY_IN_PROGRESS("delivery-in-progress", "The same delivery is still being accepted", 409),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Content type not supported", 415),
     BROKER_UNAVAILABLE("broker-unavailable", "Webhook not accepted: broker unavailable", 503),
+    DEDUPE_STORE_UNAVAILABLE("dedupe-store-unavailable", "Webhook not accepted: dedupe store unavailable", 503),
     INTERNAL_ERROR("internal-error", "Internal error", 500);
 
     private final String slug;

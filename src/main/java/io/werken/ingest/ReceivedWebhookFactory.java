@@ -18,7 +18,12 @@ public final class ReceivedWebhookFactory {
     }
 
     public ReceivedWebhook create(Workflow workflow, JsonNode payload) {
-        return new ReceivedWebhook(UUID.randomUUID().toString(), workflow.id(),
+        return create(workflow, payload, null);
+    }
+
+    /** With {@code eventId} the id a deduplicated delivery always gets (see DedupeKeys); null for a new random one. */
+    public ReceivedWebhook create(Workflow workflow, JsonNode payload, String eventId) {
+        return new ReceivedWebhook(eventId != null ? eventId : UUID.randomUUID().toString(), workflow.id(),
                 DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)), payload);
     }
 }

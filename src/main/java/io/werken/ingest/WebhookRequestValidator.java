@@ -1,6 +1,7 @@
 package io.werken.ingest;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 
@@ -19,11 +20,13 @@ import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * Decides whether a webhook request can be accepted, in the order a caller would fix things: method, workflow,
- * content type, then body. On success the body becomes the parsed JSON and {@link #WORKFLOW} holds the workflow;
- * otherwise a {@link WebhookRejectedException} says which 4xx to answer.
+ * signature (for a workflow with a {@code verify} block, over the exact bytes received), content type, then body. On
+ * success the body becomes the parsed JSON and {@link #WORKFLOW} holds the workflow; otherwise a
+ * {@link WebhookRejectedException} says which 4xx to answer.
  */
 public final class WebhookRequestValidator implements Processor {
 
@@ -65,9 +68,13 @@ public final class WebhookRequestValidator implements Processor {
         Workflow workflow = catalog.find(workflowId).orElseThrow(() -> new WebhookRejectedException(
                 ProblemType.UNKNOWN_WORKFLOW, "There is no workflow '" + abbreviate(workflowId) + "'."));
 
+        byte[] body = in.getBody(byte[].class);
+        if (workflow.verify() != null) {
+            workflow.verify().verify(name -> singleHeader(in, name), body == null ? new byte[0] : body, Instant.now());
+        }
+
         checkContentType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
 
-        byte[] body = in.getBody(byte[].class);
         if (body == null || body.length == 0) {
             throw new WebhookRejectedException(ProblemType.INVALID_JSON, "The request body is empty; send a JSON document.");
         }
@@ -87,6 +94,19 @@ public final class WebhookRequestValidator implements Processor {
         }
         in.setBody(payload);
         exchange.setProperty(WORKFLOW, workflow);
+    }
+
+    /** A header the request carries once; a signature header sent twice is refused rather than guessed at. */
+    private static String singleHeader(Message in, String name) {
+        Object value = in.getHeader(name);
+        // platform-http keeps one of several values of a header; the request itself still has them all.
+        boolean repeated = in instanceof HttpMessage http && http.getRequest() != null
+                           && http.getRequest().headers().getAll(name).size() > 1;
+        if (repeated || value instanceof Iterable<?>) {
+            throw new WebhookRejectedException(ProblemType.SIGNATURE_MALFORMED,
+                    "The " + name + " header is sent more than once.");
+        }
+        return value == null ? null : value.toString();
     }
 
     /** JSON is accepted as {@code application/json} or any {@code +json} type, in UTF-8 (RFC 8259). */

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -18,6 +20,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.werken.config.WerkenJson;
+import io.werken.dedupe.DedupeRule;
+import io.werken.verify.SecretResolver;
+import io.werken.verify.SignatureScheme;
+import io.werken.verify.VerifyConfig;
 
 /**
  * The workflows Werken knows, loaded once from {@code workflows.json} and validated as a whole: a file with any
@@ -44,6 +50,11 @@ public final class WorkflowCatalog {
 
     /** Reads and validates a workflows document; {@code source} names it in error messages. */
     public static WorkflowCatalog load(String source, InputStream json) {
+        return load(source, json, SecretResolver.fromEnvironment());
+    }
+
+    /** As {@link #load(String, InputStream)}, resolving {@code verify} secrets with {@code secrets}. */
+    public static WorkflowCatalog load(String source, InputStream json, SecretResolver secrets) {
         JsonNode root;
         try {
             root = STRICT.readTree(json);
@@ -61,12 +72,12 @@ public final class WorkflowCatalog {
         }
         Map<String, Workflow> workflows = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : root.properties()) {
-            workflows.put(entry.getKey(), parseWorkflow(source, entry.getKey(), entry.getValue()));
+            workflows.put(entry.getKey(), parseWorkflow(source, entry.getKey(), entry.getValue(), secrets));
         }
         return new WorkflowCatalog(source, workflows);
     }
 
-    private static Workflow parseWorkflow(String source, String id, JsonNode node) {
+    private static Workflow parseWorkflow(String source, String id, JsonNode node, SecretResolver secrets) {
         if (!WORKFLOW_ID.matcher(id).matches()) {
             throw invalid(source, "workflow '" + id + "': the id must match " + WORKFLOW_ID.pattern());
         }
@@ -85,7 +96,24 @@ public final class WorkflowCatalog {
         for (int i = 0; i < actions.size(); i++) {
             parsed.add(parseAction(source, id, i, actions.get(i)));
         }
-        return new Workflow(id, description == null || description.isNull() ? "" : description.asText(), parsed);
+        SignatureScheme verify = null;
+        if (node.hasNonNull("verify")) {
+            try {
+                verify = VerifyConfig.parse(node.get("verify"), secrets);
+            } catch (IllegalArgumentException e) {
+                throw invalid(source, "workflow '" + id + "': \"verify\": " + e.getMessage());
+            }
+        }
+        DedupeRule dedupe = null;
+        if (node.hasNonNull("dedupe")) {
+            try {
+                dedupe = DedupeRule.parse(node.get("dedupe"));
+            } catch (IllegalArgumentException e) {
+                throw invalid(source, "workflow '" + id + "': \"dedupe\": " + e.getMessage());
+            }
+        }
+        return new Workflow(id, description == null || description.isNull() ? "" : description.asText(), parsed,
+                verify, dedupe);
     }
 
     private static WorkflowAction parseAction(String source, String workflowId, int index, JsonNode node) {
@@ -112,6 +140,13 @@ public final class WorkflowCatalog {
 
     public Optional<Workflow> find(String workflowId) {
         return workflowId == null ? Optional.empty() : Optional.ofNullable(workflows.get(workflowId));
+    }
+
+    /** Request headers the workflows' signature schemes read (the HTTP edge must let them through). */
+    public Set<String> signatureHeaders() {
+        Set<String> headers = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        workflows.values().stream().filter(w -> w.verify() != null).forEach(w -> headers.addAll(w.verify().headers()));
+        return headers;
     }
 
     public int size() {

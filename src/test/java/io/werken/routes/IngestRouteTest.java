@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,6 +17,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.AmqpMessages;
 import io.werken.broker.PublishFailedException;
+import io.werken.dedupe.DedupeKeys;
+import io.werken.dedupe.DuplicateResponder;
+import io.werken.dedupe.MemoryDedupeStore;
 import io.werken.http.ProblemResponder;
 import io.werken.http.WebhookHttpEngine;
 import io.werken.ingest.ReceivedWebhookFactory;
@@ -74,6 +78,10 @@ class IngestRouteTest extends CamelMainTestSupport {
         registry.bind("amqpMessages", new AmqpMessages(json, Clock.systemUTC()));
         registry.bind("problemResponder", new ProblemResponder(json, 7));
         registry.bind("confirmedPublisher", publisher);
+        MemoryDedupeStore dedupe = new MemoryDedupeStore(Duration.ofHours(24), Duration.ofMinutes(1), 1000);
+        registry.bind("dedupeKeys", new DedupeKeys());
+        registry.bind("dedupeRepository", dedupe);
+        registry.bind("duplicateResponder", new DuplicateResponder(dedupe, json, 7));
     }
 
     private HttpResponse<String> post(String body) throws IOException, InterruptedException {

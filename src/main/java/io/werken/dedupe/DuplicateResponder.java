@@ -1,0 +1,54 @@
+package io.werken.dedupe;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.http.ProblemType;
+import io.werken.http.WebhookRejectedException;
+import io.werken.ingest.WebhookAccepted;
+import io.werken.ingest.WebhookRequestValidator;
+import io.werken.workflow.Workflow;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers a repeated delivery, which publishes nothing: 200 with the original event id and status {@code duplicate}
+ * once the original was accepted; 409 with {@code Retry-After} while the original is still being confirmed (it may
+ * yet fail, and then the sender's retry must go through).
+ */
+public final class DuplicateResponder implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DuplicateResponder.class);
+
+    private final DedupeStore store;
+    private final ObjectMapper json;
+    private final int retryAfterSeconds;
+
+    public DuplicateResponder(DedupeStore store, ObjectMapper json, int retryAfterSeconds) {
+        this.store = store;
+        this.json = json;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws JsonProcessingException {
+        String key = exchange.getProperty(DedupeKeys.KEY, String.class);
+        String eventId = exchange.getProperty(DedupeKeys.EVENT_ID, String.class);
+        Workflow workflow = exchange.getProperty(WebhookRequestValidator.WORKFLOW, Workflow.class);
+        if (!store.isConfirmed(key)) {
+            throw new WebhookRejectedException(ProblemType.DELIVERY_IN_PROGRESS, "Event " + eventId
+                    + " for this delivery is still being accepted; retry after " + retryAfterSeconds + " seconds.",
+                    Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
+        }
+        LOG.info("Duplicate delivery of event {} for workflow '{}' answered, nothing published", eventId, workflow.id());
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        message.setBody(json.writeValueAsBytes(new WebhookAccepted(eventId, workflow.id(), "duplicate")));
+    }
+}

@@ -1,0 +1,139 @@
+package io.werken.dedupe;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Dedupe keys from payload paths, deterministic event ids, and the in-memory store's window and bound. */
+class DedupeTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static DedupeRule rule(String path) throws Exception {
+        return DedupeRule.parse(JSON.readTree("{\"path\": \"" + path + "\"}"));
+    }
+
+    @Test
+    void aPathFindsAStringOrAWholeNumberAndNothingElse() throws Exception {
+        JsonNode payload = JSON.readTree("{\"id\": \"evt_1\", \"n\": 42, \"f\": 1.5, \"o\": {}, \"data\": {\"items\": [{\"id\": \"x\"}]}, \"e\": \"\"}");
+
+        assertThat(rule("$.id").keyIn(payload)).isEqualTo("evt_1");
+        assertThat(rule("$.n").keyIn(payload)).isEqualTo("42");
+        assertThat(rule("$.data.items[0].id").keyIn(payload)).isEqualTo("x");
+        assertThat(rule("$.f").keyIn(payload)).isNull();
+        assertThat(rule("$.o").keyIn(payload)).isNull();
+        assertThat(rule("$.e").keyIn(payload)).isNull();
+        assertThat(rule("$.missing").keyIn(payload)).isNull();
+        assertThat(rule("$.id").keyIn(JSON.readTree("[1]"))).isNull();
+        assertThatThrownBy(() -> rule("$..id")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> rule("$['id']")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theEventIdOfADeliveryIsAVersion5UuidOfWorkflowAndKey() {
+        UUID id = DedupeKeys.eventId("mi-workflow", "msg_1");
+
+        assertThat(id).isEqualTo(DedupeKeys.eventId("mi-workflow", "msg_1"));
+        assertThat(id.version()).isEqualTo(5);
+        assertThat(id.variant()).isEqualTo(2);
+        assertThat(id).isNotEqualTo(DedupeKeys.eventId("blog-nuevo-post", "msg_1"))
+                .isNotEqualTo(DedupeKeys.eventId("mi-workflow", "msg_2"));
+    }
+
+    @Test
+    void theMemoryStoreForgetsAKeyAfterTheWindowAndAPendingOneSooner() {
+        AtomicLong nanos = new AtomicLong();
+        MemoryDedupeStore store = new MemoryDedupeStore(Duration.ofHours(24), Duration.ofSeconds(60), 1000, nanos::get);
+
+        assertThat(store.add("w:a")).isTrue();
+        assertThat(store.add("w:a")).isFalse();
+        assertThat(store.isConfirmed("w:a")).isFalse();
+        assertThat(store.confirm("w:a")).isTrue();
+        assertThat(store.isConfirmed("w:a")).isTrue();
+        assertThat(store.add("w:b")).isTrue();
+
+        nanos.addAndGet(Duration.ofSeconds(61).toNanos());
+        assertThat(store.contains("w:b")).as("a pending key whose instance never finished is released").isFalse();
+        assertThat(store.contains("w:a")).isTrue();
+
+        nanos.addAndGet(Duration.ofHours(24).minusSeconds(62).toNanos());
+        assertThat(store.add("w:a")).as("still within the window").isFalse();
+        nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+        assertThat(store.add("w:a")).as("the window has passed").isTrue();
+    }
+
+    @Test
+    void theMemoryStoreIsBounded() {
+        MemoryDedupeStore store = new MemoryDedupeStore(Duration.ofHours(24), Duration.ofSeconds(60), 100);
+
+        for (int i = 0; i < 1000; i++) {
+            store.add("w:" + i);
+        }
+
+        long kept = java.util.stream.IntStream.range(0, 1000).filter(i -> store.contains("w:" + i)).count();
+        assertThat(kept).isLessThanOrEqualTo(100);
+    }
+
+    @Test
+    void aRemovedKeyCanBeAddedAgain() {
+        MemoryDedupeStore store = new MemoryDedupeStore(Duration.ofHours(24), Duration.ofSeconds(60), 10);
+
+        store.add("w:a");
+        store.remove("w:a");
+
+        assertThat(store.add("w:a")).isTrue();
+    }
+
+    @Test
+    void anAcceptedDeliveryStaysAcceptedWhenTheStoreCannotConfirmIt() {
+        MemoryDedupeStore unreachable = new MemoryDedupeStore(Duration.ofHours(24), Duration.ofSeconds(60), 10);
+        DedupeStore failing = new DedupeStore() {
+            @Override
+            public boolean confirm(String key) {
+                throw new DedupeStoreUnavailableException("Redis is unavailable", null);
+            }
+
+            @Override
+            public boolean isConfirmed(String key) {
+                return false;
+            }
+
+            @Override
+            public boolean add(String key) {
+                return unreachable.add(key);
+            }
+
+            @Override
+            public boolean contains(String key) {
+                return unreachable.contains(key);
+            }
+
+            @Override
+            public boolean remove(String key) {
+                return unreachable.remove(key);
+            }
+
+            @Override
+            public void clear() {
+                unreachable.clear();
+            }
+
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public void stop() {
+            }
+        };
+
+        assertThat(failing.remember("w:a")).isFalse();
+    }
+}
