@@ -6,10 +6,14 @@ public enum ProblemType {
     INVALID_JSON("invalid-json", "Request body is not valid JSON", 400),
     UNKNOWN_WORKFLOW("unknown-workflow", "No such workflow", 404),
     NOT_FOUND("not-found", "No such resource", 404),
+    MALFORMED_REQUEST("malformed-request", "Request is not valid HTTP", 400),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
     BODY_TOO_LARGE("body-too-large", "Request body too large", 413),
+    URI_TOO_LONG("uri-too-long", "Request line too long", 414),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Content type not supported", 415),
+    HEADERS_TOO_LARGE("headers-too-large", "Request headers too large", 431),
     BROKER_UNAVAILABLE("broker-unavailable", "Webhook not accepted: broker unavailable", 503),
+    SHUTTING_DOWN("shutting-down", "Webhook not accepted: Werken is shutting down", 503),
     INTERNAL_ERROR("internal-error", "Internal error", 500);
 
     private final String slug;
