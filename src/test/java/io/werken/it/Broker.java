@@ -51,6 +51,19 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /** Looks at the next message of the queue and leaves it there (unacknowledged, so requeued on close), or null. */
+    public GetResponse peek(String queue) {
+        try (Channel channel = connection.createChannel()) {
+            GetResponse message = channel.basicGet(queue, false);
+            if (message != null) {
+                channel.basicNack(message.getEnvelope().getDeliveryTag(), false, true);
+            }
+            return message;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot peek at " + queue, e);
+        }
+    }
+
     /** Waits until the queue holds {@code count} messages, then takes them in order. */
     public List<GetResponse> take(String queue, int count, Duration timeout) {
         await().atMost(timeout).until(() -> depth(queue) >= count);
