@@ -88,6 +88,7 @@ class ProcessFaultsIT {
                         outcomes.stream().filter(o -> o.status() == -1).count());
                 assertThat(exit).as("exit after SIGTERM").isNotNull().isLessThanOrEqualTo(Duration.ofSeconds(SHUTDOWN_TIMEOUT_SECONDS));
                 assertThat(werken.output()).doesNotContain("Unhandled HTTP failure").doesNotContain("status=500");
+                assertRejectionsAndFailuresNameTheEvent(werken);
             }
             assertThat(outcomes).extracting(LoadStream.Outcome::status)
                     .as("in flight: confirmed (202), or refused (503 or no connection)").containsOnly(202, 503, -1);
@@ -97,6 +98,15 @@ class ProcessFaultsIT {
             start("sigterm-restarted");
             assertEveryAcceptedWebhookDispatched(broker, outcomes, "SIGTERM");
         }
+    }
+
+    /** Every line Werken logs about a rejected or failed webhook or event names the event, or says there is none. */
+    private static void assertRejectionsAndFailuresNameTheEvent(WerkenProcess werken) throws Exception {
+        List<String> lines = werken.output().lines()
+                .filter(l -> l.matches(".* (ProblemResponder|HttpErrorPages|WebhookHttpServer|DispatchRetryLogger|dispatch) - .*"))
+                .filter(l -> !l.contains("listening") && !l.contains("stopped"))
+                .toList();
+        assertThat(lines).allSatisfy(line -> assertThat(line).containsPattern("event_id=(none reason=|none status=|\\S+)"));
     }
 
     private WerkenProcess start(String name) throws Exception {
