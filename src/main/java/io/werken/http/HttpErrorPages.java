@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP edge in front of the Camel routes, on the Vert.x router: problem bodies for the errors Vert.x answers
- * itself (an unknown path, a body over {@code WERKEN_MAX_BODY_BYTES}, a malformed request), and a guard that refuses
- * form and multipart bodies before Vert.x's body handler would parse them (it would write multipart parts to disk).
+ * itself (an unknown path, a body over {@code WERKEN_MAX_BODY_BYTES}, a malformed request), and a guard that, before
+ * Vert.x's body handler runs, answers 503 once Werken is shutting down, refuses more than
+ * {@code WERKEN_MAX_HEADER_COUNT} headers (431), and refuses form and multipart bodies (it would write multipart parts
+ * to disk). Every refusal is logged with {@code event_id=none} and the reason.
  */
 public final class HttpErrorPages {
 
