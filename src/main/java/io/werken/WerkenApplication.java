@@ -1,12 +1,18 @@
 package io.werken;
 
+import java.util.Arrays;
+
 import io.werken.config.StartupRefusedException;
 import io.werken.config.WerkenConfiguration;
+import io.werken.ops.DeadLetterRequeue;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts Werken: Camel main with the routes under {@code routes/} and the beans of {@link WerkenConfiguration}. */
+/**
+ * Starts Werken: Camel main with the routes under {@code routes/} and the beans of {@link WerkenConfiguration}; or,
+ * with {@code requeue-dead-letters [--max N]}, runs the operator's {@link DeadLetterRequeue} and exits.
+ */
 public final class WerkenApplication {
 
     private static final Logger LOG = LoggerFactory.getLogger(WerkenApplication.class);
@@ -15,6 +21,9 @@ public final class WerkenApplication {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("requeue-dead-letters")) {
+            System.exit(DeadLetterRequeue.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
         Main main = new Main();
         // An instance, not a scanned class: Camel 4.17 post-processes scanned configuration classes twice, which
         // would build every bean (and open every broker connection) twice.

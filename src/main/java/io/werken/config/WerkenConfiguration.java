@@ -26,9 +26,11 @@ import io.werken.dedupe.MemoryDedupeStore;
 import io.werken.dedupe.RedisDedupeStore;
 import io.werken.dispatch.ActionPlanner;
 import io.werken.dispatch.DispatchListenerContainerFactory;
+import io.werken.dispatch.DispatchRetryLogger;
 import io.werken.http.HttpErrorPages;
 import io.werken.http.ProblemResponder;
 import io.werken.http.WebhookHttpEngine;
+import io.werken.http.WebhookHttpServer;
 import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.WebhookHeaderFilterStrategy;
 import io.werken.ingest.WebhookRequestValidator;
@@ -41,6 +43,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -152,6 +155,32 @@ public class WerkenConfiguration implements CamelConfiguration {
         return new VertxOptions().setWorkerPoolSize(workerThreads);
     }
 
+    /**
+     * The webhook port's server, in place of camel-platform-http-main's (camel.server.enabled=false) so that its
+     * connection limits can be set; it reads the same camel.server.* keys.
+     */
+    @BindToRegistry
+    public WebhookHttpServer webhookHttpServer(
+            @PropertyInject("camel.server.host") String host,
+            @PropertyInject("camel.server.port") int port,
+            @PropertyInject("camel.server.max-body-size") long maxBodyBytes,
+            @PropertyInject("werken.http.max-request-line-bytes") int maxRequestLineBytes,
+            @PropertyInject("werken.http.max-header-bytes") int maxHeaderBytes,
+            @PropertyInject("werken.http.idle-timeout-seconds") int idleTimeoutSeconds,
+            CamelContext context) throws Exception {
+        VertxPlatformHttpServerConfiguration configuration = new VertxPlatformHttpServerConfiguration();
+        configuration.setBindHost(host);
+        configuration.setBindPort(port);
+        configuration.setMaxBodySize(maxBodyBytes);
+        // Webhooks are JSON: never store uploads (HttpErrorPages also refuses form bodies before the body handler).
+        configuration.getBodyHandler().setHandleFileUploads(false);
+        WebhookHttpServer server = new WebhookHttpServer(configuration,
+                new WebhookHttpServer.Limits(maxRequestLineBytes, maxHeaderBytes, idleTimeoutSeconds), WerkenJson.mapper());
+        server.setCamelContext(context);
+        context.addService(server, true, false);
+        return server;
+    }
+
     /** Bound under the name platform-http looks its engine up by. */
     @BindToRegistry("platform-http-engine")
     public WebhookHttpEngine webhookHttpEngine(@PropertyInject("camel.server.port") int port) {
@@ -189,12 +218,10 @@ public class WerkenConfiguration implements CamelConfiguration {
     @BindToRegistry
     public HttpErrorPages httpErrorPages(
             ObjectMapper werkenJson,
-            @PropertyInject("camel.server.port") int port,
             @PropertyInject("camel.server.max-body-size") long maxBodyBytes,
-            CamelContext context) throws Exception {
-        HttpErrorPages pages = new HttpErrorPages(werkenJson, port, maxBodyBytes);
-        context.addStartupListener(pages);
-        return pages;
+            @PropertyInject("werken.http.max-header-count") int maxHeaderCount,
+            @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
+        return new HttpErrorPages(werkenJson, maxBodyBytes, maxHeaderCount, retryAfterSeconds);
     }
 
     // ---- Dedupe --------------------------------------------------------------------------------
@@ -244,6 +271,11 @@ public class WerkenConfiguration implements CamelConfiguration {
             @PropertyInject("werken.dispatch.messages-per-ack") int messagesPerAck,
             @PropertyInject("werken.dispatch.ack-timeout-ms") long ackTimeoutMs) {
         return new DispatchListenerContainerFactory(messagesPerAck, ackTimeoutMs);
+    }
+
+    @BindToRegistry
+    public DispatchRetryLogger dispatchRetryLogger() {
+        return new DispatchRetryLogger();
     }
 
     @BindToRegistry

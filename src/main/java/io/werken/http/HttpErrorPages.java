@@ -10,17 +10,17 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP edge in front of the Camel routes, on the Vert.x router: problem bodies for the errors Vert.x answers
- * itself (an unknown path, a body over {@code WERKEN_MAX_BODY_BYTES}, a malformed request), and a guard that refuses
- * form and multipart bodies before Vert.x's body handler would parse them (it would write multipart parts to disk).
+ * itself (an unknown path, a body over {@code WERKEN_MAX_BODY_BYTES}, a malformed request), and a guard that, before
+ * Vert.x's body handler runs, answers 503 once Werken is shutting down, refuses more than
+ * {@code WERKEN_MAX_HEADER_COUNT} headers (431), and refuses form and multipart bodies (it would write multipart parts
+ * to disk). Every refusal is logged with {@code event_id=none} and the reason.
  */
-public final class HttpErrorPages implements StartupListener {
+public final class HttpErrorPages {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpErrorPages.class);
 
@@ -31,35 +31,59 @@ public final class HttpErrorPages implements StartupListener {
             415, ProblemType.UNSUPPORTED_MEDIA_TYPE);
 
     private final ObjectMapper json;
-    private final int port;
     private final long maxBodyBytes;
+    private final int maxHeaderCount;
+    private final int retryAfterSeconds;
+    private volatile CamelContext context;
 
-    public HttpErrorPages(ObjectMapper json, int port, long maxBodyBytes) {
+    public HttpErrorPages(ObjectMapper json, long maxBodyBytes, int maxHeaderCount, int retryAfterSeconds) {
         this.json = json;
-        this.port = port;
         this.maxBodyBytes = maxBodyBytes;
+        this.maxHeaderCount = maxHeaderCount;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
-    @Override
-    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        Router router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router == null) {
-            LOG.warn("No platform-http router on port {}: Vert.x's own error pages stay in place", port);
-            return;
-        }
-        // First of all routes: form bodies never reach the body handler.
-        router.route().order(Integer.MIN_VALUE).handler(this::refuseFormBodies);
+    /** Puts the guard first and the problem pages last on the webhook port's router; WebhookHttpServer calls it. */
+    public void install(CamelContext context, Router router) {
+        this.context = context;
+        // First of all routes: during shutdown, too many headers and form bodies never reach the body handler.
+        router.route().order(Integer.MIN_VALUE).handler(this::guard);
         // The webhook routes live on a sub-router, whose errorHandler()s Vert.x never consults: a last, catch-all
         // route answers unmatched paths, and its failure handler the requests that failed before or outside a route.
         router.route().last()
-                .handler(ctx -> answer(ctx, ProblemType.NOT_FOUND.status(), notFound(ctx)))
+                .handler(ctx -> {
+                    LOG.info("Rejected request event_id=none status=404 reason=\"no such path\" path={}", ctx.normalizedPath());
+                    answer(ctx, ProblemType.NOT_FOUND.status(), notFound(ctx));
+                })
                 .failureHandler(this::answerFailure);
+    }
+
+    private void guard(RoutingContext ctx) {
+        CamelContext camel = context;
+        if (camel != null && (camel.isStopping() || camel.isStopped())) {
+            // Intake stops first on SIGTERM: say so, rather than 404 for a route that is gone.
+            LOG.info("Rejected request event_id=none status=503 reason=\"shutting down\" path={}", ctx.normalizedPath());
+            ctx.response().putHeader("Retry-After", Integer.toString(retryAfterSeconds)).putHeader("Connection", "close");
+            answer(ctx, ProblemType.SHUTTING_DOWN, "Werken is shutting down and did not accept the webhook; retry after "
+                    + retryAfterSeconds + " seconds.");
+            return;
+        }
+        int headers = ctx.request().headers().size();
+        if (headers > maxHeaderCount) {
+            String detail = "The request has " + headers + " headers, more than the limit of " + maxHeaderCount + ".";
+            LOG.info("Rejected request event_id=none status=431 reason=\"{}\" path={}", detail, ctx.normalizedPath());
+            ctx.response().putHeader("Connection", "close");
+            answer(ctx, ProblemType.HEADERS_TOO_LARGE, detail);
+            return;
+        }
+        refuseFormBodies(ctx);
     }
 
     private void refuseFormBodies(RoutingContext ctx) {
         String contentType = ctx.request().getHeader("Content-Type");
         String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (mediaType.startsWith("multipart/") || mediaType.equals("application/x-www-form-urlencoded")) {
+            LOG.info("Rejected request event_id=none status=415 reason=\"form body\" path={}", ctx.normalizedPath());
             answer(ctx, 415, "Content-Type '" + mediaType + "' is not supported; send the body as application/json.");
         } else {
             ctx.next();
@@ -75,16 +99,30 @@ public final class HttpErrorPages implements StartupListener {
                 case 404 -> notFound(ctx);
                 default -> "The request could not be read as HTTP: " + HttpResponseStatus.valueOf(status).reasonPhrase() + ".";
             };
-            LOG.info("Rejected request {} {}: {}", ctx.request().method(), ctx.normalizedPath(), status);
+            LOG.info("Rejected request event_id=none status={} reason=\"{}\" method={} path={}", status, detail,
+                    ctx.request().method(), ctx.normalizedPath());
             answer(ctx, status, detail);
         } else {
-            LOG.error("Unhandled HTTP failure on {}", ctx.normalizedPath(), ctx.failure());
+            LOG.error("Unhandled HTTP failure event_id=none status=500 path={}", ctx.normalizedPath(), ctx.failure());
             answer(ctx, 500, "Werken could not process the request.");
         }
     }
 
     private static String notFound(RoutingContext ctx) {
         return "Nothing is served at " + ctx.normalizedPath() + "; webhooks go to POST /webhook/{workflow_id}.";
+    }
+
+    private void answer(RoutingContext ctx, ProblemType type, String detail) {
+        if (ctx.response().ended() || ctx.response().headWritten()) {
+            return;
+        }
+        try {
+            ctx.response().setStatusCode(type.status())
+                    .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                    .end(Buffer.buffer(json.writeValueAsBytes(Problem.of(type, detail, ctx.normalizedPath()))));
+        } catch (JsonProcessingException e) {
+            ctx.response().setStatusCode(type.status()).end();
+        }
     }
 
     private void answer(RoutingContext ctx, int status, String detail) {

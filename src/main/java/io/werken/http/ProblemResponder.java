@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.PublishFailedException;
 import io.werken.dedupe.DedupeStoreUnavailableException;
+import io.werken.ingest.ReceivedWebhook;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -41,23 +42,25 @@ public final class ProblemResponder implements Processor {
         if (cause instanceof WebhookRejectedException rejected) {
             problem = Problem.of(rejected.problemType(), rejected.getMessage(), path);
             headers = rejected.responseHeaders();
-            LOG.info("Rejected webhook {}: {} {}", path, problem.status(), problem.detail());
+            LOG.info("Rejected webhook event_id=none status={} reason=\"{}\" path={}", problem.status(), problem.detail(), path);
         } else if (cause instanceof PublishFailedException || cause instanceof AmqpException) {
             problem = Problem.of(ProblemType.BROKER_UNAVAILABLE,
                     "The broker did not confirm the webhook, so it was not accepted; retry after "
                             + retryAfterSeconds + " seconds.", path);
             headers = Map.of("Retry-After", Integer.toString(retryAfterSeconds));
-            LOG.warn("Webhook {} not accepted, broker unavailable: {}", path, cause.getMessage());
+            LOG.warn("Webhook not accepted event_id={} status=503 reason=\"broker unavailable: {}\" path={}",
+                    eventId(exchange), cause.getMessage(), path);
         } else if (cause instanceof DedupeStoreUnavailableException) {
             problem = Problem.of(ProblemType.DEDUPE_STORE_UNAVAILABLE,
                     "The dedupe store could not be reached, so the webhook was not accepted; retry after "
                             + retryAfterSeconds + " seconds.", path);
             headers = Map.of("Retry-After", Integer.toString(retryAfterSeconds));
-            LOG.warn("Webhook {} not accepted, dedupe store unavailable: {}", path, cause.getMessage());
+            LOG.warn("Webhook not accepted event_id={} status=503 reason=\"dedupe store unavailable: {}\" path={}",
+                    eventId(exchange), cause.getMessage(), path);
         } else {
             problem = Problem.of(ProblemType.INTERNAL_ERROR,
                     "Werken could not process the webhook; it was not accepted.", path);
-            LOG.error("Webhook {} failed unexpectedly", path, cause);
+            LOG.error("Webhook failed event_id={} status=500 path={}", eventId(exchange), path, cause);
         }
 
         message.removeHeaders("*");
@@ -65,5 +68,11 @@ public final class ProblemResponder implements Processor {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         message.setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
         message.setBody(json.writeValueAsBytes(problem));
+    }
+
+    /** The id the event would have had, or why there is none (it failed before an event was created). */
+    private static String eventId(Exchange exchange) {
+        Object event = exchange.getProperty("werkenEvent");
+        return event instanceof ReceivedWebhook received ? received.eventId() : "none";
     }
 }

@@ -10,12 +10,16 @@ public enum ProblemType {
     SIGNATURE_MISMATCH("signature-mismatch", "Webhook signature does not match", 401),
     UNKNOWN_WORKFLOW("unknown-workflow", "No such workflow", 404),
     NOT_FOUND("not-found", "No such resource", 404),
+    MALFORMED_REQUEST("malformed-request", "Request is not valid HTTP", 400),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
-    BODY_TOO_LARGE("body-too-large", "Request body too large", 413),
     DELIVERY_IN_PROGRESS("delivery-in-progress", "The same delivery is still being accepted", 409),
+    BODY_TOO_LARGE("body-too-large", "Request body too large", 413),
+    URI_TOO_LONG("uri-too-long", "Request line too long", 414),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Content type not supported", 415),
+    HEADERS_TOO_LARGE("headers-too-large", "Request headers too large", 431),
     BROKER_UNAVAILABLE("broker-unavailable", "Webhook not accepted: broker unavailable", 503),
     DEDUPE_STORE_UNAVAILABLE("dedupe-store-unavailable", "Webhook not accepted: dedupe store unavailable", 503),
+    SHUTTING_DOWN("shutting-down", "Webhook not accepted: Werken is shutting down", 503),
     INTERNAL_ERROR("internal-error", "Internal error", 500);
 
     private final String slug;

@@ -24,12 +24,30 @@ public final class Broker implements AutoCloseable {
     private final Connection connection;
 
     public Broker() {
+        this(URI_VALUE);
+    }
+
+    /** A connection to another broker, e.g. a test's own {@link RabbitNode}. */
+    public Broker(String uri) {
         try {
             ConnectionFactory factory = new ConnectionFactory();
-            factory.setUri(URI.create(URI_VALUE));
+            factory.setUri(URI.create(uri));
             connection = factory.newConnection("werken-tests");
         } catch (Exception e) {
-            throw new IllegalStateException("RabbitMQ is not reachable at " + URI_VALUE + " (start it, see README)", e);
+            throw new IllegalStateException("RabbitMQ is not reachable at " + uri + " (start it, see README)", e);
+        }
+    }
+
+    /** Takes (and acknowledges) every message the queue holds now, in order. */
+    public List<GetResponse> drain(String queue) {
+        List<GetResponse> messages = new ArrayList<>();
+        try (Channel channel = connection.createChannel()) {
+            for (GetResponse message = channel.basicGet(queue, true); message != null; message = channel.basicGet(queue, true)) {
+                messages.add(message);
+            }
+            return messages;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot drain " + queue, e);
         }
     }
 
@@ -48,6 +66,19 @@ public final class Broker implements AutoCloseable {
             return channel.basicGet(queue, true);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot get from " + queue, e);
+        }
+    }
+
+    /** Looks at the next message of the queue and leaves it there (unacknowledged, so requeued on close), or null. */
+    public GetResponse peek(String queue) {
+        try (Channel channel = connection.createChannel()) {
+            GetResponse message = channel.basicGet(queue, false);
+            if (message != null) {
+                channel.basicNack(message.getEnvelope().getDeliveryTag(), false, true);
+            }
+            return message;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot peek at " + queue, e);
         }
     }
 

@@ -3,15 +3,18 @@ package io.werken.it;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
+import io.werken.broker.BrokerTopology;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Events that cannot be dispatched land on received_webhooks.dlq with the reason, and do not hold up the rest. */
 class DeadLetterIT {
@@ -73,6 +76,69 @@ class DeadLetterIT {
             assertThat(JSON.readTree(dead.getBody()).get("event_id").asText()).isEqualTo(eventId);
             assertThat(header(dead, "x-werken-dead-letter-reason")).contains("could not route").contains(werken.actionsQueue);
             assertThat(broker.depth(werken.receivedQueue)).isZero();
+        }
+    }
+
+    @Test
+    void anOperatorRequeuesDeadLetteredEventsOnceTheCauseIsFixed() throws Exception {
+        try (Broker broker = new Broker(); RunningWerken werken = RunningWerken.start(Map.of(
+                "werken.dispatch.max-redeliveries", "0"))) {
+            assertThat(werken.post("mi-workflow", "application/json", "{}".getBytes()).statusCode()).isEqualTo(202);
+            broker.take(werken.actionsQueue, 2, WAIT);
+            broker.delete(werken.actionsQueue);
+            List<String> eventIds = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> response = werken.post("mi-workflow", "application/json", ("{\"n\": " + i + "}").getBytes());
+                assertThat(response.statusCode()).isEqualTo(202);
+                eventIds.add(JSON.readTree(response.body()).get("event_id").asText());
+            }
+            await().atMost(WAIT).until(() -> broker.depth(werken.deadLetterQueue) == 3);
+
+            // The cause is fixed: the action queue is back.
+            werken.context().getRegistry().findSingleByType(BrokerTopology.class).declare();
+            werken.stopDispatch();
+            Map<String, String> env = Map.of("WERKEN_RABBITMQ_URI", Broker.URI_VALUE, "WERKEN_QUEUE_RECEIVED", werken.receivedQueue);
+
+            Map.Entry<Integer, String> partial = WerkenProcess.command(env, "requeue-dead-letters", "--max", "2");
+
+            assertThat(partial.getKey()).as(partial.getValue()).isZero();
+            assertThat(partial.getValue()).contains("Re-queued 2 dead-lettered event(s)");
+            assertThat(broker.depth(werken.deadLetterQueue)).isEqualTo(1);
+            assertThat(broker.depth(werken.receivedQueue)).isEqualTo(2);
+            GetResponse requeued = broker.peek(werken.receivedQueue);
+            assertThat(requeued.getProps().getMessageId()).isIn(eventIds);
+            assertThat(JSON.readTree(requeued.getBody()).get("event_id").asText()).isEqualTo(requeued.getProps().getMessageId());
+            assertThat(requeued.getProps().getHeaders() == null ? Map.of() : requeued.getProps().getHeaders())
+                    .doesNotContainKeys("x-werken-dead-letter-reason", "x-werken-dead-letter-exception",
+                            "x-werken-dead-lettered-at", "x-werken-original-queue");
+
+            Map.Entry<Integer, String> rest = WerkenProcess.command(env, "requeue-dead-letters");
+            assertThat(rest.getKey()).as(rest.getValue()).isZero();
+            assertThat(broker.depth(werken.deadLetterQueue)).isZero();
+
+            werken.startDispatch();
+            List<GetResponse> actions = broker.take(werken.actionsQueue, 6, WAIT);
+            assertThat(actions).extracting(a -> a.getProps().getCorrelationId())
+                    .containsExactlyInAnyOrderElementsOf(List.of(eventIds.get(0), eventIds.get(0), eventIds.get(1),
+                            eventIds.get(1), eventIds.get(2), eventIds.get(2)));
+            assertThat(broker.depth(werken.deadLetterQueue)).isZero();
+        }
+    }
+
+    @Test
+    void requeueingToAMissingQueueLeavesTheEventsWhereTheyAre() throws Exception {
+        String prefix = "it-" + java.util.UUID.randomUUID().toString().substring(0, 8) + ".";
+        try (Broker broker = new Broker()) {
+            broker.declareQueue(prefix + "received_webhooks.dlq", Map.of());
+            broker.publish(prefix + "received_webhooks.dlq", new AMQP.BasicProperties.Builder().messageId("ev-1").build(), "{}".getBytes());
+
+            Map.Entry<Integer, String> result = WerkenProcess.command(Map.of("WERKEN_RABBITMQ_URI", Broker.URI_VALUE,
+                    "WERKEN_QUEUE_RECEIVED", prefix + "received_webhooks"), "requeue-dead-letters");
+
+            assertThat(result.getKey()).isEqualTo(1);
+            assertThat(result.getValue()).contains("event_id=ev-1 stays on " + prefix + "received_webhooks.dlq");
+            assertThat(broker.depth(prefix + "received_webhooks.dlq")).isEqualTo(1);
+            broker.delete(prefix + "received_webhooks.dlq");
         }
     }
 

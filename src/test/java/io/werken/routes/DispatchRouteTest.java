@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The dispatch-actions route with its error handling and the dead-letter route, fed from {@code direct:events}
@@ -116,5 +117,14 @@ class DispatchRouteTest extends CamelMainTestSupport {
         assertThat(publisher.on(DLQ)).hasSize(1);
         assertThat(publisher.on(DLQ).get(0).getMessageProperties().getHeaders().get(AmqpMessages.DEAD_LETTER_REASON))
                 .asString().contains("'no-such-workflow'");
+    }
+
+    @Test
+    void whenEvenTheDeadLetterPublishFailsTheEventFailsForTheBrokerToDeadLetter() {
+        publisher.failWith((queue, attempt) -> new PublishFailedException("broker gone"));
+
+        assertThatThrownBy(() -> deliver("e-5", envelope("e-5", "no-such-workflow")))
+                .hasStackTraceContaining("Could not dead-letter event e-5: broker gone");
+        assertThat(publisher.on(DLQ)).isEmpty();
     }
 }

@@ -1,0 +1,152 @@
+package io.werken.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Werken run as an operator runs it, {@code java -jar target/werken.jar} in a process of its own (built by
+ * {@code package} before failsafe runs), so that tests can kill it with SIGKILL or stop it with SIGTERM. Its output
+ * goes to {@code target/werken-processes/}.
+ */
+public final class WerkenProcess implements AutoCloseable {
+
+    static final Path JAR = Path.of("target", "werken.jar");
+    private static final Path LOGS = Path.of("target", "werken-processes");
+
+    public final int httpPort;
+    public final int managementPort;
+    public final Path log;
+    private final Process process;
+
+    private WerkenProcess(Map<String, String> env, String name) throws IOException {
+        this.httpPort = Integer.parseInt(env.get("WERKEN_HTTP_PORT"));
+        this.managementPort = Integer.parseInt(env.get("WERKEN_MANAGEMENT_PORT"));
+        Files.createDirectories(LOGS);
+        this.log = LOGS.resolve(name + "-" + UUID.randomUUID().toString().substring(0, 6) + ".log");
+        // With the README's JVM options, as an operator runs it.
+        ProcessBuilder builder = new ProcessBuilder(java(), "@jvm.options", "-jar", jar().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        this.process = builder.start();
+    }
+
+    /** The settings of one Werken: free ports, its own queue names and the test broker. */
+    public static Map<String, String> settings(String queuePrefix) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        env.put("WERKEN_HTTP_HOST", "127.0.0.1");
+        env.put("WERKEN_MANAGEMENT_HOST", "127.0.0.1");
+        env.put("WERKEN_HTTP_PORT", Integer.toString(freePort()));
+        env.put("WERKEN_MANAGEMENT_PORT", Integer.toString(freePort()));
+        env.put("WERKEN_RABBITMQ_URI", Broker.URI_VALUE);
+        env.put("WERKEN_QUEUE_RECEIVED", queuePrefix + "received_webhooks");
+        env.put("WERKEN_QUEUE_ACTIONS", queuePrefix + "required_actions");
+        return env;
+    }
+
+    /** Starts Werken and waits until its health is UP. */
+    public static WerkenProcess start(Map<String, String> env, String name) throws IOException {
+        WerkenProcess werken = new WerkenProcess(env, name);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!werken.process.isAlive()) {
+                throw new IllegalStateException("Werken exited with " + werken.process.exitValue() + ", see " + werken.log);
+            }
+            return werken.healthStatus() == 200;
+        });
+        return werken;
+    }
+
+    /** Runs {@code java -jar werken.jar args...} to its end; returns the exit code and output. */
+    public static Map.Entry<Integer, String> command(Map<String, String> env, String... args) throws Exception {
+        List<String> commandLine = new ArrayList<>(List.of(java(), "@jvm.options", "-jar", jar().toString()));
+        commandLine.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("Command " + List.of(args) + " did not end: " + output);
+        }
+        return Map.entry(process.exitValue(), output);
+    }
+
+    public int healthStatus() {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    public URI webhookUri(String workflowId) {
+        return URI.create("http://127.0.0.1:" + httpPort + "/webhook/" + workflowId);
+    }
+
+    /** kill -9. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM; returns how long the process took to exit, or null if it did not within {@code limit}. */
+    public Duration terminate(Duration limit) throws InterruptedException {
+        long start = System.nanoTime();
+        process.destroy();
+        boolean exited = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+        return exited ? Duration.ofNanos(System.nanoTime() - start) : null;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    private static Path jar() {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the ITs with ./mvnw verify (after package)");
+        }
+        return JAR;
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.werken.ops;
+
+import java.util.Map;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The re-queue command reads the same settings, with the same defaults, as Werken itself. */
+class DeadLetterRequeueTest {
+
+    @Test
+    void usesApplicationPropertiesDefaults() {
+        Function<String, String> settings = DeadLetterRequeue.settings(name -> null);
+
+        assertThat(settings.apply("werken.rabbitmq.uri")).isEqualTo("amqp://guest:guest@localhost:5672/%2F");
+        assertThat(settings.apply("werken.queue.received")).isEqualTo("received_webhooks");
+    }
+
+    @Test
+    void environmentVariablesWin() {
+        Map<String, String> env = Map.of("WERKEN_RABBITMQ_URI", "amqp://u:p@broker:5673/v", "WERKEN_QUEUE_RECEIVED", "events");
+        Function<String, String> settings = DeadLetterRequeue.settings(env::get);
+
+        assertThat(settings.apply("werken.rabbitmq.uri")).isEqualTo("amqp://u:p@broker:5673/v");
+        assertThat(settings.apply("werken.queue.received")).isEqualTo("events");
+    }
+
+    @Test
+    void aBadArgumentIsAUsageError() {
+        assertThat(DeadLetterRequeue.run(new String[] { "--everything" })).isEqualTo(2);
+    }
+}
