@@ -41,9 +41,6 @@ class DispatchRouteTest extends CamelMainTestSupport {
         // Only the routes under test.
         properties.put("camel.main.routes-include-pattern", "classpath:routes/dispatch-actions.camel.yaml,classpath:routes/dispatch-errors.camel.yaml,classpath:routes/dead-letter.camel.yaml");
         properties.put("camel.server.enabled", "false");
-        // No broker consumers here: Camel's own container factory instead of WerkenConfiguration's bean.
-        properties.put("camel.component.spring-rabbitmq.listener-container-factory",
-                "#class:org.apache.camel.component.springrabbit.DefaultListenerContainerFactory");
         properties.put("camel.management.enabled", "false");
         properties.put("werken.queue.received", RECEIVED);
         properties.put("werken.queue.actions", ACTIONS);

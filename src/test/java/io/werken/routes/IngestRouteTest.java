@@ -58,9 +58,6 @@ class IngestRouteTest extends CamelMainTestSupport {
         properties.put("camel.server.port", Integer.toString(PORT));
         properties.put("camel.server.host", "127.0.0.1");
         properties.put("camel.management.enabled", "false");
-        // No broker consumers here: Camel's own container factory instead of WerkenConfiguration's bean.
-        properties.put("camel.component.spring-rabbitmq.listener-container-factory",
-                "#class:org.apache.camel.component.springrabbit.DefaultListenerContainerFactory");
         properties.put("werken.queue.received", QUEUE);
         return properties;
     }

@@ -64,6 +64,8 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         Properties properties = new Properties();
         properties.put("camel.main.routes-include-pattern", "classpath:routes/ingest-webhook.camel.yaml,classpath:routes/http-problems.camel.yaml");
+        // The application runs its own WebhookHttpServer; a route test uses Camel's platform-http server.
+        properties.put("camel.server.enabled", "true");
         properties.put("camel.server.port", Integer.toString(PORT));
         properties.put("camel.server.host", "127.0.0.1");
         properties.put("camel.management.enabled", "false");
