@@ -25,7 +25,6 @@ import io.werken.dedupe.DuplicateResponder;
 import io.werken.dedupe.MemoryDedupeStore;
 import io.werken.dedupe.RedisDedupeStore;
 import io.werken.dispatch.ActionPlanner;
-import io.werken.dispatch.DispatchListenerContainerFactory;
 import io.werken.dispatch.DispatchRetryLogger;
 import io.werken.http.HttpErrorPages;
 import io.werken.http.ProblemResponder;
@@ -43,7 +42,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
@@ -265,21 +263,6 @@ public class WerkenConfiguration implements CamelConfiguration {
     }
 
     // ---- Dispatch ------------------------------------------------------------------------------
-
-    /** Handed to the spring-rabbitmq component in {@link #configure}. */
-    @BindToRegistry
-    public DispatchListenerContainerFactory dispatchListenerContainerFactory(
-            @PropertyInject("werken.dispatch.messages-per-ack") int messagesPerAck,
-            @PropertyInject("werken.dispatch.ack-timeout-ms") long ackTimeoutMs) {
-        return new DispatchListenerContainerFactory(messagesPerAck, ackTimeoutMs);
-    }
-
-    /** After the beans are bound and before any route starts: the dispatch consumers acknowledge in batches. */
-    @Override
-    public void configure(CamelContext context) {
-        context.getComponent("spring-rabbitmq", SpringRabbitMQComponent.class).setListenerContainerFactory(
-                context.getRegistry().findSingleByType(DispatchListenerContainerFactory.class));
-    }
 
     @BindToRegistry
     public DispatchRetryLogger dispatchRetryLogger() {

@@ -115,12 +115,13 @@ public final class Bench {
         long startupMillis;
         long brokerPid = brokerPid();
         Map<String, Double> threadCpu;
+        Path werkenLog = results.resolve("werken-" + stamp + ".log");
         Process werken = null;
         try (Broker broker = new Broker(amqpUri)) {
             rabbitVersion = broker.version();
             broker.deleteQueues(RECEIVED, RECEIVED + ".dlq", ACTIONS);
             long spawned = System.nanoTime();
-            werken = startWerken(results.resolve("werken-" + stamp + ".log"));
+            werken = startWerken(werkenLog);
             awaitHealthy(werken);
             startupMillis = (System.nanoTime() - spawned) / 1_000_000;
             log("Werken healthy %d ms after its JVM was started (pid %d)", startupMillis, werken.pid());
@@ -156,9 +157,14 @@ public final class Bench {
         Files.writeString(jsonFile, json.encodePrettily());
         System.out.println("JSON: " + repo.relativize(jsonFile));
 
-        boolean ok = figures.stream().allMatch(f -> f.lost() == 0 && f.load().failed() == 0);
+        long errors;
+        try (var lines = Files.lines(werkenLog)) {
+            errors = lines.filter(line -> line.contains(" ERROR ")).count();
+        }
+        System.out.println("Werken logged " + errors + " ERROR lines (" + repo.relativize(werkenLog) + ")");
+        boolean ok = figures.stream().allMatch(f -> f.lost() == 0 && f.load().failed() == 0) && errors == 0;
         if (!ok) {
-            System.out.println("FAILED: some webhooks were refused or some actions are missing (see the table)");
+            System.out.println("FAILED: webhooks were refused, actions are missing or Werken logged errors");
         }
         return ok;
     }
@@ -174,6 +180,7 @@ public final class Bench {
         log("%s: %d webhooks at concurrency %d", scenario.name(), requests, concurrency);
         double werkenCpu0 = ProcessStats.cpuSeconds(werkenPid);
         double brokerCpu0 = ProcessStats.cpuSeconds(brokerPid);
+        double benchCpu0 = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
         Map<String, Double> threads0 = ProcessStats.cpuSecondsByThread(werkenPid);
         LoadGenerator.Result load = generator.run(path, scenario.body(), requests, concurrency, 600);
         long expected = (long) load.accepted() * scenario.actions();
@@ -186,6 +193,9 @@ public final class Bench {
         log("%s: ingest %.0f webhooks/s, p99 %.1f ms, end to end %.0f actions/s, lost %d%s", scenario.name(),
             load.requestsPerSecond(), load.percentileMillis(99), f.endToEndActionsPerSecond(), f.lost(),
             load.firstFailure() == null ? "" : ", first refusal: " + load.firstFailure());
+        log("%s: CPU ms per webhook: Werken %.3f, broker %.3f, load generator %.3f", scenario.name(),
+            f.werkenCpu() * 1000 / requests, f.brokerCpu() * 1000 / requests,
+            (ProcessStats.cpuSeconds(ProcessHandle.current().pid()) - benchCpu0) * 1000 / requests);
         log("%s: Werken CPU ms per webhook by thread: %s", scenario.name(), f.werkenCpuByThread().entrySet().stream()
                 .limit(10).map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue() * 1000 / requests))
                 .collect(java.util.stream.Collectors.joining(", ")));
