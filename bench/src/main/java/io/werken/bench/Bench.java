@@ -229,9 +229,11 @@ public final class Bench {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Pattern rate = Pattern.compile("sending rate avg: (\\d+) msg/s");
         double ceiling = Double.NaN;
+        StringBuilder output = new StringBuilder();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
+                output.append(line).append('\n');
                 Matcher m = rate.matcher(line);
                 if (m.find()) {
                     ceiling = Double.parseDouble(m.group(1));
@@ -239,7 +241,7 @@ public final class Bench {
             }
         }
         if (process.waitFor() != 0 || Double.isNaN(ceiling)) {
-            throw new IllegalStateException("PerfTest failed (exit " + process.exitValue() + ")");
+            throw new IllegalStateException("PerfTest failed (exit " + process.exitValue() + "):\n" + output);
         }
         return ceiling;
     }
