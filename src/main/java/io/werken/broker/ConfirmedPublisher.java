@@ -38,10 +38,10 @@ public final class ConfirmedPublisher implements AutoCloseable {
 
     /** A caller's messages for one queue, published together on one lane, and the caller's wait for them. */
     private record Publication(String queue, List<Message> messages, CompletableFuture<List<CorrelationData>> sent,
-                               AtomicBoolean retried) {
+                               AtomicBoolean claimed, AtomicBoolean retried) {
 
         Publication(String queue, List<Message> messages) {
-            this(queue, messages, new CompletableFuture<>(), new AtomicBoolean());
+            this(queue, messages, new CompletableFuture<>(), new AtomicBoolean(), new AtomicBoolean());
         }
     }
 
@@ -85,9 +85,12 @@ public final class ConfirmedPublisher implements AutoCloseable {
 
     /** Publishes one message, or a {@code List} of messages in order, to {@code queue} on the default exchange. */
     public void publish(String queue, Object messages) {
+        Publication publication = enqueue(queue, messages);
         try {
-            publishAsync(queue, messages).get(confirmTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            confirmedFuture(publication).get(confirmTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
+            // If no lane has taken it yet, it never will: the caller is told it failed, so it must not go out later.
+            publication.claimed().set(true);
             throw new PublishFailedException("No publisher confirm on '" + queue + "' within "
                                              + confirmTimeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {
@@ -104,12 +107,21 @@ public final class ConfirmedPublisher implements AutoCloseable {
      * message, or fails with {@link PublishFailedException}. The caller bounds the wait (see {@link #confirmTimeout}).
      */
     public CompletableFuture<Void> publishAsync(String queue, Object messages) {
+        return confirmedFuture(enqueue(queue, messages));
+    }
+
+    private Publication enqueue(String queue, Object messages) {
         Publication publication = new Publication(queue, asBatch(messages));
         if (!running) {
-            return CompletableFuture.failedFuture(new PublishFailedException("Werken is stopping: not publishing"));
+            publication.sent().completeExceptionally(new PublishFailedException("Werken is stopping: not publishing"));
+        } else {
+            pending.add(publication);
         }
-        pending.add(publication);
-        return publication.sent().thenCompose(correlations -> confirmed(queue, correlations));
+        return publication;
+    }
+
+    private static CompletableFuture<Void> confirmedFuture(Publication publication) {
+        return publication.sent().thenCompose(correlations -> confirmed(publication.queue(), correlations));
     }
 
     public Duration confirmTimeout() {
@@ -126,8 +138,12 @@ public final class ConfirmedPublisher implements AutoCloseable {
                 lane.join(confirmTimeout.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
+        }
+        // A publish that slipped in behind the stop markers: fail it now rather than let its caller wait it out.
+        for (Publication left = pending.poll(); left != null; left = pending.poll()) {
+            left.sent().completeExceptionally(new PublishFailedException("Werken is stopping: not publishing"));
         }
     }
 
@@ -147,7 +163,10 @@ public final class ConfirmedPublisher implements AutoCloseable {
                 // old channel, so those callers fail rather than wait.
                 template.invoke(operations -> {
                     while (current[0] != STOP) {
-                        send(operations, current[0]);
+                        // Taken once, by a lane or by a caller that gave up waiting (a retry is already taken).
+                        if (current[0].retried().get() || current[0].claimed().compareAndSet(false, true)) {
+                            send(operations, current[0]);
+                        }
                         current[0] = pending.poll();
                         if (current[0] == null) {
                             current[0] = takeUninterruptibly();

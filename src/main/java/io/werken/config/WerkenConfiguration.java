@@ -233,9 +233,15 @@ public class WerkenConfiguration implements CamelConfiguration {
             @PropertyInject("werken.dedupe.pending-seconds") long pendingSeconds,
             @PropertyInject("werken.dedupe.max-entries") long maxEntries,
             @PropertyInject("werken.redis.uri") String redisUri,
-            @PropertyInject("werken.dedupe.redis-key-prefix") String redisKeyPrefix) {
+            @PropertyInject("werken.dedupe.redis-key-prefix") String redisKeyPrefix,
+            @PropertyInject("werken.rabbitmq.confirm-timeout-ms") long confirmTimeoutMs) {
         Duration window = Duration.ofSeconds(windowSeconds);
         Duration pending = Duration.ofSeconds(pendingSeconds);
+        if (pending.toMillis() <= confirmTimeoutMs) {
+            // A reservation that expires while its publish may still be confirmed would let a repeat make a second event.
+            throw new StartupRefusedException("WERKEN_DEDUPE_PENDING_SECONDS (" + pendingSeconds + ") must be longer "
+                                              + "than WERKEN_CONFIRM_TIMEOUT_MS (" + confirmTimeoutMs + " ms)");
+        }
         return switch (store.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "memory" -> new MemoryDedupeStore(window, pending, maxEntries);
             case "redis" -> {

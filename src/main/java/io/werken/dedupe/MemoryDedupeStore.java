@@ -1,90 +1,149 @@
 package io.werken.dedupe;
 
 import java.time.Duration;
-import java.util.concurrent.ConcurrentMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.Ticker;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
- * The in-memory dedupe store: at most {@code maxEntries} keys (least recently used evicted first), each kept for the
- * window after its delivery was accepted, or for {@code pendingTtl} while it is still being accepted.
+ * The in-memory dedupe store: each key kept for the window after its delivery was accepted, or for {@code pendingTtl}
+ * while it is still being accepted; at most {@code maxEntries} keys, and when full the key accepted longest ago goes
+ * first, so a full store shortens the window of its oldest keys only, never of recent ones.
  */
 public final class MemoryDedupeStore extends ServiceSupport implements DedupeStore {
 
     private enum State { PENDING, CONFIRMED }
 
-    private final ConcurrentMap<String, State> keys;
-
-    public MemoryDedupeStore(Duration window, Duration pendingTtl, long maxEntries) {
-        this(window, pendingTtl, maxEntries, Ticker.systemTicker());
+    private record Entry(State state, long expiresAtNanos) {
     }
 
-    /** With the clock the expiries are measured by (tests pass a fake one). */
-    public MemoryDedupeStore(Duration window, Duration pendingTtl, long maxEntries, Ticker ticker) {
-        Cache<String, State> cache = Caffeine.newBuilder()
-                .ticker(ticker)
-                .executor(Runnable::run)
-                .maximumSize(maxEntries)
-                .expireAfter(new Expiry<String, State>() {
-                    @Override
-                    public long expireAfterCreate(String key, State state, long now) {
-                        return ttl(state);
-                    }
+    private final Duration window;
+    private final Duration pendingTtl;
+    private final long maxEntries;
+    private final LongSupplier nanoClock;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** In the order keys were accepted (a confirmed key moves to the end): the eldest is evicted first. */
+    private final LinkedHashMap<String, Entry> keys = new LinkedHashMap<>();
 
-                    @Override
-                    public long expireAfterUpdate(String key, State state, long now, long remaining) {
-                        return ttl(state);
-                    }
+    public MemoryDedupeStore(Duration window, Duration pendingTtl, long maxEntries) {
+        this(window, pendingTtl, maxEntries, System::nanoTime);
+    }
 
-                    @Override
-                    public long expireAfterRead(String key, State state, long now, long remaining) {
-                        return remaining;
-                    }
-
-                    private long ttl(State state) {
-                        return (state == State.PENDING ? pendingTtl : window).toNanos();
-                    }
-                })
-                .build();
-        this.keys = cache.asMap();
+    /** With the clock the expiries are measured by, in nanoseconds (tests pass a fake one). */
+    public MemoryDedupeStore(Duration window, Duration pendingTtl, long maxEntries, LongSupplier nanoClock) {
+        this.window = window;
+        this.pendingTtl = pendingTtl;
+        this.maxEntries = maxEntries;
+        this.nanoClock = nanoClock;
     }
 
     @Override
     public boolean add(String key) {
-        return keys.putIfAbsent(key, State.PENDING) == null;
+        lock.lock();
+        try {
+            long now = nanoClock.getAsLong();
+            dropExpiredEldest(now);
+            if (live(key, now) != null) {
+                return false;
+            }
+            keys.remove(key);
+            keys.put(key, new Entry(State.PENDING, now + pendingTtl.toNanos()));
+            while (keys.size() > maxEntries) {
+                Iterator<String> eldest = keys.keySet().iterator();
+                eldest.next();
+                eldest.remove();
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public boolean contains(String key) {
-        return keys.containsKey(key);
+        lock.lock();
+        try {
+            return live(key, nanoClock.getAsLong()) != null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public boolean remove(String key) {
-        return keys.remove(key) != null;
+        lock.lock();
+        try {
+            return keys.remove(key) != null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public boolean confirm(String key) {
-        return keys.replace(key, State.CONFIRMED) != null;
+        lock.lock();
+        try {
+            long now = nanoClock.getAsLong();
+            if (live(key, now) == null) {
+                return false;
+            }
+            // The window starts when the delivery is accepted; the key moves to the young end.
+            keys.remove(key);
+            keys.put(key, new Entry(State.CONFIRMED, now + window.toNanos()));
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public boolean isConfirmed(String key) {
-        return keys.get(key) == State.CONFIRMED;
+        lock.lock();
+        try {
+            Entry entry = live(key, nanoClock.getAsLong());
+            return entry != null && entry.state() == State.CONFIRMED;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void clear() {
-        keys.clear();
+        lock.lock();
+        try {
+            keys.clear();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void close() {
-        keys.clear();
+        clear();
+    }
+
+    /** The key's entry if it has not expired; an expired one is dropped. Called with the lock held. */
+    private Entry live(String key, long now) {
+        Entry entry = keys.get(key);
+        if (entry != null && now - entry.expiresAtNanos() >= 0) {
+            keys.remove(key);
+            return null;
+        }
+        return entry;
+    }
+
+    /** Drops expired keys from the old end, so a quiet store does not keep dead keys until it fills up. */
+    private void dropExpiredEldest(long now) {
+        Iterator<Map.Entry<String, Entry>> eldest = keys.entrySet().iterator();
+        while (eldest.hasNext()) {
+            if (now - eldest.next().getValue().expiresAtNanos() < 0) {
+                return;
+            }
+            eldest.remove();
+        }
     }
 }

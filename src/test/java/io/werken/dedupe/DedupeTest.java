@@ -70,15 +70,18 @@ class DedupeTest {
     }
 
     @Test
-    void theMemoryStoreIsBounded() {
+    void theMemoryStoreIsBoundedAndForgetsItsOldestKeysFirst() {
         MemoryDedupeStore store = new MemoryDedupeStore(Duration.ofHours(24), Duration.ofSeconds(60), 100);
 
         for (int i = 0; i < 1000; i++) {
             store.add("w:" + i);
         }
 
-        long kept = java.util.stream.IntStream.range(0, 1000).filter(i -> store.contains("w:" + i)).count();
-        assertThat(kept).isLessThanOrEqualTo(100);
+        // When full, the keys accepted longest ago go first: every one of the newest 100 is still remembered.
+        assertThat(java.util.stream.IntStream.range(900, 1000).filter(i -> store.contains("w:" + i)).count())
+                .isEqualTo(100);
+        assertThat(java.util.stream.IntStream.range(0, 900).filter(i -> store.contains("w:" + i)).count())
+                .isZero();
     }
 
     @Test

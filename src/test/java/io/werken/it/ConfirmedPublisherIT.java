@@ -108,6 +108,17 @@ class ConfirmedPublisherIT {
     }
 
     @Test
+    void aPublishAfterCloseFailsAtOnce() {
+        broker.declareQueue(queue, Map.of());
+        publisher.close();
+
+        assertThatThrownBy(() -> publisher.publish(queue, message("late")))
+                .isInstanceOf(PublishFailedException.class)
+                .hasMessageContaining("stopping");
+        assertThat(broker.depth(queue)).isZero();
+    }
+
+    @Test
     void aConnectionFactoryWithoutConfirmsIsRefused() {
         CachingConnectionFactory plain = new CachingConnectionFactory(URI.create(Broker.URI_VALUE));
         try {
