@@ -104,7 +104,7 @@ public final class ConfirmedPublisher implements AutoCloseable {
 
     /**
      * Publishes like {@link #publish} without blocking: the future completes once the broker has confirmed every
-     * message, or fails with {@link PublishFailedException}. The caller bounds the wait (see {@link #confirmTimeout}).
+     * message, or fails with {@link PublishFailedException}. The caller bounds the wait.
      */
     public CompletableFuture<Void> publishAsync(String queue, Object messages) {
         return confirmedFuture(enqueue(queue, messages));
@@ -124,9 +124,6 @@ public final class ConfirmedPublisher implements AutoCloseable {
         return publication.sent().thenCompose(correlations -> confirmed(publication.queue(), correlations));
     }
 
-    public Duration confirmTimeout() {
-        return confirmTimeout;
-    }
 
     /** Stops the lanes once what callers handed them has been published; confirms still arrive afterwards. */
     @Override

@@ -6,8 +6,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -190,11 +188,9 @@ public class WerkenConfiguration implements CamelConfiguration {
     @BindToRegistry
     public WebhookHeaderFilterStrategy webhookHeaderFilterStrategy(
             @PropertyInject("werken.http.allowed-headers") String allowedHeaders, WorkflowCatalog workflowCatalog) {
-        Set<String> names = Arrays.stream(allowedHeaders.split(",")).map(String::trim)
-                .filter(s -> !s.isEmpty()).collect(Collectors.toCollection(HashSet::new));
-        names.addAll(workflowCatalog.signatureHeaders());
-        names.addAll(List.of(DedupeKeys.WEBHOOK_ID, DedupeKeys.IDEMPOTENCY_KEY));
-        return new WebhookHeaderFilterStrategy(names);
+        Set<String> configured = Arrays.stream(allowedHeaders.split(",")).map(String::trim)
+                .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        return WebhookHeaderFilterStrategy.forWorkflows(configured, workflowCatalog);
     }
 
     @BindToRegistry

@@ -44,19 +44,13 @@ public final class ProblemResponder implements Processor {
             headers = rejected.responseHeaders();
             LOG.info("Rejected webhook event_id=none status={} reason=\"{}\" path={}", problem.status(), problem.detail(), path);
         } else if (cause instanceof PublishFailedException || cause instanceof AmqpException) {
-            problem = Problem.of(ProblemType.BROKER_UNAVAILABLE,
-                    "The broker did not confirm the webhook, so it was not accepted; retry after "
-                            + retryAfterSeconds + " seconds.", path);
-            headers = Map.of("Retry-After", Integer.toString(retryAfterSeconds));
-            LOG.warn("Webhook not accepted event_id={} status=503 reason=\"broker unavailable: {}\" path={}",
-                    eventId(exchange), cause.getMessage(), path);
+            problem = unavailable(ProblemType.BROKER_UNAVAILABLE, "The broker did not confirm the webhook",
+                    "broker unavailable", cause, exchange, path);
+            headers = retryAfter();
         } else if (cause instanceof DedupeStoreUnavailableException) {
-            problem = Problem.of(ProblemType.DEDUPE_STORE_UNAVAILABLE,
-                    "The dedupe store could not be reached, so the webhook was not accepted; retry after "
-                            + retryAfterSeconds + " seconds.", path);
-            headers = Map.of("Retry-After", Integer.toString(retryAfterSeconds));
-            LOG.warn("Webhook not accepted event_id={} status=503 reason=\"dedupe store unavailable: {}\" path={}",
-                    eventId(exchange), cause.getMessage(), path);
+            problem = unavailable(ProblemType.DEDUPE_STORE_UNAVAILABLE, "The dedupe store could not be reached",
+                    "dedupe store unavailable", cause, exchange, path);
+            headers = retryAfter();
         } else {
             problem = Problem.of(ProblemType.INTERNAL_ERROR,
                     "Werken could not process the webhook; it was not accepted.", path);
@@ -68,6 +62,19 @@ public final class ProblemResponder implements Processor {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         message.setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
         message.setBody(json.writeValueAsBytes(problem));
+    }
+
+    /** A 503: nothing was accepted, and the log line says why, with the event id the webhook would have had. */
+    private Problem unavailable(ProblemType type, String what, String reason, Throwable cause, Exchange exchange,
+                                String path) {
+        LOG.warn("Webhook not accepted event_id={} status=503 reason=\"{}: {}\" path={}",
+                eventId(exchange), reason, cause.getMessage(), path);
+        return Problem.of(type, what + ", so the webhook was not accepted; retry after " + retryAfterSeconds
+                             + " seconds.", path);
+    }
+
+    private Map<String, String> retryAfter() {
+        return Map.of("Retry-After", Integer.toString(retryAfterSeconds));
     }
 
     /** The id the event would have had, or why there is none (it failed before an event was created). */

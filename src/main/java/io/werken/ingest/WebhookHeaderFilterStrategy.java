@@ -1,10 +1,14 @@
 package io.werken.ingest;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.werken.dedupe.DedupeKeys;
+import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.apache.camel.spi.HeaderFilterStrategy;
@@ -19,6 +23,17 @@ public final class WebhookHeaderFilterStrategy implements HeaderFilterStrategy {
     private static final Set<String> RESPONSE_HEADERS = Set.of("content-type", "retry-after", "allow");
 
     private final Set<String> allowedRequestHeaders;
+
+    /**
+     * The allowlist Werken runs with: the configured headers, those the workflows' signature schemes read, and the
+     * dedupe headers ({@code webhook-id}, {@code Idempotency-Key}).
+     */
+    public static WebhookHeaderFilterStrategy forWorkflows(Set<String> configuredHeaders, WorkflowCatalog catalog) {
+        Set<String> names = new HashSet<>(configuredHeaders);
+        names.addAll(catalog.signatureHeaders());
+        names.addAll(List.of(DedupeKeys.WEBHOOK_ID, DedupeKeys.IDEMPOTENCY_KEY));
+        return new WebhookHeaderFilterStrategy(names);
+    }
 
     /** Content-Type is always allowed: the 415 check needs it. */
     public WebhookHeaderFilterStrategy(Set<String> allowedRequestHeaders) {

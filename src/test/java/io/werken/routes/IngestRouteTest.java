@@ -50,16 +50,7 @@ class IngestRouteTest extends CamelMainTestSupport {
 
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties properties = new Properties();
-        // Only the routes under test.
-        properties.put("camel.main.routes-include-pattern", "classpath:routes/ingest-webhook.camel.yaml,classpath:routes/http-problems.camel.yaml");
-        // Camel's own platform-http server: the app uses WebhookHttpServer, a bean of WerkenConfiguration not bound here.
-        properties.put("camel.server.enabled", "true");
-        properties.put("camel.server.port", Integer.toString(PORT));
-        properties.put("camel.server.host", "127.0.0.1");
-        properties.put("camel.management.enabled", "false");
-        properties.put("werken.queue.received", QUEUE);
-        return properties;
+        return IngestRouteProperties.on(PORT, QUEUE);
     }
 
     @Override

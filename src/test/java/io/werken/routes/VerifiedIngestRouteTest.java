@@ -62,15 +62,7 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
 
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties properties = new Properties();
-        properties.put("camel.main.routes-include-pattern", "classpath:routes/ingest-webhook.camel.yaml,classpath:routes/http-problems.camel.yaml");
-        // The application runs its own WebhookHttpServer; a route test uses Camel's platform-http server.
-        properties.put("camel.server.enabled", "true");
-        properties.put("camel.server.port", Integer.toString(PORT));
-        properties.put("camel.server.host", "127.0.0.1");
-        properties.put("camel.management.enabled", "false");
-        properties.put("werken.queue.received", QUEUE);
-        return properties;
+        return IngestRouteProperties.on(PORT, QUEUE);
     }
 
     @Override
@@ -84,10 +76,8 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
                     "PARTNER_SECRET", PARTNER_SECRET)));
         }
         MemoryDedupeStore dedupe = new MemoryDedupeStore(Duration.ofHours(24), Duration.ofMinutes(1), 1000);
-        java.util.Set<String> headers = new java.util.HashSet<>(catalog.signatureHeaders());
-        headers.addAll(Set.of("webhook-id", "Idempotency-Key"));
         registry.bind("platform-http-engine", new WebhookHttpEngine(PORT));
-        registry.bind("webhookHeaderFilterStrategy", new WebhookHeaderFilterStrategy(headers));
+        registry.bind("webhookHeaderFilterStrategy", WebhookHeaderFilterStrategy.forWorkflows(Set.of(), catalog));
         registry.bind("webhookRequestValidator", new WebhookRequestValidator(catalog, 64));
         registry.bind("receivedWebhookFactory", new ReceivedWebhookFactory(Clock.systemUTC()));
         registry.bind("amqpMessages", new AmqpMessages(json, Clock.systemUTC()));
