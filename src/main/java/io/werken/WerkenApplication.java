@@ -1,16 +1,24 @@
 package io.werken;
 
 import java.util.Arrays;
+import java.util.List;
 
-import io.werken.config.StartupRefusedException;
-import io.werken.config.WerkenConfiguration;
+import io.werken.config.BrokerConfiguration;
+import io.werken.config.CoreConfiguration;
+import io.werken.config.DedupeConfiguration;
+import io.werken.config.DispatchConfiguration;
+import io.werken.config.HttpConfiguration;
+import io.werken.config.IngestConfiguration;
+import io.werken.config.WorkflowsConfiguration;
+import io.werken.core.StartupRefusedException;
 import io.werken.ops.DeadLetterRequeue;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts Werken: Camel main with the routes under {@code routes/} and the beans of {@link WerkenConfiguration}; or,
+ * Starts Werken: Camel main with the routes under {@code routes/} and the beans of {@link #configurations()}; or,
  * with {@code requeue-dead-letters [--max N]}, runs the operator's {@link DeadLetterRequeue} and exits.
  */
 public final class WerkenApplication {
@@ -20,14 +28,23 @@ public final class WerkenApplication {
     private WerkenApplication() {
     }
 
+    /**
+     * The wiring, one configuration per role, in the order Camel binds them: each may use the beans of those before it
+     * (see {@code io.werken.config}). Instances, not scanned classes: Camel 4.17 post-processes scanned configuration
+     * classes twice, which would build every bean (and open every broker connection) twice.
+     */
+    public static List<CamelConfiguration> configurations() {
+        return List.of(new CoreConfiguration(), new WorkflowsConfiguration(), new BrokerConfiguration(),
+                new DedupeConfiguration(), new HttpConfiguration(), new IngestConfiguration(),
+                new DispatchConfiguration());
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("requeue-dead-letters")) {
             System.exit(DeadLetterRequeue.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         Main main = new Main();
-        // An instance, not a scanned class: Camel 4.17 post-processes scanned configuration classes twice, which
-        // would build every bean (and open every broker connection) twice.
-        main.configure().addConfiguration(new WerkenConfiguration());
+        configurations().forEach(main.configure()::addConfiguration);
         try {
             System.exit(main.run(args));
         } catch (Exception e) {

@@ -32,7 +32,7 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * message in flight. (Spring's channel cache cannot do this: it keeps a channel out of the cache until its confirms
  * have arrived, and waits for them on a thread of its own.) A caller waits only for its own messages' confirms.
  */
-public final class ConfirmedPublisher implements AutoCloseable {
+public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfirmedPublisher.class);
 
@@ -83,8 +83,8 @@ public final class ConfirmedPublisher implements AutoCloseable {
         }
     }
 
-    /** Publishes one message, or a {@code List} of messages in order, to {@code queue} on the default exchange. */
-    public void publish(String queue, Object messages) {
+    @Override
+    public void publish(String queue, List<Message> messages) {
         Publication publication = enqueue(queue, messages);
         try {
             confirmedFuture(publication).get(confirmTimeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -106,12 +106,12 @@ public final class ConfirmedPublisher implements AutoCloseable {
      * Publishes like {@link #publish} without blocking: the future completes once the broker has confirmed every
      * message, or fails with {@link PublishFailedException}. The caller bounds the wait.
      */
-    public CompletableFuture<Void> publishAsync(String queue, Object messages) {
+    public CompletableFuture<Void> publishAsync(String queue, List<Message> messages) {
         return confirmedFuture(enqueue(queue, messages));
     }
 
-    private Publication enqueue(String queue, Object messages) {
-        Publication publication = new Publication(queue, asBatch(messages));
+    private Publication enqueue(String queue, List<Message> messages) {
+        Publication publication = new Publication(queue, messages);
         if (!running) {
             publication.sent().completeExceptionally(new PublishFailedException("Werken is stopping: not publishing"));
         } else {
@@ -231,17 +231,5 @@ public final class ConfirmedPublisher implements AutoCloseable {
                 }
             }
         });
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Message> asBatch(Object messages) {
-        if (messages instanceof Message single) {
-            return List.of(single);
-        }
-        if (messages instanceof List<?> list && list.stream().allMatch(Message.class::isInstance)) {
-            return (List<Message>) list;
-        }
-        throw new IllegalArgumentException("Expected an AMQP Message or a List of them, got "
-                                           + (messages == null ? "null" : messages.getClass().getName()));
     }
 }

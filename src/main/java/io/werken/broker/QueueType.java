@@ -2,7 +2,7 @@ package io.werken.broker;
 
 import java.util.Locale;
 
-import io.werken.config.StartupRefusedException;
+import io.werken.core.StartupRefusedException;
 
 /** The RabbitMQ queue type Werken declares its queues with ({@code WERKEN_QUEUE_TYPE}). */
 public enum QueueType {

@@ -1,5 +1,6 @@
 package io.werken.dispatch;
 
+import io.werken.core.ExchangeProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -16,7 +17,7 @@ public final class DispatchRetryLogger implements Processor {
         if (cause == null) {
             cause = exchange.getException();
         }
-        Object eventId = exchange.getProperty("werkenMessageId");
+        Object eventId = exchange.getProperty(ExchangeProperties.MESSAGE_ID);
         LOG.warn("Retrying dispatch event_id={} attempt={} reason=\"{}\"", eventId == null ? "none" : eventId,
                 exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class),
                 cause == null ? "unknown" : cause.getMessage());

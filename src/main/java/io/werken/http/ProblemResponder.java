@@ -5,8 +5,12 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.PublishFailedException;
+import io.werken.core.ExchangeProperties;
+import io.werken.core.Problem;
+import io.werken.core.ProblemType;
+import io.werken.core.ReceivedWebhook;
+import io.werken.core.WebhookRejectedException;
 import io.werken.dedupe.DedupeStoreUnavailableException;
-import io.werken.ingest.ReceivedWebhook;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -79,7 +83,7 @@ public final class ProblemResponder implements Processor {
 
     /** The id the event would have had, or why there is none (it failed before an event was created). */
     private static String eventId(Exchange exchange) {
-        Object event = exchange.getProperty("werkenEvent");
+        Object event = exchange.getProperty(ExchangeProperties.EVENT);
         return event instanceof ReceivedWebhook received ? received.eventId() : "none";
     }
 }

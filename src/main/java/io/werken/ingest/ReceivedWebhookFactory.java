@@ -1,20 +1,37 @@
 package io.werken.ingest;
 
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.werken.core.ExchangeProperties;
+import io.werken.core.ReceivedWebhook;
 import io.werken.workflow.Workflow;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 
-/** Gives an accepted webhook its identity: a new event id and the time it was received. */
-public final class ReceivedWebhookFactory {
+/**
+ * Gives a validated webhook its identity: the event id (a deduplicated delivery's deterministic one, else a new
+ * random one) and the time it was received. The body becomes the {@link ReceivedWebhook}, also kept in
+ * {@link ExchangeProperties#EVENT} for the answer.
+ */
+public final class ReceivedWebhookFactory implements Processor {
 
     private final Clock clock;
 
     public ReceivedWebhookFactory(Clock clock) {
         this.clock = clock;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        ReceivedWebhook event = create(exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class),
+                exchange.getMessage().getBody(JsonNode.class),
+                exchange.getProperty(ExchangeProperties.EVENT_ID, String.class));
+        exchange.setProperty(ExchangeProperties.EVENT, event);
+        exchange.getMessage().setBody(event);
     }
 
     public ReceivedWebhook create(Workflow workflow, JsonNode payload) {

@@ -12,9 +12,10 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.werken.config.WerkenJson;
-import io.werken.http.ProblemType;
-import io.werken.http.WebhookRejectedException;
+import io.werken.core.ExchangeProperties;
+import io.werken.core.WerkenJson;
+import io.werken.core.ProblemType;
+import io.werken.core.WebhookRejectedException;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.Exchange;
@@ -25,13 +26,10 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 /**
  * Decides whether a webhook request can be accepted, in the order a caller would fix things: method, workflow,
  * signature (for a workflow with a {@code verify} block, over the exact bytes received), content type, then body. On
- * success the body becomes the parsed JSON and {@link #WORKFLOW} holds the workflow; otherwise a
+ * success the body becomes the parsed JSON and {@link ExchangeProperties#WORKFLOW} holds the workflow; otherwise a
  * {@link WebhookRejectedException} says which 4xx to answer.
  */
 public final class WebhookRequestValidator implements Processor {
-
-    /** Exchange property holding the {@link Workflow} the request names. */
-    public static final String WORKFLOW = "werkenWorkflow";
 
     /** The path parameter of {@code /webhook/{workflow_id}}. */
     static final String WORKFLOW_ID_HEADER = "workflow_id";
@@ -93,7 +91,7 @@ public final class WebhookRequestValidator implements Processor {
             throw new WebhookRejectedException(ProblemType.INVALID_JSON, "The request body holds no JSON value.");
         }
         in.setBody(payload);
-        exchange.setProperty(WORKFLOW, workflow);
+        exchange.setProperty(ExchangeProperties.WORKFLOW, workflow);
     }
 
     /** A header the request carries once; a signature header sent twice is refused rather than guessed at. */

@@ -7,8 +7,8 @@ import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.werken.http.ProblemType;
-import io.werken.http.WebhookRejectedException;
+import io.werken.core.ProblemType;
+import io.werken.core.WebhookRejectedException;
 
 /** HMAC and comparison helpers shared by the schemes; comparisons are constant-time. */
 final class Signatures {

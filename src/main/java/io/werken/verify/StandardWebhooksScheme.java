@@ -6,8 +6,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
-import io.werken.http.ProblemType;
-import io.werken.http.WebhookRejectedException;
+import io.werken.core.ProblemType;
+import io.werken.core.WebhookRejectedException;
 
 /**
  * <a href="https://www.standardwebhooks.com">Standard Webhooks</a>: {@code webhook-signature} holds space-separated

@@ -1,6 +1,6 @@
 package io.werken.workflow;
 
-import io.werken.config.StartupRefusedException;
+import io.werken.core.StartupRefusedException;
 
 /** The workflows file cannot be used; the message names the file, the workflow and the problem. */
 public class InvalidWorkflowsException extends StartupRefusedException {

@@ -2,7 +2,6 @@ package io.werken.workflow;
 
 import java.util.List;
 
-import io.werken.dedupe.DedupeRule;
 import io.werken.verify.SignatureScheme;
 
 /**

@@ -19,11 +19,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.werken.config.WerkenJson;
-import io.werken.dedupe.DedupeRule;
-import io.werken.verify.SecretResolver;
+import io.werken.core.WerkenJson;
 import io.werken.verify.SignatureScheme;
-import io.werken.verify.VerifyConfig;
 
 /**
  * The workflows Werken knows, loaded once from {@code workflows.json} and validated as a whole: a file with any

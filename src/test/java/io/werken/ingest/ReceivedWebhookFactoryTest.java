@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.werken.core.ReceivedWebhook;
 import io.werken.workflow.BundledWorkflows;
 import org.junit.jupiter.api.Test;
 

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.werken.http.ProblemType;
-import io.werken.http.WebhookRejectedException;
-import io.werken.verify.SecretResolver;
+import io.werken.core.ProblemType;
+import io.werken.core.WebhookRejectedException;
+import io.werken.workflow.SecretResolver;
 import io.werken.verify.TestSigner;
 import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.Exchange;

@@ -3,8 +3,9 @@ package io.werken.ingest;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.werken.http.ProblemType;
-import io.werken.http.WebhookRejectedException;
+import io.werken.core.ExchangeProperties;
+import io.werken.core.ProblemType;
+import io.werken.core.WebhookRejectedException;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.BundledWorkflows;
 import org.apache.camel.Exchange;
@@ -53,7 +54,7 @@ class WebhookRequestValidatorTest {
         validator.process(exchange);
 
         assertThat(exchange.getMessage().getBody(JsonNode.class).get("user_id").asInt()).isEqualTo(123);
-        assertThat(exchange.getProperty(WebhookRequestValidator.WORKFLOW, Workflow.class).id()).isEqualTo("mi-workflow");
+        assertThat(exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class).id()).isEqualTo("mi-workflow");
     }
 
     @ParameterizedTest

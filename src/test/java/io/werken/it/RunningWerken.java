@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import io.werken.config.WerkenConfiguration;
+import io.werken.WerkenApplication;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
@@ -49,7 +49,7 @@ public final class RunningWerken implements AutoCloseable {
         this.deadLetterQueue = receivedQueue + ".dlq";
 
         main = new Main();
-        main.configure().addConfiguration(new WerkenConfiguration());
+        WerkenApplication.configurations().forEach(main.configure()::addConfiguration);
         properties.forEach(main::addOverrideProperty);
         main.start();
     }

@@ -197,8 +197,8 @@ class WebhookToActionsIT {
         assertThat(routes).extracting(n -> n.getKeyProperty("name"))
                 .contains("\"ingest-webhook\"", "\"dispatch-actions\"", "\"dead-letter\"");
         assertThat(steps).extracting(n -> n.getKeyProperty("name"))
-                .contains("\"validate-webhook\"", "\"publish-event\"", "\"plan-actions\"", "\"publish-actions\"",
-                        "\"publish-dead-letter\"");
+                .contains("\"validate-webhook\"", "\"publish-event\"", "\"find-workflow\"", "\"one-message-per-action\"",
+                        "\"publish-actions\"", "\"publish-dead-letter\"");
     }
 
     @Test

@@ -1,16 +1,12 @@
 package io.werken.routes;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.Map;
 import java.util.Properties;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.AmqpMessages;
 import io.werken.broker.PublishFailedException;
-import io.werken.dispatch.ActionPlanner;
-import io.werken.workflow.BundledWorkflows;
-import org.apache.camel.spi.Registry;
+import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
@@ -20,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The dispatch-actions route with its error handling and the dead-letter route, fed from {@code direct:events}
- * instead of RabbitMQ, with a {@link RecordingPublisher} for the broker.
+ * instead of RabbitMQ, with the application's wiring and a {@link RecordingPublisher} for the broker.
  */
 class DispatchRouteTest extends CamelMainTestSupport {
 
@@ -50,11 +46,8 @@ class DispatchRouteTest extends CamelMainTestSupport {
     }
 
     @Override
-    protected void bindToRegistry(Registry registry) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        registry.bind("actionPlanner", new ActionPlanner(BundledWorkflows.catalog(), json));
-        registry.bind("amqpMessages", new AmqpMessages(json, Clock.systemUTC()));
-        registry.bind("confirmedPublisher", publisher);
+    protected void configure(MainConfigurationProperties configuration) {
+        RouteTestWiring.dispatch(configuration, publisher);
     }
 
     private void deliver(String messageId, String envelope) {

@@ -6,28 +6,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.broker.AmqpMessages;
 import io.werken.broker.PublishFailedException;
-import io.werken.dedupe.DedupeKeys;
-import io.werken.dedupe.DuplicateResponder;
-import io.werken.dedupe.MemoryDedupeStore;
-import io.werken.http.ProblemResponder;
-import io.werken.http.WebhookHttpEngine;
-import io.werken.ingest.ReceivedWebhookFactory;
-import io.werken.ingest.WebhookHeaderFilterStrategy;
-import io.werken.ingest.WebhookRequestValidator;
-import io.werken.workflow.BundledWorkflows;
-import io.werken.workflow.WorkflowCatalog;
-import org.apache.camel.spi.Registry;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.util.CaseInsensitiveMap;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.Test;
@@ -37,7 +24,7 @@ import org.springframework.amqp.core.MessageDeliveryMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The ingest-webhook route on its own, with the broker replaced by a {@link RecordingPublisher}. */
+/** The ingest-webhook route with the application's wiring, the broker replaced by a {@link RecordingPublisher}. */
 class IngestRouteTest extends CamelMainTestSupport {
 
     private static final String QUEUE = "test.received_webhooks";
@@ -54,24 +41,15 @@ class IngestRouteTest extends CamelMainTestSupport {
     }
 
     @Override
-    protected void bindToRegistry(Registry registry) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        WorkflowCatalog catalog = BundledWorkflows.catalog();
-        registry.bind("platform-http-engine", new WebhookHttpEngine(PORT));
-        registry.bind("webhookHeaderFilterStrategy", new WebhookHeaderFilterStrategy(Set.of("Content-Type")));
-        WebhookRequestValidator validator = new WebhookRequestValidator(catalog, 64);
-        registry.bind("webhookRequestValidator", (org.apache.camel.Processor) exchange -> {
-            headersSeenByTheRoute.set(new CaseInsensitiveMap(exchange.getMessage().getHeaders()));
-            validator.process(exchange);
-        });
-        registry.bind("receivedWebhookFactory", new ReceivedWebhookFactory(Clock.systemUTC()));
-        registry.bind("amqpMessages", new AmqpMessages(json, Clock.systemUTC()));
-        registry.bind("problemResponder", new ProblemResponder(json, 7));
-        registry.bind("confirmedPublisher", publisher);
-        MemoryDedupeStore dedupe = new MemoryDedupeStore(Duration.ofHours(24), Duration.ofMinutes(1), 1000);
-        registry.bind("dedupeKeys", new DedupeKeys());
-        registry.bind("dedupeRepository", dedupe);
-        registry.bind("duplicateResponder", new DuplicateResponder(dedupe, json, 7));
+    protected void configure(MainConfigurationProperties configuration) {
+        RouteTestWiring.ingest(configuration, publisher);
+    }
+
+    /** Records the headers the route was given, just before the validator sees them. */
+    @Override
+    protected void doPostSetup() throws Exception {
+        AdviceWith.adviceWith(context, "ingest-webhook", route -> route.weaveById("validate-webhook").before()
+                .process(exchange -> headersSeenByTheRoute.set(new CaseInsensitiveMap(exchange.getMessage().getHeaders()))));
     }
 
     private HttpResponse<String> post(String body) throws IOException, InterruptedException {

@@ -5,13 +5,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.function.BiFunction;
 
+import io.werken.broker.MessagePublisher;
 import org.springframework.amqp.core.Message;
 
 /**
- * Stands in for {@code confirmedPublisher} in route tests: records what the routes publish, per queue, and can be
+ * Stands in for the broker's {@code ConfirmedPublisher} in route tests: records what the routes publish, per queue, and can be
  * told to fail the way the broker would.
  */
-public final class RecordingPublisher {
+public final class RecordingPublisher implements MessagePublisher {
 
     public record Published(String queue, Message message) {
     }
@@ -20,16 +21,14 @@ public final class RecordingPublisher {
     private volatile BiFunction<String, Integer, RuntimeException> failure = (queue, attempt) -> null;
     private final java.util.Map<String, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** Same signature as {@code ConfirmedPublisher.publish}, which the routes call by bean name. */
-    @SuppressWarnings("unchecked")
-    public void publish(String queue, Object messages) {
+    @Override
+    public void publish(String queue, List<Message> messages) {
         int attempt = attempts.merge(queue, 1, Integer::sum);
         RuntimeException e = failure.apply(queue, attempt);
         if (e != null) {
             throw e;
         }
-        List<Message> batch = messages instanceof Message m ? List.of(m) : (List<Message>) messages;
-        batch.forEach(m -> published.add(new Published(queue, m)));
+        messages.forEach(m -> published.add(new Published(queue, m)));
     }
 
     /** Decide per queue and attempt number (from 1) whether to fail: return the exception, or null to succeed. */

@@ -2,6 +2,7 @@ package io.werken.routes;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,12 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -23,20 +22,11 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.broker.AmqpMessages;
 import io.werken.broker.PublishFailedException;
-import io.werken.dedupe.DedupeKeys;
-import io.werken.dedupe.DuplicateResponder;
-import io.werken.dedupe.MemoryDedupeStore;
-import io.werken.http.ProblemResponder;
-import io.werken.http.WebhookHttpEngine;
-import io.werken.ingest.ReceivedWebhookFactory;
-import io.werken.ingest.WebhookHeaderFilterStrategy;
-import io.werken.ingest.WebhookRequestValidator;
-import io.werken.verify.SecretResolver;
+import io.werken.workflow.SecretResolver;
 import io.werken.verify.TestSigner;
 import io.werken.workflow.WorkflowCatalog;
-import org.apache.camel.spi.Registry;
+import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -66,26 +56,15 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
     }
 
     @Override
-    protected void bindToRegistry(Registry registry) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        WorkflowCatalog catalog;
+    protected void configure(MainConfigurationProperties configuration) {
         Path fixture = Path.of("src/test/resources/fixtures/workflows/verified.json");
         try (InputStream in = Files.newInputStream(fixture)) {
-            catalog = WorkflowCatalog.load(fixture.toString(), in, SecretResolver.of(Map.of(
-                    "SW_SECRET", SW_SECRET, "SW_OLD_SECRET", SW_OLD_SECRET, "GH_SECRET", GH_SECRET,
-                    "PARTNER_SECRET", PARTNER_SECRET)));
+            RouteTestWiring.ingest(configuration, publisher, WorkflowCatalog.load(fixture.toString(), in,
+                    SecretResolver.of(Map.of("SW_SECRET", SW_SECRET, "SW_OLD_SECRET", SW_OLD_SECRET,
+                            "GH_SECRET", GH_SECRET, "PARTNER_SECRET", PARTNER_SECRET))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        MemoryDedupeStore dedupe = new MemoryDedupeStore(Duration.ofHours(24), Duration.ofMinutes(1), 1000);
-        registry.bind("platform-http-engine", new WebhookHttpEngine(PORT));
-        registry.bind("webhookHeaderFilterStrategy", WebhookHeaderFilterStrategy.forWorkflows(Set.of(), catalog));
-        registry.bind("webhookRequestValidator", new WebhookRequestValidator(catalog, 64));
-        registry.bind("receivedWebhookFactory", new ReceivedWebhookFactory(Clock.systemUTC()));
-        registry.bind("amqpMessages", new AmqpMessages(json, Clock.systemUTC()));
-        registry.bind("problemResponder", new ProblemResponder(json, 7));
-        registry.bind("confirmedPublisher", publisher);
-        registry.bind("dedupeKeys", new DedupeKeys());
-        registry.bind("dedupeRepository", dedupe);
-        registry.bind("duplicateResponder", new DuplicateResponder(dedupe, json, 7));
     }
 
     private HttpResponse<String> post(String workflow, byte[] body, Map<String, String> headers) throws IOException, InterruptedException {

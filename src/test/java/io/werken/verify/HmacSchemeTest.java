@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.werken.http.ProblemType;
-import io.werken.http.WebhookRejectedException;
+import io.werken.core.ProblemType;
+import io.werken.core.WebhookRejectedException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

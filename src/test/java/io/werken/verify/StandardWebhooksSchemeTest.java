@@ -6,8 +6,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import io.werken.http.ProblemType;
-import io.werken.http.WebhookRejectedException;
+import io.werken.core.ProblemType;
+import io.werken.core.WebhookRejectedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,4 +1,4 @@
-package io.werken.config;
+package io.werken.core;
 
 /**
  * A deployer's mistake that Werken will not start with (an invalid workflows file, a queue declared otherwise, a bad

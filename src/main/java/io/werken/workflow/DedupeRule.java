@@ -1,4 +1,4 @@
-package io.werken.dedupe;
+package io.werken.workflow;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package io.werken.ingest;
+package io.werken.core;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 /**
- * The envelope Werken puts on {@code received_webhooks} for each accepted webhook (documented in the README).
+ * The event envelope Werken puts on {@code received_webhooks} for each accepted webhook (documented in the README):
+ * the contract between the two paths, written by ingest ({@code ReceivedWebhookFactory}) and read back by dispatch
+ * ({@code EventReader}).
  *
  * @param eventId    unique id of this accepted webhook; also the AMQP {@code message_id}
  * @param workflowId the workflow named in the URL

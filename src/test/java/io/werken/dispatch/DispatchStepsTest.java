@@ -3,25 +3,34 @@ package io.werken.dispatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.core.ReceivedWebhook;
 import io.werken.workflow.BundledWorkflows;
-import org.junit.jupiter.api.BeforeEach;
+import io.werken.workflow.Workflow;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** From an event envelope to its ordered action messages, and the envelopes that cannot be dispatched. */
-class ActionPlannerTest {
+/**
+ * The dispatch steps one by one: an event envelope read back, its workflow looked up, its ordered action messages,
+ * and the envelopes that cannot be dispatched.
+ */
+class DispatchStepsTest {
 
     private final ObjectMapper json = new ObjectMapper();
-    private ActionPlanner planner;
+    private final EventReader reader = new EventReader(json);
+    private final WorkflowLookup lookup = new WorkflowLookup(BundledWorkflows.catalog());
+    private final ActionMessageFactory factory = new ActionMessageFactory();
 
-    @BeforeEach
-    void setUp() {
-        planner = new ActionPlanner(BundledWorkflows.catalog(), json);
+    /** What the route makes of an envelope: each of the workflow's actions, in order. */
+    private List<ActionMessage> plan(byte[] envelope) {
+        ReceivedWebhook event = reader.read(envelope);
+        Workflow workflow = lookup.find(event);
+        return IntStream.range(0, workflow.actions().size()).mapToObj(i -> factory.create(event, workflow, i)).toList();
     }
 
     private static byte[] bytes(String s) {
@@ -34,7 +43,7 @@ class ActionPlannerTest {
                 {"event_id":"e-1","workflow_id":"mi-workflow","received_at":"2026-11-26T10:00:00Z",
                  "payload":{"user_id":123,"data":"some important data"}}""";
 
-        List<ActionMessage> actions = planner.plan(bytes(envelope));
+        List<ActionMessage> actions = plan(bytes(envelope));
 
         assertThat(actions).hasSize(2);
         ActionMessage first = actions.get(0);
@@ -57,20 +66,20 @@ class ActionPlannerTest {
     void planningTheSameEventTwiceGivesTheSameActionIds() {
         byte[] envelope = bytes("""
                 {"event_id":"e-2","workflow_id":"blog-nuevo-post","received_at":"2026-11-26T10:00:00Z","payload":[]}""");
-        assertThat(planner.plan(envelope)).extracting(ActionMessage::actionId)
-                .isEqualTo(planner.plan(envelope).stream().map(ActionMessage::actionId).toList());
+        assertThat(plan(envelope)).extracting(ActionMessage::actionId)
+                .isEqualTo(plan(envelope).stream().map(ActionMessage::actionId).toList());
     }
 
     @Test
     void anEnvelopeThatIsNotJsonCannotBeDispatched() {
-        assertThatThrownBy(() -> planner.plan(bytes("not json {")))
+        assertThatThrownBy(() -> plan(bytes("not json {")))
                 .isInstanceOf(UndispatchableEventException.class)
                 .hasMessageContaining("not valid JSON");
     }
 
     @Test
     void anEnvelopeWithoutItsFieldsCannotBeDispatched() {
-        assertThatThrownBy(() -> planner.plan(bytes("{\"workflow_id\":\"mi-workflow\",\"payload\":{}}")))
+        assertThatThrownBy(() -> plan(bytes("{\"workflow_id\":\"mi-workflow\",\"payload\":{}}")))
                 .isInstanceOf(UndispatchableEventException.class)
                 .hasMessageContaining("event_id");
     }
@@ -79,7 +88,8 @@ class ActionPlannerTest {
     void anEventWhoseWorkflowVanishedCannotBeDispatched() {
         byte[] envelope = bytes("""
                 {"event_id":"e-3","workflow_id":"gone","received_at":"2026-11-26T10:00:00Z","payload":{}}""");
-        assertThatThrownBy(() -> planner.plan(envelope))
+        assertThat(reader.read(envelope).workflowId()).isEqualTo("gone");
+        assertThatThrownBy(() -> lookup.find(reader.read(envelope)))
                 .isInstanceOf(UndispatchableEventException.class)
                 .hasMessageContaining("'gone'");
     }

@@ -1,4 +1,4 @@
-package io.werken.http;
+package io.werken.core;
 
 import java.util.Map;
 

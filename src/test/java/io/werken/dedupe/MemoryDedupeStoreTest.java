@@ -1,51 +1,14 @@
 package io.werken.dedupe;
 
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Dedupe keys from payload paths, deterministic event ids, and the in-memory store's window and bound. */
-class DedupeTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static DedupeRule rule(String path) throws Exception {
-        return DedupeRule.parse(JSON.readTree("{\"path\": \"" + path + "\"}"));
-    }
-
-    @Test
-    void aPathFindsAStringOrAWholeNumberAndNothingElse() throws Exception {
-        JsonNode payload = JSON.readTree("{\"id\": \"evt_1\", \"n\": 42, \"f\": 1.5, \"o\": {}, \"data\": {\"items\": [{\"id\": \"x\"}]}, \"e\": \"\"}");
-
-        assertThat(rule("$.id").keyIn(payload)).isEqualTo("evt_1");
-        assertThat(rule("$.n").keyIn(payload)).isEqualTo("42");
-        assertThat(rule("$.data.items[0].id").keyIn(payload)).isEqualTo("x");
-        assertThat(rule("$.f").keyIn(payload)).isNull();
-        assertThat(rule("$.o").keyIn(payload)).isNull();
-        assertThat(rule("$.e").keyIn(payload)).isNull();
-        assertThat(rule("$.missing").keyIn(payload)).isNull();
-        assertThat(rule("$.id").keyIn(JSON.readTree("[1]"))).isNull();
-        assertThatThrownBy(() -> rule("$..id")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> rule("$['id']")).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void theEventIdOfADeliveryIsAVersion5UuidOfWorkflowAndKey() {
-        UUID id = DedupeKeys.eventId("mi-workflow", "msg_1");
-
-        assertThat(id).isEqualTo(DedupeKeys.eventId("mi-workflow", "msg_1"));
-        assertThat(id.version()).isEqualTo(5);
-        assertThat(id.variant()).isEqualTo(2);
-        assertThat(id).isNotEqualTo(DedupeKeys.eventId("blog-nuevo-post", "msg_1"))
-                .isNotEqualTo(DedupeKeys.eventId("mi-workflow", "msg_2"));
-    }
+/** The in-memory dedupe store's window and bound. */
+class MemoryDedupeStoreTest {
 
     @Test
     void theMemoryStoreForgetsAKeyAfterTheWindowAndAPendingOneSooner() {

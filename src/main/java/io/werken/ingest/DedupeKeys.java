@@ -1,4 +1,4 @@
-package io.werken.dedupe;
+package io.werken.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -7,7 +7,7 @@ import java.util.HexFormat;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.werken.ingest.WebhookRequestValidator;
+import io.werken.core.ExchangeProperties;
 import io.werken.workflow.Workflow;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -15,15 +15,10 @@ import org.apache.camel.Processor;
 
 /**
  * Finds a verified delivery's dedupe key, in this order: the workflow's {@code dedupe.path} in the payload, the
- * {@code webhook-id} header, the {@code Idempotency-Key} header. With a key it sets {@link #KEY} (the repository key,
- * per workflow) and {@link #EVENT_ID}, the event id every repeat of that delivery is given; without one, neither.
+ * {@code webhook-id} header, the {@code Idempotency-Key} header. With a key it sets {@link ExchangeProperties#DEDUPE_KEY} (the repository key,
+ * per workflow) and {@link ExchangeProperties#EVENT_ID}, the event id every repeat of that delivery is given; without one, neither.
  */
 public final class DedupeKeys implements Processor {
-
-    /** Exchange property: the key the idempotent consumer checks, {@code <workflow_id>:<sha-256 of the key>}. */
-    public static final String KEY = "werkenDedupeKey";
-    /** Exchange property: the deterministic event id of a delivery with a dedupe key. */
-    public static final String EVENT_ID = "werkenEventId";
 
     public static final String WEBHOOK_ID = "webhook-id";
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -31,7 +26,7 @@ public final class DedupeKeys implements Processor {
     @Override
     public void process(Exchange exchange) {
         Message in = exchange.getMessage();
-        Workflow workflow = exchange.getProperty(WebhookRequestValidator.WORKFLOW, Workflow.class);
+        Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
         String key = null;
         if (workflow.dedupe() != null) {
             key = workflow.dedupe().keyIn(in.getBody(JsonNode.class));
@@ -43,8 +38,8 @@ public final class DedupeKeys implements Processor {
             key = header(in, IDEMPOTENCY_KEY);
         }
         if (key != null) {
-            exchange.setProperty(KEY, workflow.id() + ":" + HexFormat.of().formatHex(sha256(key)));
-            exchange.setProperty(EVENT_ID, eventId(workflow.id(), key).toString());
+            exchange.setProperty(ExchangeProperties.DEDUPE_KEY, workflow.id() + ":" + HexFormat.of().formatHex(sha256(key)));
+            exchange.setProperty(ExchangeProperties.EVENT_ID, eventId(workflow.id(), key).toString());
         }
     }
 

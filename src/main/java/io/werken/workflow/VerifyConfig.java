@@ -1,4 +1,4 @@
-package io.werken.verify;
+package io.werken.workflow;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,6 +9,9 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.werken.verify.HmacScheme;
+import io.werken.verify.SignatureScheme;
+import io.werken.verify.StandardWebhooksScheme;
 
 /**
  * Reads a workflow's {@code "verify"} block into a {@link SignatureScheme}, resolving its secrets. Any problem is an

@@ -1,4 +1,4 @@
-package io.werken.verify;
+package io.werken.workflow;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -8,9 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 
-import io.werken.workflow.InvalidWorkflowsException;
-import io.werken.workflow.Workflow;
-import io.werken.workflow.WorkflowCatalog;
+import io.werken.verify.TestSigner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

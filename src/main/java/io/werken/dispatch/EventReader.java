@@ -1,27 +1,35 @@
 package io.werken.dispatch;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.workflow.Workflow;
-import io.werken.workflow.WorkflowAction;
-import io.werken.workflow.WorkflowCatalog;
+import io.werken.core.ExchangeProperties;
+import io.werken.core.ReceivedWebhook;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 
-/** Reads an event envelope from {@code received_webhooks} and lists the actions its workflow asks for, in order. */
-public final class ActionPlanner {
+/**
+ * Reads the event envelope consumed from {@code received_webhooks} (the body, as bytes) back into the
+ * {@link ReceivedWebhook} ingest wrote; the body becomes it, also kept in {@link ExchangeProperties#DISPATCHED_EVENT}.
+ * An envelope that is not one cannot be dispatched by any retry: {@link UndispatchableEventException}.
+ */
+public final class EventReader implements Processor {
 
-    private final WorkflowCatalog catalog;
     private final ObjectMapper json;
 
-    public ActionPlanner(WorkflowCatalog catalog, ObjectMapper json) {
-        this.catalog = catalog;
+    public EventReader(ObjectMapper json) {
         this.json = json;
     }
 
-    public List<ActionMessage> plan(byte[] envelope) {
+    @Override
+    public void process(Exchange exchange) {
+        ReceivedWebhook event = read(exchange.getMessage().getBody(byte[].class));
+        exchange.setProperty(ExchangeProperties.DISPATCHED_EVENT, event);
+        exchange.getMessage().setBody(event);
+    }
+
+    public ReceivedWebhook read(byte[] envelope) {
         JsonNode event;
         try {
             event = json.readTree(envelope);
@@ -38,17 +46,7 @@ public final class ActionPlanner {
         if (payload == null) {
             throw new UndispatchableEventException("Envelope " + eventId + " has no \"payload\"");
         }
-        Workflow workflow = catalog.find(workflowId).orElseThrow(() -> new UndispatchableEventException(
-                "Event " + eventId + " names workflow '" + workflowId + "', which " + catalog.source() + " does not define"));
-
-        List<WorkflowAction> actions = workflow.actions();
-        List<ActionMessage> messages = new ArrayList<>(actions.size());
-        for (int i = 0; i < actions.size(); i++) {
-            WorkflowAction action = actions.get(i);
-            messages.add(new ActionMessage(eventId + ":" + i, eventId, workflowId, i, actions.size(),
-                    action.type(), action.params(), payload, receivedAt));
-        }
-        return messages;
+        return new ReceivedWebhook(eventId, workflowId, receivedAt, payload);
     }
 
     private static String requiredText(JsonNode event, String field) {

@@ -1,16 +1,15 @@
-package io.werken.dedupe;
+package io.werken.ingest;
 
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.http.ProblemType;
-import io.werken.http.WebhookRejectedException;
-import io.werken.ingest.WebhookAccepted;
-import io.werken.ingest.WebhookRequestValidator;
+import io.werken.core.ProblemType;
+import io.werken.core.WebhookRejectedException;
+import io.werken.core.ExchangeProperties;
+import io.werken.dedupe.DedupeStore;
 import io.werken.workflow.Workflow;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,19 +35,15 @@ public final class DuplicateResponder implements Processor {
 
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
-        String key = exchange.getProperty(DedupeKeys.KEY, String.class);
-        String eventId = exchange.getProperty(DedupeKeys.EVENT_ID, String.class);
-        Workflow workflow = exchange.getProperty(WebhookRequestValidator.WORKFLOW, Workflow.class);
+        String key = exchange.getProperty(ExchangeProperties.DEDUPE_KEY, String.class);
+        String eventId = exchange.getProperty(ExchangeProperties.EVENT_ID, String.class);
+        Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
         if (!store.isConfirmed(key)) {
             throw new WebhookRejectedException(ProblemType.DELIVERY_IN_PROGRESS, "Event " + eventId
                     + " for this delivery is still being accepted; retry after " + retryAfterSeconds + " seconds.",
                     Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
         }
         LOG.info("Duplicate delivery of event {} for workflow '{}' answered, nothing published", eventId, workflow.id());
-        Message message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        message.setBody(json.writeValueAsBytes(new WebhookAccepted(eventId, workflow.id(), "duplicate")));
+        WebhookAccepted.duplicate(eventId, workflow.id()).answer(exchange.getMessage(), json);
     }
 }

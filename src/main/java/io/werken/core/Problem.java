@@ -1,4 +1,4 @@
-package io.werken.http;
+package io.werken.core;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;

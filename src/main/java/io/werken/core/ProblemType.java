@@ -1,4 +1,4 @@
-package io.werken.http;
+package io.werken.core;
 
 /** Every kind of error Werken answers over HTTP, with its status; the README lists them for callers. */
 public enum ProblemType {

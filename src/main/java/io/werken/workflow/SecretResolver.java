@@ -1,4 +1,4 @@
-package io.werken.verify;
+package io.werken.workflow;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

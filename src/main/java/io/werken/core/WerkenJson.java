@@ -1,4 +1,4 @@
-package io.werken.config;
+package io.werken.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,0 +1,73 @@
+package io.werken.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.werken.broker.BrokerHealthCheck;
+import io.werken.broker.BrokerTopology;
+import io.werken.broker.ConfirmedPublisher;
+import io.werken.broker.QueueType;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+
+/**
+ * RabbitMQ: the connection (which camel-spring-rabbitmq's consumer finds by type), the queues Werken declares, the
+ * publisher every path publishes through, and the broker's health check.
+ */
+@Configuration
+public class BrokerConfiguration implements CamelConfiguration {
+
+    @BindToRegistry(destroyMethod = "destroy")
+    public CachingConnectionFactory cachingConnectionFactory(
+            @PropertyInject("werken.rabbitmq.uri") String uri,
+            @PropertyInject("werken.rabbitmq.connection-timeout-ms") int connectionTimeoutMs,
+            @PropertyInject("werken.dispatch.consumers") int dispatchConsumers) {
+        CachingConnectionFactory factory = new CachingConnectionFactory(URI.create(uri));
+        // Correlated confirms and returns: a publish counts only once the broker confirmed and routed it.
+        factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+        factory.setPublisherReturns(true);
+        factory.setConnectionTimeout(connectionTimeoutMs);
+        // The dispatch consumers (Spring's direct listener container) run on this pool, and each holds its thread
+        // while its event's actions are confirmed: one thread per consumer, or they queue behind each other (the
+        // AMQP client's default pool has only twice as many threads as there are cores).
+        AtomicInteger threads = new AtomicInteger();
+        factory.setExecutor(Executors.newFixedThreadPool(dispatchConsumers, task -> {
+            Thread thread = new Thread(task, "werken-dispatch-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }));
+        factory.setConnectionNameStrategy(cf -> "werken");
+        return factory;
+    }
+
+    @BindToRegistry
+    public BrokerTopology brokerTopology(
+            CachingConnectionFactory cachingConnectionFactory,
+            @PropertyInject("werken.queue.received") String receivedQueue,
+            @PropertyInject("werken.queue.actions") String actionsQueue,
+            @PropertyInject("werken.queue.dead-letter-exchange") String deadLetterExchange,
+            @PropertyInject("werken.queue.type") String queueType) {
+        BrokerTopology topology = new BrokerTopology(cachingConnectionFactory, receivedQueue, actionsQueue,
+                deadLetterExchange, QueueType.parse(queueType));
+        topology.declareAtStartup(cachingConnectionFactory);
+        return topology;
+    }
+
+    @BindToRegistry(destroyMethod = "close")
+    public ConfirmedPublisher confirmedPublisher(
+            CachingConnectionFactory cachingConnectionFactory,
+            @PropertyInject("werken.rabbitmq.confirm-timeout-ms") long confirmTimeoutMs,
+            @PropertyInject("werken.rabbitmq.publisher-channels") int publisherChannels) {
+        return new ConfirmedPublisher(cachingConnectionFactory, Duration.ofMillis(confirmTimeoutMs), publisherChannels);
+    }
+
+    @BindToRegistry
+    public BrokerHealthCheck brokerHealthCheck(CachingConnectionFactory cachingConnectionFactory) {
+        return new BrokerHealthCheck(cachingConnectionFactory);
+    }
+}

@@ -1,0 +1,76 @@
+package io.werken.config;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.broker.MessagePublisher;
+import io.werken.dedupe.DedupeStore;
+import io.werken.ingest.AcceptedResponder;
+import io.werken.ingest.DedupeKeyConfirmer;
+import io.werken.ingest.DedupeKeys;
+import io.werken.ingest.DuplicateResponder;
+import io.werken.ingest.EventPublisher;
+import io.werken.ingest.ReceivedWebhookFactory;
+import io.werken.ingest.WebhookHeaderFilterStrategy;
+import io.werken.ingest.WebhookRequestValidator;
+import io.werken.workflow.WorkflowCatalog;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
+
+/** The ingest-webhook route's steps, in route order. */
+@Configuration
+public class IngestConfiguration implements CamelConfiguration {
+
+    /** Besides the configured headers, those the signature schemes and deduplication read. */
+    @BindToRegistry
+    public WebhookHeaderFilterStrategy webhookHeaderFilterStrategy(
+            @PropertyInject("werken.http.allowed-headers") String allowedHeaders, WorkflowCatalog workflowCatalog) {
+        Set<String> configured = Arrays.stream(allowedHeaders.split(",")).map(String::trim)
+                .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        return WebhookHeaderFilterStrategy.forWorkflows(configured, workflowCatalog);
+    }
+
+    @BindToRegistry
+    public WebhookRequestValidator webhookRequestValidator(
+            WorkflowCatalog workflowCatalog, @PropertyInject("werken.http.max-json-depth") int maxJsonDepth) {
+        return new WebhookRequestValidator(workflowCatalog, maxJsonDepth);
+    }
+
+    @BindToRegistry
+    public DedupeKeys dedupeKeys() {
+        return new DedupeKeys();
+    }
+
+    @BindToRegistry
+    public DuplicateResponder duplicateResponder(
+            DedupeStore dedupeStore, ObjectMapper werkenJson,
+            @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
+        return new DuplicateResponder(dedupeStore, werkenJson, retryAfterSeconds);
+    }
+
+    @BindToRegistry
+    public ReceivedWebhookFactory receivedWebhookFactory(Clock clock) {
+        return new ReceivedWebhookFactory(clock);
+    }
+
+    @BindToRegistry
+    public EventPublisher eventPublisher(MessagePublisher publisher, ObjectMapper werkenJson, Clock clock,
+                                         @PropertyInject("werken.queue.received") String receivedQueue) {
+        return new EventPublisher(publisher, werkenJson, clock, receivedQueue);
+    }
+
+    @BindToRegistry
+    public DedupeKeyConfirmer dedupeKeyConfirmer(DedupeStore dedupeStore) {
+        return new DedupeKeyConfirmer(dedupeStore);
+    }
+
+    @BindToRegistry
+    public AcceptedResponder acceptedResponder(ObjectMapper werkenJson) {
+        return new AcceptedResponder(werkenJson);
+    }
+}

@@ -1,0 +1,42 @@
+package io.werken.core;
+
+/**
+ * Every exchange property Werken sets, by name: who sets it and who reads it. Routes name them as
+ * {@code ${exchangeProperty.werken...}}; Java code uses these constants and never spells a name out
+ * ({@code ExchangePropertiesTest} checks both).
+ */
+public final class ExchangeProperties {
+
+    /** The {@code Workflow} a webhook or event is for. Set by {@code WebhookRequestValidator} (ingest) and
+     *  {@code WorkflowLookup} (dispatch); read by the ingest steps after validation and by {@code ActionMessageFactory}. */
+    public static final String WORKFLOW = "werkenWorkflow";
+
+    /** The idempotent consumer's key, {@code <workflow_id>:<sha-256 of the delivery's key>}, or absent for a
+     *  delivery without one. Set by {@code DedupeKeys}; read by the ingest route (accept-once), {@code DuplicateResponder}
+     *  and {@code DedupeKeyConfirmer}. */
+    public static final String DEDUPE_KEY = "werkenDedupeKey";
+
+    /** The deterministic event id of a delivery with a dedupe key. Set by {@code DedupeKeys}; read by
+     *  {@code ReceivedWebhookFactory} (the event's id) and {@code DuplicateResponder} (the id a repeat is answered with). */
+    public static final String EVENT_ID = "werkenEventId";
+
+    /** The {@code ReceivedWebhook} being accepted. Set by {@code ReceivedWebhookFactory}; read by
+     *  {@code AcceptedResponder} (the 202) and {@code ProblemResponder} (the event id in its log line). */
+    public static final String EVENT = "werkenEvent";
+
+    /** The AMQP {@code message_id} of the event being dispatched (its event id). Set by the dispatch route
+     *  (remember-message-id); read by the dead-letter route's log lines, {@code DeadLetterPublisher} and
+     *  {@code DispatchRetryLogger}. */
+    public static final String MESSAGE_ID = "werkenMessageId";
+
+    /** The event's bytes exactly as consumed from {@code received_webhooks}. Set by the dispatch route
+     *  (remember-envelope); read by {@code DeadLetterPublisher}, which dead-letters them unchanged. */
+    public static final String ENVELOPE = "werkenEnvelope";
+
+    /** The {@code ReceivedWebhook} being dispatched, parsed from the envelope. Set by {@code EventReader}; read by
+     *  {@code WorkflowLookup} and {@code ActionMessageFactory}. */
+    public static final String DISPATCHED_EVENT = "werkenDispatchedEvent";
+
+    private ExchangeProperties() {
+    }
+}

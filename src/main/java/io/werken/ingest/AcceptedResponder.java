@@ -1,0 +1,24 @@
+package io.werken.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.core.ExchangeProperties;
+import io.werken.core.ReceivedWebhook;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/** Answers a webhook whose event the broker has confirmed: 202 with the event id (see {@link WebhookAccepted}). */
+public final class AcceptedResponder implements Processor {
+
+    private final ObjectMapper json;
+
+    public AcceptedResponder(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws JsonProcessingException {
+        ReceivedWebhook event = exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class);
+        WebhookAccepted.accepted(event).answer(exchange.getMessage(), json);
+    }
+}

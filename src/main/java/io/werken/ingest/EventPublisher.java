@@ -1,0 +1,40 @@
+package io.werken.ingest;
+
+import java.time.Clock;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.broker.AmqpMessages;
+import io.werken.broker.MessagePublisher;
+import io.werken.core.ReceivedWebhook;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * Publishes the accepted webhook's event (the body, a {@link ReceivedWebhook}) to {@code received_webhooks} as a
+ * persistent JSON message whose {@code message_id} is the event id, and returns once the broker has confirmed it.
+ */
+public final class EventPublisher implements Processor {
+
+    /** The AMQP {@code type} of an event on the received queue. */
+    public static final String TYPE = "webhook.received";
+
+    private final MessagePublisher publisher;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final String receivedQueue;
+
+    public EventPublisher(MessagePublisher publisher, ObjectMapper json, Clock clock, String receivedQueue) {
+        this.publisher = publisher;
+        this.json = json;
+        this.clock = clock;
+        this.receivedQueue = receivedQueue;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws JsonProcessingException {
+        ReceivedWebhook event = exchange.getMessage().getBody(ReceivedWebhook.class);
+        publisher.publish(receivedQueue,
+                AmqpMessages.persistentJson(json.writeValueAsBytes(event), event.eventId(), TYPE, clock));
+    }
+}

@@ -1,0 +1,92 @@
+package io.werken;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The application's wiring, bound as {@link WerkenApplication} binds it (no broker needed: it only builds the
+ * beans): every configuration class finds the beans of those before it, and every bean a route names is there under
+ * the name of its class, so that a {@code ref:} greps to one class.
+ */
+class WiringTest extends CamelMainTestSupport {
+
+    private static final Pattern REFERENCE = Pattern.compile(
+            "(?:\\bref|idempotentRepository|onRedeliveryRef): *\"?([A-Za-z][\\w-]*)|\"#([A-Za-z]\\w*)\"");
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        WerkenApplication.configurations().forEach(configuration::addConfiguration);
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties properties = new Properties();
+        // Beans only: no route is started, and nothing listens on port 1, so no broker is touched.
+        properties.put("camel.main.routes-include-pattern", "classpath:no-routes/*.camel.yaml");
+        properties.put("werken.rabbitmq.uri", "amqp://guest:guest@127.0.0.1:1/%2F");
+        properties.put("werken.dedupe.store", "memory");
+        properties.put("camel.server.host", "127.0.0.1");
+        properties.put("camel.server.port", Integer.toString(freePort()));
+        properties.put("camel.management.enabled", "false");
+        return properties;
+    }
+
+    @Test
+    void everyBeanARouteNamesIsBoundUnderItsClassName() {
+        Set<String> references = routeReferences();
+
+        assertThat(references).contains("webhookRequestValidator", "dedupeStore", "eventPublisher", "actionPublisher",
+                "deadLetterPublisher", "problemResponder", "dispatchRetryLogger", "webhookHeaderFilterStrategy");
+        for (String name : references) {
+            Object bean = context.getRegistry().lookupByName(name);
+            assertThat(bean).as("bean %s", name).isNotNull();
+            Set<String> classNames = new TreeSet<>();
+            for (Class<?> type = bean.getClass(); type != null; type = type.getSuperclass()) {
+                classNames.add(type.getSimpleName());
+                for (Class<?> implemented : type.getInterfaces()) {
+                    classNames.add(implemented.getSimpleName());
+                }
+            }
+            assertThat(classNames).as("bean %s is named after its class", name)
+                    .contains(Character.toUpperCase(name.charAt(0)) + name.substring(1));
+        }
+    }
+
+    private static Set<String> routeReferences() {
+        Set<String> names = new TreeSet<>();
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/routes"))) {
+            for (Path file : files.toList()) {
+                Matcher m = REFERENCE.matcher(Files.readString(file));
+                while (m.find()) {
+                    names.add(m.group(1) != null ? m.group(1) : m.group(2));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return names;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
