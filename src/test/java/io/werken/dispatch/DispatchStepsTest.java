@@ -51,7 +51,7 @@ class DispatchStepsTest {
         assertThat(first.index()).isZero();
         assertThat(first.count()).isEqualTo(2);
         assertThat(first.type()).isEqualTo("enviar_email");
-        assertThat(first.params().get("to").asText()).isEqualTo("gaby@example.com");
+        assertThat(first.params().get("destinatario").asText()).isEqualTo("gaby@example.com");
         assertThat(first.payload().get("user_id").asInt()).isEqualTo(123);
         assertThat(first.receivedAt()).isEqualTo("2026-11-26T10:00:00Z");
         assertThat(actions.get(1).actionId()).isEqualTo("e-1:1");

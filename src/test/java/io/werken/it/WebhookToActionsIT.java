@@ -70,13 +70,18 @@ class WebhookToActionsIT {
         assertThat(first.get("index").asInt()).isZero();
         assertThat(first.get("count").asInt()).isEqualTo(2);
         assertThat(first.get("type").asText()).isEqualTo("enviar_email");
-        assertThat(first.get("params").get("to").asText()).isEqualTo("gaby@example.com");
+        // The original workflow's params, exactly: workers written for the original read these keys.
+        assertThat(first.get("params")).isEqualTo(JSON.readTree("""
+                {"destinatario": "gaby@example.com", "asunto": "¡Webhook Recibido con Éxito!",
+                 "cuerpo": "Se ha recibido y procesado un webhook para 'mi-workflow'."}"""));
         assertThat(first.get("payload")).isEqualTo(JSON.readTree("{\"user_id\": 123, \"data\": \"some important data\"}"));
         assertThat(Instant.parse(first.get("received_at").asText())).isAfter(before).isBefore(Instant.now());
 
         assertThat(second.get("action_id").asText()).isEqualTo(eventId + ":1");
         assertThat(second.get("index").asInt()).isEqualTo(1);
         assertThat(second.get("type").asText()).isEqualTo("log_evento");
+        assertThat(second.get("params")).isEqualTo(JSON.readTree(
+                "{\"nivel\": \"info\", \"mensaje\": \"El workflow de mi-blog se ha ejecutado.\"}"));
         assertThat(second.get("payload")).isEqualTo(first.get("payload"));
         assertThat(second.get("received_at")).isEqualTo(first.get("received_at"));
 
@@ -100,6 +105,8 @@ class WebhookToActionsIT {
         List<GetResponse> actions = broker.take(werken.actionsQueue, 2, WAIT);
         assertThat(actions).extracting(a -> a.getProps().getCorrelationId()).containsOnly(eventId);
         assertThat(actions).extracting(a -> a.getProps().getType()).containsExactly("enviar_email", "log_evento");
+        assertThat(JSON.readTree(actions.get(0).getBody()).get("payload"))
+                .isEqualTo(JSON.readTree("{\"user\": \"adrian\", \"actions\": \"enviar_notificacion\"}"));
     }
 
     @Test

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,12 +29,25 @@ class WorkflowCatalogTest {
     }
 
     @Test
+    void theShippedFileHoldsTheOriginalMiWorkflowExactly() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode shipped = json.readTree(Files.readString(Path.of("src/main/resources/workflows.json")));
+
+        assertThat(shipped.get("mi-workflow")).isEqualTo(json.readTree("""
+                {"description": "Workflow de prueba para mi blog", "actions": [
+                  {"type": "enviar_email", "params": {"destinatario": "gaby@example.com",
+                   "asunto": "¡Webhook Recibido con Éxito!",
+                   "cuerpo": "Se ha recibido y procesado un webhook para 'mi-workflow'."}},
+                  {"type": "log_evento", "params": {"nivel": "info", "mensaje": "El workflow de mi-blog se ha ejecutado."}}]}"""));
+    }
+
+    @Test
     void bundledCatalogKeepsTheOriginalExamples() throws IOException {
         WorkflowCatalog catalog = bundled();
 
         Workflow mi = catalog.find("mi-workflow").orElseThrow();
         assertThat(mi.actions()).extracting(WorkflowAction::type).containsExactly("enviar_email", "log_evento");
-        assertThat(mi.actions().get(0).params().get("to").asText()).isEqualTo("gaby@example.com");
+        assertThat(mi.actions().get(0).params().get("destinatario").asText()).isEqualTo("gaby@example.com");
         assertThat(catalog.find("blog-nuevo-post")).isPresent();
         assertThat(catalog.size()).isEqualTo(2);
     }
