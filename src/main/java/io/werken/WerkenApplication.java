@@ -30,12 +30,14 @@ public final class WerkenApplication {
 
     /**
      * The wiring, one configuration per role, in the order Camel binds them: each may use the beans of those before it
-     * (see {@code io.werken.config}). Instances, not scanned classes: Camel 4.17 post-processes scanned configuration
-     * classes twice, which would build every bean (and open every broker connection) twice.
+     * (see {@code io.werken.config}). The settings a deployer can get wrong are refused before Werken touches the
+     * broker: workflows and dedupe come before the broker's queues are declared. Instances, not scanned classes:
+     * Camel 4.17 post-processes scanned configuration classes twice, which would build every bean (and open every
+     * broker connection) twice.
      */
     public static List<CamelConfiguration> configurations() {
-        return List.of(new CoreConfiguration(), new WorkflowsConfiguration(), new BrokerConfiguration(),
-                new DedupeConfiguration(), new HttpConfiguration(), new IngestConfiguration(),
+        return List.of(new CoreConfiguration(), new WorkflowsConfiguration(), new DedupeConfiguration(),
+                new HttpConfiguration(), new BrokerConfiguration(), new IngestConfiguration(),
                 new DispatchConfiguration());
     }
 

@@ -15,7 +15,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.werken.core.ExchangeProperties;
@@ -86,9 +85,11 @@ class StructureTest {
 
     @Test
     void everyExchangePropertyARouteNamesIsDeclaredOnce() {
-        Set<String> declared = Arrays.stream(ExchangeProperties.class.getDeclaredFields())
+        List<String> values = Arrays.stream(ExchangeProperties.class.getDeclaredFields())
                 .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getType() == String.class)
-                .map(StructureTest::value).collect(Collectors.toSet());
+                .map(StructureTest::value).toList();
+        Set<String> declared = new TreeSet<>(values);
+        assertThat(values).as("no two constants name the same property").hasSameSizeAs(declared);
         Set<String> named = new TreeSet<>();
         Matcher m = Pattern.compile("\\bwerken[A-Z]\\w*").matcher(String.join("\n", sourceFiles(ROUTES).stream()
                 .map(StructureTest::read).toList()));
@@ -102,7 +103,8 @@ class StructureTest {
 
     @Test
     void javaCodeNamesExchangePropertiesOnlyThroughTheConstants() {
-        Pattern literal = Pattern.compile("\"werken[A-Z]\\w*\"");
+        // A property name in a string: "werkenX", or inside an expression such as "${exchangeProperty.werkenX}".
+        Pattern literal = Pattern.compile("\"[^\"\\n]*\\bwerken[A-Z]\\w*[^\"\\n]*\"");
         List<String> offenders = sourceFiles(MAIN).stream()
                 .filter(file -> !file.endsWith("core/ExchangeProperties.java"))
                 .filter(file -> literal.matcher(read(file)).find())

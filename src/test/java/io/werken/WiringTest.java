@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The application's wiring, bound as {@link WerkenApplication} binds it (no broker needed: it only builds the
- * beans): every configuration class finds the beans of those before it, and every bean a route names is there under
- * the name of its class, so that a {@code ref:} greps to one class.
+ * The application's wiring, bound as {@link WerkenApplication} binds it, with its routes built but not started (no
+ * broker needed): every configuration class finds the beans of those before it, every reference in a route resolves
+ * (Camel refuses to build a route otherwise), and every bean a route names is there under the name of its class, so
+ * that a {@code ref:} greps to one class.
  */
 class WiringTest extends CamelMainTestSupport {
 
@@ -36,14 +37,20 @@ class WiringTest extends CamelMainTestSupport {
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         Properties properties = new Properties();
-        // Beans only: no route is started, and nothing listens on port 1, so no broker is touched.
-        properties.put("camel.main.routes-include-pattern", "classpath:no-routes/*.camel.yaml");
+        // The routes are built (every ref: resolved) but not started, and nothing listens on port 1: no broker is touched.
+        properties.put("camel.main.auto-startup", "false");
         properties.put("werken.rabbitmq.uri", "amqp://guest:guest@127.0.0.1:1/%2F");
         properties.put("werken.dedupe.store", "memory");
         properties.put("camel.server.host", "127.0.0.1");
         properties.put("camel.server.port", Integer.toString(freePort()));
         properties.put("camel.management.enabled", "false");
         return properties;
+    }
+
+    @Test
+    void theRoutesAreBuiltOnTheApplicationsWiring() {
+        assertThat(context.getRoutes()).extracting(route -> route.getRouteId())
+                .contains("ingest-webhook", "dispatch-actions", "dead-letter");
     }
 
     @Test

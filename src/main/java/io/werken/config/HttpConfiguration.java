@@ -53,7 +53,7 @@ public class HttpConfiguration implements CamelConfiguration {
         return server;
     }
 
-    /** Bound under the name platform-http looks its engine up by (the one bean not named after its class). */
+    /** Bound under the name platform-http looks its engine up by, not after its class. */
     @BindToRegistry("platform-http-engine")
     public WebhookHttpEngine webhookHttpEngine(@PropertyInject("camel.server.port") int port) {
         return new WebhookHttpEngine(port);

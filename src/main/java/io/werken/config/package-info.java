@@ -4,8 +4,9 @@
  * <p>
  * Camel binds the configurations in the order {@code WerkenApplication.configurations()} lists them, each class
  * whole before the next, so a bean may take any bean of an earlier class as a parameter. Within one class Camel
- * orders the methods itself (those without parameters, or whose parameters no other method of the class returns,
- * come first), so a bean there depends on beans of its own class only if they are of that first kind.
+ * orders the methods by a heuristic of its own (those without parameters first, then those whose parameter types no
+ * other parameterised method of the class returns), which is no full order: a bean may depend on a bean of its own
+ * class only if that one has no parameters or only {@code @PropertyInject} ones.
  * {@code WiringTest} starts the application's wiring and checks that every route reference resolves.
  */
 package io.werken.config;

@@ -3,16 +3,17 @@ package io.werken.core;
 /**
  * Every exchange property Werken sets, by name: who sets it and who reads it. Routes name them as
  * {@code ${exchangeProperty.werken...}}; Java code uses these constants and never spells a name out
- * ({@code ExchangePropertiesTest} checks both).
+ * ({@code StructureTest} checks both).
  */
 public final class ExchangeProperties {
 
     /** The {@code Workflow} a webhook or event is for. Set by {@code WebhookRequestValidator} (ingest) and
-     *  {@code WorkflowLookup} (dispatch); read by the ingest steps after validation and by {@code ActionMessageFactory}. */
+     *  {@code WorkflowLookup} (dispatch); read by {@code DedupeKeys}, {@code DuplicateResponder},
+     *  {@code ReceivedWebhookFactory} and {@code ActionMessageFactory}. */
     public static final String WORKFLOW = "werkenWorkflow";
 
     /** The idempotent consumer's key, {@code <workflow_id>:<sha-256 of the delivery's key>}, or absent for a
-     *  delivery without one. Set by {@code DedupeKeys}; read by the ingest route (accept-once), {@code DuplicateResponder}
+     *  delivery without one. Set by {@code DedupeKeys}; read by the ingest route (has-dedupe-key, accept-once), {@code DuplicateResponder}
      *  and {@code DedupeKeyConfirmer}. */
     public static final String DEDUPE_KEY = "werkenDedupeKey";
 
@@ -25,7 +26,7 @@ public final class ExchangeProperties {
     public static final String EVENT = "werkenEvent";
 
     /** The AMQP {@code message_id} of the event being dispatched (its event id). Set by the dispatch route
-     *  (remember-message-id); read by the dead-letter route's log lines, {@code DeadLetterPublisher} and
+     *  (remember-message-id); read by the dead-letter route's log lines and its dead-letter-still-failed message, {@code DeadLetterPublisher} and
      *  {@code DispatchRetryLogger}. */
     public static final String MESSAGE_ID = "werkenMessageId";
 

@@ -19,6 +19,6 @@ public final class AcceptedResponder implements Processor {
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
         ReceivedWebhook event = exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class);
-        WebhookAccepted.accepted(event).answer(exchange.getMessage(), json);
+        WebhookAccepted.accepted(event).answer(exchange.getMessage(), json, 202);
     }
 }

@@ -44,6 +44,6 @@ public final class DuplicateResponder implements Processor {
                     Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
         }
         LOG.info("Duplicate delivery of event {} for workflow '{}' answered, nothing published", eventId, workflow.id());
-        WebhookAccepted.duplicate(eventId, workflow.id()).answer(exchange.getMessage(), json);
+        WebhookAccepted.duplicate(eventId, workflow.id()).answer(exchange.getMessage(), json, 200);
     }
 }

@@ -26,10 +26,10 @@ public record WebhookAccepted(String eventId, String workflowId, String status) 
     }
 
     /** Makes {@code message} the HTTP answer: this record as JSON, and no header but Content-Type and the status. */
-    public void answer(Message message, ObjectMapper json) throws JsonProcessingException {
+    public void answer(Message message, ObjectMapper json, int httpStatus) throws JsonProcessingException {
         message.removeHeaders("*");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, "duplicate".equals(status) ? 200 : 202);
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, httpStatus);
         message.setBody(json.writeValueAsBytes(this));
     }
 }

@@ -36,7 +36,8 @@ class DispatchRouteTest extends CamelMainTestSupport {
         Properties properties = new Properties();
         // Only the routes under test.
         properties.put("camel.main.routes-include-pattern", "classpath:routes/dispatch-actions.camel.yaml,classpath:routes/dispatch-errors.camel.yaml,classpath:routes/dead-letter.camel.yaml");
-        properties.put("camel.server.enabled", "false");
+        properties.put("camel.server.host", "127.0.0.1");
+        properties.put("camel.server.port", "0");
         properties.put("camel.management.enabled", "false");
         properties.put("werken.queue.received", RECEIVED);
         properties.put("werken.queue.actions", ACTIONS);
@@ -47,7 +48,7 @@ class DispatchRouteTest extends CamelMainTestSupport {
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
-        RouteTestWiring.dispatch(configuration, publisher);
+        RouteTestWiring.of(configuration, publisher);
     }
 
     private void deliver(String messageId, String envelope) {
@@ -67,6 +68,15 @@ class DispatchRouteTest extends CamelMainTestSupport {
         assertThat(publisher.attempts(ACTIONS)).isEqualTo(1);
         assertThat(publisher.on(ACTIONS)).extracting(m -> m.getMessageProperties().getMessageId())
                 .containsExactly("e-1:0", "e-1:1");
+        assertThat(publisher.on(ACTIONS)).extracting(m -> m.getMessageProperties().getCorrelationId())
+                .containsOnly("e-1");
+        assertThat(publisher.on(ACTIONS)).extracting(m -> m.getMessageProperties().getType())
+                .containsExactly("enviar_email", "log_evento");
+        assertThat(publisher.on(ACTIONS)).allSatisfy(m -> {
+            assertThat(m.getMessageProperties().getAppId()).isEqualTo("werken");
+            assertThat(m.getMessageProperties().getContentType()).isEqualTo("application/json");
+            assertThat(m.getMessageProperties().getHeaders()).isEmpty();
+        });
         assertThat(publisher.on(DLQ)).isEmpty();
     }
 
@@ -96,7 +106,9 @@ class DispatchRouteTest extends CamelMainTestSupport {
         assertThat(dead.getMessageProperties().getHeaders())
                 .containsEntry(AmqpMessages.DEAD_LETTER_REASON, "no confirm for e-3")
                 .containsEntry(AmqpMessages.DEAD_LETTER_EXCEPTION, PublishFailedException.class.getName())
-                .containsEntry(AmqpMessages.ORIGINAL_QUEUE, RECEIVED);
+                .containsEntry(AmqpMessages.ORIGINAL_QUEUE, RECEIVED)
+                .containsKey(AmqpMessages.DEAD_LETTERED_AT);
+        assertThat(dead.getMessageProperties().getType()).isEqualTo("webhook.dead-lettered");
     }
 
     @Test

@@ -42,7 +42,7 @@ class IngestRouteTest extends CamelMainTestSupport {
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
-        RouteTestWiring.ingest(configuration, publisher);
+        RouteTestWiring.of(configuration, publisher);
     }
 
     /** Records the headers the route was given, just before the validator sees them. */
@@ -63,11 +63,21 @@ class IngestRouteTest extends CamelMainTestSupport {
         HttpResponse<String> response = post("{\"user_id\": 123}");
 
         assertThat(response.statusCode()).isEqualTo(202);
-        String eventId = JSON.readTree(response.body()).get("event_id").asText();
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        JsonNode answer = JSON.readTree(response.body());
+        String eventId = answer.get("event_id").asText();
+        assertThat(answer.fieldNames()).toIterable().containsExactly("event_id", "workflow_id", "status");
+        assertThat(answer.get("workflow_id").asText()).isEqualTo("mi-workflow");
+        assertThat(answer.get("status").asText()).isEqualTo("accepted");
         assertThat(publisher.on(QUEUE)).hasSize(1);
         Message message = publisher.on(QUEUE).get(0);
         assertThat(message.getMessageProperties().getMessageId()).isEqualTo(eventId);
+        assertThat(message.getMessageProperties().getType()).isEqualTo("webhook.received");
+        assertThat(message.getMessageProperties().getAppId()).isEqualTo("werken");
         assertThat(message.getMessageProperties().getContentType()).isEqualTo("application/json");
+        assertThat(message.getMessageProperties().getContentEncoding()).isEqualTo("utf-8");
+        assertThat(message.getMessageProperties().getTimestamp()).isNotNull();
+        assertThat(message.getMessageProperties().getHeaders()).isEmpty();
         assertThat(message.getMessageProperties().getDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
         JsonNode envelope = JSON.readTree(message.getBody());
         assertThat(envelope.get("payload").get("user_id").asInt()).isEqualTo(123);

@@ -1,11 +1,8 @@
 package io.werken.routes;
 
 import io.werken.broker.MessagePublisher;
-import io.werken.config.CoreConfiguration;
-import io.werken.config.DedupeConfiguration;
-import io.werken.config.DispatchConfiguration;
-import io.werken.config.HttpConfiguration;
-import io.werken.config.IngestConfiguration;
+import io.werken.WerkenApplication;
+import io.werken.config.BrokerConfiguration;
 import io.werken.config.WorkflowsConfiguration;
 import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.BindToRegistry;
@@ -14,38 +11,35 @@ import org.apache.camel.main.MainConfigurationProperties;
 
 /**
  * The application's own configuration classes, in the application's order, for a route test: only the broker role
- * (and, where a test needs its own secrets, the workflows role) is played by the test.
+ * (and, where a test needs its own secrets, the workflows role) is played by the test. The routes a test loads
+ * (camel.main.routes-include-pattern) decide what runs; the other beans are built as in production.
  */
 final class RouteTestWiring {
 
     private RouteTestWiring() {
     }
 
-    /** The ingest route's wiring, publishing into {@code publisher}, with the catalog {@code WERKEN_WORKFLOWS} names. */
-    static void ingest(MainConfigurationProperties main, MessagePublisher publisher) {
-        ingest(main, publisher, new WorkflowsConfiguration());
+    /** The application's wiring, publishing into {@code publisher}, with the catalog {@code WERKEN_WORKFLOWS} names. */
+    static void of(MainConfigurationProperties main, MessagePublisher publisher) {
+        wire(main, publisher, null);
     }
 
-    /** The ingest route's wiring with a catalog the test loaded itself. */
-    static void ingest(MainConfigurationProperties main, MessagePublisher publisher, WorkflowCatalog catalog) {
-        ingest(main, publisher, new TestWorkflows(catalog));
+    /** The application's wiring, publishing into {@code publisher}, with a catalog the test loaded itself. */
+    static void of(MainConfigurationProperties main, MessagePublisher publisher, WorkflowCatalog catalog) {
+        wire(main, publisher, catalog);
     }
 
-    private static void ingest(MainConfigurationProperties main, MessagePublisher publisher, CamelConfiguration workflows) {
-        main.addConfiguration(new CoreConfiguration());
-        main.addConfiguration(workflows);
-        main.addConfiguration(new TestBroker(publisher));
-        main.addConfiguration(new DedupeConfiguration());
-        main.addConfiguration(new HttpConfiguration());
-        main.addConfiguration(new IngestConfiguration());
-    }
-
-    /** The dispatch and dead-letter routes' wiring, publishing into {@code publisher}. */
-    static void dispatch(MainConfigurationProperties main, MessagePublisher publisher) {
-        main.addConfiguration(new CoreConfiguration());
-        main.addConfiguration(new WorkflowsConfiguration());
-        main.addConfiguration(new TestBroker(publisher));
-        main.addConfiguration(new DispatchConfiguration());
+    /** {@link WerkenApplication#configurations()} in its order, with the broker role (and the catalog) replaced. */
+    private static void wire(MainConfigurationProperties main, MessagePublisher publisher, WorkflowCatalog catalog) {
+        for (CamelConfiguration configuration : WerkenApplication.configurations()) {
+            if (configuration instanceof BrokerConfiguration) {
+                main.addConfiguration(new TestBroker(publisher));
+            } else if (configuration instanceof WorkflowsConfiguration && catalog != null) {
+                main.addConfiguration(new TestWorkflows(catalog));
+            } else {
+                main.addConfiguration(configuration);
+            }
+        }
     }
 
     /** The broker role: the publisher every path publishes through. */

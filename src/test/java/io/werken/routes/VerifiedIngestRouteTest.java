@@ -59,7 +59,7 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
     protected void configure(MainConfigurationProperties configuration) {
         Path fixture = Path.of("src/test/resources/fixtures/workflows/verified.json");
         try (InputStream in = Files.newInputStream(fixture)) {
-            RouteTestWiring.ingest(configuration, publisher, WorkflowCatalog.load(fixture.toString(), in,
+            RouteTestWiring.of(configuration, publisher, WorkflowCatalog.load(fixture.toString(), in,
                     SecretResolver.of(Map.of("SW_SECRET", SW_SECRET, "SW_OLD_SECRET", SW_OLD_SECRET,
                             "GH_SECRET", GH_SECRET, "PARTNER_SECRET", PARTNER_SECRET))));
         } catch (IOException e) {
