@@ -2,7 +2,6 @@ package io.werken;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -42,7 +41,7 @@ class WiringTest extends CamelMainTestSupport {
         properties.put("werken.rabbitmq.uri", "amqp://guest:guest@127.0.0.1:1/%2F");
         properties.put("werken.dedupe.store", "memory");
         properties.put("camel.server.host", "127.0.0.1");
-        properties.put("camel.server.port", Integer.toString(freePort()));
+        properties.put("camel.server.port", "0");
         properties.put("camel.management.enabled", "false");
         return properties;
     }
@@ -87,13 +86,5 @@ class WiringTest extends CamelMainTestSupport {
             throw new UncheckedIOException(e);
         }
         return names;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

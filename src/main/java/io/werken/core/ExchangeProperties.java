@@ -21,8 +21,10 @@ public final class ExchangeProperties {
      *  {@code ReceivedWebhookFactory} (the event's id) and {@code DuplicateResponder} (the id a repeat is answered with). */
     public static final String EVENT_ID = "werkenEventId";
 
-    /** The {@code ReceivedWebhook} being accepted. Set by {@code ReceivedWebhookFactory}; read by
-     *  {@code AcceptedResponder} (the 202) and {@code ProblemResponder} (the event id in its log line). */
+    /** The {@code ReceivedWebhook} this exchange is about. Set by {@code ReceivedWebhookFactory} (ingest), read by
+     *  {@code EventPublisher}, {@code AcceptedResponder} (the 202) and {@code ProblemResponder} (the event id in its
+     *  log line); set by {@code EventReader} (dispatch), read by {@code WorkflowLookup} and
+     *  {@code ActionMessageFactory}. */
     public static final String EVENT = "werkenEvent";
 
     /** The AMQP {@code message_id} of the event being dispatched (its event id). Set by the dispatch route
@@ -33,10 +35,6 @@ public final class ExchangeProperties {
     /** The event's bytes exactly as consumed from {@code received_webhooks}. Set by the dispatch route
      *  (remember-envelope); read by {@code DeadLetterPublisher}, which dead-letters them unchanged. */
     public static final String ENVELOPE = "werkenEnvelope";
-
-    /** The {@code ReceivedWebhook} being dispatched, parsed from the envelope. Set by {@code EventReader}; read by
-     *  {@code WorkflowLookup} and {@code ActionMessageFactory}. */
-    public static final String DISPATCHED_EVENT = "werkenDispatchedEvent";
 
     private ExchangeProperties() {
     }

@@ -18,7 +18,7 @@ public final class ActionMessageFactory implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        ReceivedWebhook event = exchange.getProperty(ExchangeProperties.DISPATCHED_EVENT, ReceivedWebhook.class);
+        ReceivedWebhook event = exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class);
         Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
         ActionMessage[] messages = new ActionMessage[workflow.actions().size()];
         for (int i = 0; i < messages.length; i++) {
@@ -27,7 +27,7 @@ public final class ActionMessageFactory implements Processor {
         exchange.getMessage().setBody(List.of(messages));
     }
 
-    public ActionMessage create(ReceivedWebhook event, Workflow workflow, int index) {
+    private static ActionMessage create(ReceivedWebhook event, Workflow workflow, int index) {
         WorkflowAction action = workflow.actions().get(index);
         return new ActionMessage(event.eventId() + ":" + index, event.eventId(), event.workflowId(), index,
                 workflow.actions().size(), action.type(), action.params(), event.payload(), event.receivedAt());

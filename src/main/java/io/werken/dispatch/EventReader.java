@@ -11,7 +11,7 @@ import org.apache.camel.Processor;
 
 /**
  * Reads the event envelope consumed from {@code received_webhooks} (the body, as bytes) back into the
- * {@link ReceivedWebhook} ingest wrote, kept in {@link ExchangeProperties#DISPATCHED_EVENT} (the body stays the envelope).
+ * {@link ReceivedWebhook} ingest wrote, kept in {@link ExchangeProperties#EVENT} (the body stays the envelope).
  * An envelope that is not one cannot be dispatched by any retry: {@link UndispatchableEventException}.
  */
 public final class EventReader implements Processor {
@@ -25,10 +25,10 @@ public final class EventReader implements Processor {
     @Override
     public void process(Exchange exchange) {
         ReceivedWebhook event = read(exchange.getMessage().getBody(byte[].class));
-        exchange.setProperty(ExchangeProperties.DISPATCHED_EVENT, event);
+        exchange.setProperty(ExchangeProperties.EVENT, event);
     }
 
-    public ReceivedWebhook read(byte[] envelope) {
+    private ReceivedWebhook read(byte[] envelope) {
         JsonNode event;
         try {
             event = json.readTree(envelope);

@@ -22,11 +22,11 @@ public final class WorkflowLookup implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Workflow workflow = find(exchange.getProperty(ExchangeProperties.DISPATCHED_EVENT, ReceivedWebhook.class));
+        Workflow workflow = find(exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class));
         exchange.setProperty(ExchangeProperties.WORKFLOW, workflow);
     }
 
-    public Workflow find(ReceivedWebhook event) {
+    private Workflow find(ReceivedWebhook event) {
         return catalog.find(event.workflowId()).orElseThrow(() -> new UndispatchableEventException(
                 "Event " + event.eventId() + " names workflow '" + event.workflowId() + "', which " + catalog.source()
                 + " does not define"));

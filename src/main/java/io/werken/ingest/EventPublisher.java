@@ -6,12 +6,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.AmqpMessages;
 import io.werken.broker.MessagePublisher;
+import io.werken.core.ExchangeProperties;
 import io.werken.core.ReceivedWebhook;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Publishes the accepted webhook's event (the body, a {@link ReceivedWebhook}) to {@code received_webhooks} as a
+ * Publishes the accepted webhook's event (the {@link ReceivedWebhook} in {@link ExchangeProperties#EVENT}) to
+ * {@code received_webhooks} as a
  * persistent JSON message whose {@code message_id} is the event id, and returns once the broker has confirmed it.
  */
 public final class EventPublisher implements Processor {
@@ -33,7 +35,7 @@ public final class EventPublisher implements Processor {
 
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
-        ReceivedWebhook event = exchange.getMessage().getBody(ReceivedWebhook.class);
+        ReceivedWebhook event = exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class);
         publisher.publish(receivedQueue,
                 AmqpMessages.persistentJson(json.writeValueAsBytes(event), event.eventId(), TYPE, clock));
     }

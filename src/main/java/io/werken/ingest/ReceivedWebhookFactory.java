@@ -14,8 +14,7 @@ import org.apache.camel.Processor;
 
 /**
  * Gives a validated webhook its identity: the event id (a deduplicated delivery's deterministic one, else a new
- * random one) and the time it was received. The body becomes the {@link ReceivedWebhook}, also kept in
- * {@link ExchangeProperties#EVENT} for the answer.
+ * random one) and the time it was received, as the {@link ReceivedWebhook} in {@link ExchangeProperties#EVENT}.
  */
 public final class ReceivedWebhookFactory implements Processor {
 
@@ -31,11 +30,6 @@ public final class ReceivedWebhookFactory implements Processor {
                 exchange.getMessage().getBody(JsonNode.class),
                 exchange.getProperty(ExchangeProperties.EVENT_ID, String.class));
         exchange.setProperty(ExchangeProperties.EVENT, event);
-        exchange.getMessage().setBody(event);
-    }
-
-    public ReceivedWebhook create(Workflow workflow, JsonNode payload) {
-        return create(workflow, payload, null);
     }
 
     /** With {@code eventId} the id a deduplicated delivery always gets (see DedupeKeys); null for a new random one. */

@@ -3,13 +3,15 @@ package io.werken.dispatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.core.ExchangeProperties;
 import io.werken.core.ReceivedWebhook;
 import io.werken.workflow.BundledWorkflows;
-import io.werken.workflow.Workflow;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,11 +28,21 @@ class DispatchStepsTest {
     private final WorkflowLookup lookup = new WorkflowLookup(BundledWorkflows.catalog());
     private final ActionMessageFactory factory = new ActionMessageFactory();
 
-    /** What the route makes of an envelope: each of the workflow's actions, in order. */
+    /** An exchange as the dispatch route has it once an envelope was consumed. */
+    private static Exchange consumed(byte[] envelope) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getMessage().setBody(envelope);
+        return exchange;
+    }
+
+    /** What the route's three steps make of an envelope: each of the workflow's actions, in order. */
+    @SuppressWarnings("unchecked")
     private List<ActionMessage> plan(byte[] envelope) {
-        ReceivedWebhook event = reader.read(envelope);
-        Workflow workflow = lookup.find(event);
-        return IntStream.range(0, workflow.actions().size()).mapToObj(i -> factory.create(event, workflow, i)).toList();
+        Exchange exchange = consumed(envelope);
+        reader.process(exchange);
+        lookup.process(exchange);
+        factory.process(exchange);
+        return exchange.getMessage().getBody(List.class);
     }
 
     private static byte[] bytes(String s) {
@@ -88,8 +100,11 @@ class DispatchStepsTest {
     void anEventWhoseWorkflowVanishedCannotBeDispatched() {
         byte[] envelope = bytes("""
                 {"event_id":"e-3","workflow_id":"gone","received_at":"2026-11-26T10:00:00Z","payload":{}}""");
-        assertThat(reader.read(envelope).workflowId()).isEqualTo("gone");
-        assertThatThrownBy(() -> lookup.find(reader.read(envelope)))
+        Exchange exchange = consumed(envelope);
+        reader.process(exchange);
+
+        assertThat(exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class).workflowId()).isEqualTo("gone");
+        assertThatThrownBy(() -> lookup.process(exchange))
                 .isInstanceOf(UndispatchableEventException.class)
                 .hasMessageContaining("'gone'");
     }

@@ -21,8 +21,8 @@ class ReceivedWebhookFactoryTest {
     void eachEventGetsItsOwnIdAndAMillisecondUtcTimestamp() {
         var workflow = BundledWorkflows.catalog().find("mi-workflow").orElseThrow();
 
-        ReceivedWebhook first = factory.create(workflow, JsonNodeFactory.instance.objectNode());
-        ReceivedWebhook second = factory.create(workflow, JsonNodeFactory.instance.objectNode());
+        ReceivedWebhook first = factory.create(workflow, JsonNodeFactory.instance.objectNode(), null);
+        ReceivedWebhook second = factory.create(workflow, JsonNodeFactory.instance.objectNode(), null);
 
         assertThat(first.eventId()).isNotEqualTo(second.eventId()).matches("[0-9a-f-]{36}");
         assertThat(first.workflowId()).isEqualTo("mi-workflow");
