@@ -9,9 +9,11 @@ import io.werken.config.DedupeConfiguration;
 import io.werken.config.DispatchConfiguration;
 import io.werken.config.HttpConfiguration;
 import io.werken.config.IngestConfiguration;
+import io.werken.config.ManagementConfiguration;
 import io.werken.config.WorkflowsConfiguration;
 import io.werken.core.StartupRefusedException;
 import io.werken.ops.DeadLetterRequeue;
+import io.werken.ops.ValidateWorkflows;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts Werken: Camel main with the routes under {@code routes/} and the beans of {@link #configurations()}; or,
- * with {@code requeue-dead-letters [--max N]}, runs the operator's {@link DeadLetterRequeue} and exits.
+ * with {@code requeue-dead-letters [--max N]}, runs the operator's {@link DeadLetterRequeue} and exits; with
+ * {@code validate FILE}, checks a workflows file offline ({@link ValidateWorkflows}) and exits.
  */
 public final class WerkenApplication {
 
@@ -38,12 +41,15 @@ public final class WerkenApplication {
     public static List<CamelConfiguration> configurations() {
         return List.of(new CoreConfiguration(), new WorkflowsConfiguration(), new DedupeConfiguration(),
                 new HttpConfiguration(), new BrokerConfiguration(), new IngestConfiguration(),
-                new DispatchConfiguration());
+                new DispatchConfiguration(), new ManagementConfiguration());
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("requeue-dead-letters")) {
             System.exit(DeadLetterRequeue.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
+        if (args.length > 0 && args[0].equals("validate")) {
+            System.exit(ValidateWorkflows.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         Main main = new Main();
         configurations().forEach(main.configure()::addConfiguration);

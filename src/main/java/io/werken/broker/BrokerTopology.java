@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
@@ -25,6 +27,7 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
  * <ul>
  * <li>{@code received_webhooks}: durable, dead-letters to {@code werken.dlx} with routing key {@code received_webhooks.dlq};</li>
  * <li>{@code required_actions}: durable;</li>
+ * <li>every queue a workflow's action names ({@code "queue"}): durable, of the same type as {@code required_actions};</li>
  * <li>{@code werken.dlx} (direct, durable) bound to {@code received_webhooks.dlq} (durable).</li>
  * </ul>
  * A queue that already exists with other arguments is a configuration clash: it fails startup with a message that
@@ -39,11 +42,20 @@ public final class BrokerTopology implements ConnectionListener {
     private final String actionsQueue;
     private final String deadLetterExchange;
     private final QueueType queueType;
+    private final Set<String> actionQueues;
     private final AtomicBoolean declaredOnCurrentConnection = new AtomicBoolean();
     private volatile String declarationProblem;
 
     public BrokerTopology(CachingConnectionFactory connectionFactory, String receivedQueue, String actionsQueue,
                           String deadLetterExchange, QueueType queueType) {
+        this(connectionFactory, receivedQueue, actionsQueue, deadLetterExchange, queueType, Set.of());
+    }
+
+    /** With {@code actionQueues}, the queues the workflows' actions name besides {@code actionsQueue}. */
+    public BrokerTopology(CachingConnectionFactory connectionFactory, String receivedQueue, String actionsQueue,
+                          String deadLetterExchange, QueueType queueType, Set<String> actionQueues) {
+        this.actionQueues = new TreeSet<>(actionQueues);
+        this.actionQueues.remove(actionsQueue);
         this.admin = new RabbitAdmin(connectionFactory);
         this.receivedQueue = receivedQueue;
         this.actionsQueue = actionsQueue;
@@ -106,10 +118,14 @@ public final class BrokerTopology implements ConnectionListener {
         for (Queue queue : List.of(dlq, received, actions)) {
             declareQueue(queue);
         }
+        for (String name : actionQueues) {
+            declareQueue(queue(name, Map.of()));
+        }
         admin.declareBinding(dlqBinding);
         declarationProblem = null;
-        LOG.info("Declared queues {}, {} and {} ({}), dead-letter exchange {}", received.getName(), actions.getName(),
-                dlq.getName(), queueType.name().toLowerCase(Locale.ROOT), deadLetterExchange);
+        LOG.info("Declared queues {}, {} and {} ({}), dead-letter exchange {}{}", received.getName(), actions.getName(),
+                dlq.getName(), queueType.name().toLowerCase(Locale.ROOT), deadLetterExchange,
+                actionQueues.isEmpty() ? "" : ", and the workflows' action queues " + String.join(", ", actionQueues));
     }
 
     private Queue queue(String name, Map<String, Object> arguments) {

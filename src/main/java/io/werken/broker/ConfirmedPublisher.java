@@ -10,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ import org.springframework.amqp.rabbit.core.RabbitOperations;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
- * Publishes messages to a queue and returns only once the broker has confirmed every one of them.
+ * Publishes messages to queues and returns only once the broker has confirmed every one of them.
  * <p>
  * camel-spring-rabbitmq's producer waits for one confirm per message and never sets {@code mandatory}, so a publish
  * to a missing queue is confirmed and silently dropped. This publisher sets {@code mandatory} and treats a nack, a
@@ -36,12 +37,17 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfirmedPublisher.class);
 
-    /** A caller's messages for one queue, published together on one lane, and the caller's wait for them. */
-    private record Publication(String queue, List<Message> messages, CompletableFuture<List<CorrelationData>> sent,
+    /** A caller's messages, published together on one lane, and the caller's wait for them. */
+    private record Publication(List<Outbound> messages, CompletableFuture<List<CorrelationData>> sent,
                                AtomicBoolean claimed, AtomicBoolean retried) {
 
-        Publication(String queue, List<Message> messages) {
-            this(queue, messages, new CompletableFuture<>(), new AtomicBoolean(), new AtomicBoolean());
+        Publication(List<Outbound> messages) {
+            this(messages, new CompletableFuture<>(), new AtomicBoolean(), new AtomicBoolean());
+        }
+
+        /** The queue(s) it goes to, for messages. */
+        String queues() {
+            return messages.stream().map(Outbound::queue).distinct().collect(Collectors.joining("', '"));
         }
     }
 
@@ -52,7 +58,7 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
         }
     }
 
-    private static final Publication STOP = new Publication("", List.of());
+    private static final Publication STOP = new Publication(List.of());
 
     private final RabbitTemplate template;
     private final Duration confirmTimeout;
@@ -84,21 +90,21 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
     }
 
     @Override
-    public void publish(String queue, List<Message> messages) {
-        Publication publication = enqueue(queue, messages);
+    public void publishAll(List<Outbound> messages) {
+        Publication publication = enqueue(messages);
         try {
             confirmedFuture(publication).get(confirmTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             // If no lane has taken it yet, it never will: the caller is told it failed, so it must not go out later.
             publication.claimed().set(true);
-            throw new PublishFailedException("No publisher confirm on '" + queue + "' within "
+            throw new PublishFailedException("No publisher confirm on '" + publication.queues() + "' within "
                                              + confirmTimeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PublishFailedException("Interrupted while waiting for publisher confirms", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof PublishFailedException failed
-                    ? failed : new PublishFailedException("Publish to '" + queue + "' failed", e.getCause());
+                    ? failed : new PublishFailedException("Publish to '" + publication.queues() + "' failed", e.getCause());
         }
     }
 
@@ -107,11 +113,11 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
      * message, or fails with {@link PublishFailedException}. The caller bounds the wait.
      */
     public CompletableFuture<Void> publishAsync(String queue, List<Message> messages) {
-        return confirmedFuture(enqueue(queue, messages));
+        return confirmedFuture(enqueue(messages.stream().map(m -> new Outbound(queue, m)).toList()));
     }
 
-    private Publication enqueue(String queue, List<Message> messages) {
-        Publication publication = new Publication(queue, messages);
+    private Publication enqueue(List<Outbound> messages) {
+        Publication publication = new Publication(messages);
         if (!running) {
             publication.sent().completeExceptionally(new PublishFailedException("Werken is stopping: not publishing"));
         } else {
@@ -121,7 +127,7 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
     }
 
     private static CompletableFuture<Void> confirmedFuture(Publication publication) {
-        return publication.sent().thenCompose(correlations -> confirmed(publication.queue(), correlations));
+        return publication.sent().thenCompose(correlations -> confirmed(publication.messages(), correlations));
     }
 
 
@@ -181,7 +187,7 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
                     next = failed;
                 } else {
                     failed.sent().completeExceptionally(new PublishFailedException(
-                            "Cannot publish to '" + failed.queue() + "': " + e.getMessage(), e));
+                            "Cannot publish to '" + failed.queues() + "': " + e.getMessage(), e));
                     next = null;
                 }
             }
@@ -200,10 +206,11 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
 
     private static void send(RabbitOperations operations, Publication publication) {
         List<CorrelationData> correlations = new ArrayList<>(publication.messages().size());
-        for (Message message : publication.messages()) {
+        for (Outbound outbound : publication.messages()) {
+            Message message = outbound.message();
             CorrelationData correlation = new CorrelationData(message.getMessageProperties().getMessageId());
             try {
-                operations.send("", publication.queue(), message, correlation);
+                operations.send("", outbound.queue(), message, correlation);
             } catch (RuntimeException e) {
                 throw correlations.isEmpty() ? new NothingSentException(e) : e;
             }
@@ -212,11 +219,13 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
         publication.sent().complete(correlations);
     }
 
-    private static CompletableFuture<Void> confirmed(String queue, List<CorrelationData> correlations) {
+    private static CompletableFuture<Void> confirmed(List<Outbound> messages, List<CorrelationData> correlations) {
         CompletableFuture<?>[] confirms = correlations.stream().map(CorrelationData::getFuture)
                 .toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(confirms).thenRun(() -> {
-            for (CorrelationData correlation : correlations) {
+            for (int i = 0; i < correlations.size(); i++) {
+                CorrelationData correlation = correlations.get(i);
+                String queue = messages.get(i).queue();
                 CorrelationData.Confirm confirm = correlation.getFuture().join();
                 // Spring records a return before it completes the confirm of the same message.
                 if (correlation.getReturned() != null) {

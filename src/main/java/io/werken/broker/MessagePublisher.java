@@ -5,16 +5,25 @@ import java.util.List;
 import org.springframework.amqp.core.Message;
 
 /**
- * Publishes AMQP messages to a queue and returns only once the broker has confirmed every one of them, or throws
+ * Publishes AMQP messages to queues and returns only once the broker has confirmed every one of them, or throws
  * {@link PublishFailedException}. {@link ConfirmedPublisher} is the implementation; route tests stand in a recording
  * one for it.
  */
 public interface MessagePublisher {
 
+    /** A message and the queue it goes to, on the default exchange. */
+    record Outbound(String queue, Message message) {
+    }
+
+    /** Publishes {@code messages}, in order, each to its queue, and waits for all their confirms. */
+    void publishAll(List<Outbound> messages);
+
     /** Publishes {@code messages}, in order, to {@code queue} on the default exchange, and waits for their confirms. */
-    void publish(String queue, List<Message> messages);
+    default void publish(String queue, List<Message> messages) {
+        publishAll(messages.stream().map(m -> new Outbound(queue, m)).toList());
+    }
 
     default void publish(String queue, Message message) {
-        publish(queue, List.of(message));
+        publishAll(List.of(new Outbound(queue, message)));
     }
 }

@@ -9,6 +9,7 @@ import io.werken.broker.BrokerHealthCheck;
 import io.werken.broker.BrokerTopology;
 import io.werken.broker.ConfirmedPublisher;
 import io.werken.broker.QueueType;
+import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
@@ -51,9 +52,10 @@ public class BrokerConfiguration implements CamelConfiguration {
             @PropertyInject("werken.queue.received") String receivedQueue,
             @PropertyInject("werken.queue.actions") String actionsQueue,
             @PropertyInject("werken.queue.dead-letter-exchange") String deadLetterExchange,
-            @PropertyInject("werken.queue.type") String queueType) {
+            @PropertyInject("werken.queue.type") String queueType,
+            WorkflowCatalog workflowCatalog) {
         BrokerTopology topology = new BrokerTopology(cachingConnectionFactory, receivedQueue, actionsQueue,
-                deadLetterExchange, QueueType.parse(queueType));
+                deadLetterExchange, QueueType.parse(queueType), workflowCatalog.actionQueues());
         topology.declareAtStartup(cachingConnectionFactory);
         return topology;
     }

@@ -10,6 +10,7 @@ import io.werken.dispatch.DeadLetterPublisher;
 import io.werken.dispatch.DispatchRetryLogger;
 import io.werken.dispatch.EventReader;
 import io.werken.dispatch.WorkflowLookup;
+import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -31,14 +32,14 @@ public class DispatchConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public ActionMessageFactory actionMessageFactory() {
-        return new ActionMessageFactory();
+    public ActionMessageFactory actionMessageFactory(ActionPlanner actionPlanner,
+                                                     @PropertyInject("werken.queue.actions") String actionsQueue) {
+        return new ActionMessageFactory(actionPlanner, actionsQueue);
     }
 
     @BindToRegistry
-    public ActionPublisher actionPublisher(MessagePublisher publisher, ObjectMapper werkenJson, Clock clock,
-                                           @PropertyInject("werken.queue.actions") String actionsQueue) {
-        return new ActionPublisher(publisher, werkenJson, clock, actionsQueue);
+    public ActionPublisher actionPublisher(MessagePublisher publisher, ObjectMapper werkenJson, Clock clock) {
+        return new ActionPublisher(publisher, werkenJson, clock);
     }
 
     @BindToRegistry

@@ -13,6 +13,7 @@ import io.werken.ingest.DedupeKeyConfirmer;
 import io.werken.ingest.DedupeKeys;
 import io.werken.ingest.DuplicateResponder;
 import io.werken.ingest.EventPublisher;
+import io.werken.ingest.PayloadSchemaCheck;
 import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.WebhookHeaderFilterStrategy;
 import io.werken.ingest.WebhookRequestValidator;
@@ -39,6 +40,11 @@ public class IngestConfiguration implements CamelConfiguration {
     public WebhookRequestValidator webhookRequestValidator(
             WorkflowCatalog workflowCatalog, @PropertyInject("werken.http.max-json-depth") int maxJsonDepth) {
         return new WebhookRequestValidator(workflowCatalog, maxJsonDepth);
+    }
+
+    @BindToRegistry
+    public PayloadSchemaCheck payloadSchemaCheck() {
+        return new PayloadSchemaCheck();
     }
 
     @BindToRegistry

@@ -1,5 +1,7 @@
 package io.werken.core;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
@@ -11,17 +13,31 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param status   the HTTP status code
  * @param detail   what was wrong with this request
  * @param instance the request path
+ * @param errors   for {@code payload-invalid}: each place the body fails its schema (an extension member)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({ "type", "title", "status", "detail", "instance" })
-public record Problem(String type, String title, int status, String detail, String instance) {
+@JsonPropertyOrder({ "type", "title", "status", "detail", "instance", "errors" })
+public record Problem(String type, String title, int status, String detail, String instance, List<Error> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
     private static final String TYPE_PREFIX = "urn:werken:problem:";
 
+    /** One error inside the request body: a JSON Pointer into it, and what is wrong there. */
+    public record Error(String pointer, String message) {
+    }
+
+    public Problem(String type, String title, int status, String detail, String instance) {
+        this(type, title, status, detail, instance, null);
+    }
+
     public static Problem of(ProblemType type, String detail, String instance) {
         return new Problem(TYPE_PREFIX + type.slug(), type.title(), type.status(), detail, instance);
+    }
+
+    public static Problem of(ProblemType type, String detail, String instance, List<Error> errors) {
+        return new Problem(TYPE_PREFIX + type.slug(), type.title(), type.status(), detail, instance,
+                errors == null || errors.isEmpty() ? null : List.copyOf(errors));
     }
 
     /** A problem with no Werken-specific type: RFC 9457's {@code about:blank}, titled with the status phrase. */

@@ -16,6 +16,7 @@ public enum ProblemType {
     BODY_TOO_LARGE("body-too-large", "Request body too large", 413),
     URI_TOO_LONG("uri-too-long", "Request line too long", 414),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Content type not supported", 415),
+    PAYLOAD_INVALID("payload-invalid", "Webhook body does not match the workflow's payload schema", 422),
     HEADERS_TOO_LARGE("headers-too-large", "Request headers too large", 431),
     BROKER_UNAVAILABLE("broker-unavailable", "Webhook not accepted: broker unavailable", 503),
     DEDUPE_STORE_UNAVAILABLE("dedupe-store-unavailable", "Webhook not accepted: dedupe store unavailable", 503),

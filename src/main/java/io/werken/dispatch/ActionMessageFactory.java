@@ -1,35 +1,62 @@
 package io.werken.dispatch;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.werken.core.ExchangeProperties;
 import io.werken.core.ReceivedWebhook;
+import io.werken.workflow.ActionPlanner;
+import io.werken.workflow.ActionPlanner.Outcome;
+import io.werken.workflow.ActionPlanner.PlannedAction;
 import io.werken.workflow.Workflow;
-import io.werken.workflow.WorkflowAction;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * The dispatch route's splitter: turns the event into one {@link ActionMessage} per action of its workflow, in order
- * (the body becomes that list), each numbered by its place in the workflow so that its {@code action_id} is the same
- * on every redelivery of the event.
+ * The dispatch route's splitter: turns the event into one {@link ActionMessage} per action of its workflow whose
+ * condition holds, in order, with its params rendered (the body becomes that list of {@link QueuedAction}). Each is
+ * numbered by its place in the workflow, so its {@code action_id} is the same on every redelivery. If any action's
+ * expressions fail, none is published: {@link ActionEvaluationException}.
  */
 public final class ActionMessageFactory implements Processor {
+
+    private final ActionPlanner planner;
+    private final String actionsQueue;
+
+    public ActionMessageFactory(ActionPlanner planner, String actionsQueue) {
+        this.planner = planner;
+        this.actionsQueue = actionsQueue;
+    }
 
     @Override
     public void process(Exchange exchange) {
         ReceivedWebhook event = exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class);
         Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
-        ActionMessage[] messages = new ActionMessage[workflow.actions().size()];
-        for (int i = 0; i < messages.length; i++) {
-            messages[i] = create(event, workflow, i);
-        }
-        exchange.getMessage().setBody(List.of(messages));
+        exchange.getMessage().setBody(create(event, workflow));
     }
 
-    private static ActionMessage create(ReceivedWebhook event, Workflow workflow, int index) {
-        WorkflowAction action = workflow.actions().get(index);
-        return new ActionMessage(event.eventId() + ":" + index, event.eventId(), event.workflowId(), index,
-                workflow.actions().size(), action.type(), action.params(), event.payload(), event.receivedAt());
+    List<QueuedAction> create(ReceivedWebhook event, Workflow workflow) {
+        List<PlannedAction> planned = planner.plan(workflow, event, true);
+        int count = 0;
+        for (PlannedAction action : planned) {
+            if (action.outcome() == Outcome.FAILED) {
+                throw new ActionEvaluationException(event.eventId(), action.reason());
+            }
+            if (action.outcome() == Outcome.PUBLISH) {
+                count++;
+            }
+        }
+        List<QueuedAction> messages = new ArrayList<>(count);
+        for (PlannedAction action : planned) {
+            if (action.outcome() != Outcome.PUBLISH) {
+                continue;
+            }
+            int index = action.action().index();
+            String queue = action.action().queue() != null ? action.action().queue() : actionsQueue;
+            messages.add(new QueuedAction(queue, new ActionMessage(event.eventId() + ":" + index, event.eventId(),
+                    event.workflowId(), index, count, action.action().type(), action.params(), event.payload(),
+                    event.receivedAt(), event.headers())));
+        }
+        return messages;
     }
 }

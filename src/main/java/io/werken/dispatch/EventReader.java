@@ -1,6 +1,8 @@
 package io.werken.dispatch;
 
 import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,7 +47,26 @@ public final class EventReader implements Processor {
         if (payload == null) {
             throw new UndispatchableEventException("Envelope " + eventId + " has no \"payload\"");
         }
-        return new ReceivedWebhook(eventId, workflowId, receivedAt, payload);
+        return new ReceivedWebhook(eventId, workflowId, receivedAt, headers(event, eventId), payload);
+    }
+
+    /** The headers the workflow read; an event without them (written before they existed) has none. */
+    private static Map<String, String> headers(JsonNode event, String eventId) {
+        JsonNode headers = event.get("headers");
+        if (headers == null || headers.isNull() || headers.isEmpty()) {
+            return Map.of();
+        }
+        if (!headers.isObject()) {
+            throw new UndispatchableEventException("Envelope " + eventId + " has \"headers\" that are not an object");
+        }
+        Map<String, String> values = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> header : headers.properties()) {
+            if (!header.getValue().isTextual()) {
+                throw new UndispatchableEventException("Envelope " + eventId + " has a header that is not a string");
+            }
+            values.put(header.getKey(), header.getValue().textValue());
+        }
+        return values;
     }
 
     private static String requiredText(JsonNode event, String field) {

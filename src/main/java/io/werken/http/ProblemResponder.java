@@ -44,7 +44,7 @@ public final class ProblemResponder implements Processor {
         Problem problem;
         Map<String, String> headers = Map.of();
         if (cause instanceof WebhookRejectedException rejected) {
-            problem = Problem.of(rejected.problemType(), rejected.getMessage(), path);
+            problem = Problem.of(rejected.problemType(), rejected.getMessage(), path, rejected.errors());
             headers = rejected.responseHeaders();
             LOG.info("Rejected webhook event_id=none status={} reason=\"{}\" path={}", problem.status(), problem.detail(), path);
         } else if (cause instanceof PublishFailedException || cause instanceof AmqpException) {

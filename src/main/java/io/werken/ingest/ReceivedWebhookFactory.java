@@ -3,6 +3,10 @@ package io.werken.ingest;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +14,9 @@ import io.werken.core.ExchangeProperties;
 import io.werken.core.ReceivedWebhook;
 import io.werken.workflow.Workflow;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * Gives a validated webhook its identity: the event id (a deduplicated delivery's deterministic one, else a new
@@ -26,15 +32,50 @@ public final class ReceivedWebhookFactory implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        ReceivedWebhook event = create(exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class),
-                exchange.getMessage().getBody(JsonNode.class),
-                exchange.getProperty(ExchangeProperties.EVENT_ID, String.class));
+        Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
+        ReceivedWebhook event = create(workflow, exchange.getMessage().getBody(JsonNode.class),
+                exchange.getProperty(ExchangeProperties.EVENT_ID, String.class),
+                workflowHeaders(workflow, exchange.getMessage()));
         exchange.setProperty(ExchangeProperties.EVENT, event);
     }
 
-    /** With {@code eventId} the id a deduplicated delivery always gets (see DedupeKeys); null for a new random one. */
-    public ReceivedWebhook create(Workflow workflow, JsonNode payload, String eventId) {
+    /**
+     * With {@code eventId} the id a deduplicated delivery always gets (see DedupeKeys); null for a new random one.
+     * {@code headers} are the request headers the workflow reads, by lower-case name.
+     */
+    public ReceivedWebhook create(Workflow workflow, JsonNode payload, String eventId, Map<String, String> headers) {
         return new ReceivedWebhook(eventId != null ? eventId : UUID.randomUUID().toString(), workflow.id(),
-                DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)), payload);
+                DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)), headers, payload);
+    }
+
+    /**
+     * The request headers the workflow lists that the request carried, by lower-case name; a header sent several
+     * times is joined with ", " (as HTTP folds it).
+     */
+    public static Map<String, String> workflowHeaders(Workflow workflow, Message message) {
+        if (workflow.headers().isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> headers = new TreeMap<>();
+        for (String name : workflow.headers()) {
+            List<String> values = message instanceof HttpMessage http && http.getRequest() != null
+                    ? http.getRequest().headers().getAll(name) : valuesOf(message.getHeader(name));
+            if (!values.isEmpty()) {
+                headers.put(name, String.join(", ", values));
+            }
+        }
+        return headers;
+    }
+
+    private static List<String> valuesOf(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof Iterable<?> many) {
+            List<String> values = new ArrayList<>();
+            many.forEach(v -> values.add(String.valueOf(v)));
+            return values;
+        }
+        return List.of(value.toString());
     }
 }

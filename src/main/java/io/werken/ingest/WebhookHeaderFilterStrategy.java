@@ -24,12 +24,13 @@ public final class WebhookHeaderFilterStrategy implements HeaderFilterStrategy {
     private final Set<String> allowedRequestHeaders;
 
     /**
-     * The allowlist Werken runs with: the configured headers, those the workflows' signature schemes read, and the
-     * dedupe headers ({@code webhook-id}, {@code Idempotency-Key}).
+     * The allowlist Werken runs with: the configured headers, those the workflows' signature schemes read, those the
+     * workflows list in {@code "headers"}, and the dedupe headers ({@code webhook-id}, {@code Idempotency-Key}).
      */
     public static WebhookHeaderFilterStrategy forWorkflows(Set<String> configuredHeaders, WorkflowCatalog catalog) {
         Set<String> names = new HashSet<>(configuredHeaders);
         names.addAll(catalog.signatureHeaders());
+        names.addAll(catalog.workflowHeaders());
         names.addAll(List.of(DedupeKeys.WEBHOOK_ID, DedupeKeys.IDEMPOTENCY_KEY));
         return new WebhookHeaderFilterStrategy(names);
     }

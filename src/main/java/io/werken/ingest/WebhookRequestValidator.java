@@ -32,7 +32,7 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 public final class WebhookRequestValidator implements Processor {
 
     /** The path parameter of {@code /webhook/{workflow_id}}. */
-    static final String WORKFLOW_ID_HEADER = "workflow_id";
+    public static final String WORKFLOW_ID_HEADER = "workflow_id";
 
     private static final int MAX_ID_IN_DETAIL = 80;
 
@@ -71,8 +71,17 @@ public final class WebhookRequestValidator implements Processor {
             workflow.verify().verify(name -> singleHeader(in, name), body == null ? new byte[0] : body, Instant.now());
         }
 
-        checkContentType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
+        JsonNode payload = readJson(in, body);
+        in.setBody(payload);
+        exchange.setProperty(ExchangeProperties.WORKFLOW, workflow);
+    }
 
+    /**
+     * The body as JSON, after its content type: a JSON media type in UTF-8, not empty, one JSON value within the depth
+     * limit, no duplicate keys. Otherwise the 400 or 415 to answer.
+     */
+    public JsonNode readJson(Message in, byte[] body) {
+        checkContentType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
         if (body == null || body.length == 0) {
             throw new WebhookRejectedException(ProblemType.INVALID_JSON, "The request body is empty; send a JSON document.");
         }
@@ -90,8 +99,7 @@ public final class WebhookRequestValidator implements Processor {
         if (payload == null || payload.isMissingNode()) {
             throw new WebhookRejectedException(ProblemType.INVALID_JSON, "The request body holds no JSON value.");
         }
-        in.setBody(payload);
-        exchange.setProperty(ExchangeProperties.WORKFLOW, workflow);
+        return payload;
     }
 
     /** A header the request carries once; a signature header sent twice is refused rather than guessed at. */
@@ -133,7 +141,7 @@ public final class WebhookRequestValidator implements Processor {
         }
     }
 
-    static String abbreviate(String value) {
+    public static String abbreviate(String value) {
         if (value == null) {
             return "";
         }

@@ -3,13 +3,14 @@ package io.werken.workflow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,17 +20,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Schema;
 import io.werken.core.WerkenJson;
+import io.werken.expression.Expression;
+import io.werken.expression.ExpressionCompiler;
+import io.werken.expression.ExpressionException;
+import io.werken.expression.ParamsTemplate;
 import io.werken.verify.SignatureScheme;
 
 /**
- * The workflows Werken knows, loaded once from {@code workflows.json} and validated as a whole: a file with any
- * problem is refused with one message that names the file, the workflow and what is wrong.
+ * The workflows Werken knows, loaded once from {@code workflows.json} and validated as a whole: first against
+ * {@code workflows.schema.json}, then what a schema cannot say (CEL that compiles, secrets that resolve, queues that
+ * are not Werken's own, payload schemas that are schemas). A file with any problem is refused with all of them, each
+ * led by its JSON Pointer.
  */
 public final class WorkflowCatalog {
 
-    /** Workflow ids travel in URL paths and AMQP messages: keep them to URL-safe characters. */
-    static final Pattern WORKFLOW_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    /** The schema every workflows file must meet, in the jar (and in the repository, for editors). */
+    public static final String SCHEMA_RESOURCE = "workflows.schema.json";
+
+    /** Iterations any one comprehension of an expression may take, unless configured otherwise. */
+    public static final int DEFAULT_MAX_ITERATIONS = 1000;
+
+    private static final String SCHEMA_KEY = "$schema";
 
     /** Werken's number handling (params reach workers exactly as written), strict about duplicates and trailing data. */
     private static final ObjectMapper STRICT = WerkenJson
@@ -37,106 +50,184 @@ public final class WorkflowCatalog {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    private static final Schema WORKFLOWS_SCHEMA = JsonSchemas.classpath(SCHEMA_RESOURCE);
+
+    /**
+     * What loading needs besides the file: how secrets resolve, the expression environment, and the queues an action
+     * may not name (Werken's own).
+     */
+    public record Settings(SecretResolver secrets, ExpressionCompiler expressions, Set<String> reservedQueues) {
+
+        public Settings {
+            reservedQueues = Set.copyOf(reservedQueues);
+        }
+
+        /** Secrets from the environment, the default comprehension limit, Werken's default queue names. */
+        public static Settings defaults() {
+            return withSecrets(SecretResolver.fromEnvironment());
+        }
+
+        public static Settings withSecrets(SecretResolver secrets) {
+            return new Settings(secrets, new ExpressionCompiler(DEFAULT_MAX_ITERATIONS),
+                    Set.of("received_webhooks", "received_webhooks.dlq"));
+        }
+    }
+
     private final String source;
     private final Map<String, Workflow> workflows;
 
     private WorkflowCatalog(String source, Map<String, Workflow> workflows) {
         this.source = source;
-        this.workflows = Map.copyOf(workflows);
+        this.workflows = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(workflows));
     }
 
     /** Reads and validates a workflows document; {@code source} names it in error messages. */
     public static WorkflowCatalog load(String source, InputStream json) {
-        return load(source, json, SecretResolver.fromEnvironment());
+        return load(source, json, Settings.defaults());
     }
 
     /** As {@link #load(String, InputStream)}, resolving {@code verify} secrets with {@code secrets}. */
     public static WorkflowCatalog load(String source, InputStream json, SecretResolver secrets) {
+        return load(source, json, Settings.withSecrets(secrets));
+    }
+
+    public static WorkflowCatalog load(String source, InputStream json, Settings settings) {
         JsonNode root;
         try {
             root = STRICT.readTree(json);
         } catch (JsonProcessingException e) {
-            throw invalid(source, "not valid JSON: " + e.getOriginalMessage()
-                              + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw new InvalidWorkflowsException(source, List.of("not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
             throw new InvalidWorkflowsException("Cannot read workflows file " + source + ": " + e.getMessage(), e);
         }
-        if (root == null || !root.isObject()) {
-            throw invalid(source, "the top level must be a JSON object of workflows by id");
+        if (root == null || root.isMissingNode()) {
+            throw new InvalidWorkflowsException(source, List.of("the file is empty"));
         }
-        if (root.isEmpty()) {
-            throw invalid(source, "it defines no workflow");
+        List<String> problems = new ArrayList<>();
+        List<JsonSchemas.Violation> violations = JsonSchemas.validate(WORKFLOWS_SCHEMA, root, Integer.MAX_VALUE);
+        for (JsonSchemas.Violation violation : violations) {
+            problems.add((violation.pointer().isEmpty() ? "/" : violation.pointer()) + ": " + violation.message());
         }
+        if (!root.isObject()) {
+            throw new InvalidWorkflowsException(source, problems);
+        }
+        Set<String> misshapen = new java.util.HashSet<>();
+        violations.forEach(v -> misshapen.add(v.pointer()));
         Map<String, Workflow> workflows = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : root.properties()) {
-            workflows.put(entry.getKey(), parseWorkflow(source, entry.getKey(), entry.getValue(), secrets));
+            if (entry.getKey().equals(SCHEMA_KEY) || !entry.getValue().isObject()) {
+                continue;
+            }
+            String pointer = "/" + ParamsTemplate.escape(entry.getKey());
+            Workflow workflow = new WorkflowReader(entry.getKey(), pointer, (ObjectNode) entry.getValue(), settings,
+                    misshapen, problems).read();
+            workflows.put(workflow.id(), workflow);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidWorkflowsException(source, problems);
         }
         return new WorkflowCatalog(source, workflows);
     }
 
-    private static Workflow parseWorkflow(String source, String id, JsonNode node, SecretResolver secrets) {
-        if (!WORKFLOW_ID.matcher(id).matches()) {
-            throw invalid(source, "workflow '" + id + "': the id must match " + WORKFLOW_ID.pattern());
+    /**
+     * Reads one workflow, adding what the schema cannot see to {@code problems}. A part the schema already found
+     * misshapen ({@code misshapen} holds the pointers of its violations) is not read again, so that each problem is
+     * reported once; every other part is, so that one typo does not hide the rest.
+     */
+    private record WorkflowReader(String id, String pointer, ObjectNode node, Settings settings, Set<String> misshapen,
+                                  List<String> problems) {
+
+        private boolean wellShaped(String at) {
+            return misshapen.stream().noneMatch(p -> p.equals(at) || p.startsWith(at + "/"));
         }
-        if (!node.isObject()) {
-            throw invalid(source, "workflow '" + id + "': must be an object with \"actions\"");
+
+        Workflow read() {
+            JsonNode description = node.get("description");
+            List<WorkflowAction> actions = new ArrayList<>();
+            JsonNode list = node.get("actions");
+            if (list != null && list.isArray()) {
+                for (int i = 0; i < list.size(); i++) {
+                    if (list.get(i).isObject()) {
+                        actions.add(action(i, (ObjectNode) list.get(i)));
+                    }
+                }
+            }
+            SignatureScheme verify = null;
+            if (node.hasNonNull("verify") && wellShaped(pointer + "/verify")) {
+                try {
+                    verify = VerifyConfig.parse(node.get("verify"), settings.secrets());
+                } catch (IllegalArgumentException e) {
+                    problems.add(pointer + "/verify: " + e.getMessage());
+                }
+            }
+            DedupeRule dedupe = null;
+            if (node.hasNonNull("dedupe") && wellShaped(pointer + "/dedupe")) {
+                try {
+                    dedupe = DedupeRule.parse(node.get("dedupe"));
+                } catch (IllegalArgumentException e) {
+                    problems.add(pointer + "/dedupe: " + e.getMessage());
+                }
+            }
+            List<String> headers = new ArrayList<>();
+            if (node.has("headers") && node.get("headers").isArray()) {
+                node.get("headers").forEach(h -> headers.add(h.asText().toLowerCase(Locale.ROOT)));
+            }
+            return new Workflow(id, description == null || !description.isTextual() ? "" : description.asText(), actions,
+                    verify, dedupe, headers, payloadSchema(), node);
         }
-        JsonNode description = node.get("description");
-        if (description != null && !description.isTextual() && !description.isNull()) {
-            throw invalid(source, "workflow '" + id + "': \"description\" must be a string");
+
+        private WorkflowAction action(int index, ObjectNode action) {
+            String where = pointer + "/actions/" + index;
+            JsonNode params = action.get("params");
+            ObjectNode paramsObject = params == null || !params.isObject()
+                    ? JsonNodeFactory.instance.objectNode() : (ObjectNode) params;
+            List<ParamsTemplate.ParamsException> paramsProblems = new ArrayList<>();
+            ParamsTemplate template = ParamsTemplate.compile(paramsObject, settings.expressions(), paramsProblems);
+            paramsProblems.forEach(e -> problems.add(where + "/params" + e.pointer() + ": " + e.getMessage()));
+            Expression when = null;
+            if (action.has("when") && action.get("when").isTextual() && wellShaped(where + "/when")) {
+                try {
+                    when = settings.expressions().compileCondition(action.get("when").asText());
+                } catch (ExpressionException e) {
+                    problems.add(where + "/when: " + e.getMessage());
+                }
+            }
+            String queue = action.has("queue") && action.get("queue").isTextual() ? action.get("queue").asText() : null;
+            if (queue != null && settings.reservedQueues().contains(queue)) {
+                problems.add(where + "/queue: '" + queue + "' is one of Werken's own queues; name a queue of the "
+                             + "action's workers");
+            }
+            String type = action.has("type") ? action.get("type").asText() : "";
+            return new WorkflowAction(index, type, paramsObject, template, when, queue);
         }
-        JsonNode actions = node.get("actions");
-        if (actions == null || !actions.isArray() || actions.isEmpty()) {
-            throw invalid(source, "workflow '" + id + "': \"actions\" must be a non-empty array");
-        }
-        List<WorkflowAction> parsed = new ArrayList<>(actions.size());
-        for (int i = 0; i < actions.size(); i++) {
-            parsed.add(parseAction(source, id, i, actions.get(i)));
-        }
-        SignatureScheme verify = null;
-        if (node.hasNonNull("verify")) {
+
+        private PayloadSchema payloadSchema() {
+            JsonNode schema = node.get("payload_schema");
+            if (schema == null || !(schema.isObject() || schema.isBoolean())) {
+                return null;
+            }
+            List<JsonSchemas.Violation> violations = JsonSchemas.checkSchema(schema);
+            if (!violations.isEmpty()) {
+                violations.forEach(v -> problems.add(pointer + "/payload_schema" + v.pointer() + ": " + v.message()));
+                return null;
+            }
             try {
-                verify = VerifyConfig.parse(node.get("verify"), secrets);
-            } catch (IllegalArgumentException e) {
-                throw invalid(source, "workflow '" + id + "': \"verify\": " + e.getMessage());
+                return new PayloadSchema(schema, JsonSchemas.compile(schema));
+            } catch (RuntimeException e) {
+                problems.add(pointer + "/payload_schema: not a usable JSON Schema: " + e.getMessage());
+                return null;
             }
         }
-        DedupeRule dedupe = null;
-        if (node.hasNonNull("dedupe")) {
-            try {
-                dedupe = DedupeRule.parse(node.get("dedupe"));
-            } catch (IllegalArgumentException e) {
-                throw invalid(source, "workflow '" + id + "': \"dedupe\": " + e.getMessage());
-            }
-        }
-        return new Workflow(id, description == null || description.isNull() ? "" : description.asText(), parsed,
-                verify, dedupe);
-    }
-
-    private static WorkflowAction parseAction(String source, String workflowId, int index, JsonNode node) {
-        String where = "workflow '" + workflowId + "', action " + index;
-        if (!node.isObject()) {
-            throw invalid(source, where + ": must be an object with \"type\"");
-        }
-        JsonNode type = node.get("type");
-        if (type == null || !type.isTextual() || type.asText().isBlank()) {
-            throw invalid(source, where + ": \"type\" is missing or not a non-empty string");
-        }
-        JsonNode params = node.get("params");
-        if (params != null && !params.isNull() && !params.isObject()) {
-            throw invalid(source, where + " ('" + type.asText() + "'): \"params\" must be an object");
-        }
-        ObjectNode paramsObject = params == null || params.isNull()
-                ? JsonNodeFactory.instance.objectNode() : (ObjectNode) params;
-        return new WorkflowAction(type.asText(), paramsObject);
-    }
-
-    private static InvalidWorkflowsException invalid(String source, String problem) {
-        return new InvalidWorkflowsException("Invalid workflows file " + source + ": " + problem);
     }
 
     public Optional<Workflow> find(String workflowId) {
         return workflowId == null ? Optional.empty() : Optional.ofNullable(workflows.get(workflowId));
+    }
+
+    /** Every workflow, in the file's order. */
+    public Collection<Workflow> workflows() {
+        return workflows.values();
     }
 
     /** Request headers the workflows' signature schemes read (the HTTP edge must let them through). */
@@ -144,6 +235,21 @@ public final class WorkflowCatalog {
         Set<String> headers = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         workflows.values().stream().filter(w -> w.verify() != null).forEach(w -> headers.addAll(w.verify().headers()));
         return headers;
+    }
+
+    /** Request headers the workflows read into their events ({@code headers}), lower-case. */
+    public Set<String> workflowHeaders() {
+        Set<String> headers = new TreeSet<>();
+        workflows.values().forEach(w -> headers.addAll(w.headers()));
+        return headers;
+    }
+
+    /** The queues actions name besides the default actions queue. */
+    public Set<String> actionQueues() {
+        Set<String> queues = new TreeSet<>();
+        workflows.values().forEach(w -> w.actions().stream().map(WorkflowAction::queue)
+                .filter(q -> q != null).forEach(queues::add));
+        return queues;
     }
 
     public int size() {

@@ -17,6 +17,10 @@ public final class WorkflowsFile {
     }
 
     public static WorkflowCatalog load(String location, CamelContext context) {
+        return load(location, context, WorkflowCatalog.Settings.defaults());
+    }
+
+    public static WorkflowCatalog load(String location, CamelContext context, WorkflowCatalog.Settings settings) {
         // A bare path (or a Windows drive path) is a file; anything else with a scheme is a Camel resource URI.
         String uri = location.contains(":") && !location.matches("^[A-Za-z]:\\\\.*") ? location : "file:" + location;
         Resource resource = PluginHelper.getResourceLoader(context).resolveResource(uri);
@@ -24,7 +28,7 @@ public final class WorkflowsFile {
             throw new InvalidWorkflowsException("Workflows file " + location + " does not exist (set WERKEN_WORKFLOWS)");
         }
         try (InputStream in = resource.getInputStream()) {
-            return WorkflowCatalog.load(location, in);
+            return WorkflowCatalog.load(location, in, settings);
         } catch (IOException e) {
             throw new InvalidWorkflowsException("Cannot read workflows file " + location + ": " + e.getMessage(), e);
         }

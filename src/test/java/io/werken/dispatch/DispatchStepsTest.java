@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.ReceivedWebhook;
+import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.BundledWorkflows;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -26,7 +27,7 @@ class DispatchStepsTest {
     private final ObjectMapper json = new ObjectMapper();
     private final EventReader reader = new EventReader(json);
     private final WorkflowLookup lookup = new WorkflowLookup(BundledWorkflows.catalog());
-    private final ActionMessageFactory factory = new ActionMessageFactory();
+    private final ActionMessageFactory factory = new ActionMessageFactory(new ActionPlanner(json, 262_144), "required_actions");
 
     /** An exchange as the dispatch route has it once an envelope was consumed. */
     private static Exchange consumed(byte[] envelope) {
@@ -42,7 +43,7 @@ class DispatchStepsTest {
         reader.process(exchange);
         lookup.process(exchange);
         factory.process(exchange);
-        return exchange.getMessage().getBody(List.class);
+        return ((List<io.werken.dispatch.QueuedAction>) exchange.getMessage().getBody(List.class)).stream().map(io.werken.dispatch.QueuedAction::message).toList();
     }
 
     private static byte[] bytes(String s) {
@@ -71,7 +72,8 @@ class DispatchStepsTest {
 
         JsonNode serialized = json.readTree(json.writeValueAsBytes(first));
         assertThat(serialized.fieldNames()).toIterable().containsExactly(
-                "action_id", "event_id", "workflow_id", "index", "count", "type", "params", "payload", "received_at");
+                "action_id", "event_id", "workflow_id", "index", "count", "type", "params", "payload", "received_at",
+                "headers");
     }
 
     @Test

@@ -21,8 +21,8 @@ class ReceivedWebhookFactoryTest {
     void eachEventGetsItsOwnIdAndAMillisecondUtcTimestamp() {
         var workflow = BundledWorkflows.catalog().find("mi-workflow").orElseThrow();
 
-        ReceivedWebhook first = factory.create(workflow, JsonNodeFactory.instance.objectNode(), null);
-        ReceivedWebhook second = factory.create(workflow, JsonNodeFactory.instance.objectNode(), null);
+        ReceivedWebhook first = factory.create(workflow, JsonNodeFactory.instance.objectNode(), null, java.util.Map.of());
+        ReceivedWebhook second = factory.create(workflow, JsonNodeFactory.instance.objectNode(), null, java.util.Map.of());
 
         assertThat(first.eventId()).isNotEqualTo(second.eventId()).matches("[0-9a-f-]{36}");
         assertThat(first.workflowId()).isEqualTo("mi-workflow");

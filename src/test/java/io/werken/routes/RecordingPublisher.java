@@ -21,14 +21,17 @@ public final class RecordingPublisher implements MessagePublisher {
     private volatile BiFunction<String, Integer, RuntimeException> failure = (queue, attempt) -> null;
     private final java.util.Map<String, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** All or nothing, as the broker's confirms are for one call: each queue of the batch counts an attempt. */
     @Override
-    public void publish(String queue, List<Message> messages) {
-        int attempt = attempts.merge(queue, 1, Integer::sum);
-        RuntimeException e = failure.apply(queue, attempt);
-        if (e != null) {
-            throw e;
+    public void publishAll(List<Outbound> messages) {
+        for (String queue : messages.stream().map(Outbound::queue).distinct().toList()) {
+            int attempt = attempts.merge(queue, 1, Integer::sum);
+            RuntimeException e = failure.apply(queue, attempt);
+            if (e != null) {
+                throw e;
+            }
         }
-        messages.forEach(m -> published.add(new Published(queue, m)));
+        messages.forEach(m -> published.add(new Published(m.queue(), m.message())));
     }
 
     /** Decide per queue and attempt number (from 1) whether to fail: return the exception, or null to succeed. */

@@ -4,6 +4,8 @@ import io.werken.broker.MessagePublisher;
 import io.werken.WerkenApplication;
 import io.werken.config.BrokerConfiguration;
 import io.werken.config.WorkflowsConfiguration;
+import io.werken.core.WerkenJson;
+import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -69,6 +71,11 @@ final class RouteTestWiring {
         @BindToRegistry
         public WorkflowCatalog workflowCatalog() {
             return catalog;
+        }
+
+        @BindToRegistry
+        public ActionPlanner actionPlanner() {
+            return new ActionPlanner(WerkenJson.mapper(), 262_144);
         }
     }
 }

@@ -55,26 +55,26 @@ class VerifyConfigTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "unset variable|\"verify\": {\"scheme\": \"github\", \"secrets\": [\"env:NOT_SET_ANYWHERE\"]}|workflow 'w': \"verify\": secret env:NOT_SET_ANYWHERE: environment variable NOT_SET_ANYWHERE is not set or empty",
+        "unset variable|\"verify\": {\"scheme\": \"github\", \"secrets\": [\"env:NOT_SET_ANYWHERE\"]}|/w/verify: secret env:NOT_SET_ANYWHERE: environment variable NOT_SET_ANYWHERE is not set or empty",
         "missing file|\"verify\": {\"scheme\": \"github\", \"secrets\": [\"file:/nonexistent/werken-secret\"]}|secret file:/nonexistent/werken-secret: cannot read /nonexistent/werken-secret",
-        "a value, not a reference|\"verify\": {\"scheme\": \"github\", \"secrets\": [\"hunter2-my-real-secret\"]}|secret reference 'hunt...' must be env:NAME or file:PATH",
-        "no secrets|\"verify\": {\"scheme\": \"github\", \"secrets\": []}|\"secrets\" must be a non-empty array",
-        "unknown scheme|\"verify\": {\"scheme\": \"stripe\", \"secrets\": [\"env:S\"]}|unknown scheme 'stripe'",
+        "a value, not a reference|\"verify\": {\"scheme\": \"github\", \"secrets\": [\"hunter2-my-real-secret\"]}|/w/verify/secrets/0: does not match the regex pattern ^(env|file):.+",
+        "no secrets|\"verify\": {\"scheme\": \"github\", \"secrets\": []}|/w/verify/secrets: must have at least 1 items",
+        "unknown scheme|\"verify\": {\"scheme\": \"stripe\", \"secrets\": [\"env:S\"]}|/w/verify/scheme: does not have a value in the enumeration",
         "hmac without header|\"verify\": {\"scheme\": \"hmac\", \"secrets\": [\"env:S\"]}|\"header\" must name the HTTP header",
         "Camel header|\"verify\": {\"scheme\": \"hmac\", \"header\": \"CamelHttpUri\", \"secrets\": [\"env:S\"]}|(not a Camel* header)",
-        "bad algorithm|\"verify\": {\"scheme\": \"hmac\", \"header\": \"X-S\", \"algorithm\": \"md5\", \"secrets\": [\"env:S\"]}|\"algorithm\" must be sha256 or sha512",
-        "bad encoding|\"verify\": {\"scheme\": \"hmac\", \"header\": \"X-S\", \"encoding\": \"base32\", \"secrets\": [\"env:S\"]}|\"encoding\" must be hex or base64",
+        "bad algorithm|\"verify\": {\"scheme\": \"hmac\", \"header\": \"X-S\", \"algorithm\": \"md5\", \"secrets\": [\"env:S\"]}|/w/verify/algorithm: does not have a value in the enumeration [\"sha256\", \"sha512\"]",
+        "bad encoding|\"verify\": {\"scheme\": \"hmac\", \"header\": \"X-S\", \"encoding\": \"base32\", \"secrets\": [\"env:S\"]}|/w/verify/encoding: does not have a value in the enumeration [\"hex\", \"base64\"]",
         "setting of another scheme|\"verify\": {\"scheme\": \"github\", \"header\": \"X-S\", \"secrets\": [\"env:S\"]}|\"header\" is not a setting of scheme github",
-        "zero tolerance|\"verify\": {\"scheme\": \"standard-webhooks\", \"tolerance_seconds\": 0, \"secrets\": [\"env:WH\"]}|\"tolerance_seconds\" must be a positive whole number",
+        "zero tolerance|\"verify\": {\"scheme\": \"standard-webhooks\", \"tolerance_seconds\": 0, \"secrets\": [\"env:WH\"]}|/w/verify/tolerance_seconds: must have a minimum value of 1",
         "not a whsec secret|\"verify\": {\"scheme\": \"standard-webhooks\", \"secrets\": [\"env:S\"]}|secret env:S is not a whsec_<base64> secret",
-        "dedupe path|\"dedupe\": {\"path\": \"id\"}|workflow 'w': \"dedupe\": \"path\" 'id' must look like $.id",
+        "dedupe path|\"dedupe\": {\"path\": \"id\"}|/w/dedupe/path: does not match the regex pattern",
     })
     void aBlockThatCannotBeUsedRefusesStartupWithOneLineThatNeverHoldsASecret(String name, String workflow, String message) {
         Map<String, String> env = Map.of("S", "not base64 at all: s3cr3t!", "WH", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 
         assertThatThrownBy(() -> load(workflow, env))
                 .isInstanceOf(InvalidWorkflowsException.class)
-                .hasMessageStartingWith("Invalid workflows file test.json: ")
+                .hasMessageStartingWith("Invalid workflows file test.json (1 problem): ")
                 .hasMessageContaining(message)
                 .message().doesNotContain("\n").doesNotContain("s3cr3t").doesNotContain("hunter2")
                 .doesNotContain("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");

@@ -49,7 +49,8 @@ class WorkflowCatalogTest {
         assertThat(mi.actions()).extracting(WorkflowAction::type).containsExactly("enviar_email", "log_evento");
         assertThat(mi.actions().get(0).params().get("destinatario").asText()).isEqualTo("gaby@example.com");
         assertThat(catalog.find("blog-nuevo-post")).isPresent();
-        assertThat(catalog.size()).isEqualTo(2);
+        assertThat(catalog.find("github-events")).isPresent();
+        assertThat(catalog.size()).isEqualTo(3);
     }
 
     @Test
@@ -79,17 +80,17 @@ class WorkflowCatalogTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "bad-json.json            | not valid JSON",
-        "no-actions.json          | workflow 'no-actions': \"actions\" must be a non-empty array",
-        "action-without-type.json | workflow 'typeless', action 1: \"type\" is missing",
-        "params-not-object.json   | workflow 'params-array', action 0 ('a'): \"params\" must be an object",
-        "not-an-object.json       | the top level must be a JSON object",
-        "bad-workflow-id.json     | workflow 'bad id!': the id must match",
+        "no-actions.json          | /no-actions/actions: must have at least 1 items but found 0",
+        "action-without-type.json | /typeless/actions/1: required property 'type' not found",
+        "params-not-object.json   | /params-array/actions/0/params: array found, [object, null] expected",
+        "not-an-object.json       | /: array found, object expected",
+        "bad-workflow-id.json     | /: property 'bad id!' name is not valid",
         "duplicate-workflow.json  | Duplicate field 'one'",
     })
     void invalidFilesAreRefusedWithOneClearMessage(String file, String problem) {
         assertThatThrownBy(() -> fixture(file))
                 .isInstanceOf(InvalidWorkflowsException.class)
-                .hasMessageStartingWith("Invalid workflows file src/test/resources/fixtures/workflows/" + file + ": ")
+                .hasMessageStartingWith("Invalid workflows file src/test/resources/fixtures/workflows/" + file + " (1 problem): ")
                 .hasMessageContaining(problem);
     }
 }

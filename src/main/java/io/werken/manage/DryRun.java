@@ -1,0 +1,87 @@
+package io.werken.manage;
+
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.werken.core.ReceivedWebhook;
+import io.werken.ingest.PayloadSchemaCheck;
+import io.werken.ingest.ReceivedWebhookFactory;
+import io.werken.ingest.WebhookRequestValidator;
+import io.werken.workflow.ActionPlanner;
+import io.werken.workflow.ActionPlanner.PlannedAction;
+import io.werken.workflow.Workflow;
+import io.werken.workflow.WorkflowCatalog;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * {@code POST /workflows/{workflow_id}/dry-run}: what dispatch would publish for this body (and the headers the
+ * workflow reads) now, action by action, with each action planned on its own so that every failure shows. The body
+ * is read as ingest reads it and checked against the payload schema (the same 422); no signature is needed, nothing is
+ * published, no dedupe key is taken.
+ */
+public final class DryRun implements Processor {
+
+    /** The answer. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({ "workflow_id", "actions" })
+    public record Result(String workflowId, List<Action> actions) {
+    }
+
+    /** One action's outcome: publish (with the params it would carry), skipped or failed (with the reason). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({ "index", "type", "queue", "outcome", "params", "reason" })
+    public record Action(int index, String type, String queue, String outcome, ObjectNode params, String reason) {
+    }
+
+    private final WorkflowCatalog catalog;
+    private final WebhookRequestValidator bodyReader;
+    private final ActionPlanner planner;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final String actionsQueue;
+
+    public DryRun(WorkflowCatalog catalog, WebhookRequestValidator bodyReader, ActionPlanner planner, ObjectMapper json,
+                  Clock clock, String actionsQueue) {
+        this.catalog = catalog;
+        this.bodyReader = bodyReader;
+        this.planner = planner;
+        this.json = json;
+        this.clock = clock;
+        this.actionsQueue = actionsQueue;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws JsonProcessingException {
+        Message in = exchange.getMessage();
+        ManagementRequests.requireMethod(in, "POST");
+        Workflow workflow = ManagementRequests.workflow(catalog, in);
+        JsonNode payload = bodyReader.readJson(in, in.getBody(byte[].class));
+        PayloadSchemaCheck.check(workflow, payload);
+        Map<String, String> headers = ReceivedWebhookFactory.workflowHeaders(workflow, in);
+        ReceivedWebhook event = new ReceivedWebhook("dry-run-" + UUID.randomUUID(), workflow.id(),
+                DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)), headers, payload);
+        List<Action> actions = planner.plan(workflow, event, false).stream().map(this::action).toList();
+        ManagementRequests.answer(in, json, new Result(workflow.id(), actions));
+    }
+
+    private Action action(PlannedAction planned) {
+        var action = planned.action();
+        return new Action(action.index(), action.type(), action.queue() != null ? action.queue() : actionsQueue,
+                planned.outcome().name().toLowerCase(Locale.ROOT), planned.params(), planned.reason());
+    }
+}

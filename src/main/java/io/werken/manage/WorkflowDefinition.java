@@ -1,0 +1,33 @@
+package io.werken.manage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.werken.workflow.Workflow;
+import io.werken.workflow.WorkflowCatalog;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * {@code GET /workflows/{workflow_id}}: the workflow as loaded, as the file defines it, with its {@code id}. Secrets
+ * appear only as the {@code env:}/{@code file:} references the file holds; their values never leave Werken.
+ */
+public final class WorkflowDefinition implements Processor {
+
+    private final WorkflowCatalog catalog;
+    private final ObjectMapper json;
+
+    public WorkflowDefinition(WorkflowCatalog catalog, ObjectMapper json) {
+        this.catalog = catalog;
+        this.json = json;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws JsonProcessingException {
+        ManagementRequests.requireMethod(exchange.getMessage(), "GET");
+        Workflow workflow = ManagementRequests.workflow(catalog, exchange.getMessage());
+        ObjectNode definition = json.createObjectNode().put("id", workflow.id());
+        definition.setAll(workflow.definition());
+        ManagementRequests.answer(exchange.getMessage(), json, definition);
+    }
+}

@@ -1,0 +1,39 @@
+package io.werken.workflow;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Schema;
+
+/**
+ * A workflow's {@code payload_schema}, compiled once when the workflows are loaded: what a webhook body for it must
+ * look like. The ingest route checks it after the signature and before the dedupe key (422 when it fails).
+ */
+public final class PayloadSchema {
+
+    /** At most this many errors are reported for one body: a 1 MiB list of bad items gets a readable answer. */
+    public static final int MAX_ERRORS = 20;
+
+    /** One reason a body fails its schema: a JSON Pointer into the body and what is wrong there. */
+    public record PayloadError(String pointer, String message) {
+    }
+
+    private final JsonNode source;
+    private final Schema schema;
+
+    PayloadSchema(JsonNode source, Schema schema) {
+        this.source = source;
+        this.schema = schema;
+    }
+
+    /** The errors of {@code payload} (at most {@link #MAX_ERRORS}); empty when it conforms. */
+    public List<PayloadError> check(JsonNode payload) {
+        return JsonSchemas.validate(schema, payload, MAX_ERRORS).stream()
+                .map(v -> new PayloadError(v.pointer(), v.message())).toList();
+    }
+
+    /** The schema as written in the workflows file. */
+    public JsonNode source() {
+        return source;
+    }
+}
