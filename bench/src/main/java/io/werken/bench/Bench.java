@@ -91,7 +91,7 @@ public final class Bench {
                 Integer.parseInt(options.getOrDefault("concurrency", "32")),
                 Integer.parseInt(options.getOrDefault("warmup", smoke ? "100" : "4000")),
                 Integer.parseInt(options.getOrDefault("perf-test-seconds", smoke ? "3" : "20")),
-                Integer.parseInt(options.getOrDefault("scenarios", "3")),
+                Integer.parseInt(options.getOrDefault("scenarios", "4")),
                 Path.of(options.getOrDefault("repo", ".")).toAbsolutePath().normalize(), options);
         System.exit(bench.run(smoke) ? 0 : 1);
     }
@@ -101,6 +101,8 @@ public final class Bench {
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
         List<Scenario> all = List.of(
                 new Scenario("mi-workflow, 2 actions", "mi-workflow", 2, SMALL_BODY.getBytes(StandardCharsets.UTF_8)),
+                // The same two actions and body, with three templates and a condition (bench/workflows.json).
+                new Scenario("templated, 2 actions", "bench-templated", 2, SMALL_BODY.getBytes(StandardCharsets.UTF_8)),
                 new Scenario("10 actions", "bench-ten-actions", 10, SMALL_BODY.getBytes(StandardCharsets.UTF_8)),
                 new Scenario("16 KB payload, 2 actions", "mi-workflow", 2, payloadOf(16 * 1024)));
         List<Scenario> scenarios = all.subList(0, Math.min(all.size(), scenarioCount));
