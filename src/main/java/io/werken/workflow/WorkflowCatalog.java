@@ -171,7 +171,14 @@ public final class WorkflowCatalog {
             }
             List<String> headers = new ArrayList<>();
             if (node.has("headers") && node.get("headers").isArray()) {
-                node.get("headers").forEach(h -> headers.add(h.asText().toLowerCase(Locale.ROOT)));
+                for (int i = 0; i < node.get("headers").size(); i++) {
+                    String header = node.get("headers").get(i).asText().toLowerCase(Locale.ROOT);
+                    if (header.startsWith("camel")) {
+                        problems.add(pointer + "/headers/" + i + ": Camel* headers never reach a route; "
+                                     + "they cannot be read");
+                    }
+                    headers.add(header);
+                }
             }
             return new Workflow(id, description == null || !description.isTextual() ? "" : description.asText(), actions,
                     verify, dedupe, headers, payloadSchema(), node);
@@ -194,6 +201,9 @@ public final class WorkflowCatalog {
                 }
             }
             String queue = action.has("queue") && action.get("queue").isTextual() ? action.get("queue").asText() : null;
+            if (queue != null && queue.startsWith("amq.")) {
+                problems.add(where + "/queue: '" + queue + "' starts with amq., which the broker reserves for itself");
+            }
             if (queue != null && settings.reservedQueues().contains(queue)) {
                 problems.add(where + "/queue: '" + queue + "' is one of Werken's own queues; name a queue of the "
                              + "action's workers");
@@ -213,7 +223,11 @@ public final class WorkflowCatalog {
                 return null;
             }
             try {
-                return new PayloadSchema(schema, JsonSchemas.compile(schema));
+                Schema compiled = JsonSchemas.compile(schema);
+                // Resolves every $ref now: one that cannot be (a missing #/$defs entry, a remote URL, which is never
+                // fetched) refuses the file instead of failing each webhook later.
+                compiled.initializeValidators();
+                return new PayloadSchema(schema, compiled);
             } catch (RuntimeException e) {
                 problems.add(pointer + "/payload_schema: not a usable JSON Schema: " + e.getMessage());
                 return null;

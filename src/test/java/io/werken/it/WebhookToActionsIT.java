@@ -63,7 +63,8 @@ class WebhookToActionsIT {
         JsonNode first = JSON.readTree(actions.get(0).getBody());
         JsonNode second = JSON.readTree(actions.get(1).getBody());
         assertThat(first.fieldNames()).toIterable().containsExactly(
-                "action_id", "event_id", "workflow_id", "index", "count", "type", "params", "payload", "received_at");
+                "action_id", "event_id", "workflow_id", "index", "count", "type", "params", "payload", "received_at",
+                "headers");
         assertThat(first.get("action_id").asText()).isEqualTo(eventId + ":0");
         assertThat(first.get("event_id").asText()).isEqualTo(eventId);
         assertThat(first.get("workflow_id").asText()).isEqualTo("mi-workflow");
@@ -156,7 +157,7 @@ class WebhookToActionsIT {
             GetResponse event = broker.get(werken.receivedQueue);
             assertThat(event).isNotNull();
             JsonNode envelope = JSON.readTree(event.getBody());
-            assertThat(envelope.fieldNames()).toIterable().containsExactly("event_id", "workflow_id", "received_at", "payload");
+            assertThat(envelope.fieldNames()).toIterable().containsExactly("event_id", "workflow_id", "received_at", "headers", "payload");
             assertThat(envelope.get("event_id").asText()).isEqualTo(eventId);
             assertThat(envelope.get("workflow_id").asText()).isEqualTo("mi-workflow");
             assertThat(Instant.parse(envelope.get("received_at").asText())).isNotNull();

@@ -1,0 +1,163 @@
+package io.werken.ingest;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import io.werken.core.Problem;
+import io.werken.core.ProblemType;
+import io.werken.core.WebhookRejectedException;
+import io.werken.core.WerkenJson;
+import io.werken.workflow.PayloadSchema;
+import io.werken.workflow.Workflow;
+import io.werken.workflow.WorkflowCatalog;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** A workflow's payload_schema refuses a body that fails it (422 payload-invalid) and accepts one that meets it. */
+class PayloadSchemaCheckTest {
+
+    private static final ObjectMapper JSON = WerkenJson.mapper();
+    private static final Path FIXTURE = Path.of("src/test/resources/fixtures/workflows/payload-schemas.json");
+
+    private static WorkflowCatalog catalog;
+
+    @BeforeAll
+    static void loadWorkflows() throws IOException {
+        try (InputStream in = Files.newInputStream(FIXTURE)) {
+            catalog = WorkflowCatalog.load(FIXTURE.toString(), in);
+        }
+    }
+
+    private static Workflow workflow(String id) {
+        return catalog.find(id).orElseThrow();
+    }
+
+    private static WebhookRejectedException refusal(String workflowId, String body) throws IOException {
+        JsonNode payload = JSON.readTree(body);
+        return catchThrowableOfType(WebhookRejectedException.class,
+                () -> PayloadSchemaCheck.check(workflow(workflowId), payload));
+    }
+
+    @Test
+    void aBodyThatFailsItsSchemaIsRefusedWithPointersIntoIt() throws IOException {
+        WebhookRejectedException refusal = refusal("orders",
+                "{\"id\": \"A-1\", \"items\": [1, \"two\", 3], \"customer\": {\"email\": \"nobody\"}}");
+
+        assertThat(refusal).isNotNull();
+        assertThat(refusal.problemType()).isEqualTo(ProblemType.PAYLOAD_INVALID);
+        assertThat(refusal.errors()).extracting(Problem.Error::pointer)
+                .containsExactlyInAnyOrder("/id", "/items/1", "/customer/email");
+        assertThat(refusal.errors()).allSatisfy(error -> assertThat(error.message()).isNotBlank());
+        assertThat(refusal.errors()).filteredOn(error -> error.pointer().equals("/id"))
+                .singleElement().satisfies(error -> assertThat(error.message()).contains("integer"));
+        assertThat(refusal.getMessage()).contains("workflow 'orders'").contains("(and 2 more, in errors)");
+    }
+
+    @Test
+    void aMissingRequiredFieldIsReportedOnTheBody() throws IOException {
+        WebhookRejectedException refusal = refusal("orders", "{\"id\": 7}");
+
+        assertThat(refusal).isNotNull();
+        assertThat(refusal.errors()).singleElement().satisfies(error -> {
+            assertThat(error.pointer()).isEmpty();
+            assertThat(error.message()).contains("items");
+        });
+        assertThat(refusal.getMessage()).contains("the body: ");
+    }
+
+    @Test
+    void aBodyThatMeetsItsSchemaIsAccepted() throws IOException {
+        JsonNode payload = JSON.readTree("{\"id\": 7, \"items\": [1, 2], \"customer\": {\"email\": \"a@example.com\"}}");
+
+        assertThatCode(() -> PayloadSchemaCheck.check(workflow("orders"), payload)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aThousandBadItemsAreReportedAsAtMostTheErrorLimit() {
+        ArrayNode items = JSON.createArrayNode();
+        for (int i = 0; i < 1000; i++) {
+            items.add("bad-" + i);
+        }
+        ObjectNode payload = JSON.createObjectNode().put("id", 1).set("items", items);
+
+        WebhookRejectedException refusal = catchThrowableOfType(WebhookRejectedException.class,
+                () -> PayloadSchemaCheck.check(workflow("orders"), payload));
+
+        assertThat(refusal).isNotNull();
+        assertThat(refusal.errors()).hasSize(PayloadSchema.MAX_ERRORS);
+        assertThat(refusal.errors()).allSatisfy(error -> assertThat(error.pointer()).matches("/items/\\d+"));
+    }
+
+    @Test
+    void aPatternThatWouldBacktrackCatastrophicallyIsMatchedCorrectly() throws IOException {
+        WebhookRejectedException refusal = refusal("names", "{\"name\": \"" + "a".repeat(40) + "!\"}");
+
+        assertThat(refusal).isNotNull();
+        assertThat(refusal.errors()).singleElement().satisfies(error -> assertThat(error.pointer()).isEqualTo("/name"));
+        assertThat(refusal("names", "{\"name\": \"" + "a".repeat(40) + "\"}")).isNull();
+    }
+
+    @Test
+    void aWorkflowWithoutAPayloadSchemaAcceptsAnyJson() throws IOException {
+        for (String body : new String[] { "{}", "{\"anything\": [1, {\"x\": null}]}", "[1, 2]", "\"text\"", "42", "null" }) {
+            JsonNode payload = JSON.readTree(body);
+
+            assertThatCode(() -> PayloadSchemaCheck.check(workflow("anything"), payload)).as(body)
+                    .doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void aRemoteRefIsNotFetched() throws IOException {
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            byte[] schema = "{\"type\": \"string\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, schema.length);
+            exchange.getResponseBody().write(schema);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String ref = "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + "/x.json";
+
+            assertThat(loadOrCheckFails(ref)).isNotNull();
+            assertThat(requests).hasValue(0);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aRefToARemoteSchemaFailsInsteadOfBeingFetched() {
+        assertThat(loadOrCheckFails("http://example.com/x.json")).isNotNull();
+    }
+
+    /** Loads a workflow whose payload_schema is only {@code $ref}, and checks a body against it: what it threw. */
+    private static Throwable loadOrCheckFails(String ref) {
+        String file = "{\"r\": {\"payload_schema\": {\"$ref\": \"" + ref + "\"}, \"actions\": [{\"type\": \"t\"}]}}";
+        return catchThrowable(() -> {
+            Workflow workflow = WorkflowCatalog.load("inline", new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)))
+                    .find("r").orElseThrow();
+            PayloadSchemaCheck.check(workflow, JSON.readTree("{\"a\": 1}"));
+        });
+    }
+}

@@ -1,0 +1,150 @@
+package io.werken.ops;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code java -jar werken.jar validate FILE}: its exit code and what it prints, and that it never prints a secret. */
+class ValidateWorkflowsTest {
+
+    private static final String SECRET_VALUE = "gh-s3cr3t-value-7f3a";
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+
+    private int validate(Map<String, String> environment, String... args) {
+        try (PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+             PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
+            return ValidateWorkflows.run(args, ValidateWorkflows.environment(environment), out, err);
+        }
+    }
+
+    private String out() {
+        return outBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return errBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private List<String> errLines() {
+        return err().lines().toList();
+    }
+
+    private Path file(String json) throws IOException {
+        return Files.writeString(dir.resolve("workflows.json"), json);
+    }
+
+    @Test
+    void theShippedFileIsValid() {
+        int exit = validate(Map.of(), "src/main/resources/workflows.json");
+
+        assertThat(exit).isZero();
+        assertThat(out()).contains("valid, 3 workflows").contains("mi-workflow, blog-nuevo-post, github-events");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void aBadFileListsEveryProblemOnItsOwnLine() throws IOException {
+        Path bad = file("""
+                {"w": {"actions": [
+                  {"type": "a", "when": "1"},
+                  {"type": "b", "params": {"title": "{{ payload.title"}},
+                  {"type": "c", "queue": "received_webhooks"}]}}""");
+
+        int exit = validate(Map.of(), bad.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out()).isEmpty();
+        assertThat(errLines()).hasSize(4);
+        assertThat(errLines().get(0)).isEqualTo(bad + ": invalid, 3 problems:");
+        assertThat(errLines().get(1)).startsWith("  /w/actions/0/when: ");
+        assertThat(errLines().get(2)).startsWith("  /w/actions/1/params/title: ").contains("not closed");
+        assertThat(errLines().get(3)).startsWith("  /w/actions/2/queue: ").contains("'received_webhooks'");
+    }
+
+    @Test
+    void theReceivedQueueIsTheOneThisEnvironmentConfigures() throws IOException {
+        Path file = file("{\"w\": {\"actions\": [{\"type\": \"a\", \"queue\": \"events\"}]}}");
+
+        assertThat(validate(Map.of(), file.toString())).isZero();
+        assertThat(validate(Map.of("WERKEN_QUEUE_RECEIVED", "events"), file.toString())).isEqualTo(1);
+        assertThat(err()).contains("/w/actions/0/queue: 'events' is one of Werken's own queues");
+    }
+
+    @Test
+    void noArgumentsIsAUsageError() {
+        int exit = validate(Map.of());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err()).contains("Usage: java -jar werken.jar validate FILE");
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void anOptionOrASecondFileIsAUsageError() {
+        assertThat(validate(Map.of(), "--help")).isEqualTo(2);
+        assertThat(validate(Map.of(), "a.json", "b.json")).isEqualTo(2);
+    }
+
+    @Test
+    void aFileThatCannotBeReadIsInvalid() {
+        Path missing = dir.resolve("missing.json");
+
+        int exit = validate(Map.of(), missing.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err()).contains(missing + ": cannot be read");
+    }
+
+    @Test
+    void anUnsetSecretIsReportedByName() throws IOException {
+        Path file = file("{\"gh\": {\"verify\": {\"scheme\": \"github\", \"secrets\": [\"env:GH_HOOK_SECRET\"]},"
+                         + " \"actions\": [{\"type\": \"a\"}]}}");
+
+        int exit = validate(Map.of(), file.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(errLines()).hasSize(2);
+        assertThat(errLines().get(1)).startsWith("  /gh/verify: ").contains("GH_HOOK_SECRET");
+    }
+
+    @Test
+    void aSetSecretsValueIsNeverPrinted() throws IOException {
+        Path file = file("{\"gh\": {\"verify\": {\"scheme\": \"github\", \"secrets\": [\"env:GH_HOOK_SECRET\"]},"
+                         + " \"actions\": [{\"type\": \"a\"}]}}");
+
+        int exit = validate(Map.of("GH_HOOK_SECRET", SECRET_VALUE), file.toString());
+
+        assertThat(exit).isZero();
+        assertThat(out()).contains("valid, 1 workflow: gh").doesNotContain(SECRET_VALUE);
+        assertThat(err()).doesNotContain(SECRET_VALUE);
+    }
+
+    @Test
+    void aSetSecretThatIsNotUsableIsReportedWithoutItsValue() throws IOException {
+        Path file = file("""
+                {"sw": {"verify": {"scheme": "standard-webhooks", "secrets": ["env:SW_SECRET"]},
+                        "actions": [{"type": "a", "when": "payload.x =="}]}}""");
+
+        int exit = validate(Map.of("SW_SECRET", SECRET_VALUE), file.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(errLines()).anySatisfy(line -> assertThat(line).startsWith("  /sw/verify: ").contains("env:SW_SECRET"));
+        assertThat(errLines()).anySatisfy(line -> assertThat(line).startsWith("  /sw/actions/0/when: "));
+        assertThat(out() + err()).doesNotContain(SECRET_VALUE);
+    }
+}
