@@ -1,9 +1,8 @@
 package io.werken.config;
 
-import java.time.Clock;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.http.ManagementHttpComponent;
+import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.manage.DryRun;
 import io.werken.manage.WorkflowDefinition;
@@ -37,8 +36,10 @@ public class ManagementConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public DryRun dryRun(WorkflowCatalog workflowCatalog, WebhookRequestValidator webhookRequestValidator,
-                         ActionPlanner actionPlanner, ObjectMapper werkenJson, Clock clock,
+                         ActionPlanner actionPlanner, ObjectMapper werkenJson,
+                         ReceivedWebhookFactory receivedWebhookFactory,
                          @PropertyInject("werken.queue.actions") String actionsQueue) {
-        return new DryRun(workflowCatalog, webhookRequestValidator, actionPlanner, werkenJson, clock, actionsQueue);
+        return new DryRun(workflowCatalog, webhookRequestValidator, actionPlanner, werkenJson, receivedWebhookFactory,
+                actionsQueue);
     }
 }

@@ -52,8 +52,7 @@ public final class ActionMessageFactory implements Processor {
                 continue;
             }
             int index = action.action().index();
-            String queue = action.action().queue() != null ? action.action().queue() : actionsQueue;
-            messages.add(new QueuedAction(queue, new ActionMessage(event.eventId() + ":" + index, event.eventId(),
+            messages.add(new QueuedAction(action.action().queueOr(actionsQueue), new ActionMessage(event.eventId() + ":" + index, event.eventId(),
                     event.workflowId(), index, count, action.action().type(), action.params(), event.payload(),
                     event.receivedAt(), event.headers())));
         }

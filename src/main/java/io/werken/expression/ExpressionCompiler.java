@@ -26,14 +26,12 @@ public final class ExpressionCompiler {
     public static final String EVENT = "event";
 
     private final Cel cel;
-    private final int maxIterations;
 
     /** {@code maxIterations} bounds every comprehension ({@code all}, {@code exists}, {@code map}, {@code filter}). */
     public ExpressionCompiler(int maxIterations) {
         if (maxIterations < 1) {
             throw new IllegalArgumentException("The comprehension limit must be at least 1, not " + maxIterations);
         }
-        this.maxIterations = maxIterations;
         this.cel = CelFactory.standardCelBuilder()
                 .setOptions(CelOptions.current()
                         .comprehensionMaxIterations(maxIterations)
@@ -45,10 +43,6 @@ public final class ExpressionCompiler {
                 .addVar(HEADERS, MapType.create(SimpleType.STRING, SimpleType.STRING))
                 .addVar(EVENT, MapType.create(SimpleType.STRING, SimpleType.STRING))
                 .build();
-    }
-
-    public int maxIterations() {
-        return maxIterations;
     }
 
     /** Compiles any expression (a template's). */

@@ -1,8 +1,5 @@
 package io.werken.manage;
 
-import java.time.Clock;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,16 +49,16 @@ public final class DryRun implements Processor {
     private final WebhookRequestValidator bodyReader;
     private final ActionPlanner planner;
     private final ObjectMapper json;
-    private final Clock clock;
+    private final ReceivedWebhookFactory events;
     private final String actionsQueue;
 
     public DryRun(WorkflowCatalog catalog, WebhookRequestValidator bodyReader, ActionPlanner planner, ObjectMapper json,
-                  Clock clock, String actionsQueue) {
+                  ReceivedWebhookFactory events, String actionsQueue) {
         this.catalog = catalog;
         this.bodyReader = bodyReader;
         this.planner = planner;
         this.json = json;
-        this.clock = clock;
+        this.events = events;
         this.actionsQueue = actionsQueue;
     }
 
@@ -73,15 +70,14 @@ public final class DryRun implements Processor {
         JsonNode payload = bodyReader.readJson(in, in.getBody(byte[].class));
         PayloadSchemaCheck.check(workflow, payload);
         Map<String, String> headers = ReceivedWebhookFactory.workflowHeaders(workflow, in);
-        ReceivedWebhook event = new ReceivedWebhook("dry-run-" + UUID.randomUUID(), workflow.id(),
-                DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)), headers, payload);
+        ReceivedWebhook event = events.create(workflow, payload, "dry-run-" + UUID.randomUUID(), headers);
         List<Action> actions = planner.plan(workflow, event, false).stream().map(this::action).toList();
         ManagementRequests.answer(in, json, new Result(workflow.id(), actions));
     }
 
     private Action action(PlannedAction planned) {
         var action = planned.action();
-        return new Action(action.index(), action.type(), action.queue() != null ? action.queue() : actionsQueue,
+        return new Action(action.index(), action.type(), action.queueOr(actionsQueue),
                 planned.outcome().name().toLowerCase(Locale.ROOT), planned.params(), planned.reason());
     }
 }

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -69,10 +68,5 @@ public final class ValidateWorkflows {
     private static String setting(Function<String, String> environment, String name, String otherwise) {
         String value = environment.apply(name);
         return value == null || value.isBlank() ? otherwise : value;
-    }
-
-    /** For tests: an environment from a map. */
-    static Function<String, String> environment(Map<String, String> values) {
-        return values::get;
     }
 }

@@ -38,10 +38,6 @@ public final class ActionPlanner {
         this.maxParamsBytes = maxParamsBytes;
     }
 
-    public int maxParamsBytes() {
-        return maxParamsBytes;
-    }
-
     /**
      * Every action of {@code workflow} for {@code event}, in order. With {@code stopAtFailure} the list ends at the
      * first failure (dispatch needs no more); otherwise each action is planned on its own (the dry run).

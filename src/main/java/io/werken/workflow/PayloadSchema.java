@@ -18,11 +18,9 @@ public final class PayloadSchema {
     public record PayloadError(String pointer, String message) {
     }
 
-    private final JsonNode source;
     private final Schema schema;
 
-    PayloadSchema(JsonNode source, Schema schema) {
-        this.source = source;
+    PayloadSchema(Schema schema) {
         this.schema = schema;
     }
 
@@ -30,10 +28,5 @@ public final class PayloadSchema {
     public List<PayloadError> check(JsonNode payload) {
         return JsonSchemas.validate(schema, payload, MAX_ERRORS).stream()
                 .map(v -> new PayloadError(v.pointer(), v.message())).toList();
-    }
-
-    /** The schema as written in the workflows file. */
-    public JsonNode source() {
-        return source;
     }
 }

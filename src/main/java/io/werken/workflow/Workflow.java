@@ -18,9 +18,4 @@ public record Workflow(String id, String description, List<WorkflowAction> actio
         actions = List.copyOf(actions);
         headers = List.copyOf(headers);
     }
-
-    /** Whether any action has a condition or a templated param: dispatch then evaluates expressions for it. */
-    public boolean readsTheWebhook() {
-        return actions.stream().anyMatch(a -> a.when() != null || !a.template().isConstant());
-    }
 }

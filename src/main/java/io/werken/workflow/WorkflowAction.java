@@ -13,4 +13,9 @@ import io.werken.expression.ParamsTemplate;
  */
 public record WorkflowAction(int index, String type, ObjectNode params, ParamsTemplate template, Expression when,
                              String queue) {
+
+    /** The queue this action's messages go to: its own, or {@code actionsQueue} ({@code WERKEN_QUEUE_ACTIONS}). */
+    public String queueOr(String actionsQueue) {
+        return queue != null ? queue : actionsQueue;
+    }
 }

@@ -227,7 +227,7 @@ public final class WorkflowCatalog {
                 // Resolves every $ref now: one that cannot be (a missing #/$defs entry, a remote URL, which is never
                 // fetched) refuses the file instead of failing each webhook later.
                 compiled.initializeValidators();
-                return new PayloadSchema(schema, compiled);
+                return new PayloadSchema(compiled);
             } catch (RuntimeException e) {
                 problems.add(pointer + "/payload_schema: not a usable JSON Schema: " + e.getMessage());
                 return null;

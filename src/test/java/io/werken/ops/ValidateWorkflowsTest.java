@@ -28,7 +28,7 @@ class ValidateWorkflowsTest {
     private int validate(Map<String, String> environment, String... args) {
         try (PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
              PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
-            return ValidateWorkflows.run(args, ValidateWorkflows.environment(environment), out, err);
+            return ValidateWorkflows.run(args, environment::get, out, err);
         }
     }
 
