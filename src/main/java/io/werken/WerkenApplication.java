@@ -10,6 +10,7 @@ import io.werken.config.DispatchConfiguration;
 import io.werken.config.HttpConfiguration;
 import io.werken.config.IngestConfiguration;
 import io.werken.config.ManagementConfiguration;
+import io.werken.config.WorkflowReloadConfiguration;
 import io.werken.config.WorkflowsConfiguration;
 import io.werken.core.StartupRefusedException;
 import io.werken.ops.DeadLetterRequeue;
@@ -40,7 +41,8 @@ public final class WerkenApplication {
      */
     public static List<CamelConfiguration> configurations() {
         return List.of(new CoreConfiguration(), new WorkflowsConfiguration(), new DedupeConfiguration(),
-                new HttpConfiguration(), new BrokerConfiguration(), new IngestConfiguration(),
+                new HttpConfiguration(), new BrokerConfiguration(), new WorkflowReloadConfiguration(),
+                new IngestConfiguration(),
                 new DispatchConfiguration(), new ManagementConfiguration());
     }
 

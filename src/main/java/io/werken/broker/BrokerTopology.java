@@ -42,7 +42,7 @@ public final class BrokerTopology implements ConnectionListener {
     private final String actionsQueue;
     private final String deadLetterExchange;
     private final QueueType queueType;
-    private final Set<String> actionQueues;
+    private volatile Set<String> actionQueues;
     private final AtomicBoolean declaredOnCurrentConnection = new AtomicBoolean();
     private volatile String declarationProblem;
 
@@ -54,13 +54,38 @@ public final class BrokerTopology implements ConnectionListener {
     /** With {@code actionQueues}, the queues the workflows' actions name besides {@code actionsQueue}. */
     public BrokerTopology(CachingConnectionFactory connectionFactory, String receivedQueue, String actionsQueue,
                           String deadLetterExchange, QueueType queueType, Set<String> actionQueues) {
-        this.actionQueues = new TreeSet<>(actionQueues);
-        this.actionQueues.remove(actionsQueue);
+        this.actionQueues = withoutDefault(actionQueues, actionsQueue);
         this.admin = new RabbitAdmin(connectionFactory);
         this.receivedQueue = receivedQueue;
         this.actionsQueue = actionsQueue;
         this.deadLetterExchange = deadLetterExchange;
         this.queueType = queueType;
+    }
+
+    private static Set<String> withoutDefault(Set<String> queues, String actionsQueue) {
+        Set<String> named = new TreeSet<>(queues);
+        named.remove(actionsQueue);
+        return java.util.Collections.unmodifiableSet(named);
+    }
+
+    /**
+     * Declares the action queues of reloaded workflows, before they are put in use, and declares them again on every
+     * new connection from then on. Throws if the broker cannot declare one (the reload is then refused); queues that
+     * are no longer named are left on the broker, with whatever actions they still hold.
+     */
+    public void declareActionQueues(Set<String> queues) {
+        Set<String> next = withoutDefault(queues, actionsQueue);
+        Set<String> added = new TreeSet<>(next);
+        added.removeAll(actionQueues);
+        for (String name : next) {
+            declareQueue(queue(name, Map.of()));
+        }
+        Set<String> all = new TreeSet<>(actionQueues);
+        all.addAll(next);
+        actionQueues = java.util.Collections.unmodifiableSet(all);
+        if (!added.isEmpty()) {
+            LOG.info("Declared the reloaded workflows' action queues {}", String.join(", ", added));
+        }
     }
 
     public static String deadLetterQueue(String queue) {

@@ -9,7 +9,7 @@ import io.werken.broker.BrokerHealthCheck;
 import io.werken.broker.BrokerTopology;
 import io.werken.broker.ConfirmedPublisher;
 import io.werken.broker.QueueType;
-import io.werken.workflow.WorkflowCatalog;
+import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
@@ -53,9 +53,9 @@ public class BrokerConfiguration implements CamelConfiguration {
             @PropertyInject("werken.queue.actions") String actionsQueue,
             @PropertyInject("werken.queue.dead-letter-exchange") String deadLetterExchange,
             @PropertyInject("werken.queue.type") String queueType,
-            WorkflowCatalog workflowCatalog) {
+            CurrentWorkflows currentWorkflows) {
         BrokerTopology topology = new BrokerTopology(cachingConnectionFactory, receivedQueue, actionsQueue,
-                deadLetterExchange, QueueType.parse(queueType), workflowCatalog.actionQueues());
+                deadLetterExchange, QueueType.parse(queueType), currentWorkflows.catalog().actionQueues());
         topology.declareAtStartup(cachingConnectionFactory);
         return topology;
     }

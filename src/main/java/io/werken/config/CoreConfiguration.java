@@ -4,13 +4,22 @@ import java.time.Clock;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.WerkenJson;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.werken.expression.ExpressionCompiler;
+import io.werken.metrics.WerkenMetrics;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 
-/** What every path shares: the clock events are stamped with, Werken's JSON settings, the expression language. */
+/**
+ * What every path shares: the clock events are stamped with, Werken's JSON settings, the expression language, and the
+ * metrics registry (Camel's micrometer-prometheus serves it at /observe/metrics, with Camel's route metrics).
+ */
 @Configuration
 public class CoreConfiguration implements CamelConfiguration {
 
@@ -22,6 +31,21 @@ public class CoreConfiguration implements CamelConfiguration {
     @BindToRegistry
     public ObjectMapper werkenJson() {
         return WerkenJson.mapper();
+    }
+
+    /**
+     * On the registry camel-micrometer-prometheus serves (it binds it before these beans are made), so that Camel's
+     * metrics and Werken's are scraped together; on one of their own where Camel's metrics are off.
+     */
+    @BindToRegistry
+    public WerkenMetrics werkenMetrics(CamelContext context) {
+        MeterRegistry registry = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                MeterRegistry.class);
+        if (registry == null) {
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        }
+        return new WerkenMetrics(registry);
     }
 
     /** The workflow language's environment, which the catalog compiles its expressions in. */

@@ -10,8 +10,9 @@ import io.werken.dispatch.DeadLetterPublisher;
 import io.werken.dispatch.DispatchRetryLogger;
 import io.werken.dispatch.EventReader;
 import io.werken.dispatch.WorkflowLookup;
+import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.ActionPlanner;
-import io.werken.workflow.WorkflowCatalog;
+import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
@@ -27,25 +28,28 @@ public class DispatchConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public WorkflowLookup workflowLookup(WorkflowCatalog workflowCatalog) {
-        return new WorkflowLookup(workflowCatalog);
+    public WorkflowLookup workflowLookup(CurrentWorkflows currentWorkflows) {
+        return new WorkflowLookup(currentWorkflows);
     }
 
     @BindToRegistry
     public ActionMessageFactory actionMessageFactory(ActionPlanner actionPlanner,
-                                                     @PropertyInject("werken.queue.actions") String actionsQueue) {
-        return new ActionMessageFactory(actionPlanner, actionsQueue);
+                                                     @PropertyInject("werken.queue.actions") String actionsQueue,
+                                                     WerkenMetrics werkenMetrics) {
+        return new ActionMessageFactory(actionPlanner, actionsQueue, werkenMetrics);
     }
 
     @BindToRegistry
-    public ActionPublisher actionPublisher(MessagePublisher publisher, ObjectMapper werkenJson, Clock clock) {
-        return new ActionPublisher(publisher, werkenJson, clock);
+    public ActionPublisher actionPublisher(MessagePublisher publisher, ObjectMapper werkenJson, Clock clock,
+                                           WerkenMetrics werkenMetrics) {
+        return new ActionPublisher(publisher, werkenJson, clock, werkenMetrics);
     }
 
     @BindToRegistry
     public DeadLetterPublisher deadLetterPublisher(MessagePublisher publisher, Clock clock,
-                                                   @PropertyInject("werken.queue.received") String receivedQueue) {
-        return new DeadLetterPublisher(publisher, clock, receivedQueue);
+                                                   @PropertyInject("werken.queue.received") String receivedQueue,
+                                                   WerkenMetrics werkenMetrics) {
+        return new DeadLetterPublisher(publisher, clock, receivedQueue, werkenMetrics);
     }
 
     @BindToRegistry

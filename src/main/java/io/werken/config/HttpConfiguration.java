@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.VertxOptions;
 import io.werken.http.HttpErrorPages;
 import io.werken.http.ProblemResponder;
+import io.werken.metrics.WerkenMetrics;
 import io.werken.http.WebhookHttpEngine;
 import io.werken.http.WebhookHttpServer;
 import org.apache.camel.BindToRegistry;
@@ -64,13 +65,15 @@ public class HttpConfiguration implements CamelConfiguration {
             ObjectMapper werkenJson,
             @PropertyInject("camel.server.max-body-size") long maxBodyBytes,
             @PropertyInject("werken.http.max-header-count") int maxHeaderCount,
-            @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
-        return new HttpErrorPages(werkenJson, maxBodyBytes, maxHeaderCount, retryAfterSeconds);
+            @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds,
+            WerkenMetrics werkenMetrics) {
+        return new HttpErrorPages(werkenJson, maxBodyBytes, maxHeaderCount, retryAfterSeconds, werkenMetrics);
     }
 
     @BindToRegistry
     public ProblemResponder problemResponder(
-            ObjectMapper werkenJson, @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
-        return new ProblemResponder(werkenJson, retryAfterSeconds);
+            ObjectMapper werkenJson, @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds,
+            WerkenMetrics werkenMetrics) {
+        return new ProblemResponder(werkenJson, retryAfterSeconds, werkenMetrics);
     }
 }

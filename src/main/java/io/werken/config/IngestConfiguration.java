@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.MessagePublisher;
 import io.werken.dedupe.DedupeStore;
+import io.werken.metrics.WerkenMetrics;
 import io.werken.ingest.AcceptedResponder;
 import io.werken.ingest.DedupeKeyConfirmer;
 import io.werken.ingest.DedupeKeys;
@@ -15,9 +16,10 @@ import io.werken.ingest.DuplicateResponder;
 import io.werken.ingest.EventPublisher;
 import io.werken.ingest.PayloadSchemaCheck;
 import io.werken.ingest.ReceivedWebhookFactory;
+import io.werken.ingest.TraceContextReader;
 import io.werken.ingest.WebhookHeaderFilterStrategy;
 import io.werken.ingest.WebhookRequestValidator;
-import io.werken.workflow.WorkflowCatalog;
+import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
@@ -27,19 +29,24 @@ import org.apache.camel.PropertyInject;
 @Configuration
 public class IngestConfiguration implements CamelConfiguration {
 
+    @BindToRegistry
+    public TraceContextReader traceContextReader() {
+        return new TraceContextReader();
+    }
+
     /** Besides the configured headers, those the signature schemes and deduplication read. */
     @BindToRegistry
     public WebhookHeaderFilterStrategy webhookHeaderFilterStrategy(
-            @PropertyInject("werken.http.allowed-headers") String allowedHeaders, WorkflowCatalog workflowCatalog) {
+            @PropertyInject("werken.http.allowed-headers") String allowedHeaders, CurrentWorkflows currentWorkflows) {
         Set<String> configured = Arrays.stream(allowedHeaders.split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
-        return WebhookHeaderFilterStrategy.forWorkflows(configured, workflowCatalog);
+        return WebhookHeaderFilterStrategy.forWorkflows(configured, currentWorkflows);
     }
 
     @BindToRegistry
     public WebhookRequestValidator webhookRequestValidator(
-            WorkflowCatalog workflowCatalog, @PropertyInject("werken.http.max-json-depth") int maxJsonDepth) {
-        return new WebhookRequestValidator(workflowCatalog, maxJsonDepth);
+            CurrentWorkflows currentWorkflows, @PropertyInject("werken.http.max-json-depth") int maxJsonDepth) {
+        return new WebhookRequestValidator(currentWorkflows, maxJsonDepth);
     }
 
     @BindToRegistry
@@ -55,8 +62,8 @@ public class IngestConfiguration implements CamelConfiguration {
     @BindToRegistry
     public DuplicateResponder duplicateResponder(
             DedupeStore dedupeStore, ObjectMapper werkenJson,
-            @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
-        return new DuplicateResponder(dedupeStore, werkenJson, retryAfterSeconds);
+            @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds, WerkenMetrics werkenMetrics) {
+        return new DuplicateResponder(dedupeStore, werkenJson, retryAfterSeconds, werkenMetrics);
     }
 
     @BindToRegistry
@@ -76,7 +83,7 @@ public class IngestConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public AcceptedResponder acceptedResponder(ObjectMapper werkenJson) {
-        return new AcceptedResponder(werkenJson);
+    public AcceptedResponder acceptedResponder(ObjectMapper werkenJson, WerkenMetrics werkenMetrics) {
+        return new AcceptedResponder(werkenJson, werkenMetrics);
     }
 }

@@ -7,8 +7,10 @@ import io.werken.ingest.WebhookRequestValidator;
 import io.werken.manage.DryRun;
 import io.werken.manage.WorkflowDefinition;
 import io.werken.manage.WorkflowListing;
+import io.werken.manage.WorkflowReload;
 import io.werken.workflow.ActionPlanner;
-import io.werken.workflow.WorkflowCatalog;
+import io.werken.workflow.CurrentWorkflows;
+import io.werken.workflow.WorkflowReloader;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
@@ -25,21 +27,26 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public WorkflowListing workflowListing(WorkflowCatalog workflowCatalog, ObjectMapper werkenJson) {
-        return new WorkflowListing(workflowCatalog, werkenJson);
+    public WorkflowListing workflowListing(WorkflowReloader workflowReloader, ObjectMapper werkenJson) {
+        return new WorkflowListing(workflowReloader, werkenJson);
     }
 
     @BindToRegistry
-    public WorkflowDefinition workflowDefinition(WorkflowCatalog workflowCatalog, ObjectMapper werkenJson) {
-        return new WorkflowDefinition(workflowCatalog, werkenJson);
+    public WorkflowReload workflowReload(WorkflowReloader workflowReloader, ObjectMapper werkenJson) {
+        return new WorkflowReload(workflowReloader, werkenJson);
     }
 
     @BindToRegistry
-    public DryRun dryRun(WorkflowCatalog workflowCatalog, WebhookRequestValidator webhookRequestValidator,
+    public WorkflowDefinition workflowDefinition(CurrentWorkflows currentWorkflows, ObjectMapper werkenJson) {
+        return new WorkflowDefinition(currentWorkflows, werkenJson);
+    }
+
+    @BindToRegistry
+    public DryRun dryRun(CurrentWorkflows currentWorkflows, WebhookRequestValidator webhookRequestValidator,
                          ActionPlanner actionPlanner, ObjectMapper werkenJson,
                          ReceivedWebhookFactory receivedWebhookFactory,
                          @PropertyInject("werken.queue.actions") String actionsQueue) {
-        return new DryRun(workflowCatalog, webhookRequestValidator, actionPlanner, werkenJson, receivedWebhookFactory,
+        return new DryRun(currentWorkflows, webhookRequestValidator, actionPlanner, werkenJson, receivedWebhookFactory,
                 actionsQueue);
     }
 }

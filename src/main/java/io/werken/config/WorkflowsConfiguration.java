@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.BrokerTopology;
 import io.werken.expression.ExpressionCompiler;
 import io.werken.workflow.ActionPlanner;
+import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.SecretResolver;
 import io.werken.workflow.WorkflowCatalog;
-import io.werken.workflow.WorkflowCatalogHealthCheck;
 import io.werken.workflow.WorkflowsFile;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -17,28 +17,30 @@ import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 
 /**
- * The workflow catalog, loaded from {@code WERKEN_WORKFLOWS} with the workflow language's limits, the planner that
- * evaluates its actions for an event, and the catalog's health check.
+ * The workflows in use, first loaded from {@code WERKEN_WORKFLOWS} with the workflow language's limits (reloads come
+ * later, from {@link WorkflowReloadConfiguration}), and the planner that evaluates their actions for an event.
  */
 @Configuration
 public class WorkflowsConfiguration implements CamelConfiguration {
 
     @BindToRegistry
-    public WorkflowCatalog workflowCatalog(@PropertyInject("werken.workflows") String location,
-                                           @PropertyInject("werken.queue.received") String receivedQueue,
-                                           ExpressionCompiler expressionCompiler, CamelContext context) {
-        return WorkflowsFile.load(location, context, new WorkflowCatalog.Settings(SecretResolver.fromEnvironment(),
-                expressionCompiler, Set.of(receivedQueue, BrokerTopology.deadLetterQueue(receivedQueue))));
+    public WorkflowCatalog.Settings workflowSettings(@PropertyInject("werken.queue.received") String receivedQueue,
+                                                     ExpressionCompiler expressionCompiler) {
+        return new WorkflowCatalog.Settings(SecretResolver.fromEnvironment(), expressionCompiler,
+                Set.of(receivedQueue, BrokerTopology.deadLetterQueue(receivedQueue)));
+    }
+
+    @BindToRegistry
+    public CurrentWorkflows currentWorkflows(@PropertyInject("werken.workflows") String location,
+                                             @PropertyInject("werken.queue.received") String receivedQueue,
+                                             ExpressionCompiler expressionCompiler, CamelContext context) {
+        return new CurrentWorkflows(WorkflowsFile.load(location, context,
+                workflowSettings(receivedQueue, expressionCompiler)));
     }
 
     @BindToRegistry
     public ActionPlanner actionPlanner(ObjectMapper werkenJson,
                                        @PropertyInject("werken.workflows.max-params-bytes") int maxParamsBytes) {
         return new ActionPlanner(werkenJson, maxParamsBytes);
-    }
-
-    @BindToRegistry
-    public WorkflowCatalogHealthCheck workflowCatalogHealthCheck(WorkflowCatalog workflowCatalog) {
-        return new WorkflowCatalogHealthCheck(workflowCatalog);
     }
 }

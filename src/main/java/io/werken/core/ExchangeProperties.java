@@ -36,6 +36,15 @@ public final class ExchangeProperties {
      *  (remember-envelope); read by {@code DeadLetterPublisher}, which dead-letters them unchanged. */
     public static final String ENVELOPE = "werkenEnvelope";
 
+    /** The {@code TraceContext} of this hop: on ingest, the sender's trace with Werken's span (or a new trace), set
+     *  by {@code TraceContextReader} and read by {@code EventPublisher}; on dispatch, the event's trace with the
+     *  dispatch's span, set by {@code EventReader} and read by {@code ActionPublisher}. */
+    public static final String TRACE = "werkenTrace";
+
+    /** The {@code traceparent} header of the event being dispatched, as consumed. Set by the dispatch route
+     *  (remember-traceparent); read by {@code EventReader} and {@code DeadLetterPublisher} (a dead letter keeps it). */
+    public static final String TRACEPARENT = "werkenTraceparent";
+
     private ExchangeProperties() {
     }
 }

@@ -17,9 +17,11 @@ public enum ProblemType {
     URI_TOO_LONG("uri-too-long", "Request line too long", 414),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Content type not supported", 415),
     PAYLOAD_INVALID("payload-invalid", "Webhook body does not match the workflow's payload schema", 422),
+    WORKFLOWS_INVALID("workflows-invalid", "Workflows file not reloaded: it is not valid", 422),
     HEADERS_TOO_LARGE("headers-too-large", "Request headers too large", 431),
     BROKER_UNAVAILABLE("broker-unavailable", "Webhook not accepted: broker unavailable", 503),
     DEDUPE_STORE_UNAVAILABLE("dedupe-store-unavailable", "Webhook not accepted: dedupe store unavailable", 503),
+    RELOAD_FAILED("reload-failed", "Workflows file not reloaded: Werken could not get ready for it", 503),
     SHUTTING_DOWN("shutting-down", "Webhook not accepted: Werken is shutting down", 503),
     INTERNAL_ERROR("internal-error", "Internal error", 500);
 

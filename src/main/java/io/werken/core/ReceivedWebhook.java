@@ -14,22 +14,25 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  *
  * @param eventId    unique id of this accepted webhook; also the AMQP {@code message_id}
  * @param workflowId the workflow named in the URL
+ * @param workflowRevision the revision of the workflows file the webhook was accepted under (its signature, dedupe
+ *                   rule, headers and payload schema); null in events written before revisions existed
  * @param receivedAt when Werken accepted it, ISO-8601 UTC
  * @param headers    the request headers the workflow lists ({@code "headers"}), by lower-case name; only those the
  *                   request carried
  * @param payload    the webhook body, as JSON
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonPropertyOrder({ "event_id", "workflow_id", "received_at", "headers", "payload" })
-public record ReceivedWebhook(String eventId, String workflowId, String receivedAt, Map<String, String> headers,
-                              JsonNode payload) {
+@JsonPropertyOrder({ "event_id", "workflow_id", "workflow_revision", "received_at", "headers", "payload" })
+public record ReceivedWebhook(String eventId, String workflowId, String workflowRevision, String receivedAt,
+                              Map<String, String> headers, JsonNode payload) {
 
     public ReceivedWebhook {
         headers = headers == null ? Map.of() : headers;
     }
 
     /** An event of a workflow that reads no headers. */
-    public ReceivedWebhook(String eventId, String workflowId, String receivedAt, JsonNode payload) {
-        this(eventId, workflowId, receivedAt, Map.of(), payload);
+    public ReceivedWebhook(String eventId, String workflowId, String workflowRevision, String receivedAt,
+                           JsonNode payload) {
+        this(eventId, workflowId, workflowRevision, receivedAt, Map.of(), payload);
     }
 }

@@ -7,6 +7,6 @@ package io.werken.dispatch;
 public class ActionEvaluationException extends UndispatchableEventException {
 
     public ActionEvaluationException(String eventId, String reason) {
-        super("Event " + eventId + " not dispatched: " + reason);
+        super(DeadLetterReason.ACTION_EVALUATION_FAILED, "Event " + eventId + " not dispatched: " + reason);
     }
 }

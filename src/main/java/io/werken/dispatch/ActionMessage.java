@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param actionId   {@code <event_id>:<index>}, stable across redeliveries: workers dedupe on it
  * @param eventId    the webhook event this action comes from
  * @param workflowId the workflow that named the action
+ * @param workflowRevision the revision of the workflows file whose definition produced this action (all the actions of
+ *                   one event come from one revision)
  * @param index      position of this action in the workflow definition, from 0, whether or not earlier actions were
  *                   skipped by their conditions
  * @param count      how many action messages the event produced: the actions published, after conditions (so an
@@ -26,9 +28,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param headers    the request headers the workflow reads, by lower-case name (empty for most workflows)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonPropertyOrder({ "action_id", "event_id", "workflow_id", "index", "count", "type", "params", "payload", "received_at",
-                     "headers" })
+@JsonPropertyOrder({ "action_id", "event_id", "workflow_id", "workflow_revision", "index", "count", "type", "params",
+                     "payload", "received_at", "headers" })
 public record ActionMessage(
-        String actionId, String eventId, String workflowId, int index, int count,
+        String actionId, String eventId, String workflowId, String workflowRevision, int index, int count,
         String type, ObjectNode params, JsonNode payload, String receivedAt, Map<String, String> headers) {
 }

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.werken.core.ExchangeProperties;
 import io.werken.core.ReceivedWebhook;
+import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.ActionPlanner.Outcome;
 import io.werken.workflow.ActionPlanner.PlannedAction;
@@ -22,10 +23,12 @@ public final class ActionMessageFactory implements Processor {
 
     private final ActionPlanner planner;
     private final String actionsQueue;
+    private final WerkenMetrics metrics;
 
-    public ActionMessageFactory(ActionPlanner planner, String actionsQueue) {
+    public ActionMessageFactory(ActionPlanner planner, String actionsQueue, WerkenMetrics metrics) {
         this.planner = planner;
         this.actionsQueue = actionsQueue;
+        this.metrics = metrics;
     }
 
     @Override
@@ -49,11 +52,12 @@ public final class ActionMessageFactory implements Processor {
         List<QueuedAction> messages = new ArrayList<>(count);
         for (PlannedAction action : planned) {
             if (action.outcome() != Outcome.PUBLISH) {
+                metrics.actionSkipped(workflow.id(), action.action().type());
                 continue;
             }
             int index = action.action().index();
-            messages.add(new QueuedAction(action.action().queueOr(actionsQueue), new ActionMessage(event.eventId() + ":" + index, event.eventId(),
-                    event.workflowId(), index, count, action.action().type(), action.params(), event.payload(),
+            messages.add(new QueuedAction(action.action().queueOr(actionsQueue), new ActionMessage(
+                    event.eventId() + ":" + index, event.eventId(), event.workflowId(), workflow.revision(), index, count, action.action().type(), action.params(), event.payload(),
                     event.receivedAt(), event.headers())));
         }
         return messages;

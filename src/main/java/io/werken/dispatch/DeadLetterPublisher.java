@@ -8,6 +8,8 @@ import io.werken.broker.AmqpMessages;
 import io.werken.broker.BrokerTopology;
 import io.werken.broker.MessagePublisher;
 import io.werken.core.ExchangeProperties;
+import io.werken.core.TraceContext;
+import io.werken.metrics.WerkenMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.amqp.core.Message;
@@ -25,19 +27,25 @@ public final class DeadLetterPublisher implements Processor {
     private final MessagePublisher publisher;
     private final Clock clock;
     private final String receivedQueue;
+    private final WerkenMetrics metrics;
 
-    public DeadLetterPublisher(MessagePublisher publisher, Clock clock, String receivedQueue) {
+    public DeadLetterPublisher(MessagePublisher publisher, Clock clock, String receivedQueue, WerkenMetrics metrics) {
         this.publisher = publisher;
         this.clock = clock;
         this.receivedQueue = receivedQueue;
+        this.metrics = metrics;
     }
 
     @Override
     public void process(Exchange exchange) {
-        publisher.publish(BrokerTopology.deadLetterQueue(receivedQueue), deadLetter(
-                exchange.getProperty(ExchangeProperties.ENVELOPE, byte[].class),
-                exchange.getProperty(ExchangeProperties.MESSAGE_ID, String.class),
-                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
+        Throwable reason = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Message message = deadLetter(exchange.getProperty(ExchangeProperties.ENVELOPE, byte[].class),
+                exchange.getProperty(ExchangeProperties.MESSAGE_ID, String.class), reason);
+        // The event's own trace, unchanged: a re-queued dead letter goes on in the sender's trace.
+        TraceContext.parse(exchange.getProperty(ExchangeProperties.TRACEPARENT, String.class)).ifPresent(trace ->
+                message.getMessageProperties().setHeader(TraceContext.HEADER, trace.traceparent()));
+        publisher.publish(BrokerTopology.deadLetterQueue(receivedQueue), message);
+        metrics.eventDeadLettered(DeadLetterReason.of(reason).label());
     }
 
     Message deadLetter(byte[] envelope, String messageId, Throwable reason) {

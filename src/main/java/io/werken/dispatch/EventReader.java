@@ -7,13 +7,16 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.ExchangeProperties;
+import io.werken.core.LogContext;
 import io.werken.core.ReceivedWebhook;
+import io.werken.core.TraceContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
  * Reads the event envelope consumed from {@code received_webhooks} (the body, as bytes) back into the
- * {@link ReceivedWebhook} ingest wrote, kept in {@link ExchangeProperties#EVENT} (the body stays the envelope).
+ * {@link ReceivedWebhook} ingest wrote, kept in {@link ExchangeProperties#EVENT} (the body stays the envelope), and
+ * continues its trace ({@link ExchangeProperties#TRACE}); from here on the dispatch's log lines carry both ids.
  * An envelope that is not one cannot be dispatched by any retry: {@link UndispatchableEventException}.
  */
 public final class EventReader implements Processor {
@@ -26,8 +29,16 @@ public final class EventReader implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        // The event's trace, continued with the dispatch's span; an event without one (accepted before Werken passed
+        // traces on, or put there by hand) starts a new trace.
+        TraceContext trace = TraceContext.continueOrStart(exchange.getProperty(ExchangeProperties.TRACEPARENT,
+                String.class));
+        exchange.setProperty(ExchangeProperties.TRACE, trace);
+        LogContext.begin(exchange, trace);
+        LogContext.event(exchange.getProperty(ExchangeProperties.MESSAGE_ID, String.class));
         ReceivedWebhook event = read(exchange.getMessage().getBody(byte[].class));
         exchange.setProperty(ExchangeProperties.EVENT, event);
+        LogContext.event(event.eventId());
     }
 
     private ReceivedWebhook read(byte[] envelope) {
@@ -35,19 +46,21 @@ public final class EventReader implements Processor {
         try {
             event = json.readTree(envelope);
         } catch (IOException e) {
-            throw new UndispatchableEventException("Envelope is not valid JSON: " + e.getMessage());
+            throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope is not valid JSON: " + e.getMessage());
         }
         if (event == null || !event.isObject()) {
-            throw new UndispatchableEventException("Envelope is not a JSON object");
+            throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope is not a JSON object");
         }
         String eventId = requiredText(event, "event_id");
         String workflowId = requiredText(event, "workflow_id");
         String receivedAt = requiredText(event, "received_at");
         JsonNode payload = event.get("payload");
         if (payload == null) {
-            throw new UndispatchableEventException("Envelope " + eventId + " has no \"payload\"");
+            throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope " + eventId + " has no \"payload\"");
         }
-        return new ReceivedWebhook(eventId, workflowId, receivedAt, headers(event, eventId), payload);
+        JsonNode revision = event.get("workflow_revision");
+        return new ReceivedWebhook(eventId, workflowId, revision == null || !revision.isTextual() ? null : revision.asText(),
+                receivedAt, headers(event, eventId), payload);
     }
 
     /** The headers the workflow read; an event without them (written before they existed) has none. */
@@ -57,12 +70,12 @@ public final class EventReader implements Processor {
             return Map.of();
         }
         if (!headers.isObject()) {
-            throw new UndispatchableEventException("Envelope " + eventId + " has \"headers\" that are not an object");
+            throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope " + eventId + " has \"headers\" that are not an object");
         }
         Map<String, String> values = new TreeMap<>();
         for (Map.Entry<String, JsonNode> header : headers.properties()) {
             if (!header.getValue().isTextual()) {
-                throw new UndispatchableEventException("Envelope " + eventId + " has a header that is not a string");
+                throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope " + eventId + " has a header that is not a string");
             }
             values.put(header.getKey(), header.getValue().textValue());
         }
@@ -72,7 +85,7 @@ public final class EventReader implements Processor {
     private static String requiredText(JsonNode event, String field) {
         JsonNode value = event.get(field);
         if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-            throw new UndispatchableEventException("Envelope has no \"" + field + "\" string");
+            throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope has no \"" + field + "\" string");
         }
         return value.asText();
     }

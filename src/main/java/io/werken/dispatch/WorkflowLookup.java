@@ -3,21 +3,23 @@ package io.werken.dispatch;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.ReceivedWebhook;
 import io.werken.workflow.Workflow;
+import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * The dispatch route's content enricher: looks up the workflow the event names in the catalog and puts it in
- * {@link ExchangeProperties#WORKFLOW}. An event
- * whose workflow the catalog does not define cannot be dispatched by any retry ({@link UndispatchableEventException}).
+ * The dispatch route's content enricher: looks up the workflow the event names in the workflows in use and puts it in
+ * {@link ExchangeProperties#WORKFLOW}, so that all of the event's actions come from that one revision. An event whose
+ * workflow they do not define (say it was removed by a reload since the webhook was accepted) cannot be dispatched by
+ * any retry ({@link UndispatchableEventException}).
  */
 public final class WorkflowLookup implements Processor {
 
-    private final WorkflowCatalog catalog;
+    private final CurrentWorkflows workflows;
 
-    public WorkflowLookup(WorkflowCatalog catalog) {
-        this.catalog = catalog;
+    public WorkflowLookup(CurrentWorkflows workflows) {
+        this.workflows = workflows;
     }
 
     @Override
@@ -27,8 +29,9 @@ public final class WorkflowLookup implements Processor {
     }
 
     private Workflow find(ReceivedWebhook event) {
-        return catalog.find(event.workflowId()).orElseThrow(() -> new UndispatchableEventException(
+        WorkflowCatalog catalog = workflows.catalog();
+        return catalog.find(event.workflowId()).orElseThrow(() -> new UndispatchableEventException(DeadLetterReason.UNKNOWN_WORKFLOW,
                 "Event " + event.eventId() + " names workflow '" + event.workflowId() + "', which " + catalog.source()
-                + " does not define"));
+                + " (revision " + catalog.revision() + ") does not define"));
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
+import io.werken.metrics.WerkenMetrics;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -36,9 +37,12 @@ public final class HttpErrorPages {
     private final long maxBodyBytes;
     private final int maxHeaderCount;
     private final int retryAfterSeconds;
+    private final WerkenMetrics metrics;
     private volatile CamelContext context;
 
-    public HttpErrorPages(ObjectMapper json, long maxBodyBytes, int maxHeaderCount, int retryAfterSeconds) {
+    public HttpErrorPages(ObjectMapper json, long maxBodyBytes, int maxHeaderCount, int retryAfterSeconds,
+                          WerkenMetrics metrics) {
+        this.metrics = metrics;
         this.json = json;
         this.maxBodyBytes = maxBodyBytes;
         this.maxHeaderCount = maxHeaderCount;
@@ -118,6 +122,7 @@ public final class HttpErrorPages {
         if (ctx.response().ended() || ctx.response().headWritten()) {
             return;
         }
+        metrics.webhook(WerkenMetrics.NO_WORKFLOW, type.slug());
         try {
             ctx.response().setStatusCode(type.status())
                     .putHeader("Content-Type", Problem.MEDIA_TYPE)
@@ -135,6 +140,7 @@ public final class HttpErrorPages {
         Problem problem = type != null
                 ? Problem.of(type, detail, ctx.normalizedPath())
                 : Problem.ofStatus(status, HttpResponseStatus.valueOf(status).reasonPhrase(), detail, ctx.normalizedPath());
+        metrics.webhook(WerkenMetrics.NO_WORKFLOW, ProblemResponder.outcome(problem));
         try {
             ctx.response().setStatusCode(status)
                     .putHeader("Content-Type", Problem.MEDIA_TYPE)

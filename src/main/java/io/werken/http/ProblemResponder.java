@@ -11,6 +11,8 @@ import io.werken.core.ProblemType;
 import io.werken.core.ReceivedWebhook;
 import io.werken.core.WebhookRejectedException;
 import io.werken.dedupe.DedupeStoreUnavailableException;
+import io.werken.metrics.WerkenMetrics;
+import io.werken.workflow.Workflow;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -27,12 +29,17 @@ public final class ProblemResponder implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
 
+    /** The route whose answers count as webhooks in the metrics (the management routes share this responder). */
+    private static final String INGEST_ROUTE = "ingest-webhook";
+
     private final ObjectMapper json;
     private final int retryAfterSeconds;
+    private final WerkenMetrics metrics;
 
-    public ProblemResponder(ObjectMapper json, int retryAfterSeconds) {
+    public ProblemResponder(ObjectMapper json, int retryAfterSeconds, WerkenMetrics metrics) {
         this.json = json;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.metrics = metrics;
     }
 
     @Override
@@ -46,7 +53,9 @@ public final class ProblemResponder implements Processor {
         if (cause instanceof WebhookRejectedException rejected) {
             problem = Problem.of(rejected.problemType(), rejected.getMessage(), path, rejected.errors());
             headers = rejected.responseHeaders();
-            LOG.info("Rejected webhook event_id=none status={} reason=\"{}\" path={}", problem.status(), problem.detail(), path);
+            LOG.info("Rejected {} event_id=none status={} reason=\"{}\" path={}",
+                    INGEST_ROUTE.equals(exchange.getFromRouteId()) ? "webhook" : "request", problem.status(),
+                    problem.detail(), path);
         } else if (cause instanceof PublishFailedException || cause instanceof AmqpException) {
             problem = unavailable(ProblemType.BROKER_UNAVAILABLE, "The broker did not confirm the webhook",
                     "broker unavailable", cause, exchange, path);
@@ -61,11 +70,22 @@ public final class ProblemResponder implements Processor {
             LOG.error("Webhook failed event_id={} status=500 path={}", eventId(exchange), path, cause);
         }
 
+        if (INGEST_ROUTE.equals(exchange.getFromRouteId())) {
+            Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
+            metrics.webhook(workflow == null ? WerkenMetrics.NO_WORKFLOW : workflow.id(), outcome(problem));
+        }
         message.removeHeaders("*");
         headers.forEach(message::setHeader);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         message.setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
         message.setBody(json.writeValueAsBytes(problem));
+    }
+
+    /** The problem type's slug ({@code signature-mismatch}), or {@code status-<n>} for one without a Werken type. */
+    static String outcome(Problem problem) {
+        String type = problem.type();
+        int colon = type.lastIndexOf(':');
+        return type.startsWith("urn:werken:problem:") ? type.substring(colon + 1) : "status-" + problem.status();
     }
 
     /** A 503: nothing was accepted, and the log line says why, with the event id the webhook would have had. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.ReceivedWebhook;
+import io.werken.metrics.WerkenMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -12,13 +13,17 @@ public final class AcceptedResponder implements Processor {
 
     private final ObjectMapper json;
 
-    public AcceptedResponder(ObjectMapper json) {
+    private final WerkenMetrics metrics;
+
+    public AcceptedResponder(ObjectMapper json, WerkenMetrics metrics) {
         this.json = json;
+        this.metrics = metrics;
     }
 
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
         ReceivedWebhook event = exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class);
         WebhookAccepted.accepted(event).answer(exchange.getMessage(), json, 202);
+        metrics.webhook(event.workflowId(), WerkenMetrics.ACCEPTED);
     }
 }

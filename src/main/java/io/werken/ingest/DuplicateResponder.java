@@ -8,6 +8,7 @@ import io.werken.core.ProblemType;
 import io.werken.core.WebhookRejectedException;
 import io.werken.core.ExchangeProperties;
 import io.werken.dedupe.DedupeStore;
+import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.Workflow;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -27,7 +28,10 @@ public final class DuplicateResponder implements Processor {
     private final ObjectMapper json;
     private final int retryAfterSeconds;
 
-    public DuplicateResponder(DedupeStore store, ObjectMapper json, int retryAfterSeconds) {
+    private final WerkenMetrics metrics;
+
+    public DuplicateResponder(DedupeStore store, ObjectMapper json, int retryAfterSeconds, WerkenMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.json = json;
         this.retryAfterSeconds = retryAfterSeconds;
@@ -45,5 +49,6 @@ public final class DuplicateResponder implements Processor {
         }
         LOG.info("Duplicate delivery of event {} for workflow '{}' answered, nothing published", eventId, workflow.id());
         WebhookAccepted.duplicate(eventId, workflow.id()).answer(exchange.getMessage(), json, 200);
+        metrics.webhook(workflow.id(), WerkenMetrics.DUPLICATE);
     }
 }

@@ -8,13 +8,16 @@ import io.werken.broker.AmqpMessages;
 import io.werken.broker.MessagePublisher;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.ReceivedWebhook;
+import io.werken.core.TraceContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.springframework.amqp.core.Message;
 
 /**
  * Publishes the accepted webhook's event (the {@link ReceivedWebhook} in {@link ExchangeProperties#EVENT}) to
  * {@code received_webhooks} as a
- * persistent JSON message whose {@code message_id} is the event id, and returns once the broker has confirmed it.
+ * persistent JSON message whose {@code message_id} is the event id, with its {@code traceparent} header, and returns
+ * once the broker has confirmed it.
  */
 public final class EventPublisher implements Processor {
 
@@ -36,7 +39,9 @@ public final class EventPublisher implements Processor {
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
         ReceivedWebhook event = exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class);
-        publisher.publish(receivedQueue,
-                AmqpMessages.persistentJson(json.writeValueAsBytes(event), event.eventId(), TYPE, clock));
+        Message message = AmqpMessages.persistentJson(json.writeValueAsBytes(event), event.eventId(), TYPE, clock);
+        message.getMessageProperties().setHeader(TraceContext.HEADER,
+                exchange.getProperty(ExchangeProperties.TRACE, TraceContext.class).traceparent());
+        publisher.publish(receivedQueue, message);
     }
 }

@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.werken.core.ExchangeProperties;
+import io.werken.core.LogContext;
 import io.werken.core.ReceivedWebhook;
 import io.werken.workflow.Workflow;
 import org.apache.camel.Exchange;
@@ -37,6 +38,7 @@ public final class ReceivedWebhookFactory implements Processor {
                 exchange.getProperty(ExchangeProperties.EVENT_ID, String.class),
                 workflowHeaders(workflow, exchange.getMessage()));
         exchange.setProperty(ExchangeProperties.EVENT, event);
+        LogContext.event(event.eventId());
     }
 
     /**
@@ -45,6 +47,7 @@ public final class ReceivedWebhookFactory implements Processor {
      */
     public ReceivedWebhook create(Workflow workflow, JsonNode payload, String eventId, Map<String, String> headers) {
         return new ReceivedWebhook(eventId != null ? eventId : UUID.randomUUID().toString(), workflow.id(),
+                workflow.revision(),
                 DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)), headers, payload);
     }
 

@@ -17,7 +17,7 @@ import io.werken.core.WerkenJson;
 import io.werken.core.ProblemType;
 import io.werken.core.WebhookRejectedException;
 import io.werken.workflow.Workflow;
-import io.werken.workflow.WorkflowCatalog;
+import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -36,11 +36,11 @@ public final class WebhookRequestValidator implements Processor {
 
     private static final int MAX_ID_IN_DETAIL = 80;
 
-    private final WorkflowCatalog catalog;
+    private final CurrentWorkflows workflows;
     private final ObjectReader jsonReader;
 
-    public WebhookRequestValidator(WorkflowCatalog catalog, int maxJsonDepth) {
-        this.catalog = catalog;
+    public WebhookRequestValidator(CurrentWorkflows workflows, int maxJsonDepth) {
+        this.workflows = workflows;
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxJsonDepth).build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -63,8 +63,11 @@ public final class WebhookRequestValidator implements Processor {
         }
 
         String workflowId = in.getHeader(WORKFLOW_ID_HEADER, String.class);
-        Workflow workflow = catalog.find(workflowId).orElseThrow(() -> new WebhookRejectedException(
+        // The one lookup of the workflow: every later step reads this workflow, of this revision, from the exchange.
+        Workflow workflow = workflows.find(workflowId).orElseThrow(() -> new WebhookRejectedException(
                 ProblemType.UNKNOWN_WORKFLOW, "There is no workflow '" + abbreviate(workflowId) + "'."));
+        // Set before the checks below, so that a refusal is counted under its workflow.
+        exchange.setProperty(ExchangeProperties.WORKFLOW, workflow);
 
         byte[] body = in.getBody(byte[].class);
         if (workflow.verify() != null) {
@@ -73,7 +76,6 @@ public final class WebhookRequestValidator implements Processor {
 
         JsonNode payload = readJson(in, body);
         in.setBody(payload);
-        exchange.setProperty(ExchangeProperties.WORKFLOW, workflow);
     }
 
     /**
@@ -102,13 +104,22 @@ public final class WebhookRequestValidator implements Processor {
         return payload;
     }
 
-    /** A header the request carries once; a signature header sent twice is refused rather than guessed at. */
+    /**
+     * A header the request carries once; a signature header sent twice is refused rather than guessed at. Read from
+     * the request itself where there is one: the edge's header filter may have run with the workflows of a revision
+     * before this workflow's.
+     */
     private static String singleHeader(Message in, String name) {
+        if (in instanceof HttpMessage http && http.getRequest() != null) {
+            java.util.List<String> values = http.getRequest().headers().getAll(name);
+            if (values.size() > 1) {
+                throw new WebhookRejectedException(ProblemType.SIGNATURE_MALFORMED,
+                        "The " + name + " header is sent more than once.");
+            }
+            return values.isEmpty() ? null : values.get(0);
+        }
         Object value = in.getHeader(name);
-        // platform-http keeps one of several values of a header; the request itself still has them all.
-        boolean repeated = in instanceof HttpMessage http && http.getRequest() != null
-                           && http.getRequest().headers().getAll(name).size() > 1;
-        if (repeated || value instanceof Iterable<?>) {
+        if (value instanceof Iterable<?>) {
             throw new WebhookRejectedException(ProblemType.SIGNATURE_MALFORMED,
                     "The " + name + " header is sent more than once.");
         }

@@ -20,7 +20,7 @@ import io.werken.ingest.WebhookRequestValidator;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.ActionPlanner.PlannedAction;
 import io.werken.workflow.Workflow;
-import io.werken.workflow.WorkflowCatalog;
+import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -45,16 +45,16 @@ public final class DryRun implements Processor {
     public record Action(int index, String type, String queue, String outcome, ObjectNode params, String reason) {
     }
 
-    private final WorkflowCatalog catalog;
+    private final CurrentWorkflows workflows;
     private final WebhookRequestValidator bodyReader;
     private final ActionPlanner planner;
     private final ObjectMapper json;
     private final ReceivedWebhookFactory events;
     private final String actionsQueue;
 
-    public DryRun(WorkflowCatalog catalog, WebhookRequestValidator bodyReader, ActionPlanner planner, ObjectMapper json,
+    public DryRun(CurrentWorkflows workflows, WebhookRequestValidator bodyReader, ActionPlanner planner, ObjectMapper json,
                   ReceivedWebhookFactory events, String actionsQueue) {
-        this.catalog = catalog;
+        this.workflows = workflows;
         this.bodyReader = bodyReader;
         this.planner = planner;
         this.json = json;
@@ -66,7 +66,7 @@ public final class DryRun implements Processor {
     public void process(Exchange exchange) throws JsonProcessingException {
         Message in = exchange.getMessage();
         ManagementRequests.requireMethod(in, "POST");
-        Workflow workflow = ManagementRequests.workflow(catalog, in);
+        Workflow workflow = ManagementRequests.workflow(workflows, in);
         JsonNode payload = bodyReader.readJson(in, in.getBody(byte[].class));
         PayloadSchemaCheck.check(workflow, payload);
         Map<String, String> headers = ReceivedWebhookFactory.workflowHeaders(workflow, in);

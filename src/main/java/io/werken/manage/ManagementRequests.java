@@ -8,7 +8,7 @@ import io.werken.core.ProblemType;
 import io.werken.core.WebhookRejectedException;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.workflow.Workflow;
-import io.werken.workflow.WorkflowCatalog;
+import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -26,9 +26,9 @@ final class ManagementRequests {
         }
     }
 
-    static Workflow workflow(WorkflowCatalog catalog, Message in) {
+    static Workflow workflow(CurrentWorkflows workflows, Message in) {
         String workflowId = in.getHeader(WebhookRequestValidator.WORKFLOW_ID_HEADER, String.class);
-        return catalog.find(workflowId).orElseThrow(() -> new WebhookRejectedException(ProblemType.UNKNOWN_WORKFLOW,
+        return workflows.find(workflowId).orElseThrow(() -> new WebhookRejectedException(ProblemType.UNKNOWN_WORKFLOW,
                 "There is no workflow '" + WebhookRequestValidator.abbreviate(workflowId) + "'."));
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.werken.workflow.Workflow;
-import io.werken.workflow.WorkflowCatalog;
+import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -14,18 +14,18 @@ import org.apache.camel.Processor;
  */
 public final class WorkflowDefinition implements Processor {
 
-    private final WorkflowCatalog catalog;
+    private final CurrentWorkflows workflows;
     private final ObjectMapper json;
 
-    public WorkflowDefinition(WorkflowCatalog catalog, ObjectMapper json) {
-        this.catalog = catalog;
+    public WorkflowDefinition(CurrentWorkflows workflows, ObjectMapper json) {
+        this.workflows = workflows;
         this.json = json;
     }
 
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
         ManagementRequests.requireMethod(exchange.getMessage(), "GET");
-        Workflow workflow = ManagementRequests.workflow(catalog, exchange.getMessage());
+        Workflow workflow = ManagementRequests.workflow(workflows, exchange.getMessage());
         ObjectNode definition = json.createObjectNode().put("id", workflow.id());
         definition.setAll(workflow.definition());
         ManagementRequests.answer(exchange.getMessage(), json, definition);

@@ -2,8 +2,12 @@ package io.werken.workflow;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +48,9 @@ public final class WorkflowCatalog {
 
     private static final String SCHEMA_KEY = "$schema";
 
+    /** A revision is this many bytes of the file's SHA-256: 12 hex digits, short enough to read, long enough to differ. */
+    private static final int REVISION_BYTES = 6;
+
     /** Werken's number handling (params reach workers exactly as written), strict about duplicates and trailing data. */
     private static final ObjectMapper STRICT = WerkenJson
             .builder(JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
@@ -74,11 +81,27 @@ public final class WorkflowCatalog {
     }
 
     private final String source;
+    private final String revision;
+    private final Instant loadedAt;
     private final Map<String, Workflow> workflows;
 
-    private WorkflowCatalog(String source, Map<String, Workflow> workflows) {
+    private WorkflowCatalog(String source, String revision, Map<String, Workflow> workflows) {
         this.source = source;
+        this.revision = revision;
+        this.loadedAt = Instant.now();
         this.workflows = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(workflows));
+    }
+
+    /**
+     * The revision of a workflows file: the first 12 hex digits of the SHA-256 of its bytes. The same file always has
+     * the same revision, on every instance.
+     */
+    public static String revisionOf(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content), 0, REVISION_BYTES);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /** Reads and validates a workflows document; {@code source} names it in error messages. */
@@ -92,9 +115,21 @@ public final class WorkflowCatalog {
     }
 
     public static WorkflowCatalog load(String source, InputStream json, Settings settings) {
+        byte[] content;
+        try {
+            content = json.readAllBytes();
+        } catch (IOException e) {
+            throw new InvalidWorkflowsException("Cannot read workflows file " + source + ": " + e.getMessage(), e);
+        }
+        return load(source, content, settings);
+    }
+
+    /** Reads and validates the bytes of a workflows file; its revision is {@link #revisionOf} them. */
+    public static WorkflowCatalog load(String source, byte[] content, Settings settings) {
+        String revision = revisionOf(content);
         JsonNode root;
         try {
-            root = STRICT.readTree(json);
+            root = STRICT.readTree(content);
         } catch (JsonProcessingException e) {
             throw new InvalidWorkflowsException(source, List.of("not valid JSON: " + e.getOriginalMessage()
                     + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
@@ -120,14 +155,14 @@ public final class WorkflowCatalog {
                 continue;
             }
             String pointer = "/" + ParamsTemplate.escape(entry.getKey());
-            Workflow workflow = new WorkflowReader(entry.getKey(), pointer, (ObjectNode) entry.getValue(), settings,
-                    misshapen, problems).read();
+            Workflow workflow = new WorkflowReader(entry.getKey(), pointer, (ObjectNode) entry.getValue(), revision,
+                    settings, misshapen, problems).read();
             workflows.put(workflow.id(), workflow);
         }
         if (!problems.isEmpty()) {
             throw new InvalidWorkflowsException(source, problems);
         }
-        return new WorkflowCatalog(source, workflows);
+        return new WorkflowCatalog(source, revision, workflows);
     }
 
     /**
@@ -135,8 +170,8 @@ public final class WorkflowCatalog {
      * misshapen ({@code misshapen} holds the pointers of its violations) is not read again, so that each problem is
      * reported once; every other part is, so that one typo does not hide the rest.
      */
-    private record WorkflowReader(String id, String pointer, ObjectNode node, Settings settings, Set<String> misshapen,
-                                  List<String> problems) {
+    private record WorkflowReader(String id, String pointer, ObjectNode node, String revision, Settings settings,
+                                  Set<String> misshapen, List<String> problems) {
 
         private boolean wellShaped(String at) {
             return misshapen.stream().noneMatch(p -> p.equals(at) || p.startsWith(at + "/"));
@@ -181,7 +216,7 @@ public final class WorkflowCatalog {
                 }
             }
             return new Workflow(id, description == null || !description.isTextual() ? "" : description.asText(), actions,
-                    verify, dedupe, headers, payloadSchema(), node);
+                    verify, dedupe, headers, payloadSchema(), node, revision);
         }
 
         private WorkflowAction action(int index, ObjectNode action) {
@@ -272,5 +307,15 @@ public final class WorkflowCatalog {
 
     public String source() {
         return source;
+    }
+
+    /** The file's revision ({@link #revisionOf} its bytes). */
+    public String revision() {
+        return revision;
+    }
+
+    /** When this catalog was loaded. */
+    public Instant loadedAt() {
+        return loadedAt;
     }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.ReceivedWebhook;
+import io.werken.metrics.WerkenMetrics;
+import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.BundledWorkflows;
 import org.apache.camel.Exchange;
@@ -26,8 +28,9 @@ class DispatchStepsTest {
 
     private final ObjectMapper json = new ObjectMapper();
     private final EventReader reader = new EventReader(json);
-    private final WorkflowLookup lookup = new WorkflowLookup(BundledWorkflows.catalog());
-    private final ActionMessageFactory factory = new ActionMessageFactory(new ActionPlanner(json, 262_144), "required_actions");
+    private final WorkflowLookup lookup = new WorkflowLookup(new CurrentWorkflows(BundledWorkflows.catalog()));
+    private final ActionMessageFactory factory = new ActionMessageFactory(new ActionPlanner(json, 262_144), "required_actions",
+            WerkenMetrics.none());
 
     /** An exchange as the dispatch route has it once an envelope was consumed. */
     private static Exchange consumed(byte[] envelope) {
@@ -69,11 +72,14 @@ class DispatchStepsTest {
         assertThat(first.receivedAt()).isEqualTo("2026-11-26T10:00:00Z");
         assertThat(actions.get(1).actionId()).isEqualTo("e-1:1");
         assertThat(actions.get(1).type()).isEqualTo("log_evento");
+        // The revision of the definition that produced them: the bundled file's, for both.
+        assertThat(actions).extracting(ActionMessage::workflowRevision).containsOnly(
+                BundledWorkflows.catalog().revision());
 
         JsonNode serialized = json.readTree(json.writeValueAsBytes(first));
         assertThat(serialized.fieldNames()).toIterable().containsExactly(
-                "action_id", "event_id", "workflow_id", "index", "count", "type", "params", "payload", "received_at",
-                "headers");
+                "action_id", "event_id", "workflow_id", "workflow_revision", "index", "count", "type", "params",
+                "payload", "received_at", "headers");
     }
 
     @Test

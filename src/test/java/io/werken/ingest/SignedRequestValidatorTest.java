@@ -8,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.werken.core.ProblemType;
 import io.werken.core.WebhookRejectedException;
+import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.SecretResolver;
 import io.werken.verify.TestSigner;
 import io.werken.workflow.WorkflowCatalog;
@@ -24,10 +25,10 @@ class SignedRequestValidatorTest {
 
     private static final String SECRET = "gh-secret";
 
-    private final WebhookRequestValidator validator = new WebhookRequestValidator(WorkflowCatalog.load("test.json",
+    private final WebhookRequestValidator validator = new WebhookRequestValidator(new CurrentWorkflows(WorkflowCatalog.load("test.json",
             new ByteArrayInputStream("""
                     {"gh": {"verify": {"scheme": "github", "secrets": ["env:GH"]}, "actions": [{"type": "t"}]}}
-                    """.getBytes(StandardCharsets.UTF_8)), SecretResolver.of(Map.of("GH", SECRET))), 64);
+                    """.getBytes(StandardCharsets.UTF_8)), SecretResolver.of(Map.of("GH", SECRET)))), 64);
 
     private static Exchange request(String contentType, byte[] body, Object signature) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());

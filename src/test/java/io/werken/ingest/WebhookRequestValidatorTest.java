@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.ProblemType;
 import io.werken.core.WebhookRejectedException;
+import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.BundledWorkflows;
 import org.apache.camel.Exchange;
@@ -26,7 +27,7 @@ class WebhookRequestValidatorTest {
 
     @BeforeEach
     void setUp() {
-        validator = new WebhookRequestValidator(BundledWorkflows.catalog(), 64);
+        validator = new WebhookRequestValidator(new CurrentWorkflows(BundledWorkflows.catalog()), 64);
     }
 
     private static Exchange request(String method, String workflowId, String contentType, String body) {

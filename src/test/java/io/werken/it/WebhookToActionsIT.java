@@ -10,6 +10,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.GetResponse;
+import io.werken.workflow.BundledWorkflows;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,8 +64,12 @@ class WebhookToActionsIT {
         JsonNode first = JSON.readTree(actions.get(0).getBody());
         JsonNode second = JSON.readTree(actions.get(1).getBody());
         assertThat(first.fieldNames()).toIterable().containsExactly(
-                "action_id", "event_id", "workflow_id", "index", "count", "type", "params", "payload", "received_at",
-                "headers");
+                "action_id", "event_id", "workflow_id", "workflow_revision", "index", "count", "type", "params",
+                "payload", "received_at", "headers");
+        // The bundled file's revision, on both actions: the definition that produced them.
+        String revision = BundledWorkflows.catalog().revision();
+        assertThat(first.get("workflow_revision").asText()).isEqualTo(revision).matches("[0-9a-f]{12}");
+        assertThat(second.get("workflow_revision").asText()).isEqualTo(revision);
         assertThat(first.get("action_id").asText()).isEqualTo(eventId + ":0");
         assertThat(first.get("event_id").asText()).isEqualTo(eventId);
         assertThat(first.get("workflow_id").asText()).isEqualTo("mi-workflow");
@@ -157,7 +162,9 @@ class WebhookToActionsIT {
             GetResponse event = broker.get(werken.receivedQueue);
             assertThat(event).isNotNull();
             JsonNode envelope = JSON.readTree(event.getBody());
-            assertThat(envelope.fieldNames()).toIterable().containsExactly("event_id", "workflow_id", "received_at", "headers", "payload");
+            assertThat(envelope.fieldNames()).toIterable().containsExactly("event_id", "workflow_id", "workflow_revision",
+                    "received_at", "headers", "payload");
+            assertThat(envelope.get("workflow_revision").asText()).isEqualTo(BundledWorkflows.catalog().revision());
             assertThat(envelope.get("event_id").asText()).isEqualTo(eventId);
             assertThat(envelope.get("workflow_id").asText()).isEqualTo("mi-workflow");
             assertThat(Instant.parse(envelope.get("received_at").asText())).isNotNull();

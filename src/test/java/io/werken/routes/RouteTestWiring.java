@@ -1,14 +1,21 @@
 package io.werken.routes;
 
+import java.time.Duration;
+
 import io.werken.broker.MessagePublisher;
 import io.werken.WerkenApplication;
 import io.werken.config.BrokerConfiguration;
+import io.werken.config.WorkflowReloadConfiguration;
 import io.werken.config.WorkflowsConfiguration;
 import io.werken.core.WerkenJson;
 import io.werken.workflow.ActionPlanner;
+import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.WorkflowCatalog;
+import io.werken.workflow.WorkflowReloader;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.main.MainConfigurationProperties;
 
 /**
@@ -36,6 +43,8 @@ final class RouteTestWiring {
         for (CamelConfiguration configuration : WerkenApplication.configurations()) {
             if (configuration instanceof BrokerConfiguration) {
                 main.addConfiguration(new TestBroker(publisher));
+            } else if (configuration instanceof WorkflowReloadConfiguration) {
+                main.addConfiguration(new TestWorkflowReload());
             } else if (configuration instanceof WorkflowsConfiguration && catalog != null) {
                 main.addConfiguration(new TestWorkflows(catalog));
             } else {
@@ -59,6 +68,17 @@ final class RouteTestWiring {
         }
     }
 
+    /** Reloads without a broker to declare queues on, and without watching. */
+    public static final class TestWorkflowReload implements CamelConfiguration {
+
+        @BindToRegistry
+        public WorkflowReloader workflowReloader(@PropertyInject("werken.workflows") String location,
+                                                 CurrentWorkflows currentWorkflows, CamelContext context) {
+            return new WorkflowReloader(location, context, WorkflowCatalog.Settings.defaults(), currentWorkflows,
+                    catalog -> { }, false, Duration.ofSeconds(1));
+        }
+    }
+
     /** The workflows role, with a catalog whose secrets the test chose. */
     public static final class TestWorkflows implements CamelConfiguration {
 
@@ -69,8 +89,8 @@ final class RouteTestWiring {
         }
 
         @BindToRegistry
-        public WorkflowCatalog workflowCatalog() {
-            return catalog;
+        public CurrentWorkflows currentWorkflows() {
+            return new CurrentWorkflows(catalog);
         }
 
         @BindToRegistry

@@ -39,12 +39,12 @@ class ActionPlannerTest {
     }
 
     private static ReceivedWebhook event(Map<String, String> headers, JsonNode payload) {
-        return new ReceivedWebhook("evt-1", "w", "2026-12-01T10:00:00Z", headers, payload);
+        return new ReceivedWebhook("evt-1", "w", "rev", "2026-12-01T10:00:00Z", headers, payload);
     }
 
     private static ReceivedWebhook fixture(String name, String githubEvent) throws IOException {
         JsonNode payload = JSON.readTree(Path.of("src/test/resources/fixtures", name).toFile());
-        return new ReceivedWebhook("evt-gh", "github-events", "2026-12-01T10:00:00Z",
+        return new ReceivedWebhook("evt-gh", "github-events", "rev", "2026-12-01T10:00:00Z",
                 Map.of("x-github-event", githubEvent), payload);
     }
 

@@ -1,0 +1,44 @@
+package io.werken.config;
+
+import java.time.Duration;
+
+import io.werken.broker.BrokerTopology;
+import io.werken.metrics.WerkenMetrics;
+import io.werken.workflow.CurrentWorkflows;
+import io.werken.workflow.WorkflowCatalog;
+import io.werken.workflow.WorkflowCatalogHealthCheck;
+import io.werken.workflow.WorkflowReloader;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
+
+/**
+ * Reloading the workflows without a restart, after the broker's wiring (a reload declares its new queues first), and
+ * the workflows' health check, which reports on the reloads.
+ */
+@Configuration
+public class WorkflowReloadConfiguration implements CamelConfiguration {
+
+    /** A Camel service: it watches the file while Camel runs, and JMX shows it under type=services. */
+    @BindToRegistry
+    public WorkflowReloader workflowReloader(@PropertyInject("werken.workflows") String location,
+                                             @PropertyInject("werken.workflows.watch") boolean watch,
+                                             @PropertyInject("werken.workflows.poll-interval-ms") long pollIntervalMs,
+                                             CurrentWorkflows currentWorkflows, WorkflowCatalog.Settings workflowSettings,
+                                             BrokerTopology brokerTopology, WerkenMetrics werkenMetrics,
+                                             CamelContext context) throws Exception {
+        WorkflowReloader reloader = new WorkflowReloader(location, context, workflowSettings, currentWorkflows,
+                catalog -> brokerTopology.declareActionQueues(catalog.actionQueues()), watch,
+                Duration.ofMillis(pollIntervalMs));
+        werkenMetrics.watch(reloader);
+        context.addService(reloader, true, true);
+        return reloader;
+    }
+
+    @BindToRegistry
+    public WorkflowCatalogHealthCheck workflowCatalogHealthCheck(WorkflowReloader workflowReloader) {
+        return new WorkflowCatalogHealthCheck(workflowReloader);
+    }
+}

@@ -1,0 +1,43 @@
+package io.werken.core;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.MDC;
+
+/**
+ * The MDC keys that tie every log line about an event to it, on both paths: {@code trace_id} (its W3C trace) and
+ * {@code event_id}. Set by the first steps that know them, removed when the exchange completes, so a thread that moves
+ * on to the next webhook or event never logs with the last one's.
+ */
+public final class LogContext {
+
+    public static final String TRACE_ID = "trace_id";
+    public static final String EVENT_ID = "event_id";
+
+    private static final SynchronizationAdapter CLEAR = new SynchronizationAdapter() {
+        @Override
+        public void onDone(Exchange exchange) {
+            MDC.remove(TRACE_ID);
+            MDC.remove(EVENT_ID);
+        }
+    };
+
+    private LogContext() {
+    }
+
+    /** From now until {@code exchange} completes, this thread's log lines carry {@code trace}'s id (and no event id). */
+    public static void begin(Exchange exchange, TraceContext trace) {
+        MDC.remove(EVENT_ID);
+        MDC.put(TRACE_ID, trace.traceId());
+        exchange.getExchangeExtension().addOnCompletion(CLEAR);
+    }
+
+    /** This thread's log lines carry {@code eventId} too, until the exchange completes. */
+    public static void event(String eventId) {
+        if (eventId == null) {
+            MDC.remove(EVENT_ID);
+        } else {
+            MDC.put(EVENT_ID, eventId);
+        }
+    }
+}

@@ -1,0 +1,332 @@
+package io.werken.workflow;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedOperation;
+import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reloads the workflows file without a restart: when the file changes (written in place, replaced by a rename, or
+ * swapped through a symlink, as a Kubernetes ConfigMap volume does), and when asked ({@code POST /workflows/reload},
+ * or the JMX operation {@code reload} of {@code org.apache.camel:context=werken,type=services,name=WorkflowReloader}).
+ * <p>
+ * A valid file replaces the {@link CurrentWorkflows} at once and whole, after {@code prepare} (which declares the
+ * queues its actions name) has succeeded. An invalid file, or a failed preparation, changes nothing: the current
+ * workflows keep serving, and the failure is logged with every problem and kept for health, metrics and JMX.
+ */
+@ManagedResource(description = "The workflows file Werken serves, and its reloads")
+public final class WorkflowReloader extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkflowReloader.class);
+
+    /** Changes arriving within this long of each other are one change (an editor's save, a ConfigMap's swap). */
+    private static final Duration SETTLE = Duration.ofMillis(200);
+
+    /** What a reload did. */
+    public enum Outcome {
+        /** A new revision is in use. */
+        RELOADED,
+        /** The file holds the revision in use: nothing to do. */
+        UNCHANGED,
+        /** The file is not a valid workflows file: the revision in use keeps serving. */
+        INVALID,
+        /** The file is valid but Werken could not get ready for it (declare its queues): the revision in use keeps
+         *  serving. */
+        FAILED
+    }
+
+    /**
+     * The result of one reload: the revision in use afterwards and the one before, which workflows were added, removed
+     * and changed (for {@link Outcome#RELOADED}), and every problem, each led by its JSON Pointer where it has one (for
+     * {@link Outcome#INVALID} and {@link Outcome#FAILED}).
+     */
+    public record Result(Outcome outcome, String revision, String previousRevision, List<String> added,
+                         List<String> removed, List<String> changed, List<String> problems, Instant at) {
+    }
+
+    private final String location;
+    private final Path file;
+    private final CamelContext context;
+    private final WorkflowCatalog.Settings settings;
+    private final CurrentWorkflows current;
+    private final Consumer<WorkflowCatalog> prepare;
+    private final boolean watch;
+    private final Duration pollInterval;
+    private final Map<Outcome, AtomicLong> counts = new java.util.EnumMap<>(Outcome.class);
+
+    private final List<Consumer<WorkflowCatalog>> replaceListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Result lastResult;
+    private volatile WatchService watchService;
+    private Thread watcher;
+
+    /**
+     * @param location     {@code WERKEN_WORKFLOWS}
+     * @param prepare      readies the broker for a catalog before it is put in use (declares its queues); throws to
+     *                     refuse it
+     * @param watch        whether to watch the file (only a file on disk is watched, never the bundled default)
+     * @param pollInterval how often the file is looked at besides the file system's change events (which a file behind
+     *                     a symlink into another directory does not raise)
+     */
+    public WorkflowReloader(String location, CamelContext context, WorkflowCatalog.Settings settings,
+                            CurrentWorkflows current, Consumer<WorkflowCatalog> prepare, boolean watch,
+                            Duration pollInterval) {
+        this.location = location;
+        this.file = WorkflowsFile.path(location);
+        this.context = context;
+        this.settings = settings;
+        this.current = current;
+        this.prepare = prepare;
+        this.watch = watch && file != null;
+        this.pollInterval = pollInterval;
+        for (Outcome outcome : Outcome.values()) {
+            counts.put(outcome, new AtomicLong());
+        }
+    }
+
+    /**
+     * Reads the file and, if it holds a new valid revision, puts it in use. {@code trigger} says who asked, for the log.
+     */
+    public synchronized Result reload(String trigger) {
+        WorkflowCatalog before = current.catalog();
+        Result result;
+        try {
+            byte[] content = WorkflowsFile.read(location, context);
+            if (WorkflowCatalog.revisionOf(content).equals(before.revision())) {
+                result = result(Outcome.UNCHANGED, before.revision(), before.revision(), List.of(), List.of(),
+                        List.of(), List.of());
+                LOG.debug("Workflows file {} unchanged ({}): revision {} stays", location, trigger, before.revision());
+            } else {
+                WorkflowCatalog next = WorkflowCatalog.load(location, content, settings);
+                prepare.accept(next);
+                current.replace(next);
+                replaceListeners.forEach(listener -> listener.accept(next));
+                result = changes(before, next);
+                LOG.info("Reloaded workflows file {} ({}): revision {} -> {}; added {}, removed {}, changed {}; {} "
+                         + "workflow(s) in use", location, trigger, before.revision(), next.revision(), result.added(),
+                        result.removed(), result.changed(), next.size());
+            }
+        } catch (InvalidWorkflowsException e) {
+            result = failed(Outcome.INVALID, before, e.problems());
+            LOG.error("Workflows file {} not reloaded ({}); revision {} keeps serving. {}", location, trigger,
+                    before.revision(), e.getMessage());
+        } catch (RuntimeException e) {
+            // The broker could not declare a new queue, for instance: the file is fine, Werken is not ready for it.
+            String problem = "could not prepare the new workflows: " + e.getMessage();
+            result = failed(Outcome.FAILED, before, List.of(problem));
+            LOG.error("Workflows file {} not reloaded ({}); revision {} keeps serving: {}", location, trigger,
+                    before.revision(), problem);
+        }
+        counts.get(result.outcome()).incrementAndGet();
+        lastResult = result;
+        return result;
+    }
+
+    private Result failed(Outcome outcome, WorkflowCatalog before, List<String> problems) {
+        return result(outcome, before.revision(), before.revision(), List.of(), List.of(), List.of(), problems);
+    }
+
+    private static Result changes(WorkflowCatalog before, WorkflowCatalog next) {
+        List<String> added = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        for (Workflow workflow : next.workflows()) {
+            before.find(workflow.id()).ifPresentOrElse(old -> {
+                if (!old.definition().equals(workflow.definition())) {
+                    changed.add(workflow.id());
+                }
+            }, () -> added.add(workflow.id()));
+        }
+        List<String> removed = before.workflows().stream().map(Workflow::id)
+                .filter(id -> next.find(id).isEmpty()).toList();
+        return result(Outcome.RELOADED, next.revision(), before.revision(), added, removed, changed, List.of());
+    }
+
+    private static Result result(Outcome outcome, String revision, String previous, List<String> added,
+                                 List<String> removed, List<String> changed, List<String> problems) {
+        return new Result(outcome, revision, previous, List.copyOf(added), List.copyOf(removed), List.copyOf(changed),
+                List.copyOf(problems), Instant.now());
+    }
+
+    /** Calls {@code listener} with each catalog a reload puts in use, once it is in use. */
+    public void onReplace(Consumer<WorkflowCatalog> listener) {
+        replaceListeners.add(listener);
+    }
+
+    /** The last reload's result, or null before the first. */
+    public Result lastResult() {
+        return lastResult;
+    }
+
+    /** How many reloads ended with {@code outcome} since start. */
+    public long count(Outcome outcome) {
+        return counts.get(outcome).get();
+    }
+
+    public CurrentWorkflows current() {
+        return current;
+    }
+
+    /** Whether the file is watched for changes. */
+    @ManagedAttribute(description = "Whether the workflows file is watched for changes")
+    public boolean isWatching() {
+        return watch;
+    }
+
+    @ManagedAttribute(description = "The workflows file (WERKEN_WORKFLOWS)")
+    public String getSource() {
+        return location;
+    }
+
+    @ManagedAttribute(description = "The revision in use: the first 12 hex digits of the file's SHA-256")
+    public String getRevision() {
+        return current.catalog().revision();
+    }
+
+    @ManagedAttribute(description = "When the revision in use was loaded (ISO-8601)")
+    public String getLoadedAt() {
+        return current.catalog().loadedAt().toString();
+    }
+
+    @ManagedAttribute(description = "How many workflows the revision in use defines")
+    public int getWorkflowCount() {
+        return current.catalog().size();
+    }
+
+    @ManagedAttribute(description = "The last reload's outcome (RELOADED, UNCHANGED, INVALID, FAILED), or empty before "
+                                    + "the first")
+    public String getLastReloadOutcome() {
+        Result last = lastResult;
+        return last == null ? "" : last.outcome().name();
+    }
+
+    @ManagedAttribute(description = "When the last reload was tried (ISO-8601), or empty before the first")
+    public String getLastReloadAt() {
+        Result last = lastResult;
+        return last == null ? "" : last.at().toString();
+    }
+
+    @ManagedAttribute(description = "Why the last reload failed: every problem, each led by its JSON Pointer")
+    public String getLastReloadProblems() {
+        Result last = lastResult;
+        return last == null ? "" : String.join("\n", last.problems());
+    }
+
+    @ManagedAttribute(description = "Reloads that put a new revision in use")
+    public long getReloadsSucceeded() {
+        return count(Outcome.RELOADED);
+    }
+
+    @ManagedAttribute(description = "Reloads refused (an invalid file, or its queues could not be declared)")
+    public long getReloadsFailed() {
+        return count(Outcome.INVALID) + count(Outcome.FAILED);
+    }
+
+    @ManagedOperation(description = "Reload the workflows file now; returns what happened")
+    public String reload() {
+        Result result = reload("JMX");
+        return switch (result.outcome()) {
+            case RELOADED -> "Reloaded: revision " + result.previousRevision() + " -> " + result.revision()
+                             + "; added " + result.added() + ", removed " + result.removed() + ", changed "
+                             + result.changed();
+            case UNCHANGED -> "Unchanged: revision " + result.revision();
+            case INVALID, FAILED -> "Not reloaded; revision " + result.revision() + " keeps serving: "
+                           + String.join("; ", result.problems());
+        };
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        if (!watch) {
+            return;
+        }
+        Path directory = file.toAbsolutePath().getParent();
+        WatchService service = directory.getFileSystem().newWatchService();
+        // The directory, not the file: a rename or a symlink swap replaces the file, and a watch on it would end.
+        directory.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
+        watchService = service;
+        watcher = new Thread(this::watch, "werken-workflows-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+        LOG.info("Watching workflows file {} for changes", file);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        WatchService service = watchService;
+        if (service != null) {
+            service.close();
+        }
+        if (watcher != null) {
+            watcher.join(TimeUnit.SECONDS.toMillis(5));
+        }
+    }
+
+    private void watch() {
+        Fingerprint seen = Fingerprint.of(file);
+        try {
+            while (isRunAllowed()) {
+                WatchKey key = watchService.poll(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                // Wait for the writes to settle: one save is often several events, and a file written in place is
+                // briefly incomplete.
+                while (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                    key = watchService.poll(SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                Fingerprint now = Fingerprint.of(file);
+                if (now != null && !now.equals(seen)) {
+                    reload("the file changed");
+                }
+                seen = now == null ? seen : now;
+            }
+        } catch (ClosedWatchServiceException e) {
+            // Stopping.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("Stopped watching workflows file {}: {}", file, e.toString());
+        }
+    }
+
+    /**
+     * What identifies one version of the file without reading it: the file it resolves to through any symlinks, its
+     * modification time and size. Null while it does not exist (between a delete and a create).
+     */
+    private record Fingerprint(Path realPath, Object fileKey, Instant modified, long size) {
+
+        static Fingerprint of(Path file) {
+            try {
+                Path real = file.toRealPath();
+                BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class);
+                return new Fingerprint(real, attributes.fileKey(), attributes.lastModifiedTime().toInstant(),
+                        attributes.size());
+            } catch (NoSuchFileException e) {
+                return null;
+            } catch (IOException e) {
+                LOG.warn("Cannot read workflows file {}: {}", file, e.getMessage());
+                return null;
+            }
+        }
+    }
+}

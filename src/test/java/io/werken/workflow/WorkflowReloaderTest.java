@@ -1,0 +1,185 @@
+package io.werken.workflow;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Reloading a workflows file on disk: by request, and on each way a file is changed in production. */
+class WorkflowReloaderTest {
+
+    private static final String ONE = """
+            {"w": {"actions": [{"type": "one"}]}}""";
+    private static final String TWO = """
+            {"w": {"actions": [{"type": "two", "queue": "q_two"}]}, "added": {"actions": [{"type": "x"}]}}""";
+    private static final String THREE = """
+            {"w": {"actions": [{"type": "three"}]}}""";
+
+    @TempDir
+    Path dir;
+
+    private final DefaultCamelContext context = new DefaultCamelContext();
+    private final List<WorkflowCatalog> prepared = new ArrayList<>();
+    private WorkflowReloader reloader;
+
+    @AfterEach
+    void stop() throws IOException {
+        if (reloader != null) {
+            reloader.stop();
+        }
+        context.close();
+    }
+
+    private WorkflowReloader reloader(Path file, boolean watch) {
+        WorkflowCatalog initial = WorkflowsFile.load(file.toString(), context);
+        reloader = new WorkflowReloader(file.toString(), context, WorkflowCatalog.Settings.defaults(),
+                new CurrentWorkflows(initial), prepared::add, watch, Duration.ofMillis(200));
+        reloader.start();
+        return reloader;
+    }
+
+    private Path write(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
+    }
+
+    private static String revision(String content) {
+        return WorkflowCatalog.revisionOf(content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String firstType(WorkflowReloader reloader) {
+        return reloader.current().find("w").orElseThrow().actions().get(0).type();
+    }
+
+    @Test
+    void aReloadOfANewValidFilePutsItInUseWholeAndSaysWhatChanged() throws IOException {
+        Path file = write("workflows.json", ONE);
+        WorkflowReloader reloader = reloader(file, false);
+        List<WorkflowCatalog> replaced = new ArrayList<>();
+        reloader.onReplace(replaced::add);
+        assertThat(reloader.getRevision()).isEqualTo(revision(ONE));
+
+        write("workflows.json", TWO);
+        WorkflowReloader.Result result = reloader.reload("test");
+
+        assertThat(result.outcome()).isEqualTo(WorkflowReloader.Outcome.RELOADED);
+        assertThat(result.previousRevision()).isEqualTo(revision(ONE));
+        assertThat(result.revision()).isEqualTo(revision(TWO)).isEqualTo(reloader.getRevision());
+        assertThat(result.added()).containsExactly("added");
+        assertThat(result.changed()).containsExactly("w");
+        assertThat(result.removed()).isEmpty();
+        Workflow w = reloader.current().find("w").orElseThrow();
+        assertThat(w.revision()).isEqualTo(revision(TWO));
+        assertThat(w.actions().get(0).queue()).isEqualTo("q_two");
+        // Prepared (its queues declared) before it was put in use, and announced after.
+        assertThat(prepared).extracting(WorkflowCatalog::actionQueues).containsExactly(Set.of("q_two"));
+        assertThat(replaced).extracting(WorkflowCatalog::revision).containsExactly(revision(TWO));
+        assertThat(reloader.getReloadsSucceeded()).isEqualTo(1);
+
+        assertThat(reloader.reload("again").outcome()).isEqualTo(WorkflowReloader.Outcome.UNCHANGED);
+        assertThat(prepared).hasSize(1);
+    }
+
+    @Test
+    void anInvalidFileChangesNothingAndKeepsEveryProblem() throws IOException {
+        Path file = write("workflows.json", ONE);
+        WorkflowReloader reloader = reloader(file, false);
+
+        write("workflows.json", """
+                {"w": {"actions": [{"type": "t", "when": "payload.("}]}, "bad id!": {"actions": []}}""");
+        WorkflowReloader.Result result = reloader.reload("test");
+
+        assertThat(result.outcome()).isEqualTo(WorkflowReloader.Outcome.INVALID);
+        assertThat(result.revision()).isEqualTo(revision(ONE));
+        assertThat(result.problems()).hasSizeGreaterThanOrEqualTo(2)
+                .anySatisfy(p -> assertThat(p).startsWith("/w/actions/0/when: "))
+                .anySatisfy(p -> assertThat(p).startsWith("/bad id!"));
+        assertThat(reloader.getRevision()).isEqualTo(revision(ONE));
+        assertThat(firstType(reloader)).isEqualTo("one");
+        assertThat(reloader.getLastReloadOutcome()).isEqualTo("INVALID");
+        assertThat(reloader.getLastReloadProblems()).contains("/w/actions/0/when");
+        assertThat(reloader.getReloadsFailed()).isEqualTo(1);
+        assertThat(prepared).isEmpty();
+    }
+
+    @Test
+    void aFileWhoseQueuesCannotBeDeclaredChangesNothing() throws IOException {
+        Path file = write("workflows.json", ONE);
+        WorkflowCatalog initial = WorkflowsFile.load(file.toString(), context);
+        reloader = new WorkflowReloader(file.toString(), context, WorkflowCatalog.Settings.defaults(),
+                new CurrentWorkflows(initial), catalog -> {
+                    throw new IllegalStateException("broker says no");
+                }, false, Duration.ofSeconds(1));
+
+        write("workflows.json", TWO);
+        WorkflowReloader.Result result = reloader.reload("test");
+
+        assertThat(result.outcome()).isEqualTo(WorkflowReloader.Outcome.FAILED);
+        assertThat(result.problems()).singleElement().asString().contains("broker says no");
+        assertThat(firstType(reloader)).isEqualTo("one");
+    }
+
+    @Test
+    void aFileWrittenInPlaceIsReloaded() throws IOException {
+        Path file = write("workflows.json", ONE);
+        WorkflowReloader reloader = reloader(file, true);
+
+        Files.writeString(file, TWO, StandardCharsets.UTF_8);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> firstType(reloader).equals("two"));
+        assertThat(reloader.getRevision()).isEqualTo(revision(TWO));
+    }
+
+    @Test
+    void aFileReplacedByARenameIsReloaded() throws IOException {
+        Path file = write("workflows.json", ONE);
+        WorkflowReloader reloader = reloader(file, true);
+
+        Files.move(write(".workflows.json.tmp", TWO), file, StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> firstType(reloader).equals("two"));
+    }
+
+    /** As a Kubernetes ConfigMap volume does: workflows.json -> ..data/workflows.json, ..data -> ..version. */
+    @Test
+    void aFileSwappedThroughASymlinkIsReloaded() throws IOException {
+        Files.createDirectory(dir.resolve("..v1"));
+        Files.writeString(dir.resolve("..v1/workflows.json"), ONE);
+        Files.createSymbolicLink(dir.resolve("..data"), Path.of("..v1"));
+        Path file = Files.createSymbolicLink(dir.resolve("workflows.json"), Path.of("..data/workflows.json"));
+        WorkflowReloader reloader = reloader(file, true);
+
+        Files.createDirectory(dir.resolve("..v2"));
+        Files.writeString(dir.resolve("..v2/workflows.json"), THREE);
+        Path link = Files.createSymbolicLink(dir.resolve("..data_tmp"), Path.of("..v2"));
+        Files.move(link, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> firstType(reloader).equals("three"));
+        assertThat(reloader.getRevision()).isEqualTo(revision(THREE));
+    }
+
+    @Test
+    void theBundledFileIsNotWatchedButCanBeReloaded() {
+        WorkflowCatalog initial = WorkflowsFile.load("classpath:workflows.json", context);
+        reloader = new WorkflowReloader("classpath:workflows.json", context, WorkflowCatalog.Settings.defaults(),
+                new CurrentWorkflows(initial), prepared::add, true, Duration.ofSeconds(1));
+        reloader.start();
+
+        assertThat(reloader.isWatching()).isFalse();
+        assertThat(reloader.reload("test").outcome()).isEqualTo(WorkflowReloader.Outcome.UNCHANGED);
+        assertThat(reloader.getRevision()).isEqualTo(BundledWorkflows.catalog().revision());
+    }
+}
