@@ -62,7 +62,13 @@ public final class WorkflowReloader extends ServiceSupport {
      * {@link Outcome#INVALID} and {@link Outcome#FAILED}).
      */
     public record Result(Outcome outcome, String revision, String previousRevision, List<String> added,
-                         List<String> removed, List<String> changed, List<String> problems, Instant at) {
+                         List<String> removed, List<String> changed, List<String> problems, Instant at,
+                         String refused) {
+
+        /** The same result, naming the revision of the file it refused (so the watcher does not refuse it again). */
+        Result refusing(String revision) {
+            return new Result(outcome, this.revision, previousRevision, added, removed, changed, problems, at, revision);
+        }
     }
 
     private final String location;
@@ -110,9 +116,11 @@ public final class WorkflowReloader extends ServiceSupport {
     public synchronized Result reload(String trigger) {
         WorkflowCatalog before = current.catalog();
         Result result;
+        String fileRevision = null;
         try {
             byte[] content = WorkflowsFile.read(location, context);
-            if (WorkflowCatalog.revisionOf(content).equals(before.revision())) {
+            fileRevision = WorkflowCatalog.revisionOf(content);
+            if (fileRevision.equals(before.revision())) {
                 result = result(Outcome.UNCHANGED, before.revision(), before.revision(), List.of(), List.of(),
                         List.of(), List.of());
                 LOG.debug("Workflows file {} unchanged ({}): revision {} stays", location, trigger, before.revision());
@@ -127,13 +135,13 @@ public final class WorkflowReloader extends ServiceSupport {
                         result.removed(), result.changed(), next.size());
             }
         } catch (InvalidWorkflowsException e) {
-            result = failed(Outcome.INVALID, before, e.problems());
+            result = failed(Outcome.INVALID, before, e.problems()).refusing(fileRevision);
             LOG.error("Workflows file {} not reloaded ({}); revision {} keeps serving. {}", location, trigger,
                     before.revision(), e.getMessage());
         } catch (RuntimeException e) {
             // The broker could not declare a new queue, for instance: the file is fine, Werken is not ready for it.
             String problem = "could not prepare the new workflows: " + e.getMessage();
-            result = failed(Outcome.FAILED, before, List.of(problem));
+            result = failed(Outcome.FAILED, before, List.of(problem)).refusing(fileRevision);
             LOG.error("Workflows file {} not reloaded ({}); revision {} keeps serving: {}", location, trigger,
                     before.revision(), problem);
         }
@@ -164,7 +172,7 @@ public final class WorkflowReloader extends ServiceSupport {
     private static Result result(Outcome outcome, String revision, String previous, List<String> added,
                                  List<String> removed, List<String> changed, List<String> problems) {
         return new Result(outcome, revision, previous, List.copyOf(added), List.copyOf(removed), List.copyOf(changed),
-                List.copyOf(problems), Instant.now());
+                List.copyOf(problems), Instant.now(), null);
     }
 
     /** Calls {@code listener} with each catalog a reload puts in use, once it is in use. */
@@ -284,9 +292,12 @@ public final class WorkflowReloader extends ServiceSupport {
 
     private void watch() {
         Fingerprint seen = Fingerprint.of(file);
+        // The file may have changed between the first load and the watch.
+        reloadIfChanged();
         try {
             while (isRunAllowed()) {
                 WatchKey key = watchService.poll(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                boolean changed = key != null;
                 // Wait for the writes to settle: one save is often several events, and a file written in place is
                 // briefly incomplete.
                 while (key != null) {
@@ -295,8 +306,8 @@ public final class WorkflowReloader extends ServiceSupport {
                     key = watchService.poll(SETTLE.toMillis(), TimeUnit.MILLISECONDS);
                 }
                 Fingerprint now = Fingerprint.of(file);
-                if (now != null && !now.equals(seen)) {
-                    reload("the file changed");
+                if (changed || (now != null && !now.equals(seen))) {
+                    reloadIfChanged();
                 }
                 seen = now == null ? seen : now;
             }
@@ -306,6 +317,26 @@ public final class WorkflowReloader extends ServiceSupport {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("Stopped watching workflows file {}: {}", file, e.toString());
+        }
+    }
+
+    /**
+     * Reloads when the file holds another revision than the one in use: an event in the directory about another file,
+     * or a save that changed nothing, is no reload. A file that is missing for a moment (between a delete and a
+     * create) is no reload either.
+     */
+    private void reloadIfChanged() {
+        byte[] content;
+        try {
+            content = WorkflowsFile.read(location, context);
+        } catch (InvalidWorkflowsException e) {
+            return;
+        }
+        String revision = WorkflowCatalog.revisionOf(content);
+        Result last = lastResult;
+        boolean refusedAlready = last != null && last.outcome() != Outcome.RELOADED && revision.equals(last.refused());
+        if (!revision.equals(current.catalog().revision()) && !refusedAlready) {
+            reload("the file changed");
         }
     }
 

@@ -62,6 +62,17 @@ class DispatchRouteTest extends CamelMainTestSupport {
     }
 
     @Test
+    void theEventsTraceIsContinuedOnEveryActionWithTheDispatchsSpan() {
+        String sent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        template.sendBodyAndHeaders("direct:events", envelope("e-t", "mi-workflow").getBytes(StandardCharsets.UTF_8),
+                Map.of("CamelSpringRabbitmqMessageId", "e-t", "traceparent", sent));
+
+        assertThat(publisher.on(ACTIONS)).hasSize(2).allSatisfy(m ->
+                assertThat((String) m.getMessageProperties().getHeader("traceparent"))
+                        .startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-").isNotEqualTo(sent));
+    }
+
+    @Test
     void anEventBecomesItsActionsInOneConfirmedBatch() {
         deliver("e-1", envelope("e-1", "mi-workflow"));
 
@@ -75,8 +86,13 @@ class DispatchRouteTest extends CamelMainTestSupport {
         assertThat(publisher.on(ACTIONS)).allSatisfy(m -> {
             assertThat(m.getMessageProperties().getAppId()).isEqualTo("werken");
             assertThat(m.getMessageProperties().getContentType()).isEqualTo("application/json");
-            assertThat(m.getMessageProperties().getHeaders()).isEmpty();
+            // Only the trace context: a new trace, as the event came without one, the same on every action.
+            assertThat(m.getMessageProperties().getHeaders()).containsOnlyKeys("traceparent");
+            assertThat((String) m.getMessageProperties().getHeader("traceparent"))
+                    .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
         });
+        assertThat(publisher.on(ACTIONS).stream().map(m -> m.getMessageProperties().getHeader("traceparent"))
+                .distinct()).hasSize(1);
         assertThat(publisher.on(DLQ)).isEmpty();
     }
 

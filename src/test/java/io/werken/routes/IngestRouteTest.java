@@ -59,6 +59,21 @@ class IngestRouteTest extends CamelMainTestSupport {
     }
 
     @Test
+    void aSendersTraceIsContinuedOnTheEventWithWerkensOwnSpan() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + PORT + "/webhook/mi-workflow"))
+                .header("Content-Type", "application/json")
+                .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        String traceparent = (String) publisher.on(QUEUE).get(publisher.on(QUEUE).size() - 1).getMessageProperties()
+                .getHeader("traceparent");
+        assertThat(traceparent).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-")
+                .doesNotContain("00f067aa0ba902b7").endsWith("-01");
+    }
+
+    @Test
     void anAcceptedWebhookIsPublishedOnceAsADocumentedEnvelope() throws Exception {
         HttpResponse<String> response = post("{\"user_id\": 123}");
 
@@ -77,7 +92,10 @@ class IngestRouteTest extends CamelMainTestSupport {
         assertThat(message.getMessageProperties().getContentType()).isEqualTo("application/json");
         assertThat(message.getMessageProperties().getContentEncoding()).isEqualTo("utf-8");
         assertThat(message.getMessageProperties().getTimestamp()).isNotNull();
-        assertThat(message.getMessageProperties().getHeaders()).isEmpty();
+        // Only the trace context, a new trace since the sender sent none.
+        assertThat(message.getMessageProperties().getHeaders()).containsOnlyKeys("traceparent");
+        assertThat((String) message.getMessageProperties().getHeader("traceparent"))
+                .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
         assertThat(message.getMessageProperties().getDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
         JsonNode envelope = JSON.readTree(message.getBody());
         assertThat(envelope.get("payload").get("user_id").asInt()).isEqualTo(123);
