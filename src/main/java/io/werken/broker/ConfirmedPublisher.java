@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 
 import com.rabbitmq.client.AMQP;
@@ -59,6 +60,8 @@ import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfirmedPublisher.class);
+    private static final LongConsumer NO_LATENCY_HOOK = nanos -> {
+    };
 
     /** A caller's messages with their AMQP properties, published together on one lane, and the caller's wait. */
     private record Publication(List<Outbound> messages, List<AMQP.BasicProperties> properties,
@@ -86,6 +89,7 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
         final Publication publication;
         final Outbound outbound;
         final String messageId;
+        final long publishedAt;
         /**
          * Set once {@code basicPublish} returned. Until then the lane owns the message: if the publish fails, nothing
          * of it may have left, and the lane (not the channel's shutdown listener) decides what the caller is told.
@@ -94,10 +98,11 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
         /** Why the broker returned it, set by the return listener just before the broker's ack arrives. */
         volatile String returned;
 
-        Unconfirmed(Publication publication, Outbound outbound) {
+        Unconfirmed(Publication publication, Outbound outbound, long publishedAt) {
             this.publication = publication;
             this.outbound = outbound;
             this.messageId = outbound.message().getMessageProperties().getMessageId();
+            this.publishedAt = publishedAt;
         }
     }
 
@@ -112,6 +117,7 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
 
     private final ConnectionFactory connections;
     private final Duration confirmTimeout;
+    private final LongConsumer confirmLatencyNanos;
     private final MessagePropertiesConverter converter = new DefaultMessagePropertiesConverter();
     private final BlockingQueue<Publication> pending = new LinkedBlockingQueue<>();
     private final List<Thread> lanes = new ArrayList<>();
@@ -122,11 +128,23 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
     }
 
     public ConfirmedPublisher(ConnectionFactory connectionFactory, Duration confirmTimeout, int laneCount) {
+        this(connectionFactory, confirmTimeout, laneCount, NO_LATENCY_HOOK);
+    }
+
+    /**
+     * @param confirmLatencyNanos called once for each message that counts as published (acked, not returned) with the
+     *                            nanoseconds from its {@code basicPublish} to the broker's ack; for metrics. It runs on
+     *                            the connection's I/O thread, before the caller is released: it must be quick and
+     *                            never block.
+     */
+    public ConfirmedPublisher(ConnectionFactory connectionFactory, Duration confirmTimeout, int laneCount,
+                              LongConsumer confirmLatencyNanos) {
         // Publish on a connection of its own: a broker that blocks publishers (memory or disk alarm) must not also
         // stall the dispatch consumers' acknowledgements.
         ConnectionFactory publisherConnections = connectionFactory.getPublisherConnectionFactory();
         this.connections = publisherConnections != null ? publisherConnections : connectionFactory;
         this.confirmTimeout = confirmTimeout;
+        this.confirmLatencyNanos = Objects.requireNonNull(confirmLatencyNanos, "confirmLatencyNanos");
         for (int i = 0; i < laneCount; i++) {
             Thread lane = new Thread(this::runLane, "werken-publisher-" + i);
             lane.setDaemon(true);
@@ -309,7 +327,7 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
             for (int i = 0; i < messages.size(); i++) {
                 Outbound outbound = messages.get(i);
                 long sequence = channel.getNextPublishSeqNo();
-                Unconfirmed message = new Unconfirmed(publication, outbound);
+                Unconfirmed message = new Unconfirmed(publication, outbound, System.nanoTime());
                 // Recorded before the publish: the ack can arrive before basicPublish returns.
                 unconfirmed.put(sequence, message);
                 try {
@@ -342,20 +360,21 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
         }
 
         private void confirm(long sequence, boolean multiple, boolean ack) {
+            long now = System.nanoTime();
             if (multiple) {
                 ConcurrentNavigableMap<Long, Unconfirmed> upTo = unconfirmed.headMap(sequence, true);
                 for (Map.Entry<Long, Unconfirmed> e = upTo.pollFirstEntry(); e != null; e = upTo.pollFirstEntry()) {
-                    settle(e.getValue(), ack);
+                    settle(e.getValue(), ack, now);
                 }
             } else {
                 Unconfirmed message = unconfirmed.remove(sequence);
                 if (message != null) {
-                    settle(message, ack);
+                    settle(message, ack, now);
                 }
             }
         }
 
-        private void settle(Unconfirmed message, boolean ack) {
+        private void settle(Unconfirmed message, boolean ack, long now) {
             Publication publication = message.publication;
             String queue = message.outbound.queue();
             if (!ack) {
@@ -365,6 +384,7 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
                 publication.fail(new PublishFailedException("The broker could not route message " + message.messageId
                                                             + " to queue '" + queue + "': " + message.returned));
             } else {
+                recordLatency(now - message.publishedAt);
                 if (publication.unconfirmed().decrementAndGet() == 0) {
                     publication.confirmed().complete(null);
                 }
@@ -423,6 +443,15 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
         /** Closes the channel; its shutdown listener then fails what the broker had not confirmed. */
         void abort() {
             ConfirmedPublisher.abort(channel);
+        }
+    }
+
+    private void recordLatency(long nanos) {
+        try {
+            confirmLatencyNanos.accept(nanos);
+        } catch (RuntimeException e) {
+            // A broken metric must not break publishing: the client would close the channel over it.
+            LOG.warn("The confirm latency hook failed: {}", e.toString());
         }
     }
 }

@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
 
@@ -234,6 +236,24 @@ class ConfirmedPublisherIT {
             } finally {
                 proxied.destroy();
             }
+        }
+    }
+
+    @Test
+    void theLatencyHookHearsOfEachPublishedMessageOnceAndOfNoFailedOne() {
+        // Room for 50: the 51st is nacked.
+        broker.declareQueue(queue, Map.of("x-max-length", 50, "x-overflow", "reject-publish"));
+        Queue<Long> latencies = new ConcurrentLinkedQueue<>();
+        try (ConfirmedPublisher timed = new ConfirmedPublisher(factory, Duration.ofSeconds(5), 1, latencies::add)) {
+            long start = System.nanoTime();
+            timed.publish(queue, IntStream.range(0, 50).mapToObj(i -> message("t-" + i)).toList());
+            long elapsed = System.nanoTime() - start;
+
+            assertThat(latencies).hasSize(50).allSatisfy(nanos -> assertThat(nanos).isPositive().isLessThanOrEqualTo(elapsed));
+
+            assertThatThrownBy(() -> timed.publish(queue, message("nacked"))).isInstanceOf(PublishFailedException.class);
+            assertThatThrownBy(() -> timed.publish(missingQueue, message("returned"))).isInstanceOf(PublishFailedException.class);
+            assertThat(latencies).hasSize(50);
         }
     }
 
