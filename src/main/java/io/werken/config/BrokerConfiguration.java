@@ -29,9 +29,8 @@ public class BrokerConfiguration implements CamelConfiguration {
             @PropertyInject("werken.rabbitmq.connection-timeout-ms") int connectionTimeoutMs,
             @PropertyInject("werken.dispatch.consumers") int dispatchConsumers) {
         CachingConnectionFactory factory = new CachingConnectionFactory(URI.create(uri));
-        // Correlated confirms and returns: a publish counts only once the broker confirmed and routed it.
-        factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
-        factory.setPublisherReturns(true);
+        // No Spring publisher confirms or returns: ConfirmedPublisher puts its own channels in confirm mode and
+        // correlates returns itself, without the bookkeeping headers Spring's would write into every message.
         factory.setConnectionTimeout(connectionTimeoutMs);
         // The dispatch consumers (Spring's direct listener container) run on this pool, and each holds its thread
         // while its event's actions are confirmed: one thread per consumer, or they queue behind each other (the

@@ -2,45 +2,56 @@ package io.werken.it;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
 import io.werken.broker.ConfirmedPublisher;
+import io.werken.broker.MessagePublisher;
 import io.werken.broker.PublishFailedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The publisher behind every 202 and every acknowledged event, against the real broker's confirms, nacks and returns. */
 class ConfirmedPublisherIT {
 
     private final String queue = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".publish";
+    /** Never declared: a publish to it is unroutable. */
+    private final String missingQueue = queue + ".missing";
     private CachingConnectionFactory factory;
     private ConfirmedPublisher publisher;
     private Broker broker;
 
     @BeforeEach
     void connect() {
+        // As Werken configures it: no Spring publisher confirms or returns, the publisher does its own.
         factory = new CachingConnectionFactory(URI.create(Broker.URI_VALUE));
-        factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
-        factory.setPublisherReturns(true);
         publisher = new ConfirmedPublisher(factory, Duration.ofSeconds(5));
         broker = new Broker();
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        broker.delete(queue);
+        broker.delete(queue, missingQueue);
         broker.close();
         publisher.close();
         factory.destroy();
@@ -50,6 +61,54 @@ class ConfirmedPublisherIT {
         MessageProperties properties = new MessageProperties();
         properties.setMessageId(id);
         return new Message(id.getBytes(), properties);
+    }
+
+    /** A connection factory as Werken configures it, but reaching the broker through {@code proxy}. */
+    private static CachingConnectionFactory through(BrokerProxy proxy) {
+        return new CachingConnectionFactory(URI.create(proxy.uri()));
+    }
+
+    private static Map<String, String> headersOf(GetResponse response) {
+        Map<String, Object> headers = response.getProps().getHeaders();
+        Map<String, String> text = new TreeMap<>();
+        if (headers != null) {
+            headers.forEach((name, value) -> text.put(name, String.valueOf(value)));
+        }
+        return text;
+    }
+
+    @Test
+    void aMessageArrivesWithExactlyTheHeadersAndPropertiesItWasGiven() {
+        broker.declareQueue(queue, Map.of());
+        MessageProperties properties = new MessageProperties();
+        properties.setMessageId("e-1:0");
+        properties.setType("werken.action");
+        properties.setContentType("application/json");
+        properties.setContentEncoding("utf-8");
+        properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        properties.setAppId("werken");
+        properties.setTimestamp(new Date(1_700_000_000_000L));
+        properties.setHeader("x-werken-workflow", "mi-workflow");
+        properties.setHeader("x-werken-attempt", 2);
+        Message withHeaders = new Message("{}".getBytes(), properties);
+
+        publisher.publish(queue, List.of(withHeaders, message("bare")));
+
+        GetResponse first = broker.get(queue);
+        assertThat(headersOf(first)).containsExactly(
+                Map.entry("x-werken-attempt", "2"), Map.entry("x-werken-workflow", "mi-workflow"));
+        AMQP.BasicProperties props = first.getProps();
+        assertThat(props.getMessageId()).isEqualTo("e-1:0");
+        assertThat(props.getType()).isEqualTo("werken.action");
+        assertThat(props.getContentType()).isEqualTo("application/json");
+        assertThat(props.getContentEncoding()).isEqualTo("utf-8");
+        assertThat(props.getDeliveryMode()).isEqualTo(2);
+        assertThat(props.getAppId()).isEqualTo("werken");
+        assertThat(props.getTimestamp()).isEqualTo(new Date(1_700_000_000_000L));
+        assertThat(first.getBody()).isEqualTo("{}".getBytes());
+        // A message without headers arrives without any, and publishing wrote none into the caller's message either.
+        assertThat(headersOf(broker.get(queue))).isEmpty();
+        assertThat(withHeaders.getMessageProperties().getHeaders()).containsOnlyKeys("x-werken-workflow", "x-werken-attempt");
     }
 
     @Test
@@ -80,6 +139,122 @@ class ConfirmedPublisherIT {
         assertThatThrownBy(() -> publisher.publish(queue, message("lost")))
                 .isInstanceOf(PublishFailedException.class)
                 .hasMessageContaining("could not route message lost");
+    }
+
+    @Test
+    void anUnroutableMessageFailsItsOwnCallerOnlyAndABatchThatHoldsOne() {
+        broker.declareQueue(queue, Map.of());
+        // One lane: routed and unroutable messages interleave on one channel, returns among the acks.
+        List<CompletableFuture<Void>> routed = new ArrayList<>();
+        List<CompletableFuture<Void>> unroutable = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            routed.add(publisher.publishAsync(queue, List.of(message("m-" + i))));
+            unroutable.add(publisher.publishAsync(missingQueue, List.of(message("m-" + i))));
+        }
+
+        CompletableFuture.allOf(routed.toArray(CompletableFuture[]::new)).join();
+        assertThat(unroutable).allSatisfy(call -> assertThatThrownBy(call::join)
+                .hasCauseInstanceOf(PublishFailedException.class)
+                .hasMessageContaining("could not route message m-").hasMessageContaining(missingQueue));
+        assertThat(broker.depth(queue)).isEqualTo(200);
+
+        assertThatThrownBy(() -> publisher.publishAll(List.of(
+                new MessagePublisher.Outbound(queue, message("routed")),
+                new MessagePublisher.Outbound(missingQueue, message("lost")))))
+                .isInstanceOf(PublishFailedException.class)
+                .hasMessageContaining("could not route message lost to queue '" + missingQueue + "'");
+    }
+
+    @Test
+    void noConfirmWithinTheTimeoutFailsThePublishAndTheNextOneGoesThrough() throws Exception {
+        broker.declareQueue(queue, Map.of());
+        try (BrokerProxy proxy = new BrokerProxy()) {
+            CachingConnectionFactory proxied = through(proxy);
+            try (ConfirmedPublisher slow = new ConfirmedPublisher(proxied, Duration.ofMillis(500))) {
+                slow.publish(queue, message("before"));
+
+                proxy.holdReplies();
+                assertThatThrownBy(() -> slow.publish(queue, message("unconfirmed")))
+                        .isInstanceOf(PublishFailedException.class)
+                        .hasMessageContaining("No publisher confirm on '" + queue + "' within 500 ms");
+
+                proxy.releaseReplies();
+                slow.publish(queue, message("after"));
+                // The unconfirmed one did reach the queue: a failed publish may still have been taken (at least once).
+                assertThat(broker.depth(queue)).isEqualTo(3);
+            } finally {
+                proxied.destroy();
+            }
+        }
+    }
+
+    @Test
+    void aConnectionLostWhileConfirmsAreOutstandingFailsTheirCallersAtOnce() throws Exception {
+        broker.declareQueue(queue, Map.of());
+        try (BrokerProxy proxy = new BrokerProxy()) {
+            CachingConnectionFactory proxied = through(proxy);
+            try (ConfirmedPublisher patient = new ConfirmedPublisher(proxied, Duration.ofSeconds(30))) {
+                patient.publish(queue, message("before"));
+                proxy.holdReplies();
+                CompletableFuture<Void> waiting = patient.publishAsync(queue, List.of(message("a"), message("b")));
+                await().atMost(Duration.ofSeconds(5)).until(() -> broker.depth(queue) == 3);
+                assertThat(waiting).isNotDone();
+
+                proxy.cutConnections();
+
+                // Long before the 30 s confirm timeout.
+                assertThat(waiting).failsWithin(Duration.ofSeconds(5))
+                        .withThrowableOfType(ExecutionException.class)
+                        .withCauseInstanceOf(PublishFailedException.class)
+                        .withMessageContaining("closed before it confirmed message a");
+                proxy.releaseReplies();
+                patient.publish(queue, message("after"));
+                assertThat(broker.depth(queue)).isEqualTo(4);
+            } finally {
+                proxied.destroy();
+            }
+        }
+    }
+
+    @Test
+    void closeLetsTheConfirmsOfWhatWasPublishedArrive() throws Exception {
+        broker.declareQueue(queue, Map.of());
+        try (BrokerProxy proxy = new BrokerProxy()) {
+            CachingConnectionFactory proxied = through(proxy);
+            try {
+                ConfirmedPublisher closing = new ConfirmedPublisher(proxied, Duration.ofSeconds(5));
+                closing.publish(queue, message("before"));
+                proxy.holdReplies();
+                CompletableFuture<Void> waiting = closing.publishAsync(queue, List.of(message("a")));
+                await().atMost(Duration.ofSeconds(5)).until(() -> broker.depth(queue) == 2);
+
+                CompletableFuture<Void> closed = CompletableFuture.runAsync(closing::close);
+                proxy.releaseReplies();
+
+                assertThat(waiting).succeedsWithin(Duration.ofSeconds(5));
+                assertThat(closed).succeedsWithin(Duration.ofSeconds(5));
+            } finally {
+                proxied.destroy();
+            }
+        }
+    }
+
+    @Test
+    void theLatencyHookHearsOfEachPublishedMessageOnceAndOfNoFailedOne() {
+        // Room for 50: the 51st is nacked.
+        broker.declareQueue(queue, Map.of("x-max-length", 50, "x-overflow", "reject-publish"));
+        Queue<Long> latencies = new ConcurrentLinkedQueue<>();
+        try (ConfirmedPublisher timed = new ConfirmedPublisher(factory, Duration.ofSeconds(5), 1, latencies::add)) {
+            long start = System.nanoTime();
+            timed.publish(queue, IntStream.range(0, 50).mapToObj(i -> message("t-" + i)).toList());
+            long elapsed = System.nanoTime() - start;
+
+            assertThat(latencies).hasSize(50).allSatisfy(nanos -> assertThat(nanos).isPositive().isLessThanOrEqualTo(elapsed));
+
+            assertThatThrownBy(() -> timed.publish(queue, message("nacked"))).isInstanceOf(PublishFailedException.class);
+            assertThatThrownBy(() -> timed.publish(missingQueue, message("returned"))).isInstanceOf(PublishFailedException.class);
+            assertThat(latencies).hasSize(50);
+        }
     }
 
     @Test
@@ -119,13 +294,19 @@ class ConfirmedPublisherIT {
     }
 
     @Test
-    void aConnectionFactoryWithoutConfirmsIsRefused() {
-        CachingConnectionFactory plain = new CachingConnectionFactory(URI.create(Broker.URI_VALUE));
-        try {
-            assertThatThrownBy(() -> new ConfirmedPublisher(plain, Duration.ofSeconds(1)))
-                    .isInstanceOf(IllegalArgumentException.class);
+    void aConnectionFactoryWithSpringConfirmsAndReturnsChangesNothing() {
+        broker.declareQueue(queue, Map.of());
+        CachingConnectionFactory correlated = new CachingConnectionFactory(URI.create(Broker.URI_VALUE));
+        correlated.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+        correlated.setPublisherReturns(true);
+        try (ConfirmedPublisher own = new ConfirmedPublisher(correlated, Duration.ofSeconds(5))) {
+            own.publish(queue, message("confirmed"));
+            assertThat(headersOf(broker.get(queue))).isEmpty();
+            assertThatThrownBy(() -> own.publish(missingQueue, message("lost")))
+                    .isInstanceOf(PublishFailedException.class)
+                    .hasMessageContaining("could not route message lost");
         } finally {
-            plain.destroy();
+            correlated.destroy();
         }
     }
 }

@@ -48,6 +48,9 @@ class DeadLetterIT {
             assertThat(header(poisonDead, "x-werken-dead-letter-reason")).contains("not valid JSON");
             assertThat(header(poisonDead, "x-werken-original-queue")).isEqualTo(werken.receivedQueue);
             assertThat(header(poisonDead, "x-werken-dead-lettered-at")).isNotBlank();
+            // Werken's documented dead-letter headers and nothing else (no Spring AMQP bookkeeping).
+            assertThat(poisonDead.getProps().getHeaders()).containsOnlyKeys("x-werken-dead-letter-reason",
+                    "x-werken-dead-letter-exception", "x-werken-dead-lettered-at", "x-werken-original-queue");
 
             GetResponse vanishedDead = dead.stream().filter(d -> "ev-vanished".equals(d.getProps().getMessageId())).findFirst().orElseThrow();
             assertThat(vanishedDead.getBody()).isEqualTo(vanished);
