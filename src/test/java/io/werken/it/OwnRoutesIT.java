@@ -1,5 +1,6 @@
 package io.werken.it;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import javax.management.ObjectName;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.GetResponse;
@@ -96,6 +99,10 @@ class OwnRoutesIT {
 
             assertThat(werkensRoutes).as("Werken's routes never stopped, removed or replaced").allSatisfy(route ->
                     assertThat(werken.context().getRoute(route.getRouteId())).isSameAs(route));
+            // What an operator sees over JMX.
+            Object refusals = ManagementFactory.getPlatformMBeanServer().getAttribute(new ObjectName(
+                    "org.apache.camel:context=werken,type=services,name=OwnRoutesReloadStrategy"), "RefusedCounter");
+            assertThat(refusals).isEqualTo(2);
             Route ingest = werken.context().getRoute("ingest-webhook");
             assertThat(ingest.getSourceResource().getLocation()).endsWith("routes/ingest-webhook.camel.yaml")
                     .doesNotContain(routesDir.toString());
