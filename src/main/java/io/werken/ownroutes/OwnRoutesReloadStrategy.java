@@ -56,6 +56,9 @@ public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
     private void reload(Resource resource) {
         String file = OwnRoutesGuard.displayName(resource);
         if (!Files.exists(Paths.get(resource.getURI()))) {
+            // Camel's part loads nothing for a deleted file, but forgets it if an earlier reload of it failed (Camel
+            // retries the files of a failed reload with the next one, which would then fail on the missing file).
+            super.onRouteReload(List.of(resource), false);
             removeRoutesOf(resource, Set.of(), "deleted");
             return;
         }
