@@ -11,7 +11,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.werken.ownroutes.OwnRoutes;
+import io.werken.ownroutes.OwnRoutesGuard;
+import io.werken.ownroutes.OwnRoutesReloadStrategy;
 import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +55,21 @@ class WiringTest extends CamelMainTestSupport {
     void theRoutesAreBuiltOnTheApplicationsWiring() {
         assertThat(context.getRoutes()).extracting(route -> route.getRouteId())
                 .contains("ingest-webhook", "dispatch-actions", "dead-letter");
+    }
+
+    @Test
+    void theOwnRoutesGuardKeepsEveryIdOfWerkensRoutesAndNothingIsWatchedWithoutADirectory() {
+        Set<String> ids = new TreeSet<>();
+        context.getRoutes().forEach(route -> ids.add(route.getRouteId()));
+        context.getCamelContextExtension().getContextPlugin(Model.class).getRouteConfigurationDefinitions().stream()
+                .map(RouteConfigurationDefinition::getId).forEach(ids::add);
+
+        OwnRoutesGuard guard = OwnRoutesGuard.forWerkenRoutes(context,
+                context.resolvePropertyPlaceholders("{{camel.main.routes-include-pattern}}"));
+
+        assertThat(guard.werkenIds()).isEqualTo(ids);
+        assertThat(context.getRegistry().lookupByNameAndType("ownRoutes", OwnRoutes.class).directory()).isEmpty();
+        assertThat(context.hasService(OwnRoutesReloadStrategy.class)).isNull();
     }
 
     @Test

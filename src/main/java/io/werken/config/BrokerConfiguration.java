@@ -9,6 +9,7 @@ import io.werken.broker.BrokerHealthCheck;
 import io.werken.broker.BrokerTopology;
 import io.werken.broker.ConfirmedPublisher;
 import io.werken.broker.QueueType;
+import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -63,8 +64,10 @@ public class BrokerConfiguration implements CamelConfiguration {
     public ConfirmedPublisher confirmedPublisher(
             CachingConnectionFactory cachingConnectionFactory,
             @PropertyInject("werken.rabbitmq.confirm-timeout-ms") long confirmTimeoutMs,
-            @PropertyInject("werken.rabbitmq.publisher-channels") int publisherChannels) {
-        return new ConfirmedPublisher(cachingConnectionFactory, Duration.ofMillis(confirmTimeoutMs), publisherChannels);
+            @PropertyInject("werken.rabbitmq.publisher-channels") int publisherChannels,
+            WerkenMetrics werkenMetrics) {
+        return new ConfirmedPublisher(cachingConnectionFactory, Duration.ofMillis(confirmTimeoutMs), publisherChannels,
+                werkenMetrics::confirmed);
     }
 
     @BindToRegistry

@@ -1,0 +1,29 @@
+package io.werken.config;
+
+import io.werken.ownroutes.OwnRoutes;
+import io.werken.ownroutes.OwnRoutesGuard;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
+
+/**
+ * The integration engineer's own routes from {@code WERKEN_ROUTES_DIR}, loaded beside Werken's (whose ids the guard
+ * reads from the same routes-include-pattern Camel loads them by) and watched for changes. Before the broker's
+ * configuration, so that a refused file refuses startup before Werken touches the broker; the routes start with the
+ * context, after the queues are declared.
+ */
+@Configuration
+public class OwnRoutesConfiguration implements CamelConfiguration {
+
+    @BindToRegistry
+    public OwnRoutes ownRoutes(@PropertyInject("werken.routes.dir") String directory,
+                               @PropertyInject("camel.main.routes-include-pattern") String includePattern,
+                               CamelContext context) {
+        if (directory.isBlank()) {
+            return OwnRoutes.none();
+        }
+        return OwnRoutes.load(context, directory, OwnRoutesGuard.forWerkenRoutes(context, includePattern));
+    }
+}

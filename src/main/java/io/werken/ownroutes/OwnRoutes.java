@@ -1,0 +1,103 @@
+package io.werken.ownroutes;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.werken.core.StartupRefusedException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The integration engineer's own routes ({@code WERKEN_ROUTES_DIR}): every {@code *.camel.yaml} file of the directory,
+ * checked by the {@link OwnRoutesGuard} and loaded beside Werken's routes at startup, then watched by an
+ * {@link OwnRoutesReloadStrategy}. At startup a file the guard refuses refuses startup, like any deployer's mistake.
+ */
+public final class OwnRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OwnRoutes.class);
+
+    private final Path directory;
+    private final OwnRoutesReloadStrategy reloadStrategy;
+
+    private OwnRoutes(Path directory, OwnRoutesReloadStrategy reloadStrategy) {
+        this.directory = directory;
+        this.reloadStrategy = reloadStrategy;
+    }
+
+    /** No own routes: nothing loaded, nothing watched. */
+    public static OwnRoutes none() {
+        return new OwnRoutes(null, null);
+    }
+
+    /**
+     * Checks and loads the directory's route files into {@code context} (not yet started) and registers the watcher,
+     * which Camel starts with the context.
+     */
+    public static OwnRoutes load(CamelContext context, String directorySetting, OwnRoutesGuard guard) {
+        Path directory = Path.of(directorySetting).toAbsolutePath().normalize();
+        if (!Files.isDirectory(directory)) {
+            throw new StartupRefusedException("WERKEN_ROUTES_DIR " + directory + " is not a directory.");
+        }
+        List<Resource> resources = new ArrayList<>();
+        Map<String, String> takenBy = new HashMap<>();
+        for (Path file : routeFiles(directory)) {
+            Resource resource = PluginHelper.getResourceLoader(context).resolveResource("file:" + file);
+            try {
+                for (String id : guard.check(resource, takenBy)) {
+                    takenBy.put(id, file.toString());
+                }
+            } catch (OwnRouteRefusedException e) {
+                throw new StartupRefusedException(e.getMessage() + " (WERKEN_ROUTES_DIR)", e);
+            }
+            resources.add(resource);
+        }
+        try {
+            PluginHelper.getRoutesLoader(context).loadRoutes(resources);
+        } catch (Exception e) {
+            throw new StartupRefusedException("Own routes in " + directory + " cannot be added: " + e.getMessage(), e);
+        }
+        OwnRoutesReloadStrategy reloadStrategy = new OwnRoutesReloadStrategy(directory.toString(), guard);
+        try {
+            context.addService(reloadStrategy);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot watch " + directory, e);
+        }
+        LOG.info("Own routes: {} route(s) from {} file(s) in {}, reloaded when a {} file there changes",
+                takenBy.size(), resources.size(), directory, OwnRoutesReloadStrategy.PATTERN);
+        return new OwnRoutes(directory, reloadStrategy);
+    }
+
+    /** The watched directory, if own routes are enabled. */
+    public Optional<Path> directory() {
+        return Optional.ofNullable(directory);
+    }
+
+    public Optional<OwnRoutesReloadStrategy> reloadStrategy() {
+        return Optional.ofNullable(reloadStrategy);
+    }
+
+    private static List<Path> routeFiles(Path directory) {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, OwnRoutesReloadStrategy.PATTERN)) {
+            stream.forEach(f -> {
+                if (Files.isRegularFile(f)) {
+                    files.add(f);
+                }
+            });
+        } catch (IOException e) {
+            throw new StartupRefusedException("WERKEN_ROUTES_DIR " + directory + " cannot be read: " + e.getMessage(), e);
+        }
+        files.sort(null);
+        return files;
+    }
+}

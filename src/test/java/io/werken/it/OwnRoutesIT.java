@@ -1,0 +1,220 @@
+package io.werken.it;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.management.ObjectName;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.GetResponse;
+import io.werken.core.StartupRefusedException;
+import io.werken.ownroutes.OwnRoutes;
+import io.werken.ownroutes.OwnRoutesReloadStrategy;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.api.management.ManagedCamelContext;
+import org.apache.camel.api.management.mbean.ManagedRouteMBean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Own routes ({@code WERKEN_ROUTES_DIR}) on the real broker: the shipped example worker, dropped into the directory of
+ * a running Werken, takes its workflow's {@code log_evento} actions off their own queue; files that do not parse or
+ * that take one of Werken's route ids are refused while Werken's routes keep running; editing the file reloads it and
+ * deleting it removes its route; at startup a refused file refuses startup in one line.
+ */
+class OwnRoutesIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String WORKER = "log-evento-worker";
+    private static final Path EXAMPLE = Path.of("examples/routes/log-evento-worker.camel.yaml");
+    private static final Path FIXTURES = Path.of("src/test/resources/fixtures/routes");
+
+    @TempDir
+    Path routesDir;
+    @TempDir
+    Path configDir;
+
+    private String logQueue;
+    private Path workflowsFile;
+    private Broker broker;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        // This run's own queue for log_evento, in both example files: RunningWerken deletes only its own queues.
+        logQueue = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".log_eventos";
+        workflowsFile = configDir.resolve("workflows.json");
+        Files.writeString(workflowsFile, withOwnQueue(Path.of("examples/workflows.json"), "\"queue\": \"log_eventos\""));
+        broker = new Broker();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        broker.delete(logQueue);
+        broker.close();
+    }
+
+    @Test
+    void theExampleWorkerDroppedInConsumesItsActionsAndRefusedFilesLeaveWerkensRoutesRunning() throws Exception {
+        try (RunningWerken werken = start()) {
+            assertThat(webhook(werken)).isEqualTo(202);
+            await().atMost(WAIT).until(() -> broker.depth(logQueue) == 1);
+            assertThat(werken.context().getRoute(WORKER)).as("nothing consumes the queue yet").isNull();
+            List<Route> werkensRoutes = List.copyOf(werken.context().getRoutes());
+
+            drop(withOwnQueue(EXAMPLE, "queues: log_eventos"), "log-evento-worker.camel.yaml");
+
+            await().atMost(WAIT).until(() -> completed(werken.context()) == 1);
+            assertThat(broker.depth(logQueue)).isZero();
+            assertThat(managedWorker(werken.context()).getExchangesFailed()).isZero();
+            assertThat(werken.context().getRoute(WORKER).getSourceResource().getLocation())
+                    .isEqualTo("file:" + routesDir.resolve("log-evento-worker.camel.yaml"));
+
+            // A file that does not parse and one that takes Werken's ingest route id: refused, nothing changes.
+            OwnRoutesReloadStrategy watcher = watcher(werken);
+            drop(Files.readString(FIXTURES.resolve("not-yaml.camel.yaml")), "not-yaml.camel.yaml");
+            await().atMost(WAIT).until(() -> watcher.getRefusedCounter() == 1);
+            assertThat(watcher.getLastRefusal()).startsWith("Own route file " + routesDir.resolve("not-yaml.camel.yaml")
+                    + " refused: is not valid YAML");
+            drop(Files.readString(FIXTURES.resolve("takes-ingest-webhook.camel.yaml")), "takes-ingest-webhook.camel.yaml");
+            await().atMost(WAIT).until(() -> watcher.getRefusedCounter() == 2);
+            assertThat(watcher.getLastRefusal()).isEqualTo("Own route file "
+                    + routesDir.resolve("takes-ingest-webhook.camel.yaml")
+                    + " refused: route id 'ingest-webhook' is one of Werken's own routes; choose another id");
+
+            assertThat(werkensRoutes).as("Werken's routes never stopped, removed or replaced").allSatisfy(route ->
+                    assertThat(werken.context().getRoute(route.getRouteId())).isSameAs(route));
+            // What an operator sees over JMX.
+            Object refusals = ManagementFactory.getPlatformMBeanServer().getAttribute(new ObjectName(
+                    "org.apache.camel:context=werken,type=services,name=OwnRoutesReloadStrategy"), "RefusedCounter");
+            assertThat(refusals).isEqualTo(2);
+            Route ingest = werken.context().getRoute("ingest-webhook");
+            assertThat(ingest.getSourceResource().getLocation()).endsWith("routes/ingest-webhook.camel.yaml")
+                    .doesNotContain(routesDir.toString());
+            assertThat(ingest.getEndpoint().getEndpointUri()).doesNotStartWith("timer:");
+            assertThat(werken.context().getRoutes()).extracting(Route::getRouteId)
+                    .containsExactlyInAnyOrder("ingest-webhook", "dispatch-actions", "dead-letter", "dry-run-workflow",
+                            "list-workflows", "show-workflow", WORKER);
+            assertThat(werken.context().getRoutes()).allSatisfy(route -> assertThat(
+                    werken.context().getRouteController().getRouteStatus(route.getRouteId())).isEqualTo(ServiceStatus.Started));
+
+            assertThat(webhook(werken)).isEqualTo(202);
+            List<GetResponse> emails = broker.take(werken.actionsQueue, 2, WAIT);
+            assertThat(emails).extracting(m -> JSON.readTree(m.getBody()).get("type").asText())
+                    .containsExactly("enviar_email", "enviar_email");
+            await().atMost(WAIT).until(() -> completed(werken.context()) == 2);
+        }
+    }
+
+    @Test
+    void editingTheFileReloadsItsRouteAndDeletingItRemovesIt() throws Exception {
+        Path file = routesDir.resolve("log-evento-worker.camel.yaml");
+        String example = withOwnQueue(EXAMPLE, "queues: log_eventos");
+        Files.writeString(file, example);
+        try (RunningWerken werken = start()) {
+            // Loaded at startup.
+            assertThat(webhook(werken)).isEqualTo(202);
+            await().atMost(WAIT).until(() -> completed(werken.context()) == 1);
+            assertThat(werken.context().getProcessor("log-evento")).isNotNull();
+
+            drop(example.replace("id: log-evento\n", "id: log-evento-v2\n"), file.getFileName().toString());
+
+            await().atMost(WAIT).until(() -> werken.context().getProcessor("log-evento-v2") != null);
+            assertThat(werken.context().getProcessor("log-evento")).isNull();
+            assertThat(webhook(werken)).isEqualTo(202);
+            await().atMost(WAIT).until(() -> completed(werken.context()) == 1);
+            assertThat(broker.depth(logQueue)).isZero();
+
+            Files.delete(file);
+
+            await().atMost(WAIT).until(() -> werken.context().getRoute(WORKER) == null);
+            assertThat(webhook(werken)).isEqualTo(202);
+            await().atMost(WAIT).until(() -> broker.depth(logQueue) == 1);
+            assertThat(werken.context().getRoute("ingest-webhook")).isNotNull();
+            assertThat(werken.context().getRoute("dispatch-actions")).isNotNull();
+        }
+    }
+
+    @Test
+    void aRefusedFileAtStartupRefusesStartupInOneLine() throws Exception {
+        Files.copy(FIXTURES.resolve("takes-ingest-webhook.camel.yaml"), routesDir.resolve("clash.camel.yaml"));
+        Map<String, String> env = WerkenProcess.settings("it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        env.put("WERKEN_ROUTES_DIR", routesDir.toString());
+        env.put("WERKEN_WORKFLOWS", workflowsFile.toString());
+
+        Map.Entry<Integer, String> run = WerkenProcess.command(env);
+
+        assertThat(run.getKey()).isEqualTo(1);
+        assertThat(run.getValue()).contains("Werken cannot start. Own route file " + routesDir.resolve("clash.camel.yaml")
+                + " refused: route id 'ingest-webhook' is one of Werken's own routes; choose another id (WERKEN_ROUTES_DIR)");
+        assertThat(run.getValue()).doesNotContain("\tat ");
+
+        Files.delete(routesDir.resolve("clash.camel.yaml"));
+        Files.copy(FIXTURES.resolve("not-yaml.camel.yaml"), routesDir.resolve("broken.camel.yaml"));
+        assertThatThrownBy(this::start).satisfies(e -> assertThat(refusal(e)).startsWith("Own route file "
+                + routesDir.resolve("broken.camel.yaml") + " refused: is not valid YAML"));
+    }
+
+    /** The message of the StartupRefusedException in e's causes, as WerkenApplication finds it. */
+    private static String refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StartupRefusedException) {
+                return t.getMessage();
+            }
+        }
+        return null;
+    }
+
+    private RunningWerken start() throws Exception {
+        return RunningWerken.start(Map.of("werken.routes.dir", routesDir.toString(),
+                "werken.workflows", workflowsFile.toString()));
+    }
+
+    /** The example file with this run's queue in place of log_eventos. */
+    private String withOwnQueue(Path example, String line) throws Exception {
+        String text = Files.readString(example);
+        assertThat(text).contains(line);
+        return text.replace(line, line.replace("log_eventos", logQueue));
+    }
+
+    /** Writes the file beside the directory's and moves it in, as a deployer should: the watcher sees it whole. */
+    private void drop(String content, String name) throws Exception {
+        Path temporary = routesDir.resolve("." + name + ".tmp");
+        Files.writeString(temporary, content, StandardCharsets.UTF_8);
+        Files.move(temporary, routesDir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static int webhook(RunningWerken werken) throws Exception {
+        return werken.post("mi-workflow", "application/json", "{\"user_id\": 123}".getBytes()).statusCode();
+    }
+
+    private static OwnRoutesReloadStrategy watcher(RunningWerken werken) {
+        return werken.context().getRegistry().lookupByNameAndType("ownRoutes", OwnRoutes.class).reloadStrategy()
+                .orElseThrow();
+    }
+
+    private static ManagedRouteMBean managedWorker(CamelContext context) {
+        return context.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class).getManagedRoute(WORKER);
+    }
+
+    /** Exchanges the worker route (its current version) completed; 0 while there is none. */
+    private static long completed(CamelContext context) {
+        ManagedRouteMBean route = managedWorker(context);
+        return route == null ? 0 : route.getExchangesCompleted();
+    }
+}

@@ -1,0 +1,114 @@
+package io.werken.ownroutes;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What an own route file may hold, on the fixtures in {@code fixtures/routes/} and the shipped example. */
+class OwnRoutesGuardTest {
+
+    private static final Path FIXTURES = Path.of("src/test/resources/fixtures/routes");
+
+    private CamelContext context;
+    private OwnRoutesGuard guard;
+
+    @BeforeEach
+    void setUp() {
+        context = new DefaultCamelContext();
+        context.build();
+        guard = OwnRoutesGuard.forWerkenRoutes(context, "classpath:routes/*.camel.yaml");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        context.close();
+    }
+
+    @Test
+    void werkensIdsAreThoseOfItsRoutesAndRouteConfigurations() {
+        assertThat(guard.werkenIds()).containsExactlyInAnyOrder("ingest-webhook", "dispatch-actions", "dead-letter",
+                "dry-run-workflow", "list-workflows", "show-workflow", "reload-workflows", "http-problems", "dispatch-errors");
+    }
+
+    @Test
+    void theShippedExampleIsAccepted() {
+        assertThat(guard.check(resource(Path.of("examples/routes/log-evento-worker.camel.yaml")), Map.of()))
+                .containsExactly("log-evento-worker");
+        assertThat(context.getRoutes()).as("checking adds nothing").isEmpty();
+    }
+
+    @Test
+    void errorHandlingScopedToTheFilesRoutesIsAccepted() {
+        assertThat(guard.check(fixture("with-on-exception.camel.yaml"), Map.of())).containsExactly("guarded-worker");
+    }
+
+    @Test
+    void aFileThatIsNotYamlIsRefusedWithTheFileAndTheLine() {
+        assertRefused("not-yaml.camel.yaml", "is not valid YAML: ", "line 4");
+    }
+
+    @Test
+    void aFileCamelCannotReadIsRefusedWithCamelsReason() {
+        assertRefused("unknown-step.camel.yaml", "does not parse as Camel YAML DSL: ", "lgo");
+    }
+
+    @Test
+    void aRouteIdOfWerkensIsRefused() {
+        assertRefused("takes-ingest-webhook.camel.yaml", "route id 'ingest-webhook' is one of Werken's own routes");
+    }
+
+    @Test
+    void aRouteIdOfAnotherFileIsRefusedNamingThatFile() {
+        assertThatThrownBy(() -> guard.check(fixture("with-on-exception.camel.yaml"),
+                Map.of("guarded-worker", "/routes/other.camel.yaml")))
+                .isInstanceOf(OwnRouteRefusedException.class)
+                .hasMessageContaining("route id 'guarded-worker' is already defined by /routes/other.camel.yaml");
+    }
+
+    @Test
+    void whatWouldReachWerkensRoutesIsRefusedBeforeCamelActsOnIt() {
+        assertRefused("beans.camel.yaml", "'beans' is not accepted here");
+        assertThat(context.getRegistry().lookupByName("eventReader")).as("no bean bound").isNull();
+        assertRefused("route-configuration.camel.yaml", "'routeConfiguration' is not accepted here");
+        assertRefused("startup-order.camel.yaml", "sets startupOrder");
+    }
+
+    @Test
+    void routesWithoutIdsOrWithOneIdTwiceAreRefused() {
+        assertRefused("no-id.camel.yaml", "the route from 'timer:anonymous' has no id");
+        assertRefused("twice.camel.yaml", "route id 'twin' is defined twice in the file");
+    }
+
+    @Test
+    void aFileWithoutRoutesIsRefused() {
+        assertRefused("empty.camel.yaml", "is empty");
+        assertRefused("not-a-list.camel.yaml", "must be a YAML list of '- route:' elements");
+    }
+
+    private void assertRefused(String fixture, String... problems) {
+        assertThatThrownBy(() -> guard.check(fixture(fixture), Map.of()))
+                .isInstanceOf(OwnRouteRefusedException.class)
+                .hasMessageStartingWith("Own route file " + FIXTURES.resolve(fixture).toAbsolutePath() + " refused: ")
+                .hasMessageContainingAll(problems)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThat(context.getRoutes()).isEmpty();
+    }
+
+    private Resource fixture(String name) {
+        return resource(FIXTURES.resolve(name));
+    }
+
+    private Resource resource(Path file) {
+        return PluginHelper.getResourceLoader(context).resolveResource("file:" + file.toAbsolutePath());
+    }
+}
