@@ -100,8 +100,11 @@ class WebhookToActionsIT {
         assertThat(props.getTimestamp()).isNotNull();
         assertThat(actions.get(1).getProps().getMessageId()).isEqualTo(eventId + ":1");
         assertThat(actions.get(1).getProps().getType()).isEqualTo("log_evento");
-        // mi-workflow sets no workflow headers: an action carries no AMQP header at all.
-        assertThat(actions).allSatisfy(a -> assertThat(a.getProps().getHeaders() == null ? Map.of() : a.getProps().getHeaders()).isEmpty());
+        // The one documented AMQP header, the trace context (no Spring AMQP bookkeeping), the same on both actions.
+        assertThat(actions).allSatisfy(a -> assertThat(a.getProps().getHeaders()).containsOnlyKeys("traceparent"));
+        assertThat(actions.get(0).getProps().getHeaders().get("traceparent").toString())
+                .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01")
+                .isEqualTo(actions.get(1).getProps().getHeaders().get("traceparent").toString());
     }
 
     @Test
@@ -196,8 +199,8 @@ class WebhookToActionsIT {
             GetResponse event = broker.get(werken.receivedQueue);
             assertThat(event).as("the event went to received_webhooks despite the override header").isNotNull();
             Map<String, Object> headers = event.getProps().getHeaders() == null ? Map.of() : event.getProps().getHeaders();
-            // No AMQP header at all: nothing the caller sent, and no Spring AMQP bookkeeping either.
-            assertThat(headers).isEmpty();
+            // Only the trace context: nothing the caller sent, and no Spring AMQP bookkeeping either.
+            assertThat(headers).containsOnlyKeys("traceparent");
             assertThat(response.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("camel") || h.equalsIgnoreCase("x-custom"));
         } finally {
             werken.startDispatch();
