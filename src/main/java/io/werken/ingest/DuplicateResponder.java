@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.ProblemType;
 import io.werken.core.WebhookRejectedException;
 import io.werken.core.ExchangeProperties;
+import io.werken.core.LogContext;
 import io.werken.dedupe.DedupeStore;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.Workflow;
@@ -42,6 +43,7 @@ public final class DuplicateResponder implements Processor {
         String key = exchange.getProperty(ExchangeProperties.DEDUPE_KEY, String.class);
         String eventId = exchange.getProperty(ExchangeProperties.EVENT_ID, String.class);
         Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
+        LogContext.event(eventId);
         if (!store.isConfirmed(key)) {
             throw new WebhookRejectedException(ProblemType.DELIVERY_IN_PROGRESS, "Event " + eventId
                     + " for this delivery is still being accepted; retry after " + retryAfterSeconds + " seconds.",
