@@ -2,6 +2,8 @@ package io.werken.config;
 
 import java.time.Duration;
 
+import javax.management.ObjectName;
+
 import io.werken.broker.BrokerTopology;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.CurrentWorkflows;
@@ -13,6 +15,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.ManagementAgent;
 
 /**
  * Reloading the workflows without a restart, after the broker's wiring (a reload declares its new queues first), and
@@ -21,7 +24,11 @@ import org.apache.camel.PropertyInject;
 @Configuration
 public class WorkflowReloadConfiguration implements CamelConfiguration {
 
-    /** A Camel service: it watches the file while Camel runs, and JMX shows it under type=services. */
+    /**
+     * A Camel service: it watches the file while Camel runs. Camel's JMX agent serves its attributes and its reload
+     * operation as {@code org.apache.camel:context=werken,type=services,name=WorkflowReloader} (registered once the
+     * agent runs: Camel enlists only the services it knows by type).
+     */
     @BindToRegistry
     public WorkflowReloader workflowReloader(@PropertyInject("werken.workflows") String location,
                                              @PropertyInject("werken.workflows.watch") boolean watch,
@@ -34,6 +41,13 @@ public class WorkflowReloadConfiguration implements CamelConfiguration {
                 Duration.ofMillis(pollIntervalMs));
         werkenMetrics.watch(reloader);
         context.addService(reloader, true, true);
+        context.addStartupListener((camel, alreadyStarted) -> {
+            ManagementAgent agent = camel.getManagementStrategy().getManagementAgent();
+            if (agent != null) {
+                agent.register(reloader, new ObjectName(agent.getMBeanObjectDomainName() + ":context="
+                        + camel.getManagementName() + ",type=services,name=" + WorkflowReloader.class.getSimpleName()));
+            }
+        });
         return reloader;
     }
 

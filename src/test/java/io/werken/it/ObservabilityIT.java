@@ -180,6 +180,11 @@ class ObservabilityIT {
                 .containsEntry("werken_workflow_reloads_total{result=\"invalid\"}", 0.0);
         assertThat(m.get("werken_dispatch_latency_seconds_bucket{le=\"60.0\"}")).isEqualTo(6.0);
         assertThat(m.get("werken_publish_confirm_seconds_sum")).isPositive();
+        // JMX shows the same revision (the reloader is a Camel service).
+        javax.management.ObjectName reloader = new javax.management.ObjectName(
+                "org.apache.camel:context=werken,type=services,name=WorkflowReloader");
+        assertThat(java.lang.management.ManagementFactory.getPlatformMBeanServer().getAttribute(reloader, "Revision"))
+                .isEqualTo(revision);
         // Camel's own route metrics, beside Werken's.
         assertThat(m.keySet()).anyMatch(k -> k.startsWith("camel_exchanges_total{") && k.contains("routeId=\"ingest-webhook\""))
                 .anyMatch(k -> k.startsWith("camel_exchanges_total{") && k.contains("routeId=\"dispatch-actions\""));
