@@ -4,6 +4,8 @@ package io.werken.core;
 public enum ProblemType {
 
     INVALID_JSON("invalid-json", "Request body is not valid JSON", 400),
+    ADMIN_TOKEN_REQUIRED("admin-token-required", "The management port needs the admin token", 401),
+    LOOPBACK_ONLY("loopback-only", "The management port answers only local clients", 403),
     SIGNATURE_MISSING("signature-missing", "Webhook signature missing", 401),
     SIGNATURE_MALFORMED("signature-malformed", "Webhook signature malformed", 401),
     TIMESTAMP_OUT_OF_TOLERANCE("timestamp-out-of-tolerance", "Webhook timestamp outside the tolerance", 401),

@@ -1,0 +1,70 @@
+package io.werken.http;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.http.ManagementAccessGuard.Decision;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The guard's decision, for the cases one machine cannot produce over a socket: clients that are not on the loopback
+ * interface, with and without a token configured, and forwarded-for headers that must not count.
+ */
+class ManagementAccessGuardTest {
+
+    private static final List<String> OPEN = List.of("/observe/health", "/observe/metrics");
+    private static final ManagementAccessGuard NO_TOKEN = new ManagementAccessGuard(null, OPEN, new ObjectMapper());
+    private static final ManagementAccessGuard BLANK_TOKEN = new ManagementAccessGuard("  ", OPEN, new ObjectMapper());
+    private static final ManagementAccessGuard TOKEN = new ManagementAccessGuard("s3cret", OPEN, new ObjectMapper());
+
+    @Test
+    void withoutATokenOnlyLoopbackClientsGetIn() {
+        for (String local : List.of("127.0.0.1", "127.0.0.53", "::1", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1")) {
+            assertThat(NO_TOKEN.decide("/workflows", local, null)).as(local).isEqualTo(Decision.ALLOW);
+        }
+        for (String remote : List.of("10.0.0.7", "192.168.1.20", "172.17.0.1", "2001:db8::1", "::ffff:10.0.0.7", "0.0.0.0")) {
+            assertThat(NO_TOKEN.decide("/workflows", remote, null)).as(remote).isEqualTo(Decision.NOT_LOOPBACK);
+            assertThat(NO_TOKEN.decide("/dead-letters/requeue", remote, "Bearer anything")).as(remote)
+                    .isEqualTo(Decision.NOT_LOOPBACK);
+        }
+        assertThat(BLANK_TOKEN.decide("/observe/jolokia/version", "10.0.0.7", null)).isEqualTo(Decision.NOT_LOOPBACK);
+    }
+
+    @Test
+    void aNameOrNoAddressIsNeverLoopback() {
+        // No lookup: "localhost" as a peer address could only come from something other than the socket.
+        assertThat(NO_TOKEN.decide("/workflows", "localhost", null)).isEqualTo(Decision.NOT_LOOPBACK);
+        assertThat(NO_TOKEN.decide("/workflows", null, null)).isEqualTo(Decision.NOT_LOOPBACK);
+        assertThat(NO_TOKEN.decide("/workflows", "", null)).isEqualTo(Decision.NOT_LOOPBACK);
+    }
+
+    @Test
+    void healthAndMetricsAreOpenToEveryone() {
+        for (String path : List.of("/observe/health", "/observe/health/live", "/observe/health/ready", "/observe/metrics")) {
+            assertThat(NO_TOKEN.decide(path, "10.0.0.7", null)).as(path).isEqualTo(Decision.ALLOW);
+            assertThat(TOKEN.decide(path, "10.0.0.7", null)).as(path).isEqualTo(Decision.ALLOW);
+        }
+        for (String path : List.of("/observe/healthz", "/observe/metrics-secret", "/observe/jolokia", "/observe/info",
+                "/workflows", "/workflows/reload", "/workflowsX", "/dead-letters", "/", "/anything")) {
+            assertThat(TOKEN.decide(path, "127.0.0.1", null)).as(path).isEqualTo(Decision.TOKEN_MISSING);
+            assertThat(NO_TOKEN.decide(path, "10.0.0.7", null)).as(path).isEqualTo(Decision.NOT_LOOPBACK);
+        }
+    }
+
+    @Test
+    void withATokenEveryClientNeedsItLoopbackToo() {
+        for (String client : List.of("127.0.0.1", "10.0.0.7")) {
+            assertThat(TOKEN.decide("/workflows", client, "Bearer s3cret")).isEqualTo(Decision.ALLOW);
+            assertThat(TOKEN.decide("/workflows", client, "bearer   s3cret ")).isEqualTo(Decision.ALLOW);
+            assertThat(TOKEN.decide("/workflows", client, null)).isEqualTo(Decision.TOKEN_MISSING);
+            assertThat(TOKEN.decide("/workflows", client, "Bearer ")).isEqualTo(Decision.TOKEN_MISSING);
+            assertThat(TOKEN.decide("/workflows", client, "Basic czNjcmV0")).isEqualTo(Decision.TOKEN_MISSING);
+            assertThat(TOKEN.decide("/workflows", client, "s3cret")).isEqualTo(Decision.TOKEN_MISSING);
+            assertThat(TOKEN.decide("/workflows", client, "Bearer s3cre")).isEqualTo(Decision.TOKEN_WRONG);
+            assertThat(TOKEN.decide("/workflows", client, "Bearer s3cret2")).isEqualTo(Decision.TOKEN_WRONG);
+            assertThat(TOKEN.decide("/workflows", client, "Bearer S3CRET")).isEqualTo(Decision.TOKEN_WRONG);
+        }
+    }
+}
