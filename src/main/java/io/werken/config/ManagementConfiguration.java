@@ -1,5 +1,6 @@
 package io.werken.config;
 
+import java.net.URI;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,9 +11,12 @@ import io.werken.http.ManagementHttpComponent;
 import io.werken.http.ManagementServerFactory;
 import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.WebhookRequestValidator;
+import io.werken.manage.DeadLetterListing;
+import io.werken.manage.DeadLetterRequeuing;
 import io.werken.manage.DryRun;
 import io.werken.manage.WorkflowDefinition;
 import io.werken.manage.WorkflowListing;
+import io.werken.ops.DeadLetterQueue;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.BindToRegistry;
@@ -27,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The management port: who may use it (the access guard, put first on Camel's management server), Jolokia's policy,
- * the component Werken's management routes listen with, and their steps.
+ * the component Werken's management routes listen with, and their steps (workflows, dead letters).
  */
 @Configuration
 public class ManagementConfiguration implements CamelConfiguration {
@@ -91,5 +95,23 @@ public class ManagementConfiguration implements CamelConfiguration {
                          @PropertyInject("werken.queue.actions") String actionsQueue) {
         return new DryRun(workflowCatalog, webhookRequestValidator, actionPlanner, werkenJson, receivedWebhookFactory,
                 actionsQueue);
+    }
+
+    @BindToRegistry
+    public DeadLetterQueue deadLetterQueue(@PropertyInject("werken.rabbitmq.uri") String uri,
+                                           @PropertyInject("werken.queue.received") String receivedQueue) {
+        return new DeadLetterQueue(URI.create(uri), receivedQueue);
+    }
+
+    @BindToRegistry
+    public DeadLetterListing deadLetterListing(DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson,
+                                               @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
+        return new DeadLetterListing(deadLetterQueue, werkenJson, retryAfterSeconds);
+    }
+
+    @BindToRegistry
+    public DeadLetterRequeuing deadLetterRequeuing(DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson,
+                                                   @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
+        return new DeadLetterRequeuing(deadLetterQueue, werkenJson, retryAfterSeconds);
     }
 }

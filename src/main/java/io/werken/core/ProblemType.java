@@ -4,6 +4,7 @@ package io.werken.core;
 public enum ProblemType {
 
     INVALID_JSON("invalid-json", "Request body is not valid JSON", 400),
+    INVALID_QUERY("invalid-query", "Query parameter not valid", 400),
     ADMIN_TOKEN_REQUIRED("admin-token-required", "The management port needs the admin token", 401),
     LOOPBACK_ONLY("loopback-only", "The management port answers only local clients", 403),
     SIGNATURE_MISSING("signature-missing", "Webhook signature missing", 401),
@@ -22,6 +23,7 @@ public enum ProblemType {
     HEADERS_TOO_LARGE("headers-too-large", "Request headers too large", 431),
     BROKER_UNAVAILABLE("broker-unavailable", "Webhook not accepted: broker unavailable", 503),
     DEDUPE_STORE_UNAVAILABLE("dedupe-store-unavailable", "Webhook not accepted: dedupe store unavailable", 503),
+    DEAD_LETTERS_UNAVAILABLE("dead-letters-unavailable", "Dead letters unavailable: the broker could not be used", 503),
     SHUTTING_DOWN("shutting-down", "Webhook not accepted: Werken is shutting down", 503),
     INTERNAL_ERROR("internal-error", "Internal error", 500);
 
