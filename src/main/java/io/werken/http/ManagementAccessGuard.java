@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -26,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * answered only to clients on the loopback interface when none is. Deny by default, so that {@code /workflows...},
  * {@code /dead-letters...}, {@code /observe/jolokia} and any endpoint added later are covered without a list to keep.
  * <p>
+ * {@code Authorization: Basic} with the token as the password (any user name) counts too: it is how Hawtio's Connect
+ * sends credentials to a Jolokia agent, and it carries the same secret the same way.
+ * <p>
  * The client is the TCP peer: {@code X-Forwarded-For} and the like are never read, because anyone can send them.
  * Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}, which takes the same time whatever the
  * token and leaks neither its bytes nor its length. Runs as the first handler of the management port's router
@@ -36,6 +40,7 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementAccessGuard.class);
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
     private static final String CHALLENGE = "Bearer realm=\"werken-management\"";
+    private static final String BASIC_CHALLENGE = "Basic realm=\"werken-management\"";
 
     /** What the guard does with a request. */
     public enum Decision {
@@ -76,7 +81,7 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
         if (tokenDigest == null) {
             return isLoopback(remoteHost) ? Decision.ALLOW : Decision.NOT_LOOPBACK;
         }
-        String presented = bearerToken(authorization);
+        String presented = presentedToken(authorization);
         if (presented == null) {
             return Decision.TOKEN_MISSING;
         }
@@ -125,24 +130,43 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
         }
     }
 
-    private static String bearerToken(String authorization) {
+    /** The token in {@code Bearer <token>}, or the password in {@code Basic base64(user:token)}; null if none. */
+    private static String presentedToken(String authorization) {
         if (authorization == null) {
             return null;
         }
         String value = authorization.trim();
-        // RFC 7235: the scheme is case-insensitive.
-        if (value.length() < 7 || !value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+        int space = value.indexOf(' ');
+        if (space < 0) {
             return null;
         }
-        String token = value.substring(7).trim();
-        return token.isEmpty() ? null : token;
+        // RFC 7235: the scheme is case-insensitive.
+        String scheme = value.substring(0, space).toLowerCase(Locale.ROOT);
+        String credentials = value.substring(space + 1).trim();
+        String token = switch (scheme) {
+            case "bearer" -> credentials;
+            case "basic" -> basicPassword(credentials);
+            default -> null;
+        };
+        return token == null || token.isEmpty() ? null : token;
+    }
+
+    private static String basicPassword(String credentials) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : decoded.substring(colon + 1);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private void refuse(RoutingContext ctx, ProblemType type, String challenge, String host, String detail) {
         LOG.info("Refused management request status={} reason=\"{}\" method={} path={} remote={}", type.status(),
                 type.slug(), ctx.request().method(), ctx.normalizedPath(), host);
         if (challenge != null) {
-            ctx.response().putHeader("WWW-Authenticate", challenge);
+            // Bearer first (what curl and scripts send); Basic for Hawtio's Connect, which then asks for a password.
+            ctx.response().headers().add("WWW-Authenticate", challenge).add("WWW-Authenticate", BASIC_CHALLENGE);
         }
         try {
             ctx.response().setStatusCode(type.status())

@@ -1,5 +1,7 @@
 package io.werken.http;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,11 +62,20 @@ class ManagementAccessGuardTest {
             assertThat(TOKEN.decide("/workflows", client, "bearer   s3cret ")).isEqualTo(Decision.ALLOW);
             assertThat(TOKEN.decide("/workflows", client, null)).isEqualTo(Decision.TOKEN_MISSING);
             assertThat(TOKEN.decide("/workflows", client, "Bearer ")).isEqualTo(Decision.TOKEN_MISSING);
-            assertThat(TOKEN.decide("/workflows", client, "Basic czNjcmV0")).isEqualTo(Decision.TOKEN_MISSING);
+            assertThat(TOKEN.decide("/workflows", client, "Basic czNjcmV0")).as("no user:password").isEqualTo(Decision.TOKEN_MISSING);
+            assertThat(TOKEN.decide("/workflows", client, "Basic " + basic("hawtio:s3cret"))).isEqualTo(Decision.ALLOW);
+            assertThat(TOKEN.decide("/workflows", client, "Basic " + basic(":s3cret"))).isEqualTo(Decision.ALLOW);
+            assertThat(TOKEN.decide("/workflows", client, "Basic " + basic("s3cret:nope"))).isEqualTo(Decision.TOKEN_WRONG);
+            assertThat(TOKEN.decide("/workflows", client, "Basic not-base64!")).isEqualTo(Decision.TOKEN_MISSING);
+            assertThat(TOKEN.decide("/workflows", client, "Digest s3cret")).isEqualTo(Decision.TOKEN_MISSING);
             assertThat(TOKEN.decide("/workflows", client, "s3cret")).isEqualTo(Decision.TOKEN_MISSING);
             assertThat(TOKEN.decide("/workflows", client, "Bearer s3cre")).isEqualTo(Decision.TOKEN_WRONG);
             assertThat(TOKEN.decide("/workflows", client, "Bearer s3cret2")).isEqualTo(Decision.TOKEN_WRONG);
             assertThat(TOKEN.decide("/workflows", client, "Bearer S3CRET")).isEqualTo(Decision.TOKEN_WRONG);
         }
+    }
+
+    private static String basic(String userAndPassword) {
+        return Base64.getEncoder().encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8));
     }
 }

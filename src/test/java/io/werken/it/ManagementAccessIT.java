@@ -43,17 +43,21 @@ class ManagementAccessIT {
     void withATokenSetTheManagementEndpointsNeedIt() throws Exception {
         HttpResponse<String> none = get(werken, "/workflows", null);
         assertUnauthorized(none, "/workflows");
-        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"werken-management\"");
+        assertThat(none.headers().allValues("WWW-Authenticate"))
+                .containsExactly("Bearer realm=\"werken-management\"", "Basic realm=\"werken-management\"");
 
         HttpResponse<String> wrong = get(werken, "/workflows", "Bearer " + TOKEN + "x");
         assertUnauthorized(wrong, "/workflows");
         assertThat(wrong.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("error=\"invalid_token\"");
-        assertUnauthorized(get(werken, "/workflows", "Basic " + TOKEN), "/workflows");
+        assertUnauthorized(get(werken, "/workflows", "Token " + TOKEN), "/workflows");
 
         HttpResponse<String> right = get(werken, "/workflows", "Bearer " + TOKEN);
         assertThat(right.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(right.body()).get("workflows").findValuesAsText("id")).contains("mi-workflow");
         assertThat(get(werken, "/workflows/mi-workflow", "bearer " + TOKEN).statusCode()).isEqualTo(200);
+        // As Hawtio's Connect sends it: any user name, the token as the password.
+        String basic = java.util.Base64.getEncoder().encodeToString(("hawtio:" + TOKEN).getBytes());
+        assertThat(get(werken, "/observe/jolokia/version", "Basic " + basic).statusCode()).isEqualTo(200);
     }
 
     @Test
