@@ -28,7 +28,13 @@ import org.slf4j.LoggerFactory;
  * {@code /dead-letters...}, {@code /observe/jolokia} and any endpoint added later are covered without a list to keep.
  * <p>
  * {@code Authorization: Basic} with the token as the password (any user name) counts too: it is how Hawtio's Connect
- * sends credentials to a Jolokia agent, and it carries the same secret the same way.
+ * sends credentials to a Jolokia agent. Only Bearer is offered in {@code WWW-Authenticate}, so that a browser never
+ * prompts for the token and then sends it by itself with requests that other web pages make (cross-site requests).
+ * <p>
+ * Without a token, a loopback client may still be a browser on this machine running another site's page: requests
+ * that a browser marks as coming from another site ({@code Sec-Fetch-Site} cross-site or same-site, an
+ * {@code Origin} that is not this machine), or that name a {@code Host} other than this machine (DNS rebinding), are
+ * refused too. curl, scripts and Hawtio's proxy send none of these.
  * <p>
  * The client is the TCP peer: {@code X-Forwarded-For} and the like are never read, because anyone can send them.
  * Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}, which takes the same time whatever the
@@ -38,9 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class ManagementAccessGuard implements Handler<RoutingContext> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementAccessGuard.class);
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
+    /** Dotted-quad IPv4, or IPv6 (a colon cannot appear in a host name): InetAddress parses these without a lookup. */
+    private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final String CHALLENGE = "Bearer realm=\"werken-management\"";
-    private static final String BASIC_CHALLENGE = "Basic realm=\"werken-management\"";
 
     /** What the guard does with a request. */
     public enum Decision {
@@ -51,7 +57,15 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
         /** A token is set and the request carries another: 401. */
         TOKEN_WRONG,
         /** No token is set and the client is not on the loopback interface: 403 (no credential would help). */
-        NOT_LOOPBACK
+        NOT_LOOPBACK,
+        /** No token is set and the request comes from a web page of another site, or names another host: 403. */
+        CROSS_SITE
+    }
+
+    /** What the browser says about where a request comes from (all null for a non-browser client). */
+    public record Browser(String host, String origin, String fetchSite) {
+
+        static final Browser NONE = new Browser(null, null, null);
     }
 
     private final byte[] tokenDigest;
@@ -75,11 +89,19 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
 
     /** The decision for a request to {@code path} (normalized) from {@code remoteHost} (an IP literal, or null). */
     public Decision decide(String path, String remoteHost, String authorization) {
+        return decide(path, remoteHost, authorization, Browser.NONE);
+    }
+
+    /** As above, with the request's {@code Host}, {@code Origin} and {@code Sec-Fetch-Site} headers. */
+    public Decision decide(String path, String remoteHost, String authorization, Browser browser) {
         if (isOpen(path)) {
             return Decision.ALLOW;
         }
         if (tokenDigest == null) {
-            return isLoopback(remoteHost) ? Decision.ALLOW : Decision.NOT_LOOPBACK;
+            if (!isLoopback(remoteHost)) {
+                return Decision.NOT_LOOPBACK;
+            }
+            return fromThisMachine(browser) ? Decision.ALLOW : Decision.CROSS_SITE;
         }
         String presented = presentedToken(authorization);
         if (presented == null) {
@@ -93,7 +115,8 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
         SocketAddress remote = ctx.request().remoteAddress();
         String host = remote == null ? null : remote.hostAddress();
         String path = ctx.normalizedPath();
-        Decision decision = decide(path, host, ctx.request().getHeader("Authorization"));
+        Decision decision = decide(path, host, ctx.request().getHeader("Authorization"), new Browser(
+                ctx.request().getHeader("Host"), ctx.request().getHeader("Origin"), ctx.request().getHeader("Sec-Fetch-Site")));
         switch (decision) {
             case ALLOW -> ctx.next();
             case TOKEN_MISSING -> refuse(ctx, ProblemType.ADMIN_TOKEN_REQUIRED, CHALLENGE, host,
@@ -103,7 +126,41 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
             case NOT_LOOPBACK -> refuse(ctx, ProblemType.LOOPBACK_ONLY, null, host,
                     "No admin token is configured, so the management port answers only clients on this machine; set "
                     + "WERKEN_ADMIN_TOKEN to let others in with it.");
+            case CROSS_SITE -> refuse(ctx, ProblemType.LOOPBACK_ONLY, null, host,
+                    "No admin token is configured, so the management port answers only clients on this machine, and "
+                    + "not web pages of other sites or requests for another host name; set WERKEN_ADMIN_TOKEN to use "
+                    + "it from a browser.");
         }
+    }
+
+    /** No sign of a page from elsewhere: no Host but this machine, no foreign Origin, no cross-site fetch. */
+    static boolean fromThisMachine(Browser browser) {
+        if (browser.host() != null && !isLocalName(hostOf(browser.host()))) {
+            return false;
+        }
+        if (browser.origin() != null) {
+            int scheme = browser.origin().indexOf("://");
+            if (scheme < 0 || !isLocalName(hostOf(browser.origin().substring(scheme + 3)))) {
+                return false;
+            }
+        }
+        String site = browser.fetchSite() == null ? null : browser.fetchSite().trim().toLowerCase(Locale.ROOT);
+        return site == null || site.equals("same-origin") || site.equals("none");
+    }
+
+    /** The host of {@code host[:port]} or {@code [v6]:port}. */
+    private static String hostOf(String authority) {
+        String value = authority.trim();
+        if (value.startsWith("[")) {
+            int end = value.indexOf(']');
+            return end < 0 ? value : value.substring(1, end);
+        }
+        int colon = value.indexOf(':');
+        return colon < 0 ? value : value.substring(0, colon);
+    }
+
+    private static boolean isLocalName(String host) {
+        return host.equalsIgnoreCase("localhost") || isLoopback(host);
     }
 
     private boolean isOpen(String path) {
@@ -165,8 +222,7 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
         LOG.info("Refused management request status={} reason=\"{}\" method={} path={} remote={}", type.status(),
                 type.slug(), ctx.request().method(), ctx.normalizedPath(), host);
         if (challenge != null) {
-            // Bearer first (what curl and scripts send); Basic for Hawtio's Connect, which then asks for a password.
-            ctx.response().headers().add("WWW-Authenticate", challenge).add("WWW-Authenticate", BASIC_CHALLENGE);
+            ctx.response().putHeader("WWW-Authenticate", challenge);
         }
         try {
             ctx.response().setStatusCode(type.status())

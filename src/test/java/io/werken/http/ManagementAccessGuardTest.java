@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.http.ManagementAccessGuard.Browser;
 import io.werken.http.ManagementAccessGuard.Decision;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,11 @@ class ManagementAccessGuardTest {
         assertThat(NO_TOKEN.decide("/workflows", "localhost", null)).isEqualTo(Decision.NOT_LOOPBACK);
         assertThat(NO_TOKEN.decide("/workflows", null, null)).isEqualTo(Decision.NOT_LOOPBACK);
         assertThat(NO_TOKEN.decide("/workflows", "", null)).isEqualTo(Decision.NOT_LOOPBACK);
+        // Hex letters and dots make a host name too (bad.cafe): never looked up, so never loopback.
+        assertThat(ManagementAccessGuard.isLoopback("bad.cafe")).isFalse();
+        assertThat(ManagementAccessGuard.isLoopback("127.1")).isFalse();
+        assertThat(NO_TOKEN.decide("/workflows", "127.0.0.1", null, new Browser("bad.cafe:9876", null, null)))
+                .isEqualTo(Decision.CROSS_SITE);
     }
 
     @Test
@@ -73,6 +79,27 @@ class ManagementAccessGuardTest {
             assertThat(TOKEN.decide("/workflows", client, "Bearer s3cret2")).isEqualTo(Decision.TOKEN_WRONG);
             assertThat(TOKEN.decide("/workflows", client, "Bearer S3CRET")).isEqualTo(Decision.TOKEN_WRONG);
         }
+    }
+
+    @Test
+    void withoutATokenAWebPageOfAnotherSiteOnThisMachineIsNotLetIn() {
+        for (Browser local : List.of(new Browser("127.0.0.1:9876", null, null), new Browser("localhost:9876", null, "none"),
+                new Browser("[::1]:9876", "http://localhost:9876", "same-origin"), new Browser(null, null, null))) {
+            assertThat(NO_TOKEN.decide("/dead-letters/requeue", "127.0.0.1", null, local)).as("%s", local).isEqualTo(Decision.ALLOW);
+        }
+        for (Browser foreign : List.of(new Browser("localhost:9876", "https://evil.example", null),
+                new Browser("localhost:9876", "null", null), new Browser("localhost:9876", null, "cross-site"),
+                new Browser("localhost:9876", null, "same-site"), new Browser("rebound.evil.example:9876", null, null),
+                new Browser("127.0.0.1.evil.example", null, null))) {
+            assertThat(NO_TOKEN.decide("/dead-letters/requeue", "127.0.0.1", null, foreign)).as("%s", foreign)
+                    .isEqualTo(Decision.CROSS_SITE);
+        }
+        // With a token there are no ambient credentials to abuse: the token decides.
+        assertThat(TOKEN.decide("/workflows", "127.0.0.1", "Bearer s3cret", new Browser("x.example", "https://x.example", "cross-site")))
+                .isEqualTo(Decision.ALLOW);
+        // Health stays open whatever the browser says.
+        assertThat(NO_TOKEN.decide("/observe/health", "127.0.0.1", null, new Browser("x.example", "https://x.example", "cross-site")))
+                .isEqualTo(Decision.ALLOW);
     }
 
     private static String basic(String userAndPassword) {
