@@ -99,8 +99,9 @@ public class ManagementConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public DeadLetterQueue deadLetterQueue(@PropertyInject("werken.rabbitmq.uri") String uri,
-                                           @PropertyInject("werken.queue.received") String receivedQueue) {
-        return new DeadLetterQueue(URI.create(uri), receivedQueue);
+                                           @PropertyInject("werken.queue.received") String receivedQueue,
+                                           @PropertyInject("werken.rabbitmq.connection-timeout-ms") int connectionTimeoutMs) {
+        return new DeadLetterQueue(URI.create(uri), receivedQueue, connectionTimeoutMs);
     }
 
     @BindToRegistry

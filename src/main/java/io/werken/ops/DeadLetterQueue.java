@@ -63,11 +63,14 @@ public final class DeadLetterQueue {
     private final URI brokerUri;
     private final String receivedQueue;
     private final String deadLetterQueue;
+    private final int connectionTimeoutMs;
 
-    public DeadLetterQueue(URI brokerUri, String receivedQueue) {
+    /** @param connectionTimeoutMs how long to wait for the broker's TCP connection (the AMQP client waits 60 s) */
+    public DeadLetterQueue(URI brokerUri, String receivedQueue, int connectionTimeoutMs) {
         this.brokerUri = brokerUri;
         this.receivedQueue = receivedQueue;
         this.deadLetterQueue = BrokerTopology.deadLetterQueue(receivedQueue);
+        this.connectionTimeoutMs = connectionTimeoutMs;
     }
 
     public String name() {
@@ -157,6 +160,7 @@ public final class DeadLetterQueue {
     private Connection open(String name) throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUri(brokerUri);
+        factory.setConnectionTimeout(connectionTimeoutMs);
         return factory.newConnection(name);
     }
 

@@ -37,7 +37,8 @@ public final class DeadLetterRequeue {
         }
         Function<String, String> settings = settings(System::getenv);
         DeadLetterQueue queue = new DeadLetterQueue(URI.create(settings.apply("werken.rabbitmq.uri")),
-                settings.apply("werken.queue.received"));
+                settings.apply("werken.queue.received"),
+                Integer.parseInt(settings.apply("werken.rabbitmq.connection-timeout-ms")));
         try {
             DeadLetterQueue.Requeued result = queue.requeue(max);
             if (result.stoppedBecause() != null) {
