@@ -81,10 +81,19 @@ class DeadLettersOverHttpIT {
     }
 
     @Test
-    void badQueryValuesAreProblemsAndMoveNothing() throws Exception {
+    void brokerDeadLettersAreDescribedAndBadQueryValuesAreProblemsThatMoveNothing() throws Exception {
         try (Broker broker = new Broker(); RunningWerken werken = RunningWerken.start(Map.of(
                 "werken.management.admin-token", TOKEN))) {
             broker.publish(werken.deadLetterQueue, deadLetter("ev-bad-1", "kept"), envelope("ev-bad-1", "mi-workflow"));
+            // Dead-lettered by RabbitMQ itself (Werken could not publish the dead letter): only its x-death record says why.
+            broker.publish(werken.deadLetterQueue, new AMQP.BasicProperties.Builder().messageId("ev-bad-2")
+                    .headers(Map.of("x-death", List.of(Map.of("reason", "rejected", "queue", werken.receivedQueue,
+                            "count", 1L, "time", java.util.Date.from(java.time.Instant.parse("2026-11-30T11:00:00Z"))))))
+                    .build(), envelope("ev-bad-2", "blog-nuevo-post"));
+            JsonNode byBroker = JSON.readTree(get(werken, "/dead-letters").body()).get("dead_letters").get(1);
+            assertThat(byBroker).isEqualTo(JSON.readTree("""
+                    {"event_id": "ev-bad-2", "workflow_id": "blog-nuevo-post", "reason": "dead-lettered by the broker: rejected",
+                     "dead_lettered_at": "2026-11-30T11:00:00Z"}"""));
 
             for (String query : List.of("limit=abc", "limit=-1", "limit=101", "limit=", "limit=1&limit=2", "lmit=5")) {
                 assertInvalidQuery(get(werken, "/dead-letters?" + query));
@@ -96,13 +105,15 @@ class DeadLettersOverHttpIT {
             assertThat(wrongMethod.statusCode()).isEqualTo(405);
             assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
 
-            assertThat(broker.depth(werken.deadLetterQueue)).isEqualTo(1);
-            assertThat(JSON.readTree(get(werken, "/dead-letters?limit=0").body()).get("count").asLong()).isEqualTo(1);
+            assertThat(broker.depth(werken.deadLetterQueue)).isEqualTo(2);
+            JsonNode countOnly = JSON.readTree(get(werken, "/dead-letters?limit=0").body());
+            assertThat(countOnly.get("count").asLong()).isEqualTo(2);
+            assertThat(countOnly.get("dead_letters")).isEmpty();
             assertThat(ManagementAccessIT.get(werken, "/dead-letters", null).statusCode()).isEqualTo(401);
             HttpResponse<String> unauthorized = werken.send(HttpRequest.newBuilder(ManagementAccessIT.management(werken,
                     "/dead-letters/requeue?max=1")).POST(HttpRequest.BodyPublishers.noBody()));
             assertThat(unauthorized.statusCode()).isEqualTo(401);
-            assertThat(broker.depth(werken.deadLetterQueue)).isEqualTo(1);
+            assertThat(broker.depth(werken.deadLetterQueue)).isEqualTo(2);
         }
     }
 
