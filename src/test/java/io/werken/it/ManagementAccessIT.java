@@ -8,11 +8,15 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.WerkenApplication;
+import io.werken.core.StartupRefusedException;
+import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -129,6 +133,34 @@ class ManagementAccessIT {
             assertThat(version.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(version.body()).get("value").has("agent")).isTrue();
         }
+    }
+
+    @Test
+    void aManagementServerNotMadeByWerkensFactoryRefusesToStart() throws Exception {
+        // camel-main's own factory, as a Main set up without WerkenApplication.newMain() would use: nothing would guard it.
+        Main unguarded = new Main();
+        WerkenApplication.configurations().forEach(unguarded.configure()::addConfiguration);
+        String prefix = "it-unguarded-" + Long.toHexString(System.nanoTime()) + ".";
+        Map.of("camel.server.port", "0", "camel.server.host", "127.0.0.1", "camel.management.port", "0",
+                "camel.management.host", "127.0.0.1", "camel.main.name", "werken-unguarded",
+                "werken.rabbitmq.uri", "amqp://guest:guest@127.0.0.1:1/%2F",
+                "werken.queue.received", prefix + "received_webhooks", "werken.queue.actions", prefix + "required_actions")
+                .forEach(unguarded::addOverrideProperty);
+        try {
+            Throwable refused = catchThrowable(unguarded::start);
+            assertThat(hasCause(refused, StartupRefusedException.class)).as("%s", refused).isTrue();
+        } finally {
+            unguarded.stop();
+        }
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void assertUnauthorized(HttpResponse<String> response, String instance) throws Exception {
