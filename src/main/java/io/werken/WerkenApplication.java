@@ -14,6 +14,7 @@ import io.werken.config.OwnRoutesConfiguration;
 import io.werken.config.WorkflowReloadConfiguration;
 import io.werken.config.WorkflowsConfiguration;
 import io.werken.core.StartupRefusedException;
+import io.werken.http.ManagementServerFactory;
 import io.werken.ops.DeadLetterRequeue;
 import io.werken.ops.ValidateWorkflows;
 import org.apache.camel.CamelConfiguration;
@@ -48,6 +49,17 @@ public final class WerkenApplication {
                 new DispatchConfiguration(), new ManagementConfiguration());
     }
 
+    /**
+     * camel-main set up for Werken: the {@link #configurations()}, and the management server's factory, which
+     * camel-main looks up before it loads any configuration class (so it cannot come from one).
+     */
+    public static Main newMain() {
+        Main main = new Main();
+        configurations().forEach(main.configure()::addConfiguration);
+        main.bind(ManagementServerFactory.NAME, new ManagementServerFactory());
+        return main;
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("requeue-dead-letters")) {
             System.exit(DeadLetterRequeue.run(Arrays.copyOfRange(args, 1, args.length)));
@@ -55,8 +67,7 @@ public final class WerkenApplication {
         if (args.length > 0 && args[0].equals("validate")) {
             System.exit(ValidateWorkflows.run(Arrays.copyOfRange(args, 1, args.length)));
         }
-        Main main = new Main();
-        configurations().forEach(main.configure()::addConfiguration);
+        Main main = newMain();
         try {
             System.exit(main.run(args));
         } catch (Exception e) {

@@ -1,24 +1,78 @@
 package io.werken.config;
 
+import java.net.URI;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.core.StartupRefusedException;
+import io.werken.http.JolokiaAccess;
+import io.werken.http.ManagementAccessGuard;
 import io.werken.http.ManagementHttpComponent;
+import io.werken.http.ManagementServerFactory;
 import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.WebhookRequestValidator;
+import io.werken.manage.DeadLetterListing;
+import io.werken.manage.DeadLetterRequeuing;
 import io.werken.manage.DryRun;
 import io.werken.manage.WorkflowDefinition;
 import io.werken.manage.WorkflowListing;
 import io.werken.manage.WorkflowReload;
+import io.werken.ops.DeadLetterQueue;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.WorkflowReloader;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.component.platform.http.plugin.JolokiaPlatformHttpPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The management port's workflow routes: the component they listen with, and their steps. */
+/**
+ * The management port: who may use it (the access guard, put first on Camel's management server), Jolokia's policy,
+ * the component Werken's management routes listen with, and their steps (workflows, dead letters).
+ */
 @Configuration
 public class ManagementConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementConfiguration.class);
+
+    @BindToRegistry
+    public ManagementAccessGuard managementAccessGuard(
+            @PropertyInject("werken.management.admin-token") String adminToken,
+            @PropertyInject(value = "camel.management.health-path", defaultValue = "/observe/health") String healthPath,
+            ObjectMapper werkenJson) {
+        // Health (for orchestrators' probes) and metrics (for scrapers) stay open; everything else is guarded.
+        ManagementAccessGuard guard = new ManagementAccessGuard(adminToken, List.of(healthPath, "/observe/metrics"),
+                werkenJson);
+        LOG.info("Management port: {}", guard.tokenRequired()
+                ? "every endpoint but health and metrics needs the admin token (WERKEN_ADMIN_TOKEN)"
+                : "no admin token set (WERKEN_ADMIN_TOKEN): endpoints other than health and metrics answer loopback clients only");
+        return guard;
+    }
+
+    /**
+     * Refuses to start with a management server that is not guarded: one made by camel-main's own factory, because
+     * Werken was started without {@code WerkenApplication.newMain()} (which binds {@link ManagementServerFactory}).
+     */
+    @Override
+    public void configure(CamelContext context) {
+        ManagementHttpServer server = context.hasService(ManagementHttpServer.class);
+        if (server != null && !(server instanceof ManagementServerFactory.GuardedManagementHttpServer)) {
+            throw new StartupRefusedException("The management server was not made by Werken's ManagementServerFactory,"
+                    + " so nothing would guard it; start Werken through WerkenApplication.newMain().");
+        }
+    }
+
+    /** Bound under the id Camel's plugin registry looks the Jolokia plugin up by, ahead of its own. */
+    @BindToRegistry(JolokiaPlatformHttpPlugin.NAME)
+    public JolokiaPlatformHttpPlugin jolokiaPlatformHttpPlugin(
+            @PropertyInject("werken.management.jolokia-access") String access) {
+        return JolokiaAccess.plugin(JolokiaAccess.policyLocation(access));
+    }
 
     /** Bound under the component name the routes use, not after its class. */
     @BindToRegistry(ManagementHttpComponent.NAME)
@@ -48,5 +102,24 @@ public class ManagementConfiguration implements CamelConfiguration {
                          @PropertyInject("werken.queue.actions") String actionsQueue) {
         return new DryRun(currentWorkflows, webhookRequestValidator, actionPlanner, werkenJson, receivedWebhookFactory,
                 actionsQueue);
+    }
+
+    @BindToRegistry
+    public DeadLetterQueue deadLetterQueue(@PropertyInject("werken.rabbitmq.uri") String uri,
+                                           @PropertyInject("werken.queue.received") String receivedQueue,
+                                           @PropertyInject("werken.rabbitmq.connection-timeout-ms") int connectionTimeoutMs) {
+        return new DeadLetterQueue(URI.create(uri), receivedQueue, connectionTimeoutMs);
+    }
+
+    @BindToRegistry
+    public DeadLetterListing deadLetterListing(DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson,
+                                               @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
+        return new DeadLetterListing(deadLetterQueue, werkenJson, retryAfterSeconds);
+    }
+
+    @BindToRegistry
+    public DeadLetterRequeuing deadLetterRequeuing(DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson,
+                                                   @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
+        return new DeadLetterRequeuing(deadLetterQueue, werkenJson, retryAfterSeconds);
     }
 }

@@ -4,6 +4,9 @@ package io.werken.core;
 public enum ProblemType {
 
     INVALID_JSON("invalid-json", "Request body is not valid JSON", 400),
+    INVALID_QUERY("invalid-query", "Query parameter not valid", 400),
+    ADMIN_TOKEN_REQUIRED("admin-token-required", "The management port needs the admin token", 401),
+    LOOPBACK_ONLY("loopback-only", "The management port answers only local clients", 403),
     SIGNATURE_MISSING("signature-missing", "Webhook signature missing", 401),
     SIGNATURE_MALFORMED("signature-malformed", "Webhook signature malformed", 401),
     TIMESTAMP_OUT_OF_TOLERANCE("timestamp-out-of-tolerance", "Webhook timestamp outside the tolerance", 401),
@@ -22,6 +25,7 @@ public enum ProblemType {
     BROKER_UNAVAILABLE("broker-unavailable", "Webhook not accepted: broker unavailable", 503),
     DEDUPE_STORE_UNAVAILABLE("dedupe-store-unavailable", "Webhook not accepted: dedupe store unavailable", 503),
     RELOAD_FAILED("reload-failed", "Workflows file not reloaded: Werken could not get ready for it", 503),
+    DEAD_LETTERS_UNAVAILABLE("dead-letters-unavailable", "Dead letters unavailable: the broker could not be used", 503),
     SHUTTING_DOWN("shutting-down", "Webhook not accepted: Werken is shutting down", 503),
     INTERNAL_ERROR("internal-error", "Internal error", 500);
 

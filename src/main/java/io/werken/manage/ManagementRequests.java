@@ -1,6 +1,11 @@
 package io.werken.manage;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +17,10 @@ import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
-/** What the management endpoints share: the method check, the workflow of the path, and the JSON answer. */
+/**
+ * What the management endpoints share: the method check, the workflow of the path, whole-number query parameters,
+ * and the JSON answer.
+ */
 final class ManagementRequests {
 
     private ManagementRequests() {
@@ -37,5 +45,62 @@ final class ManagementRequests {
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         message.setBody(json.writeValueAsBytes(body));
+    }
+
+    /**
+     * The query string's parameters, each at most once and each one of {@code known}; anything else is a 400. Read from
+     * the raw query rather than the headers platform-http makes of it, so that a request header never stands in for one.
+     */
+    static Map<String, String> query(Message in, Set<String> known) {
+        String raw = in.getHeader(Exchange.HTTP_QUERY, String.class);
+        Map<String, String> parameters = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return parameters;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name;
+            String value;
+            try {
+                name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw invalidQuery("The query string is not valid percent-encoding.");
+            }
+            if (!known.contains(name)) {
+                throw invalidQuery("Unknown query parameter '" + WebhookRequestValidator.abbreviate(name)
+                        + "'; this resource takes " + String.join(", ", known.stream().sorted().toList()) + ".");
+            }
+            if (parameters.put(name, value) != null) {
+                throw invalidQuery("Query parameter '" + name + "' is given more than once.");
+            }
+        }
+        return parameters;
+    }
+
+    /** A whole-number query parameter between {@code min} and {@code max}, or empty if absent; otherwise a 400. */
+    static OptionalLong wholeNumber(Map<String, String> query, String name, long min, long max) {
+        String value = query.get(name);
+        if (value == null) {
+            return OptionalLong.empty();
+        }
+        long number;
+        try {
+            number = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            number = Long.MIN_VALUE;
+        }
+        if (number < min || number > max) {
+            throw invalidQuery("Query parameter '" + name + "' must be a whole number from " + min + " to " + max
+                    + ", not '" + WebhookRequestValidator.abbreviate(value) + "'.");
+        }
+        return OptionalLong.of(number);
+    }
+
+    static WebhookRejectedException invalidQuery(String detail) {
+        return new WebhookRejectedException(ProblemType.INVALID_QUERY, detail);
     }
 }

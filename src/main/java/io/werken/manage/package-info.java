@@ -1,7 +1,8 @@
 /**
- * The management port's workflow endpoints (never on the webhook port): the workflows as loaded
- * ({@code GET /workflows}, {@code GET /workflows/{workflow_id}}) and the dry run
+ * The management port's endpoints (never on the webhook port; who may call them is {@code http.ManagementAccessGuard}'s
+ * business): the workflows as loaded ({@code GET /workflows}, {@code GET /workflows/{workflow_id}}), the dry run
  * ({@code POST /workflows/{workflow_id}/dry-run}), which shows what dispatch would publish for a body without
- * publishing anything or taking a dedupe key.
+ * publishing anything or taking a dedupe key, and the dead letters ({@code GET /dead-letters},
+ * {@code POST /dead-letters/requeue?max=N}) on {@code ops.DeadLetterQueue}.
  */
 package io.werken.manage;

@@ -3,45 +3,25 @@ package io.werken.ops;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.GetResponse;
-import io.werken.broker.AmqpMessages;
-import io.werken.broker.BrokerTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The operator's re-queue command ({@code java -jar werken.jar requeue-dead-letters [--max N]}): moves dead-lettered
- * events from {@code <received queue>.dlq} back to the received queue, oldest first, for dispatch to try again.
- * <p>
- * At least once: each event is acknowledged on the dead-letter queue only after the broker confirmed its re-publish,
- * so a crash in between leaves it in both queues, never in neither (workers deduplicate on {@code action_id}, which is
- * unchanged because the {@code event_id} is). The {@code x-werken-dead-letter-*} and {@code x-death} headers are
- * stripped; the body and the message id are kept as they were.
+ * events from {@code <received queue>.dlq} back to the received queue, oldest first, for dispatch to try again, with
+ * {@link DeadLetterQueue#requeue} (at least once: acknowledged on the dead-letter queue only once the broker confirmed
+ * the re-publish). The management port's {@code POST /dead-letters/requeue} does the same over HTTP.
  */
 public final class DeadLetterRequeue {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterRequeue.class);
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
-    private final URI brokerUri;
-    private final String receivedQueue;
-
-    public DeadLetterRequeue(URI brokerUri, String receivedQueue) {
-        this.brokerUri = brokerUri;
-        this.receivedQueue = receivedQueue;
+    private DeadLetterRequeue() {
     }
 
     /** The command line: settings from the same WERKEN_* variables (and defaults) as Werken itself. */
@@ -56,66 +36,22 @@ public final class DeadLetterRequeue {
             }
         }
         Function<String, String> settings = settings(System::getenv);
-        DeadLetterRequeue requeue = new DeadLetterRequeue(URI.create(settings.apply("werken.rabbitmq.uri")),
-                settings.apply("werken.queue.received"));
+        DeadLetterQueue queue = new DeadLetterQueue(URI.create(settings.apply("werken.rabbitmq.uri")),
+                settings.apply("werken.queue.received"),
+                Integer.parseInt(settings.apply("werken.rabbitmq.connection-timeout-ms")));
         try {
-            long moved = requeue.move(max);
-            LOG.info("Re-queued {} dead-lettered event(s) from {} to {}", moved,
-                    BrokerTopology.deadLetterQueue(requeue.receivedQueue), requeue.receivedQueue);
+            DeadLetterQueue.Requeued result = queue.requeue(max);
+            if (result.stoppedBecause() != null) {
+                LOG.error("Re-queue stopped after {} event(s): {}", result.moved(), result.stoppedBecause());
+                return 1;
+            }
+            LOG.info("Re-queued {} dead-lettered event(s) from {} to {}", result.moved(), queue.name(),
+                    queue.receivedQueue());
             return 0;
         } catch (Exception e) {
             LOG.error("Re-queue stopped: {}", e.getMessage());
             return 1;
         }
-    }
-
-    /** Moves at most {@code max} events; returns how many were moved. */
-    public long move(long max) throws Exception {
-        String deadLetterQueue = BrokerTopology.deadLetterQueue(receivedQueue);
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setUri(brokerUri);
-        try (Connection connection = factory.newConnection("werken-requeue");
-             Channel channel = connection.createChannel()) {
-            channel.confirmSelect();
-            AtomicReference<String> returned = new AtomicReference<>();
-            channel.addReturnListener(r -> returned.set(r.getReplyText()));
-            long moved = 0;
-            while (moved < max) {
-                GetResponse message = channel.basicGet(deadLetterQueue, false);
-                if (message == null) {
-                    break;
-                }
-                long tag = message.getEnvelope().getDeliveryTag();
-                String eventId = message.getProps().getMessageId();
-                channel.basicPublish("", receivedQueue, true, requeued(message.getProps()), message.getBody());
-                try {
-                    channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT.toMillis());
-                } catch (IOException | RuntimeException e) {
-                    throw new IllegalStateException("event_id=" + eventId + " was not confirmed on " + receivedQueue
-                            + "; it stays on " + deadLetterQueue, e);
-                }
-                if (returned.get() != null) {
-                    channel.basicNack(tag, false, true);
-                    throw new IllegalStateException("Queue " + receivedQueue + " does not exist (" + returned.get()
-                            + "); event_id=" + eventId + " stays on " + deadLetterQueue);
-                }
-                channel.basicAck(tag, false);
-                moved++;
-                LOG.info("Re-queued event_id={} to {}", eventId, receivedQueue);
-            }
-            return moved;
-        }
-    }
-
-    private static AMQP.BasicProperties requeued(AMQP.BasicProperties dead) {
-        Map<String, Object> headers = new HashMap<>(dead.getHeaders() == null ? Map.of() : dead.getHeaders());
-        headers.keySet().removeIf(name -> name.startsWith("x-werken-") || name.equals(AmqpMessages.ORIGINAL_QUEUE)
-                || name.startsWith("x-death") || name.startsWith("x-first-death") || name.startsWith("x-last-death"));
-        return dead.builder()
-                .headers(headers)
-                .type("webhook.received")
-                .deliveryMode(2)
-                .build();
     }
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{env:([A-Z0-9_]+):(.*)}}");

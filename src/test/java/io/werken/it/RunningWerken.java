@@ -48,8 +48,7 @@ public final class RunningWerken implements AutoCloseable {
         this.actionsQueue = properties.get("werken.queue.actions");
         this.deadLetterQueue = receivedQueue + ".dlq";
 
-        main = new Main();
-        WerkenApplication.configurations().forEach(main.configure()::addConfiguration);
+        main = WerkenApplication.newMain();
         properties.forEach(main::addOverrideProperty);
         main.start();
     }

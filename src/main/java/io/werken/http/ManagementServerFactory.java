@@ -1,0 +1,78 @@
+package io.werken.http;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Service;
+import org.apache.camel.component.platform.http.main.DefaultMainHttpServerFactory;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.main.HttpManagementServerConfigurationProperties;
+import org.apache.camel.main.HttpServerConfigurationProperties;
+import org.apache.camel.main.MainHttpServerFactory;
+
+/**
+ * Camel main's management server, with the {@link ManagementAccessGuard} as the first handler of its router. camel-main
+ * looks its server factory up in the registry before it falls back to platform-http-main's, but does so before it
+ * loads Werken's configuration classes: {@code WerkenApplication.newMain()} binds this factory, and the server finds
+ * the guard (bound by the configuration) when it starts. The guard goes on before Camel adds health, Jolokia or any
+ * console, and before any platform-http route exists, so no request reaches them unguarded (until then the router
+ * answers nothing but 404); without a guard in the registry the server refuses to start.
+ */
+public final class ManagementServerFactory implements MainHttpServerFactory, CamelContextAware {
+
+    /** The name {@code WerkenApplication} binds it under. */
+    public static final String NAME = "managementServerFactory";
+
+    private final DefaultMainHttpServerFactory camelDefaults = new DefaultMainHttpServerFactory();
+
+    @Override
+    public Service newHttpServer(CamelContext camelContext, HttpServerConfigurationProperties configuration) {
+        return camelDefaults.newHttpServer(camelContext, configuration);
+    }
+
+    @Override
+    public Service newHttpManagementServer(CamelContext camelContext,
+                                           HttpManagementServerConfigurationProperties configuration) {
+        // Camel's own set-up (bind address, SSL, authentication), carried over to the guarded server.
+        ManagementHttpServer stock = (ManagementHttpServer) camelDefaults.newHttpManagementServer(camelContext, configuration);
+        GuardedManagementHttpServer server = new GuardedManagementHttpServer();
+        server.setCamelContext(camelContext);
+        server.setConfiguration(stock.getConfiguration());
+        server.setInfoEnabled(configuration.isInfoEnabled());
+        server.setDevConsoleEnabled(configuration.isDevConsoleEnabled());
+        server.setHealthCheckEnabled(configuration.isHealthCheckEnabled());
+        server.setHealthPath(configuration.getHealthPath());
+        server.setInfoPath(configuration.getInfoPath());
+        server.setJolokiaEnabled(configuration.isJolokiaEnabled());
+        server.setJolokiaPath(configuration.getJolokiaPath());
+        server.setMetricsEnabled(configuration.isMetricsEnabled());
+        server.setUploadEnabled(configuration.isUploadEnabled());
+        server.setUploadSourceDir(configuration.getUploadSourceDir());
+        server.setDownloadEnabled(configuration.isDownloadEnabled());
+        server.setSendEnabled(configuration.isSendEnabled());
+        return server;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        camelDefaults.setCamelContext(camelContext);
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelDefaults.getCamelContext();
+    }
+
+    /** Camel's management server; its router gets the guard first, then Camel's consoles. */
+    public static final class GuardedManagementHttpServer extends ManagementHttpServer {
+
+        @Override
+        protected void setupConsoles() {
+            ManagementAccessGuard guard = getCamelContext().getRegistry().findSingleByType(ManagementAccessGuard.class);
+            if (guard == null) {
+                throw new IllegalStateException("No ManagementAccessGuard is bound: the management port stays closed");
+            }
+            getRouter().route().order(Integer.MIN_VALUE).handler(guard);
+            super.setupConsoles();
+        }
+    }
+}

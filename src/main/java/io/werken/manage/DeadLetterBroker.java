@@ -1,0 +1,32 @@
+package io.werken.manage;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import io.werken.core.ProblemType;
+import io.werken.core.WebhookRejectedException;
+import io.werken.ops.DeadLetterQueue;
+
+/** A dead-letter queue operation whose broker failure becomes a 503 problem that says what could not be done. */
+final class DeadLetterBroker {
+
+    private DeadLetterBroker() {
+    }
+
+    static <T> T call(DeadLetterQueue queue, String what, int retryAfterSeconds, Callable<T> operation) {
+        try {
+            return operation.call();
+        } catch (Exception e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new WebhookRejectedException(ProblemType.DEAD_LETTERS_UNAVAILABLE, "Could not " + what + " "
+                    + queue.name() + " on the broker: " + root.getMessage() + ".", retryAfter(retryAfterSeconds));
+        }
+    }
+
+    static Map<String, String> retryAfter(int seconds) {
+        return Map.of("Retry-After", Integer.toString(seconds));
+    }
+}

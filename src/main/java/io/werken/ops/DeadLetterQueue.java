@@ -1,0 +1,211 @@
+package io.werken.ops;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import io.werken.broker.AmqpMessages;
+import io.werken.broker.BrokerTopology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code <received queue>.dlq} as an operator sees it: how many events it holds, the first few of them without taking
+ * them off, and moving them back to the received queue for dispatch to try again. Used by the
+ * {@code requeue-dead-letters} command ({@link DeadLetterRequeue}) and by the management port's
+ * {@code /dead-letters} endpoints. Each call opens a connection of its own and closes it: a look at the queue holds
+ * its messages unacknowledged on that connection's channel, and Werken's shared channels must not keep them. Looks
+ * and moves through one instance take turns, so that a look never hides events from a move running beside it.
+ * <p>
+ * Re-queueing is at least once: each event is acknowledged on the dead-letter queue only after the broker confirmed
+ * its re-publish, so a crash in between leaves it in both queues, never in neither (workers deduplicate on
+ * {@code action_id}, which is unchanged because the {@code event_id} is). The {@code x-werken-dead-letter-*} and
+ * {@code x-death} headers are stripped; the body and the message id are kept as they were.
+ */
+public final class DeadLetterQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterQueue.class);
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * One dead-lettered event as it sits on the queue.
+     *
+     * @param eventId        the AMQP message id (the event id)
+     * @param workflowId     the envelope's {@code workflow_id}, or null if the body is not an envelope
+     * @param reason         {@code x-werken-dead-letter-reason}, or the broker's {@code x-death} reason
+     * @param deadLetteredAt {@code x-werken-dead-lettered-at}, or the broker's {@code x-death} time
+     */
+    public record DeadLetter(String eventId, String workflowId, String reason, String deadLetteredAt) {
+    }
+
+    /** A look at the queue: how many events it holds, and the first of them, oldest first. */
+    public record Peek(long count, List<DeadLetter> first) {
+    }
+
+    /** The outcome of a re-queue: how many were moved, and, if it stopped early, why (null otherwise). */
+    public record Requeued(long moved, String stoppedBecause) {
+    }
+
+    private final URI brokerUri;
+    private final String receivedQueue;
+    private final String deadLetterQueue;
+    private final int connectionTimeoutMs;
+
+    /** @param connectionTimeoutMs how long to wait for the broker's TCP connection (the AMQP client waits 60 s) */
+    public DeadLetterQueue(URI brokerUri, String receivedQueue, int connectionTimeoutMs) {
+        this.brokerUri = brokerUri;
+        this.receivedQueue = receivedQueue;
+        this.deadLetterQueue = BrokerTopology.deadLetterQueue(receivedQueue);
+        this.connectionTimeoutMs = connectionTimeoutMs;
+    }
+
+    public String name() {
+        return deadLetterQueue;
+    }
+
+    public String receivedQueue() {
+        return receivedQueue;
+    }
+
+    /**
+     * The number of events on the queue and the first {@code limit} of them, left where they are: they are fetched
+     * unacknowledged and handed back with a negative acknowledgement that requeues them, which puts each back in its
+     * place (RabbitMQ keeps the order of requeued messages).
+     */
+    public synchronized Peek peek(int limit) throws Exception {
+        try (Connection connection = open("werken-dead-letters");
+             Channel channel = connection.createChannel()) {
+            long count = channel.queueDeclarePassive(deadLetterQueue).getMessageCount();
+            List<DeadLetter> first = new ArrayList<>();
+            long lastTag = -1;
+            try {
+                while (first.size() < limit) {
+                    GetResponse message = channel.basicGet(deadLetterQueue, false);
+                    if (message == null) {
+                        break;
+                    }
+                    lastTag = message.getEnvelope().getDeliveryTag();
+                    first.add(describe(message));
+                }
+            } finally {
+                if (lastTag >= 0) {
+                    channel.basicNack(lastTag, true, true);
+                }
+            }
+            return new Peek(count, first);
+        }
+    }
+
+    /** Ready messages on the queue now. */
+    public long count() throws Exception {
+        try (Connection connection = open("werken-dead-letters");
+             Channel channel = connection.createChannel()) {
+            return channel.queueDeclarePassive(deadLetterQueue).getMessageCount();
+        }
+    }
+
+    /**
+     * Moves at most {@code max} events back to the received queue, oldest first. It stops at the first event the
+     * broker does not confirm or cannot route (that event stays on the dead-letter queue) and says why; an error
+     * before the first move (the broker unreachable) is thrown.
+     */
+    public synchronized Requeued requeue(long max) throws Exception {
+        try (Connection connection = open("werken-requeue");
+             Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            AtomicReference<String> returned = new AtomicReference<>();
+            channel.addReturnListener(r -> returned.set(r.getReplyText()));
+            long moved = 0;
+            while (moved < max) {
+                GetResponse message = channel.basicGet(deadLetterQueue, false);
+                if (message == null) {
+                    break;
+                }
+                long tag = message.getEnvelope().getDeliveryTag();
+                String eventId = message.getProps().getMessageId();
+                channel.basicPublish("", receivedQueue, true, requeued(message.getProps()), message.getBody());
+                try {
+                    channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT.toMillis());
+                } catch (IOException | RuntimeException e) {
+                    return new Requeued(moved, "event_id=" + eventId + " was not confirmed on " + receivedQueue
+                            + "; it stays on " + deadLetterQueue + " (" + e.getMessage() + ")");
+                }
+                if (returned.get() != null) {
+                    channel.basicNack(tag, false, true);
+                    return new Requeued(moved, "Queue " + receivedQueue + " does not exist (" + returned.get()
+                            + "); event_id=" + eventId + " stays on " + deadLetterQueue);
+                }
+                channel.basicAck(tag, false);
+                moved++;
+                LOG.info("Re-queued event_id={} to {}", eventId, receivedQueue);
+            }
+            return new Requeued(moved, null);
+        }
+    }
+
+    private Connection open(String name) throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(brokerUri);
+        factory.setConnectionTimeout(connectionTimeoutMs);
+        return factory.newConnection(name);
+    }
+
+    private static DeadLetter describe(GetResponse message) {
+        AMQP.BasicProperties props = message.getProps();
+        Map<String, Object> headers = props.getHeaders() == null ? Map.of() : props.getHeaders();
+        String reason = text(headers.get(AmqpMessages.DEAD_LETTER_REASON));
+        String at = text(headers.get(AmqpMessages.DEAD_LETTERED_AT));
+        if ((reason == null || at == null) && headers.get("x-death") instanceof List<?> deaths && !deaths.isEmpty()
+            && deaths.get(0) instanceof Map<?, ?> death) {
+            // Dead-lettered by the broker (Werken could not publish the dead letter itself): its own record says why.
+            if (reason == null && death.get("reason") != null) {
+                reason = "dead-lettered by the broker: " + text(death.get("reason"));
+            }
+            if (at == null && death.get("time") instanceof java.util.Date time) {
+                at = time.toInstant().toString();
+            }
+        }
+        return new DeadLetter(props.getMessageId(), workflowId(message.getBody()), reason, at);
+    }
+
+    private static String workflowId(byte[] body) {
+        try {
+            JsonNode workflow = JSON.readTree(body).path("workflow_id");
+            return workflow.isTextual() ? workflow.asText() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String text(Object value) {
+        if (value == null) {
+            return null;
+        }
+        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : value.toString();
+    }
+
+    private static AMQP.BasicProperties requeued(AMQP.BasicProperties dead) {
+        Map<String, Object> headers = new HashMap<>(dead.getHeaders() == null ? Map.of() : dead.getHeaders());
+        headers.keySet().removeIf(name -> name.startsWith("x-werken-") || name.equals(AmqpMessages.ORIGINAL_QUEUE)
+                || name.startsWith("x-death") || name.startsWith("x-first-death") || name.startsWith("x-last-death"));
+        return dead.builder()
+                .headers(headers)
+                .type("webhook.received")
+                .deliveryMode(2)
+                .build();
+    }
+}
