@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.StaticService;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedOperation;
 import org.apache.camel.api.management.ManagedResource;
@@ -34,9 +35,12 @@ import org.slf4j.LoggerFactory;
  * A valid file replaces the {@link CurrentWorkflows} at once and whole, after {@code prepare} (which declares the
  * queues its actions name) has succeeded. An invalid file, or a failed preparation, changes nothing: the current
  * workflows keep serving, and the failure is logged with every problem and kept for health, metrics and JMX.
+ * <p>
+ * A {@link StaticService} (one per Camel context), so that Camel names its MBean {@code name=WorkflowReloader}: other
+ * services get {@code name=WorkflowReloader(<identity hash>)}, a name no operator can know in advance.
  */
 @ManagedResource(description = "The workflows file Werken serves, and its reloads")
-public final class WorkflowReloader extends ServiceSupport {
+public final class WorkflowReloader extends ServiceSupport implements StaticService {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowReloader.class);
 

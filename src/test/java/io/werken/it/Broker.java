@@ -60,6 +60,18 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /** Whether the queue exists (a passive declare). */
+    public boolean queueExists(String queue) {
+        try (Channel channel = connection.createChannel()) {
+            channel.queueDeclarePassive(queue);
+            return true;
+        } catch (IOException e) {
+            return false;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot look for " + queue, e);
+        }
+    }
+
     /** Takes (and acknowledges) the next message of the queue, or null. */
     public GetResponse get(String queue) {
         try (Channel channel = connection.createChannel()) {
