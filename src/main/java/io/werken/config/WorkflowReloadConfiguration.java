@@ -2,8 +2,6 @@ package io.werken.config;
 
 import java.time.Duration;
 
-import javax.management.ObjectName;
-
 import io.werken.broker.BrokerTopology;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.CurrentWorkflows;
@@ -15,7 +13,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.spi.ManagementAgent;
 
 /**
  * Reloading the workflows without a restart, after the broker's wiring (a reload declares its new queues first), and
@@ -25,9 +22,8 @@ import org.apache.camel.spi.ManagementAgent;
 public class WorkflowReloadConfiguration implements CamelConfiguration {
 
     /**
-     * A Camel service: it watches the file while Camel runs. Camel's JMX agent serves its attributes and its reload
-     * operation as {@code org.apache.camel:context=werken,type=services,name=WorkflowReloader} (registered once the
-     * agent runs: Camel enlists only the services it knows by type).
+     * A Camel service: it watches the file while Camel runs, and Camel's JMX agent serves its attributes and its reload
+     * operation as {@code org.apache.camel:context=werken,type=services,name=WorkflowReloader}.
      */
     @BindToRegistry
     public WorkflowReloader workflowReloader(@PropertyInject("werken.workflows") String location,
@@ -41,13 +37,6 @@ public class WorkflowReloadConfiguration implements CamelConfiguration {
                 Duration.ofMillis(pollIntervalMs));
         werkenMetrics.watch(reloader);
         context.addService(reloader, true, true);
-        context.addStartupListener((camel, alreadyStarted) -> {
-            ManagementAgent agent = camel.getManagementStrategy().getManagementAgent();
-            if (agent != null) {
-                agent.register(reloader, new ObjectName(agent.getMBeanObjectDomainName() + ":context="
-                        + camel.getManagementName() + ",type=services,name=" + WorkflowReloader.class.getSimpleName()));
-            }
-        });
         return reloader;
     }
 
