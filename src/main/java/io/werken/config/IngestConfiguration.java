@@ -13,6 +13,7 @@ import io.werken.ingest.AcceptedResponder;
 import io.werken.ingest.DedupeKeyConfirmer;
 import io.werken.ingest.DedupeKeys;
 import io.werken.ingest.DuplicateResponder;
+import io.werken.ingest.LogContextCleaner;
 import io.werken.ingest.EventPublisher;
 import io.werken.ingest.PayloadSchemaCheck;
 import io.werken.ingest.ReceivedWebhookFactory;
@@ -32,6 +33,11 @@ public class IngestConfiguration implements CamelConfiguration {
     @BindToRegistry
     public TraceContextReader traceContextReader() {
         return new TraceContextReader();
+    }
+
+    @BindToRegistry
+    public LogContextCleaner logContextCleaner() {
+        return new LogContextCleaner();
     }
 
     /** Besides the configured headers, those the signature schemes and deduplication read. */

@@ -6,19 +6,21 @@ import org.slf4j.MDC;
 
 /**
  * The MDC keys that tie every log line about an event to it, on both paths: {@code trace_id} (its W3C trace) and
- * {@code event_id}. Set by the first steps that know them, removed when the exchange completes, so a thread that moves
- * on to the next webhook or event never logs with the last one's.
+ * {@code event_id}. Set by the first steps that know them and removed on the thread that ran the route once it is done
+ * ({@link #clear}: the ingest route's completion step; the exchange's completion on the dispatch side, which completes
+ * on its consumer's thread), so a thread that moves on to the next webhook or event never logs with the last one's.
+ * (platform-http completes an exchange on the event loop, not on the worker thread that ran the route: hence the
+ * ingest route's own step.)
  */
 public final class LogContext {
 
     public static final String TRACE_ID = "trace_id";
     public static final String EVENT_ID = "event_id";
 
-    private static final SynchronizationAdapter CLEAR = new SynchronizationAdapter() {
+    private static final SynchronizationAdapter CLEAR_ON_DONE = new SynchronizationAdapter() {
         @Override
         public void onDone(Exchange exchange) {
-            MDC.remove(TRACE_ID);
-            MDC.remove(EVENT_ID);
+            clear();
         }
     };
 
@@ -29,7 +31,13 @@ public final class LogContext {
     public static void begin(Exchange exchange, TraceContext trace) {
         MDC.remove(EVENT_ID);
         MDC.put(TRACE_ID, trace.traceId());
-        exchange.getExchangeExtension().addOnCompletion(CLEAR);
+        exchange.getExchangeExtension().addOnCompletion(CLEAR_ON_DONE);
+    }
+
+    /** Removes both keys from this thread's MDC. */
+    public static void clear() {
+        MDC.remove(TRACE_ID);
+        MDC.remove(EVENT_ID);
     }
 
     /** This thread's log lines carry {@code eventId} too, until the exchange completes. */

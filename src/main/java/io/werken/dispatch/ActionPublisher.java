@@ -2,7 +2,9 @@ package io.werken.dispatch;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -67,8 +69,13 @@ public final class ActionPublisher implements Processor {
         dispatched(event);
     }
 
+    /** Once the actions are confirmed nothing may fail: an event written elsewhere may have another time format. */
     private void dispatched(ReceivedWebhook event) {
-        Instant received = Instant.parse(event.receivedAt());
-        metrics.dispatched(Duration.between(received, clock.instant()).toNanos());
+        try {
+            Instant received = DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(event.receivedAt(), Instant::from);
+            metrics.dispatched(Duration.between(received, clock.instant()).toNanos());
+        } catch (DateTimeException e) {
+            // No latency to record for it.
+        }
     }
 }

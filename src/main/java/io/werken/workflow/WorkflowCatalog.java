@@ -159,6 +159,10 @@ public final class WorkflowCatalog {
                     settings, misshapen, problems).read();
             workflows.put(workflow.id(), workflow);
         }
+        if (workflows.isEmpty() && problems.isEmpty()) {
+            // "$schema" alone meets the schema's minProperties; a Werken with no workflow would refuse every webhook.
+            problems.add("/: the file defines no workflow");
+        }
         if (!problems.isEmpty()) {
             throw new InvalidWorkflowsException(source, problems);
         }

@@ -46,6 +46,9 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
 
     /** Changes arriving within this long of each other are one change (an editor's save, a ConfigMap's swap). */
     private static final Duration SETTLE = Duration.ofMillis(200);
+    private static final Duration MAX_SETTLE = Duration.ofSeconds(2);
+    /** A reload that failed for want of the broker is tried again this often, while the file stays the same. */
+    private static final Duration RETRY_FAILED = Duration.ofSeconds(10);
 
     /** What a reload did. */
     public enum Outcome {
@@ -115,28 +118,45 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
     }
 
     /**
-     * Reads the file and, if it holds a new valid revision, puts it in use. {@code trigger} says who asked, for the log.
+     * Reads the file and puts it in use if it is valid: asked for ({@code POST /workflows/reload}, JMX), it is loaded
+     * again even when its revision is the one in use, so that {@code file:}/{@code env:} secrets it names are read
+     * again (a rotated secret); that reload's outcome is {@link Outcome#UNCHANGED}. {@code trigger} says who asked,
+     * for the log.
      */
-    public synchronized Result reload(String trigger) {
+    public Result reload(String trigger) {
+        return reload(trigger, true);
+    }
+
+    private synchronized Result reload(String trigger, boolean evenIfUnchanged) {
         WorkflowCatalog before = current.catalog();
         Result result;
         String fileRevision = null;
+        WorkflowCatalog replaced = null;
         try {
             byte[] content = WorkflowsFile.read(location, context);
             fileRevision = WorkflowCatalog.revisionOf(content);
-            if (fileRevision.equals(before.revision())) {
+            boolean unchanged = fileRevision.equals(before.revision());
+            if (unchanged && !evenIfUnchanged) {
                 result = result(Outcome.UNCHANGED, before.revision(), before.revision(), List.of(), List.of(),
                         List.of(), List.of());
-                LOG.debug("Workflows file {} unchanged ({}): revision {} stays", location, trigger, before.revision());
             } else {
                 WorkflowCatalog next = WorkflowCatalog.load(location, content, settings);
                 prepare.accept(next);
+                // The last step that can fail: from here on, the new workflows are in use.
                 current.replace(next);
-                replaceListeners.forEach(listener -> listener.accept(next));
-                result = changes(before, next);
+                replaced = next;
+                result = unchanged
+                        ? result(Outcome.UNCHANGED, next.revision(), before.revision(), List.of(), List.of(), List.of(),
+                                List.of())
+                        : changes(before, next);
+            }
+            if (result.outcome() == Outcome.UNCHANGED) {
+                LOG.info("Workflows file {} unchanged ({}): revision {} stays{}", location, trigger, before.revision(),
+                        replaced == null ? "" : ", its secrets read again");
+            } else {
                 LOG.info("Reloaded workflows file {} ({}): revision {} -> {}; added {}, removed {}, changed {}; {} "
-                         + "workflow(s) in use", location, trigger, before.revision(), next.revision(), result.added(),
-                        result.removed(), result.changed(), next.size());
+                         + "workflow(s) in use", location, trigger, before.revision(), result.revision(),
+                        result.added(), result.removed(), result.changed(), replaced.size());
             }
         } catch (InvalidWorkflowsException e) {
             result = failed(Outcome.INVALID, before, e.problems()).refusing(fileRevision);
@@ -151,6 +171,16 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
         }
         counts.get(result.outcome()).incrementAndGet();
         lastResult = result;
+        if (replaced != null) {
+            for (Consumer<WorkflowCatalog> listener : replaceListeners) {
+                try {
+                    listener.accept(replaced);
+                } catch (RuntimeException e) {
+                    LOG.warn("A listener of workflow reloads failed (revision {} is in use): {}", replaced.revision(),
+                            e.toString());
+                }
+            }
+        }
         return result;
     }
 
@@ -303,14 +333,16 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
                 WatchKey key = watchService.poll(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
                 boolean changed = key != null;
                 // Wait for the writes to settle: one save is often several events, and a file written in place is
-                // briefly incomplete.
+                // briefly incomplete. Bounded, so that a directory that never stops changing delays a reload only.
+                long settleUntil = System.nanoTime() + MAX_SETTLE.toNanos();
                 while (key != null) {
                     key.pollEvents();
                     key.reset();
-                    key = watchService.poll(SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+                    key = System.nanoTime() < settleUntil
+                            ? watchService.poll(SETTLE.toMillis(), TimeUnit.MILLISECONDS) : null;
                 }
                 Fingerprint now = Fingerprint.of(file);
-                if (changed || (now != null && !now.equals(seen))) {
+                if (changed || (now != null && !now.equals(seen)) || failedAndDueAgain()) {
                     reloadIfChanged();
                 }
                 seen = now == null ? seen : now;
@@ -338,10 +370,25 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
         }
         String revision = WorkflowCatalog.revisionOf(content);
         Result last = lastResult;
-        boolean refusedAlready = last != null && last.outcome() != Outcome.RELOADED && revision.equals(last.refused());
-        if (!revision.equals(current.catalog().revision()) && !refusedAlready) {
-            reload("the file changed");
+        boolean inUse = revision.equals(current.catalog().revision());
+        boolean refused = last != null && revision.equals(last.refused());
+        if (inUse) {
+            // Put back as it was: the refusal no longer stands.
+            if (last != null && last.refused() != null) {
+                reload("the file changed", false);
+            }
+        } else if (!refused || (last.outcome() == Outcome.FAILED && failedAndDueAgain())) {
+            // An invalid file is refused once (fix it and save again, or POST /workflows/reload once the secret it
+            // names is in place); one the broker was not ready for is tried again.
+            reload("the file changed", false);
         }
+    }
+
+    /** Whether the last reload failed for want of the broker, long enough ago to try again. */
+    private boolean failedAndDueAgain() {
+        Result last = lastResult;
+        return last != null && last.outcome() == Outcome.FAILED
+               && last.at().plus(RETRY_FAILED).isBefore(Instant.now());
     }
 
     /**

@@ -33,11 +33,16 @@ class IngestRouteTest extends CamelMainTestSupport {
     private static final int PORT = freePort();
     private final RecordingPublisher publisher = new RecordingPublisher();
     private final AtomicReference<Map<String, Object>> headersSeenByTheRoute = new AtomicReference<>(Map.of());
+    private final java.util.List<Map<String, String>> logContextOnEntry =
+            java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
-        return IngestRouteProperties.on(PORT, QUEUE);
+        Properties properties = IngestRouteProperties.on(PORT, QUEUE);
+        // One worker thread: every request runs on the thread the one before ran on.
+        properties.put("werken.http.worker-threads", "1");
+        return properties;
     }
 
     @Override
@@ -48,14 +53,30 @@ class IngestRouteTest extends CamelMainTestSupport {
     /** Records the headers the route was given, just before the validator sees them. */
     @Override
     protected void doPostSetup() throws Exception {
-        AdviceWith.adviceWith(context, "ingest-webhook", route -> route.weaveById("validate-webhook").before()
-                .process(exchange -> headersSeenByTheRoute.set(new CaseInsensitiveMap(exchange.getMessage().getHeaders()))));
+        AdviceWith.adviceWith(context, "ingest-webhook", route -> {
+            route.weaveById("validate-webhook").before()
+                    .process(exchange -> headersSeenByTheRoute.set(new CaseInsensitiveMap(exchange.getMessage().getHeaders())));
+            route.weaveById("read-trace-context").before().process(exchange -> {
+                Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
+                logContextOnEntry.add(mdc == null ? Map.of() : mdc);
+            });
+        });
     }
 
     private HttpResponse<String> post(String body) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/webhook/mi-workflow"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aWebhooksTraceAndEventIdsDoNotReachTheNextRequestOnTheSameThread() throws Exception {
+        assertThat(post("{\"user_id\": 1}").statusCode()).isEqualTo(202);
+        assertThat(post("not json").statusCode()).isEqualTo(400);
+        assertThat(post("{\"user_id\": 3}").statusCode()).isEqualTo(202);
+
+        assertThat(logContextOnEntry).hasSize(3).allSatisfy(mdc ->
+                assertThat(mdc).doesNotContainKeys("trace_id", "event_id"));
     }
 
     @Test

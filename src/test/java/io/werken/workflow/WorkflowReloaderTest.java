@@ -88,8 +88,77 @@ class WorkflowReloaderTest {
         assertThat(replaced).extracting(WorkflowCatalog::revision).containsExactly(revision(TWO));
         assertThat(reloader.getReloadsSucceeded()).isEqualTo(1);
 
-        assertThat(reloader.reload("again").outcome()).isEqualTo(WorkflowReloader.Outcome.UNCHANGED);
-        assertThat(prepared).hasSize(1);
+        // Asked again: the same revision, loaded again (a rotated file: secret would be read again).
+        WorkflowReloader.Result again = reloader.reload("again");
+        assertThat(again.outcome()).isEqualTo(WorkflowReloader.Outcome.UNCHANGED);
+        assertThat(again.revision()).isEqualTo(revision(TWO));
+        assertThat(prepared).hasSize(2);
+        assertThat(reloader.count(WorkflowReloader.Outcome.UNCHANGED)).isEqualTo(1);
+    }
+
+    @Test
+    void aFileWithoutAnyWorkflowIsRefused() throws IOException {
+        Path file = write("workflows.json", ONE);
+        WorkflowReloader reloader = reloader(file, false);
+
+        write("workflows.json", "{\"$schema\": \"./workflows.schema.json\"}");
+
+        WorkflowReloader.Result result = reloader.reload("test");
+        assertThat(result.outcome()).isEqualTo(WorkflowReloader.Outcome.INVALID);
+        assertThat(result.problems()).containsExactly("/: the file defines no workflow");
+        assertThat(firstType(reloader)).isEqualTo("one");
+    }
+
+    @Test
+    void aFailingListenerDoesNotMakeAReloadThatHappenedLookFailed() throws IOException {
+        Path file = write("workflows.json", ONE);
+        WorkflowReloader reloader = reloader(file, false);
+        reloader.onReplace(catalog -> {
+            throw new IllegalStateException("listener broke");
+        });
+
+        write("workflows.json", TWO);
+
+        assertThat(reloader.reload("test").outcome()).isEqualTo(WorkflowReloader.Outcome.RELOADED);
+        assertThat(firstType(reloader)).isEqualTo("two");
+    }
+
+    @Test
+    void theWatcherTriesAgainWhatTheBrokerWasNotReadyForButNotAnInvalidFile() throws IOException {
+        Path file = write("workflows.json", ONE);
+        java.util.concurrent.atomic.AtomicBoolean brokerUp = new java.util.concurrent.atomic.AtomicBoolean(false);
+        WorkflowCatalog initial = WorkflowsFile.load(file.toString(), context);
+        reloader = new WorkflowReloader(file.toString(), context, WorkflowCatalog.Settings.defaults(),
+                new CurrentWorkflows(initial), catalog -> {
+                    if (!brokerUp.get()) {
+                        throw new IllegalStateException("broker away");
+                    }
+                }, true, Duration.ofMillis(200));
+        reloader.start();
+        WorkflowReloader watched = reloader;
+
+        Files.writeString(file, TWO, StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "FAILED".equals(watched.getLastReloadOutcome()));
+        assertThat(firstType(watched)).isEqualTo("one");
+        brokerUp.set(true);
+
+        // Tried again (every 10 s) while the file stays as it is.
+        await().atMost(Duration.ofSeconds(20)).until(() -> firstType(watched).equals("two"));
+        assertThat(watched.getLastReloadOutcome()).isEqualTo("RELOADED");
+    }
+
+    @Test
+    void putBackAsItWasAFileThatWasRefusedNoLongerShowsTheRefusal() throws IOException {
+        Path file = write("workflows.json", ONE);
+        WorkflowReloader reloader = reloader(file, true);
+
+        Files.writeString(file, "{not json", StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "INVALID".equals(reloader.getLastReloadOutcome()));
+        Files.writeString(file, ONE, StandardCharsets.UTF_8);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "UNCHANGED".equals(reloader.getLastReloadOutcome()));
+        assertThat(reloader.getLastReloadProblems()).isEmpty();
+        assertThat(reloader.getReloadsFailed()).isEqualTo(1);
     }
 
     @Test
