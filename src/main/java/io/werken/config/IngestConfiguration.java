@@ -13,7 +13,6 @@ import io.werken.ingest.AcceptedResponder;
 import io.werken.ingest.DedupeKeyConfirmer;
 import io.werken.ingest.DedupeKeys;
 import io.werken.ingest.DuplicateResponder;
-import io.werken.ingest.LogContextCleaner;
 import io.werken.ingest.EventPublisher;
 import io.werken.ingest.PayloadSchemaCheck;
 import io.werken.ingest.ReceivedWebhookFactory;
@@ -35,10 +34,6 @@ public class IngestConfiguration implements CamelConfiguration {
         return new TraceContextReader();
     }
 
-    @BindToRegistry
-    public LogContextCleaner logContextCleaner() {
-        return new LogContextCleaner();
-    }
 
     /** Besides the configured headers, those the signature schemes and deduplication read. */
     @BindToRegistry

@@ -6,11 +6,11 @@ import org.slf4j.MDC;
 
 /**
  * The MDC keys that tie every log line about an event to it, on both paths: {@code trace_id} (its W3C trace) and
- * {@code event_id}. Set by the first steps that know them and removed on the thread that ran the route once it is done
- * ({@link #clear}: the ingest route's completion step; the exchange's completion on the dispatch side, which completes
- * on its consumer's thread), so a thread that moves on to the next webhook or event never logs with the last one's.
- * (platform-http completes an exchange on the event loop, not on the worker thread that ran the route: hence the
- * ingest route's own step.)
+ * {@code event_id}. Set by the first steps that know them and removed on the thread that ran the route once it is done,
+ * so a thread that moves on to the next webhook or event never logs with the last one's: on the ingest side by the
+ * step that answers ({@link #clear} in the accepted, duplicate and problem responders: platform-http completes an
+ * exchange on the event loop, not on the worker thread that ran the route), on the dispatch side when the exchange
+ * completes (on its consumer's thread).
  */
 public final class LogContext {
 

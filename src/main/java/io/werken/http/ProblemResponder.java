@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.PublishFailedException;
 import io.werken.core.ExchangeProperties;
+import io.werken.core.LogContext;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
 import io.werken.core.ReceivedWebhook;
@@ -79,6 +80,8 @@ public final class ProblemResponder implements Processor {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         message.setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
         message.setBody(json.writeValueAsBytes(problem));
+        // The answer is the last step of a refused webhook: this worker thread is done with it (LogContext).
+        LogContext.clear();
     }
 
     /** The problem type's slug ({@code signature-mismatch}), or {@code status-<n>} for one without a Werken type. */

@@ -52,5 +52,6 @@ public final class DuplicateResponder implements Processor {
         LOG.info("Duplicate delivery of event {} for workflow '{}' answered, nothing published", eventId, workflow.id());
         WebhookAccepted.duplicate(eventId, workflow.id()).answer(exchange.getMessage(), json, 200);
         metrics.webhook(workflow.id(), WerkenMetrics.DUPLICATE);
+        LogContext.clear();
     }
 }
