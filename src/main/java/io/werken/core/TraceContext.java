@@ -3,8 +3,6 @@ package io.werken.core;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A W3C Trace Context ({@code traceparent}, https://www.w3.org/TR/trace-context/): the trace a webhook belongs to, and
@@ -20,12 +18,8 @@ public record TraceContext(String traceId, String spanId, String flags) {
     /** The header's name, on HTTP requests and AMQP messages alike. */
     public static final String HEADER = "traceparent";
 
-    /**
-     * Version 00 exactly; a later version by its first four fields (the spec's rule for versions it does not know).
-     * Version ff is invalid.
-     */
-    private static final Pattern TRACEPARENT = Pattern.compile(
-            "^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$");
+    /** {@code vv-<32 hex>-<16 hex>-ff}: version 00 is exactly this long; a later version may go on after a dash. */
+    private static final int LENGTH = 55;
     private static final String ZERO_TRACE = "0".repeat(32);
     private static final String ZERO_SPAN = "0".repeat(16);
     private static final String SAMPLED = "01";
@@ -35,16 +29,35 @@ public record TraceContext(String traceId, String spanId, String flags) {
         if (traceparent == null || traceparent.length() > 512) {
             return Optional.empty();
         }
-        Matcher m = TRACEPARENT.matcher(traceparent.trim());
-        if (!m.matches()) {
+        // By hand rather than with a regular expression: dispatch reads one for every event.
+        String value = traceparent.trim();
+        if (value.length() < LENGTH || !hex(value, 0, 2) || value.charAt(2) != '-' || !hex(value, 3, 35)
+            || value.charAt(35) != '-' || !hex(value, 36, 52) || value.charAt(52) != '-' || !hex(value, 53, 55)) {
             return Optional.empty();
         }
-        String version = m.group(1);
-        if (version.equals("ff") || (version.equals("00") && m.group(5) != null)
-            || m.group(2).equals(ZERO_TRACE) || m.group(3).equals(ZERO_SPAN)) {
+        String version = value.substring(0, 2);
+        boolean more = value.length() > LENGTH;
+        // Version ff is invalid; version 00 has exactly four fields; a later version's further fields start with '-'.
+        if (version.equals("ff") || (more && (version.equals("00") || value.charAt(LENGTH) != '-'))) {
             return Optional.empty();
         }
-        return Optional.of(new TraceContext(m.group(2), m.group(3), m.group(4)));
+        String traceId = value.substring(3, 35);
+        String spanId = value.substring(36, 52);
+        if (traceId.equals(ZERO_TRACE) || spanId.equals(ZERO_SPAN)) {
+            return Optional.empty();
+        }
+        return Optional.of(new TraceContext(traceId, spanId, value.substring(53, 55)));
+    }
+
+    /** Whether {@code s[from, to)} is all lower-case hex digits. */
+    private static boolean hex(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The sender's trace continued with a span of Werken's, or a new trace when the sender sent none that is valid. */
