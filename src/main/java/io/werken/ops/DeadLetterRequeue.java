@@ -19,6 +19,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import io.werken.broker.AmqpMessages;
 import io.werken.broker.BrokerTopology;
+import io.werken.embedded.EmbeddedBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ public final class DeadLetterRequeue {
             }
         }
         Function<String, String> settings = settings(System::getenv);
-        DeadLetterRequeue requeue = new DeadLetterRequeue(URI.create(settings.apply("werken.rabbitmq.uri")),
+        DeadLetterRequeue requeue = new DeadLetterRequeue(URI.create(brokerUri(settings)),
                 settings.apply("werken.queue.received"));
         try {
             long moved = requeue.move(max);
@@ -67,6 +68,15 @@ public final class DeadLetterRequeue {
             LOG.error("Re-queue stopped: {}", e.getMessage());
             return 1;
         }
+    }
+
+    /**
+     * WERKEN_RABBITMQ_URI, or else the embedded broker of the Werken running on this machine (the command does not
+     * start one: the events are in that Werken's broker).
+     */
+    static String brokerUri(Function<String, String> settings) {
+        String uri = settings.apply("werken.rabbitmq.uri");
+        return uri.isBlank() ? EmbeddedBroker.uri(Integer.parseInt(settings.apply("werken.embedded.amqp-port"))) : uri;
     }
 
     /** Moves at most {@code max} events; returns how many were moved. */
