@@ -7,8 +7,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -50,12 +54,14 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final Broker<?> broker;
     private final int port;
     private final Path dataDir;
+    private final FileLock dataDirLock;
 
-    private EmbeddedBroker(SystemLauncher launcher, Broker<?> broker, int port, Path dataDir) {
+    private EmbeddedBroker(SystemLauncher launcher, Broker<?> broker, int port, Path dataDir, FileLock dataDirLock) {
         this.launcher = launcher;
         this.broker = broker;
         this.port = port;
         this.dataDir = dataDir;
+        this.dataDirLock = dataDirLock;
     }
 
     /** The URI clients use for the embedded broker on {@code port}. */
@@ -77,6 +83,51 @@ public final class EmbeddedBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new StartupRefusedException("WERKEN_DATA_DIR " + dataDir.toAbsolutePath() + " cannot be created: " + e);
         }
+        FileLock lock = lock(dataDir);
+        try {
+            return start(port, dataDir, storePath, lock);
+        } catch (RuntimeException e) {
+            release(lock);
+            throw e;
+        }
+    }
+
+    /**
+     * One broker per data directory: a second Werken on it is refused here in one line, before Derby refuses it with
+     * pages of stack traces.
+     */
+    private static FileLock lock(Path dataDir) {
+        Path file = dataDir.toAbsolutePath().normalize().resolve("broker.lock");
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new StartupRefusedException("WERKEN_DATA_DIR " + dataDir.toAbsolutePath() + " is in use by another "
+                        + "Werken's embedded broker: give this one a WERKEN_DATA_DIR of its own, or set WERKEN_RABBITMQ_URI "
+                        + "to share a RabbitMQ.");
+            }
+            return lock;
+        } catch (IOException e) {
+            throw new StartupRefusedException("WERKEN_DATA_DIR " + dataDir.toAbsolutePath() + " is not writable: " + e, e);
+        }
+    }
+
+    private static void release(FileLock lock) {
+        try {
+            lock.release();
+            lock.channel().close();
+        } catch (IOException e) {
+            LOG.warn("Could not release {}: {}", lock, e.toString());
+        }
+    }
+
+    private static EmbeddedBroker start(int port, Path dataDir, Path storePath, FileLock lock) {
         // Derby's own log to Broker-J's logger (and so to Werken's), not to a derby.log in the working directory: Broker-J
         // sets this only after Derby has been loaded, too late for the first start in a JVM.
         System.getProperties().putIfAbsent("derby.stream.error.method",
@@ -120,14 +171,19 @@ public final class EmbeddedBroker implements AutoCloseable {
                 throw portTaken(port, null);
             }
             throw new StartupRefusedException("The embedded broker cannot start with its store in WERKEN_DATA_DIR "
-                    + dataDir.toAbsolutePath() + " (in use by another Werken, or not writable?): " + problem
+                    + dataDir.toAbsolutePath() + ": " + problem.replaceAll("[.\\s]+$", "")
                     + ". Or set WERKEN_RABBITMQ_URI to use RabbitMQ instead.", startupError.get());
         }
-        keepOutOfJvmShutdown(broker);
+        try {
+            keepOutOfJvmShutdown(broker);
+        } catch (RuntimeException e) {
+            launcher.shutdown(1);
+            throw e;
+        }
         int boundPort = broker.getChildByName(Port.class, "AMQP").getBoundPort();
         LOG.info("Embedded broker (Apache Qpid Broker-J {}) started in {} ms on {}:{}, data in {}",
                 broker.getProductVersion(), (System.nanoTime() - started) / 1_000_000, HOST, boundPort, storePath);
-        return new EmbeddedBroker(launcher, broker, boundPort, dataDir);
+        return new EmbeddedBroker(launcher, broker, boundPort, dataDir, lock);
     }
 
     /**
@@ -217,7 +273,11 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Stops the broker: its connections are closed, and what they had not acknowledged stays queued. */
     @Override
     public void close() {
-        launcher.shutdown();
+        try {
+            launcher.shutdown();
+        } finally {
+            release(dataDirLock);
+        }
         LOG.info("Embedded broker stopped");
     }
 

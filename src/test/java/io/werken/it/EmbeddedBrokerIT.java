@@ -57,6 +57,13 @@ class EmbeddedBrokerIT {
             assertThat(brokerHealth.at("/data/broker.name").asText()).contains("embedded").contains("Qpid");
             assertThat(brokerHealth.at("/data/broker").asText()).isEqualTo("127.0.0.1:" + amqpPort);
 
+            // A second Werken on the same data directory is refused in one line, whatever port it would listen on.
+            Map.Entry<Integer, String> sameDataDir = WerkenProcess.command(
+                    WerkenProcess.embeddedSettings(WerkenProcess.freePort(), dataDir));
+            assertThat(sameDataDir.getKey()).isEqualTo(1);
+            assertThat(sameDataDir.getValue().lines().filter(line -> line.contains("ERROR")))
+                    .singleElement().asString().contains("WERKEN_DATA_DIR " + dataDir).contains("in use");
+
             // The README's two curls.
             String first = accepted(werken, "mi-workflow", "{\"user_id\": 123, \"data\": \"some important data\"}");
             String second = accepted(werken, "blog-nuevo-post", "{\"user\": \"adrian\", \"actions\": \"enviar_notificacion\"}");
