@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Werken with nothing but Java: without WERKEN_RABBITMQ_URI it runs its own AMQP broker, which a worker reaches with
@@ -156,6 +157,35 @@ class EmbeddedBrokerIT {
             }
             assertThat(dispatched).isEqualTo(eventIds);
             assertThat(worker.depth(werken.receivedQueue)).isZero();
+        }
+    }
+
+    @Test
+    void whatWasAcceptedSurvivesWerkenBeingKilled() throws Exception {
+        int amqpPort = WerkenProcess.freePort();
+        Map<String, String> env = WerkenProcess.embeddedSettings(amqpPort, dataDir);
+        Set<String> eventIds = new TreeSet<>();
+        try (WerkenProcess werken = WerkenProcess.start(env, "embedded-killed")) {
+            for (int i = 0; i < 20; i++) {
+                eventIds.add(accepted(werken, "mi-workflow", "{\"n\": " + i + "}"));
+            }
+            // kill -9 at once: each event is then on received_webhooks, being dispatched, or dispatched.
+            werken.kill();
+        }
+        try (WerkenProcess werken = WerkenProcess.start(env, "embedded-after-kill");
+             Broker worker = new Broker("amqp://guest:guest@127.0.0.1:" + amqpPort + "/")) {
+            await().atMost(WAIT).until(() -> worker.depth("received_webhooks") == 0
+                    && worker.depth("required_actions") >= 2L * eventIds.size());
+            Map<String, Set<String>> typesByEvent = new HashMap<>();
+            for (GetResponse message : worker.drain("required_actions")) {
+                JsonNode action = JSON.readTree(message.getBody());
+                typesByEvent.computeIfAbsent(action.get("event_id").asText(), k -> new TreeSet<>())
+                        .add(action.get("type").asText());
+            }
+            // At least once: every accepted event's two actions (a redelivered one may come twice, same action_id).
+            assertThat(typesByEvent.keySet()).isEqualTo(eventIds);
+            assertThat(typesByEvent.values()).allSatisfy(types ->
+                    assertThat(types).containsExactly("enviar_email", "log_evento"));
         }
     }
 
