@@ -11,7 +11,8 @@ FROM eclipse-temurin:17-jre
 RUN apt-get update \
     && apt-get install -y --no-install-recommends curl \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 werken
+    && useradd --system --uid 10001 werken \
+    && mkdir -p /var/lib/werken && chown werken /var/lib/werken
 WORKDIR /opt/werken
 COPY --from=build /src/target/werken.jar ./werken.jar
 COPY --from=build /src/target/lib/ ./lib/
@@ -23,8 +24,11 @@ RUN mkdir target \
         WERKEN_LOG_LEVEL=OFF java -Xlog:disable -XX:ArchiveClassesAtExit=target/werken.jsa -XX:TieredStopAtLevel=1 \
         -XX:+UseSerialGC -Dcamel.main.duration-max-seconds=1 -jar /opt/werken/werken.jar || true)
 USER werken
+# Without WERKEN_RABBITMQ_URI (docker-compose.yml sets it) Werken runs its embedded broker, which listens inside the
+# container only, with its data in /var/lib/werken (mount a volume there to keep it across containers).
 ENV WERKEN_HTTP_PORT=8000 \
-    WERKEN_MANAGEMENT_PORT=9876
+    WERKEN_MANAGEMENT_PORT=9876 \
+    WERKEN_DATA_DIR=/var/lib/werken
 EXPOSE 8000 9876
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
     CMD curl -fsS "http://127.0.0.1:${WERKEN_MANAGEMENT_PORT}/observe/health" || exit 1

@@ -7,6 +7,7 @@ import io.werken.config.BrokerConfiguration;
 import io.werken.config.CoreConfiguration;
 import io.werken.config.DedupeConfiguration;
 import io.werken.config.DispatchConfiguration;
+import io.werken.config.EmbeddedBrokerConfiguration;
 import io.werken.config.HttpConfiguration;
 import io.werken.config.IngestConfiguration;
 import io.werken.config.ManagementConfiguration;
@@ -37,14 +38,16 @@ public final class WerkenApplication {
     /**
      * The wiring, one configuration per role, in the order Camel binds them: each may use the beans of those before it
      * (see {@code io.werken.config}). The settings a deployer can get wrong are refused before Werken touches the
-     * broker: workflows, dedupe and own routes come before the broker's queues are declared (routes start only once
+     * broker: workflows, dedupe and own routes come before the broker (the embedded one is started only then) and its
+     * queues are declared (routes start only once
      * every configuration is bound, so own workers still find their queues declared). Instances, not scanned classes:
      * Camel 4.17 post-processes scanned configuration classes twice, which would build every bean (and open every
      * broker connection) twice.
      */
     public static List<CamelConfiguration> configurations() {
         return List.of(new CoreConfiguration(), new WorkflowsConfiguration(), new DedupeConfiguration(),
-                new OwnRoutesConfiguration(), new HttpConfiguration(), new BrokerConfiguration(),
+                new OwnRoutesConfiguration(), new HttpConfiguration(), new EmbeddedBrokerConfiguration(),
+                new BrokerConfiguration(),
                 new WorkflowReloadConfiguration(), new IngestConfiguration(),
                 new DispatchConfiguration(), new ManagementConfiguration());
     }

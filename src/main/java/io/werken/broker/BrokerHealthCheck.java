@@ -7,16 +7,18 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**
- * UP while Werken holds an open connection to RabbitMQ (opening one if needed) and its queues are declared as it
- * wants them; DOWN otherwise, with the reason.
+ * UP while Werken holds an open connection to its broker (opening one if needed) and its queues are declared as it
+ * wants them; DOWN otherwise, with the reason. Its details name the broker: RabbitMQ or the embedded one.
  */
 public final class BrokerHealthCheck extends AbstractHealthCheck {
 
     private final ConnectionFactory connectionFactory;
+    private final BrokerAddress address;
 
-    public BrokerHealthCheck(ConnectionFactory connectionFactory) {
+    public BrokerHealthCheck(ConnectionFactory connectionFactory, BrokerAddress address) {
         super("werken", "broker");
         this.connectionFactory = connectionFactory;
+        this.address = address;
     }
 
     /**
@@ -31,16 +33,18 @@ public final class BrokerHealthCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("broker", connectionFactory.getHost() + ":" + connectionFactory.getPort());
+        builder.detail("broker.name", address.name());
+        builder.detail("broker.embedded", address.embedded());
         try {
             if (!connectionFactory.createConnection().isOpen()) {
-                builder.message("RabbitMQ connection is closed").down();
+                builder.message(address.name() + " connection is closed").down();
             } else if (topologyProblem() != null) {
                 builder.message(topologyProblem()).down();
             } else {
                 builder.up();
             }
         } catch (RuntimeException e) {
-            builder.message("RabbitMQ unreachable: " + e.getMessage()).down();
+            builder.message(address.name() + " unreachable: " + e.getMessage()).down();
         }
     }
 }

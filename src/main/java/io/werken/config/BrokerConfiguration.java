@@ -1,10 +1,10 @@
 package io.werken.config;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.werken.broker.BrokerAddress;
 import io.werken.broker.BrokerHealthCheck;
 import io.werken.broker.BrokerTopology;
 import io.werken.broker.ConfirmedPublisher;
@@ -18,7 +18,7 @@ import org.apache.camel.PropertyInject;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 /**
- * RabbitMQ: the connection (which camel-spring-rabbitmq's consumer finds by type), the queues Werken declares, the
+ * The broker (RabbitMQ, or the embedded one, as {@link EmbeddedBrokerConfiguration} chose): the connection (which camel-spring-rabbitmq's consumer finds by type), the queues Werken declares, the
  * publisher every path publishes through, and the broker's health check.
  */
 @Configuration
@@ -26,10 +26,10 @@ public class BrokerConfiguration implements CamelConfiguration {
 
     @BindToRegistry(destroyMethod = "destroy")
     public CachingConnectionFactory cachingConnectionFactory(
-            @PropertyInject("werken.rabbitmq.uri") String uri,
+            BrokerAddress brokerAddress,
             @PropertyInject("werken.rabbitmq.connection-timeout-ms") int connectionTimeoutMs,
             @PropertyInject("werken.dispatch.consumers") int dispatchConsumers) {
-        CachingConnectionFactory factory = new CachingConnectionFactory(URI.create(uri));
+        CachingConnectionFactory factory = new CachingConnectionFactory(brokerAddress.uri());
         // No Spring publisher confirms or returns: ConfirmedPublisher puts its own channels in confirm mode and
         // correlates returns itself, without the bookkeeping headers Spring's would write into every message.
         factory.setConnectionTimeout(connectionTimeoutMs);
@@ -71,7 +71,8 @@ public class BrokerConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public BrokerHealthCheck brokerHealthCheck(CachingConnectionFactory cachingConnectionFactory) {
-        return new BrokerHealthCheck(cachingConnectionFactory);
+    public BrokerHealthCheck brokerHealthCheck(CachingConnectionFactory cachingConnectionFactory,
+                                               BrokerAddress brokerAddress) {
+        return new BrokerHealthCheck(cachingConnectionFactory, brokerAddress);
     }
 }

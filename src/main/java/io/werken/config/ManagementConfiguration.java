@@ -1,9 +1,9 @@
 package io.werken.config;
 
-import java.net.URI;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.broker.BrokerAddress;
 import io.werken.core.StartupRefusedException;
 import io.werken.http.JolokiaAccess;
 import io.werken.http.ManagementAccessGuard;
@@ -105,10 +105,11 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public DeadLetterQueue deadLetterQueue(@PropertyInject("werken.rabbitmq.uri") String uri,
+    public DeadLetterQueue deadLetterQueue(BrokerAddress brokerAddress,
                                            @PropertyInject("werken.queue.received") String receivedQueue,
                                            @PropertyInject("werken.rabbitmq.connection-timeout-ms") int connectionTimeoutMs) {
-        return new DeadLetterQueue(URI.create(uri), receivedQueue, connectionTimeoutMs);
+        // The broker Werken uses: RabbitMQ's URI, or the embedded broker's.
+        return new DeadLetterQueue(brokerAddress.uri(), receivedQueue, connectionTimeoutMs);
     }
 
     @BindToRegistry

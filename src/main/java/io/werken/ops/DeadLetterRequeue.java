@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.werken.embedded.EmbeddedBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ public final class DeadLetterRequeue {
             }
         }
         Function<String, String> settings = settings(System::getenv);
-        DeadLetterQueue queue = new DeadLetterQueue(URI.create(settings.apply("werken.rabbitmq.uri")),
+        DeadLetterQueue queue = new DeadLetterQueue(URI.create(brokerUri(settings)),
                 settings.apply("werken.queue.received"),
                 Integer.parseInt(settings.apply("werken.rabbitmq.connection-timeout-ms")));
         try {
@@ -52,6 +53,15 @@ public final class DeadLetterRequeue {
             LOG.error("Re-queue stopped: {}", e.getMessage());
             return 1;
         }
+    }
+
+    /**
+     * WERKEN_RABBITMQ_URI, or else the embedded broker of the Werken running on this machine (the command does not
+     * start one: the events are in that Werken's broker).
+     */
+    static String brokerUri(Function<String, String> settings) {
+        String uri = settings.apply("werken.rabbitmq.uri");
+        return uri.isBlank() ? EmbeddedBroker.uri(Integer.parseInt(settings.apply("werken.embedded.amqp-port"))) : uri;
     }
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{env:([A-Z0-9_]+):(.*)}}");

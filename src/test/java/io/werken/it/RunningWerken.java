@@ -27,6 +27,7 @@ public final class RunningWerken implements AutoCloseable {
     public final String actionsQueue;
     public final String deadLetterQueue;
 
+    private final String brokerUri;
     private final Main main;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -47,6 +48,7 @@ public final class RunningWerken implements AutoCloseable {
         this.receivedQueue = properties.get("werken.queue.received");
         this.actionsQueue = properties.get("werken.queue.actions");
         this.deadLetterQueue = receivedQueue + ".dlq";
+        this.brokerUri = properties.get("werken.rabbitmq.uri");
 
         main = WerkenApplication.newMain();
         properties.forEach(main::addOverrideProperty);
@@ -108,6 +110,10 @@ public final class RunningWerken implements AutoCloseable {
     @Override
     public void close() throws Exception {
         main.stop();
+        if (brokerUri.isBlank()) {
+            // The embedded broker: its queues went with it, into the test's data directory.
+            return;
+        }
         try (Broker broker = new Broker()) {
             broker.delete(receivedQueue, actionsQueue, deadLetterQueue);
         } catch (IllegalStateException e) {

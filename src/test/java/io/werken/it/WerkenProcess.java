@@ -42,8 +42,19 @@ public final class WerkenProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(java(), "@jvm.options", "-jar", jar().toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        builder.environment().putAll(env);
+        environment(builder, env);
         this.process = builder.start();
+    }
+
+    /** {@code env} over the test's own environment; a null value removes the variable. */
+    private static void environment(ProcessBuilder builder, Map<String, String> env) {
+        env.forEach((name, value) -> {
+            if (value == null) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
     }
 
     /** The settings of one Werken: free ports, its own queue names and the test broker. */
@@ -56,6 +67,22 @@ public final class WerkenProcess implements AutoCloseable {
         env.put("WERKEN_RABBITMQ_URI", Broker.URI_VALUE);
         env.put("WERKEN_QUEUE_RECEIVED", queuePrefix + "received_webhooks");
         env.put("WERKEN_QUEUE_ACTIONS", queuePrefix + "required_actions");
+        return env;
+    }
+
+    /**
+     * The settings of one Werken on its embedded broker, as a first-time user runs it: free HTTP ports, the broker on
+     * {@code amqpPort} with its store in {@code dataDir}, and no {@code WERKEN_RABBITMQ_URI}, not even the test's own.
+     */
+    public static Map<String, String> embeddedSettings(int amqpPort, Path dataDir) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        env.put("WERKEN_HTTP_HOST", "127.0.0.1");
+        env.put("WERKEN_MANAGEMENT_HOST", "127.0.0.1");
+        env.put("WERKEN_HTTP_PORT", Integer.toString(freePort()));
+        env.put("WERKEN_MANAGEMENT_PORT", Integer.toString(freePort()));
+        env.put("WERKEN_RABBITMQ_URI", null);
+        env.put("WERKEN_EMBEDDED_AMQP_PORT", Integer.toString(amqpPort));
+        env.put("WERKEN_DATA_DIR", dataDir.toString());
         return env;
     }
 
@@ -76,7 +103,7 @@ public final class WerkenProcess implements AutoCloseable {
         List<String> commandLine = new ArrayList<>(List.of(java(), "@jvm.options", "-jar", jar().toString()));
         commandLine.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);
-        builder.environment().putAll(env);
+        environment(builder, env);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes());
         if (!process.waitFor(60, TimeUnit.SECONDS)) {

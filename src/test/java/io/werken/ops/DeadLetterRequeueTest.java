@@ -14,8 +14,16 @@ class DeadLetterRequeueTest {
     void usesApplicationPropertiesDefaults() {
         Function<String, String> settings = DeadLetterRequeue.settings(name -> null);
 
-        assertThat(settings.apply("werken.rabbitmq.uri")).isEqualTo("amqp://guest:guest@localhost:5672/%2F");
+        assertThat(settings.apply("werken.rabbitmq.uri")).isEmpty();
+        assertThat(DeadLetterRequeue.brokerUri(settings)).isEqualTo("amqp://guest:guest@127.0.0.1:5672/%2F");
         assertThat(settings.apply("werken.queue.received")).isEqualTo("received_webhooks");
+    }
+
+    @Test
+    void withoutARabbitMqUriItUsesTheEmbeddedBrokerOnItsPort() {
+        Function<String, String> settings = DeadLetterRequeue.settings(Map.of("WERKEN_EMBEDDED_AMQP_PORT", "5999")::get);
+
+        assertThat(DeadLetterRequeue.brokerUri(settings)).isEqualTo("amqp://guest:guest@127.0.0.1:5999/%2F");
     }
 
     @Test
@@ -23,7 +31,7 @@ class DeadLetterRequeueTest {
         Map<String, String> env = Map.of("WERKEN_RABBITMQ_URI", "amqp://u:p@broker:5673/v", "WERKEN_QUEUE_RECEIVED", "events");
         Function<String, String> settings = DeadLetterRequeue.settings(env::get);
 
-        assertThat(settings.apply("werken.rabbitmq.uri")).isEqualTo("amqp://u:p@broker:5673/v");
+        assertThat(DeadLetterRequeue.brokerUri(settings)).isEqualTo("amqp://u:p@broker:5673/v");
         assertThat(settings.apply("werken.queue.received")).isEqualTo("events");
     }
 

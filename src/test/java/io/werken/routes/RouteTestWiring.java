@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.werken.broker.MessagePublisher;
 import io.werken.WerkenApplication;
 import io.werken.config.BrokerConfiguration;
+import io.werken.config.EmbeddedBrokerConfiguration;
 import io.werken.config.WorkflowReloadConfiguration;
 import io.werken.config.WorkflowsConfiguration;
 import io.werken.core.WerkenJson;
@@ -38,9 +39,15 @@ final class RouteTestWiring {
         wire(main, publisher, catalog);
     }
 
-    /** {@link WerkenApplication#configurations()} in its order, with the broker role (and the catalog) replaced. */
+    /**
+     * {@link WerkenApplication#configurations()} in its order, with the broker role (and the catalog) replaced, and no
+     * broker to choose or start: the routes publish to the recording publisher.
+     */
     private static void wire(MainConfigurationProperties main, MessagePublisher publisher, WorkflowCatalog catalog) {
         for (CamelConfiguration configuration : WerkenApplication.configurations()) {
+            if (configuration instanceof EmbeddedBrokerConfiguration) {
+                continue;
+            }
             if (configuration instanceof BrokerConfiguration) {
                 main.addConfiguration(new TestBroker(publisher));
             } else if (configuration instanceof WorkflowReloadConfiguration) {

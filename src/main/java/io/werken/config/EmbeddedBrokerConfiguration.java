@@ -1,0 +1,46 @@
+package io.werken.config;
+
+import java.nio.file.Path;
+
+import io.werken.broker.BrokerAddress;
+import io.werken.broker.BrokerTopology;
+import io.werken.embedded.EmbeddedBroker;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which broker Werken uses: RabbitMQ at {@code WERKEN_RABBITMQ_URI} when it is set, otherwise the embedded broker,
+ * started here, before {@link BrokerConfiguration} connects to it.
+ */
+@Configuration
+public class EmbeddedBrokerConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBrokerConfiguration.class);
+
+    @BindToRegistry
+    public BrokerAddress brokerAddress(
+            @PropertyInject("werken.rabbitmq.uri") String uri,
+            @PropertyInject("werken.embedded.amqp-port") int port,
+            @PropertyInject("werken.embedded.data-dir") String dataDir,
+            @PropertyInject("werken.queue.received") String receivedQueue,
+            CamelContext context) {
+        if (uri != null && !uri.isBlank()) {
+            BrokerAddress rabbitMq = BrokerAddress.rabbitMq(uri.trim());
+            LOG.info("Using RabbitMQ at {}:{} (WERKEN_RABBITMQ_URI)", rabbitMq.uri().getHost(), rabbitMq.uri().getPort());
+            return rabbitMq;
+        }
+        EmbeddedBroker broker = EmbeddedBroker.start(port, Path.of(dataDir));
+        // Bound by hand, so that it is stopped with the registry, after the routes that use it.
+        context.getRegistry().bind("embeddedBroker", EmbeddedBroker.class, broker, null, "close");
+        broker.deadLetter(receivedQueue, BrokerTopology.deadLetterQueue(receivedQueue));
+        LOG.info("Using the embedded broker on {}:{} (data in {}); workers connect with {}. To use RabbitMQ instead, "
+                 + "set WERKEN_RABBITMQ_URI (e.g. amqp://guest:guest@localhost:5672/%2F)", EmbeddedBroker.HOST,
+                broker.port(), broker.dataDir().toAbsolutePath(), broker.uri().replace("/%2F", "/"));
+        return BrokerAddress.embedded(broker.uri());
+    }
+}
