@@ -142,8 +142,7 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
             } else {
                 WorkflowCatalog next = WorkflowCatalog.load(location, content, settings);
                 prepare.accept(next);
-                // The last step that can fail: from here on, the new workflows are in use.
-                current.replace(next);
+                // The last step that can fail: the new workflows go in use below, once the result says so.
                 replaced = next;
                 result = unchanged
                         ? result(Outcome.UNCHANGED, next.revision(), before.revision(), List.of(), List.of(), List.of(),
@@ -170,8 +169,10 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
                     before.revision(), problem);
         }
         counts.get(result.outcome()).incrementAndGet();
+        // The result first: whoever sees the new revision in use also sees the reload that put it there.
         lastResult = result;
         if (replaced != null) {
+            current.replace(replaced);
             for (Consumer<WorkflowCatalog> listener : replaceListeners) {
                 try {
                     listener.accept(replaced);
