@@ -74,6 +74,13 @@ public final class HttpErrorPages {
                     + retryAfterSeconds + " seconds.");
             return;
         }
+        // A webhook that passed this check just before shutdown began can still meet a consumer Camel has suspended,
+        // which answers a bare 503: every 503 from this port tells the sender when to retry.
+        ctx.addHeadersEndHandler(ignored -> {
+            if (ctx.response().getStatusCode() == 503 && !ctx.response().headers().contains("Retry-After")) {
+                ctx.response().putHeader("Retry-After", Integer.toString(retryAfterSeconds));
+            }
+        });
         int headers = ctx.request().headers().size();
         if (headers > maxHeaderCount) {
             String detail = "The request has " + headers + " headers, more than the limit of " + maxHeaderCount + ".";
