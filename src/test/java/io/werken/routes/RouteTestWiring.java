@@ -2,6 +2,7 @@ package io.werken.routes;
 
 import java.time.Duration;
 
+import io.werken.broker.BrokerAddress;
 import io.werken.broker.MessagePublisher;
 import io.werken.WerkenApplication;
 import io.werken.config.BrokerConfiguration;
@@ -72,6 +73,12 @@ final class RouteTestWiring {
         @BindToRegistry
         public MessagePublisher confirmedPublisher() {
             return publisher;
+        }
+
+        /** What the management beans connect to: never reached by a route test. */
+        @BindToRegistry
+        public BrokerAddress brokerAddress() {
+            return BrokerAddress.rabbitMq("amqp://guest:guest@127.0.0.1:1/%2F");
         }
     }
 
