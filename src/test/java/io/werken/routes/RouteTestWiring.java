@@ -2,6 +2,7 @@ package io.werken.routes;
 
 import java.time.Duration;
 
+import io.werken.broker.BrokerAddress;
 import io.werken.broker.MessagePublisher;
 import io.werken.WerkenApplication;
 import io.werken.config.BrokerConfiguration;
@@ -72,6 +73,15 @@ final class RouteTestWiring {
         @BindToRegistry
         public MessagePublisher confirmedPublisher() {
             return publisher;
+        }
+
+        /**
+         * What EmbeddedBrokerConfiguration, left out, would bind: the management configuration's dead-letter queue
+         * needs a broker address. Nothing listens on port 1; no route a route test loads opens it.
+         */
+        @BindToRegistry
+        public BrokerAddress brokerAddress() {
+            return BrokerAddress.rabbitMq("amqp://guest:guest@127.0.0.1:1/%2F");
         }
     }
 
