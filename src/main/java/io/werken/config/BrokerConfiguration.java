@@ -65,9 +65,10 @@ public class BrokerConfiguration implements CamelConfiguration {
             @PropertyInject("werken.queue.actions") String actionsQueue,
             @PropertyInject("werken.queue.dead-letter-exchange") String deadLetterExchange,
             @PropertyInject("werken.queue.type") String queueType,
+            @PropertyInject("werken.queue.delivery-limit") int deliveryLimit,
             CurrentWorkflows currentWorkflows) {
         BrokerTopology topology = new BrokerTopology(cachingConnectionFactory, receivedQueue, actionsQueue,
-                deadLetterExchange, QueueType.parse(queueType), currentWorkflows.catalog().actionQueues());
+                deadLetterExchange, QueueType.parse(queueType), deliveryLimit, currentWorkflows.catalog().actionQueues());
         topology.declareAtStartup(cachingConnectionFactory);
         return topology;
     }
