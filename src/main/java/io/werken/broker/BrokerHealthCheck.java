@@ -6,6 +6,7 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.connection.RabbitUtils;
 
 /**
  * UP while Werken holds an open connection to its broker (opening one if needed) and its queues are declared as it
@@ -40,10 +41,12 @@ public final class BrokerHealthCheck extends AbstractHealthCheck {
         builder.detail("broker.embedded", address.embedded());
         try {
             Connection connection = connectionFactory.createConnection();
-            if (address.cluster() && connection.getDelegate() != null) {
-                // Which node of the cluster Werken is on now: it moves when its node goes away.
-                builder.detail("broker.connected", connection.getDelegate().getAddress().getHostAddress() + ":"
-                                                   + connection.getDelegate().getPort());
+            if (address.cluster() && !connection.isOpen()) {
+                // Lost with its node. Spring replaces a lost connection only when asked for a channel on it: ask, so
+                // that health follows a failover to another node now, not when the dispatch consumers next restart.
+                // (One broker: no other node to move to, and a check must not wait out a connect timeout.)
+                RabbitUtils.closeChannel(connection.createChannel(false));
+                connection = connectionFactory.createConnection();
             }
             if (!connection.isOpen()) {
                 builder.message(address.name() + " connection is closed").down();
@@ -51,6 +54,11 @@ public final class BrokerHealthCheck extends AbstractHealthCheck {
                 builder.message(topologyProblem()).down();
             } else {
                 builder.up();
+            }
+            if (address.cluster() && connection.isOpen() && connection.getDelegate() != null) {
+                // Which node of the cluster Werken is on now: it moves when its node goes away.
+                builder.detail("broker.connected", connection.getDelegate().getAddress().getHostAddress() + ":"
+                                                   + connection.getDelegate().getPort());
             }
         } catch (RuntimeException e) {
             builder.message(address.name() + " unreachable: " + e.getMessage()).down();
