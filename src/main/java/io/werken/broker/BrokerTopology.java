@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.werken.core.StartupRefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpConnectException;
@@ -25,7 +26,9 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
  * The queues and exchanges Werken owns, declared at startup and again on every reconnect (a broker that lost them,
  * or started empty, gets them back):
  * <ul>
- * <li>{@code received_webhooks}: durable, dead-letters to {@code werken.dlx} with routing key {@code received_webhooks.dlq};</li>
+ * <li>{@code received_webhooks}: durable, dead-letters to {@code werken.dlx} with routing key {@code received_webhooks.dlq};
+ * as a quorum queue also with a delivery limit, so that an event redelivered again and again (its dispatch cut off by
+ * crashes, a consumer's requeue) is dead-lettered by the broker instead of coming back forever;</li>
  * <li>{@code required_actions}: durable;</li>
  * <li>every queue a workflow's action names ({@code "queue"}): durable, of the same type as {@code required_actions};</li>
  * <li>{@code werken.dlx} (direct, durable) bound to {@code received_webhooks.dlq} (durable).</li>
@@ -42,18 +45,32 @@ public final class BrokerTopology implements ConnectionListener {
     private final String actionsQueue;
     private final String deadLetterExchange;
     private final QueueType queueType;
+    private final int deliveryLimit;
     private volatile Set<String> actionQueues;
     private final AtomicBoolean declaredOnCurrentConnection = new AtomicBoolean();
     private volatile String declarationProblem;
 
+    /** How often a quorum received queue delivers an event before it dead-letters it, unless configured otherwise. */
+    public static final int DEFAULT_DELIVERY_LIMIT = 5;
+
     public BrokerTopology(CachingConnectionFactory connectionFactory, String receivedQueue, String actionsQueue,
                           String deadLetterExchange, QueueType queueType) {
-        this(connectionFactory, receivedQueue, actionsQueue, deadLetterExchange, queueType, Set.of());
+        this(connectionFactory, receivedQueue, actionsQueue, deadLetterExchange, queueType, DEFAULT_DELIVERY_LIMIT,
+                Set.of());
     }
 
-    /** With {@code actionQueues}, the queues the workflows' actions name besides {@code actionsQueue}. */
+    /**
+     * @param deliveryLimit for a quorum received queue, its {@code x-delivery-limit}: the broker dead-letters an event
+     *                      returned to the queue more often than this (0: no limit given, the queue's policy decides)
+     * @param actionQueues  the queues the workflows' actions name besides {@code actionsQueue}
+     */
     public BrokerTopology(CachingConnectionFactory connectionFactory, String receivedQueue, String actionsQueue,
-                          String deadLetterExchange, QueueType queueType, Set<String> actionQueues) {
+                          String deadLetterExchange, QueueType queueType, int deliveryLimit, Set<String> actionQueues) {
+        if (deliveryLimit < 0) {
+            throw new StartupRefusedException("WERKEN_QUEUE_DELIVERY_LIMIT is " + deliveryLimit
+                                              + ": use a positive number, or 0 to leave the limit to a policy");
+        }
+        this.deliveryLimit = deliveryLimit;
         this.actionQueues = withoutDefault(actionQueues, actionsQueue);
         this.admin = new RabbitAdmin(connectionFactory);
         this.receivedQueue = receivedQueue;
@@ -133,9 +150,15 @@ public final class BrokerTopology implements ConnectionListener {
     public void declare() {
         DirectExchange dlx = new DirectExchange(deadLetterExchange, true, false);
         Queue dlq = queue(deadLetterQueue(receivedQueue), Map.of());
-        Queue received = queue(receivedQueue, Map.of(
+        Map<String, Object> receivedArguments = new HashMap<>(Map.of(
                 "x-dead-letter-exchange", deadLetterExchange,
                 "x-dead-letter-routing-key", deadLetterQueue(receivedQueue)));
+        if (queueType == QueueType.QUORUM && deliveryLimit > 0) {
+            // Classic queues have no delivery limit (the argument would be ignored); a redelivered classic event
+            // carries the redelivered flag only.
+            receivedArguments.put("x-delivery-limit", deliveryLimit);
+        }
+        Queue received = queue(receivedQueue, receivedArguments);
         Queue actions = queue(actionsQueue, Map.of());
         Binding dlqBinding = BindingBuilder.bind(dlq).to(dlx).with(dlq.getName());
 
@@ -172,7 +195,8 @@ public final class BrokerTopology implements ConnectionListener {
             if (brokerSays.contains("PRECONDITION_FAILED")) {
                 throw new TopologyClashException("Queue '" + queue.getName() + "' already exists on the broker with "
                         + "other arguments than Werken declares (" + queue.getArguments() + "). Make WERKEN_QUEUE_TYPE "
-                        + "match the existing queue, or delete the queue so Werken can declare it. Broker said: "
+                        + "(and, for quorum, WERKEN_QUEUE_DELIVERY_LIMIT) match the existing queue, or delete the "
+                        + "queue so Werken can declare it. Broker said: "
                         + brokerSays, e);
             }
             throw e;

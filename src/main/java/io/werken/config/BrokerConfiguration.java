@@ -15,6 +15,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 /**
@@ -30,6 +31,17 @@ public class BrokerConfiguration implements CamelConfiguration {
             @PropertyInject("werken.rabbitmq.connection-timeout-ms") int connectionTimeoutMs,
             @PropertyInject("werken.dispatch.consumers") int dispatchConsumers) {
         CachingConnectionFactory factory = new CachingConnectionFactory(brokerAddress.uri());
+        if (brokerAddress.cluster()) {
+            // A cluster: each new connection (the first, and every one replacing a connection lost with its node)
+            // tries the nodes in a random order and takes the first that answers, so instances spread over the nodes
+            // and a stopped node is skipped. The first URI still gives credentials, virtual host and TLS. The
+            // publisher connection factory gets the addresses from here; it shuffles by default, set it anyway.
+            factory.setAddresses(brokerAddress.hostsAndPorts());
+            factory.setAddressShuffleMode(AbstractConnectionFactory.AddressShuffleMode.RANDOM);
+            if (factory.getPublisherConnectionFactory() instanceof AbstractConnectionFactory publisher) {
+                publisher.setAddressShuffleMode(AbstractConnectionFactory.AddressShuffleMode.RANDOM);
+            }
+        }
         // No Spring publisher confirms or returns: ConfirmedPublisher puts its own channels in confirm mode and
         // correlates returns itself, without the bookkeeping headers Spring's would write into every message.
         factory.setConnectionTimeout(connectionTimeoutMs);
@@ -53,9 +65,10 @@ public class BrokerConfiguration implements CamelConfiguration {
             @PropertyInject("werken.queue.actions") String actionsQueue,
             @PropertyInject("werken.queue.dead-letter-exchange") String deadLetterExchange,
             @PropertyInject("werken.queue.type") String queueType,
+            @PropertyInject("werken.queue.delivery-limit") int deliveryLimit,
             CurrentWorkflows currentWorkflows) {
         BrokerTopology topology = new BrokerTopology(cachingConnectionFactory, receivedQueue, actionsQueue,
-                deadLetterExchange, QueueType.parse(queueType), currentWorkflows.catalog().actionQueues());
+                deadLetterExchange, QueueType.parse(queueType), deliveryLimit, currentWorkflows.catalog().actionQueues());
         topology.declareAtStartup(cachingConnectionFactory);
         return topology;
     }

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which broker Werken uses: RabbitMQ at {@code WERKEN_RABBITMQ_URI} when it is set, otherwise the embedded broker,
+ * Which broker Werken uses: RabbitMQ at {@code WERKEN_RABBITMQ_URI} (one node, or several of a cluster) when it is set, otherwise the embedded broker,
  * started here, before {@link BrokerConfiguration} connects to it.
  */
 @Configuration
@@ -30,8 +30,12 @@ public class EmbeddedBrokerConfiguration implements CamelConfiguration {
             @PropertyInject("werken.queue.received") String receivedQueue,
             CamelContext context) {
         if (uri != null && !uri.isBlank()) {
-            BrokerAddress rabbitMq = BrokerAddress.rabbitMq(uri.trim());
-            LOG.info("Using RabbitMQ at {}:{} (WERKEN_RABBITMQ_URI)", rabbitMq.uri().getHost(), rabbitMq.uri().getPort());
+            BrokerAddress rabbitMq = BrokerAddress.rabbitMq(uri);
+            if (rabbitMq.cluster()) {
+                LOG.info("Using a RabbitMQ cluster, any of {} (WERKEN_RABBITMQ_URI)", rabbitMq.hostsAndPorts());
+            } else {
+                LOG.info("Using RabbitMQ at {}:{} (WERKEN_RABBITMQ_URI)", rabbitMq.uri().getHost(), rabbitMq.uri().getPort());
+            }
             return rabbitMq;
         }
         EmbeddedBroker broker = EmbeddedBroker.start(port, Path.of(dataDir));

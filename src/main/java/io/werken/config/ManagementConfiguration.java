@@ -108,8 +108,8 @@ public class ManagementConfiguration implements CamelConfiguration {
     public DeadLetterQueue deadLetterQueue(BrokerAddress brokerAddress,
                                            @PropertyInject("werken.queue.received") String receivedQueue,
                                            @PropertyInject("werken.rabbitmq.connection-timeout-ms") int connectionTimeoutMs) {
-        // The broker Werken uses: RabbitMQ's URI, or the embedded broker's.
-        return new DeadLetterQueue(brokerAddress.uri(), receivedQueue, connectionTimeoutMs);
+        // The broker Werken uses: RabbitMQ's node(s), or the embedded broker.
+        return new DeadLetterQueue(brokerAddress, receivedQueue, connectionTimeoutMs);
     }
 
     @BindToRegistry

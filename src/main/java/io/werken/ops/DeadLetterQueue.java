@@ -1,7 +1,6 @@
 package io.werken.ops;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import io.werken.broker.AmqpMessages;
+import io.werken.broker.BrokerAddress;
 import io.werken.broker.BrokerTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,14 +60,14 @@ public final class DeadLetterQueue {
     public record Requeued(long moved, String stoppedBecause) {
     }
 
-    private final URI brokerUri;
+    private final BrokerAddress broker;
     private final String receivedQueue;
     private final String deadLetterQueue;
     private final int connectionTimeoutMs;
 
     /** @param connectionTimeoutMs how long to wait for the broker's TCP connection (the AMQP client waits 60 s) */
-    public DeadLetterQueue(URI brokerUri, String receivedQueue, int connectionTimeoutMs) {
-        this.brokerUri = brokerUri;
+    public DeadLetterQueue(BrokerAddress broker, String receivedQueue, int connectionTimeoutMs) {
+        this.broker = broker;
         this.receivedQueue = receivedQueue;
         this.deadLetterQueue = BrokerTopology.deadLetterQueue(receivedQueue);
         this.connectionTimeoutMs = connectionTimeoutMs;
@@ -159,9 +159,10 @@ public final class DeadLetterQueue {
 
     private Connection open(String name) throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
-        factory.setUri(brokerUri);
+        factory.setUri(broker.uri());
         factory.setConnectionTimeout(connectionTimeoutMs);
-        return factory.newConnection(name);
+        // A cluster's nodes in the order given: the first that answers (the queues are reachable from any node).
+        return broker.cluster() ? factory.newConnection(broker.addresses(), name) : factory.newConnection(name);
     }
 
     private static DeadLetter describe(GetResponse message) {

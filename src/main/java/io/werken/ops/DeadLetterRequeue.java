@@ -2,12 +2,12 @@ package io.werken.ops;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.werken.broker.BrokerAddress;
 import io.werken.embedded.EmbeddedBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +37,7 @@ public final class DeadLetterRequeue {
             }
         }
         Function<String, String> settings = settings(System::getenv);
-        DeadLetterQueue queue = new DeadLetterQueue(URI.create(brokerUri(settings)),
+        DeadLetterQueue queue = new DeadLetterQueue(broker(settings),
                 settings.apply("werken.queue.received"),
                 Integer.parseInt(settings.apply("werken.rabbitmq.connection-timeout-ms")));
         try {
@@ -57,11 +57,13 @@ public final class DeadLetterRequeue {
 
     /**
      * WERKEN_RABBITMQ_URI, or else the embedded broker of the Werken running on this machine (the command does not
-     * start one: the events are in that Werken's broker).
+     * start one: the events are in that Werken's broker). Of a cluster's nodes, the first that answers.
      */
-    static String brokerUri(Function<String, String> settings) {
+    static BrokerAddress broker(Function<String, String> settings) {
         String uri = settings.apply("werken.rabbitmq.uri");
-        return uri.isBlank() ? EmbeddedBroker.uri(Integer.parseInt(settings.apply("werken.embedded.amqp-port"))) : uri;
+        return uri.isBlank()
+                ? BrokerAddress.embedded(EmbeddedBroker.uri(Integer.parseInt(settings.apply("werken.embedded.amqp-port"))))
+                : BrokerAddress.rabbitMq(uri);
     }
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{env:([A-Z0-9_]+):(.*)}}");

@@ -16,6 +16,7 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Werken declares its own durable topology, and refuses to start against a queue declared differently. */
 class BrokerTopologyIT {
@@ -61,8 +62,35 @@ class BrokerTopologyIT {
         topology(QueueType.QUORUM).declare();
 
         broker.declareQueue(out, Map.of("x-queue-type", "quorum"));
+        // A quorum queue refuses a redeclaration with other arguments: this one holds only with the delivery limit.
         broker.declareQueue(in, Map.of("x-queue-type", "quorum", "x-dead-letter-exchange", "werken.dlx",
-                "x-dead-letter-routing-key", dlq));
+                "x-dead-letter-routing-key", dlq, "x-delivery-limit", BrokerTopology.DEFAULT_DELIVERY_LIMIT));
+        // And Werken's own redeclaration, on every reconnect, holds too.
+        topology(QueueType.QUORUM).declare();
+    }
+
+    @Test
+    void aQuorumEventRedeliveredPastTheLimitIsDeadLetteredWithTheReason() throws Exception {
+        topology(QueueType.QUORUM).declare();
+        broker.publish(in, new AMQP.BasicProperties.Builder().messageId("poison-1").deliveryMode(2).build(), "{}".getBytes());
+
+        // As a consumer that never gets through it would: taken and handed back, again and again.
+        int deliveries = 0;
+        while (deliveries <= BrokerTopology.DEFAULT_DELIVERY_LIMIT + 1) {
+            // The requeue of the last look is asynchronous: wait until the event is back, or dead-lettered.
+            await().atMost(java.time.Duration.ofSeconds(10)).until(() -> broker.depth(in) + broker.depth(dlq) > 0);
+            if (broker.peek(in) == null) {
+                break;
+            }
+            deliveries++;
+        }
+
+        GetResponse dead = broker.take(dlq, 1, java.time.Duration.ofSeconds(10)).get(0);
+        assertThat(dead.getProps().getMessageId()).isEqualTo("poison-1");
+        assertThat(dead.getProps().getHeaders().get("x-death").toString()).contains("reason=delivery_limit");
+        assertThat(broker.depth(in)).isZero();
+        assertThat(deliveries).as("deliveries before the broker dead-lettered it")
+                .isBetween(BrokerTopology.DEFAULT_DELIVERY_LIMIT, BrokerTopology.DEFAULT_DELIVERY_LIMIT + 1);
     }
 
     @Test

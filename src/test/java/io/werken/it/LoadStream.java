@@ -82,6 +82,11 @@ public final class LoadStream implements AutoCloseable {
         return outcomes.stream().filter(o -> o.status() == 202).count();
     }
 
+    /** The outcomes so far, in the order they ended (roughly). */
+    public List<Outcome> soFar() {
+        return List.copyOf(outcomes);
+    }
+
     public int sent() {
         return sent.get();
     }

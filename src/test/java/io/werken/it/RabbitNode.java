@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,10 @@ import static org.awaitility.Awaitility.await;
  * A RabbitMQ node of a test's own, beside the shared one: its own node name, AMQP and distribution ports, data and log
  * directories in a temporary directory, and no plugins. A test can stop and start it (its durable queues and
  * persistent messages survive, as on a real broker restart) without disturbing any other test.
+ * <p>
+ * Several can form a cluster ({@link #joinCluster}). Their Erlang cookie is already shared: the Debian wrappers run
+ * every node, and rabbitmqctl, as the rabbitmq user, whose home holds the one {@code .erlang.cookie}; node names are
+ * short ({@code …@localhost}), as the CLI tools expect by default.
  */
 public final class RabbitNode implements AutoCloseable {
 
@@ -104,6 +109,39 @@ public final class RabbitNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a RabbitMQ CLI tool ({@code rabbitmqctl}, {@code rabbitmq-queues}, ...) against this node, with this node's
+     * environment, and returns its output; throws if it fails or takes over a minute.
+     */
+    public String cli(String tool, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(tool, "-n", nodeName));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process ctl = builder.start();
+        String output = new String(ctl.getInputStream().readAllBytes());
+        if (!ctl.waitFor(60, TimeUnit.SECONDS) || ctl.exitValue() != 0) {
+            ctl.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+        }
+        return output;
+    }
+
+    /**
+     * Makes this running node a member of {@code first}'s cluster, as an operator would: {@code stop_app},
+     * {@code join_cluster}, {@code start_app}. What this node held is dropped.
+     */
+    public void joinCluster(RabbitNode first) throws Exception {
+        cli("rabbitmqctl", "stop_app");
+        cli("rabbitmqctl", "join_cluster", first.nodeName);
+        cli("rabbitmqctl", "start_app");
+        awaitUp(Duration.ofSeconds(60));
+    }
+
+    public boolean isRunning() {
+        return server != null && server.isAlive();
+    }
+
     /** Stops the node the way an operator would ({@code rabbitmqctl stop}) and waits until it is gone. */
     public void stop() throws Exception {
         ProcessBuilder builder = new ProcessBuilder("rabbitmqctl", "-n", nodeName, "stop").redirectErrorStream(true);
@@ -133,6 +171,11 @@ public final class RabbitNode implements AutoCloseable {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    @Override
+    public String toString() {
+        return nodeName;
     }
 
     private static Path which(String command) {

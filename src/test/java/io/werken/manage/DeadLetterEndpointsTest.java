@@ -1,8 +1,7 @@
 package io.werken.manage;
 
-import java.net.URI;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.broker.BrokerAddress;
 import io.werken.core.ProblemType;
 import io.werken.core.WebhookRejectedException;
 import io.werken.ops.DeadLetterQueue;
@@ -19,7 +18,7 @@ class DeadLetterEndpointsTest {
 
     /** Nothing listens on port 1. */
     private static final DeadLetterQueue UNREACHABLE = new DeadLetterQueue(
-            URI.create("amqp://guest:guest@127.0.0.1:1/%2F"), "received_webhooks", 1000);
+            BrokerAddress.rabbitMq("amqp://guest:guest@127.0.0.1:1/%2F"), "received_webhooks", 1000);
 
     @Test
     void aBrokerThatCannotBeReachedIsA503WithRetryAfter() {

@@ -3,6 +3,7 @@ package io.werken.ops;
 import java.util.Map;
 import java.util.function.Function;
 
+import io.werken.broker.BrokerAddress;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +16,7 @@ class DeadLetterRequeueTest {
         Function<String, String> settings = DeadLetterRequeue.settings(name -> null);
 
         assertThat(settings.apply("werken.rabbitmq.uri")).isEmpty();
-        assertThat(DeadLetterRequeue.brokerUri(settings)).isEqualTo("amqp://guest:guest@127.0.0.1:5672/%2F");
+        assertThat(DeadLetterRequeue.broker(settings).uri()).hasToString("amqp://guest:guest@127.0.0.1:5672/%2F");
         assertThat(settings.apply("werken.queue.received")).isEqualTo("received_webhooks");
     }
 
@@ -23,7 +24,7 @@ class DeadLetterRequeueTest {
     void withoutARabbitMqUriItUsesTheEmbeddedBrokerOnItsPort() {
         Function<String, String> settings = DeadLetterRequeue.settings(Map.of("WERKEN_EMBEDDED_AMQP_PORT", "5999")::get);
 
-        assertThat(DeadLetterRequeue.brokerUri(settings)).isEqualTo("amqp://guest:guest@127.0.0.1:5999/%2F");
+        assertThat(DeadLetterRequeue.broker(settings).uri()).hasToString("amqp://guest:guest@127.0.0.1:5999/%2F");
     }
 
     @Test
@@ -31,8 +32,18 @@ class DeadLetterRequeueTest {
         Map<String, String> env = Map.of("WERKEN_RABBITMQ_URI", "amqp://u:p@broker:5673/v", "WERKEN_QUEUE_RECEIVED", "events");
         Function<String, String> settings = DeadLetterRequeue.settings(env::get);
 
-        assertThat(DeadLetterRequeue.brokerUri(settings)).isEqualTo("amqp://u:p@broker:5673/v");
+        assertThat(DeadLetterRequeue.broker(settings).uri()).hasToString("amqp://u:p@broker:5673/v");
         assertThat(settings.apply("werken.queue.received")).isEqualTo("events");
+    }
+
+    @Test
+    void aClusterIsEveryNodeOfTheUriList() {
+        Function<String, String> settings = DeadLetterRequeue.settings(
+                Map.of("WERKEN_RABBITMQ_URI", "amqp://u:p@a:5672/v, amqp://u:p@b:5673/v")::get);
+
+        BrokerAddress broker = DeadLetterRequeue.broker(settings);
+        assertThat(broker.cluster()).isTrue();
+        assertThat(broker.hostsAndPorts()).isEqualTo("a:5672,b:5673");
     }
 
     @Test

@@ -75,7 +75,10 @@ final class RouteTestWiring {
             return publisher;
         }
 
-        /** What the management beans connect to: never reached by a route test. */
+        /**
+         * What EmbeddedBrokerConfiguration, left out, would bind: the management configuration's dead-letter queue
+         * needs a broker address. Nothing listens on port 1; no route a route test loads opens it.
+         */
         @BindToRegistry
         public BrokerAddress brokerAddress() {
             return BrokerAddress.rabbitMq("amqp://guest:guest@127.0.0.1:1/%2F");
