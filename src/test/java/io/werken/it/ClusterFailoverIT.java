@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -153,7 +152,7 @@ class ClusterFailoverIT {
         costs.forEach(c -> System.out.println("ClusterFailoverIT: " + c));
 
         assertThat(survivorOutcomes).extracting(LoadStream.Outcome::status).as("the survivor answers 202 or 503")
-                .containsOnly(202, 503);
+                .isSubsetOf(202, 503);
         assertThat(victimOutcomes).extracting(LoadStream.Outcome::status)
                 .as("202, 503, or the connection died with the process").isSubsetOf(202, 503, -1);
         assertThat(all.stream().filter(o -> o.status() == 503)).allSatisfy(o -> assertThat(o.retryAfter()).isPresent());
@@ -268,22 +267,26 @@ class ClusterFailoverIT {
         return node(leader);
     }
 
-    /** The nodes Werken's connections (named "werken") are on, with how many each. */
+    /**
+     * The nodes Werken's connections (named "werken", and "werken.publisher" for the publisher's) are on, with how
+     * many each. Every running node is asked, and a connection counted once by its two ports, whether a node lists the
+     * whole cluster's connections or only its own.
+     */
     private Map<RabbitNode, Integer> werkenConnections() throws Exception {
-        Map<RabbitNode, Integer> on = new HashMap<>();
-        String listed = running().cli("rabbitmqctl", "-q", "list_connections", "--no-table-headers", "port",
-                "client_properties");
-        Pattern name = Pattern.compile("\"connection_name\",longstr,(?:<<)?\"([^\"]*)\"");
-        for (String line : listed.lines().toList()) {
-            Matcher m = name.matcher(line);
-            if (m.find() && m.group(1).equals("werken")) {
-                int port = Integer.parseInt(line.trim().split("\\s+")[0]);
-                nodes.stream().filter(n -> n.port == port).findFirst().ifPresent(n -> on.merge(n, 1, Integer::sum));
+        Pattern name = Pattern.compile("\"connection_name\",(?:longstr,)?(?:<<)?\"werken(?:\\.publisher)?\"");
+        Map<String, RabbitNode> connections = new HashMap<>();
+        for (RabbitNode asked : nodes.stream().filter(RabbitNode::isRunning).toList()) {
+            for (String line : asked.cli("rabbitmqctl", "-q", "list_connections", "--no-table-headers", "port",
+                    "peer_port", "client_properties").lines().toList()) {
+                if (name.matcher(line).find()) {
+                    String[] ports = line.trim().split("\\s+");
+                    nodes.stream().filter(n -> n.port == Integer.parseInt(ports[0])).findFirst()
+                            .ifPresent(n -> connections.put(ports[0] + ":" + ports[1], n));
+                }
             }
         }
-        if (on.isEmpty()) {
-            System.out.println("ClusterFailoverIT: no connection named werken in: " + listed);
-        }
+        Map<RabbitNode, Integer> on = new HashMap<>();
+        connections.values().forEach(n -> on.merge(n, 1, Integer::sum));
         return on;
     }
 
