@@ -3,13 +3,11 @@ package io.werken.http;
 import java.util.Locale;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
 import io.werken.metrics.WerkenMetrics;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
@@ -130,13 +128,7 @@ public final class HttpErrorPages {
             return;
         }
         metrics.webhook(WerkenMetrics.NO_WORKFLOW, type.slug());
-        try {
-            ctx.response().setStatusCode(type.status())
-                    .putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .end(Buffer.buffer(json.writeValueAsBytes(Problem.of(type, detail, ctx.normalizedPath()))));
-        } catch (JsonProcessingException e) {
-            ctx.response().setStatusCode(type.status()).end();
-        }
+        VertxProblems.send(ctx, json, Problem.of(type, detail, ctx.normalizedPath()));
     }
 
     private void answer(RoutingContext ctx, int status, String detail) {
@@ -147,13 +139,7 @@ public final class HttpErrorPages {
         Problem problem = type != null
                 ? Problem.of(type, detail, ctx.normalizedPath())
                 : Problem.ofStatus(status, HttpResponseStatus.valueOf(status).reasonPhrase(), detail, ctx.normalizedPath());
-        metrics.webhook(WerkenMetrics.NO_WORKFLOW, ProblemResponder.outcome(problem));
-        try {
-            ctx.response().setStatusCode(status)
-                    .putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .end(Buffer.buffer(json.writeValueAsBytes(problem)));
-        } catch (JsonProcessingException e) {
-            ctx.response().setStatusCode(status).end();
-        }
+        metrics.webhook(WerkenMetrics.NO_WORKFLOW, type != null ? type.slug() : "status-" + status);
+        VertxProblems.send(ctx, json, problem);
     }
 }

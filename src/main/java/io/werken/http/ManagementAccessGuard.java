@@ -10,10 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.werken.core.Problem;
@@ -224,13 +222,7 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
         if (challenge != null) {
             ctx.response().putHeader("WWW-Authenticate", challenge);
         }
-        try {
-            ctx.response().setStatusCode(type.status())
-                    .putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .end(Buffer.buffer(json.writeValueAsBytes(Problem.of(type, detail, ctx.normalizedPath()))));
-        } catch (JsonProcessingException e) {
-            ctx.response().setStatusCode(type.status()).end();
-        }
+        VertxProblems.send(ctx, json, Problem.of(type, detail, ctx.normalizedPath()));
     }
 
     private static byte[] sha256(String value) {

@@ -49,31 +49,36 @@ public final class ProblemResponder implements Processor {
         Message message = exchange.getMessage();
         String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, String.class);
 
+        ProblemType type;
         Problem problem;
         Map<String, String> headers = Map.of();
         if (cause instanceof WebhookRejectedException rejected) {
-            problem = Problem.of(rejected.problemType(), rejected.getMessage(), path, rejected.errors());
+            type = rejected.problemType();
+            problem = Problem.of(type, rejected.getMessage(), path, rejected.errors());
             headers = rejected.responseHeaders();
             LOG.info("Rejected {} event_id=none status={} reason=\"{}\" path={}",
                     INGEST_ROUTE.equals(exchange.getFromRouteId()) ? "webhook" : "request", problem.status(),
                     problem.detail(), path);
         } else if (cause instanceof PublishFailedException || cause instanceof AmqpException) {
-            problem = unavailable(ProblemType.BROKER_UNAVAILABLE, "The broker did not confirm the webhook",
+            type = ProblemType.BROKER_UNAVAILABLE;
+            problem = unavailable(type, "The broker did not confirm the webhook",
                     "broker unavailable", cause, exchange, path);
             headers = retryAfter();
         } else if (cause instanceof DedupeStoreUnavailableException) {
-            problem = unavailable(ProblemType.DEDUPE_STORE_UNAVAILABLE, "The dedupe store could not be reached",
+            type = ProblemType.DEDUPE_STORE_UNAVAILABLE;
+            problem = unavailable(type, "The dedupe store could not be reached",
                     "dedupe store unavailable", cause, exchange, path);
             headers = retryAfter();
         } else {
-            problem = Problem.of(ProblemType.INTERNAL_ERROR,
+            type = ProblemType.INTERNAL_ERROR;
+            problem = Problem.of(type,
                     "Werken could not process the webhook; it was not accepted.", path);
             LOG.error("Webhook failed event_id={} status=500 path={}", eventId(exchange), path, cause);
         }
 
         if (INGEST_ROUTE.equals(exchange.getFromRouteId())) {
             Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
-            metrics.webhook(workflow == null ? WerkenMetrics.NO_WORKFLOW : workflow.id(), outcome(problem));
+            metrics.webhook(workflow == null ? WerkenMetrics.NO_WORKFLOW : workflow.id(), type.slug());
         }
         message.removeHeaders("*");
         headers.forEach(message::setHeader);
@@ -82,13 +87,6 @@ public final class ProblemResponder implements Processor {
         message.setBody(json.writeValueAsBytes(problem));
         // The answer is the last step of a refused webhook: this worker thread is done with it (LogContext).
         LogContext.clear();
-    }
-
-    /** The problem type's slug ({@code signature-mismatch}), or {@code status-<n>} for one without a Werken type. */
-    static String outcome(Problem problem) {
-        String type = problem.type();
-        int colon = type.lastIndexOf(':');
-        return type.startsWith("urn:werken:problem:") ? type.substring(colon + 1) : "status-" + problem.status();
     }
 
     /** A 503: nothing was accepted, and the log line says why, with the event id the webhook would have had. */

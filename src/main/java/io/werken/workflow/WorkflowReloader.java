@@ -124,16 +124,17 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
      * for the log.
      */
     public Result reload(String trigger) {
-        return reload(trigger, true);
+        return reload(trigger, true, null);
     }
 
-    private synchronized Result reload(String trigger, boolean evenIfUnchanged) {
+    /** With {@code read}, the file's bytes as the watcher just read them (null: read them now). */
+    private synchronized Result reload(String trigger, boolean evenIfUnchanged, byte[] read) {
         WorkflowCatalog before = current.catalog();
         Result result;
         String fileRevision = null;
         WorkflowCatalog replaced = null;
         try {
-            byte[] content = WorkflowsFile.read(location, context);
+            byte[] content = read != null ? read : WorkflowsFile.read(location, context);
             fileRevision = WorkflowCatalog.revisionOf(content);
             boolean unchanged = fileRevision.equals(before.revision());
             if (unchanged && !evenIfUnchanged) {
@@ -376,12 +377,12 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
         if (inUse) {
             // Put back as it was: the refusal no longer stands.
             if (last != null && last.refused() != null) {
-                reload("the file changed", false);
+                reload("the file changed", false, content);
             }
         } else if (!refused || (last.outcome() == Outcome.FAILED && failedAndDueAgain())) {
             // An invalid file is refused once (fix it and save again, or POST /workflows/reload once the secret it
             // names is in place); one the broker was not ready for is tried again.
-            reload("the file changed", false);
+            reload("the file changed", false, content);
         }
     }
 
