@@ -34,6 +34,8 @@ public final class Bench {
 
     private static final int HTTP_PORT = 18000;
     private static final int MANAGEMENT_PORT = 19876;
+    /** Werken's only answer for a webhook it has taken on (confirmed by the broker); anything else is a refusal. */
+    private static final int WERKEN_ACCEPTED = 202;
     private static final String RECEIVED = "werken-bench.received_webhooks";
     private static final String ACTIONS = "werken-bench.required_actions";
     private static final String DLX = "werken-bench.dlx";
@@ -128,7 +130,7 @@ public final class Bench {
             startupMillis = (System.nanoTime() - spawned) / 1_000_000;
             log("Werken healthy %d ms after its JVM was started (pid %d)", startupMillis, werken.pid());
 
-            try (LoadGenerator generator = new LoadGenerator(HTTP_PORT, concurrency)) {
+            try (LoadGenerator generator = new LoadGenerator(HTTP_PORT, concurrency, WERKEN_ACCEPTED)) {
                 for (Scenario scenario : scenarios) {
                     figures.add(measure(scenario, generator, broker, werken.pid(), brokerPid));
                 }
