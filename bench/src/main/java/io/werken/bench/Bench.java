@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,12 +22,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.rabbitmq.client.AMQP;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
  * Werken's benchmark: the broker's own ceiling (RabbitMQ PerfTest), then Werken started as a user starts it and
  * loaded with exactly N webhooks at concurrency C per scenario, every figure reported beside that ceiling.
+ * <p>
+ * With {@code --original[=DIR]} the same run first measures the original design (FastAPI ingestor + pika engine,
+ * {@code shared/peers/original-python}) under the same load for every scenario whose workflow it has, before Werken
+ * is started, and reports Werken's figures divided by the original's.
  * <p>
  * Run it with {@code bench/run} from the repository root; {@code bench/README.md} explains each figure.
  */
@@ -41,14 +48,26 @@ public final class Bench {
     private static final String DLX = "werken-bench.dlx";
     private static final String SMALL_BODY = "{\"user_id\": 123, \"data\": \"some important data\"}";
 
+    /** The original design: its ingestor's port here, its answer for a webhook it took, and its fixed queue names. */
+    private static final int ORIGINAL_PORT = 18001;
+    private static final int ORIGINAL_ACCEPTED = 200;
+    private static final String ORIGINAL_RECEIVED = "received_webhooks";
+    private static final String ORIGINAL_ACTIONS = "required_actions";
+    private static final List<String> PYTHON_MODULES = List.of("fastapi", "uvicorn", "pika");
+    private static final String PYTHON_PACKAGES = "python3-fastapi python3-uvicorn python3-pika";
+
     /** One load shape: which workflow, how many actions it has, and the body each webhook carries. */
     record Scenario(String name, String workflow, int actions, byte[] body) {
     }
 
-    /** What one scenario measured. */
-    record Figures(Scenario scenario, LoadGenerator.Result load, long expectedActions, long foundActions,
-                   double endToEndSeconds, double werkenCpu, double brokerCpu, double werkenPeakRssMib,
-                   Map<String, Double> werkenCpuByThread) {
+    /**
+     * What one scenario measured on one system. {@code cpu} and {@code peakRssMib} are the system's processes summed
+     * (Werken's JVM; the original's ingestor and engine); {@code cpuByPart} splits that CPU by thread kind (Werken) or
+     * by process (the original).
+     */
+    record Figures(String system, Scenario scenario, LoadGenerator.Result load, long expectedActions, long foundActions,
+                   double endToEndSeconds, double cpu, double brokerCpu, double peakRssMib,
+                   Map<String, Double> cpuByPart) {
 
         double endToEndActionsPerSecond() {
             return foundActions / endToEndSeconds;
@@ -56,6 +75,37 @@ public final class Bench {
 
         long lost() {
             return Math.max(0, expectedActions - foundActions);
+        }
+
+        double cpuMsPerWebhook() {
+            return cpu * 1000 / load.sent();
+        }
+
+        double brokerCpuMsPerWebhook() {
+            return brokerCpu * 1000 / load.sent();
+        }
+    }
+
+    /** The system the load is sent to: its label, its OS processes by name, and the queue its actions land in. */
+    private record Target(String system, Map<String, Long> processes, String actionsQueue, boolean byThread) {
+    }
+
+    /** How the original design is run, if it is: where it lives, and whether its publishes wait for confirms. */
+    private record Original(Path dir, boolean confirms) {
+
+        String label() {
+            return confirms ? "original (publisher confirms)" : "original (no confirms)";
+        }
+    }
+
+    /** What the original's part of a run gave: one row per scenario it has, and its time from run.sh to ready. */
+    private record OriginalRun(Original original, List<Figures> figures, long readyMillis) {
+    }
+
+    /** The bench will not run as asked, and says why in one line (a missing package, queues in use). */
+    static final class Refused extends Exception {
+        Refused(String reason) {
+            super(reason);
         }
     }
 
@@ -68,6 +118,7 @@ public final class Bench {
     private final String rabbitNode;
     private final Path repo;
     private final Path results;
+    private final Original original;
 
     private Bench(int requests, int concurrency, int warmup, int perfTestSeconds, int scenarioCount, Path repo,
                   Map<String, String> options) {
@@ -83,6 +134,15 @@ public final class Bench {
         this.perfTestSeconds = perfTestSeconds;
         this.repo = repo;
         this.results = repo.resolve("bench/results");
+        // --original-confirms implies --original; a relative DIR is taken from the repository root (where bench/run is).
+        if (options.containsKey("original") || options.containsKey("original-confirms")) {
+            String dir = options.getOrDefault("original", "true");
+            this.original = new Original(
+                    repo.resolve(dir.equals("true") ? "../shared/peers/original-python" : dir).normalize(),
+                    options.containsKey("original-confirms"));
+        } else {
+            this.original = null;
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -95,7 +155,14 @@ public final class Bench {
                 Integer.parseInt(options.getOrDefault("perf-test-seconds", smoke ? "3" : "20")),
                 Integer.parseInt(options.getOrDefault("scenarios", "4")),
                 Path.of(options.getOrDefault("repo", ".")).toAbsolutePath().normalize(), options);
-        System.exit(bench.run(smoke) ? 0 : 1);
+        boolean ok;
+        try {
+            ok = bench.run(smoke);
+        } catch (Refused refused) {
+            System.out.println("bench: " + refused.getMessage());
+            ok = false;
+        }
+        System.exit(ok ? 0 : 1);
     }
 
     private boolean run(boolean smoke) throws Exception {
@@ -108,16 +175,27 @@ public final class Bench {
                 new Scenario("10 actions", "bench-ten-actions", 10, SMALL_BODY.getBytes(StandardCharsets.UTF_8)),
                 new Scenario("16 KB payload, 2 actions", "mi-workflow", 2, payloadOf(16 * 1024)));
         List<Scenario> scenarios = all.subList(0, Math.min(all.size(), scenarioCount));
+        List<Scenario> originalScenarios = original == null ? List.of() : originalScenarios(scenarios);
+        if (original != null) {
+            // Everything that would stop the original's part, checked before spending the PerfTest run on it.
+            checkOriginalCanRun();
+            log("%s at %s: %d of the scenarios (%s)", original.label(), original.dir(), originalScenarios.size(),
+                originalScenarios.stream().map(Scenario::name).collect(java.util.stream.Collectors.joining("; ")));
+        }
 
         log("broker ceiling: RabbitMQ PerfTest, 1 producer, 1 consumer, persistent, confirms, manual ack, %d s",
             perfTestSeconds);
         double ceiling = perfTestCeiling();
         log("broker ceiling: %.0f msg/s", ceiling);
 
+        long brokerPid = brokerPid();
+        // The original first, stopped and its queues deleted before Werken starts: never both running at once.
+        OriginalRun originalRun = originalScenarios.isEmpty() ? null
+                : measureOriginal(originalScenarios, brokerPid, stamp);
+
         List<Figures> figures = new ArrayList<>();
         String rabbitVersion;
         long startupMillis;
-        long brokerPid = brokerPid();
         Map<String, Double> threadCpu;
         Path werkenLog = results.resolve("werken-" + stamp + ".log");
         Process werken = null;
@@ -130,9 +208,10 @@ public final class Bench {
             startupMillis = (System.nanoTime() - spawned) / 1_000_000;
             log("Werken healthy %d ms after its JVM was started (pid %d)", startupMillis, werken.pid());
 
+            Target target = new Target("Werken", Map.of("Werken", werken.pid()), ACTIONS, true);
             try (LoadGenerator generator = new LoadGenerator(HTTP_PORT, concurrency, WERKEN_ACCEPTED)) {
                 for (Scenario scenario : scenarios) {
-                    figures.add(measure(scenario, generator, broker, werken.pid(), brokerPid));
+                    figures.add(measure(target, scenario, generator, broker, brokerPid));
                 }
             }
             threadCpu = ProcessStats.cpuSecondsByThread(werken.pid());
@@ -149,13 +228,13 @@ public final class Bench {
             }
         }
 
-        String table = table(figures, ceiling, startupMillis, rabbitVersion, smoke);
+        String table = table(figures, originalRun, ceiling, startupMillis, rabbitVersion, smoke);
         System.out.println();
         System.out.println(table);
         System.out.println("Werken CPU seconds by thread, whole run: " + threadCpu.entrySet().stream().limit(12)
                 .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
                 .collect(java.util.stream.Collectors.joining(", ")));
-        JsonObject json = json(figures, ceiling, startupMillis, rabbitVersion, smoke)
+        JsonObject json = json(figures, originalRun, ceiling, startupMillis, rabbitVersion, smoke)
                 .put("werken_cpu_seconds_by_thread", new JsonObject(new java.util.LinkedHashMap<>(threadCpu)));
         Path jsonFile = results.resolve("bench-" + stamp + ".json");
         Files.writeString(jsonFile, json.encodePrettily());
@@ -166,6 +245,16 @@ public final class Bench {
             errors = lines.filter(line -> line.contains(" ERROR ")).count();
         }
         System.out.println("Werken logged " + errors + " ERROR lines (" + repo.relativize(werkenLog) + ")");
+        if (originalRun != null) {
+            for (Figures f : originalRun.figures()) {
+                if (f.lost() > 0 || f.load().failed() > 0) {
+                    System.out.printf(Locale.ROOT, "%s, %s: %d webhooks refused, %d actions lost (not counted in "
+                                      + "the exit code, which is Werken's alone)%n", f.system(), f.scenario().name(),
+                                      f.load().failed(), f.lost());
+                }
+            }
+        }
+        // The exit code is Werken's: whatever the original lost or refused is only printed.
         boolean ok = figures.stream().allMatch(f -> f.lost() == 0 && f.load().failed() == 0) && errors == 0;
         if (!ok) {
             System.out.println("FAILED: webhooks were refused, actions are missing or Werken logged errors");
@@ -173,49 +262,301 @@ public final class Bench {
         return ok;
     }
 
-    private Figures measure(Scenario scenario, LoadGenerator generator, Broker broker, long werkenPid, long brokerPid)
+    /** The scenarios the original can run: those whose workflow its workflows.json has, with as many actions. */
+    private List<Scenario> originalScenarios(List<Scenario> scenarios) throws Exception {
+        Path file = original.dir().resolve("workflows.json");
+        if (!Files.isRegularFile(file) || !Files.isRegularFile(original.dir().resolve("run.sh"))) {
+            throw new Refused("--original: no run.sh and workflows.json in " + original.dir());
+        }
+        JsonObject workflows = new JsonObject(Files.readString(file));
+        List<Scenario> eligible = new ArrayList<>();
+        for (Scenario scenario : scenarios) {
+            JsonObject workflow = workflows.getJsonObject(scenario.workflow());
+            if (workflow != null && workflow.getJsonArray("actions", new JsonArray()).size() == scenario.actions()) {
+                eligible.add(scenario);
+            }
+        }
+        return eligible;
+    }
+
+    /**
+     * Refuses, before anything runs, if the original could not be started or measured: its Python modules missing,
+     * its port taken, or its fixed queues in use (see {@link #claimOriginalQueues}).
+     */
+    private void checkOriginalCanRun() throws Exception {
+        String python = pythonOfOriginal();
+        String probe = "import importlib.util, sys\n"
+                       + "missing = [m for m in sys.argv[1:] if importlib.util.find_spec(m) is None]\n"
+                       + "print(' '.join(missing))\n"
+                       + "sys.exit(1 if missing else 0)\n";
+        List<String> command = new ArrayList<>(List.of(python, "-c", probe));
+        command.addAll(PYTHON_MODULES);
+        String missing;
+        int exit;
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            missing = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            exit = p.waitFor();
+        } catch (java.io.IOException e) {
+            missing = "python itself";
+            exit = -1;
+        }
+        if (exit != 0) {
+            throw new Refused(String.format(Locale.ROOT, "--original needs %s in %s, which lacks %s: "
+                    + "sudo apt-get install -y %s", String.join(", ", PYTHON_MODULES), python,
+                    missing.isEmpty() ? "them" : missing, PYTHON_PACKAGES));
+        }
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", ORIGINAL_PORT), 500);
+            throw new Refused("--original: port " + ORIGINAL_PORT + " on 127.0.0.1 is already in use");
+        } catch (java.io.IOException free) {
+            // nothing listens there: the original's ingestor can have it
+        }
+        try (Broker broker = new Broker(amqpUri)) {
+            String busy = originalQueuesInUse(broker);
+            if (busy != null) {
+                throw new Refused(busy);
+            }
+        }
+    }
+
+    /** The interpreter run.sh will use: $PYTHON as it passes on to run.sh, else Debian's. */
+    private static String pythonOfOriginal() {
+        String python = System.getenv("PYTHON");
+        return python == null || python.isBlank() ? "/usr/bin/python3" : python;
+    }
+
+    /** Why the original's queues are not the bench's to take (they hold messages or have consumers), or null. */
+    private static String originalQueuesInUse(Broker broker) throws Exception {
+        List<String> inUse = new ArrayList<>();
+        for (String queue : List.of(ORIGINAL_RECEIVED, ORIGINAL_ACTIONS)) {
+            AMQP.Queue.DeclareOk q = broker.inspect(queue);
+            if (q != null && (q.getMessageCount() > 0 || q.getConsumerCount() > 0)) {
+                inUse.add(String.format(Locale.ROOT, "%s has %d messages and %d consumers", queue,
+                        q.getMessageCount(), q.getConsumerCount()));
+            }
+        }
+        return inUse.isEmpty() ? null : "refusing --original: its fixed queues are in use on this broker ("
+                + String.join("; ", inUse) + "), maybe by a Werken or an original of someone else's; "
+                + "the bench leaves them alone. Run it when they are idle, or without --original";
+    }
+
+    /**
+     * Deletes the original's queues, so that it declares them afresh (without arguments another declarer may have
+     * given them), but only if they are idle: the broker deletes each only if it has no messages and no consumers.
+     */
+    private static void claimOriginalQueues(Broker broker) throws Exception {
+        String busy = originalQueuesInUse(broker);
+        if (busy != null) {
+            throw new Refused(busy);
+        }
+        for (String queue : List.of(ORIGINAL_RECEIVED, ORIGINAL_ACTIONS)) {
+            if (!broker.deleteIfIdle(queue)) {
+                throw new Refused("refusing --original: " + queue + " got messages or consumers just now; "
+                                  + "the bench leaves it alone");
+            }
+        }
+    }
+
+    /**
+     * Starts the original with its run.sh, measures each scenario it has, then stops both of its processes and
+     * deletes its queues, whatever happened.
+     */
+    private OriginalRun measureOriginal(List<Scenario> scenarios, long brokerPid, String stamp) throws Exception {
+        Path dir = results.resolve("original-" + stamp);
+        Files.createDirectories(dir);
+        Path pidFile = dir.resolve("pids");
+        List<Figures> figures = new ArrayList<>();
+        boolean queuesClaimed = false;
+        long readyMillis;
+        try (Broker broker = new Broker(amqpUri)) {
+            claimOriginalQueues(broker);
+            queuesClaimed = true;
+            long spawned = System.nanoTime();
+            startOriginal(dir, pidFile);
+            long[] pids = readPids(pidFile);
+            awaitOriginalReady(broker, pids, dir);
+            readyMillis = (System.nanoTime() - spawned) / 1_000_000;
+            log("%s ready %d ms after run.sh was started (ingestor pid %d answering on %d, engine pid %d consuming)",
+                original.label(), readyMillis, pids[0], ORIGINAL_PORT, pids[1]);
+
+            Map<String, Long> processes = new LinkedHashMap<>();
+            processes.put("ingestor", pids[0]);
+            processes.put("engine", pids[1]);
+            Target target = new Target(original.label(), processes, ORIGINAL_ACTIONS, false);
+            try (LoadGenerator generator = new LoadGenerator(ORIGINAL_PORT, concurrency, ORIGINAL_ACCEPTED)) {
+                for (Scenario scenario : scenarios) {
+                    figures.add(measure(target, scenario, generator, broker, brokerPid));
+                }
+            }
+        } finally {
+            if (Files.exists(pidFile)) {
+                stopOriginal(readPids(pidFile));
+            }
+            if (queuesClaimed) {
+                try (Broker broker = new Broker(amqpUri)) {
+                    broker.deleteQueues(ORIGINAL_RECEIVED, ORIGINAL_ACTIONS);
+                }
+            }
+        }
+        return new OriginalRun(original, figures, readyMillis);
+    }
+
+    private void startOriginal(Path dir, Path pidFile) throws Exception {
+        URI uri = URI.create(amqpUri);
+        ProcessBuilder builder = new ProcessBuilder("bash", original.dir().resolve("run.sh").toString())
+                .directory(original.dir().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("run.log").toFile());
+        Map<String, String> env = builder.environment();
+        env.put("INGEST_PORT", Integer.toString(ORIGINAL_PORT));
+        env.put("INGEST_HOST", "127.0.0.1");
+        env.put("PUBLISH_CONFIRMS", original.confirms() ? "1" : "0");
+        env.put("RABBITMQ_HOST", uri.getHost());
+        env.put("RABBITMQ_PORT", Integer.toString(uri.getPort() == -1 ? 5672 : uri.getPort()));
+        env.put("LOG_DIR", dir.toString());
+        env.put("PID_FILE", pidFile.toString());
+        // Its directory is shared and not the bench's to write: no __pycache__ there.
+        env.put("PYTHONDONTWRITEBYTECODE", "1");
+        Process runSh = builder.start();
+        if (!runSh.waitFor(30, TimeUnit.SECONDS) || runSh.exitValue() != 0 || !Files.exists(pidFile)) {
+            runSh.destroyForcibly();
+            throw new IllegalStateException("the original's run.sh failed (see " + repo.relativize(dir) + "/run.log)");
+        }
+    }
+
+    private static long[] readPids(Path pidFile) throws java.io.IOException {
+        String[] pids = Files.readString(pidFile).trim().split("\\s+");
+        return new long[] {Long.parseLong(pids[0]), Long.parseLong(pids[1])};
+    }
+
+    /** Waits until the ingestor answers HTTP on its port and the engine consumes received_webhooks. */
+    private void awaitOriginalReady(Broker broker, long[] pids, Path dir) throws Exception {
+        // HTTP/1.1: no h2c upgrade offer for an h11 server to ponder.
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ORIGINAL_PORT + "/"))
+                .timeout(Duration.ofSeconds(2)).build();
+        boolean answers = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            for (int i = 0; i < pids.length; i++) {
+                if (!ProcessStats.isRunning(pids[i])) {
+                    String name = i == 0 ? "ingestor" : "engine";
+                    throw new IllegalStateException("the original's " + name + " (pid " + pids[i] + ") exited; see "
+                                                    + repo.relativize(dir) + "/" + name + ".log");
+                }
+            }
+            if (!answers) {
+                try {
+                    http.send(probe, HttpResponse.BodyHandlers.discarding());
+                    answers = true; // any status: it is an HTTP server on that port
+                } catch (java.io.IOException notYet) {
+                    // not listening yet
+                }
+            }
+            AMQP.Queue.DeclareOk received = broker.inspect(ORIGINAL_RECEIVED);
+            if (answers && received != null && received.getConsumerCount() >= 1) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        throw new IllegalStateException("the original was not ready within 60 s (ingestor answering: " + answers
+                                        + "); see " + repo.relativize(dir));
+    }
+
+    /** SIGTERM to both processes, SIGKILL to any still running 5 s later. */
+    private static void stopOriginal(long[] pids) throws InterruptedException {
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        }
+        if (!awaitGone(pids, 5)) {
+            for (long pid : pids) {
+                if (ProcessStats.isRunning(pid)) {
+                    log("the original's pid %d did not stop on SIGTERM within 5 s: SIGKILL", pid);
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+            if (!awaitGone(pids, 5)) {
+                log("the original's processes %s are still running after SIGKILL", java.util.Arrays.toString(pids));
+            }
+        }
+    }
+
+    private static boolean awaitGone(long[] pids, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (java.util.Arrays.stream(pids).anyMatch(ProcessStats::isRunning)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        return true;
+    }
+
+    private Figures measure(Target target, Scenario scenario, LoadGenerator generator, Broker broker, long brokerPid)
             throws Exception {
         String path = "/webhook/" + scenario.workflow();
-        log("%s: warm-up, %d webhooks", scenario.name(), warmup);
+        String name = target.system() + ", " + scenario.name();
+        log("%s: warm-up, %d webhooks", name, warmup);
         LoadGenerator.Result warm = generator.run(path, scenario.body(), warmup, concurrency, 300);
-        awaitDepth(broker, (long) warm.accepted() * scenario.actions());
-        broker.purge(ACTIONS);
+        awaitDepth(broker, target.actionsQueue(), (long) warm.accepted() * scenario.actions());
+        broker.purge(target.actionsQueue());
 
-        log("%s: %d webhooks at concurrency %d", scenario.name(), requests, concurrency);
-        double werkenCpu0 = ProcessStats.cpuSeconds(werkenPid);
+        log("%s: %d webhooks at concurrency %d", name, requests, concurrency);
+        double cpu0 = cpuSeconds(target);
+        Map<String, Double> parts0 = cpuByPart(target);
         double brokerCpu0 = ProcessStats.cpuSeconds(brokerPid);
         double benchCpu0 = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
-        Map<String, Double> threads0 = ProcessStats.cpuSecondsByThread(werkenPid);
         LoadGenerator.Result load = generator.run(path, scenario.body(), requests, concurrency, 600);
         long expected = (long) load.accepted() * scenario.actions();
-        long[] reached = awaitDepth(broker, expected);
+        long[] reached = awaitDepth(broker, target.actionsQueue(), expected);
         double e2eSeconds = (reached[1] - load.firstStartNanos()) / 1e9;
-        Figures f = new Figures(scenario, load, expected, reached[0], e2eSeconds,
-                ProcessStats.cpuSeconds(werkenPid) - werkenCpu0, ProcessStats.cpuSeconds(brokerPid) - brokerCpu0,
-                ProcessStats.peakRssMib(werkenPid), ProcessStats.difference(ProcessStats.cpuSecondsByThread(werkenPid), threads0));
-        broker.purge(ACTIONS);
-        log("%s: ingest %.0f webhooks/s, p99 %.1f ms, end to end %.0f actions/s, lost %d%s", scenario.name(),
+        double cpu = cpuSeconds(target) - cpu0;
+        Map<String, Double> cpuByPart = ProcessStats.difference(cpuByPart(target), parts0);
+        double brokerCpu = ProcessStats.cpuSeconds(brokerPid) - brokerCpu0;
+        double benchCpu = ProcessStats.cpuSeconds(ProcessHandle.current().pid()) - benchCpu0;
+        double peakRss = target.processes().values().stream().mapToDouble(ProcessStats::peakRssMib).sum();
+        Figures f = new Figures(target.system(), scenario, load, expected, reached[0], e2eSeconds,
+                cpu, brokerCpu, peakRss, cpuByPart);
+        broker.purge(target.actionsQueue());
+        log("%s: ingest %.0f webhooks/s, p99 %.1f ms, end to end %.0f actions/s, lost %d%s", name,
             load.requestsPerSecond(), load.percentileMillis(99), f.endToEndActionsPerSecond(), f.lost(),
             load.firstFailure() == null ? "" : ", first refusal: " + load.firstFailure());
-        log("%s: CPU ms per webhook: Werken %.3f, broker %.3f, load generator %.3f", scenario.name(),
-            f.werkenCpu() * 1000 / requests, f.brokerCpu() * 1000 / requests,
-            (ProcessStats.cpuSeconds(ProcessHandle.current().pid()) - benchCpu0) * 1000 / requests);
-        log("%s: Werken CPU ms per webhook by thread: %s", scenario.name(), f.werkenCpuByThread().entrySet().stream()
-                .limit(10).map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue() * 1000 / requests))
+        log("%s: CPU ms per webhook: %s %.3f, broker %.3f, load generator %.3f", name, target.system(),
+            f.cpuMsPerWebhook(), f.brokerCpuMsPerWebhook(), benchCpu * 1000 / requests);
+        log("%s: CPU ms per webhook by %s: %s", name, target.byThread() ? "thread" : "process",
+            f.cpuByPart().entrySet().stream().limit(10)
+                .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue() * 1000 / requests))
                 .collect(java.util.stream.Collectors.joining(", ")));
         return f;
     }
 
+    /** User plus system CPU seconds so far of the target's processes, summed (NaN if one is gone). */
+    private static double cpuSeconds(Target target) {
+        return target.processes().values().stream().mapToDouble(ProcessStats::cpuSeconds).sum();
+    }
+
+    /** CPU seconds so far of the target's processes: by thread kind of its one JVM (Werken), or by process. */
+    private static Map<String, Double> cpuByPart(Target target) {
+        if (target.byThread()) {
+            return ProcessStats.cpuSecondsByThread(target.processes().values().iterator().next());
+        }
+        Map<String, Double> byProcess = new LinkedHashMap<>();
+        target.processes().forEach((name, pid) -> byProcess.put(name, ProcessStats.cpuSeconds(pid)));
+        return byProcess;
+    }
+
     /**
-     * Polls {@code required_actions} until it holds {@code expected} messages, or its depth has not moved for 15 s.
+     * Polls the actions queue until it holds {@code expected} messages, or its depth has not moved for 15 s.
      * Returns the depth found and the moment it was first seen.
      */
-    private static long[] awaitDepth(Broker broker, long expected) throws Exception {
-        long depth = broker.depth(ACTIONS);
+    private static long[] awaitDepth(Broker broker, String queue, long expected) throws Exception {
+        long depth = broker.depth(queue);
         long lastChange = System.nanoTime();
         while (depth < expected && System.nanoTime() - lastChange < TimeUnit.SECONDS.toNanos(15)) {
             TimeUnit.MILLISECONDS.sleep(5);
-            long now = broker.depth(ACTIONS);
+            long now = broker.depth(queue);
             if (now != depth) {
                 depth = now;
                 lastChange = System.nanoTime();
@@ -318,8 +659,8 @@ public final class Bench {
         }
     }
 
-    private static String table(List<Figures> figures, double ceiling, long startupMillis, String rabbitVersion,
-                                boolean smoke) {
+    private static String table(List<Figures> figures, OriginalRun originalRun, double ceiling, long startupMillis,
+                                String rabbitVersion, boolean smoke) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "Werken bench%s, %s UTC: %d cores, RabbitMQ %s, Java %s%n%n",
                 smoke ? " (SMOKE: too few requests for figures to mean anything)" : "",
@@ -327,53 +668,99 @@ public final class Bench {
                 Runtime.getRuntime().availableProcessors(), rabbitVersion, System.getProperty("java.version")));
         s.append(String.format(Locale.ROOT,
                 "Broker ceiling (PerfTest: persistent, confirmed, manually acked): %.0f msg/s. "
-                + "Werken startup to healthy: %d ms.%n%n", ceiling, startupMillis));
-        s.append("| scenario | webhooks (refused) | ingest webhooks/s | p50 ms | p99 ms | max ms | end-to-end actions/s "
-                 + "| actions/s ÷ ceiling | broker msg/s ÷ ceiling | lost | Werken CPU s | broker CPU s "
-                 + "| Werken peak RSS MiB |\n");
-        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "Werken startup to healthy: %d ms.%n", ceiling, startupMillis));
+        if (originalRun != null) {
+            s.append(String.format(Locale.ROOT, "Measured before Werken, on the same broker and load: %s, the "
+                    + "original design (FastAPI ingestor + pika engine, %s; its 200 is sent once basic_publish "
+                    + "returns), ready %d ms after its run.sh.%n", originalRun.original().label(),
+                    originalRun.original().confirms() ? "every publish waits for the broker's confirm"
+                            : "no publisher confirms", originalRun.readyMillis()));
+        }
+        s.append('\n');
+        s.append("| system | scenario | webhooks (refused) | ingest webhooks/s | p50 ms | p99 ms | max ms "
+                 + "| end-to-end actions/s | actions/s ÷ ceiling | broker msg/s ÷ ceiling | CPU ms per webhook "
+                 + "| broker CPU ms per webhook | CPU s | broker CPU s | peak RSS MiB | lost |\n");
+        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Figures f : figures) {
-            LoadGenerator.Result load = f.load();
-            double webhooksPerSecond = f.endToEndActionsPerSecond() / f.scenario().actions();
-            // Each webhook costs the broker 1 + actions confirmed publishes.
-            double brokerMessages = webhooksPerSecond * (1 + f.scenario().actions());
-            s.append(String.format(Locale.ROOT,
-                    "| %s | %d (%d) | %.0f | %.1f | %.1f | %.1f | %.0f | %.2f | %.2f | %d | %.1f | %.1f | %.0f |%n",
-                    f.scenario().name(), load.sent(), load.failed(), load.requestsPerSecond(),
-                    load.percentileMillis(50), load.percentileMillis(99), load.percentileMillis(100),
-                    f.endToEndActionsPerSecond(), f.endToEndActionsPerSecond() / ceiling, brokerMessages / ceiling,
-                    f.lost(), f.werkenCpu(), f.brokerCpu(), f.werkenPeakRssMib()));
+            row(s, f, ceiling);
+            Figures o = originalOf(originalRun, f.scenario());
+            if (o != null) {
+                row(s, o, ceiling);
+            }
+        }
+        if (originalRun != null) {
+            s.append('\n');
+            for (Figures f : figures) {
+                Figures o = originalOf(originalRun, f.scenario());
+                if (o != null) {
+                    Ratios r = Ratios.of(f, o);
+                    s.append(String.format(Locale.ROOT, "Werken ÷ %s, %s: ingest webhooks/s %.2f, end-to-end "
+                            + "actions/s %.2f, p99 %.2f, CPU per webhook %.2f, broker CPU per webhook %.2f%n",
+                            o.system(), f.scenario().name(), r.ingest(), r.endToEnd(), r.p99(), r.cpu(),
+                            r.brokerCpu()));
+                }
+            }
         }
         return s.toString();
     }
 
-    private static JsonObject json(List<Figures> figures, double ceiling, long startupMillis, String rabbitVersion,
-                                   boolean smoke) {
+    private static void row(StringBuilder s, Figures f, double ceiling) {
+        LoadGenerator.Result load = f.load();
+        double webhooksPerSecond = f.endToEndActionsPerSecond() / f.scenario().actions();
+        // Each webhook costs the broker 1 + actions publishes (confirmed ones for Werken).
+        double brokerMessages = webhooksPerSecond * (1 + f.scenario().actions());
+        s.append(String.format(Locale.ROOT,
+                "| %s | %s | %d (%d) | %.0f | %.1f | %.1f | %.1f | %.0f | %.2f | %.2f | %.3f | %.3f | %.1f | %.1f "
+                + "| %.0f | %d |%n",
+                f.system(), f.scenario().name(), load.sent(), load.failed(), load.requestsPerSecond(),
+                load.percentileMillis(50), load.percentileMillis(99), load.percentileMillis(100),
+                f.endToEndActionsPerSecond(), f.endToEndActionsPerSecond() / ceiling, brokerMessages / ceiling,
+                f.cpuMsPerWebhook(), f.brokerCpuMsPerWebhook(), f.cpu(), f.brokerCpu(), f.peakRssMib(), f.lost()));
+    }
+
+    /** The original's figures for the same scenario, if it ran it. */
+    private static Figures originalOf(OriginalRun originalRun, Scenario scenario) {
+        if (originalRun == null) {
+            return null;
+        }
+        return originalRun.figures().stream().filter(o -> o.scenario().name().equals(scenario.name()))
+                .findFirst().orElse(null);
+    }
+
+    /** Werken's figure divided by the original's, for one scenario both ran. */
+    private record Ratios(double ingest, double endToEnd, double p99, double cpu, double brokerCpu) {
+
+        static Ratios of(Figures werken, Figures original) {
+            return new Ratios(
+                    werken.load().requestsPerSecond() / original.load().requestsPerSecond(),
+                    werken.endToEndActionsPerSecond() / original.endToEndActionsPerSecond(),
+                    werken.load().percentileMillis(99) / original.load().percentileMillis(99),
+                    werken.cpuMsPerWebhook() / original.cpuMsPerWebhook(),
+                    werken.brokerCpuMsPerWebhook() / original.brokerCpuMsPerWebhook());
+        }
+
+        JsonObject json(String scenario) {
+            return new JsonObject()
+                    .put("scenario", scenario)
+                    .put("ingest_webhooks_per_second", ingest)
+                    .put("end_to_end_actions_per_second", endToEnd)
+                    .put("p99", p99)
+                    .put("cpu_ms_per_webhook", cpu)
+                    .put("broker_cpu_ms_per_webhook", brokerCpu);
+        }
+    }
+
+    private static JsonObject json(List<Figures> figures, OriginalRun originalRun, double ceiling, long startupMillis,
+                                   String rabbitVersion, boolean smoke) {
         JsonArray scenarios = new JsonArray();
         for (Figures f : figures) {
-            LoadGenerator.Result load = f.load();
-            scenarios.add(new JsonObject()
-                    .put("scenario", f.scenario().name())
-                    .put("workflow", f.scenario().workflow())
-                    .put("actions_per_webhook", f.scenario().actions())
-                    .put("body_bytes", f.scenario().body().length)
-                    .put("webhooks_sent", load.sent())
-                    .put("webhooks_accepted", load.accepted())
-                    .put("webhooks_refused", load.failed())
-                    .put("ingest_webhooks_per_second", load.requestsPerSecond())
-                    .put("latency_ms", new JsonObject().put("p50", load.percentileMillis(50))
-                            .put("p99", load.percentileMillis(99)).put("max", load.percentileMillis(100)))
-                    .put("end_to_end_seconds", f.endToEndSeconds())
-                    .put("end_to_end_actions_per_second", f.endToEndActionsPerSecond())
-                    .put("actions_expected", f.expectedActions())
-                    .put("actions_found", f.foundActions())
-                    .put("lost", f.lost())
-                    .put("werken_cpu_seconds", f.werkenCpu())
-                    .put("broker_cpu_seconds", f.brokerCpu())
-                    .put("werken_peak_rss_mib", f.werkenPeakRssMib())
-                    .put("werken_cpu_seconds_by_thread", new JsonObject(new java.util.LinkedHashMap<>(f.werkenCpuByThread()))));
+            // Werken's own names for its CPU and memory, as before the original could be measured beside it.
+            scenarios.add(json(f)
+                    .put("werken_cpu_seconds", f.cpu())
+                    .put("werken_peak_rss_mib", f.peakRssMib())
+                    .put("werken_cpu_seconds_by_thread", new JsonObject(new LinkedHashMap<>(f.cpuByPart()))));
         }
-        return new JsonObject()
+        JsonObject result = new JsonObject()
                 .put("date", Instant.now().toString())
                 .put("smoke", smoke)
                 .put("cores", Runtime.getRuntime().availableProcessors())
@@ -382,6 +769,56 @@ public final class Bench {
                 .put("broker_ceiling_msg_per_second", ceiling)
                 .put("werken_startup_to_healthy_ms", startupMillis)
                 .put("scenarios", scenarios);
+        if (originalRun != null) {
+            JsonArray originals = new JsonArray();
+            JsonArray ratios = new JsonArray();
+            for (Figures o : originalRun.figures()) {
+                originals.add(json(o)
+                        .put("cpu_seconds_by_process", new JsonObject(new LinkedHashMap<>(o.cpuByPart()))));
+            }
+            for (Figures f : figures) {
+                Figures o = originalOf(originalRun, f.scenario());
+                if (o != null) {
+                    ratios.add(Ratios.of(f, o).json(f.scenario().name()));
+                }
+            }
+            result.put("original", new JsonObject()
+                            .put("system", originalRun.original().label())
+                            .put("dir", originalRun.original().dir().toString())
+                            .put("publish_confirms", originalRun.original().confirms())
+                            .put("accepted_status", ORIGINAL_ACCEPTED)
+                            .put("ready_ms", originalRun.readyMillis())
+                            .put("scenarios", originals))
+                    .put("werken_over_original", ratios);
+        }
+        return result;
+    }
+
+    /** The fields every system's scenario has. */
+    private static JsonObject json(Figures f) {
+        LoadGenerator.Result load = f.load();
+        return new JsonObject()
+                .put("system", f.system())
+                .put("scenario", f.scenario().name())
+                .put("workflow", f.scenario().workflow())
+                .put("actions_per_webhook", f.scenario().actions())
+                .put("body_bytes", f.scenario().body().length)
+                .put("webhooks_sent", load.sent())
+                .put("webhooks_accepted", load.accepted())
+                .put("webhooks_refused", load.failed())
+                .put("ingest_webhooks_per_second", load.requestsPerSecond())
+                .put("latency_ms", new JsonObject().put("p50", load.percentileMillis(50))
+                        .put("p99", load.percentileMillis(99)).put("max", load.percentileMillis(100)))
+                .put("end_to_end_seconds", f.endToEndSeconds())
+                .put("end_to_end_actions_per_second", f.endToEndActionsPerSecond())
+                .put("actions_expected", f.expectedActions())
+                .put("actions_found", f.foundActions())
+                .put("lost", f.lost())
+                .put("cpu_seconds", f.cpu())
+                .put("cpu_ms_per_webhook", f.cpuMsPerWebhook())
+                .put("broker_cpu_seconds", f.brokerCpu())
+                .put("broker_cpu_ms_per_webhook", f.brokerCpuMsPerWebhook())
+                .put("peak_rss_mib", f.peakRssMib());
     }
 
     /** A JSON object of about {@code bytes} bytes: the small body plus a filler string. */

@@ -50,7 +50,6 @@ final class ProcessStats {
         return sorted;
     }
 
-    /** utime + stime of a /proc stat line; the command name (field 2) may hold spaces, the fields after it are fixed. */
     /** {@code after - before} per thread kind, busiest first, leaving out kinds that used no time. */
     static java.util.Map<String, Double> difference(java.util.Map<String, Double> after, java.util.Map<String, Double> before) {
         java.util.Map<String, Double> sorted = new java.util.LinkedHashMap<>();
@@ -62,6 +61,22 @@ final class ProcessStats {
         return sorted;
     }
 
+    /**
+     * Whether the process exists and has not exited: a zombie (state Z, exited but not yet reaped by whoever
+     * inherited it) counts as gone, which {@code ProcessHandle.isAlive()} does not say for a process that is not
+     * this JVM's child.
+     */
+    static boolean isRunning(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException gone) {
+            return false;
+        }
+    }
+
+    /** utime + stime of a /proc stat line; the command name (field 2) may hold spaces, the fields after it are fixed. */
     private static double cpuSecondsOf(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
