@@ -4,6 +4,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.buffer.Buffer;
 import io.werken.broker.PublishFailedException;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.LogContext;
@@ -84,7 +85,8 @@ public final class ProblemResponder implements Processor {
         headers.forEach(message::setHeader);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         message.setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        message.setBody(json.writeValueAsBytes(problem));
+        // A Vert.x Buffer is written as it is; platform-http streams a byte[] through an InputStream pump instead.
+        message.setBody(Buffer.buffer(json.writeValueAsBytes(problem)));
         // The answer is the last step of a refused webhook: this worker thread is done with it (LogContext).
         LogContext.clear();
     }

@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.LogContext;
+import io.werken.core.RandomIds;
 import io.werken.core.ReceivedWebhook;
 import io.werken.workflow.Workflow;
 import org.apache.camel.Exchange;
@@ -46,7 +46,7 @@ public final class ReceivedWebhookFactory implements Processor {
      * {@code headers} are the request headers the workflow reads, by lower-case name.
      */
     public ReceivedWebhook create(Workflow workflow, JsonNode payload, String eventId, Map<String, String> headers) {
-        return new ReceivedWebhook(eventId != null ? eventId : UUID.randomUUID().toString(), workflow.id(),
+        return new ReceivedWebhook(eventId != null ? eventId : RandomIds.uuid(), workflow.id(),
                 workflow.revision(),
                 DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)), headers, payload);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.vertx.core.buffer.Buffer;
 import io.werken.core.ReceivedWebhook;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -30,6 +31,7 @@ public record WebhookAccepted(String eventId, String workflowId, String status) 
         message.removeHeaders("*");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, httpStatus);
-        message.setBody(json.writeValueAsBytes(this));
+        // A Vert.x Buffer is written as it is; platform-http streams a byte[] through an InputStream pump instead.
+        message.setBody(Buffer.buffer(json.writeValueAsBytes(this)));
     }
 }

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.buffer.Buffer;
 import io.werken.core.ProblemType;
 import io.werken.core.WebhookRejectedException;
 import io.werken.ingest.WebhookRequestValidator;
@@ -44,7 +45,7 @@ final class ManagementRequests {
         message.removeHeaders("*");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        message.setBody(json.writeValueAsBytes(body));
+        message.setBody(Buffer.buffer(json.writeValueAsBytes(body)));
     }
 
     /**
