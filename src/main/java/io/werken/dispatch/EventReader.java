@@ -11,10 +11,14 @@ import io.werken.core.LogContext;
 import io.werken.core.ReceivedWebhook;
 import io.werken.core.TraceContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 
 /**
- * Reads the event envelope consumed from {@code received_webhooks} (the body, as bytes) back into the
+ * Keeps what a dead letter of the event needs ({@link ExchangeProperties#MESSAGE_ID},
+ * {@link ExchangeProperties#TRACEPARENT}, {@link ExchangeProperties#ENVELOPE}), drops the AMQP headers, and reads the
+ * event envelope consumed from {@code received_webhooks} (the body, as bytes) back into the
  * {@link ReceivedWebhook} ingest wrote, kept in {@link ExchangeProperties#EVENT} (the body stays the envelope), and
  * continues its trace ({@link ExchangeProperties#TRACE}); from here on the dispatch's log lines carry both ids.
  * An envelope that is not one cannot be dispatched by any retry: {@link UndispatchableEventException}.
@@ -29,6 +33,16 @@ public final class EventReader implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        // First what a dead letter needs, before anything here can fail: the AMQP message id, the traceparent and the
+        // envelope's exact bytes. Then no AMQP header goes further (nor into an action message).
+        Message in = exchange.getMessage();
+        exchange.setProperty(ExchangeProperties.MESSAGE_ID, in.getHeader(SpringRabbitMQConstants.MESSAGE_ID));
+        exchange.setProperty(ExchangeProperties.TRACEPARENT, in.getHeader(TraceContext.HEADER));
+        byte[] envelope = in.getBody(byte[].class);
+        exchange.setProperty(ExchangeProperties.ENVELOPE, envelope);
+        in.removeHeaders("*");
+        in.setBody(envelope);
+
         // The event's trace, continued with the dispatch's span; an event without one (accepted before Werken passed
         // traces on, or put there by hand) starts a new trace.
         TraceContext trace = TraceContext.continueOrStart(exchange.getProperty(ExchangeProperties.TRACEPARENT,
@@ -36,7 +50,7 @@ public final class EventReader implements Processor {
         exchange.setProperty(ExchangeProperties.TRACE, trace);
         LogContext.begin(exchange, trace);
         LogContext.event(exchange.getProperty(ExchangeProperties.MESSAGE_ID, String.class));
-        ReceivedWebhook event = read(exchange.getMessage().getBody(byte[].class));
+        ReceivedWebhook event = read(envelope == null ? new byte[0] : envelope);
         exchange.setProperty(ExchangeProperties.EVENT, event);
         LogContext.event(event.eventId());
     }
