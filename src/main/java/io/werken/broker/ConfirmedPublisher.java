@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
@@ -170,6 +171,31 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
             throw e.getCause() instanceof PublishFailedException failed
                     ? failed : new PublishFailedException("Publish to '" + publication.queues() + "' failed", e.getCause());
         }
+    }
+
+    /**
+     * Publishes like {@link #publishAll} without blocking: completes on the connection's I/O thread once every message
+     * is confirmed, or fails with {@link PublishFailedException}, at the latest after the confirm timeout (then, if no
+     * lane has taken the messages yet, none ever will, as with {@link #publishAll}).
+     */
+    @Override
+    public CompletableFuture<Void> publishAllAsync(List<Outbound> messages) {
+        Publication publication = enqueue(messages);
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        publication.confirmed().copy().orTimeout(confirmTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ok, e) -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause == null) {
+                result.complete(null);
+            } else if (cause instanceof TimeoutException) {
+                publication.claimed().set(true);
+                result.completeExceptionally(new PublishFailedException("No publisher confirm on '"
+                        + publication.queues() + "' within " + confirmTimeout.toMillis() + " ms", cause));
+            } else {
+                result.completeExceptionally(cause instanceof PublishFailedException ? cause
+                        : new PublishFailedException("Publish to '" + publication.queues() + "' failed", cause));
+            }
+        });
+        return result;
     }
 
     /**

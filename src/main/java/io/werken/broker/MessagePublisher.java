@@ -1,6 +1,7 @@
 package io.werken.broker;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.springframework.amqp.core.Message;
 
@@ -17,6 +18,20 @@ public interface MessagePublisher {
 
     /** Publishes {@code messages}, in order, each to its queue, and waits for all their confirms. */
     void publishAll(List<Outbound> messages);
+
+    /**
+     * Publishes {@code messages} like {@link #publishAll} without waiting: the future completes once the broker has
+     * confirmed every one, or fails with {@link PublishFailedException} (as {@link #publishAll} throws it, within the
+     * same confirm timeout). It may complete on a thread that must not block. This default waits, then answers.
+     */
+    default CompletableFuture<Void> publishAllAsync(List<Outbound> messages) {
+        try {
+            publishAll(messages);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** Publishes {@code messages}, in order, to {@code queue} on the default exchange, and waits for their confirms. */
     default void publish(String queue, List<Message> messages) {

@@ -2,11 +2,14 @@ package io.werken.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.VertxOptions;
+import io.werken.dedupe.DedupeStore;
 import io.werken.http.HttpErrorPages;
 import io.werken.http.ProblemResponder;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.http.WebhookHttpEngine;
 import io.werken.http.WebhookHttpServer;
+import io.werken.ingest.WebhookRequestValidator;
+import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -56,8 +59,12 @@ public class HttpConfiguration implements CamelConfiguration {
 
     /** Bound under the name platform-http looks its engine up by, not after its class. */
     @BindToRegistry("platform-http-engine")
-    public WebhookHttpEngine webhookHttpEngine(@PropertyInject("camel.server.port") int port) {
-        return new WebhookHttpEngine(port);
+    public WebhookHttpEngine webhookHttpEngine(@PropertyInject("camel.server.port") int port, DedupeStore dedupeStore,
+                                               CurrentWorkflows currentWorkflows) {
+        // Only a webhook whose workflow deduplicates with a remote store waits on the network before its publish.
+        return new WebhookHttpEngine(port, request -> dedupeStore.isRemote() && currentWorkflows
+                .find(request.pathParam(WebhookRequestValidator.WORKFLOW_ID_HEADER))
+                .map(workflow -> workflow.dedupe() != null).orElse(false));
     }
 
     @BindToRegistry

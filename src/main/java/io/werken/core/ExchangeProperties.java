@@ -45,6 +45,11 @@ public final class ExchangeProperties {
      *  (remember-traceparent); read by {@code EventReader} and {@code DeadLetterPublisher} (a dead letter keeps it). */
     public static final String TRACEPARENT = "werkenTraceparent";
 
+    /** On ingest, the {@code java.util.concurrent.Executor} that resumes the route on the request's event loop: set by
+     *  the webhook consumer ({@code http/EventLoopWebhookConsumer}) when the route runs there, read by
+     *  {@code EventPublisher}, which then does not block while the broker confirms. Absent on a worker thread. */
+    public static final String RESUME_ON = "werkenResumeOn";
+
     private ExchangeProperties() {
     }
 }

@@ -34,6 +34,12 @@ public final class LogContext {
         exchange.getExchangeExtension().addOnCompletion(CLEAR_ON_DONE);
     }
 
+    /** A route that resumes on another thread (or on a thread that served others meanwhile) logs with its ids again. */
+    public static void resume(TraceContext trace, String eventId) {
+        MDC.put(TRACE_ID, trace.traceId());
+        event(eventId);
+    }
+
     /** Removes both keys from this thread's MDC. */
     public static void clear() {
         MDC.remove(TRACE_ID);

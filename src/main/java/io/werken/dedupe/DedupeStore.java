@@ -12,6 +12,14 @@ import org.slf4j.LoggerFactory;
  */
 public interface DedupeStore extends IdempotentRepository, AutoCloseable {
 
+    /**
+     * True if its calls wait on the network (a shared store): webhooks it deduplicates are then handled on a worker
+     * thread, never on an event loop.
+     */
+    default boolean isRemote() {
+        return true;
+    }
+
     /** True once the delivery with this key has been accepted (its event confirmed by the broker). */
     boolean isConfirmed(String key);
 

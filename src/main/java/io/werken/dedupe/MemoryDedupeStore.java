@@ -41,6 +41,12 @@ public final class MemoryDedupeStore extends ServiceSupport implements DedupeSto
         this.nanoClock = nanoClock;
     }
 
+    /** In this process's memory: its calls never wait on the network. */
+    @Override
+    public boolean isRemote() {
+        return false;
+    }
+
     @Override
     public boolean add(String key) {
         lock.lock();

@@ -80,6 +80,31 @@ class IngestRouteTest extends CamelMainTestSupport {
     }
 
     @Test
+    void noThreadWaitsWhileTheBrokerConfirms() throws Exception {
+        // One worker thread (see the properties): were the route to wait for its confirm on a worker, only one of
+        // these webhooks could reach the broker until that confirm arrived.
+        publisher.holdConfirms();
+        int webhooks = 8;
+        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < webhooks; i++) {
+            answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/webhook/mi-workflow"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"n\": " + i + "}")).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> publisher.waitingForConfirm() == webhooks);
+            assertThat(answers).noneMatch(java.util.concurrent.CompletableFuture::isDone);
+        } finally {
+            publisher.releaseConfirms();
+        }
+        for (java.util.concurrent.CompletableFuture<HttpResponse<String>> answer : answers) {
+            assertThat(answer.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+        }
+        assertThat(publisher.on(QUEUE)).hasSize(webhooks);
+    }
+
+    @Test
     void aSendersTraceIsContinuedOnTheEventWithWerkensOwnSpan() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + PORT + "/webhook/mi-workflow"))

@@ -34,6 +34,39 @@ public final class RecordingPublisher implements MessagePublisher {
         messages.forEach(m -> published.add(new Published(m.queue(), m.message())));
     }
 
+    private volatile java.util.concurrent.CompletableFuture<Void> heldConfirms;
+    private final java.util.concurrent.atomic.AtomicInteger waitingForConfirm = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** As the broker's publisher does: the confirm (or the failure) arrives later, on a thread of its own. */
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> publishAllAsync(List<Outbound> messages) {
+        java.util.concurrent.CompletableFuture<Void> held = heldConfirms;
+        if (held == null) {
+            return java.util.concurrent.CompletableFuture.runAsync(() -> publishAll(messages));
+        }
+        waitingForConfirm.incrementAndGet();
+        return held.thenRunAsync(() -> publishAll(messages));
+    }
+
+    /** From now on no publish made without waiting is confirmed until {@link #releaseConfirms}. */
+    public void holdConfirms() {
+        heldConfirms = new java.util.concurrent.CompletableFuture<>();
+        waitingForConfirm.set(0);
+    }
+
+    /** How many publishes made without waiting are held for their confirm. */
+    public int waitingForConfirm() {
+        return waitingForConfirm.get();
+    }
+
+    public void releaseConfirms() {
+        java.util.concurrent.CompletableFuture<Void> held = heldConfirms;
+        heldConfirms = null;
+        if (held != null) {
+            held.complete(null);
+        }
+    }
+
     /** Decide per queue and attempt number (from 1) whether to fail: return the exception, or null to succeed. */
     public void failWith(BiFunction<String, Integer, RuntimeException> failure) {
         this.failure = failure;
