@@ -2,8 +2,10 @@ package io.werken.expression;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cel.runtime.CelVariableResolver;
 
 /**
  * What one event's expressions see: {@code payload}, {@code headers} and {@code event}. Made once per event and
@@ -13,6 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class Bindings {
 
     private final Map<String, Object> variables;
+    /** Handed to CEL as it is: evaluating with the map would copy it into a new activation for every expression. */
+    private final CelVariableResolver resolver;
     private IdentityHashMap<Object, JsonNode> approximated;
 
     public Bindings(JsonNode payload, Map<String, String> headers, Map<String, String> event) {
@@ -20,10 +24,11 @@ public final class Bindings {
                 ExpressionCompiler.PAYLOAD, JsonValues.toCel(payload, this),
                 ExpressionCompiler.HEADERS, headers,
                 ExpressionCompiler.EVENT, event);
+        this.resolver = name -> Optional.ofNullable(variables.get(name));
     }
 
-    Map<String, Object> variables() {
-        return variables;
+    CelVariableResolver resolver() {
+        return resolver;
     }
 
     void remember(Object approximate, JsonNode original) {

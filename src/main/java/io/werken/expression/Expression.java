@@ -21,7 +21,7 @@ public final class Expression {
     /** The CEL value (see {@link JsonValues} for how it maps to JSON). */
     public Object evaluate(Bindings bindings) throws ExpressionException {
         try {
-            return program.eval(bindings.variables());
+            return program.eval(bindings.resolver());
         } catch (CelEvaluationException e) {
             throw new ExpressionException("CEL: " + e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
