@@ -151,7 +151,7 @@ public final class Bench {
         Bench bench = new Bench(
                 Integer.parseInt(options.getOrDefault("requests", smoke ? "300" : "20000")),
                 Integer.parseInt(options.getOrDefault("concurrency", "32")),
-                Integer.parseInt(options.getOrDefault("warmup", smoke ? "100" : "20000")),
+                Integer.parseInt(options.getOrDefault("warmup", smoke ? "100" : "30000")),
                 Integer.parseInt(options.getOrDefault("perf-test-seconds", smoke ? "3" : "20")),
                 Integer.parseInt(options.getOrDefault("scenarios", "4")),
                 Path.of(options.getOrDefault("repo", ".")).toAbsolutePath().normalize(), options);
