@@ -27,6 +27,11 @@ public final class Bindings {
         this.resolver = name -> Optional.ofNullable(variables.get(name));
     }
 
+    /** The value of {@code payload}, {@code headers} or {@code event}. */
+    Object variable(String name) {
+        return variables.get(name);
+    }
+
     CelVariableResolver resolver() {
         return resolver;
     }
