@@ -9,6 +9,7 @@ import io.werken.dispatch.ActionPublisher;
 import io.werken.dispatch.DeadLetterPublisher;
 import io.werken.dispatch.DispatchRetryLogger;
 import io.werken.dispatch.EventReader;
+import io.werken.dispatch.PlainListenerContainerFactory;
 import io.werken.dispatch.WorkflowLookup;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.ActionPlanner;
@@ -21,6 +22,12 @@ import org.apache.camel.PropertyInject;
 /** The dispatch-actions and dead-letter routes' steps, in route order, and the retry logger of dispatch-errors. */
 @Configuration
 public class DispatchConfiguration implements CamelConfiguration {
+
+    /** The dispatch consumer's listener container, without Spring Retry around every delivery (retries are the route's). */
+    @BindToRegistry
+    public PlainListenerContainerFactory plainListenerContainerFactory() {
+        return new PlainListenerContainerFactory();
+    }
 
     @BindToRegistry
     public EventReader eventReader(ObjectMapper werkenJson) {

@@ -151,7 +151,7 @@ public final class Bench {
         Bench bench = new Bench(
                 Integer.parseInt(options.getOrDefault("requests", smoke ? "300" : "20000")),
                 Integer.parseInt(options.getOrDefault("concurrency", "32")),
-                Integer.parseInt(options.getOrDefault("warmup", smoke ? "100" : "30000")),
+                Integer.parseInt(options.getOrDefault("warmup", smoke ? "100" : "20000")),
                 Integer.parseInt(options.getOrDefault("perf-test-seconds", smoke ? "3" : "20")),
                 Integer.parseInt(options.getOrDefault("scenarios", "4")),
                 Path.of(options.getOrDefault("repo", ".")).toAbsolutePath().normalize(), options);
@@ -504,6 +504,9 @@ public final class Bench {
         LoadGenerator.Result warm = generator.run(path, scenario.body(), warmup, concurrency, 300);
         awaitDepth(broker, target.actionsQueue(), (long) warm.accepted() * scenario.actions());
         broker.purge(target.actionsQueue());
+        if (target.byThread()) {
+            untilTheJitIsDone(target, scenario, generator, broker, path, name);
+        }
 
         log("%s: %d webhooks at concurrency %d", name, requests, concurrency);
         double cpu0 = cpuSeconds(target);
@@ -532,6 +535,30 @@ public final class Bench {
                 .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue() * 1000 / requests))
                 .collect(java.util.stream.Collectors.joining(", ")));
         return f;
+    }
+
+    /**
+     * Werken's figures are its steady state: after the warm-up, more rounds of warmup ÷ 4 webhooks (at most four) for
+     * as long as the JIT's compiler threads used more than 3% of Werken's CPU in the round before. What the JIT costs
+     * (CPU-seconds, once, in the first minutes) is logged, and in the whole run's CPU by thread.
+     */
+    private void untilTheJitIsDone(Target target, Scenario scenario, LoadGenerator generator, Broker broker, String path,
+                                   String name) throws Exception {
+        int round = Math.max(1000, warmup / 4);
+        for (int i = 0; i < 4; i++) {
+            Map<String, Double> before = cpuByPart(target);
+            LoadGenerator.Result warm = generator.run(path, scenario.body(), round, concurrency, 300);
+            awaitDepth(broker, target.actionsQueue(), (long) warm.accepted() * scenario.actions());
+            broker.purge(target.actionsQueue());
+            Map<String, Double> used = ProcessStats.difference(cpuByPart(target), before);
+            double all = used.values().stream().mapToDouble(Double::doubleValue).sum();
+            double jit = used.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+            if (jit <= 0.03 * all) {
+                return;
+            }
+            log("%s: the JIT used %.0f%% of Werken's CPU over %d more warm-up webhooks", name, 100 * jit / all, round);
+        }
     }
 
     /** User plus system CPU seconds so far of the target's processes, summed (NaN if one is gone). */
