@@ -27,13 +27,13 @@ public final class ExchangeProperties {
      *  {@code ActionMessageFactory}. */
     public static final String EVENT = "werkenEvent";
 
-    /** The AMQP {@code message_id} of the event being dispatched (its event id). Set by the dispatch route
-     *  (remember-message-id); read by the dead-letter route's log lines and its dead-letter-still-failed message, {@code DeadLetterPublisher} and
+    /** The AMQP {@code message_id} of the event being dispatched (its event id). Set by {@code EventReader}
+     *  first; read by the dead-letter route's log lines and its dead-letter-still-failed message, {@code DeadLetterPublisher} and
      *  {@code DispatchRetryLogger}. */
     public static final String MESSAGE_ID = "werkenMessageId";
 
-    /** The event's bytes exactly as consumed from {@code received_webhooks}. Set by the dispatch route
-     *  (remember-envelope); read by {@code DeadLetterPublisher}, which dead-letters them unchanged. */
+    /** The event's bytes exactly as consumed from {@code received_webhooks}. Set by {@code EventReader}
+     *  first; read by {@code DeadLetterPublisher}, which dead-letters them unchanged. */
     public static final String ENVELOPE = "werkenEnvelope";
 
     /** The {@code TraceContext} of this hop: on ingest, the sender's trace with Werken's span (or a new trace), set
@@ -41,8 +41,8 @@ public final class ExchangeProperties {
      *  dispatch's span, set by {@code EventReader} and read by {@code ActionPublisher}. */
     public static final String TRACE = "werkenTrace";
 
-    /** The {@code traceparent} header of the event being dispatched, as consumed. Set by the dispatch route
-     *  (remember-traceparent); read by {@code EventReader} and {@code DeadLetterPublisher} (a dead letter keeps it). */
+    /** The {@code traceparent} header of the event being dispatched, as consumed. Set by {@code EventReader}
+     *  first; read by {@code EventReader} and {@code DeadLetterPublisher} (a dead letter keeps it). */
     public static final String TRACEPARENT = "werkenTraceparent";
 
     /** On ingest, the {@code java.util.concurrent.Executor} that resumes the route on the request's event loop: set by
