@@ -511,6 +511,7 @@ public final class Bench {
         log("%s: %d webhooks at concurrency %d", name, requests, concurrency);
         double cpu0 = cpuSeconds(target);
         Map<String, Double> parts0 = cpuByPart(target);
+        Map<String, Double> confirms0 = target.byThread() ? confirmBuckets() : Map.of();
         double brokerCpu0 = ProcessStats.cpuSeconds(brokerPid);
         double benchCpu0 = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
         LoadGenerator.Result load = generator.run(path, scenario.body(), requests, concurrency, 600);
@@ -534,6 +535,9 @@ public final class Bench {
             f.cpuByPart().entrySet().stream().limit(10)
                 .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue() * 1000 / requests))
                 .collect(java.util.stream.Collectors.joining(", ")));
+        if (target.byThread()) {
+            logConfirmLatency(name, confirms0, confirmBuckets());
+        }
         return f;
     }
 
@@ -559,6 +563,38 @@ public final class Bench {
             }
             log("%s: the JIT used %.0f%% of Werken's CPU over %d more warm-up webhooks", name, 100 * jit / all, round);
         }
+    }
+
+    /** Werken's own histogram of broker confirm latency (werken_publish_confirm_seconds), as cumulative counts by bucket. */
+    private static Map<String, Double> confirmBuckets() {
+        Map<String, Double> buckets = new java.util.TreeMap<>();
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + MANAGEMENT_PORT
+                    + "/observe/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("(?m)^werken_publish_confirm_seconds_bucket\\{[^}]*le=\"([^\"]+)\"[^}]*\\} ([0-9.eE+]+)$")
+                    .matcher(metrics);
+            while (m.find()) {
+                buckets.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
+            }
+        } catch (Exception e) {
+            log("cannot read Werken's metrics: %s", e.getMessage());
+        }
+        return buckets;
+    }
+
+    /** What share of the scenario's publishes the broker confirmed within 10, 25 and 50 ms: the floor under p99. */
+    private static void logConfirmLatency(String name, Map<String, Double> before, Map<String, Double> after) {
+        double all = after.getOrDefault("+Inf", 0.0) - before.getOrDefault("+Inf", 0.0);
+        if (all <= 0) {
+            return;
+        }
+        StringBuilder shares = new StringBuilder();
+        for (String le : List.of("0.01", "0.025", "0.05")) {
+            double within = after.getOrDefault(le, 0.0) - before.getOrDefault(le, 0.0);
+            shares.append(String.format(Locale.ROOT, ", %.1f%% within %.0f ms", 100 * within / all, Double.parseDouble(le) * 1000));
+        }
+        log("%s: broker confirms of Werken's publishes (werken_publish_confirm_seconds): %.0f%s", name, all, shares);
     }
 
     /** User plus system CPU seconds so far of the target's processes, summed (NaN if one is gone). */
