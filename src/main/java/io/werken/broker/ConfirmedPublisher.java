@@ -160,17 +160,25 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
         try {
             publication.confirmed().get(confirmTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            // If no lane has taken it yet, it never will: the caller is told it failed, so it must not go out later.
-            publication.claimed().set(true);
-            throw new PublishFailedException("No publisher confirm on '" + publication.queues() + "' within "
-                                             + confirmTimeout.toMillis() + " ms", e);
+            throw failure(publication, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PublishFailedException("Interrupted while waiting for publisher confirms", e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof PublishFailedException failed
-                    ? failed : new PublishFailedException("Publish to '" + publication.queues() + "' failed", e.getCause());
+            throw failure(publication, e.getCause());
         }
+    }
+
+    /** What a caller is told when {@code publication} was not confirmed: the lane's or the broker's failure, or the timeout. */
+    private PublishFailedException failure(Publication publication, Throwable cause) {
+        if (cause instanceof TimeoutException) {
+            // If no lane has taken it yet, it never will: the caller is told it failed, so it must not go out later.
+            publication.claimed().set(true);
+            return new PublishFailedException("No publisher confirm on '" + publication.queues() + "' within "
+                                              + confirmTimeout.toMillis() + " ms", cause);
+        }
+        return cause instanceof PublishFailedException failed
+                ? failed : new PublishFailedException("Publish to '" + publication.queues() + "' failed", cause);
     }
 
     /**
@@ -186,13 +194,8 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause == null) {
                 result.complete(null);
-            } else if (cause instanceof TimeoutException) {
-                publication.claimed().set(true);
-                result.completeExceptionally(new PublishFailedException("No publisher confirm on '"
-                        + publication.queues() + "' within " + confirmTimeout.toMillis() + " ms", cause));
             } else {
-                result.completeExceptionally(cause instanceof PublishFailedException ? cause
-                        : new PublishFailedException("Publish to '" + publication.queues() + "' failed", cause));
+                result.completeExceptionally(failure(publication, cause));
             }
         });
         return result;

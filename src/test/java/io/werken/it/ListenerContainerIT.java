@@ -50,7 +50,9 @@ class ListenerContainerIT {
                     "{}".getBytes(StandardCharsets.UTF_8));
 
             await().atMost(Duration.ofSeconds(10)).until(() -> broker.depth(dead) == 1);
-            Thread.sleep(500);
+            // And it stays that way: no redelivery puts it back on the queue or runs the route again.
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> broker.depth(queue) == 0 && runs.get() == 1);
             assertThat(broker.depth(queue)).isZero();
             assertThat(broker.depth(dead)).isEqualTo(1);
             assertThat(runs.get()).as("runs of the route: no redelivery, no retry").isEqualTo(1);

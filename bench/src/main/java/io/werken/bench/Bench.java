@@ -562,7 +562,12 @@ public final class Bench {
     }
 
     private static double jitSeconds(Target target) {
-        return cpuByPart(target).entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
+        return jitSeconds(cpuByPart(target));
+    }
+
+    /** The CPU seconds of the JIT's compiler threads in Werken's CPU by thread kind. */
+    private static double jitSeconds(Map<String, Double> byThread) {
+        return byThread.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
                 .mapToDouble(Map.Entry::getValue).sum();
     }
 
@@ -583,8 +588,7 @@ public final class Bench {
             broker.purge(target.actionsQueue());
             Map<String, Double> used = ProcessStats.difference(cpuByPart(target), before);
             double all = used.values().stream().mapToDouble(Double::doubleValue).sum();
-            double jit = used.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
-                    .mapToDouble(Map.Entry::getValue).sum();
+            double jit = jitSeconds(used);
             if (jit <= 0.03 * all) {
                 return;
             }
