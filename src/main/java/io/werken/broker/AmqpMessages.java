@@ -22,6 +22,12 @@ public final class AmqpMessages {
     public static final String DEAD_LETTER_EXCEPTION = "x-werken-dead-letter-exception";
     public static final String DEAD_LETTERED_AT = "x-werken-dead-lettered-at";
     public static final String ORIGINAL_QUEUE = "x-werken-original-queue";
+    /**
+     * How often the dispatch of the event on the received queue was cut off before Werken re-queued this copy of it
+     * (classic queues, which keep no delivery count of their own). Only Werken writes it: ingest builds the event's
+     * message from its own fields, and re-queueing a dead letter strips every {@code x-werken-} header.
+     */
+    public static final String DELIVERY_COUNT = "x-werken-delivery-count";
 
     private AmqpMessages() {
     }

@@ -4,9 +4,11 @@ import java.time.Clock;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.MessagePublisher;
+import io.werken.broker.QueueType;
 import io.werken.dispatch.ActionMessageFactory;
 import io.werken.dispatch.ActionPublisher;
 import io.werken.dispatch.DeadLetterPublisher;
+import io.werken.dispatch.DeliveryCounter;
 import io.werken.dispatch.DispatchRetryLogger;
 import io.werken.dispatch.EventReader;
 import io.werken.dispatch.PlainListenerContainerFactory;
@@ -29,9 +31,22 @@ public class DispatchConfiguration implements CamelConfiguration {
         return new PlainListenerContainerFactory();
     }
 
+    /**
+     * Counts cut-off dispatches in the events of a classic received queue; a quorum queue counts them itself
+     * ({@code x-delivery-limit}, BrokerTopology), and a re-published copy would start its count again.
+     */
     @BindToRegistry
-    public EventReader eventReader(ObjectMapper werkenJson) {
-        return new EventReader(werkenJson);
+    public DeliveryCounter deliveryCounter(MessagePublisher publisher,
+                                           @PropertyInject("werken.queue.received") String receivedQueue,
+                                           @PropertyInject("werken.queue.type") String queueType,
+                                           @PropertyInject("werken.queue.delivery-limit") int deliveryLimit) {
+        return QueueType.parse(queueType) == QueueType.CLASSIC && deliveryLimit > 0
+                ? new DeliveryCounter(publisher, receivedQueue, deliveryLimit) : DeliveryCounter.off();
+    }
+
+    @BindToRegistry
+    public EventReader eventReader(ObjectMapper werkenJson, DeliveryCounter deliveryCounter) {
+        return new EventReader(werkenJson, deliveryCounter);
     }
 
     @BindToRegistry

@@ -12,6 +12,8 @@ public enum DeadLetterReason {
     UNKNOWN_WORKFLOW("unknown-workflow"),
     /** An action's condition or params could not be evaluated for the event. */
     ACTION_EVALUATION_FAILED("action-evaluation-failed"),
+    /** Its dispatch was cut off (the process died or lost its connection) more often than the delivery limit. */
+    DELIVERY_LIMIT("delivery-limit"),
     /** Publishing its actions kept failing through every redelivery. */
     RETRIES_EXHAUSTED("retries-exhausted");
 

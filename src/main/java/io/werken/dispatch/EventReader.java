@@ -21,14 +21,22 @@ import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
  * event envelope consumed from {@code received_webhooks} (the body, as bytes) back into the
  * {@link ReceivedWebhook} ingest wrote, kept in {@link ExchangeProperties#EVENT} (the body stays the envelope), and
  * continues its trace ({@link ExchangeProperties#TRACE}); from here on the dispatch's log lines carry both ids.
- * An envelope that is not one cannot be dispatched by any retry: {@link UndispatchableEventException}.
+ * An envelope that is not one cannot be dispatched by any retry: {@link UndispatchableEventException}. A redelivered
+ * event goes to the {@link DeliveryCounter} first, before anything of it is read: re-queued with its count (the
+ * route then stops, and the delivery is acknowledged), or dead-lettered past the delivery limit.
  */
 public final class EventReader implements Processor {
 
     private final ObjectMapper json;
+    private final DeliveryCounter deliveries;
 
     public EventReader(ObjectMapper json) {
+        this(json, DeliveryCounter.off());
+    }
+
+    public EventReader(ObjectMapper json, DeliveryCounter deliveries) {
         this.json = json;
+        this.deliveries = deliveries;
     }
 
     @Override
@@ -36,20 +44,26 @@ public final class EventReader implements Processor {
         // First what a dead letter needs, before anything here can fail: the AMQP message id, the traceparent and the
         // envelope's exact bytes. Then no AMQP header goes further (nor into an action message).
         Message in = exchange.getMessage();
-        exchange.setProperty(ExchangeProperties.MESSAGE_ID, in.getHeader(SpringRabbitMQConstants.MESSAGE_ID));
-        exchange.setProperty(ExchangeProperties.TRACEPARENT, in.getHeader(TraceContext.HEADER));
+        String messageId = in.getHeader(SpringRabbitMQConstants.MESSAGE_ID, String.class);
+        String traceparent = in.getHeader(TraceContext.HEADER, String.class);
+        exchange.setProperty(ExchangeProperties.MESSAGE_ID, messageId);
+        exchange.setProperty(ExchangeProperties.TRACEPARENT, traceparent);
         byte[] envelope = in.getBody(byte[].class);
         exchange.setProperty(ExchangeProperties.ENVELOPE, envelope);
-        in.removeHeaders("*");
-        in.setBody(envelope);
 
         // The event's trace, continued with the dispatch's span; an event without one (accepted before Werken passed
         // traces on, or put there by hand) starts a new trace.
-        TraceContext trace = TraceContext.continueOrStart(exchange.getProperty(ExchangeProperties.TRACEPARENT,
-                String.class));
+        TraceContext trace = TraceContext.continueOrStart(traceparent);
         exchange.setProperty(ExchangeProperties.TRACE, trace);
         LogContext.begin(exchange, trace);
-        LogContext.event(exchange.getProperty(ExchangeProperties.MESSAGE_ID, String.class));
+        LogContext.event(messageId);
+        // A redelivered event may be what killed the last process that read it: counted before it is read.
+        if (!deliveries.dispatchNow(in, envelope, messageId, traceparent)) {
+            exchange.setRouteStop(true);
+            return;
+        }
+        in.removeHeaders("*");
+        in.setBody(envelope);
         ReceivedWebhook event = read(envelope == null ? new byte[0] : envelope);
         exchange.setProperty(ExchangeProperties.EVENT, event);
         LogContext.event(event.eventId());

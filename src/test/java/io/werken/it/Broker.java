@@ -94,6 +94,18 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the next message and closes the channel without acknowledging it, as a consumer whose process died or
+     * lost its connection mid-work: the broker puts it back, marked redelivered. Returns it, or null if none was ready.
+     */
+    public GetResponse abandonNext(String queue) {
+        try (Channel channel = connection.createChannel()) {
+            return channel.basicGet(queue, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot take from " + queue, e);
+        }
+    }
+
     /** Waits until the queue holds {@code count} messages, then takes them in order. */
     public List<GetResponse> take(String queue, int count, Duration timeout) {
         await().atMost(timeout).until(() -> depth(queue) >= count);

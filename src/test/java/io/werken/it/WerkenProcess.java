@@ -98,6 +98,16 @@ public final class WerkenProcess implements AutoCloseable {
         return werken;
     }
 
+    /** Starts Werken without waiting for it: for a test that expects it to die, or to come up only on a later start. */
+    public static WerkenProcess launch(Map<String, String> env, String name) throws IOException {
+        return new WerkenProcess(env, name);
+    }
+
+    /** The exit code, or null while the process runs. */
+    public Integer exitCode() {
+        return process.isAlive() ? null : process.exitValue();
+    }
+
     /** Runs {@code java -jar werken.jar args...} to its end; returns the exit code and output. */
     public static Map.Entry<Integer, String> command(Map<String, String> env, String... args) throws Exception {
         List<String> commandLine = new ArrayList<>(List.of(java(), "@jvm.options", "-jar", jar().toString()));

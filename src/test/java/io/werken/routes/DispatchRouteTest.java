@@ -145,4 +145,71 @@ class DispatchRouteTest extends CamelMainTestSupport {
                 .hasStackTraceContaining("Could not dead-letter event e-5: broker gone");
         assertThat(publisher.on(DLQ)).isEmpty();
     }
+
+    /** An event the broker redelivers (its last consumer went away without acknowledging it), as consumed. */
+    private void redeliver(String messageId, String envelope, Object count) {
+        Map<String, Object> headers = new java.util.HashMap<>(Map.of("CamelSpringRabbitmqMessageId", messageId,
+                "CamelSpringRabbitmqRedelivered", true, "CamelSpringRabbitmqType", "webhook.received",
+                "traceparent", TRACEPARENT));
+        if (count != null) {
+            headers.put(AmqpMessages.DELIVERY_COUNT, count);
+        }
+        template.sendBodyAndHeaders("direct:events", envelope.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+    @Test
+    void aRedeliveredEventIsRequeuedWithItsCountBeforeAnythingOfItIsRead() {
+        // Not even valid JSON: it is not read before it is counted.
+        redeliver("e-6", "{\"event_id\": \"e-6\", never read", null);
+        redeliver("e-7", envelope("e-7", "mi-workflow"), 3);
+
+        assertThat(publisher.on(ACTIONS)).isEmpty();
+        assertThat(publisher.on(DLQ)).isEmpty();
+        assertThat(publisher.on(RECEIVED)).hasSize(2);
+        Message first = publisher.on(RECEIVED).get(0);
+        assertThat(new String(first.getBody(), StandardCharsets.UTF_8)).isEqualTo("{\"event_id\": \"e-6\", never read");
+        assertThat(first.getMessageProperties().getMessageId()).isEqualTo("e-6");
+        assertThat(first.getMessageProperties().getType()).isEqualTo("webhook.received");
+        assertThat(first.getMessageProperties().getHeaders())
+                .containsOnlyKeys("traceparent", AmqpMessages.DELIVERY_COUNT)
+                .containsEntry("traceparent", TRACEPARENT)
+                .containsEntry(AmqpMessages.DELIVERY_COUNT, 1);
+        assertThat(publisher.on(RECEIVED).get(1).getMessageProperties().getHeaders())
+                .containsEntry(AmqpMessages.DELIVERY_COUNT, 4);
+    }
+
+    @Test
+    void aRedeliveredEventCutOffMoreOftenThanTheLimitIsDeadLetteredUnread() {
+        // The limit is the default, 5: this is its sixth cut-off.
+        redeliver("e-8", envelope("e-8", "mi-workflow"), 5);
+
+        assertThat(publisher.on(ACTIONS)).isEmpty();
+        assertThat(publisher.on(RECEIVED)).isEmpty();
+        assertThat(publisher.on(DLQ)).hasSize(1);
+        Message dead = publisher.on(DLQ).get(0);
+        assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).isEqualTo(envelope("e-8", "mi-workflow"));
+        assertThat(dead.getMessageProperties().getMessageId()).isEqualTo("e-8");
+        assertThat(dead.getMessageProperties().getHeaders())
+                .containsOnlyKeys(AmqpMessages.DEAD_LETTER_REASON, AmqpMessages.DEAD_LETTER_EXCEPTION,
+                        AmqpMessages.DEAD_LETTERED_AT, AmqpMessages.ORIGINAL_QUEUE, "traceparent")
+                .containsEntry(AmqpMessages.DEAD_LETTER_EXCEPTION, "io.werken.dispatch.DeliveryLimitException")
+                .containsEntry("traceparent", TRACEPARENT);
+        assertThat(dead.getMessageProperties().getHeaders().get(AmqpMessages.DEAD_LETTER_REASON)).asString()
+                .contains("Event e-8").contains("cut off 6 times").contains("WERKEN_QUEUE_DELIVERY_LIMIT (5)");
+    }
+
+    @Test
+    void aCountMattersOnlyOnARedelivery() {
+        template.sendBodyAndHeaders("direct:events", envelope("e-9", "mi-workflow").getBytes(StandardCharsets.UTF_8),
+                Map.of("CamelSpringRabbitmqMessageId", "e-9", "CamelSpringRabbitmqRedelivered", false,
+                        AmqpMessages.DELIVERY_COUNT, 5));
+
+        assertThat(publisher.on(ACTIONS)).hasSize(2);
+        assertThat(publisher.on(ACTIONS)).allSatisfy(m ->
+                assertThat(m.getMessageProperties().getHeaders()).doesNotContainKey(AmqpMessages.DELIVERY_COUNT));
+        assertThat(publisher.on(RECEIVED)).isEmpty();
+        assertThat(publisher.on(DLQ)).isEmpty();
+    }
 }
