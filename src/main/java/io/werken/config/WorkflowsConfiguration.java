@@ -4,6 +4,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.BrokerTopology;
+import io.werken.expression.EvaluationLimits;
 import io.werken.expression.ExpressionCompiler;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
@@ -40,7 +41,10 @@ public class WorkflowsConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public ActionPlanner actionPlanner(ObjectMapper werkenJson,
-                                       @PropertyInject("werken.workflows.max-params-bytes") int maxParamsBytes) {
-        return new ActionPlanner(werkenJson, maxParamsBytes);
+                                       @PropertyInject("werken.workflows.max-params-bytes") int maxParamsBytes,
+                                       @PropertyInject("werken.workflows.max-evaluation-steps") long maxSteps,
+                                       @PropertyInject("werken.workflows.max-evaluation-bytes") long maxBytes,
+                                       @PropertyInject("werken.workflows.max-evaluation-ms") long maxMillis) {
+        return new ActionPlanner(werkenJson, maxParamsBytes, new EvaluationLimits(maxSteps, maxBytes, maxMillis));
     }
 }

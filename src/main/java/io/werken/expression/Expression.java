@@ -53,13 +53,17 @@ public final class Expression {
         return root != null;
     }
 
-    /** The value as CEL's interpreter gives it. */
+    /** The value as CEL's interpreter gives it, spending from the event's budget. */
     Object evaluateWithCel(Bindings bindings) throws ExpressionException {
+        EvaluationBudget budget = bindings.budget();
+        budget.check();
         try {
-            return program.eval(bindings.resolver());
+            return program.trace(bindings.resolver(), budget);
         } catch (CelEvaluationException e) {
+            budget.check();
             throw new ExpressionException("CEL: " + e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
+            budget.check();
             throw new ExpressionException("CEL: evaluation failed: " + e);
         }
     }

@@ -5,6 +5,10 @@ import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.common.navigation.CelNavigableAst;
+import dev.cel.common.navigation.CelNavigableExpr;
 import dev.cel.common.types.CelKind;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
@@ -14,7 +18,8 @@ import dev.cel.runtime.CelEvaluationException;
 /**
  * The workflow language's CEL environment: the variables every expression sees ({@code payload}, {@code headers},
  * {@code event}), CEL's standard functions and macros, and the bound on comprehensions. Expressions are parsed and
- * type-checked here, once, when a workflows file is loaded.
+ * type-checked here, once, when a workflows file is loaded; so are the patterns {@code matches()} is given, which must
+ * be string literals that {@link RegexLimits} accepts.
  */
 public final class ExpressionCompiler {
 
@@ -37,6 +42,9 @@ public final class ExpressionCompiler {
                         .comprehensionMaxIterations(maxIterations)
                         // JSON has one kind of number: 2 == 2.0 and payload.price > 10 must hold across int/double.
                         .enableHeterogeneousNumericComparisons(true)
+                        // A belt: every pattern was measured at load time (RegexLimits), and RE2J checks this only
+                        // after compiling, too late for a pattern that blows up.
+                        .maxRegexProgramSize(2 * RegexLimits.MAX_SIZE)
                         .build())
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .addVar(PAYLOAD, SimpleType.DYN)
@@ -65,11 +73,49 @@ public final class ExpressionCompiler {
         if (source.isBlank()) {
             throw new ExpressionException("the expression is empty");
         }
+        CelAbstractSyntaxTree ast;
         try {
-            return cel.compile(source).getAst();
+            ast = cel.compile(source).getAst();
         } catch (CelValidationException e) {
             throw new ExpressionException(celMessage(e));
         }
+        checkPatterns(ast);
+        return ast;
+    }
+
+    /**
+     * Every {@code matches()} is given its pattern as a string literal of a reasonable size. RE2 bounds the time a
+     * match takes, not the memory compiling a pattern takes, so a pattern the payload supplies could exhaust the heap
+     * with a few dozen characters; and a literal is checked here once rather than at every evaluation.
+     */
+    private static void checkPatterns(CelAbstractSyntaxTree ast) throws ExpressionException {
+        for (CelExpr call : CelNavigableAst.fromAst(ast).getRoot().allNodes().map(CelNavigableExpr::expr)
+                .filter(e -> e.getKind() == CelExpr.ExprKind.Kind.CALL && e.call().function().equals("matches"))
+                .toList()) {
+            // s.matches(p) or matches(s, p): the pattern is the last argument either way.
+            CelExpr pattern = call.call().args().get(call.call().args().size() - 1);
+            String column = column(ast, pattern);
+            if (pattern.getKind() != CelExpr.ExprKind.Kind.CONSTANT
+                || pattern.constant().getKind() != CelConstant.Kind.STRING_VALUE) {
+                throw new ExpressionException("matches()" + column + ": the pattern must be a string literal, not"
+                        + " taken from the payload or computed (such a pattern could exhaust memory when compiled)");
+            }
+            String problem = RegexLimits.problem(pattern.constant().stringValue());
+            if (problem != null) {
+                throw new ExpressionException("matches()" + column + ": " + problem);
+            }
+        }
+    }
+
+    /** Where {@code expr} starts: the first of its nodes (a call's own position is its operator or parenthesis). */
+    private static String column(CelAbstractSyntaxTree ast, CelExpr expr) {
+        return CelNavigableExpr.fromExpr(expr).allNodes()
+                .map(node -> ast.getSource().getPositionsMap().get(node.expr().id()))
+                .filter(java.util.Objects::nonNull)
+                .min(Integer::compare)
+                .flatMap(offset -> ast.getSource().getOffsetLocation(offset))
+                .map(location -> " at column " + (location.getColumn() + 1))
+                .orElse("");
     }
 
     private dev.cel.runtime.CelRuntime.Program program(CelAbstractSyntaxTree ast) throws ExpressionException {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.werken.core.ReceivedWebhook;
 import io.werken.expression.Bindings;
+import io.werken.expression.EvaluationLimits;
 import io.werken.expression.ExpressionException;
 import io.werken.expression.ParamsTemplate;
 
@@ -17,6 +18,7 @@ import io.werken.expression.ParamsTemplate;
  * Decides, for one event, what each action of its workflow comes to: published with its rendered params, skipped
  * because its {@code when} is false (its params are then not evaluated), or failed (an expression that could not be
  * evaluated, or params larger than the limit). Dispatch publishes only when nothing failed; the dry run shows it all.
+ * All of an event's expressions share one {@link EvaluationLimits} budget: past it, every action still to evaluate fails.
  */
 public final class ActionPlanner {
 
@@ -32,10 +34,17 @@ public final class ActionPlanner {
 
     private final ObjectMapper json;
     private final int maxParamsBytes;
+    private final EvaluationLimits limits;
 
+    /** With the default {@link EvaluationLimits}. */
     public ActionPlanner(ObjectMapper json, int maxParamsBytes) {
+        this(json, maxParamsBytes, EvaluationLimits.DEFAULTS);
+    }
+
+    public ActionPlanner(ObjectMapper json, int maxParamsBytes, EvaluationLimits limits) {
         this.json = json;
         this.maxParamsBytes = maxParamsBytes;
+        this.limits = limits;
     }
 
     /**
@@ -94,9 +103,9 @@ public final class ActionPlanner {
                 + action.index() + " (" + action.type() + "), " + field + ": " + message);
     }
 
-    private static Bindings bindings(ReceivedWebhook event) {
+    private Bindings bindings(ReceivedWebhook event) {
         return new Bindings(event.payload(), event.headers(), Map.of(
-                "id", event.eventId(), "workflow_id", event.workflowId(), "received_at", event.receivedAt()));
+                "id", event.eventId(), "workflow_id", event.workflowId(), "received_at", event.receivedAt()), limits);
     }
 
     /** The params' size as JSON, counted without keeping the bytes, and no further than just past the limit. */

@@ -2,6 +2,8 @@ package io.werken.workflow;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
@@ -12,6 +14,8 @@ import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
 import com.networknt.schema.regex.RegularExpression;
+import io.werken.expression.ParamsTemplate;
+import io.werken.expression.RegexLimits;
 
 /**
  * JSON Schema 2020-12, as Werken uses it for {@code workflows.schema.json} and for workflows' payload schemas: errors
@@ -50,6 +54,50 @@ final class JsonSchemas {
         return validate(REGISTRY.getSchema(SchemaLocation.of(META_SCHEMA)), schema, Integer.MAX_VALUE);
     }
 
+    /** Keywords whose values are data, not schemas: a "pattern" inside them is no pattern. */
+    private static final Set<String> DATA_KEYWORDS = Set.of("const", "enum", "examples", "default");
+
+    /**
+     * Every {@code pattern} and {@code patternProperties} name of a schema that {@link RegexLimits} refuses, located by
+     * JSON Pointer: checked before anything compiles them, so that the refusal names the very keyword.
+     */
+    static List<Violation> checkPatterns(JsonNode schema) {
+        List<Violation> violations = new ArrayList<>();
+        checkPatterns(schema, "", violations);
+        return violations;
+    }
+
+    private static void checkPatterns(JsonNode node, String pointer, List<Violation> violations) {
+        if (node.isObject()) {
+            JsonNode pattern = node.get("pattern");
+            if (pattern != null && pattern.isTextual()) {
+                addProblem(pattern.textValue(), pointer + "/pattern", violations);
+            }
+            JsonNode patternProperties = node.get("patternProperties");
+            if (patternProperties != null && patternProperties.isObject()) {
+                patternProperties.fieldNames().forEachRemaining(name -> addProblem(name,
+                        pointer + "/patternProperties/" + ParamsTemplate.escape(name), violations));
+            }
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                if (!DATA_KEYWORDS.contains(field.getKey())) {
+                    checkPatterns(field.getValue(), pointer + "/" + ParamsTemplate.escape(field.getKey()),
+                            violations);
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkPatterns(node.get(i), pointer + "/" + i, violations);
+            }
+        }
+    }
+
+    private static void addProblem(String pattern, String pointer, List<Violation> violations) {
+        String problem = RegexLimits.problem(pattern);
+        if (problem != null) {
+            violations.add(new Violation(pointer, problem));
+        }
+    }
+
     /** At most {@code max} violations, in document order. */
     static List<Violation> validate(Schema schema, JsonNode instance, int max) {
         List<Error> errors = schema.validate(instance);
@@ -75,7 +123,12 @@ final class JsonSchemas {
         return message;
     }
 
+    /** RE2, after {@link RegexLimits} has measured the pattern: RE2J would blow up compiling {@code (a{100}){100}...}. */
     private static RegularExpression re2(String pattern) {
+        String problem = RegexLimits.problem(pattern);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
         com.google.re2j.Pattern compiled = com.google.re2j.Pattern.compile(pattern);
         // JSON Schema's pattern is unanchored: it holds if it matches anywhere in the string.
         return value -> compiled.matcher(value).find();

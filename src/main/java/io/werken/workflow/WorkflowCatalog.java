@@ -257,6 +257,9 @@ public final class WorkflowCatalog {
                 return null;
             }
             List<JsonSchemas.Violation> violations = JsonSchemas.checkSchema(schema);
+            if (violations.isEmpty()) {
+                violations = JsonSchemas.checkPatterns(schema);
+            }
             if (!violations.isEmpty()) {
                 violations.forEach(v -> problems.add(pointer + "/payload_schema" + v.pointer() + ": " + v.message()));
                 return null;

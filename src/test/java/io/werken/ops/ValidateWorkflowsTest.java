@@ -77,6 +77,36 @@ class ValidateWorkflowsTest {
     }
 
     @Test
+    void patternsThePayloadSuppliesOrThatBlowUpAreExplained() throws IOException {
+        Path bad = file("""
+                {"w": {
+                  "payload_schema": {"type": "object", "properties": {
+                    "sku": {"type": "string", "pattern": "^[A-Z]{3}-\\\\d{4}$"},
+                    "id": {"type": "string", "pattern": "^((\\\\w{30}){30}){30}$"}}},
+                  "actions": [
+                    {"type": "a", "when": "payload.sku.matches(payload.rule)"},
+                    {"type": "b", "params": {"ok": "{{ payload.sku.matches('(z{100}|y){1000}') }}"}},
+                    {"type": "c", "when": "payload.sku.matches('^[A-Z]{3}-[0-9]{4}$')"}]}}""");
+
+        int exit = validate(Map.of(), bad.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(errLines()).hasSize(4);
+        assertThat(errLines().get(0)).isEqualTo(bad + ": invalid, 3 problems:");
+        assertThat(errLines()).anySatisfy(line -> assertThat(line)
+                .isEqualTo("  /w/actions/0/when: matches() at column 21: the pattern must be a string literal, not taken from"
+                           + " the payload or computed (such a pattern could exhaust memory when compiled)"));
+        assertThat(errLines()).anySatisfy(line -> assertThat(line)
+                .startsWith("  /w/actions/1/params/ok: {{ payload.sku.matches('(z{100}|y){1000}') }}: matches() at column 22:"
+                            + " the pattern '(z{100}|y){1000}'")
+                .contains("nests counted repetitions ({n}) to 100000 copies, more than 1000"));
+        assertThat(errLines()).anySatisfy(line -> assertThat(line)
+                .isEqualTo("  /w/payload_schema/properties/id/pattern: the pattern '^((\\w{30}){30}){30}$' nests counted"
+                           + " repetitions ({n}) to 27000 copies, more than 1000: RE2 writes them all out when it"
+                           + " compiles the pattern"));
+    }
+
+    @Test
     void theReceivedQueueIsTheOneThisEnvironmentConfigures() throws IOException {
         Path file = file("{\"w\": {\"actions\": [{\"type\": \"a\", \"queue\": \"events\"}]}}");
 

@@ -207,4 +207,27 @@ class ActionPlannerTest {
         assertThat(planned.get(2).params().get("mensaje").asText())
                 .isEqualTo("GitHub pull_request event on octocat/Hello-World");
     }
+
+    @Test
+    void anEventThatRunsOutTheEvaluationBudgetFailsWithTheReasonForEveryActionLeft() {
+        // 250 copies of a 100,000-character note: 50 MB of strings before the params' size was ever measured.
+        Workflow w = workflow("[{\"type\": \"t\", \"params\": {\"lines\": \"{{ payload.items.map(i, i.sku + ': ' + payload.note) }}\"}},"
+                              + " {\"type\": \"u\", \"when\": \"size(payload.items) > 0\"}]");
+        ObjectNode payload = JSON.createObjectNode().put("note", "n".repeat(100_000));
+        ArrayNode items = payload.putArray("items");
+        for (int i = 0; i < 250; i++) {
+            items.addObject().put("sku", "sku-" + i);
+        }
+        String reason = "the event's expressions built more than 8388608 bytes of strings, lists and maps (WERKEN_CEL_MAX_BYTES)";
+
+        List<PlannedAction> dispatch = planner.plan(w, event(Map.of(), payload), true);
+        List<PlannedAction> dryRun = planner.plan(w, event(Map.of(), payload), false);
+
+        assertThat(dispatch).singleElement().satisfies(action -> {
+            assertThat(action.outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(action.reason()).isEqualTo("workflow 'w', action 0 (t), params/lines: " + reason);
+        });
+        assertThat(dryRun).extracting(PlannedAction::outcome).containsExactly(Outcome.FAILED, Outcome.FAILED);
+        assertThat(dryRun.get(1).reason()).isEqualTo("workflow 'w', action 1 (u), when: " + reason);
+    }
 }
