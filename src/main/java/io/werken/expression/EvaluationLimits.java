@@ -16,7 +16,7 @@ package io.werken.expression;
 public record EvaluationLimits(long maxSteps, long maxBytes, long maxMillis) {
 
     /** The defaults of application.properties, for tests and tools that do not configure their own. */
-    public static final EvaluationLimits DEFAULTS = new EvaluationLimits(500_000, 8L << 20, 250);
+    public static final EvaluationLimits DEFAULTS = new EvaluationLimits(500_000, 2L << 20, 1000);
 
     public EvaluationLimits {
         if (maxSteps < 1 || maxBytes < 1 || maxMillis < 1) {

@@ -42,7 +42,7 @@ class EvaluationBudgetTest {
 
         assertThatThrownBy(() -> template.render(bindings))
                 .isInstanceOf(ExpressionException.class)
-                .hasMessage("the event's expressions built more than 8388608 bytes of strings, lists and maps"
+                .hasMessage("the event's expressions built more than 2097152 bytes of strings, lists and maps"
                             + " (WERKEN_CEL_MAX_BYTES)");
         assertThat(bindings.budget().bytes()).as("charged when the budget ran out")
                 .isLessThan(EvaluationLimits.DEFAULTS.maxBytes() + 2 * 2 * 300_100);

@@ -58,6 +58,7 @@ class CrashLoopIT {
         // process, whatever kills it.
         env.put("WERKEN_CEL_MAX_STEPS", "2000000000");
         env.put("WERKEN_CEL_MAX_BYTES", "2000000000");
+        env.put("WERKEN_CEL_MAX_MS", "2000000000");
     }
 
     @AfterEach

@@ -218,7 +218,7 @@ class ActionPlannerTest {
         for (int i = 0; i < 250; i++) {
             items.addObject().put("sku", "sku-" + i);
         }
-        String reason = "the event's expressions built more than 8388608 bytes of strings, lists and maps (WERKEN_CEL_MAX_BYTES)";
+        String reason = "the event's expressions built more than 2097152 bytes of strings, lists and maps (WERKEN_CEL_MAX_BYTES)";
 
         List<PlannedAction> dispatch = planner.plan(w, event(Map.of(), payload), true);
         List<PlannedAction> dryRun = planner.plan(w, event(Map.of(), payload), false);
