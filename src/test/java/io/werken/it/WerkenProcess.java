@@ -154,6 +154,11 @@ public final class WerkenProcess implements AutoCloseable {
         return exited ? Duration.ofNanos(System.nanoTime() - start) : null;
     }
 
+    /** The operating system's id of the process (for /proc). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
