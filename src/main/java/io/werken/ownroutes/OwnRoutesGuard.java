@@ -175,18 +175,26 @@ public final class OwnRoutesGuard {
         return location.startsWith("file:") ? Path.of(location.substring(5)).toString() : location;
     }
 
-    /** The innermost message that says something, e.g. the YAML DSL's "Unsupported field: ..." under Camel's wrapper. */
-    private static String describe(Throwable e) {
+    /**
+     * The innermost message that says something, e.g. the YAML DSL's "Unsupported field: ..." under Camel's wrapper,
+     * or Camel's reason a route failed to start.
+     */
+    static String describe(Throwable e) {
         String message = e.getMessage();
         for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 message = t.getMessage();
             }
         }
-        return message == null ? e.getClass().getSimpleName() : message;
+        if (message == null) {
+            return e.getClass().getSimpleName();
+        }
+        // Camel's "Failed to start route: x because: <reason>": the route is named already, the reason is what matters.
+        int because = message.indexOf(" because: ");
+        return because < 0 ? message : message.substring(because + " because: ".length());
     }
 
-    private static String oneLine(String message) {
+    static String oneLine(String message) {
         return message == null ? "" : message.strip().replaceAll("\\s+", " ");
     }
 }
