@@ -23,10 +23,11 @@ public class OwnRoutesConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public OwnRoutes ownRoutes(@PropertyInject("werken.routes.dir") String directory,
+                               @PropertyInject("werken.routes.allow-http") boolean allowHttp,
                                @PropertyInject("camel.main.routes-include-pattern") String includePattern,
                                CamelContext context) {
         loaded = directory.isBlank() ? OwnRoutes.none() : OwnRoutes.load(context, directory,
-                OwnRoutesGuard.forWerkenRoutes(context, includePattern));
+                OwnRoutesGuard.forWerkenRoutes(context, includePattern).withHttpAllowed(allowHttp));
         return loaded;
     }
 

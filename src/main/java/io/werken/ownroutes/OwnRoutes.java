@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * checked by the {@link OwnRoutesGuard} and loaded beside Werken's routes at startup, then watched by an
  * {@link OwnRoutesReloadStrategy}. At startup a file the guard refuses, or whose routes Camel cannot create or start
  * ({@link #startupRefusal}), refuses startup, like any deployer's mistake.
+ * <p>
+ * The directory is code, run with all of Werken's access (its beans, routes, settings and secrets): the guard checks
+ * structure, it is not a sandbox. Protect the directory as the jar is protected.
  */
 public final class OwnRoutes {
 

@@ -3,6 +3,7 @@ package io.werken.it;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -283,6 +284,70 @@ class OwnRoutesIT {
         try (Broker cleanup = new Broker()) {
             cleanup.delete(env.get("WERKEN_QUEUE_RECEIVED"), env.get("WERKEN_QUEUE_ACTIONS"),
                     env.get("WERKEN_QUEUE_RECEIVED") + ".dlq");
+        }
+    }
+
+    @Test
+    void routesThatServeHttpAreRefusedUnlessTheDeployerAllowsThem() throws Exception {
+        String hook = """
+                - route:
+                    id: own-hook
+                    from:
+                      uri: platform-http:/own-hook
+                      steps:
+                        - setBody:
+                            constant: served by an own route
+                """;
+        Files.writeString(routesDir.resolve("own-hook.camel.yaml"), hook);
+        assertThatThrownBy(this::start).satisfies(e -> assertThat(refusal(e)).isEqualTo("Own route file "
+                + routesDir.resolve("own-hook.camel.yaml") + " refused: route 'own-hook' uses 'platform-http:/own-hook', "
+                + "which would serve HTTP on Werken's ports beside its webhooks; own routes may not, unless "
+                + "WERKEN_ROUTES_ALLOW_HTTP=true (WERKEN_ROUTES_DIR)"));
+        Files.delete(routesDir.resolve("own-hook.camel.yaml"));
+
+        try (RunningWerken werken = start()) {
+            OwnRoutesReloadStrategy watcher = watcher(werken);
+            // The scheme in other spellings and places: upper case with parameters in a nested step, on the
+            // management port, and as a uri with its path given as a parameter.
+            drop("""
+                    - route:
+                        id: relay
+                        from:
+                          uri: direct:relay
+                          steps:
+                            - choice:
+                                when:
+                                  - simple: "${body} != null"
+                                    steps:
+                                      - to:
+                                          uri: " PLATFORM-HTTP://relayed?matchOnUriPrefix=true"
+                    """, "relay.camel.yaml");
+            await().atMost(WAIT).until(() -> watcher.getRefusedCounter() == 1);
+            assertThat(watcher.getLastRefusal()).contains(routesDir.resolve("relay.camel.yaml").toString())
+                    .contains("route 'relay' uses 'PLATFORM-HTTP://relayed?matchOnUriPrefix=true'");
+            drop(hook.replace("platform-http:/own-hook", "management-http:/own-admin"), "own-admin.camel.yaml");
+            await().atMost(WAIT).until(() -> watcher.getRefusedCounter() == 2);
+            assertThat(watcher.getLastRefusal()).contains("'management-http:/own-admin'");
+            drop(hook.replace("uri: platform-http:/own-hook", "uri: platform-http\n      parameters:\n        path: /own-hook"),
+                    "own-hook.camel.yaml");
+            await().atMost(WAIT).until(() -> watcher.getRefusedCounter() == 3);
+            assertThat(watcher.getLastRefusal()).contains("'platform-http'");
+
+            assertThat(werken.context().getRoutes()).extracting(Route::getRouteId).doesNotContain("relay", "own-hook");
+            assertThat(werken.send(HttpRequest.newBuilder(werken.uri("/own-hook"))).statusCode()).isEqualTo(404);
+            assertThat(werken.health().statusCode()).isEqualTo(200);
+        }
+
+        Files.delete(routesDir.resolve("relay.camel.yaml"));
+        Files.delete(routesDir.resolve("own-admin.camel.yaml"));
+        Files.writeString(routesDir.resolve("own-hook.camel.yaml"), hook);
+        Map<String, String> allowed = Map.of("werken.routes.dir", routesDir.toString(),
+                "werken.workflows", workflowsFile.toString(), "werken.routes.allow-http", "true");
+        try (RunningWerken werken = RunningWerken.start(allowed)) {
+            assertThat(werken.context().getRoute("own-hook")).isNotNull();
+            HttpResponse<String> served = werken.send(HttpRequest.newBuilder(werken.uri("/own-hook")));
+            assertThat(served.statusCode()).isEqualTo(200);
+            assertThat(served.body()).isEqualTo("served by an own route");
         }
     }
 
