@@ -71,23 +71,35 @@ public final class WerkenApplication {
             System.exit(ValidateWorkflows.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         Main main = newMain();
+        int exitCode;
         try {
-            System.exit(main.run(args));
-        } catch (Exception e) {
-            String refusal = startupRefusal(e);
-            if (refusal == null) {
-                throw e;
+            exitCode = main.run(args);
+        } catch (Throwable e) {
+            String refusal = startupRefusal(main, e);
+            if (refusal != null) {
+                // A deployer's mistake, not a bug: one clear line instead of a stack trace.
+                LOG.error("Werken cannot start. {}", refusal);
+            } else {
+                LOG.error("Werken cannot start: {}", e, e);
             }
-            // A deployer's mistake, not a bug: one clear line instead of a stack trace.
-            LOG.error("Werken cannot start. {}", refusal);
-            System.exit(1);
+            exitCode = 1;
         }
+        // Always an exit of our own, above all after a failed start: threads already running (the broker
+        // connection's, non-daemon) would otherwise keep the JVM alive with no port open, and a supervisor waiting
+        // for the exit would never restart it.
+        System.exit(exitCode);
     }
 
-    private static String startupRefusal(Throwable e) {
+    /** A deployer's mistake in {@code e}: a {@link StartupRefusedException}, or an own route Camel could not start. */
+    private static String startupRefusal(Main main, Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof StartupRefusedException) {
                 return t.getMessage();
+            }
+        }
+        for (CamelConfiguration configuration : main.configure().getConfigurations()) {
+            if (configuration instanceof OwnRoutesConfiguration ownRoutes) {
+                return ownRoutes.startupRefusal(e);
             }
         }
         return null;

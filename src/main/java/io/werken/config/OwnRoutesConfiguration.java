@@ -2,6 +2,7 @@ package io.werken.config;
 
 import io.werken.ownroutes.OwnRoutes;
 import io.werken.ownroutes.OwnRoutesGuard;
+import io.werken.ownroutes.OwnRoutesHealthCheck;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -10,20 +11,34 @@ import org.apache.camel.PropertyInject;
 
 /**
  * The integration engineer's own routes from {@code WERKEN_ROUTES_DIR}, loaded beside Werken's (whose ids the guard
- * reads from the same routes-include-pattern Camel loads them by) and watched for changes. Before the broker's
- * configuration, so that a refused file refuses startup before Werken touches the broker; the routes start with the
- * context, after the queues are declared.
+ * reads from the same routes-include-pattern Camel loads them by) and watched for changes, and their health check.
+ * Before the broker's configuration, so that a refused file refuses startup before Werken touches the broker; the
+ * routes start with the context, after the queues are declared.
  */
 @Configuration
 public class OwnRoutesConfiguration implements CamelConfiguration {
 
+    /** What {@link #ownRoutes} loaded, for {@link #startupRefusal} once a failed start has stopped the context. */
+    private volatile OwnRoutes loaded;
+
     @BindToRegistry
     public OwnRoutes ownRoutes(@PropertyInject("werken.routes.dir") String directory,
+                               @PropertyInject("werken.routes.allow-http") boolean allowHttp,
                                @PropertyInject("camel.main.routes-include-pattern") String includePattern,
                                CamelContext context) {
-        if (directory.isBlank()) {
-            return OwnRoutes.none();
-        }
-        return OwnRoutes.load(context, directory, OwnRoutesGuard.forWerkenRoutes(context, includePattern));
+        loaded = directory.isBlank() ? OwnRoutes.none() : OwnRoutes.load(context, directory,
+                OwnRoutesGuard.forWerkenRoutes(context, includePattern).withHttpAllowed(allowHttp));
+        return loaded;
+    }
+
+    /** The one-line refusal if an own route made the start fail, null otherwise ({@link OwnRoutes#startupRefusal}). */
+    public String startupRefusal(Throwable failure) {
+        OwnRoutes ownRoutes = loaded;
+        return ownRoutes == null ? null : ownRoutes.startupRefusal(failure);
+    }
+
+    @BindToRegistry
+    public OwnRoutesHealthCheck ownRoutesHealthCheck(OwnRoutes ownRoutes) {
+        return new OwnRoutesHealthCheck(ownRoutes);
     }
 }

@@ -17,7 +17,8 @@ import org.apache.camel.Processor;
  * {@code POST /dead-letters/requeue?max=N}: moves up to {@code N} events (required, 1 to 1000) from
  * {@code <received queue>.dlq} back to the received queue, oldest first, as the {@code requeue-dead-letters} command
  * does ({@link DeadLetterQueue#requeue}: acknowledged on the dead-letter queue only once the broker confirmed the
- * re-publish). {@code max} is required because this changes what dispatch does next: a bare POST moving everything
+ * re-publish; each event at most once per request, so {@code requeued} counts events, even those dead-lettered again
+ * at once). {@code max} is required because this changes what dispatch does next: a bare POST moving everything
  * would be one mistyped request away. The bound keeps one request to a few seconds.
  */
 public final class DeadLetterRequeuing implements Processor {

@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -119,9 +121,12 @@ public final class DeadLetterQueue {
     }
 
     /**
-     * Moves at most {@code max} events back to the received queue, oldest first. It stops at the first event the
-     * broker does not confirm or cannot route (that event stays on the dead-letter queue) and says why; an error
-     * before the first move (the broker unreachable) is thrown.
+     * Moves at most {@code max} events back to the received queue, oldest first, each at most once: never more than
+     * the queue held when the call started, and it stops at the first event this call moved already (one that dispatch
+     * dead-lettered again at once, back behind the others; that one stays). So a poison event is moved once, and the
+     * count says how many events were moved, not how many moves a loop made. It stops at the first event the broker
+     * does not confirm or cannot route (that event stays on the dead-letter queue) and says why; an error before the
+     * first move (the broker unreachable) is thrown.
      */
     public synchronized Requeued requeue(long max) throws Exception {
         try (Connection connection = open("werken-requeue");
@@ -129,31 +134,40 @@ public final class DeadLetterQueue {
             channel.confirmSelect();
             AtomicReference<String> returned = new AtomicReference<>();
             channel.addReturnListener(r -> returned.set(r.getReplyText()));
-            long moved = 0;
-            while (moved < max) {
+            long limit = Math.min(max, channel.queueDeclarePassive(deadLetterQueue).getMessageCount());
+            // Bounded by the queue's depth at the start (and, over HTTP, by 1000): one id per event moved.
+            Set<String> moved = new HashSet<>();
+            while (moved.size() < limit) {
                 GetResponse message = channel.basicGet(deadLetterQueue, false);
                 if (message == null) {
                     break;
                 }
                 long tag = message.getEnvelope().getDeliveryTag();
                 String eventId = message.getProps().getMessageId();
+                if (eventId != null && moved.contains(eventId)) {
+                    channel.basicNack(tag, false, true);
+                    LOG.info("Re-queue stops at event_id={}: moved once already by this re-queue, and dead-lettered "
+                            + "again", eventId);
+                    break;
+                }
                 channel.basicPublish("", receivedQueue, true, requeued(message.getProps()), message.getBody());
                 try {
                     channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT.toMillis());
                 } catch (IOException | RuntimeException e) {
-                    return new Requeued(moved, "event_id=" + eventId + " was not confirmed on " + receivedQueue
+                    return new Requeued(moved.size(), "event_id=" + eventId + " was not confirmed on " + receivedQueue
                             + "; it stays on " + deadLetterQueue + " (" + e.getMessage() + ")");
                 }
                 if (returned.get() != null) {
                     channel.basicNack(tag, false, true);
-                    return new Requeued(moved, "Queue " + receivedQueue + " does not exist (" + returned.get()
+                    return new Requeued(moved.size(), "Queue " + receivedQueue + " does not exist (" + returned.get()
                             + "); event_id=" + eventId + " stays on " + deadLetterQueue);
                 }
                 channel.basicAck(tag, false);
-                moved++;
+                // An event without an id still counts once toward the limit.
+                moved.add(eventId != null ? eventId : "\u0000" + tag);
                 LOG.info("Re-queued event_id={} to {}", eventId, receivedQueue);
             }
-            return new Requeued(moved, null);
+            return new Requeued(moved.size(), null);
         }
     }
 

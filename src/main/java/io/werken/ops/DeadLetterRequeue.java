@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * The operator's re-queue command ({@code java -jar werken.jar requeue-dead-letters [--max N]}): moves dead-lettered
  * events from {@code <received queue>.dlq} back to the received queue, oldest first, for dispatch to try again, with
  * {@link DeadLetterQueue#requeue} (at least once: acknowledged on the dead-letter queue only once the broker confirmed
- * the re-publish). The management port's {@code POST /dead-letters/requeue} does the same over HTTP.
+ * the re-publish; each event at most once per run, at most as many as the queue held when it started). The management port's {@code POST /dead-letters/requeue} does the same over HTTP.
  */
 public final class DeadLetterRequeue {
 

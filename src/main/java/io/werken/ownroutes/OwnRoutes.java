@@ -12,6 +12,8 @@ import java.util.Optional;
 
 import io.werken.core.StartupRefusedException;
 import org.apache.camel.CamelContext;
+import org.apache.camel.FailedToCreateRouteException;
+import org.apache.camel.FailedToStartRouteException;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.slf4j.Logger;
@@ -20,7 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The integration engineer's own routes ({@code WERKEN_ROUTES_DIR}): every {@code *.camel.yaml} file of the directory,
  * checked by the {@link OwnRoutesGuard} and loaded beside Werken's routes at startup, then watched by an
- * {@link OwnRoutesReloadStrategy}. At startup a file the guard refuses refuses startup, like any deployer's mistake.
+ * {@link OwnRoutesReloadStrategy}. At startup a file the guard refuses, or whose routes Camel cannot create or start
+ * ({@link #startupRefusal}), refuses startup, like any deployer's mistake.
+ * <p>
+ * The directory is code, run with all of Werken's access (its beans, routes, settings and secrets): the guard checks
+ * structure, it is not a sandbox. Protect the directory as the jar is protected.
  */
 public final class OwnRoutes {
 
@@ -28,15 +34,18 @@ public final class OwnRoutes {
 
     private final Path directory;
     private final OwnRoutesReloadStrategy reloadStrategy;
+    /** The file of each route loaded at startup. */
+    private final Map<String, Path> routeFiles;
 
-    private OwnRoutes(Path directory, OwnRoutesReloadStrategy reloadStrategy) {
+    private OwnRoutes(Path directory, OwnRoutesReloadStrategy reloadStrategy, Map<String, Path> routeFiles) {
         this.directory = directory;
         this.reloadStrategy = reloadStrategy;
+        this.routeFiles = Map.copyOf(routeFiles);
     }
 
     /** No own routes: nothing loaded, nothing watched. */
     public static OwnRoutes none() {
-        return new OwnRoutes(null, null);
+        return new OwnRoutes(null, null, Map.of());
     }
 
     /**
@@ -50,16 +59,24 @@ public final class OwnRoutes {
         }
         List<Resource> resources = new ArrayList<>();
         Map<String, String> takenBy = new HashMap<>();
-        for (Path file : routeFiles(directory)) {
-            Resource resource = PluginHelper.getResourceLoader(context).resolveResource("file:" + file);
+        List<OwnRouteFile> files = new ArrayList<>();
+        for (Path path : routeFiles(directory)) {
+            OwnRouteFile file;
             try {
-                for (String id : guard.check(resource, takenBy)) {
-                    takenBy.put(id, file.toString());
+                file = OwnRouteFile.read(path);
+            } catch (IOException e) {
+                throw new StartupRefusedException("Own route file " + path + " cannot be read: " + e.getMessage()
+                        + " (WERKEN_ROUTES_DIR)", e);
+            }
+            try {
+                for (String id : guard.check(file, takenBy)) {
+                    takenBy.put(id, path.toString());
                 }
             } catch (OwnRouteRefusedException e) {
                 throw new StartupRefusedException(e.getMessage() + " (WERKEN_ROUTES_DIR)", e);
             }
-            resources.add(resource);
+            files.add(file);
+            resources.add(file);
         }
         try {
             PluginHelper.getRoutesLoader(context).loadRoutes(resources);
@@ -67,6 +84,7 @@ public final class OwnRoutes {
             throw new StartupRefusedException("Own routes in " + directory + " cannot be added: " + e.getMessage(), e);
         }
         OwnRoutesReloadStrategy reloadStrategy = new OwnRoutesReloadStrategy(directory.toString(), guard);
+        files.forEach(reloadStrategy::loadedAtStartup);
         try {
             context.addService(reloadStrategy);
         } catch (Exception e) {
@@ -74,7 +92,33 @@ public final class OwnRoutes {
         }
         LOG.info("Own routes: {} route(s) from {} file(s) in {}, reloaded when a {} file there changes",
                 takenBy.size(), resources.size(), directory, OwnRoutesReloadStrategy.PATTERN);
-        return new OwnRoutes(directory, reloadStrategy);
+        Map<String, Path> routeFiles = new HashMap<>();
+        takenBy.forEach((id, file) -> routeFiles.put(id, Path.of(file)));
+        return new OwnRoutes(directory, reloadStrategy, routeFiles);
+    }
+
+    /**
+     * The one-line refusal of startup when Camel could not create or start one of the own routes (a component Werken
+     * does not bundle, such as {@code timer:}; a consumer that cannot start), which shows only once the routes start,
+     * after the guard passed their file; null if {@code failure} is anything else.
+     */
+    public String startupRefusal(Throwable failure) {
+        for (Throwable t = failure; t != null && t != t.getCause(); t = t.getCause()) {
+            String routeId;
+            if (t instanceof FailedToCreateRouteException created) {
+                routeId = created.getRouteId();
+            } else if (t instanceof FailedToStartRouteException started) {
+                routeId = started.getRouteId();
+            } else {
+                continue;
+            }
+            Path file = routeFiles.get(routeId);
+            if (file != null) {
+                return new OwnRouteRefusedException(file.toString(), "Camel cannot create or start route '" + routeId
+                        + "': " + OwnRoutesGuard.oneLine(OwnRoutesGuard.describe(t))).getMessage() + " (WERKEN_ROUTES_DIR)";
+            }
+        }
+        return null;
     }
 
     /** The watched directory, if own routes are enabled. */

@@ -1,27 +1,36 @@
 package io.werken.ownroutes;
 
+import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Paths;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Route;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Resource;
+import org.apache.camel.support.EventHelper;
+import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Camel's route watcher on the own routes directory, made safe to run beside Werken's routes: it never removes all
- * routes (a reload replaces only the changed file's routes, by id), refuses a changed file its {@link OwnRoutesGuard}
- * refuses (logged, the running routes stay), and makes the file the truth: routes the file no longer defines, or all
- * of a deleted file's routes, are stopped and removed.
+ * routes (a reload replaces only the changed file's routes, by id), makes the file the truth (routes the file no longer
+ * defines, or all of a deleted file's routes, are stopped and removed), and refuses a changed file that its
+ * {@link OwnRoutesGuard} refuses or whose routes Camel cannot create or start. A refused file changes nothing: the
+ * version that ran before runs on, and the refusal is logged in one line and shown by the {@link OwnRoutesHealthCheck}
+ * (without taking Werken down: its webhooks and dispatch do not depend on own routes).
  */
 @ManagedResource(description = "Werken's own routes watcher")
 public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
@@ -30,9 +39,17 @@ public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
 
     private static final Logger LOG = LoggerFactory.getLogger(OwnRoutesReloadStrategy.class);
 
+    /** Why a file's current content is refused, and since when. */
+    public record Refusal(String reason, Instant at) {
+    }
+
     private final OwnRoutesGuard guard;
     private final AtomicInteger refused = new AtomicInteger();
     private volatile String lastRefusal;
+    /** Each file's last version that loaded: what a failed reload puts back. */
+    private final Map<Path, OwnRouteFile> loaded = new ConcurrentHashMap<>();
+    /** The files whose current content is refused (the version before it, if any, still runs). */
+    private final Map<Path, Refusal> refusedNow = new ConcurrentHashMap<>();
 
     public OwnRoutesReloadStrategy(String directory, OwnRoutesGuard guard) {
         super(directory, false);
@@ -40,6 +57,11 @@ public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
         setPattern(PATTERN);
         // Camel's default (true) would stop and remove every route, Werken's too, on each change.
         setRemoveAllRoutes(false);
+    }
+
+    /** A file loaded at startup: the version a failed reload of it goes back to. */
+    void loadedAtStartup(OwnRouteFile file) {
+        loaded.put(file.path(), file);
     }
 
     @Override
@@ -53,56 +75,130 @@ public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
         }
     }
 
-    private void reload(Resource resource) {
-        String file = OwnRoutesGuard.displayName(resource);
-        if (!Files.exists(Paths.get(resource.getURI()))) {
-            // Camel's part loads nothing for a deleted file, but forgets it if an earlier reload of it failed (Camel
-            // retries the files of a failed reload with the next one, which would then fail on the missing file).
-            super.onRouteReload(List.of(resource), false);
-            removeRoutesOf(resource, Set.of(), "deleted");
+    /**
+     * One file, on its own: not with Camel's part of this class, which after a failed reload retries the failed file
+     * with every later one (so one broken file would fail every other file's reload too).
+     */
+    private void reload(Resource changed) {
+        Path path = OwnRouteFile.pathOf(changed);
+        String name = path.toString();
+        if (!Files.exists(path)) {
+            removeRoutesOf(path, Set.of(), "deleted");
+            loaded.remove(path);
+            refusedNow.remove(path);
             return;
         }
+        OwnRouteFile file;
         Set<String> ids;
         try {
-            ids = guard.check(resource, takenByOthers(resource));
+            file = OwnRouteFile.read(path);
+            ids = guard.check(file, takenByOthers(path));
+        } catch (IOException e) {
+            refuse(path, new OwnRouteRefusedException(name, "cannot be read: " + OwnRoutesGuard.oneLine(e.getMessage())));
+            return;
         } catch (OwnRouteRefusedException e) {
-            refused.incrementAndGet();
-            lastRefusal = e.getMessage();
-            LOG.error("{}. Nothing reloaded: Werken's routes and the own routes already running are unchanged.",
-                    e.getMessage());
+            refuse(path, e);
             return;
         }
-        super.onRouteReload(List.of(resource), false);
-        removeRoutesOf(resource, ids, "no longer in the file");
+        Set<String> added;
+        try {
+            added = PluginHelper.getRoutesLoader(getCamelContext()).updateRoutes(List.of(file));
+        } catch (Exception e) {
+            putBack(path, ids);
+            refuse(path, new OwnRouteRefusedException(name, "Camel cannot create or start its routes: "
+                    + OwnRoutesGuard.oneLine(OwnRoutesGuard.describe(e))));
+            return;
+        }
+        removeRoutesOf(path, ids, "no longer in the file");
+        loaded.put(path, file);
+        refusedNow.remove(path);
+        LOG.info("Own route file {} reloaded: {}", name, added);
+        int index = 1;
+        for (String id : added) {
+            EventHelper.notifyRouteReloaded(getCamelContext(), getCamelContext().getRoute(id), index++, added.size());
+        }
+    }
+
+    /**
+     * After Camel failed to add a file's routes (having stopped and removed the running ones it replaces): takes away
+     * whatever it added of them, in whatever state (a route that could not start stays behind, stopped, and would take
+     * the routes health check DOWN), and loads the file's last good version again.
+     */
+    private void putBack(Path path, Set<String> ids) {
+        removeRoutesOf(path, Set.of(), null);
+        Model model = getCamelContext().getCamelContextExtension().getContextPlugin(Model.class);
+        for (String id : ids) {
+            RouteDefinition leftover = model.getRouteDefinition(id);
+            if (leftover != null && getCamelContext().getRoute(id) == null) {
+                try {
+                    model.removeRouteDefinition(leftover);
+                } catch (Exception e) {
+                    LOG.warn("Own route {} of {}: its definition could not be removed: {}", id, path, e.getMessage());
+                }
+            }
+        }
+        OwnRouteFile previous = loaded.get(path);
+        if (previous != null) {
+            try {
+                PluginHelper.getRoutesLoader(getCamelContext()).updateRoutes(List.of(previous));
+            } catch (Exception e) {
+                LOG.error("Own route file {}: the version that ran before could not be loaded again either, so its "
+                        + "routes are stopped: {}", path, OwnRoutesGuard.oneLine(OwnRoutesGuard.describe(e)));
+                loaded.remove(path);
+            }
+        }
+    }
+
+    private void refuse(Path path, OwnRouteRefusedException refusal) {
+        refused.incrementAndGet();
+        lastRefusal = refusal.getMessage();
+        refusedNow.put(path, new Refusal(refusal.getMessage(), Instant.now()));
+        LOG.error("{}. Nothing reloaded: Werken's routes and the own routes already running are unchanged.",
+                refusal.getMessage());
     }
 
     /** The route ids defined by any source other than this file: Werken's routes and other own files. */
-    private Map<String, String> takenByOthers(Resource resource) {
+    private Map<String, String> takenByOthers(Path path) {
         Map<String, String> taken = new HashMap<>();
         for (Route route : getCamelContext().getRoutes()) {
-            Resource source = route.getSourceResource();
-            if (source == null || !source.getURI().equals(resource.getURI())) {
-                taken.put(route.getRouteId(), source == null ? "a route without a file" : OwnRoutesGuard.displayName(source));
+            Path source = OwnRouteFile.pathOf(route.getSourceResource());
+            if (!path.equals(source)) {
+                taken.put(route.getRouteId(), route.getSourceResource() == null ? "a route without a file"
+                        : OwnRoutesGuard.displayName(route.getSourceResource()));
             }
         }
         return taken;
     }
 
-    private void removeRoutesOf(Resource resource, Set<String> keep, String why) {
+    /** Stops and removes the routes read from {@code path} but those in {@code keep}; logs each unless why is null. */
+    private void removeRoutesOf(Path path, Set<String> keep, String why) {
         for (Route route : List.copyOf(getCamelContext().getRoutes())) {
-            Resource source = route.getSourceResource();
-            if (source != null && source.getURI().equals(resource.getURI()) && !keep.contains(route.getRouteId())) {
+            if (path.equals(OwnRouteFile.pathOf(route.getSourceResource())) && !keep.contains(route.getRouteId())) {
                 try {
                     getCamelContext().getRouteController().stopRoute(route.getRouteId());
                     getCamelContext().removeRoute(route.getRouteId());
-                    LOG.info("Own route {} of {} stopped and removed ({})", route.getRouteId(),
-                            OwnRoutesGuard.displayName(resource), why);
+                    if (why != null) {
+                        LOG.info("Own route {} of {} stopped and removed ({})", route.getRouteId(), path, why);
+                    }
                 } catch (Exception e) {
-                    LOG.error("Own route {} of {} could not be removed: {}", route.getRouteId(),
-                            OwnRoutesGuard.displayName(resource), e.getMessage());
+                    LOG.error("Own route {} of {} could not be removed: {}", route.getRouteId(), path, e.getMessage());
                 }
             }
         }
+    }
+
+    /** The own routes running now, read from files of the directory. */
+    public long routeCount() {
+        Path directory = Path.of(getFolder()).toAbsolutePath().normalize();
+        return getCamelContext().getRoutes().stream().filter(route -> {
+            Path source = OwnRouteFile.pathOf(route.getSourceResource());
+            return source != null && directory.equals(source.getParent());
+        }).count();
+    }
+
+    /** The files whose current content is refused, with why: their earlier version, if any, still runs. */
+    public Map<Path, Refusal> refusedNow() {
+        return Map.copyOf(refusedNow);
     }
 
     @ManagedAttribute(description = "Changed own route files refused since start")

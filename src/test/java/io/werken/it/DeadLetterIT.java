@@ -129,6 +129,34 @@ class DeadLetterIT {
     }
 
     @Test
+    void theRequeueCommandMovesPoisonEventsThatDeadLetterAgainAtOnceOnceEach() throws Exception {
+        try (Broker broker = new Broker(); RunningWerken werken = RunningWerken.start()) {
+            List<String> poison = new ArrayList<>();
+            for (int i = 0; i < 11; i++) {
+                String eventId = "ev-bounce-" + i;
+                poison.add(eventId);
+                // A workflow that does not exist: dispatch dead-letters the event again the moment it is back.
+                broker.publish(werken.deadLetterQueue, new AMQP.BasicProperties.Builder().messageId(eventId).build(),
+                        ("{\"event_id\":\"" + eventId + "\",\"workflow_id\":\"no-such-flow\",\"received_at\":"
+                         + "\"2026-12-01T00:00:00Z\",\"payload\":{}}").getBytes(StandardCharsets.UTF_8));
+            }
+            await().atMost(WAIT).until(() -> broker.depth(werken.deadLetterQueue) == poison.size());
+
+            // No --max: at most what the queue held when the command started.
+            Map.Entry<Integer, String> run = WerkenProcess.command(Map.of("WERKEN_RABBITMQ_URI", Broker.URI_VALUE,
+                    "WERKEN_QUEUE_RECEIVED", werken.receivedQueue), "requeue-dead-letters");
+
+            assertThat(run.getKey()).as(run.getValue()).isZero();
+            assertThat(run.getValue()).contains("Re-queued " + poison.size() + " dead-lettered event(s)");
+            assertThat(run.getValue().lines().filter(line -> line.contains("Re-queued event_id="))).hasSize(poison.size());
+            await().atMost(WAIT).until(() -> broker.depth(werken.deadLetterQueue) == poison.size()
+                    && broker.depth(werken.receivedQueue) == 0);
+            assertThat(broker.drain(werken.deadLetterQueue)).extracting(m -> m.getProps().getMessageId())
+                    .containsExactlyInAnyOrderElementsOf(poison);
+        }
+    }
+
+    @Test
     void requeueingToAMissingQueueLeavesTheEventsWhereTheyAre() throws Exception {
         String prefix = "it-" + java.util.UUID.randomUUID().toString().substring(0, 8) + ".";
         try (Broker broker = new Broker()) {

@@ -117,6 +117,34 @@ class DeadLettersOverHttpIT {
         }
     }
 
+    @Test
+    void poisonEventsThatDeadLetterAgainAtOnceAreEachMovedOncePerRequest() throws Exception {
+        try (Broker broker = new Broker(); RunningWerken werken = RunningWerken.start(Map.of(
+                "werken.management.admin-token", TOKEN))) {
+            // Dispatch dead-letters each of them again as soon as it is back: a body that is not JSON, or a workflow
+            // that does not exist.
+            List<String> poison = new java.util.ArrayList<>();
+            for (int i = 0; i < 23; i++) {
+                String eventId = "ev-poison-" + i;
+                poison.add(eventId);
+                byte[] body = i % 2 == 0 ? ("not an envelope " + i).getBytes(StandardCharsets.UTF_8)
+                        : envelope(eventId, "gone-flow-" + i);
+                broker.publish(werken.deadLetterQueue, deadLetter(eventId, "poison"), body);
+            }
+            await().atMost(WAIT).until(() -> broker.depth(werken.deadLetterQueue) == poison.size());
+
+            HttpResponse<String> requeue = post(werken, "/dead-letters/requeue?max=900");
+
+            assertThat(requeue.statusCode()).as(requeue.body()).isEqualTo(200);
+            assertThat(JSON.readTree(requeue.body()).get("requeued").asLong()).as(requeue.body()).isEqualTo(poison.size());
+            // Each went back once and came back once: all of them on the dead-letter queue again, none twice.
+            await().atMost(WAIT).until(() -> broker.depth(werken.deadLetterQueue) == poison.size()
+                    && broker.depth(werken.receivedQueue) == 0);
+            assertThat(broker.drain(werken.deadLetterQueue)).extracting(m -> m.getProps().getMessageId())
+                    .containsExactlyInAnyOrderElementsOf(poison);
+        }
+    }
+
     private static void assertInvalidQuery(HttpResponse<String> response) throws Exception {
         assertThat(response.statusCode()).as("%s %s", response.uri(), response.body()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");

@@ -1,6 +1,9 @@
 package io.werken.it;
 
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +15,9 @@ import java.util.UUID;
 
 import javax.management.ObjectName;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.rabbitmq.client.GetResponse;
 import io.werken.core.StartupRefusedException;
 import io.werken.ownroutes.OwnRoutes;
@@ -172,6 +177,180 @@ class OwnRoutesIT {
                 + routesDir.resolve("broken.camel.yaml") + " refused: is not valid YAML"));
     }
 
+    @Test
+    void filesWhoseRoutesCannotBeCreatedOrStartedOnReloadAreReportedInHealthWithoutTakingWerkenDown() throws Exception {
+        Files.writeString(routesDir.resolve("intake.camel.yaml"), intake("intake", "direct:intake"));
+        try (RunningWerken werken = start()) {
+            assertThat(werken.health().statusCode()).isEqualTo(200);
+            Path second = routesDir.resolve("second-intake.camel.yaml");
+
+            // Passes the guard, but cannot start: direct:intake has its consumer already.
+            drop(intake("second-intake", "direct:intake"), second.getFileName().toString());
+
+            await().atMost(WAIT).until(() -> werken.health().statusCode() != 200
+                    || ownRoutesHealth(werken).path("refused").asText().contains(second.toString()));
+            JsonNode report = healthReport(werken);
+            assertThat(werken.health().statusCode()).as("health after the failed reload: %s", report).isEqualTo(200);
+            assertThat(report.get("status").asText()).isEqualTo("UP");
+            JsonNode details = ownRoutesHealth(werken);
+            assertThat(details.get("refused").asText()).startsWith("Own route file " + second + " refused: Camel cannot "
+                    + "create or start its routes: ").contains("Multiple consumers for the same endpoint");
+            assertThat(details.get("refused_files").asInt()).isEqualTo(1);
+            assertThat(details.get("routes").asInt()).isEqualTo(1);
+            assertThat(werken.context().getRoute("second-intake")).as("no stopped route left behind").isNull();
+
+            // Cannot be created: no Kafka or JMS component, in Werken nor in the tests' classpath. And the running
+            // file, edited to something Camel cannot create: its version that ran before runs on.
+            drop(intake("poller", "kafka:polled"), "poller.camel.yaml");
+            drop(intake("intake-v2", "jms:queue:intake"), "intake.camel.yaml");
+            OwnRoutesReloadStrategy watcher = watcher(werken);
+            await().atMost(WAIT).until(() -> watcher.getRefusedCounter() == 3);
+            details = ownRoutesHealth(werken);
+            assertThat(details.get("refused_files").asInt()).isEqualTo(3);
+            assertThat(details.get("refused").asText()).contains(routesDir.resolve("poller.camel.yaml") + " refused: ")
+                    .contains("kafka://polled").contains(routesDir.resolve("intake.camel.yaml") + " refused: ")
+                    .contains("jms://queue:intake");
+            assertThat(werken.context().getRouteController().getRouteStatus("intake")).isEqualTo(ServiceStatus.Started);
+            assertThat(werken.context().getRoute("intake-v2")).isNull();
+            assertThat(werken.context().getRoute("poller")).isNull();
+            assertThat(werken.health().statusCode()).isEqualTo(200);
+            assertThat(webhook(werken)).isEqualTo(202);
+            await().atMost(WAIT).until(() -> broker.depth(logQueue) == 1);
+
+            // Fixed: the next reload loads it, and its refusal is no longer reported.
+            drop(intake("poller", "direct:poll"), "poller.camel.yaml");
+            await().atMost(WAIT).until(() -> werken.context().getRoute("poller") != null);
+            await().atMost(WAIT).until(() -> ownRoutesHealth(werken).get("refused_files").asInt() == 2);
+            assertThat(ownRoutesHealth(werken).get("refused").asText()).doesNotContain("poller.camel.yaml");
+            assertThat(werken.context().getRouteController().getRouteStatus("poller")).isEqualTo(ServiceStatus.Started);
+        }
+    }
+
+    private static String intake(String id, String uri) {
+        return """
+                - route:
+                    id: %s
+                    from:
+                      uri: %s
+                      steps:
+                        - log: taken
+                """.formatted(id, uri);
+    }
+
+    @Test
+    void aRouteCamelCannotCreateOrStartAtStartupEndsTheProcessWithOneLine() throws Exception {
+        // The guard passes both files; Camel fails only when it starts the routes, after the broker connection (whose
+        // thread is not a daemon) is open. Werken bundles no file component; and direct:intake can have one consumer.
+        Files.writeString(routesDir.resolve("inbox.camel.yaml"), """
+                - route:
+                    id: read-inbox
+                    from:
+                      uri: file:/tmp/werken-inbox
+                      steps:
+                        - log: read
+                """);
+        assertStartupEndsWithOneLine("inbox.camel.yaml", "file://");
+
+        Files.delete(routesDir.resolve("inbox.camel.yaml"));
+        for (String name : List.of("intake-a", "intake-b")) {
+            Files.writeString(routesDir.resolve(name + ".camel.yaml"), """
+                    - route:
+                        id: %s
+                        from:
+                          uri: direct:intake
+                          steps:
+                            - log: taken
+                    """.formatted(name));
+        }
+        assertStartupEndsWithOneLine("intake-b.camel.yaml", "Multiple consumers for the same endpoint");
+    }
+
+    /** Werken, as a process, exits with 1 and one ERROR line naming the file and Camel's reason, no stack trace. */
+    private void assertStartupEndsWithOneLine(String file, String reason) throws Exception {
+        Map<String, String> env = WerkenProcess.settings("it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        env.put("WERKEN_ROUTES_DIR", routesDir.toString());
+        env.put("WERKEN_WORKFLOWS", workflowsFile.toString());
+
+        Map.Entry<Integer, String> run = WerkenProcess.command(env, Duration.ofSeconds(90));
+
+        assertThat(run.getKey()).as(run.getValue()).isEqualTo(1);
+        List<String> errors = run.getValue().lines().filter(line -> line.contains(" ERROR ")).toList();
+        assertThat(errors).as(run.getValue()).singleElement().asString()
+                .contains("Werken cannot start. Own route file " + routesDir.resolve(file) + " refused: Camel cannot "
+                        + "create or start route")
+                .contains(reason)
+                .endsWith("(WERKEN_ROUTES_DIR)");
+        assertThat(run.getValue()).doesNotContain("\tat ").doesNotContain("Exception in thread");
+        try (Broker cleanup = new Broker()) {
+            cleanup.delete(env.get("WERKEN_QUEUE_RECEIVED"), env.get("WERKEN_QUEUE_ACTIONS"),
+                    env.get("WERKEN_QUEUE_RECEIVED") + ".dlq");
+        }
+    }
+
+    @Test
+    void routesThatServeHttpAreRefusedUnlessTheDeployerAllowsThem() throws Exception {
+        String hook = """
+                - route:
+                    id: own-hook
+                    from:
+                      uri: platform-http:/own-hook
+                      steps:
+                        - setBody:
+                            constant: served by an own route
+                """;
+        Files.writeString(routesDir.resolve("own-hook.camel.yaml"), hook);
+        assertThatThrownBy(this::start).satisfies(e -> assertThat(refusal(e)).isEqualTo("Own route file "
+                + routesDir.resolve("own-hook.camel.yaml") + " refused: route 'own-hook' uses 'platform-http:/own-hook', "
+                + "which would serve HTTP on Werken's ports beside its webhooks; own routes may not, unless "
+                + "WERKEN_ROUTES_ALLOW_HTTP=true (WERKEN_ROUTES_DIR)"));
+        Files.delete(routesDir.resolve("own-hook.camel.yaml"));
+
+        try (RunningWerken werken = start()) {
+            OwnRoutesReloadStrategy watcher = watcher(werken);
+            // The scheme in other spellings and places: upper case with parameters in a nested step, on the
+            // management port, and as a uri with its path given as a parameter.
+            drop("""
+                    - route:
+                        id: relay
+                        from:
+                          uri: direct:relay
+                          steps:
+                            - choice:
+                                when:
+                                  - simple: "${body} != null"
+                                    steps:
+                                      - to:
+                                          uri: " PLATFORM-HTTP://relayed?matchOnUriPrefix=true"
+                    """, "relay.camel.yaml");
+            await().atMost(WAIT).until(() -> watcher.getRefusedCounter() == 1);
+            assertThat(watcher.getLastRefusal()).contains(routesDir.resolve("relay.camel.yaml").toString())
+                    .contains("route 'relay' uses 'PLATFORM-HTTP://relayed?matchOnUriPrefix=true'");
+            drop(hook.replace("platform-http:/own-hook", "management-http:/own-admin"), "own-admin.camel.yaml");
+            await().atMost(WAIT).until(() -> watcher.getRefusedCounter() == 2);
+            assertThat(watcher.getLastRefusal()).contains("'management-http:/own-admin'");
+            drop(hook.replace("uri: platform-http:/own-hook", "uri: platform-http\n      parameters:\n        path: /own-hook"),
+                    "own-hook.camel.yaml");
+            await().atMost(WAIT).until(() -> watcher.getRefusedCounter() == 3);
+            assertThat(watcher.getLastRefusal()).contains("'platform-http'");
+
+            assertThat(werken.context().getRoutes()).extracting(Route::getRouteId).doesNotContain("relay", "own-hook");
+            assertThat(werken.send(HttpRequest.newBuilder(werken.uri("/own-hook"))).statusCode()).isEqualTo(404);
+            assertThat(werken.health().statusCode()).isEqualTo(200);
+        }
+
+        Files.delete(routesDir.resolve("relay.camel.yaml"));
+        Files.delete(routesDir.resolve("own-admin.camel.yaml"));
+        Files.writeString(routesDir.resolve("own-hook.camel.yaml"), hook);
+        Map<String, String> allowed = Map.of("werken.routes.dir", routesDir.toString(),
+                "werken.workflows", workflowsFile.toString(), "werken.routes.allow-http", "true");
+        try (RunningWerken werken = RunningWerken.start(allowed)) {
+            assertThat(werken.context().getRoute("own-hook")).isNotNull();
+            HttpResponse<String> served = werken.send(HttpRequest.newBuilder(werken.uri("/own-hook")));
+            assertThat(served.statusCode()).isEqualTo(200);
+            assertThat(served.body()).isEqualTo("served by an own route");
+        }
+    }
+
     /** The message of the StartupRefusedException in e's causes, as WerkenApplication finds it. */
     private static String refusal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -203,6 +382,26 @@ class OwnRoutesIT {
 
     private static int webhook(RunningWerken werken) throws Exception {
         return werken.post("mi-workflow", "application/json", "{\"user_id\": 123}".getBytes()).statusCode();
+    }
+
+    private static JsonNode healthReport(RunningWerken werken) throws Exception {
+        return JSON.readTree(werken.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + werken.managementPort
+                + "/observe/health?exposureLevel=full&data=true"))).body());
+    }
+
+    /** The details of the own-routes check of the full health report (missing while there is none). */
+    private static JsonNode ownRoutesHealth(RunningWerken werken) throws Exception {
+        return check(healthReport(werken), "own-routes").path("data");
+    }
+
+    /** The named check of a full health report, or a missing node. */
+    private static JsonNode check(JsonNode report, String name) {
+        for (JsonNode check : report.path("checks")) {
+            if (name.equals(check.path("name").asText())) {
+                return check;
+            }
+        }
+        return MissingNode.getInstance();
     }
 
     private static OwnRoutesReloadStrategy watcher(RunningWerken werken) {

@@ -110,17 +110,29 @@ public final class WerkenProcess implements AutoCloseable {
 
     /** Runs {@code java -jar werken.jar args...} to its end; returns the exit code and output. */
     public static Map.Entry<Integer, String> command(Map<String, String> env, String... args) throws Exception {
+        return command(env, Duration.ofSeconds(60), args);
+    }
+
+    /**
+     * Runs {@code java -jar werken.jar args...} to its end, for at most {@code limit}: a process still running then is
+     * killed and the test fails with its output (read from a file, so that a process that never exits cannot hang
+     * the test on its output pipe).
+     */
+    public static Map.Entry<Integer, String> command(Map<String, String> env, Duration limit, String... args) throws Exception {
         List<String> commandLine = new ArrayList<>(List.of(java(), "@jvm.options", "-jar", jar().toString()));
         commandLine.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);
+        Files.createDirectories(LOGS);
+        Path output = LOGS.resolve("command-" + UUID.randomUUID().toString().substring(0, 6) + ".log");
+        ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true).redirectOutput(output.toFile());
         environment(builder, env);
         Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException("Command " + List.of(args) + " did not end: " + output);
+            process.waitFor(30, TimeUnit.SECONDS);
+            throw new IllegalStateException("Command " + List.of(args) + " did not end within " + limit + ": "
+                    + Files.readString(output));
         }
-        return Map.entry(process.exitValue(), output);
+        return Map.entry(process.exitValue(), Files.readString(output));
     }
 
     public int healthStatus() {

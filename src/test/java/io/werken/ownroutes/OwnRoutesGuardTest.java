@@ -10,6 +10,7 @@ import org.apache.camel.support.PluginHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -100,6 +101,50 @@ class OwnRoutesGuardTest {
     void aFileWithoutRoutesIsRefused() {
         assertRefused("empty.camel.yaml", "is empty");
         assertRefused("not-a-list.camel.yaml", "must be a YAML list of '- route:' elements");
+    }
+
+    @Test
+    void routesThatServeHttpAreRefusedWhereverTheSchemeIsWrittenUnlessAllowed(@TempDir Path dir) throws Exception {
+        context.getPropertiesComponent().addInitialProperty("own.scheme", "platform-http");
+        Map<String, String> routes = Map.of(
+                "from", route("from:\n      uri: platform-http:/own"),
+                "from-with-parameters", route("from:\n      uri: platform-http\n      parameters:\n        path: /own"),
+                "upper-case", route("from:\n      uri: \"  PLATFORM-HTTP:///own\""),
+                "management-port", route("from:\n      uri: management-http:/own"),
+                "placeholder", route("from:\n      uri: \"{{own.scheme}}:/own\""),
+                "nested-to", route("from:\n      uri: direct:own\n      steps:\n        - filter:\n            simple: "
+                        + "\"${body} != null\"\n            steps:\n              - to: platform-http:/relay"),
+                "to-dynamic", route("from:\n      uri: direct:own\n      steps:\n        - toD: "
+                        + "\"platform-http:/${header.path}\""),
+                "wire-tap", route("from:\n      uri: direct:own\n      steps:\n        - wireTap:\n            "
+                        + "uri: Platform-Http:/tap"));
+        OwnRoutesGuard allowing = guard.withHttpAllowed(true);
+        for (Map.Entry<String, String> route : routes.entrySet()) {
+            Path file = dir.resolve(route.getKey() + ".camel.yaml");
+            java.nio.file.Files.writeString(file, route.getValue());
+
+            assertThatThrownBy(() -> guard.check(resource(file), Map.of())).as(route.getKey())
+                    .isInstanceOf(OwnRouteRefusedException.class)
+                    .hasMessageStartingWith("Own route file " + file + " refused: route 'own-route' uses '")
+                    .hasMessageEndingWith("which would serve HTTP on Werken's ports beside its webhooks; own routes may "
+                            + "not, unless WERKEN_ROUTES_ALLOW_HTTP=true");
+            assertThat(allowing.check(resource(file), Map.of())).as(route.getKey()).containsExactly("own-route");
+        }
+        assertThat(context.getRoutes()).isEmpty();
+    }
+
+    @Test
+    void textThatOnlyMentionsHttpIsNoEndpoint(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mentions.camel.yaml");
+        java.nio.file.Files.writeString(file, route("from:\n      uri: direct:own\n      steps:\n        - log: "
+                + "\"relayed from platform-http: ${body}\"\n        - setHeader:\n            name: via\n"
+                + "            constant: not-platform-http"));
+
+        assertThat(guard.check(resource(file), Map.of())).containsExactly("own-route");
+    }
+
+    private static String route(String from) {
+        return "- route:\n    id: own-route\n    " + from + "\n";
     }
 
     private void assertRefused(String fixture, String... problems) {

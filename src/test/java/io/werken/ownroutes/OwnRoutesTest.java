@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** Loading WERKEN_ROUTES_DIR at startup: what is loaded and watched, and what refuses startup. */
 class OwnRoutesTest {
@@ -66,6 +67,27 @@ class OwnRoutesTest {
                         + "is already defined by " + dir.resolve("a.camel.yaml") + "; choose another id (WERKEN_ROUTES_DIR)");
         assertThat(context.getCamelContextExtension().getContextPlugin(Model.class).getRouteDefinitions()).isEmpty();
         assertThat(context.hasService(OwnRoutesReloadStrategy.class)).isNull();
+    }
+
+    @Test
+    void aRouteCamelCannotCreateWhenTheContextStartsIsRefusedInOneLineNamingItsFile() throws Exception {
+        Files.writeString(dir.resolve("events.camel.yaml"), """
+                - route:
+                    id: read-events
+                    from:
+                      uri: kafka:events
+                      steps:
+                        - log: read
+                """);
+        OwnRoutes ownRoutes = OwnRoutes.load(context, dir.toString(), guard);
+
+        Throwable failure = catchThrowable(context::start);
+
+        assertThat(ownRoutes.startupRefusal(failure)).isEqualTo("Own route file " + dir.resolve("events.camel.yaml")
+                + " refused: Camel cannot create or start route 'read-events': No endpoint could be found for: "
+                + "kafka://events, please check your classpath contains the needed Camel component jar. (WERKEN_ROUTES_DIR)");
+        assertThat(ownRoutes.startupRefusal(new IllegalStateException("something else"))).isNull();
+        assertThat(OwnRoutes.none().startupRefusal(failure)).isNull();
     }
 
     @Test
