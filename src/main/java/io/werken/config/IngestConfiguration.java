@@ -3,6 +3,7 @@ package io.werken.config;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,8 +23,12 @@ import io.werken.ingest.WebhookRequestValidator;
 import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 
 /** The ingest-webhook route's steps, in route order. */
 @Configuration
@@ -46,13 +51,27 @@ public class IngestConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public WebhookRequestValidator webhookRequestValidator(
-            CurrentWorkflows currentWorkflows, @PropertyInject("werken.http.max-json-depth") int maxJsonDepth) {
-        return new WebhookRequestValidator(currentWorkflows, maxJsonDepth);
+            CurrentWorkflows currentWorkflows, @PropertyInject("werken.http.max-json-depth") int maxJsonDepth,
+            @PropertyInject("werken.http.max-json-number-exponent") int maxJsonNumberExponent) {
+        return new WebhookRequestValidator(currentWorkflows, maxJsonDepth, maxJsonNumberExponent);
     }
 
+    /**
+     * Payload schema checks of webhooks whose route runs on the event loop run on these threads, a few, with a bounded
+     * queue: a costly check never holds the event loop, and costly bodies can take no more CPU than these threads.
+     */
     @BindToRegistry
-    public PayloadSchemaCheck payloadSchemaCheck() {
-        return new PayloadSchemaCheck();
+    public PayloadSchemaCheck payloadSchemaCheck(
+            @PropertyInject("werken.http.payload-check-threads") int threads,
+            @PropertyInject("werken.http.payload-check-queue") int queue,
+            @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds,
+            CamelContext context) {
+        ThreadPoolProfile profile = new ThreadPoolProfileBuilder("werken-payload-check")
+                .poolSize(threads).maxPoolSize(threads).maxQueueSize(queue)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build();
+        ExecutorService checkThreads = context.getExecutorServiceManager()
+                .newThreadPool(this, "PayloadSchemaCheck", profile);
+        return new PayloadSchemaCheck(checkThreads, retryAfterSeconds);
     }
 
     @BindToRegistry

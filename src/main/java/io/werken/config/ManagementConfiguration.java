@@ -5,10 +5,13 @@ import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.BrokerAddress;
 import io.werken.core.StartupRefusedException;
+import io.werken.http.EventLoopHealthCheck;
+import io.werken.http.EventLoopHeartbeat;
 import io.werken.http.JolokiaAccess;
 import io.werken.http.ManagementAccessGuard;
 import io.werken.http.ManagementHttpComponent;
 import io.werken.http.ManagementServerFactory;
+import io.werken.http.WebhookHttpServer;
 import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.manage.DeadLetterListing;
@@ -28,12 +31,14 @@ import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.plugin.JolokiaPlatformHttpPlugin;
+import org.apache.camel.health.HealthCheckHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The management port: who may use it (the access guard, put first on Camel's management server), Jolokia's policy,
- * the component Werken's management routes listen with, and their steps (workflows, dead letters).
+ * the component Werken's management routes listen with, their steps (workflows, dead letters), and the health check of
+ * the webhook server's event loops.
  */
 @Configuration
 public class ManagementConfiguration implements CamelConfiguration {
@@ -44,14 +49,37 @@ public class ManagementConfiguration implements CamelConfiguration {
     public ManagementAccessGuard managementAccessGuard(
             @PropertyInject("werken.management.admin-token") String adminToken,
             @PropertyInject(value = "camel.management.health-path", defaultValue = "/observe/health") String healthPath,
-            ObjectMapper werkenJson) {
-        // Health (for orchestrators' probes) and metrics (for scrapers) stay open; everything else is guarded.
-        ManagementAccessGuard guard = new ManagementAccessGuard(adminToken, List.of(healthPath, "/observe/metrics"),
-                werkenJson);
+            ObjectMapper werkenJson, CamelContext context) {
+        // Health's status (for orchestrators' probes) and metrics (for scrapers) stay open; everything else, health's
+        // details included, is guarded. The status is Camel's health endpoint's, worked out the same way.
+        ManagementAccessGuard guard = new ManagementAccessGuard(adminToken, healthPath, List.of("/observe/metrics"),
+                probe -> switch (probe) {
+                    case ALL -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invoke(context, "oneline"), false);
+                    case LIVENESS -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeLiveness(context, "oneline"),
+                            false);
+                    case READINESS -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(context, "oneline"),
+                            true);
+                }, werkenJson);
         LOG.info("Management port: {}", guard.tokenRequired()
-                ? "every endpoint but health and metrics needs the admin token (WERKEN_ADMIN_TOKEN)"
-                : "no admin token set (WERKEN_ADMIN_TOKEN): endpoints other than health and metrics answer loopback clients only");
+                ? "every endpoint but health's status and metrics needs the admin token (WERKEN_ADMIN_TOKEN)"
+                : "no admin token set (WERKEN_ADMIN_TOKEN): endpoints other than health's status and metrics answer"
+                  + " loopback clients only");
         return guard;
+    }
+
+    /**
+     * Beats on the webhook server's event loops, and the health check that reads them: a webhook route that holds its
+     * event loop (every webhook on that loop waits) makes Werken DOWN.
+     */
+    @BindToRegistry
+    public EventLoopHealthCheck eventLoopHealthCheck(
+            WebhookHttpServer webhookHttpServer,
+            @PropertyInject("werken.http.event-loop-blocked-ms") long blockedMs,
+            CamelContext context) throws Exception {
+        // A beat a tenth of the threshold: the silence is then measured to within a tenth of it.
+        EventLoopHeartbeat heartbeat = new EventLoopHeartbeat(webhookHttpServer::getVertx, Math.max(10, blockedMs / 10));
+        context.addStartupListener(heartbeat);
+        return new EventLoopHealthCheck(heartbeat, blockedMs);
     }
 
     /**

@@ -26,6 +26,7 @@ public enum ProblemType {
     DEDUPE_STORE_UNAVAILABLE("dedupe-store-unavailable", "Webhook not accepted: dedupe store unavailable", 503),
     RELOAD_FAILED("reload-failed", "Workflows file not reloaded: Werken could not get ready for it", 503),
     DEAD_LETTERS_UNAVAILABLE("dead-letters-unavailable", "Dead letters unavailable: the broker could not be used", 503),
+    OVERLOADED("overloaded", "Request not accepted: Werken is at its connection or request-body limit", 503),
     SHUTTING_DOWN("shutting-down", "Webhook not accepted: Werken is shutting down", 503),
     INTERNAL_ERROR("internal-error", "Internal error", 500);
 

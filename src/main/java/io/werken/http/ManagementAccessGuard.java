@@ -8,10 +8,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.werken.core.Problem;
@@ -20,10 +22,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who may use the management port: every path but the open ones ({@code /observe/health}, {@code /observe/metrics}
- * and what lies under them) needs {@code Authorization: Bearer <WERKEN_ADMIN_TOKEN>} when a token is set, and is
- * answered only to clients on the loopback interface when none is. Deny by default, so that {@code /workflows...},
- * {@code /dead-letters...}, {@code /observe/jolokia} and any endpoint added later are covered without a list to keep.
+ * Who may use the management port: every path but the open ones ({@code /observe/metrics} and what lies under it)
+ * needs {@code Authorization: Bearer <WERKEN_ADMIN_TOKEN>} when a token is set, and is answered only to clients on the
+ * loopback interface when none is. Deny by default, so that {@code /workflows...}, {@code /dead-letters...},
+ * {@code /observe/jolokia} and any endpoint added later are covered without a list to keep.
+ * <p>
+ * Health ({@code /observe/health} and Camel's {@code /live} and {@code /ready} under it) answers everyone, for
+ * orchestrators' probes, but only with its status (UP 200, DOWN 503) to callers who may not use the rest: its details
+ * ({@code ?exposureLevel=full&data=true}) name the broker, the workflows file and, after an invalid reload, secret
+ * variables. The guard answers those callers itself, whatever they ask for, and lets the others through to Camel's
+ * health endpoint.
  * <p>
  * {@code Authorization: Basic} with the token as the password (any user name) counts too: it is how Hawtio's Connect
  * sends credentials to a Jolokia agent. Only Bearer is offered in {@code WWW-Authenticate}, so that a browser never
@@ -57,7 +65,20 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
         /** No token is set and the client is not on the loopback interface: 403 (no credential would help). */
         NOT_LOOPBACK,
         /** No token is set and the request comes from a web page of another site, or names another host: 403. */
-        CROSS_SITE
+        CROSS_SITE,
+        /** Health, from a caller who may not use the rest: its status alone, answered by the guard. */
+        STATUS_ONLY
+    }
+
+    /** Which of Camel's health endpoints: all checks, liveness or readiness. */
+    public enum Probe {
+        ALL, LIVENESS, READINESS
+    }
+
+    /** Whether Werken is up, as Camel's health endpoint for {@code probe} would say (may block: called off the loop). */
+    @FunctionalInterface
+    public interface HealthStatus {
+        boolean up(Probe probe);
     }
 
     /** What the browser says about where a request comes from (all null for a non-browser client). */
@@ -67,16 +88,23 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
     }
 
     private final byte[] tokenDigest;
+    private final String healthPath;
     private final List<String> openPaths;
+    private final HealthStatus health;
     private final ObjectMapper json;
 
     /**
      * @param adminToken the token, or null or blank for none (loopback clients only)
-     * @param openPaths  paths answered to anyone, with everything under them
+     * @param healthPath Camel's health endpoint: its status (and its liveness and readiness probes') answered to anyone
+     * @param openPaths  paths answered in full to anyone, with everything under them
+     * @param health     the status the guard answers itself to callers who may see no more
      */
-    public ManagementAccessGuard(String adminToken, List<String> openPaths, ObjectMapper json) {
+    public ManagementAccessGuard(String adminToken, String healthPath, List<String> openPaths, HealthStatus health,
+                                 ObjectMapper json) {
         this.tokenDigest = adminToken == null || adminToken.isBlank() ? null : sha256(adminToken.trim());
+        this.healthPath = healthPath;
         this.openPaths = List.copyOf(openPaths);
+        this.health = health;
         this.json = json;
     }
 
@@ -95,6 +123,12 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
         if (isOpen(path)) {
             return Decision.ALLOW;
         }
+        Decision access = access(remoteHost, authorization, browser);
+        return access != Decision.ALLOW && probe(path) != null ? Decision.STATUS_ONLY : access;
+    }
+
+    /** Whether the caller may use the guarded endpoints, and if not why. */
+    private Decision access(String remoteHost, String authorization, Browser browser) {
         if (tokenDigest == null) {
             if (!isLoopback(remoteHost)) {
                 return Decision.NOT_LOOPBACK;
@@ -117,6 +151,7 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
                 ctx.request().getHeader("Host"), ctx.request().getHeader("Origin"), ctx.request().getHeader("Sec-Fetch-Site")));
         switch (decision) {
             case ALLOW -> ctx.next();
+            case STATUS_ONLY -> answerStatus(ctx, probe(path));
             case TOKEN_MISSING -> refuse(ctx, ProblemType.ADMIN_TOKEN_REQUIRED, CHALLENGE, host,
                     "The management port needs the admin token: send Authorization: Bearer <WERKEN_ADMIN_TOKEN>.");
             case TOKEN_WRONG -> refuse(ctx, ProblemType.ADMIN_TOKEN_REQUIRED, CHALLENGE + ", error=\"invalid_token\"", host,
@@ -129,6 +164,43 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
                     + "not web pages of other sites or requests for another host name; set WERKEN_ADMIN_TOKEN to use "
                     + "it from a browser.");
         }
+    }
+
+    /**
+     * The health endpoint {@code path} names (with or without a trailing slash), or null: only these three answer
+     * status alone, so a path Camel may add under health later stays guarded.
+     */
+    Probe probe(String path) {
+        if (path == null || !path.startsWith(healthPath)) {
+            return null;
+        }
+        String rest = path.substring(healthPath.length());
+        return switch (rest) {
+            case "", "/" -> Probe.ALL;
+            case "/live", "/live/" -> Probe.LIVENESS;
+            case "/ready", "/ready/" -> Probe.READINESS;
+            default -> null;
+        };
+    }
+
+    /**
+     * Camel's health answer with nothing but the status: the query (exposureLevel, data, stackTrace) is not read. The
+     * checks may block (the broker's opens a connection), so they run on a worker thread as Camel's endpoint runs them.
+     */
+    private void answerStatus(RoutingContext ctx, Probe probe) {
+        if (ctx.request().method() != HttpMethod.GET) {
+            // Camel's health endpoint answers GET only: the router says so (405 or 404), with no details to give.
+            ctx.next();
+            return;
+        }
+        Callable<Boolean> status = () -> health.up(probe);
+        ctx.vertx().executeBlocking(status, false).onComplete(up -> {
+            boolean isUp = up.succeeded() && Boolean.TRUE.equals(up.result());
+            // Camel's own layout of exposureLevel=oneline, so that probes and scripts read the same either way.
+            ctx.response().setStatusCode(isUp ? 200 : 503)
+                    .putHeader("Content-Type", "application/json")
+                    .end(isUp ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+        });
     }
 
     /** No sign of a page from elsewhere: no Host but this machine, no foreign Origin, no cross-site fetch. */

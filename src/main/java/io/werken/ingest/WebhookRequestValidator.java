@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -37,16 +38,24 @@ public final class WebhookRequestValidator implements Processor {
     private static final int MAX_ID_IN_DETAIL = 80;
 
     private final CurrentWorkflows workflows;
+    private final JsonFactory jsonFactory;
     private final ObjectReader jsonReader;
+    private final int maxNumberExponent;
 
-    public WebhookRequestValidator(CurrentWorkflows workflows, int maxJsonDepth) {
+    /**
+     * @param maxJsonDepth      deepest nesting accepted
+     * @param maxNumberExponent largest decimal exponent (either sign) and most digits after the point of a number
+     */
+    public WebhookRequestValidator(CurrentWorkflows workflows, int maxJsonDepth, int maxNumberExponent) {
         this.workflows = workflows;
+        this.maxNumberExponent = maxNumberExponent;
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxJsonDepth).build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 // Error details must not echo the caller's body back.
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                 .build();
+        this.jsonFactory = factory;
         this.jsonReader = WerkenJson.builder(factory)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build()
@@ -79,29 +88,45 @@ public final class WebhookRequestValidator implements Processor {
     }
 
     /**
-     * The body as JSON, after its content type: a JSON media type in UTF-8, not empty, one JSON value within the depth
-     * limit, no duplicate keys. Otherwise the 400 or 415 to answer.
+     * The body as JSON, after its content type: a JSON media type in UTF-8, not empty, strict UTF-8 (see
+     * {@link StrictUtf8}), one JSON value within the depth limit, no duplicate keys, no number beyond the exponent limit
+     * (see {@link NumberLimitingParser}). Otherwise the 400 or 415 to answer.
      */
     public JsonNode readJson(Message in, byte[] body) {
         checkContentType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
         if (body == null || body.length == 0) {
             throw new WebhookRejectedException(ProblemType.INVALID_JSON, "The request body is empty; send a JSON document.");
         }
-        JsonNode payload;
-        try {
-            payload = jsonReader.readTree(body);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        String encoding = StrictUtf8.problem(body);
+        if (encoding != null) {
             throw new WebhookRejectedException(ProblemType.INVALID_JSON,
-                    "The request body is not valid JSON: " + e.getOriginalMessage() + where + ".");
+                    "The request body is not JSON in UTF-8: " + encoding + ".");
+        }
+        JsonNode payload;
+        try (JsonParser parser = new NumberLimitingParser(jsonFactory.createParser(body), maxNumberExponent)) {
+            payload = jsonReader.readTree(parser);
+        } catch (NumberLimitingParser.NumberLimitException e) {
+            throw new WebhookRejectedException(ProblemType.INVALID_JSON, "The request body has a " + e.getOriginalMessage()
+                    + " (WERKEN_MAX_JSON_NUMBER_EXPONENT)" + where(e) + ".");
+        } catch (JsonProcessingException e) {
+            throw new WebhookRejectedException(ProblemType.INVALID_JSON,
+                    "The request body is not valid JSON: " + e.getOriginalMessage() + where(e) + ".");
         } catch (IOException e) {
             throw new WebhookRejectedException(ProblemType.INVALID_JSON, "The request body could not be read as JSON.");
+        } catch (NumberFormatException | ArithmeticException e) {
+            // The number check runs first, so this is not expected; a caller's number is still never a 500.
+            throw new WebhookRejectedException(ProblemType.INVALID_JSON,
+                    "The request body has a number that cannot be read (WERKEN_MAX_JSON_NUMBER_EXPONENT).");
         }
         if (payload == null || payload.isMissingNode()) {
             throw new WebhookRejectedException(ProblemType.INVALID_JSON, "The request body holds no JSON value.");
         }
         return payload;
+    }
+
+    private static String where(JsonProcessingException e) {
+        return e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     }
 
     /**

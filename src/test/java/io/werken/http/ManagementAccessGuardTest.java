@@ -17,10 +17,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ManagementAccessGuardTest {
 
-    private static final List<String> OPEN = List.of("/observe/health", "/observe/metrics");
-    private static final ManagementAccessGuard NO_TOKEN = new ManagementAccessGuard(null, OPEN, new ObjectMapper());
-    private static final ManagementAccessGuard BLANK_TOKEN = new ManagementAccessGuard("  ", OPEN, new ObjectMapper());
-    private static final ManagementAccessGuard TOKEN = new ManagementAccessGuard("s3cret", OPEN, new ObjectMapper());
+    private static final List<String> OPEN = List.of("/observe/metrics");
+    private static final String HEALTH = "/observe/health";
+    private static final ManagementAccessGuard NO_TOKEN = guard(null);
+    private static final ManagementAccessGuard BLANK_TOKEN = guard("  ");
+    private static final ManagementAccessGuard TOKEN = guard("s3cret");
+
+    private static ManagementAccessGuard guard(String token) {
+        return new ManagementAccessGuard(token, HEALTH, OPEN, probe -> true, new ObjectMapper());
+    }
 
     @Test
     void withoutATokenOnlyLoopbackClientsGetIn() {
@@ -49,12 +54,21 @@ class ManagementAccessGuardTest {
     }
 
     @Test
-    void healthAndMetricsAreOpenToEveryone() {
-        for (String path : List.of("/observe/health", "/observe/health/live", "/observe/health/ready", "/observe/metrics")) {
-            assertThat(NO_TOKEN.decide(path, "10.0.0.7", null)).as(path).isEqualTo(Decision.ALLOW);
-            assertThat(TOKEN.decide(path, "10.0.0.7", null)).as(path).isEqualTo(Decision.ALLOW);
+    void healthsStatusAndMetricsAreOpenToEveryone() {
+        assertThat(NO_TOKEN.decide("/observe/metrics", "10.0.0.7", null)).isEqualTo(Decision.ALLOW);
+        assertThat(TOKEN.decide("/observe/metrics", "10.0.0.7", null)).isEqualTo(Decision.ALLOW);
+        for (String path : List.of("/observe/health", "/observe/health/", "/observe/health/live", "/observe/health/ready",
+                "/observe/health/ready/")) {
+            assertThat(NO_TOKEN.decide(path, "10.0.0.7", null)).as(path).isEqualTo(Decision.STATUS_ONLY);
+            assertThat(NO_TOKEN.decide(path, "127.0.0.1", null, new Browser("evil.example", null, null))).as(path)
+                    .isEqualTo(Decision.STATUS_ONLY);
+            assertThat(BLANK_TOKEN.decide(path, "192.168.1.20", "Bearer anything")).as(path).isEqualTo(Decision.STATUS_ONLY);
+            assertThat(TOKEN.decide(path, "10.0.0.7", null)).as(path).isEqualTo(Decision.STATUS_ONLY);
+            assertThat(TOKEN.decide(path, "127.0.0.1", null)).as(path).isEqualTo(Decision.STATUS_ONLY);
+            assertThat(TOKEN.decide(path, "127.0.0.1", "Bearer wrong")).as(path).isEqualTo(Decision.STATUS_ONLY);
         }
-        for (String path : List.of("/observe/healthz", "/observe/metrics-secret", "/observe/jolokia", "/observe/info",
+        for (String path : List.of("/observe/healthz", "/observe/health/x", "/observe/health/live/more",
+                "/observe/metrics-secret", "/observe/jolokia", "/observe/info",
                 "/workflows", "/workflows/reload", "/workflowsX", "/dead-letters", "/", "/anything")) {
             assertThat(TOKEN.decide(path, "127.0.0.1", null)).as(path).isEqualTo(Decision.TOKEN_MISSING);
             assertThat(NO_TOKEN.decide(path, "10.0.0.7", null)).as(path).isEqualTo(Decision.NOT_LOOPBACK);
@@ -97,9 +111,29 @@ class ManagementAccessGuardTest {
         // With a token there are no ambient credentials to abuse: the token decides.
         assertThat(TOKEN.decide("/workflows", "127.0.0.1", "Bearer s3cret", new Browser("x.example", "https://x.example", "cross-site")))
                 .isEqualTo(Decision.ALLOW);
-        // Health stays open whatever the browser says.
+        // Health's status stays open whatever the browser says; its details are another site's page's no more.
         assertThat(NO_TOKEN.decide("/observe/health", "127.0.0.1", null, new Browser("x.example", "https://x.example", "cross-site")))
-                .isEqualTo(Decision.ALLOW);
+                .isEqualTo(Decision.STATUS_ONLY);
+    }
+
+    /** Health's details (exposureLevel=full, data=true) go to whoever may use the rest of the port, and to no one else. */
+    @Test
+    void healthsDetailsNeedWhatTheRestNeeds() {
+        for (String path : List.of("/observe/health", "/observe/health/live", "/observe/health/ready")) {
+            assertThat(NO_TOKEN.decide(path, "127.0.0.1", null)).as(path).isEqualTo(Decision.ALLOW);
+            assertThat(NO_TOKEN.decide(path, "::1", null)).as(path).isEqualTo(Decision.ALLOW);
+            assertThat(TOKEN.decide(path, "10.0.0.7", "Bearer s3cret")).as(path).isEqualTo(Decision.ALLOW);
+        }
+    }
+
+    @Test
+    void onlyTheThreeHealthEndpointsAnswerTheirStatus() {
+        assertThat(TOKEN.probe("/observe/health")).isEqualTo(ManagementAccessGuard.Probe.ALL);
+        assertThat(TOKEN.probe("/observe/health/live")).isEqualTo(ManagementAccessGuard.Probe.LIVENESS);
+        assertThat(TOKEN.probe("/observe/health/ready/")).isEqualTo(ManagementAccessGuard.Probe.READINESS);
+        assertThat(TOKEN.probe("/observe/health/werken-broker")).isNull();
+        assertThat(TOKEN.probe("/observe/healthy")).isNull();
+        assertThat(TOKEN.probe(null)).isNull();
     }
 
     private static String basic(String userAndPassword) {

@@ -8,6 +8,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import io.werken.core.ExchangeProperties;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
 import io.werken.core.WebhookRejectedException;
@@ -22,6 +29,9 @@ import io.werken.core.WerkenJson;
 import io.werken.workflow.PayloadSchema;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.WorkflowCatalog;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -159,5 +169,72 @@ class PayloadSchemaCheckTest {
                     .find("r").orElseThrow();
             PayloadSchemaCheck.check(workflow, JSON.readTree("{\"a\": 1}"));
         });
+    }
+
+    private static Workflow priced() throws IOException {
+        Path file = Path.of("src/test/resources/fixtures/workflows/number-schemas.json");
+        try (InputStream in = Files.newInputStream(file)) {
+            return WorkflowCatalog.load(file.toString(), in).find("priced").orElseThrow();
+        }
+    }
+
+    /** networknt's multipleOf takes such an integer through a double, and BigDecimal refuses the infinity (was a 500). */
+    @Test
+    void anIntegerBeyondDoublesRangeUnderMultipleOfIs422NotAnError() throws IOException {
+        for (String number : new String[] { "2" + "0".repeat(308), "-" + "9".repeat(400) }) {
+            WebhookRejectedException refusal = catchThrowableOfType(WebhookRejectedException.class,
+                    () -> PayloadSchemaCheck.check(priced(), JSON.readTree("{\"m\": " + number + "}")));
+
+            assertThat(refusal).as(number).isNotNull();
+            assertThat(refusal.problemType()).isEqualTo(ProblemType.PAYLOAD_INVALID);
+            assertThat(refusal.getMessage()).contains("beyond the range the payload schema can check");
+        }
+    }
+
+    /** On the event loop the check runs on the check threads; when they and their queue are full: 503 with Retry-After. */
+    @Test
+    void whenTheCheckThreadsAreFullTheWebhookIs503WithRetryAfter() throws Exception {
+        PayloadSchemaCheck check = new PayloadSchemaCheck(task -> {
+            throw new RejectedExecutionException("full");
+        }, 7);
+        Exchange exchange = new DefaultExchange(
+                new DefaultCamelContext());
+        exchange.setProperty(ExchangeProperties.WORKFLOW, priced());
+        exchange.setProperty(ExchangeProperties.RESUME_ON, (Executor) Runnable::run);
+        exchange.getMessage().setBody(JSON.readTree("{\"m\": 1.25}"));
+
+        assertThat(check.process(exchange, doneSync -> { })).isTrue();
+
+        assertThat(exchange.getException()).isInstanceOfSatisfying(WebhookRejectedException.class, e -> {
+            assertThat(e.problemType()).isEqualTo(ProblemType.OVERLOADED);
+            assertThat(e.responseHeaders()).containsEntry("Retry-After", "7");
+        });
+    }
+
+    /** Off the event loop's thread and back onto it: the 422 of a failing body reaches the route, after the check ran. */
+    @Test
+    void onTheEventLoopTheCheckRunsOnACheckThreadAndResumesOnTheLoop() throws Exception {
+        ExecutorService checkThreads = Executors.newSingleThreadExecutor();
+        ExecutorService loop = Executors.newSingleThreadExecutor();
+        try {
+            PayloadSchemaCheck check = new PayloadSchemaCheck(checkThreads, 7);
+            Exchange exchange = new DefaultExchange(
+                    new DefaultCamelContext());
+            exchange.setProperty(ExchangeProperties.WORKFLOW, priced());
+            exchange.setProperty(ExchangeProperties.RESUME_ON, loop);
+            exchange.getMessage().setBody(JSON.readTree("{\"m\": 1.255}"));
+            CompletableFuture<String> resumedOn = new CompletableFuture<>();
+
+            boolean sync = check.process(exchange, doneSync -> resumedOn.complete(Thread.currentThread().getName()));
+
+            assertThat(sync).isFalse();
+            String loopThread = loop.submit(() -> Thread.currentThread().getName()).get();
+            assertThat(resumedOn.get(10, TimeUnit.SECONDS)).isEqualTo(loopThread);
+            assertThat(exchange.getException()).isInstanceOfSatisfying(WebhookRejectedException.class,
+                    e -> assertThat(e.problemType()).isEqualTo(ProblemType.PAYLOAD_INVALID));
+        } finally {
+            checkThreads.shutdownNow();
+            loop.shutdownNow();
+        }
     }
 }

@@ -79,6 +79,32 @@ class ManagementAccessIT {
         assertThat(JSON.readTree(get(werken, "/observe/health", null).body()).get("status").asText()).isEqualTo("UP");
     }
 
+    /**
+     * Health's details name the broker, the workflows file and, after an invalid reload, secret variables: a caller
+     * without the token gets the status of each health endpoint and nothing else, whatever the query asks for.
+     */
+    @Test
+    void healthAnswersItsStatusToAnyoneAndItsDetailsOnlyWithTheToken() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(werken, "/observe/health", null).statusCode() == 200);
+        for (String path : new String[] { "/observe/health", "/observe/health?exposureLevel=full&data=true&stackTrace=true",
+                "/observe/health/live?exposureLevel=full&data=true", "/observe/health/ready?exposureLevel=default&data=true",
+                "/observe/health/?exposureLevel=full&data=true" }) {
+            HttpResponse<String> anonymous = get(werken, path, null);
+            assertThat(anonymous.statusCode()).as(path).isEqualTo(200);
+            assertThat(anonymous.headers().firstValue("Content-Type")).hasValue("application/json");
+            JsonNode status = JSON.readTree(anonymous.body());
+            assertThat(EventLoopHealthIT.fieldNames(status)).as("%s %s", path, anonymous.body()).containsExactly("status");
+            assertThat(status.get("status").asText()).isEqualTo("UP");
+            assertThat(get(werken, path, "Bearer " + TOKEN + "x").body()).as(path).doesNotContain("checks", "broker");
+        }
+
+        HttpResponse<String> full = get(werken, "/observe/health?exposureLevel=full&data=true", "Bearer " + TOKEN);
+        assertThat(full.statusCode()).isEqualTo(200);
+        assertThat(full.body()).contains("\"checks\"", "\"name\":\"broker\"", "\"data\"", "broker.name",
+                "classpath:workflows.json");
+        assertUnauthorized(get(werken, "/observe/health/werken-broker", null), "/observe/health/werken-broker");
+    }
+
     @Test
     void jolokiaReadsWithTheTokenAndItsReadOnlyPolicyRefusesToStopARoute() throws Exception {
         String route = ROUTES.formatted("werken", "dispatch-actions");
