@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionGuard extends ChannelDuplexHandler {
 
-    static final String NAME = "werkenConnectionGuard";
+    static final String NAME = "connection-guard";
     private static final AttributeKey<ConnectionGuard> KEY = AttributeKey.valueOf("werken.connectionGuard");
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     private static final long DISARMED = Long.MAX_VALUE;
@@ -335,9 +336,14 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (silenced) {
-            // This connection has been answered for the last time: whatever Vert.x still writes goes nowhere.
-            ReferenceCountUtil.release(msg);
-            promise.trySuccess();
+            if (msg instanceof HttpObject) {
+                // This connection has been answered for the last time: no answer Vert.x still writes goes out.
+                ReferenceCountUtil.release(msg);
+                promise.trySuccess();
+            } else {
+                // An empty buffer whose promise Vert.x closes on once what came before it is written: keep the order.
+                ctx.write(msg, promise);
+            }
             return;
         }
         if (msg instanceof HttpResponse response) {
