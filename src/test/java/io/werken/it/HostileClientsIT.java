@@ -339,6 +339,16 @@ class HostileClientsIT {
             return readRest(socket, "");
         }
 
+        /** Waits at most {@code timeout} for the answer to begin. */
+        static Answer read(Socket socket, Duration timeout) throws IOException {
+            socket.setSoTimeout((int) timeout.toMillis());
+            int first = socket.getInputStream().read();
+            if (first < 0) {
+                throw new AssertionError("Closed before an answer");
+            }
+            return readRest(socket, String.valueOf((char) first));
+        }
+
         /** Reads an answer whose first characters ({@code start}) were read already. */
         static Answer readRest(Socket socket, String start) throws IOException {
             socket.setSoTimeout(10_000);
