@@ -1,9 +1,12 @@
 package io.werken.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.VertxOptions;
 import io.werken.dedupe.DedupeStore;
+import io.werken.http.ConnectionGuards;
 import io.werken.http.HttpErrorPages;
+import io.werken.http.InflightBodies;
 import io.werken.http.ProblemResponder;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.http.WebhookHttpEngine;
@@ -42,16 +45,40 @@ public class HttpConfiguration implements CamelConfiguration {
             @PropertyInject("werken.http.max-request-line-bytes") int maxRequestLineBytes,
             @PropertyInject("werken.http.max-header-bytes") int maxHeaderBytes,
             @PropertyInject("werken.http.idle-timeout-seconds") int idleTimeoutSeconds,
+            @PropertyInject("werken.http.max-connections") int maxConnections,
+            @PropertyInject("werken.management.max-connections") int maxManagementConnections,
+            @PropertyInject("werken.http.max-inflight-body-bytes") long maxInflightBodyBytes,
+            @PropertyInject("werken.http.request-timeout-seconds") int requestTimeoutSeconds,
+            @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds,
             ObjectMapper werkenJson,
+            WerkenMetrics werkenMetrics,
             CamelContext context) throws Exception {
+        // One body budget for both ports, as they share one heap; each port counts its own connections. Made here
+        // rather than as beans of their own, which this server would depend on in an order Camel does not promise.
+        InflightBodies bodies = new InflightBodies(maxInflightBodyBytes, maxConnections);
+        ConnectionGuards guards = new ConnectionGuards("webhook", maxConnections, maxBodyBytes, requestTimeoutSeconds,
+                retryAfterSeconds, bodies, werkenJson, werkenMetrics);
+        // The management port's guards: the same limits (a dry run takes a webhook's body), found by its server.
+        ConnectionGuards management = new ConnectionGuards("management", maxManagementConnections, maxBodyBytes,
+                requestTimeoutSeconds, retryAfterSeconds, bodies, werkenJson, null);
+        context.getRegistry().bind(ConnectionGuards.MANAGEMENT, management);
+        Gauge.builder("werken.http.inflight.body.bytes", bodies, InflightBodies::reserved)
+                .description("Request-body bytes reserved by unfinished requests (limit: WERKEN_MAX_INFLIGHT_BODY_BYTES)")
+                .register(werkenMetrics.registry());
+        Gauge.builder("werken.http.connections", guards, ConnectionGuards::openConnections).tag("port", "webhook")
+                .description("Connections open, by port").register(werkenMetrics.registry());
+        Gauge.builder("werken.http.connections", management, ConnectionGuards::openConnections).tag("port", "management")
+                .description("Connections open, by port").register(werkenMetrics.registry());
         VertxPlatformHttpServerConfiguration configuration = new VertxPlatformHttpServerConfiguration();
         configuration.setBindHost(host);
         configuration.setBindPort(port);
         configuration.setMaxBodySize(maxBodyBytes);
         // Webhooks are JSON: never store uploads (HttpErrorPages also refuses form bodies before the body handler).
         configuration.getBodyHandler().setHandleFileUploads(false);
+        // A body of known length up to 64 KiB gets a buffer of its size at once, rather than one that doubles to it.
+        configuration.getBodyHandler().setPreallocateBodyBuffer(true);
         WebhookHttpServer server = new WebhookHttpServer(configuration,
-                new WebhookHttpServer.Limits(maxRequestLineBytes, maxHeaderBytes, idleTimeoutSeconds), werkenJson);
+                new WebhookHttpServer.Limits(maxRequestLineBytes, maxHeaderBytes, idleTimeoutSeconds), werkenJson, guards);
         server.setCamelContext(context);
         context.addService(server, true, false);
         return server;

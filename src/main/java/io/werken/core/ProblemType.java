@@ -15,6 +15,7 @@ public enum ProblemType {
     NOT_FOUND("not-found", "No such resource", 404),
     MALFORMED_REQUEST("malformed-request", "Request is not valid HTTP", 400),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
+    REQUEST_TIMEOUT("request-timeout", "Request not received in time", 408),
     DELIVERY_IN_PROGRESS("delivery-in-progress", "The same delivery is still being accepted", 409),
     BODY_TOO_LARGE("body-too-large", "Request body too large", 413),
     URI_TOO_LONG("uri-too-long", "Request line too long", 414),
@@ -26,7 +27,7 @@ public enum ProblemType {
     DEDUPE_STORE_UNAVAILABLE("dedupe-store-unavailable", "Webhook not accepted: dedupe store unavailable", 503),
     RELOAD_FAILED("reload-failed", "Workflows file not reloaded: Werken could not get ready for it", 503),
     DEAD_LETTERS_UNAVAILABLE("dead-letters-unavailable", "Dead letters unavailable: the broker could not be used", 503),
-    OVERLOADED("overloaded", "Request not accepted: Werken is at its connection or request-body limit", 503),
+    OVERLOADED("overloaded", "Request not accepted: Werken is at one of its capacity limits", 503),
     SHUTTING_DOWN("shutting-down", "Webhook not accepted: Werken is shutting down", 503),
     INTERNAL_ERROR("internal-error", "Internal error", 500);
 

@@ -15,6 +15,8 @@ import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.vertx.PlatformHttpResponses;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The webhook port's platform-http consumer: it runs the route on the request's event loop instead of on a Vert.x
@@ -28,6 +30,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
  * path on a worker thread, as does everything while the consumer is suspended.
  */
 public final class EventLoopWebhookConsumer extends VertxPlatformHttpConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventLoopWebhookConsumer.class);
 
     private final Predicate<RoutingContext> mayBlock;
 
@@ -83,7 +87,12 @@ public final class EventLoopWebhookConsumer extends VertxPlatformHttpConsumer {
 
     /** As Camel's consumer does when a request cannot be read or answered. */
     private void fail(Exchange exchange, RoutingContext ctx, Throwable failure) {
-        getExceptionHandler().handleException("Failed handling platform-http endpoint " + getEndpoint().getPath(), failure);
+        if (ctx.response().closed()) {
+            // The client left before its answer (HttpErrorPages counts it as aborted): nothing failed here.
+            LOG.debug("No answer written event_id=none reason=\"connection closed\" path={}", ctx.normalizedPath());
+        } else {
+            getExceptionHandler().handleException("Failed handling platform-http endpoint " + getEndpoint().getPath(), failure);
+        }
         ctx.fail(failure);
         if (getEndpoint().isHandleWriteResponseError() && failure != null) {
             exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);

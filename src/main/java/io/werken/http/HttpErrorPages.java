@@ -8,6 +8,7 @@ import io.werken.core.Problem;
 import io.werken.core.ProblemType;
 import io.werken.metrics.WerkenMetrics;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * itself (an unknown path, a body over {@code WERKEN_MAX_BODY_BYTES}, a malformed request), and a guard that, before
  * Vert.x's body handler runs, answers 503 once Werken is shutting down, refuses more than
  * {@code WERKEN_MAX_HEADER_COUNT} headers (431), and refuses form and multipart bodies (it would write multipart parts
- * to disk). Every refusal is logged with {@code event_id=none} and the reason.
+ * to disk). Every refusal is logged with {@code event_id=none} and the reason; a request whose client closed the
+ * connection first is counted as {@code aborted}, not as an error.
  */
 public final class HttpErrorPages {
 
@@ -102,6 +104,9 @@ public final class HttpErrorPages {
     }
 
     private void answerFailure(RoutingContext ctx) {
+        if (connectionGone(ctx)) {
+            return;
+        }
         int status = ctx.statusCode();
         if (status >= 400 && status < 500) {
             String detail = switch (status) {
@@ -117,6 +122,30 @@ public final class HttpErrorPages {
             LOG.error("Unhandled HTTP failure event_id=none status=500 path={}", ctx.normalizedPath(), ctx.failure());
             answer(ctx, 500, "Werken could not process the request.");
         }
+    }
+
+    /**
+     * The request failed because its connection is gone: nobody is left to answer. A client that gave up (closed the
+     * connection mid-body, or before its answer) counts as {@link WerkenMetrics#ABORTED}, without a stack trace;
+     * a connection Werken closed itself ({@link ConnectionGuard}) was counted when it was refused.
+     */
+    private boolean connectionGone(RoutingContext ctx) {
+        if (!(ctx.failure() instanceof HttpClosedException) && !ctx.response().closed()) {
+            return false;
+        }
+        ConnectionGuard guard = ConnectionGuard.of(ctx.request().connection());
+        if (guard != null && guard.closedByWerken()) {
+            return true;
+        }
+        if (!ctx.response().headWritten()) {
+            metrics.webhook(WerkenMetrics.NO_WORKFLOW, WerkenMetrics.ABORTED);
+            LOG.info("Client closed the connection event_id=none reason=\"aborted before the answer\" method={} path={}",
+                    ctx.request().method(), ctx.normalizedPath());
+        } else {
+            LOG.debug("Client closed the connection event_id=none reason=\"aborted during the answer\" path={}",
+                    ctx.normalizedPath());
+        }
+        return true;
     }
 
     private static String notFound(RoutingContext ctx) {

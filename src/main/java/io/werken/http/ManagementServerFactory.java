@@ -1,5 +1,6 @@
 package io.werken.http;
 
+import io.vertx.core.http.HttpClosedException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Service;
@@ -8,6 +9,8 @@ import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.main.HttpManagementServerConfigurationProperties;
 import org.apache.camel.main.HttpServerConfigurationProperties;
 import org.apache.camel.main.MainHttpServerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Camel main's management server, with the {@link ManagementAccessGuard} as the first handler of its router. camel-main
@@ -15,7 +18,8 @@ import org.apache.camel.main.MainHttpServerFactory;
  * loads Werken's configuration classes: {@code WerkenApplication.newMain()} binds this factory, and the server finds
  * the guard (bound by the configuration) when it starts. The guard goes on before Camel adds health, Jolokia or any
  * console, and before any platform-http route exists, so no request reaches them unguarded (until then the router
- * answers nothing but 404); without a guard in the registry the server refuses to start.
+ * answers nothing but 404); without a guard in the registry the server refuses to start. Before the guard, each
+ * connection gets its {@link ConnectionGuard} (body limit 413, body budget, request deadline, close after refusals).
  */
 public final class ManagementServerFactory implements MainHttpServerFactory, CamelContextAware {
 
@@ -49,6 +53,9 @@ public final class ManagementServerFactory implements MainHttpServerFactory, Cam
         server.setUploadSourceDir(configuration.getUploadSourceDir());
         server.setDownloadEnabled(configuration.isDownloadEnabled());
         server.setSendEnabled(configuration.isSendEnabled());
+        // The webhook port's body limit, for the body handlers of the management routes (a dry run takes a webhook's
+        // body); Vert.x's own default is 10 MB. HTTP/1.1 bodies meet it in the ConnectionGuard already.
+        server.setMaxBodySize(Long.parseLong(camelContext.resolvePropertyPlaceholders("{{camel.server.max-body-size}}")));
         return server;
     }
 
@@ -65,13 +72,36 @@ public final class ManagementServerFactory implements MainHttpServerFactory, Cam
     /** Camel's management server; its router gets the guard first, then Camel's consoles. */
     public static final class GuardedManagementHttpServer extends ManagementHttpServer {
 
+        private static final Logger LOG = LoggerFactory.getLogger(GuardedManagementHttpServer.class);
+
         @Override
         protected void setupConsoles() {
             ManagementAccessGuard guard = getCamelContext().getRegistry().findSingleByType(ManagementAccessGuard.class);
             if (guard == null) {
                 throw new IllegalStateException("No ManagementAccessGuard is bound: the management port stays closed");
             }
+            ConnectionGuards limits = getCamelContext().getRegistry()
+                    .lookupByNameAndType(ConnectionGuards.MANAGEMENT, ConnectionGuards.class);
+            if (limits == null) {
+                throw new IllegalStateException("No management ConnectionGuards are bound: the management port stays closed");
+            }
+            // Camel creates this port's server, so its connections get their guard at their first request: the same
+            // body limit, body budget and request deadline as the webhook port, before the access guard or any body
+            // handler reads a byte of the body.
+            getRouter().route().order(Integer.MIN_VALUE).handler(ctx -> {
+                if (limits.admit(ctx.request())) {
+                    ctx.next();
+                }
+            });
             getRouter().route().order(Integer.MIN_VALUE).handler(guard);
+            // A client that left mid-body, or a connection the ConnectionGuard closed: nobody is left to answer.
+            getRouter().route().order(Integer.MIN_VALUE).failureHandler(ctx -> {
+                if (ctx.response().closed() || ctx.failure() instanceof HttpClosedException) {
+                    LOG.debug("Connection closed before the answer event_id=none path={}", ctx.normalizedPath());
+                } else {
+                    ctx.next();
+                }
+            });
             super.setupConsoles();
         }
     }

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * request-line or header-size limit, no idle timeout), and Vert.x answers a request it cannot parse (414, 431, 400)
  * with an empty body before any router handler runs. This server keeps Camel's router set-up and replaces only the
  * listening step: the limits come from {@code WERKEN_MAX_REQUEST_LINE_BYTES}, {@code WERKEN_MAX_HEADER_BYTES} and
- * {@code WERKEN_HTTP_IDLE_TIMEOUT_SECONDS}, and such requests get a problem body too.
+ * {@code WERKEN_HTTP_IDLE_TIMEOUT_SECONDS}, and such requests get a problem body too. Every connection gets a
+ * {@link ConnectionGuard} from {@link ConnectionGuards} before anything is read from it.
  */
 public final class WebhookHttpServer extends VertxPlatformHttpServer {
 
@@ -36,17 +37,20 @@ public final class WebhookHttpServer extends VertxPlatformHttpServer {
     private final VertxPlatformHttpServerConfiguration configuration;
     private final Limits limits;
     private final ObjectMapper json;
+    private final ConnectionGuards guards;
     private volatile HttpServer listening;
 
     /** Connection-level limits of the webhook port. */
     public record Limits(int maxRequestLineBytes, int maxHeaderBytes, int idleTimeoutSeconds) {
     }
 
-    public WebhookHttpServer(VertxPlatformHttpServerConfiguration configuration, Limits limits, ObjectMapper json) {
+    public WebhookHttpServer(VertxPlatformHttpServerConfiguration configuration, Limits limits, ObjectMapper json,
+                             ConnectionGuards guards) {
         super(configuration);
         this.configuration = configuration;
         this.limits = limits;
         this.json = json;
+        this.guards = guards;
     }
 
     @Override
@@ -74,13 +78,16 @@ public final class WebhookHttpServer extends VertxPlatformHttpServer {
                 .setIdleTimeout(limits.idleTimeoutSeconds())
                 .setIdleTimeoutUnit(TimeUnit.SECONDS);
         HttpServer server = getVertx().createHttpServer(options)
+                // Each connection gets its guard (connection and body limits, request deadline, strict framing).
+                .connectionHandler(connection -> guards.guard(connection, options))
                 .invalidRequestHandler(this::answerInvalidRequest)
                 .requestHandler(router());
         listening = server.listen(configuration.getBindPort(), configuration.getBindHost())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        LOG.info("Webhook HTTP server listening on {}:{} (request line <= {} bytes, headers <= {} bytes, idle timeout {} s)",
+        LOG.info("Webhook HTTP server listening on {}:{} (request line <= {} bytes, headers <= {} bytes, idle timeout {} s, "
+                 + "connections <= {}, request bodies in flight <= {} bytes, each request in full within {} s)",
                 configuration.getBindHost(), listening.actualPort(), limits.maxRequestLineBytes(), limits.maxHeaderBytes(),
-                limits.idleTimeoutSeconds());
+                limits.idleTimeoutSeconds(), guards.maxConnections(), guards.bodies().budget(), guards.requestTimeoutSeconds());
     }
 
     @Override

@@ -30,6 +30,8 @@ public final class WerkenMetrics {
     /** The outcome label of an accepted webhook; a refused one's is its problem type ({@code signature-mismatch}). */
     public static final String ACCEPTED = "accepted";
     public static final String DUPLICATE = "duplicate";
+    /** The outcome label of a request its client gave up on before it was answered (it closed the connection). */
+    public static final String ABORTED = "aborted";
 
     /** Buckets for the latency histograms: from a millisecond (a confirm on an idle broker) to a minute (a backlog). */
     private static final Duration[] LATENCY_BUCKETS = {

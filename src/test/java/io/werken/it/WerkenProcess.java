@@ -171,6 +171,18 @@ public final class WerkenProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The process's resident memory in kilobytes (VmRSS), or -1 if it cannot be read. */
+    public long residentKilobytes() {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
+                    .filter(line -> line.startsWith("VmRSS:"))
+                    .map(line -> Long.parseLong(line.replaceAll("\\D", "")))
+                    .findFirst().orElse(-1L);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
