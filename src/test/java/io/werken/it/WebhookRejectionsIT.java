@@ -108,6 +108,8 @@ class WebhookRejectionsIT {
                         400, "invalid-json", "UTF-8"),
                 rejected("duplicate keys", Case.json("{\"a\":1,\"a\":2}"), 400, "invalid-json", "Duplicate field 'a'"),
                 rejected("nesting 65 deep (limit 64)", Case.json("[".repeat(65) + "]".repeat(65)), 400, "invalid-json", "nesting depth"),
+                rejected("an integer of 700 digits (its exponent past WERKEN_MAX_JSON_NUMBER_EXPONENT)",
+                        Case.json("{\"n\":" + "7".repeat(700) + "}"), 400, "invalid-json", "WERKEN_MAX_JSON_NUMBER_EXPONENT"),
                 rejected("a number of 3000 digits", Case.json("{\"n\":" + "9".repeat(3000) + "}"), 400, "invalid-json", "Number value length"),
                 rejected("body one byte over the limit", Case.json(bodyOfSize(MAX_BODY + 1)), 413, "body-too-large", MAX_BODY + " bytes"),
                 rejected("chunked body over the limit", Case.json(bodyOfSize(MAX_BODY * 2)).sentChunked(), 413, "body-too-large", MAX_BODY + " bytes"),
@@ -158,7 +160,8 @@ class WebhookRejectionsIT {
                 Arguments.of("body exactly at the limit", bodyOfSize(MAX_BODY)),
                 Arguments.of("a huge string within the limit", "{\"s\":\"" + "\u00e9".repeat((MAX_BODY - 16) / 2) + "\"}"),
                 Arguments.of("nesting exactly 64 deep", "[".repeat(64) + "]".repeat(64)),
-                Arguments.of("a number of 1000 digits", "{\"n\":" + "7".repeat(1000) + "}"));
+                Arguments.of("an integer of 400 digits (its exponent at WERKEN_MAX_JSON_NUMBER_EXPONENT)",
+                        "{\"n\":" + "7".repeat(400) + "}"));
     }
 
     @ParameterizedTest(name = "{0} -> 202")
