@@ -11,7 +11,8 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.path.PathType;
 import com.networknt.schema.regex.RegularExpression;
 import io.werken.expression.ParamsTemplate;
@@ -30,7 +31,12 @@ final class JsonSchemas {
 
     private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
 
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+    /** 2020-12 with {@code multipleOf} decided without dividing ({@link ExactMultipleOf}). */
+    private static final Dialect DIALECT = Dialect.builder(Dialects.getDraft202012())
+            .keyword(ExactMultipleOf.KEYWORD)
+            .build();
+
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(DIALECT,
             builder -> builder
                     .schemaLoader(loader -> loader.fetchRemoteResources(false))
                     .schemaRegistryConfig(SchemaRegistryConfig.builder()

@@ -30,8 +30,8 @@ public final class PayloadSchema {
             return JsonSchemas.validate(schema, payload, MAX_ERRORS).stream()
                     .map(v -> new PayloadError(v.pointer(), v.message())).toList();
         } catch (NumberFormatException | ArithmeticException e) {
-            // The validator's multipleOf takes an integer beyond double's range (1e309 and up, 309 digits) through a
-            // double, and BigDecimal refuses the infinity it becomes: the caller's number, so a 422, not a 500.
+            // A backstop: a keyword of the schema library that takes a number through a double (as its multipleOf
+            // did before ExactMultipleOf) meets the caller's number beyond that range: a 422, not a 500.
             return List.of(new PayloadError("", "a number in it is beyond the range the payload schema can check"));
         }
     }
