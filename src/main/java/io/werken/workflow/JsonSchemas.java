@@ -62,6 +62,9 @@ final class JsonSchemas {
 
     /** Keywords whose values are data, not schemas: a "pattern" inside them is no pattern. */
     private static final Set<String> DATA_KEYWORDS = Set.of("const", "enum", "examples", "default");
+    /** Keywords whose values map names to schemas: a name there ("enum", say) is no keyword. */
+    private static final Set<String> SCHEMA_MAPS = Set.of("properties", "patternProperties", "$defs", "definitions",
+            "dependentSchemas");
 
     /**
      * Every {@code pattern} and {@code patternProperties} name of a schema that {@link RegexLimits} refuses, located by
@@ -85,9 +88,16 @@ final class JsonSchemas {
                         pointer + "/patternProperties/" + ParamsTemplate.escape(name), violations));
             }
             for (Map.Entry<String, JsonNode> field : node.properties()) {
-                if (!DATA_KEYWORDS.contains(field.getKey())) {
-                    checkPatterns(field.getValue(), pointer + "/" + ParamsTemplate.escape(field.getKey()),
-                            violations);
+                String at = pointer + "/" + ParamsTemplate.escape(field.getKey());
+                if (DATA_KEYWORDS.contains(field.getKey())) {
+                    continue;
+                }
+                if (SCHEMA_MAPS.contains(field.getKey()) && field.getValue().isObject()) {
+                    for (Map.Entry<String, JsonNode> named : field.getValue().properties()) {
+                        checkPatterns(named.getValue(), at + "/" + ParamsTemplate.escape(named.getKey()), violations);
+                    }
+                } else {
+                    checkPatterns(field.getValue(), at, violations);
                 }
             }
         } else if (node.isArray()) {
