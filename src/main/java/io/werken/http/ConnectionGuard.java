@@ -48,6 +48,11 @@ import org.slf4j.LoggerFactory;
 final class ConnectionGuard extends ChannelDuplexHandler {
 
     static final String NAME = "connection-guard";
+
+    /** Whether the request failed, or cannot be answered, because its connection is gone (client or Werken closed it). */
+    static boolean connectionGone(io.vertx.ext.web.RoutingContext ctx) {
+        return ctx.failure() instanceof io.vertx.core.http.HttpClosedException || ctx.response().closed();
+    }
     private static final AttributeKey<ConnectionGuard> KEY = AttributeKey.valueOf("werken.connectionGuard");
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     private static final long DISARMED = Long.MAX_VALUE;

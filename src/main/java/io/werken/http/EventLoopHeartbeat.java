@@ -98,8 +98,4 @@ public final class EventLoopHeartbeat implements StartupListener {
         long missed = TimeUnit.NANOSECONDS.toMillis(longest) - intervalMillis;
         return new Silence(names.get(worst), Math.max(0, missed));
     }
-
-    public long intervalMillis() {
-        return intervalMillis;
-    }
 }

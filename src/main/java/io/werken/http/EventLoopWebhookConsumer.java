@@ -87,7 +87,7 @@ public final class EventLoopWebhookConsumer extends VertxPlatformHttpConsumer {
 
     /** As Camel's consumer does when a request cannot be read or answered. */
     private void fail(Exchange exchange, RoutingContext ctx, Throwable failure) {
-        if (ctx.response().closed()) {
+        if (ConnectionGuard.connectionGone(ctx)) {
             // The client left before its answer (HttpErrorPages counts it as aborted): nothing failed here.
             LOG.debug("No answer written event_id=none reason=\"connection closed\" path={}", ctx.normalizedPath());
         } else {

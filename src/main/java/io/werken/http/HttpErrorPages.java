@@ -8,7 +8,6 @@ import io.werken.core.Problem;
 import io.werken.core.ProblemType;
 import io.werken.metrics.WerkenMetrics;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
@@ -130,7 +129,7 @@ public final class HttpErrorPages {
      * a connection Werken closed itself ({@link ConnectionGuard}) was counted when it was refused.
      */
     private boolean connectionGone(RoutingContext ctx) {
-        if (!(ctx.failure() instanceof HttpClosedException) && !ctx.response().closed()) {
+        if (!ConnectionGuard.connectionGone(ctx)) {
             return false;
         }
         ConnectionGuard guard = ConnectionGuard.of(ctx.request().connection());

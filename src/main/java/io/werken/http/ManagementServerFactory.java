@@ -1,6 +1,5 @@
 package io.werken.http;
 
-import io.vertx.core.http.HttpClosedException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Service;
@@ -96,7 +95,7 @@ public final class ManagementServerFactory implements MainHttpServerFactory, Cam
             getRouter().route().order(Integer.MIN_VALUE).handler(guard);
             // A client that left mid-body, or a connection the ConnectionGuard closed: nobody is left to answer.
             getRouter().route().order(Integer.MIN_VALUE).failureHandler(ctx -> {
-                if (ctx.response().closed() || ctx.failure() instanceof HttpClosedException) {
+                if (ConnectionGuard.connectionGone(ctx)) {
                     LOG.debug("Connection closed before the answer event_id=none path={}", ctx.normalizedPath());
                 } else {
                     ctx.next();

@@ -35,8 +35,14 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
     /** What is wrong with the request's framing headers, or null. */
     static String framingProblem(HttpHeaders headers) {
-        return framingProblem(headers.getAll(HttpHeaderNames.TRANSFER_ENCODING),
-                headers.contains(HttpHeaderNames.CONTENT_LENGTH), headers.getAll(HttpHeaderNames.HOST).size());
+        // The common request (no Transfer-Encoding, one Host) builds no list here.
+        List<String> codings = headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
+                ? headers.getAll(HttpHeaderNames.TRANSFER_ENCODING) : List.of();
+        int hosts = 0;
+        for (var values = headers.valueStringIterator(HttpHeaderNames.HOST); values.hasNext() && hosts < 2; values.next()) {
+            hosts++;
+        }
+        return framingProblem(codings, headers.contains(HttpHeaderNames.CONTENT_LENGTH), hosts);
     }
 
     /** The same, from the Transfer-Encoding values, whether there is a Content-Length, and how many Host headers. */

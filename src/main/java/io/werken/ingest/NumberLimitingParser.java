@@ -30,16 +30,8 @@ final class NumberLimitingParser extends JsonParserDelegate {
     /** A number refused by the limit: where it is, and the limit. */
     static final class NumberLimitException extends JsonParseException {
 
-        private final String pointer;
-
-        NumberLimitException(JsonParser parser, String pointer, String message, JsonLocation location) {
+        NumberLimitException(JsonParser parser, String message, JsonLocation location) {
             super(parser, message, location);
-            this.pointer = pointer;
-        }
-
-        /** The number's place in the body, as a JSON Pointer ("" for the whole body). */
-        String pointer() {
-            return pointer;
         }
     }
 
@@ -99,7 +91,7 @@ final class NumberLimitingParser extends JsonParserDelegate {
         }
         if (!withinLimit(getTextCharacters(), getTextOffset(), getTextLength(), limit)) {
             String pointer = getParsingContext().pathAsPointer().toString();
-            throw new NumberLimitException(this, pointer, "number at " + (pointer.isEmpty() ? "the top level" : pointer)
+            throw new NumberLimitException(this, "number at " + (pointer.isEmpty() ? "the top level" : pointer)
                     + " out of range: its decimal exponent must lie within \u00b1" + limit + " and it may have at most "
                     + limit + " digits after the decimal point", currentTokenLocation());
         }
