@@ -50,6 +50,11 @@ public final class ExchangeProperties {
      *  {@code EventPublisher}, which then does not block while the broker confirms. Absent on a worker thread. */
     public static final String RESUME_ON = "werkenResumeOn";
 
+    /** On dispatch, what each action of the event's workflow came to (a list of {@code ActionPlanner.PlannedAction},
+     *  every action of the definition when one failed): set by {@code ActionMessageFactory}, read by
+     *  {@code ActionPublisher} and {@code DeadLetterPublisher} for the event's journal record. */
+    public static final String PLANNED = "werkenPlanned";
+
     private ExchangeProperties() {
     }
 }

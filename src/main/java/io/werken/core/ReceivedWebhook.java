@@ -2,6 +2,8 @@ package io.werken.core;
 
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -20,14 +22,28 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param headers    the request headers the workflow lists ({@code "headers"}), by lower-case name; only those the
  *                   request carried
  * @param payload    the webhook body, as JSON
+ * @param replayOf   for a replay, the event it replays (absent otherwise)
+ * @param workflowDefinition for a replay on its original revision, that revision's definition of the workflow, which
+ *                   dispatch then uses instead of the workflows in use (absent otherwise)
+ * @param payloadBytes the payload's JSON bytes exactly as the envelope carried them, when dispatch read them (not part
+ *                   of the envelope)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonPropertyOrder({ "event_id", "workflow_id", "workflow_revision", "received_at", "headers", "payload" })
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({ "event_id", "workflow_id", "workflow_revision", "received_at", "replay_of", "headers", "payload",
+                     "workflow_definition" })
 public record ReceivedWebhook(String eventId, String workflowId, String workflowRevision, String receivedAt,
-                              Map<String, String> headers, JsonNode payload) {
+                              Map<String, String> headers, JsonNode payload, String replayOf,
+                              JsonNode workflowDefinition, @JsonIgnore byte[] payloadBytes) {
 
     public ReceivedWebhook {
         headers = headers == null ? Map.of() : headers;
+    }
+
+    /** A webhook's event. */
+    public ReceivedWebhook(String eventId, String workflowId, String workflowRevision, String receivedAt,
+                           Map<String, String> headers, JsonNode payload) {
+        this(eventId, workflowId, workflowRevision, receivedAt, headers, payload, null, null, null);
     }
 
     /** An event of a workflow that reads no headers. */

@@ -2,6 +2,7 @@ package io.werken.dispatch;
 
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -26,11 +27,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param payload    the webhook body
  * @param receivedAt when Werken accepted the webhook, ISO-8601 UTC
  * @param headers    the request headers the workflow reads, by lower-case name (empty for most workflows)
+ * @param replayOf   for an action of a replayed event, the event it replays (absent otherwise)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonPropertyOrder({ "action_id", "event_id", "workflow_id", "workflow_revision", "index", "count", "type", "params",
-                     "payload", "received_at", "headers" })
+                     "payload", "received_at", "headers", "replay_of" })
 public record ActionMessage(
         String actionId, String eventId, String workflowId, String workflowRevision, int index, int count,
-        String type, ObjectNode params, JsonNode payload, String receivedAt, Map<String, String> headers) {
+        String type, ObjectNode params, JsonNode payload, String receivedAt, Map<String, String> headers,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String replayOf) {
 }

@@ -35,14 +35,23 @@ public final class ActionMessageFactory implements Processor {
     public void process(Exchange exchange) {
         ReceivedWebhook event = exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class);
         Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
-        exchange.getMessage().setBody(create(event, workflow));
+        exchange.getMessage().setBody(create(event, workflow, planned -> exchange.setProperty(ExchangeProperties.PLANNED, planned)));
     }
 
     List<QueuedAction> create(ReceivedWebhook event, Workflow workflow) {
+        return create(event, workflow, planned -> { });
+    }
+
+    /** {@code keep} is handed what every action came to, for the event's journal record. */
+    private List<QueuedAction> create(ReceivedWebhook event, Workflow workflow,
+                                      java.util.function.Consumer<List<PlannedAction>> keep) {
         List<PlannedAction> planned = planner.plan(workflow, event, true);
+        keep.accept(planned);
         int count = 0;
         for (PlannedAction action : planned) {
             if (action.outcome() == Outcome.FAILED) {
+                // The journal records what every action came to, not just the first failure.
+                keep.accept(planner.plan(workflow, event, false));
                 throw new ActionEvaluationException(event.eventId(), action.reason());
             }
             if (action.outcome() == Outcome.PUBLISH) {
@@ -58,7 +67,7 @@ public final class ActionMessageFactory implements Processor {
             int index = action.action().index();
             messages.add(new QueuedAction(action.action().queueOr(actionsQueue), new ActionMessage(
                     event.eventId() + ":" + index, event.eventId(), event.workflowId(), workflow.revision(), index, count, action.action().type(), action.params(), event.payload(),
-                    event.receivedAt(), event.headers())));
+                    event.receivedAt(), event.headers(), event.replayOf())));
         }
         return messages;
     }

@@ -15,7 +15,10 @@ import io.werken.broker.MessagePublisher.Outbound;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.ReceivedWebhook;
 import io.werken.core.TraceContext;
+import io.werken.journal.JournalRecords;
 import io.werken.metrics.WerkenMetrics;
+import io.werken.workflow.ActionPlanner.PlannedAction;
+import io.werken.workflow.Workflow;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.amqp.core.Message;
@@ -25,8 +28,9 @@ import org.springframework.amqp.core.Message;
  * order, and returns only once the broker has confirmed every one: the event is acknowledged after. Each is persistent
  * JSON with {@code message_id} = {@code action_id}, {@code correlation_id} = {@code event_id}, {@code type} = the
  * action's type, and the AMQP header {@code traceparent} (the event's trace, with the dispatch's span). An event whose
- * conditions skipped every action publishes nothing and is acknowledged. Once confirmed, each action counts in the
- * metrics, and so does the time since the webhook was accepted.
+ * conditions skipped every action publishes no action and is acknowledged. Once confirmed, each action counts in the
+ * metrics, and so does the time since the webhook was accepted. The event's journal record ({@link JournalRecords})
+ * is the batch's last message, so an event whose conditions skipped every action still publishes that.
  */
 public final class ActionPublisher implements Processor {
 
@@ -34,25 +38,39 @@ public final class ActionPublisher implements Processor {
     private final ObjectMapper json;
     private final Clock clock;
     private final WerkenMetrics metrics;
+    private final JournalRecords journal;
 
     public ActionPublisher(MessagePublisher publisher, ObjectMapper json, Clock clock, WerkenMetrics metrics) {
+        this(publisher, json, clock, metrics, JournalRecords.off());
+    }
+
+    public ActionPublisher(MessagePublisher publisher, ObjectMapper json, Clock clock, WerkenMetrics metrics,
+                           JournalRecords journal) {
         this.publisher = publisher;
         this.json = json;
         this.clock = clock;
         this.metrics = metrics;
+        this.journal = journal;
     }
 
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
         List<?> actions = exchange.getMessage().getBody(List.class);
         ReceivedWebhook event = exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class);
+        // The journal's record goes in the same confirmed batch: it is on the broker before the event is acknowledged.
+        Outbound record = journal.on() ? journal.dispatched(event, exchange.getProperty(ExchangeProperties.WORKFLOW,
+                Workflow.class), planned(exchange), exchange.getProperty(ExchangeProperties.TRACEPARENT, String.class))
+                : null;
         if (actions.isEmpty()) {
+            if (record != null) {
+                publisher.publishAll(List.of(record));
+            }
             dispatched(event);
             return;
         }
         String traceparent = exchange.getProperty(ExchangeProperties.TRACE, TraceContext.class).traceparent();
-        Outbound[] messages = new Outbound[actions.size()];
-        for (int i = 0; i < messages.length; i++) {
+        Outbound[] messages = new Outbound[actions.size() + (record == null ? 0 : 1)];
+        for (int i = 0; i < actions.size(); i++) {
             QueuedAction queued = (QueuedAction) actions.get(i);
             ActionMessage action = queued.message();
             Message message = AmqpMessages.persistentJson(json.writeValueAsBytes(action), action.actionId(),
@@ -61,12 +79,21 @@ public final class ActionPublisher implements Processor {
             message.getMessageProperties().setHeader(TraceContext.HEADER, traceparent);
             messages[i] = new Outbound(queued.queue(), message);
         }
+        if (record != null) {
+            messages[messages.length - 1] = record;
+        }
         publisher.publishAll(List.of(messages));
         for (Object queued : actions) {
             ActionMessage action = ((QueuedAction) queued).message();
             metrics.actionPublished(action.workflowId(), action.type(), ((QueuedAction) queued).queue());
         }
         dispatched(event);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<PlannedAction> planned(Exchange exchange) {
+        List<PlannedAction> planned = exchange.getProperty(ExchangeProperties.PLANNED, List.class);
+        return planned == null ? List.of() : planned;
     }
 
     /** Once the actions are confirmed nothing may fail: an event written elsewhere may have another time format. */

@@ -7,6 +7,12 @@ import java.util.UUID;
 import io.werken.broker.AmqpMessages;
 import io.werken.broker.BrokerTopology;
 import io.werken.broker.MessagePublisher;
+import io.werken.broker.MessagePublisher.Outbound;
+import io.werken.core.ReceivedWebhook;
+import io.werken.journal.JournalRecords;
+import io.werken.workflow.Workflow;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.TraceContext;
 import io.werken.metrics.WerkenMetrics;
@@ -17,7 +23,8 @@ import org.springframework.amqp.core.MessageProperties;
 
 /**
  * Puts an event that could not be dispatched on {@code <received queue>.dlq}: the envelope bytes exactly as consumed,
- * its message id, and the reason in the {@code x-werken-dead-letter-*} headers; returns once the broker confirmed it.
+ * its message id, and the reason in the {@code x-werken-dead-letter-*} headers, with the event's journal record in the
+ * same batch; returns once the broker confirmed both.
  */
 public final class DeadLetterPublisher implements Processor {
 
@@ -28,12 +35,22 @@ public final class DeadLetterPublisher implements Processor {
     private final Clock clock;
     private final String receivedQueue;
     private final WerkenMetrics metrics;
+    private final JournalRecords journal;
+    private final ObjectMapper json;
 
     public DeadLetterPublisher(MessagePublisher publisher, Clock clock, String receivedQueue, WerkenMetrics metrics) {
+        this(publisher, clock, receivedQueue, metrics, JournalRecords.off(), null);
+    }
+
+    /** With {@code json} to read an event that dispatch had not read yet (a delivery-limit dead letter). */
+    public DeadLetterPublisher(MessagePublisher publisher, Clock clock, String receivedQueue, WerkenMetrics metrics,
+                               JournalRecords journal, ObjectMapper json) {
         this.publisher = publisher;
         this.clock = clock;
         this.receivedQueue = receivedQueue;
         this.metrics = metrics;
+        this.journal = journal;
+        this.json = json;
     }
 
     @Override
@@ -44,8 +61,39 @@ public final class DeadLetterPublisher implements Processor {
         // The event's own trace, unchanged: a re-queued dead letter goes on in the sender's trace.
         TraceContext.parse(exchange.getProperty(ExchangeProperties.TRACEPARENT, String.class)).ifPresent(trace ->
                 message.getMessageProperties().setHeader(TraceContext.HEADER, trace.traceparent()));
-        publisher.publish(BrokerTopology.deadLetterQueue(receivedQueue), message);
+        Outbound deadLetter = new Outbound(BrokerTopology.deadLetterQueue(receivedQueue), message);
+        Outbound record = journal.on() ? record(exchange, reason) : null;
+        // The journal's record in the same confirmed batch: it is on the broker before the event is acknowledged.
+        publisher.publishAll(record == null ? List.of(deadLetter) : List.of(deadLetter, record));
         metrics.eventDeadLettered(DeadLetterReason.of(reason).label());
+    }
+
+    /** The event's journal record; none for a message that is not an event envelope (no webhook was accepted as it). */
+    @SuppressWarnings("unchecked")
+    private Outbound record(Exchange exchange, Throwable reason) {
+        ReceivedWebhook event = exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class);
+        if (event == null) {
+            event = readable(exchange.getProperty(ExchangeProperties.ENVELOPE, byte[].class));
+            if (event == null) {
+                return null;
+            }
+        }
+        String why = DeadLetterReason.of(reason).label() + ": " + (reason == null ? "unknown" : reason.getMessage());
+        return journal.deadLettered(event, exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class),
+                exchange.getProperty(ExchangeProperties.PLANNED, List.class),
+                exchange.getProperty(ExchangeProperties.TRACEPARENT, String.class), why);
+    }
+
+    /** The event in {@code envelope}, or null if it is not one. */
+    private ReceivedWebhook readable(byte[] envelope) {
+        if (envelope == null || json == null) {
+            return null;
+        }
+        try {
+            return new EventReader(json).read(envelope);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     Message deadLetter(byte[] envelope, String messageId, Throwable reason) {

@@ -69,7 +69,7 @@ public final class EventReader implements Processor {
         LogContext.event(event.eventId());
     }
 
-    private ReceivedWebhook read(byte[] envelope) {
+    ReceivedWebhook read(byte[] envelope) {
         JsonNode event;
         try {
             event = json.readTree(envelope);
@@ -87,8 +87,14 @@ public final class EventReader implements Processor {
             throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope " + eventId + " has no \"payload\"");
         }
         JsonNode revision = event.get("workflow_revision");
+        JsonNode replayOf = event.get("replay_of");
+        JsonNode definition = event.get("workflow_definition");
+        if (definition != null && !definition.isObject()) {
+            throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope " + eventId + " has a \"workflow_definition\" that is not an object");
+        }
         return new ReceivedWebhook(eventId, workflowId, revision == null || !revision.isTextual() ? null : revision.asText(),
-                receivedAt, headers(event, eventId), payload);
+                receivedAt, headers(event, eventId), payload, replayOf == null || !replayOf.isTextual() ? null : replayOf.asText(),
+                definition, null);
     }
 
     /** The headers the workflow read; an event without them (written before they existed) has none. */

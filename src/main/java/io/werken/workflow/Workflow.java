@@ -21,4 +21,9 @@ public record Workflow(String id, String description, List<WorkflowAction> actio
         actions = List.copyOf(actions);
         headers = List.copyOf(headers);
     }
+
+    /** What the event journal keeps of its events: {@code full} (the default), {@code metadata} or {@code off}. */
+    public String journal() {
+        return definition == null ? "full" : definition.path("journal").asText("full");
+    }
 }

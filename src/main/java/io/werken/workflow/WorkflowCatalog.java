@@ -84,10 +84,12 @@ public final class WorkflowCatalog {
     private final String revision;
     private final Instant loadedAt;
     private final Map<String, Workflow> workflows;
+    private final byte[] content;
 
-    private WorkflowCatalog(String source, String revision, Map<String, Workflow> workflows) {
+    private WorkflowCatalog(String source, String revision, Map<String, Workflow> workflows, byte[] content) {
         this.source = source;
         this.revision = revision;
+        this.content = content;
         this.loadedAt = Instant.now();
         this.workflows = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(workflows));
     }
@@ -166,7 +168,7 @@ public final class WorkflowCatalog {
         if (!problems.isEmpty()) {
             throw new InvalidWorkflowsException(source, problems);
         }
-        return new WorkflowCatalog(source, revision, workflows);
+        return new WorkflowCatalog(source, revision, workflows, content.clone());
     }
 
     /**
@@ -275,6 +277,11 @@ public final class WorkflowCatalog {
                 return null;
             }
         }
+    }
+
+    /** The file as written, whose revision this is (secrets only as their env:/file: references). */
+    public byte[] content() {
+        return content.clone();
     }
 
     public Optional<Workflow> find(String workflowId) {
