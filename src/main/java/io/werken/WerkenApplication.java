@@ -10,6 +10,7 @@ import io.werken.config.DispatchConfiguration;
 import io.werken.config.EmbeddedBrokerConfiguration;
 import io.werken.config.HttpConfiguration;
 import io.werken.config.IngestConfiguration;
+import io.werken.config.JournalConfiguration;
 import io.werken.config.ManagementConfiguration;
 import io.werken.config.OwnRoutesConfiguration;
 import io.werken.config.WorkflowReloadConfiguration;
@@ -48,7 +49,7 @@ public final class WerkenApplication {
         return List.of(new CoreConfiguration(), new WorkflowsConfiguration(), new DedupeConfiguration(),
                 new OwnRoutesConfiguration(), new HttpConfiguration(), new EmbeddedBrokerConfiguration(),
                 new BrokerConfiguration(),
-                new WorkflowReloadConfiguration(), new IngestConfiguration(),
+                new WorkflowReloadConfiguration(), new JournalConfiguration(), new IngestConfiguration(),
                 new DispatchConfiguration(), new ManagementConfiguration());
     }
 

@@ -31,7 +31,8 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
  * crashes, a consumer's requeue) is dead-lettered by the broker instead of coming back forever;</li>
  * <li>{@code required_actions}: durable;</li>
  * <li>every queue a workflow's action names ({@code "queue"}): durable, of the same type as {@code required_actions};</li>
- * <li>{@code werken.dlx} (direct, durable) bound to {@code received_webhooks.dlq} (durable).</li>
+ * <li>{@code werken.dlx} (direct, durable) bound to {@code received_webhooks.dlq} (durable);</li>
+ * <li>{@code werken.journal}, when the event journal is on: durable, of the same type as {@code required_actions}.</li>
  * </ul>
  * A queue that already exists with other arguments is a configuration clash: it fails startup with a message that
  * says which queue and what differs.
@@ -47,6 +48,7 @@ public final class BrokerTopology implements ConnectionListener {
     private final QueueType queueType;
     private final int deliveryLimit;
     private volatile Set<String> actionQueues;
+    private volatile String journalQueue;
     private final AtomicBoolean declaredOnCurrentConnection = new AtomicBoolean();
     private volatile String declarationProblem;
 
@@ -103,6 +105,11 @@ public final class BrokerTopology implements ConnectionListener {
         if (!added.isEmpty()) {
             LOG.info("Declared the reloaded workflows' action queues {}", String.join(", ", added));
         }
+    }
+
+    /** Declares {@code queue}, the event journal's (durable, of the same type as the others), with the rest. */
+    public void declareJournalQueue(String queue) {
+        this.journalQueue = queue;
     }
 
     public static String deadLetterQueue(String queue) {
@@ -168,6 +175,9 @@ public final class BrokerTopology implements ConnectionListener {
         }
         for (String name : actionQueues) {
             declareQueue(queue(name, Map.of()));
+        }
+        if (journalQueue != null) {
+            declareQueue(queue(journalQueue, Map.of()));
         }
         admin.declareBinding(dlqBinding);
         declarationProblem = null;

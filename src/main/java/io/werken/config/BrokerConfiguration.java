@@ -66,9 +66,14 @@ public class BrokerConfiguration implements CamelConfiguration {
             @PropertyInject("werken.queue.dead-letter-exchange") String deadLetterExchange,
             @PropertyInject("werken.queue.type") String queueType,
             @PropertyInject("werken.queue.delivery-limit") int deliveryLimit,
+            @PropertyInject("werken.journal.mode") String journalMode,
+            @PropertyInject("werken.journal.queue") String journalQueue,
             CurrentWorkflows currentWorkflows) {
         BrokerTopology topology = new BrokerTopology(cachingConnectionFactory, receivedQueue, actionsQueue,
                 deadLetterExchange, QueueType.parse(queueType), deliveryLimit, currentWorkflows.catalog().actionQueues());
+        if (JournalConfiguration.on(journalMode)) {
+            topology.declareJournalQueue(journalQueue);
+        }
         topology.declareAtStartup(cachingConnectionFactory);
         return topology;
     }

@@ -4,6 +4,9 @@ import java.time.Clock;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.MessagePublisher;
+import io.werken.journal.JournalRecords;
+import io.werken.workflow.PinnedWorkflows;
+import io.werken.workflow.WorkflowCatalog;
 import io.werken.broker.QueueType;
 import io.werken.dispatch.ActionMessageFactory;
 import io.werken.dispatch.ActionPublisher;
@@ -50,8 +53,8 @@ public class DispatchConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public WorkflowLookup workflowLookup(CurrentWorkflows currentWorkflows) {
-        return new WorkflowLookup(currentWorkflows);
+    public WorkflowLookup workflowLookup(CurrentWorkflows currentWorkflows, WorkflowCatalog.Settings workflowSettings) {
+        return new WorkflowLookup(currentWorkflows, new PinnedWorkflows(workflowSettings));
     }
 
     @BindToRegistry
@@ -63,15 +66,16 @@ public class DispatchConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public ActionPublisher actionPublisher(MessagePublisher publisher, ObjectMapper werkenJson, Clock clock,
-                                           WerkenMetrics werkenMetrics) {
-        return new ActionPublisher(publisher, werkenJson, clock, werkenMetrics);
+                                           WerkenMetrics werkenMetrics, JournalRecords journalRecords) {
+        return new ActionPublisher(publisher, werkenJson, clock, werkenMetrics, journalRecords);
     }
 
     @BindToRegistry
     public DeadLetterPublisher deadLetterPublisher(MessagePublisher publisher, Clock clock,
                                                    @PropertyInject("werken.queue.received") String receivedQueue,
-                                                   WerkenMetrics werkenMetrics) {
-        return new DeadLetterPublisher(publisher, clock, receivedQueue, werkenMetrics);
+                                                   WerkenMetrics werkenMetrics, JournalRecords journalRecords,
+                                                   ObjectMapper werkenJson) {
+        return new DeadLetterPublisher(publisher, clock, receivedQueue, werkenMetrics, journalRecords, werkenJson);
     }
 
     @BindToRegistry

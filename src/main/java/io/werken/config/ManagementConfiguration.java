@@ -17,6 +17,14 @@ import io.werken.ingest.WebhookRequestValidator;
 import io.werken.manage.DeadLetterListing;
 import io.werken.manage.DeadLetterRequeuing;
 import io.werken.manage.DryRun;
+import io.werken.journal.Journal;
+import io.werken.manage.BulkReplay;
+import io.werken.manage.EventDetail;
+import io.werken.manage.EventListing;
+import io.werken.manage.EventReplay;
+import io.werken.manage.ReplayStatus;
+import io.werken.manage.WorkflowImpactCheck;
+import io.werken.workflow.WorkflowCatalog;
 import io.werken.manage.WorkflowDefinition;
 import io.werken.manage.WorkflowListing;
 import io.werken.manage.WorkflowReload;
@@ -150,5 +158,41 @@ public class ManagementConfiguration implements CamelConfiguration {
     public DeadLetterRequeuing deadLetterRequeuing(DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson,
                                                    @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
         return new DeadLetterRequeuing(deadLetterQueue, werkenJson, retryAfterSeconds);
+    }
+
+    @BindToRegistry
+    public EventListing eventListing(Journal journal, ObjectMapper werkenJson) {
+        return new EventListing(journal, werkenJson);
+    }
+
+    @BindToRegistry
+    public EventDetail eventDetail(Journal journal, ObjectMapper werkenJson) {
+        return new EventDetail(journal, werkenJson);
+    }
+
+    @BindToRegistry
+    public EventReplay eventReplay(Journal journal, ObjectMapper werkenJson) {
+        return new EventReplay(journal, werkenJson);
+    }
+
+    @BindToRegistry
+    public BulkReplay bulkReplay(Journal journal, ObjectMapper werkenJson) {
+        return new BulkReplay(journal, werkenJson);
+    }
+
+    @BindToRegistry
+    public ReplayStatus replayStatus(Journal journal, ObjectMapper werkenJson) {
+        return new ReplayStatus(journal, werkenJson, false);
+    }
+
+    @BindToRegistry
+    public ReplayStatus replayResume(Journal journal, ObjectMapper werkenJson) {
+        return new ReplayStatus(journal, werkenJson, true);
+    }
+
+    @BindToRegistry
+    public WorkflowImpactCheck workflowImpactCheck(Journal journal, WebhookRequestValidator webhookRequestValidator,
+                                                   WorkflowCatalog.Settings workflowSettings, ObjectMapper werkenJson) {
+        return new WorkflowImpactCheck(journal, webhookRequestValidator, workflowSettings, werkenJson);
     }
 }

@@ -39,12 +39,18 @@ public class WorkflowsConfiguration implements CamelConfiguration {
                 workflowSettings(receivedQueue, expressionCompiler)));
     }
 
+    /** What one event's expressions may spend: the workflow language's bounds, and the journal search's. */
+    @BindToRegistry
+    public EvaluationLimits evaluationLimits(@PropertyInject("werken.workflows.max-evaluation-steps") long maxSteps,
+                                             @PropertyInject("werken.workflows.max-evaluation-bytes") long maxBytes,
+                                             @PropertyInject("werken.workflows.max-evaluation-ms") long maxMillis) {
+        return new EvaluationLimits(maxSteps, maxBytes, maxMillis);
+    }
+
     @BindToRegistry
     public ActionPlanner actionPlanner(ObjectMapper werkenJson,
                                        @PropertyInject("werken.workflows.max-params-bytes") int maxParamsBytes,
-                                       @PropertyInject("werken.workflows.max-evaluation-steps") long maxSteps,
-                                       @PropertyInject("werken.workflows.max-evaluation-bytes") long maxBytes,
-                                       @PropertyInject("werken.workflows.max-evaluation-ms") long maxMillis) {
-        return new ActionPlanner(werkenJson, maxParamsBytes, new EvaluationLimits(maxSteps, maxBytes, maxMillis));
+                                       EvaluationLimits evaluationLimits) {
+        return new ActionPlanner(werkenJson, maxParamsBytes, evaluationLimits);
     }
 }

@@ -36,6 +36,9 @@ public record ReceivedWebhook(String eventId, String workflowId, String workflow
                               Map<String, String> headers, JsonNode payload, String replayOf,
                               JsonNode workflowDefinition, @JsonIgnore byte[] payloadBytes) {
 
+    /** The AMQP {@code type} of an event on the received queue. */
+    public static final String AMQP_TYPE = "webhook.received";
+
     public ReceivedWebhook {
         headers = headers == null ? Map.of() : headers;
     }

@@ -32,7 +32,7 @@ import org.springframework.amqp.core.Message;
 public final class EventPublisher extends AsyncProcessorSupport {
 
     /** The AMQP {@code type} of an event on the received queue. */
-    public static final String TYPE = "webhook.received";
+    public static final String TYPE = ReceivedWebhook.AMQP_TYPE;
 
     private final MessagePublisher publisher;
     private final ObjectMapper json;

@@ -12,6 +12,8 @@ import java.util.Optional;
 public final class CurrentWorkflows {
 
     private volatile WorkflowCatalog catalog;
+    private final java.util.List<java.util.function.Consumer<WorkflowCatalog>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public CurrentWorkflows(WorkflowCatalog initial) {
         this.catalog = Objects.requireNonNull(initial);
@@ -27,8 +29,16 @@ public final class CurrentWorkflows {
         return catalog.find(workflowId);
     }
 
-    /** Puts {@code next} in use: every lookup from now on sees it, and only it. */
+    /** Puts {@code next} in use: every lookup from now on sees it, and only it; then tells the listeners. */
     void replace(WorkflowCatalog next) {
         this.catalog = Objects.requireNonNull(next);
+        for (java.util.function.Consumer<WorkflowCatalog> listener : listeners) {
+            listener.accept(next);
+        }
+    }
+
+    /** Calls {@code listener} with each catalog put in use from now on (on the reloading thread; it must not throw). */
+    public void onReplace(java.util.function.Consumer<WorkflowCatalog> listener) {
+        listeners.add(listener);
     }
 }

@@ -1,0 +1,221 @@
+package io.werken.journal;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.BatchMessageListener;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.core.task.support.TaskExecutorAdapter;
+
+/**
+ * The journal's consumer: takes the records dispatch put on the journal queue, in batches, writes each batch to the
+ * journal's database in one transaction, and acknowledges the batch only once that has committed. While the database
+ * cannot be written, the batch is held (unacknowledged) and the write retried with a backoff; the records behind it
+ * wait on the broker, so nothing is lost however long the database is away, and nothing on the webhook's path waits.
+ * A Werken killed meanwhile gets the batch back from the broker at its next start; the write is idempotent, so a record
+ * written before the kill is stored once. A record no write can ever take (the database refuses it alone while it takes
+ * others) is logged with its event id and counted ({@code werken_journal_records_refused_total}), never dropped
+ * silently.
+ * <p>
+ * Spring AMQP's batch listener, not a Camel route: camel-spring-rabbitmq acknowledges each message when its exchange
+ * completes, and an aggregator completes its exchanges when they join it, before the batch is written.
+ */
+public final class JournalWriter extends ServiceSupport implements BatchMessageListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+    private static final Duration LAST_BACKOFF = Duration.ofSeconds(5);
+    /** Whole-batch failures, with the database reachable, before the batch is written record by record. */
+    private static final int FAILURES_BEFORE_ONE_BY_ONE = 3;
+
+    private final ConnectionFactory connectionFactory;
+    private final String queue;
+    private final int batchSize;
+    private final JournalStore store;
+    private final ObjectMapper json;
+    private final ExecutorService executor;
+    private final Clock clock;
+    private final Counter written;
+    private final Counter refused;
+    private final Counter failures;
+    private final AtomicLong lastWrittenMillis = new AtomicLong();
+    private volatile SimpleMessageListenerContainer container;
+    private volatile boolean stopping;
+    private volatile String problem;
+    private volatile Instant problemSince;
+
+    public JournalWriter(ConnectionFactory connectionFactory, String queue, int batchSize, JournalStore store,
+                         ObjectMapper json, ExecutorService executor, MeterRegistry registry, Clock clock) {
+        this.connectionFactory = connectionFactory;
+        this.queue = queue;
+        this.batchSize = batchSize;
+        this.store = store;
+        this.json = json;
+        this.executor = executor;
+        this.clock = clock;
+        this.written = Counter.builder("werken.journal.records.written")
+                .description("Journal records written to the journal's database").register(registry);
+        this.refused = Counter.builder("werken.journal.records.refused")
+                .description("Journal records the database refused alone (logged with their event id)").register(registry);
+        this.failures = Counter.builder("werken.journal.write.failures")
+                .description("Batch writes that failed and were retried").register(registry);
+    }
+
+    @Override
+    protected void doStart() {
+        stopping = false;
+        SimpleMessageListenerContainer listener = new SimpleMessageListenerContainer(connectionFactory);
+        listener.setQueueNames(queue);
+        listener.setConsumerBatchEnabled(true);
+        listener.setBatchSize(batchSize);
+        listener.setPrefetchCount(batchSize);
+        // A batch is handed over when full or when no record came for this long: the journal trails by about this.
+        listener.setReceiveTimeout(100);
+        listener.setAcknowledgeMode(AcknowledgeMode.AUTO);
+        listener.setDefaultRequeueRejected(true);
+        listener.setMissingQueuesFatal(false);
+        listener.setConcurrentConsumers(1);
+        listener.setTaskExecutor(new TaskExecutorAdapter(executor));
+        listener.setMessageListener(this);
+        listener.afterPropertiesSet();
+        listener.start();
+        container = listener;
+    }
+
+    @Override
+    protected void doStop() {
+        stopping = true;
+        SimpleMessageListenerContainer listener = container;
+        if (listener != null) {
+            listener.stop();
+            container = null;
+        }
+    }
+
+    /** Why the journal cannot write now, or null when it can. */
+    public String problem() {
+        return problem;
+    }
+
+    /** Since when it cannot, or null. */
+    public Instant problemSince() {
+        return problemSince;
+    }
+
+    /** When the last batch was committed (epoch millis), or 0. */
+    public long lastWrittenMillis() {
+        return lastWrittenMillis.get();
+    }
+
+    @Override
+    public void onMessageBatch(List<Message> messages) {
+        List<JournalRecord> events = new ArrayList<>(messages.size());
+        List<WorkflowRevision> revisions = new ArrayList<>(1);
+        for (Message message : messages) {
+            read(message, events, revisions);
+        }
+        if (events.isEmpty() && revisions.isEmpty()) {
+            return;
+        }
+        Duration backoff = FIRST_BACKOFF;
+        int failed = 0;
+        while (true) {
+            try {
+                store.write(events, revisions);
+                written.increment(events.size());
+                lastWrittenMillis.set(clock.millis());
+                if (problem != null) {
+                    LOG.info("The journal writes again to {}", store.describe());
+                    problem = null;
+                    problemSince = null;
+                }
+                return;
+            } catch (JournalUnavailableException e) {
+                failures.increment();
+                failed++;
+                if (problem == null) {
+                    problemSince = clock.instant();
+                    LOG.warn("The journal cannot write to {} ({}); its records wait on queue {} and are written once "
+                             + "it can", store.describe(), e.getMessage(), queue);
+                }
+                problem = e.getMessage();
+                if (failed >= FAILURES_BEFORE_ONE_BY_ONE && store.reachable()) {
+                    oneByOne(events, revisions);
+                    return;
+                }
+            }
+            pause(backoff);
+            backoff = backoff.multipliedBy(2).compareTo(LAST_BACKOFF) > 0 ? LAST_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    /** The database takes other writes but not this batch: each record alone, and those it refuses are logged. */
+    private void oneByOne(List<JournalRecord> events, List<WorkflowRevision> revisions) {
+        for (WorkflowRevision revision : revisions) {
+            try {
+                store.write(List.of(), List.of(revision));
+            } catch (JournalUnavailableException e) {
+                refused.increment();
+                LOG.error("The journal database refused workflows revision {}: {}", revision.revision(), e.getMessage());
+            }
+        }
+        for (JournalRecord event : events) {
+            try {
+                store.write(List.of(event), List.of());
+                written.increment();
+            } catch (JournalUnavailableException e) {
+                refused.increment();
+                LOG.error("The journal database refused the record of event_id={}: {}", event.eventId(), e.getMessage());
+            }
+        }
+        lastWrittenMillis.set(clock.millis());
+        problem = null;
+        problemSince = null;
+    }
+
+    private void read(Message message, List<JournalRecord> events, List<WorkflowRevision> revisions) {
+        String type = message.getMessageProperties().getType();
+        try {
+            if (JournalRecords.REVISION_TYPE.equals(type)) {
+                revisions.add(json.readValue(message.getBody(), WorkflowRevision.class));
+            } else {
+                events.add(json.readValue(message.getBody(), JournalRecord.class));
+            }
+        } catch (IOException e) {
+            refused.increment();
+            LOG.error("Message {} on the journal queue {} is not a journal record ({}); it is dropped",
+                    message.getMessageProperties().getMessageId(), queue, e.getMessage());
+        }
+    }
+
+    /** Waits, unless Werken is stopping: then the batch goes back to the broker unacknowledged. */
+    private void pause(Duration backoff) {
+        if (stopping) {
+            throw new IllegalStateException("Werken is stopping: the journal batch goes back to the queue");
+        }
+        try {
+            Thread.sleep(backoff.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted: the journal batch goes back to the queue", e);
+        }
+        if (stopping) {
+            throw new IllegalStateException("Werken is stopping: the journal batch goes back to the queue");
+        }
+    }
+}
