@@ -26,6 +26,7 @@ public final class RunningWerken implements AutoCloseable {
     public final String receivedQueue;
     public final String actionsQueue;
     public final String deadLetterQueue;
+    public final String journalQueue;
 
     private final String brokerUri;
     private final Main main;
@@ -43,11 +44,15 @@ public final class RunningWerken implements AutoCloseable {
         properties.put("werken.rabbitmq.uri", Broker.URI_VALUE);
         properties.put("werken.queue.received", prefix + "received_webhooks");
         properties.put("werken.queue.actions", prefix + "required_actions");
+        properties.put("werken.journal.queue", prefix + "werken.journal");
+        // The embedded journal store under a directory of its own.
+        properties.put("werken.embedded.data-dir", java.nio.file.Files.createTempDirectory("werken-data-").toString());
         properties.put("camel.main.shutdown-timeout", "5");
         properties.putAll(overrides);
         this.receivedQueue = properties.get("werken.queue.received");
         this.actionsQueue = properties.get("werken.queue.actions");
         this.deadLetterQueue = receivedQueue + ".dlq";
+        this.journalQueue = properties.get("werken.journal.queue");
         this.brokerUri = properties.get("werken.rabbitmq.uri");
 
         main = WerkenApplication.newMain();
@@ -115,7 +120,7 @@ public final class RunningWerken implements AutoCloseable {
             return;
         }
         try (Broker broker = new Broker()) {
-            broker.delete(receivedQueue, actionsQueue, deadLetterQueue);
+            broker.delete(receivedQueue, actionsQueue, deadLetterQueue, journalQueue);
         } catch (IllegalStateException e) {
             // broker unreachable: nothing to clean
         }

@@ -67,6 +67,9 @@ public final class WerkenProcess implements AutoCloseable {
         env.put("WERKEN_RABBITMQ_URI", Broker.URI_VALUE);
         env.put("WERKEN_QUEUE_RECEIVED", queuePrefix + "received_webhooks");
         env.put("WERKEN_QUEUE_ACTIONS", queuePrefix + "required_actions");
+        env.put("WERKEN_QUEUE_JOURNAL", queuePrefix + "werken.journal");
+        // The embedded journal store (and nothing else: the broker is RabbitMQ) under a directory of its own.
+        env.put("WERKEN_DATA_DIR", Files.createTempDirectory("werken-data-").toString());
         return env;
     }
 

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.werken.broker.AmqpMessages;
+import io.werken.journal.JournalAction;
+import io.werken.journal.JournalRecord;
 import io.werken.broker.PublishFailedException;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
@@ -94,6 +96,108 @@ class DispatchRouteTest extends CamelMainTestSupport {
         assertThat(publisher.on(ACTIONS).stream().map(m -> m.getMessageProperties().getHeader("traceparent"))
                 .distinct()).hasSize(1);
         assertThat(publisher.on(DLQ)).isEmpty();
+    }
+
+    private static final String JOURNAL = RouteTestWiring.TestJournal.JOURNAL_QUEUE;
+
+    private static JournalRecord record(Message message) throws java.io.IOException {
+        assertThat(message.getMessageProperties().getType()).isEqualTo("werken.journal.event");
+        return io.werken.core.WerkenJson.mapper().readValue(message.getBody(), JournalRecord.class);
+    }
+
+    @Test
+    void eachDispatchedEventsJournalRecordIsPublishedWithItsActionsInOneBatch() throws Exception {
+        String sent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        template.sendBodyAndHeaders("direct:events", envelope("e-j", "mi-workflow").getBytes(StandardCharsets.UTF_8),
+                Map.of("CamelSpringRabbitmqMessageId", "e-j", "traceparent", sent));
+
+        assertThat(publisher.on(JOURNAL)).hasSize(1);
+        JournalRecord record = record(publisher.on(JOURNAL).get(0));
+        assertThat(record.eventId()).isEqualTo("e-j");
+        assertThat(record.workflowId()).isEqualTo("mi-workflow");
+        assertThat(record.outcome()).isEqualTo("dispatched");
+        assertThat(record.reason()).isNull();
+        assertThat(record.receivedAt()).isEqualTo("2026-11-26T00:00:00Z");
+        assertThat(record.dispatchedAt()).isNotNull();
+        assertThat(record.traceparent()).as("the trace as the event carried it").isEqualTo(sent);
+        assertThat(record.journal()).isEqualTo("full");
+        assertThat(new String(record.payload(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":1}");
+        assertThat(record.workflowRevision()).isNotNull();
+        assertThat(record.actions()).extracting(JournalAction::index, JournalAction::type, JournalAction::queue,
+                JournalAction::outcome).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(0, "enviar_email", ACTIONS, "published"),
+                org.assertj.core.groups.Tuple.tuple(1, "log_evento", ACTIONS, "published"));
+        // The params exactly as published on the action messages.
+        com.fasterxml.jackson.databind.JsonNode published = io.werken.core.WerkenJson.mapper()
+                .readTree(publisher.on(ACTIONS).get(0).getBody()).get("params");
+        assertThat(record.actions().get(0).params()).isEqualTo(published);
+    }
+
+    @Test
+    void whenTheBatchFailsNeitherTheActionsNorTheJournalRecordCountAndTheRetryPublishesBoth() throws Exception {
+        publisher.failWith((queue, attempt) -> queue.equals(JOURNAL) && attempt == 1
+                ? new PublishFailedException("no confirm for the journal record") : null);
+
+        deliver("e-jr", envelope("e-jr", "mi-workflow"));
+
+        assertThat(publisher.attempts(JOURNAL)).isEqualTo(2);
+        assertThat(publisher.on(JOURNAL)).hasSize(1);
+        assertThat(publisher.on(ACTIONS)).as("published once, with the record").hasSize(2);
+    }
+
+    @Test
+    void aDeadLetteredEventsJournalRecordSaysWhyAndGoesWithTheDeadLetter() throws Exception {
+        deliver("e-jd", envelope("e-jd", "no-such-workflow"));
+
+        assertThat(publisher.on(DLQ)).hasSize(1);
+        assertThat(publisher.on(JOURNAL)).hasSize(1);
+        JournalRecord record = record(publisher.on(JOURNAL).get(0));
+        assertThat(record.eventId()).isEqualTo("e-jd");
+        assertThat(record.outcome()).isEqualTo("dead_lettered");
+        assertThat(record.reason()).startsWith("unknown-workflow: ").contains("'no-such-workflow'");
+        assertThat(new String(record.payload(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":1}");
+    }
+
+    @Test
+    void aMessageThatIsNotAnEventHasNoJournalRecord() {
+        deliver("junk", "not json");
+
+        assertThat(publisher.on(DLQ)).hasSize(1);
+        assertThat(publisher.on(JOURNAL)).isEmpty();
+    }
+
+    @Test
+    void aReplayCarriesReplayOfOnEveryActionAndItsRecord() throws Exception {
+        deliver("e-rp", "{\"event_id\":\"e-rp\",\"workflow_id\":\"mi-workflow\",\"received_at\":\"2026-11-26T00:00:00Z\","
+                + "\"replay_of\":\"e-original\",\"payload\":{\"n\":1}}");
+
+        assertThat(publisher.on(ACTIONS)).hasSize(2).allSatisfy(m -> assertThat(
+                io.werken.core.WerkenJson.mapper().readTree(m.getBody()).get("replay_of").asText()).isEqualTo("e-original"));
+        assertThat(record(publisher.on(JOURNAL).get(0)).replayOf()).isEqualTo("e-original");
+    }
+
+    @Test
+    void aLiveEventsActionsHaveNoReplayOf() throws Exception {
+        deliver("e-live", envelope("e-live", "mi-workflow"));
+
+        assertThat(publisher.on(ACTIONS)).hasSize(2).allSatisfy(m -> assertThat(
+                io.werken.core.WerkenJson.mapper().readTree(m.getBody()).has("replay_of")).isFalse());
+    }
+
+    @Test
+    void aReplayOnItsOriginalRevisionIsDispatchedWithTheDefinitionItCarries() throws Exception {
+        deliver("e-pin", "{\"event_id\":\"e-pin\",\"workflow_id\":\"gone-workflow\",\"workflow_revision\":\"abc123\","
+                + "\"received_at\":\"2026-11-26T00:00:00Z\",\"replay_of\":\"e-old\",\"payload\":{\"n\":7},"
+                + "\"workflow_definition\":{\"actions\":[{\"type\":\"old_action\",\"params\":{\"n\":\"{{payload.n}}\"}}],"
+                + "\"verify\":{\"scheme\":\"github\",\"secrets\":[\"env:A_SECRET_THAT_IS_GONE\"]}}}");
+
+        assertThat(publisher.on(DLQ)).isEmpty();
+        assertThat(publisher.on(ACTIONS)).hasSize(1);
+        com.fasterxml.jackson.databind.JsonNode action = io.werken.core.WerkenJson.mapper().readTree(publisher.on(ACTIONS).get(0).getBody());
+        assertThat(action.get("type").asText()).isEqualTo("old_action");
+        assertThat(action.get("workflow_revision").asText()).isEqualTo("abc123");
+        assertThat(action.get("params").get("n").asInt()).isEqualTo(7);
+        assertThat(record(publisher.on(JOURNAL).get(0)).workflowRevision()).isEqualTo("abc123");
     }
 
     @Test

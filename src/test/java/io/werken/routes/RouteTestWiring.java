@@ -6,6 +6,9 @@ import io.werken.broker.BrokerAddress;
 import io.werken.broker.MessagePublisher;
 import io.werken.WerkenApplication;
 import io.werken.config.BrokerConfiguration;
+import io.werken.config.JournalConfiguration;
+import io.werken.journal.Journal;
+import io.werken.journal.JournalRecords;
 import io.werken.config.EmbeddedBrokerConfiguration;
 import io.werken.config.WorkflowReloadConfiguration;
 import io.werken.config.WorkflowsConfiguration;
@@ -51,6 +54,8 @@ final class RouteTestWiring {
             }
             if (configuration instanceof BrokerConfiguration) {
                 main.addConfiguration(new TestBroker(publisher));
+            } else if (configuration instanceof JournalConfiguration) {
+                main.addConfiguration(new TestJournal());
             } else if (configuration instanceof WorkflowReloadConfiguration) {
                 main.addConfiguration(new TestWorkflowReload());
             } else if (configuration instanceof WorkflowsConfiguration && catalog != null) {
@@ -82,6 +87,26 @@ final class RouteTestWiring {
         @BindToRegistry
         public BrokerAddress brokerAddress() {
             return BrokerAddress.rabbitMq("amqp://guest:guest@127.0.0.1:1/%2F");
+        }
+    }
+
+    /**
+     * The journal role: dispatch publishes its records (to {@link #JOURNAL_QUEUE}, through the recording publisher);
+     * there is no database to write them to or read them from.
+     */
+    public static final class TestJournal implements CamelConfiguration {
+
+        /** Where a route test finds the journal records dispatch published. */
+        public static final String JOURNAL_QUEUE = "test.werken.journal";
+
+        @BindToRegistry
+        public JournalRecords journalRecords(@PropertyInject("werken.queue.actions") String actionsQueue) {
+            return new JournalRecords(WerkenJson.mapper(), java.time.Clock.systemUTC(), JOURNAL_QUEUE, actionsQueue);
+        }
+
+        @BindToRegistry
+        public Journal journal() {
+            return Journal.off();
         }
     }
 
