@@ -68,7 +68,8 @@ class CrashLoopIT {
         }
         Files.deleteIfExists(workflows);
         try (Broker broker = new Broker()) {
-            broker.delete(prefix + "received_webhooks", prefix + "required_actions", prefix + "received_webhooks.dlq");
+            broker.delete(prefix + "received_webhooks", prefix + "required_actions", prefix + "received_webhooks.dlq",
+                    prefix + "werken.journal");
         }
     }
 

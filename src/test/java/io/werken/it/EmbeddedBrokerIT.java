@@ -81,6 +81,17 @@ class EmbeddedBrokerIT {
                     .extracting(a -> a.at("/payload/user_id").asInt()).containsOnly(123);
             assertThat(worker.depth("received_webhooks")).isZero();
 
+            // The journal of a first run (the embedded store under WERKEN_DATA_DIR) shows both, with their actions.
+            await().atMost(WAIT).until(() -> journal(werken, "/events").get("events").size() == 2);
+            JsonNode events = journal(werken, "/events").get("events");
+            assertThat(events).extracting(e -> e.get("event_id").asText()).containsExactly(second, first);
+            assertThat(events).extracting(e -> e.get("actions_published").asInt()).containsOnly(2);
+            JsonNode detail = journal(werken, "/events/" + first).get("event");
+            assertThat(detail.get("payload").get("user_id").asInt()).isEqualTo(123);
+            assertThat(detail.get("actions")).extracting(a -> a.get("type").asText() + " " + a.get("outcome").asText())
+                    .containsExactly("enviar_email published", "log_evento published");
+            assertThat(dataDir.resolve("journal")).isDirectory();
+
             // A poison event: dead-lettered at once, with the reason.
             byte[] poison = "this is not an envelope {".getBytes(StandardCharsets.UTF_8);
             worker.publish("received_webhooks", new AMQP.BasicProperties.Builder().messageId("poison-1").build(), poison);
@@ -195,6 +206,13 @@ class EmbeddedBrokerIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return JSON.readTree(response.body()).get("event_id").asText();
+    }
+
+    private static JsonNode journal(WerkenProcess werken, String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + werken.managementPort + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
     }
 
     private static JsonNode brokerHealth(WerkenProcess werken) throws IOException, InterruptedException {

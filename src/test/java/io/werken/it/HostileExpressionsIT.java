@@ -63,7 +63,8 @@ class HostileExpressionsIT {
     void stop() throws Exception {
         werken.close();
         try (Broker broker = new Broker()) {
-            broker.delete(prefix + "received_webhooks", prefix + "required_actions", prefix + "received_webhooks.dlq");
+            broker.delete(prefix + "received_webhooks", prefix + "required_actions", prefix + "received_webhooks.dlq",
+                    prefix + "werken.journal");
         }
     }
 

@@ -61,7 +61,8 @@ class HostileTrafficIT {
         attackers.shutdownNow();
         werken.close();
         try (Broker broker = new Broker()) {
-            broker.delete(prefix + "received_webhooks", prefix + "required_actions", prefix + "received_webhooks.dlq");
+            broker.delete(prefix + "received_webhooks", prefix + "required_actions", prefix + "received_webhooks.dlq",
+                    prefix + "werken.journal");
         }
     }
 
