@@ -21,6 +21,11 @@ public final class ExchangeProperties {
      *  {@code ReceivedWebhookFactory} (the event's id) and {@code DuplicateResponder} (the id a repeat is answered with). */
     public static final String EVENT_ID = "werkenEventId";
 
+    /** On ingest, the accepted body's JSON value exactly as sent (a {@code byte[]}: the body without a UTF-8 byte order
+     *  mark or the whitespace around the value), which the event envelope carries as its payload. Set by
+     *  {@code WebhookRequestValidator}; read by {@code ReceivedWebhookFactory}. */
+    public static final String PAYLOAD_BYTES = "werkenPayloadBytes";
+
     /** The {@code ReceivedWebhook} this exchange is about. Set by {@code ReceivedWebhookFactory} (ingest), read by
      *  {@code EventPublisher}, {@code AcceptedResponder} (the 202) and {@code ProblemResponder} (the event id in its
      *  log line); set by {@code EventReader} (dispatch), read by {@code WorkflowLookup} and

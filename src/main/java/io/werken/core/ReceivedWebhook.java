@@ -3,16 +3,16 @@ package io.werken.core;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
 /**
  * The event envelope Werken puts on {@code received_webhooks} for each accepted webhook (documented in the README):
  * the contract between the two paths, written by ingest ({@code ReceivedWebhookFactory}) and read back by dispatch
- * ({@code EventReader}).
+ * ({@code EventReader}). Jackson writes it with {@link ReceivedWebhookSerializer}: the payload as
+ * {@code payloadBytes} when the event has them.
  *
  * @param eventId    unique id of this accepted webhook; also the AMQP {@code message_id}
  * @param workflowId the workflow named in the URL
@@ -21,17 +21,18 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param receivedAt when Werken accepted it, ISO-8601 UTC
  * @param headers    the request headers the workflow lists ({@code "headers"}), by lower-case name; only those the
  *                   request carried
- * @param payload    the webhook body, as JSON
+ * @param payload    the webhook body, parsed
  * @param replayOf   for a replay, the event it replays (absent otherwise)
  * @param workflowDefinition for a replay on its original revision, that revision's definition of the workflow, which
  *                   dispatch then uses instead of the workflows in use (absent otherwise)
- * @param payloadBytes the payload's JSON bytes exactly as the envelope carried them, when dispatch read them (not part
- *                   of the envelope)
+ * @param payloadBytes the payload's JSON bytes exactly as accepted: the body the sender wrote (without a UTF-8 byte
+ *                   order mark or the whitespace around its value) at ingest, the envelope's {@code "payload"} when
+ *                   dispatch read it, the journal's bytes for a replay; null where none are known (the envelope then
+ *                   carries {@code payload} written from the tree). Never a separate field of the envelope: they are
+ *                   its {@code "payload"}.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({ "event_id", "workflow_id", "workflow_revision", "received_at", "replay_of", "headers", "payload",
-                     "workflow_definition" })
+@JsonSerialize(using = ReceivedWebhookSerializer.class)
 public record ReceivedWebhook(String eventId, String workflowId, String workflowRevision, String receivedAt,
                               Map<String, String> headers, JsonNode payload, String replayOf,
                               JsonNode workflowDefinition, @JsonIgnore byte[] payloadBytes) {
@@ -43,7 +44,7 @@ public record ReceivedWebhook(String eventId, String workflowId, String workflow
         headers = headers == null ? Map.of() : headers;
     }
 
-    /** A webhook's event. */
+    /** A webhook's event, its payload written from the tree. */
     public ReceivedWebhook(String eventId, String workflowId, String workflowRevision, String receivedAt,
                            Map<String, String> headers, JsonNode payload) {
         this(eventId, workflowId, workflowRevision, receivedAt, headers, payload, null, null, null);

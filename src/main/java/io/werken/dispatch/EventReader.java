@@ -1,11 +1,17 @@
 package io.werken.dispatch;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.LogContext;
 import io.werken.core.ReceivedWebhook;
@@ -19,7 +25,8 @@ import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
  * Keeps what a dead letter of the event needs ({@link ExchangeProperties#MESSAGE_ID},
  * {@link ExchangeProperties#TRACEPARENT}, {@link ExchangeProperties#ENVELOPE}), drops the AMQP headers, and reads the
  * event envelope consumed from {@code received_webhooks} (the body, as bytes) back into the
- * {@link ReceivedWebhook} ingest wrote, kept in {@link ExchangeProperties#EVENT} (the body stays the envelope), and
+ * {@link ReceivedWebhook} ingest wrote, kept in {@link ExchangeProperties#EVENT} (the body stays the envelope) with
+ * its payload parsed and as the exact bytes the envelope carries ({@link ReceivedWebhook#payloadBytes()}), and
  * continues its trace ({@link ExchangeProperties#TRACE}); from here on the dispatch's log lines carry both ids.
  * An envelope that is not one cannot be dispatched by any retry: {@link UndispatchableEventException}. A redelivered
  * event goes to the {@link DeliveryCounter} first, before anything of it is read: re-queued with its count (the
@@ -28,6 +35,8 @@ import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 public final class EventReader implements Processor {
 
     private final ObjectMapper json;
+    /** Reads one value at a time from the envelope's parser, leaving the rest of the envelope to read. */
+    private final ObjectReader trees;
     private final DeliveryCounter deliveries;
 
     public EventReader(ObjectMapper json) {
@@ -36,6 +45,7 @@ public final class EventReader implements Processor {
 
     public EventReader(ObjectMapper json, DeliveryCounter deliveries) {
         this.json = json;
+        this.trees = json.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.deliveries = deliveries;
     }
 
@@ -70,14 +80,30 @@ public final class EventReader implements Processor {
     }
 
     ReceivedWebhook read(byte[] envelope) {
-        JsonNode event;
-        try {
-            event = json.readTree(envelope);
+        ObjectNode event = json.getNodeFactory().objectNode();
+        // Where the last "payload" value lies in the envelope: its bytes exactly as ingest wrote them (the body as the
+        // sender wrote it), which the journal keeps.
+        int payloadStart = -1;
+        int payloadEnd = -1;
+        try (JsonParser parser = json.createParser(envelope)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope is not a JSON object");
+            }
+            // The envelope read field by field, each value as readTree would read it, with the payload's offsets.
+            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                boolean payload = "payload".equals(name);
+                long start = payload ? parser.currentTokenLocation().getByteOffset() : -1;
+                event.set(name, value == JsonToken.VALUE_STRING ? json.getNodeFactory().textNode(parser.getText())
+                        : trees.<JsonNode>readTree(parser));
+                if (payload) {
+                    payloadStart = (int) start;
+                    payloadEnd = (int) parser.currentLocation().getByteOffset();
+                }
+            }
         } catch (IOException e) {
             throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope is not valid JSON: " + e.getMessage());
-        }
-        if (event == null || !event.isObject()) {
-            throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope is not a JSON object");
         }
         String eventId = requiredText(event, "event_id");
         String workflowId = requiredText(event, "workflow_id");
@@ -94,7 +120,7 @@ public final class EventReader implements Processor {
         }
         return new ReceivedWebhook(eventId, workflowId, revision == null || !revision.isTextual() ? null : revision.asText(),
                 receivedAt, headers(event, eventId), payload, replayOf == null || !replayOf.isTextual() ? null : replayOf.asText(),
-                definition, null);
+                definition, Arrays.copyOfRange(envelope, payloadStart, payloadEnd));
     }
 
     /** The headers the workflow read; an event without them (written before they existed) has none. */

@@ -23,7 +23,8 @@ import org.springframework.amqp.core.Message;
 /**
  * Publishes the accepted webhook's event (the {@link ReceivedWebhook} in {@link ExchangeProperties#EVENT}) to
  * {@code received_webhooks} as a persistent JSON message whose {@code message_id} is the event id, with its
- * {@code traceparent} header, and continues the route once the broker has confirmed it.
+ * {@code traceparent} header, and continues the route once the broker has confirmed it. The envelope carries the body's
+ * bytes as its payload, unchanged ({@code ReceivedWebhookSerializer}): no tree is written anew per webhook.
  * <p>
  * When the route runs on an event loop ({@link ExchangeProperties#RESUME_ON} is set) nothing waits for the confirm:
  * the route resumes on that event loop when it arrives (or fails with the publisher's error). Otherwise (a worker

@@ -21,7 +21,9 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * Gives a validated webhook its identity: the event id (a deduplicated delivery's deterministic one, else a new
- * random one) and the time it was received, as the {@link ReceivedWebhook} in {@link ExchangeProperties#EVENT}.
+ * random one) and the time it was received, as the {@link ReceivedWebhook} in {@link ExchangeProperties#EVENT}, with
+ * the payload both parsed (the body) and as the bytes the sender wrote ({@link ExchangeProperties#PAYLOAD_BYTES}),
+ * which its envelope carries unchanged.
  */
 public final class ReceivedWebhookFactory implements Processor {
 
@@ -35,6 +37,7 @@ public final class ReceivedWebhookFactory implements Processor {
     public void process(Exchange exchange) {
         Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
         ReceivedWebhook event = create(workflow, exchange.getMessage().getBody(JsonNode.class),
+                exchange.getProperty(ExchangeProperties.PAYLOAD_BYTES, byte[].class),
                 exchange.getProperty(ExchangeProperties.EVENT_ID, String.class),
                 workflowHeaders(workflow, exchange.getMessage()));
         exchange.setProperty(ExchangeProperties.EVENT, event);
@@ -46,9 +49,18 @@ public final class ReceivedWebhookFactory implements Processor {
      * {@code headers} are the request headers the workflow reads, by lower-case name.
      */
     public ReceivedWebhook create(Workflow workflow, JsonNode payload, String eventId, Map<String, String> headers) {
-        return new ReceivedWebhook(eventId != null ? eventId : RandomIds.uuid(), workflow.id(),
-                workflow.revision(),
-                DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)), headers, payload);
+        return create(workflow, payload, null, eventId, headers);
+    }
+
+    /**
+     * As {@link #create(Workflow, JsonNode, String, Map)}, with {@code payloadBytes} the JSON value of the body exactly
+     * as sent, which the envelope then carries instead of writing {@code payload} anew (null: written from the tree).
+     */
+    public ReceivedWebhook create(Workflow workflow, JsonNode payload, byte[] payloadBytes, String eventId,
+                                  Map<String, String> headers) {
+        return new ReceivedWebhook(eventId != null ? eventId : RandomIds.uuid(), workflow.id(), workflow.revision(),
+                DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)), headers, payload,
+                null, null, payloadBytes);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.werken.ingest;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
@@ -27,7 +28,8 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 /**
  * Decides whether a webhook request can be accepted, in the order a caller would fix things: method, workflow,
  * signature (for a workflow with a {@code verify} block, over the exact bytes received), content type, then body. On
- * success the body becomes the parsed JSON and {@link ExchangeProperties#WORKFLOW} holds the workflow; otherwise a
+ * success the body becomes the parsed JSON, {@link ExchangeProperties#PAYLOAD_BYTES} holds the bytes of that JSON value
+ * exactly as sent (see {@link #valueBytes}) and {@link ExchangeProperties#WORKFLOW} the workflow; otherwise a
  * {@link WebhookRejectedException} says which 4xx to answer.
  */
 public final class WebhookRequestValidator implements Processor {
@@ -84,7 +86,31 @@ public final class WebhookRequestValidator implements Processor {
         }
 
         JsonNode payload = readJson(in, body);
+        exchange.setProperty(ExchangeProperties.PAYLOAD_BYTES, valueBytes(body));
         in.setBody(payload);
+    }
+
+    /**
+     * The bytes of the one JSON value of a body {@link #readJson} accepted, exactly as sent, without what may surround
+     * it: a UTF-8 byte order mark (which Jackson skips, and which inside an envelope would be no JSON) and JSON
+     * whitespace (space, tab, line feed, carriage return) before and after it. Nothing else can surround it: comments
+     * are not JSON and anything after the value is refused. {@code body} itself when there is nothing to take off.
+     */
+    static byte[] valueBytes(byte[] body) {
+        int start = body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF
+                ? 3 : 0;
+        int end = body.length;
+        while (start < end && whitespace(body[start])) {
+            start++;
+        }
+        while (end > start && whitespace(body[end - 1])) {
+            end--;
+        }
+        return start == 0 && end == body.length ? body : Arrays.copyOfRange(body, start, end);
+    }
+
+    private static boolean whitespace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     /**

@@ -2,12 +2,18 @@ package io.werken.dispatch;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.ReceivedWebhook;
+import io.werken.core.WerkenJson;
+import io.werken.journal.JournalRecords;
+import io.werken.routes.RecordingPublisher;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.ActionPlanner;
@@ -80,6 +86,61 @@ class DispatchStepsTest {
         assertThat(serialized.fieldNames()).toIterable().containsExactly(
                 "action_id", "event_id", "workflow_id", "workflow_revision", "index", "count", "type", "params",
                 "payload", "received_at", "headers");
+    }
+
+    /** What dispatch publishes for an envelope, with the journal on: each message's queue and body, in order. */
+    private static List<java.util.Map.Entry<String, String>> dispatched(byte[] envelope) {
+        ObjectMapper werken = WerkenJson.mapper();
+        RecordingPublisher published = new RecordingPublisher();
+        Clock clock = Clock.fixed(Instant.parse("2026-11-26T10:00:01Z"), ZoneOffset.UTC);
+        Exchange exchange = consumed(envelope);
+        new EventReader(werken).process(exchange);
+        new WorkflowLookup(new CurrentWorkflows(BundledWorkflows.catalog())).process(exchange);
+        new ActionMessageFactory(new ActionPlanner(werken, 262_144), "required_actions", WerkenMetrics.none())
+                .process(exchange);
+        try {
+            new ActionPublisher(published, werken, clock, WerkenMetrics.none(),
+                    new JournalRecords(werken, clock, "werken.journal", "required_actions")).process(exchange);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return java.util.stream.Stream.of("required_actions", "werken.journal")
+                .flatMap(queue -> published.on(queue).stream()
+                        .map(m -> java.util.Map.entry(queue, new String(m.getBody(), StandardCharsets.UTF_8))))
+                .toList();
+    }
+
+    @Test
+    void anEnvelopeCarryingTheBodyAsSentDispatchesTheSameActionsAndJournalsTheBodysBytes() throws IOException {
+        ObjectMapper werken = WerkenJson.mapper();
+        String body = "{\"zeta\": 1.0,\n  \"alpha\" : [1e2, -0, 0.50, 1E-3, 12345678901234567890123],\r\n"
+                + "\t\"m\": {\"caf\\u00e9\": \"\u00e9\u2713\ud83d\ude00 \\\"q\\\" \\/\"}, \"n\": null }";
+        JsonNode tree = werken.readTree(body);
+        // The same event twice: its envelope as ingest writes it now (the body spliced in) and as it did before (the
+        // payload written from the tree).
+        ReceivedWebhook asSent = new ReceivedWebhook("e-x", "mi-workflow", BundledWorkflows.catalog().revision(),
+                "2026-11-26T10:00:00Z", java.util.Map.of(), tree, null, null, bytes(body));
+        ReceivedWebhook rewritten = new ReceivedWebhook("e-x", "mi-workflow", BundledWorkflows.catalog().revision(),
+                "2026-11-26T10:00:00Z", tree);
+        byte[] envelope = werken.writeValueAsBytes(asSent);
+        assertThat(new String(envelope, StandardCharsets.UTF_8)).endsWith("\"payload\":" + body + "}");
+
+        var fromAsSent = dispatched(envelope);
+        var fromRewritten = dispatched(werken.writeValueAsBytes(rewritten));
+
+        // Workers see exactly the action messages they saw before: the payload parsed and written by Werken.
+        List<String> actions = fromAsSent.stream().filter(m -> m.getKey().equals("required_actions"))
+                .map(java.util.Map.Entry::getValue).toList();
+        assertThat(actions).hasSize(2).isEqualTo(fromRewritten.stream()
+                .filter(m -> m.getKey().equals("required_actions")).map(java.util.Map.Entry::getValue).toList());
+        for (String action : actions) {
+            assertThat(werken.readTree(action).get("payload")).isEqualTo(tree);
+        }
+        // The journal keeps the payload's bytes as the sender wrote them.
+        List<String> records = fromAsSent.stream().filter(m -> m.getKey().equals("werken.journal"))
+                .map(java.util.Map.Entry::getValue).toList();
+        assertThat(records).hasSize(1);
+        assertThat(werken.readTree(records.get(0)).get("payload").binaryValue()).isEqualTo(bytes(body));
     }
 
     @Test

@@ -235,6 +235,25 @@ class WebhookRequestValidatorTest {
     }
 
     @Test
+    void theBodysJsonValueIsKeptAsSentWithoutAByteOrderMarkOrTheWhitespaceAroundIt() {
+        String value = "{\"b\": 1.0,\n \"a\" : [1e2, -0, \"\\u00e9\"] }";
+        Exchange exchange = bytes(concat("", new byte[] { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF }, " \r\n\t" + value + "\n \t"));
+
+        validator.process(exchange);
+
+        assertThat(exchange.getProperty(ExchangeProperties.PAYLOAD_BYTES, byte[].class))
+                .isEqualTo(value.getBytes(StandardCharsets.UTF_8));
+        Exchange scalar = request("POST", "mi-workflow", "application/json", "  -0.50E+3\n");
+        validator.process(scalar);
+        assertThat(scalar.getProperty(ExchangeProperties.PAYLOAD_BYTES, byte[].class))
+                .isEqualTo("-0.50E+3".getBytes(StandardCharsets.UTF_8));
+        Exchange bare = request("POST", "mi-workflow", "application/json", "\"\u00e9\"");
+        validator.process(bare);
+        assertThat(bare.getProperty(ExchangeProperties.PAYLOAD_BYTES, byte[].class))
+                .isEqualTo("\"\u00e9\"".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aNulByteAnywhereIsRefused() {
         assertThat(rejection(bytes(concat("{\"s\": \"a", new byte[] { 0 }, "\"}")))).isEqualTo(ProblemType.INVALID_JSON);
         assertThat(rejection(bytes(concat("", new byte[] { 0 }, "{}")))).isEqualTo(ProblemType.INVALID_JSON);

@@ -175,6 +175,11 @@ class WebhookToActionsIT {
             assertThat(Instant.parse(envelope.get("received_at").asText())).isNotNull();
             assertThat(envelope.get("received_at").asText()).endsWith("Z");
             assertThat(envelope.get("payload").get("data").asText()).isEqualTo("some important data");
+            // The payload is the body exactly as sent (the fixture's spaces kept), less the line break after it.
+            String body = new String(fixture("mi-workflow-webhook.json"), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(body).isEqualTo("{\"user_id\": 123, \"data\": \"some important data\"}\n");
+            assertThat(new String(event.getBody(), java.nio.charset.StandardCharsets.UTF_8))
+                    .endsWith(",\"headers\":{},\"payload\":" + body.strip() + "}");
             assertThat(event.getProps().getMessageId()).isEqualTo(eventId);
             assertThat(event.getProps().getContentType()).isEqualTo("application/json");
             assertThat(event.getProps().getDeliveryMode()).isEqualTo(2);

@@ -148,6 +148,43 @@ class IngestRouteTest extends CamelMainTestSupport {
     }
 
     @Test
+    void theEnvelopeCarriesTheBodyExactlyAsSent() throws Exception {
+        // Spaces, line breaks, the sender's key order, number spellings and escapes Jackson would write otherwise.
+        String value = "{\"zeta\": 1.0,\n  \"alpha\" : [1e2, -0, 0.50, 1E-3, 12345678901234567890123],\r\n"
+                + "\t\"m\": {\"caf\\u00e9\": \"\u00e9\u2713\ud83d\ude00 \\\"q\\\" \\/\"}, \"n\": null }";
+        // A UTF-8 byte order mark and whitespace around the value, which the envelope cannot carry, are left out.
+        byte[] bom = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
+        byte[] text = (" \r\n" + value + "\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = java.util.Arrays.copyOf(bom, bom.length + text.length);
+        System.arraycopy(text, 0, body, bom.length, text.length);
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + PORT + "/webhook/mi-workflow"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        String eventId = JSON.readTree(response.body()).get("event_id").asText();
+        Message message = publisher.on(QUEUE).get(publisher.on(QUEUE).size() - 1);
+        String envelope = new String(message.getBody(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(envelope).startsWith("{\"event_id\":\"" + eventId + "\",\"workflow_id\":\"mi-workflow\",")
+                .endsWith(",\"headers\":{},\"payload\":" + value + "}");
+        JsonNode read = JSON.readTree(message.getBody());
+        assertThat(read.fieldNames()).toIterable().containsExactly("event_id", "workflow_id", "workflow_revision",
+                "received_at", "headers", "payload");
+        assertThat(read.get("payload")).isEqualTo(JSON.readTree(value));
+    }
+
+    @Test
+    void aBodyWithADuplicateKeyIsStillRefused() throws Exception {
+        HttpResponse<String> response = post("{\"user_id\": 1, \"user_id\": 2}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).get("detail").asText()).contains("Duplicate field 'user_id'");
+        assertThat(publisher.on(QUEUE)).isEmpty();
+    }
+
+    @Test
     void onlyTheContentTypeHeaderEntersTheRouteAndNeverFromTheQueryString() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT
                         + "/webhook/mi-workflow?Content-Type=text/plain&CamelHttpResponseCode=200&X-Custom=q"))
