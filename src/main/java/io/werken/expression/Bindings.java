@@ -37,6 +37,14 @@ public final class Bindings {
         this.resolver = name -> Optional.ofNullable(variables.get(name));
     }
 
+    /**
+     * The {@code event} variable of an event: its {@code id}, {@code workflow_id} and {@code received_at}, the same
+     * for dispatch, the dry run and a search of the journal.
+     */
+    public static Map<String, String> event(String eventId, String workflowId, String receivedAt) {
+        return Map.of("id", eventId, "workflow_id", workflowId, "received_at", receivedAt);
+    }
+
     /** The value of {@code payload}, {@code headers} or {@code event}. */
     Object variable(String name) {
         return variables.get(name);

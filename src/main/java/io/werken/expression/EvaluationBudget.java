@@ -70,7 +70,7 @@ final class EvaluationBudget implements CelEvaluationListener {
     /** Throws once the budget has run out; an expression evaluated after that fails at once. */
     void check() throws ExpressionException {
         if (exceeded != null) {
-            throw new ExpressionException(exceeded);
+            throw new ExpressionException(exceeded, true);
         }
     }
 

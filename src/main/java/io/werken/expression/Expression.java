@@ -1,9 +1,11 @@
 package io.werken.expression;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.cel.common.CelErrorCode;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 
@@ -16,13 +18,16 @@ public final class Expression {
 
     private final String source;
     private final CelRuntime.Program program;
+    /** The variables ({@code payload}, {@code headers}, {@code event}) it names. */
+    private final Set<String> variables;
     /** For a bare field path (e.g. {@code payload.user_id}), its variable and its fields; otherwise null. */
     private final String root;
     private final String[] fields;
 
-    Expression(String source, CelRuntime.Program program) {
+    Expression(String source, CelRuntime.Program program, Set<String> variables) {
         this.source = source;
         this.program = program;
+        this.variables = Set.copyOf(variables);
         Matcher path = FIELD_PATH.matcher(source);
         if (path.matches()) {
             this.root = path.group(1);
@@ -35,6 +40,15 @@ public final class Expression {
 
     public String source() {
         return source;
+    }
+
+    /**
+     * Whether it names the variable {@code variable} ({@link ExpressionCompiler#PAYLOAD}, {@link
+     * ExpressionCompiler#HEADERS} or {@link ExpressionCompiler#EVENT}) anywhere, even where it would not be evaluated
+     * (a comprehension's own variable of that name counts too).
+     */
+    public boolean reads(String variable) {
+        return variables.contains(variable);
     }
 
     /** The CEL value (see {@link JsonValues} for how it maps to JSON). */
@@ -61,7 +75,8 @@ public final class Expression {
             return program.trace(bindings.resolver(), budget);
         } catch (CelEvaluationException e) {
             budget.check();
-            throw new ExpressionException("CEL: " + e.getMessage());
+            throw new ExpressionException("CEL: " + e.getMessage(),
+                    e.getErrorCode() == CelErrorCode.ITERATION_BUDGET_EXCEEDED);
         } catch (RuntimeException | StackOverflowError e) {
             budget.check();
             throw new ExpressionException("CEL: evaluation failed: " + e);

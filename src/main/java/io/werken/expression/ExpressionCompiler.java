@@ -1,5 +1,8 @@
 package io.werken.expression;
 
+import java.util.Set;
+import java.util.stream.Collectors;
+
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
@@ -55,7 +58,8 @@ public final class ExpressionCompiler {
 
     /** Compiles any expression (a template's). */
     public Expression compile(String source) throws ExpressionException {
-        return new Expression(source, program(check(source)));
+        CelAbstractSyntaxTree ast = check(source);
+        return new Expression(source, program(ast), variables(ast));
     }
 
     /** Compiles a condition: its type must be bool (or dyn, checked again when it runs). */
@@ -66,7 +70,16 @@ public final class ExpressionCompiler {
             throw new ExpressionException("a condition must be a boolean expression, but '" + source.strip() + "' is of type "
                                           + ast.getResultType().name());
         }
-        return new Expression(source, program(ast));
+        return new Expression(source, program(ast), variables(ast));
+    }
+
+    /** The variables the expression names: every identifier among {@code payload}, {@code headers}, {@code event}. */
+    private static Set<String> variables(CelAbstractSyntaxTree ast) {
+        return CelNavigableAst.fromAst(ast).getRoot().allNodes().map(CelNavigableExpr::expr)
+                .filter(e -> e.getKind() == CelExpr.ExprKind.Kind.IDENT)
+                .map(e -> e.ident().name())
+                .filter(name -> name.equals(PAYLOAD) || name.equals(HEADERS) || name.equals(EVENT))
+                .collect(Collectors.toSet());
     }
 
     private CelAbstractSyntaxTree check(String source) throws ExpressionException {

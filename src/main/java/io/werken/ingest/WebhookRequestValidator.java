@@ -9,9 +9,6 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.werken.core.ExchangeProperties;
@@ -51,17 +48,9 @@ public final class WebhookRequestValidator implements Processor {
     public WebhookRequestValidator(CurrentWorkflows workflows, int maxJsonDepth, int maxNumberExponent) {
         this.workflows = workflows;
         this.maxNumberExponent = maxNumberExponent;
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxJsonDepth).build())
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                // Error details must not echo the caller's body back.
-                .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-                .build();
-        this.jsonFactory = factory;
-        this.jsonReader = WerkenJson.builder(factory)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .build()
-                .reader();
+        // Error details must not echo the caller's body back (the strict factory includes no source in them).
+        this.jsonFactory = WerkenJson.strictFactory(maxJsonDepth);
+        this.jsonReader = WerkenJson.strictReader(jsonFactory);
     }
 
     @Override

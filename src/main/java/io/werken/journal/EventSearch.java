@@ -1,37 +1,228 @@
 package io.werken.journal;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.werken.core.WerkenJson;
+import io.werken.expression.Bindings;
+import io.werken.expression.EvaluationLimits;
 import io.werken.expression.Expression;
+import io.werken.expression.ExpressionCompiler;
+import io.werken.expression.ExpressionException;
 
 /**
- * STUB, to be replaced by the search work: the listing's {@code where=}, a CEL condition over {@code payload},
- * {@code headers} and {@code event}, applied to the events the other filters select, bounded like the workflow
- * language and by a scan limit per request.
+ * The listing's {@code where=}: a CEL condition over {@code payload}, {@code headers} and {@code event}, compiled in
+ * the workflow language's environment and evaluated within its {@link EvaluationLimits} for each event, applied to
+ * the events the other filters select, and bounded by a scan limit per request.
  */
 public final class EventSearch {
+
+    /** The most entries read from the journal at once. */
+    static final int PAGE = EventQuery.MAX_LIMIT;
 
     /**
      * @param events             the matching events, newest first, at most the query's limit
      * @param nextCursor         where to go on (after the last event scanned), or null when nothing follows
      * @param scanned            how many stored events were looked at
      * @param stoppedAtScanLimit true if it stopped at the scan limit before filling the page
+     * @param unevaluable        how many of those looked at could not be judged and were taken as not matching: their
+     *                           evaluation hit a limit of the workflow language (comprehension iterations, steps,
+     *                           bytes or time), or their stored payload could not be read
+     * @param unevaluableReason  why the first of those could not be judged; null when none
      */
-    public record Result(List<EventSummary> events, String nextCursor, int scanned, boolean stoppedAtScanLimit) {
+    public record Result(List<EventSummary> events, String nextCursor, int scanned, boolean stoppedAtScanLimit,
+                         int unevaluable, String unevaluableReason) {
+
+        public Result {
+            events = List.copyOf(events);
+        }
+
+        /** A result in which every event looked at could be judged. */
+        public Result(List<EventSummary> events, String nextCursor, int scanned, boolean stoppedAtScanLimit) {
+            this(events, nextCursor, scanned, stoppedAtScanLimit, 0, null);
+        }
+    }
+
+    /** What a condition made of one entry; {@code reason} says why an unevaluable one could not be judged. */
+    private record Verdict(boolean matches, String reason) {
+
+        static final Verdict MATCH = new Verdict(true, null);
+        static final Verdict NO_MATCH = new Verdict(false, null);
+    }
+
+    private final ExpressionCompiler compiler;
+    private final EvaluationLimits limits;
+    /**
+     * Stored payloads are read as ingest reads bodies (numbers exact, no duplicate keys), without ingest's depth limit:
+     * each was accepted under the limit of its day, and a limit lowered since must not hide it from a search.
+     */
+    private final ObjectReader payloads =
+            WerkenJson.strictReader(WerkenJson.strictFactory(StreamReadConstraints.DEFAULT_MAX_DEPTH));
+
+    /**
+     * @param compiler the workflow language's environment (its comprehension limit, WERKEN_CEL_MAX_ITERATIONS)
+     * @param limits   what each event's evaluation may spend, as dispatch allows its expressions (WERKEN_CEL_MAX_*)
+     */
+    public EventSearch(ExpressionCompiler compiler, EvaluationLimits limits) {
+        this.compiler = compiler;
+        this.limits = limits;
     }
 
     /** Compiles {@code where}; a bad one throws {@code ExpressionException} with CEL's message. */
-    public Expression compile(String where) {
-        throw new UnsupportedOperationException("stub");
+    public Expression compile(String where) throws ExpressionException {
+        return compiler.compileCondition(where == null ? "" : where);
     }
 
-    /** Does {@code record} meet {@code where}? An entry kept as metadata never meets a payload condition. */
+    /**
+     * Does {@code record} meet {@code where}? An entry kept as metadata never meets a condition that names
+     * {@code payload} or {@code headers}; one that names only {@code event} is evaluated. An evaluation that fails (a
+     * missing key, the evaluation budget spent) does not meet it.
+     */
     public boolean matches(Expression where, JournalRecord record) {
-        throw new UnsupportedOperationException("stub");
+        return verdict(where, record).matches();
     }
 
-    /** One page of the events {@code query} selects that meet {@code where}, looking at {@code scanLimit} at most. */
+    /**
+     * One page of the events {@code query} selects that meet {@code where}, looking at {@code scanLimit} at most:
+     * {@link JournalStore#scan} read page after page from the query's cursor.
+     */
     public Result search(JournalStore store, EventQuery query, Expression where, int scanLimit) {
-        throw new UnsupportedOperationException("stub");
+        return search(store::scan, query, where, scanLimit);
+    }
+
+    /**
+     * As {@link #search(JournalStore, EventQuery, Expression, int)}, over {@code journal} (pages of whole entries, as
+     * {@link JournalStore#scan} gives them). It stops once it has {@code query.limit()} matches, or has looked at
+     * {@code scanLimit} entries, or at the journal's end; the result's cursor is then the one after the last entry
+     * looked at, so that going on with it neither skips nor repeats an entry.
+     */
+    public Result search(Function<EventQuery, EventPage<JournalRecord>> journal, EventQuery query, Expression where,
+                         int scanLimit) {
+        if (scanLimit < 1) {
+            throw new IllegalArgumentException("The scan limit must be at least 1, not " + scanLimit);
+        }
+        if (query.limit() < 1) {
+            throw new IllegalArgumentException("The limit must be at least 1, not " + query.limit());
+        }
+        List<EventSummary> found = new ArrayList<>();
+        int scanned = 0;
+        int unevaluable = 0;
+        String unevaluableReason = null;
+        String cursor = query.cursor();
+        while (true) {
+            // Never more than the scan limit has left: a stop at the scan limit then falls at a page's end, whose
+            // cursor the journal gives.
+            EventQuery pageQuery = query.withCursor(cursor).withLimit(Math.min(PAGE, scanLimit - scanned));
+            EventPage<JournalRecord> page = journal.apply(pageQuery);
+            List<JournalRecord> entries = page.events();
+            for (int i = 0; i < entries.size(); i++) {
+                JournalRecord entry = entries.get(i);
+                scanned++;
+                Verdict verdict = verdict(where, entry);
+                if (verdict.reason() != null) {
+                    unevaluable++;
+                    if (unevaluableReason == null) {
+                        unevaluableReason = "event " + entry.eventId() + ": " + verdict.reason();
+                    }
+                }
+                if (!verdict.matches()) {
+                    continue;
+                }
+                found.add(summary(entry));
+                if (found.size() == query.limit()) {
+                    String next = i == entries.size() - 1 ? page.nextCursor()
+                            : cursorAfter(journal, pageQuery, entries, i + 1);
+                    return new Result(found, next, scanned, false, unevaluable, unevaluableReason);
+                }
+            }
+            cursor = page.nextCursor();
+            if (cursor == null || entries.isEmpty()) {
+                return new Result(found, null, scanned, false, unevaluable, unevaluableReason);
+            }
+            if (scanned >= scanLimit) {
+                return new Result(found, cursor, scanned, true, unevaluable, unevaluableReason);
+            }
+        }
+    }
+
+    private Verdict verdict(Expression where, JournalRecord record) {
+        boolean readsPayload = where.reads(ExpressionCompiler.PAYLOAD);
+        if (record.payload() == null && (readsPayload || where.reads(ExpressionCompiler.HEADERS))) {
+            return Verdict.NO_MATCH;
+        }
+        JsonNode payload = NullNode.getInstance();
+        if (readsPayload) {
+            try {
+                payload = payloads.readTree(record.payload());
+            } catch (JsonProcessingException e) {
+                return new Verdict(false, "the stored payload is not JSON: " + e.getOriginalMessage());
+            } catch (IOException e) {
+                return new Verdict(false, "the stored payload could not be read: " + e.getMessage());
+            }
+        }
+        Bindings bindings = new Bindings(payload, record.headers() == null ? Map.of() : record.headers(),
+                Bindings.event(record.eventId(), record.workflowId(), record.receivedAt()), limits);
+        try {
+            return where.test(bindings) ? Verdict.MATCH : Verdict.NO_MATCH;
+        } catch (ExpressionException e) {
+            // A missing key or a wrong type is an ordinary "no" (payload.x == 1 on events without x); a limit hit is
+            // the event's size, and the caller is told how many were not judged.
+            return e.limitExceeded() ? new Verdict(false, e.getMessage()) : Verdict.NO_MATCH;
+        }
+    }
+
+    private static EventSummary summary(JournalRecord record) {
+        return new EventSummary(record.eventId(), record.workflowId(), record.receivedAt(), record.outcome(),
+                record.workflowRevision(), record.actionsPublished(), record.replayOf());
+    }
+
+    /**
+     * The cursor after the first {@code count} of {@code entries} (the page {@code pageQuery} gave). The journal gives
+     * a cursor per page only, so the same stretch is asked for again, {@code count} entries long. Should the journal
+     * have changed in between (an entry written late into the stretch), it is walked one entry at a time up to the
+     * last entry looked at; an entry written late there is not looked at, as a listing going on from a cursor would
+     * not see it either.
+     */
+    private static String cursorAfter(Function<EventQuery, EventPage<JournalRecord>> journal, EventQuery pageQuery,
+                                      List<JournalRecord> entries, int count) {
+        String last = entries.get(count - 1).eventId();
+        EventPage<JournalRecord> again = journal.apply(pageQuery.withLimit(count));
+        List<JournalRecord> read = again.events();
+        if (read.size() == count && read.get(count - 1).eventId().equals(last)) {
+            return again.nextCursor();
+        }
+        Set<String> notLookedAt = entries.subList(count, entries.size()).stream().map(JournalRecord::eventId)
+                .collect(Collectors.toSet());
+        String cursor = pageQuery.cursor();
+        for (int step = 0; step < 2 * PAGE; step++) {
+            EventPage<JournalRecord> one = journal.apply(pageQuery.withCursor(cursor).withLimit(1));
+            if (one.events().isEmpty()) {
+                return null;
+            }
+            String id = one.events().get(0).eventId();
+            if (notLookedAt.contains(id)) {
+                // The last entry looked at is gone: go on from just before the first one not looked at (retention
+                // removes the oldest entries first, so this is all but impossible; no cursor says "from the start").
+                if (cursor == null) {
+                    break;
+                }
+                return cursor;
+            }
+            cursor = one.nextCursor();
+            if (id.equals(last) || cursor == null) {
+                return cursor;
+            }
+        }
+        throw new JournalUnavailableException("The journal changed too much while it was searched; search again", null);
     }
 }

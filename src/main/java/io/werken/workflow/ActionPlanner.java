@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -104,8 +103,8 @@ public final class ActionPlanner {
     }
 
     private Bindings bindings(ReceivedWebhook event) {
-        return new Bindings(event.payload(), event.headers(), Map.of(
-                "id", event.eventId(), "workflow_id", event.workflowId(), "received_at", event.receivedAt()), limits);
+        return new Bindings(event.payload(), event.headers(),
+                Bindings.event(event.eventId(), event.workflowId(), event.receivedAt()), limits);
     }
 
     /** The params' size as JSON, counted without keeping the bytes, and no further than just past the limit. */
