@@ -128,8 +128,8 @@ public class JournalConfiguration implements CamelConfiguration {
         upkeep.scheduleWithFixedDelay(housekeeping, 1, 5, TimeUnit.SECONDS);
         context.getRegistry().bind("journalHealthCheck", new JournalHealthCheck(store, writer, housekeeping));
 
-        EventSearch search = new EventSearch();
-        WorkflowImpact impact = new WorkflowImpact();
+        EventSearch search = new EventSearch(expressionCompiler, evaluationLimits);
+        WorkflowImpact impact = new WorkflowImpact(actionPlanner, actionsQueue);
         Replayer replayer = new Replayer(store, publisher, currentWorkflows, werkenJson, clock, receivedQueue);
         ReplayJobs replays = new ReplayJobs(store, replayer, search, werkenJson, clock,
                 context.getExecutorServiceManager().newFixedThreadPool(this, "JournalReplay", 2), replayRate);

@@ -1,6 +1,7 @@
 package io.werken.journal;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +30,18 @@ public final class EventSearch {
 
     /** The most entries read from the journal at once. */
     static final int PAGE = EventQuery.MAX_LIMIT;
+    /**
+     * The longest one search evaluates: each entry is bounded by the workflow language's limits, and the whole request
+     * by this; past it the search stops as at the scan limit, with the cursor to go on.
+     */
+    public static final Duration DEADLINE = Duration.ofSeconds(10);
 
     /**
      * @param events             the matching events, newest first, at most the query's limit
      * @param nextCursor         where to go on (after the last event scanned), or null when nothing follows
      * @param scanned            how many stored events were looked at
-     * @param stoppedAtScanLimit true if it stopped at the scan limit before filling the page
+     * @param stoppedAtScanLimit true if it stopped at the scan limit (or the search's {@link #DEADLINE}) before filling
+     *                           the page
      * @param unevaluable        how many of those looked at could not be judged and were taken as not matching: their
      *                           evaluation hit a limit of the workflow language (comprehension iterations, steps,
      *                           bytes or time), or their stored payload could not be read
@@ -62,6 +69,7 @@ public final class EventSearch {
 
     private final ExpressionCompiler compiler;
     private final EvaluationLimits limits;
+    private final Duration deadline;
     /**
      * Stored payloads are read as ingest reads bodies (numbers exact, no duplicate keys), without ingest's depth limit:
      * each was accepted under the limit of its day, and a limit lowered since must not hide it from a search.
@@ -74,8 +82,14 @@ public final class EventSearch {
      * @param limits   what each event's evaluation may spend, as dispatch allows its expressions (WERKEN_CEL_MAX_*)
      */
     public EventSearch(ExpressionCompiler compiler, EvaluationLimits limits) {
+        this(compiler, limits, DEADLINE);
+    }
+
+    /** With {@code deadline} for a whole search instead of {@link #DEADLINE}. */
+    public EventSearch(ExpressionCompiler compiler, EvaluationLimits limits, Duration deadline) {
         this.compiler = compiler;
         this.limits = limits;
+        this.deadline = deadline;
     }
 
     /** Compiles {@code where}; a bad one throws {@code ExpressionException} with CEL's message. */
@@ -119,6 +133,7 @@ public final class EventSearch {
         int unevaluable = 0;
         String unevaluableReason = null;
         String cursor = query.cursor();
+        long stopAt = System.nanoTime() + deadline.toNanos();
         while (true) {
             // Never more than the scan limit has left: a stop at the scan limit then falls at a page's end, whose
             // cursor the journal gives.
@@ -135,14 +150,19 @@ public final class EventSearch {
                         unevaluableReason = "event " + entry.eventId() + ": " + verdict.reason();
                     }
                 }
-                if (!verdict.matches()) {
-                    continue;
+                if (verdict.matches()) {
+                    found.add(summary(entry));
+                    if (found.size() == query.limit()) {
+                        String next = i == entries.size() - 1 ? page.nextCursor()
+                                : cursorAfter(journal, pageQuery, entries, i + 1);
+                        return new Result(found, next, scanned, false, unevaluable, unevaluableReason);
+                    }
                 }
-                found.add(summary(entry));
-                if (found.size() == query.limit()) {
+                if (System.nanoTime() - stopAt > 0) {
+                    // The whole search's time is up: stop as at the scan limit, going on after this entry.
                     String next = i == entries.size() - 1 ? page.nextCursor()
                             : cursorAfter(journal, pageQuery, entries, i + 1);
-                    return new Result(found, next, scanned, false, unevaluable, unevaluableReason);
+                    return new Result(found, next, scanned, next != null, unevaluable, unevaluableReason);
                 }
             }
             cursor = page.nextCursor();

@@ -139,7 +139,14 @@ public final class ReplayJobs {
         String last = job.lastEventId();
         long intervalNanos = rate > 0 ? (long) (1_000_000_000L / rate) : 0;
         long next = System.nanoTime();
-        Expression where = request.where() == null ? null : search.compile(request.where());
+        Expression where;
+        try {
+            where = request.where() == null ? null : search.compile(request.where());
+        } catch (io.werken.expression.ExpressionException e) {
+            saveQuietly(job, ReplayJob.FAILED, scanned, replayed, cursor, last, "where: " + e.getMessage());
+            running.remove(job.id());
+            return;
+        }
         try {
             while (replayed < request.max()) {
                 String pageAt = cursor;

@@ -63,6 +63,10 @@ public final class EventListing implements Processor {
             body.put("next_cursor", result.nextCursor());
             body.put("scanned", result.scanned());
             body.put("stopped_at_scan_limit", result.stoppedAtScanLimit());
+            body.put("unevaluable", result.unevaluable());
+            if (result.unevaluableReason() != null) {
+                body.put("unevaluable_reason", result.unevaluableReason());
+            }
             return body;
         });
         ManagementRequests.answer(in, json, answer);

@@ -73,6 +73,21 @@ class EventSearchTest {
     }
 
     @Test
+    void aSearchPastItsDeadlineStopsAsAtTheScanLimitAndGoesOnFromItsCursor() throws ExpressionException {
+        EventSearch hurried = new EventSearch(new ExpressionCompiler(WorkflowCatalog.DEFAULT_MAX_ITERATIONS),
+                EvaluationLimits.DEFAULTS, java.time.Duration.ZERO);
+        InMemoryJournal journal = new InMemoryJournal(List.of(full("e1", 1, "{}"), full("e2", 2, "{}"), full("e3", 3, "{}")));
+        var where = hurried.compile("true");
+
+        EventSearch.Result first = hurried.search(journal, EventQuery.all(), where, 10_000);
+        assertThat(first.stoppedAtScanLimit()).isTrue();
+        assertThat(first.scanned()).isEqualTo(1);
+        assertThat(ids(first)).containsExactly("e3");
+        EventSearch.Result second = hurried.search(journal, EventQuery.all().withCursor(first.nextCursor()), where, 10_000);
+        assertThat(ids(second)).containsExactly("e2");
+    }
+
+    @Test
     void aConditionOnTheHeadersSelectsTheEventsThatCarriedThem() throws ExpressionException {
         List<JournalRecord> records = List.of(
                 full("e1", 1, "{}", Map.of("x-github-event", "push")),
