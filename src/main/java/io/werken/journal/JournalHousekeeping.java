@@ -131,7 +131,9 @@ public final class JournalHousekeeping implements Runnable {
             }
         }
         if (count > 0) {
-            store.removeUnreferencedRevisions(Set.of(workflows.catalog().revision()));
+            Set<String> keep = new java.util.HashSet<>(revisions.loadedRevisions());
+            keep.add(workflows.catalog().revision());
+            store.removeUnreferencedRevisions(keep);
             removed += count;
             LOG.info("Journal retention removed {} entries (older than {} or beyond the newest {})", count,
                     retention, maxEvents);

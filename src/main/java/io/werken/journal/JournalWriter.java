@@ -145,6 +145,10 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
                     problemSince = null;
                 }
                 return;
+            } catch (IllegalArgumentException e) {
+                // A record no database can take (it lacks what every entry has): the others are written.
+                oneByOne(events, revisions);
+                return;
             } catch (JournalUnavailableException e) {
                 failures.increment();
                 failed++;
@@ -169,7 +173,7 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
         for (WorkflowRevision revision : revisions) {
             try {
                 store.write(List.of(), List.of(revision));
-            } catch (JournalUnavailableException e) {
+            } catch (JournalUnavailableException | IllegalArgumentException e) {
                 refused.increment();
                 LOG.error("The journal database refused workflows revision {}: {}", revision.revision(), e.getMessage());
             }
@@ -178,7 +182,7 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
             try {
                 store.write(List.of(event), List.of());
                 written.increment();
-            } catch (JournalUnavailableException e) {
+            } catch (JournalUnavailableException | IllegalArgumentException e) {
                 refused.increment();
                 LOG.error("The journal database refused the record of event_id={}: {}", event.eventId(), e.getMessage());
             }

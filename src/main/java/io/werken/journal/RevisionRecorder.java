@@ -21,6 +21,7 @@ public final class RevisionRecorder {
     private final JournalRecords records;
     private final MessagePublisher publisher;
     private final Map<String, WorkflowCatalog> pending = new LinkedHashMap<>();
+    private final java.util.Set<String> loaded = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public RevisionRecorder(JournalRecords records, MessagePublisher publisher) {
         this.records = records;
@@ -29,10 +30,16 @@ public final class RevisionRecorder {
 
     /** Records {@code catalog}'s revision now, or later if the broker cannot take it now. */
     public void loaded(WorkflowCatalog catalog) {
+        loaded.add(catalog.revision());
         synchronized (pending) {
             pending.put(catalog.revision(), catalog);
         }
         retry();
+    }
+
+    /** Every revision loaded since Werken started: events in flight may refer to any of them. */
+    public java.util.Set<String> loadedRevisions() {
+        return java.util.Set.copyOf(loaded);
     }
 
     /** Publishes the revisions still waiting; true when none waits. */
