@@ -10,8 +10,10 @@ import java.time.Instant;
  * @param outcome    {@code dispatched} or {@code dead_lettered}
  * @param since      {@code received_at} at or after it
  * @param until      {@code received_at} before it
- * @param actionType some action of the event has this {@code type}
- * @param queue      some action of the event went (or would have gone) to this queue
+ * @param actionType an action of the event has this {@code type} and was published or failed (not skipped by its
+ *                   {@code when})
+ * @param queue      an action of the event went (or, failing, would have gone) to this queue, not skipped by its
+ *                   {@code when}
  * @param replayOf   the event replays this one
  * @param limit      1..500
  * @param cursor     an opaque keyset cursor from {@link EventPage#nextCursor()}, or null for the first page

@@ -52,9 +52,9 @@ final class EventSelection {
         selection.and(query.since(), "e.received_at >= ?");
         selection.and(query.until(), "e.received_at < ?");
         selection.and(query.actionType(),
-                "EXISTS (SELECT 1 FROM journal_actions a WHERE a.event_id = e.event_id AND a.type = ?)");
+                "EXISTS (SELECT 1 FROM journal_actions a WHERE a.event_id = e.event_id AND a.type = ? AND a.outcome <> 'skipped')");
         selection.and(query.queue(),
-                "EXISTS (SELECT 1 FROM journal_actions a WHERE a.event_id = e.event_id AND a.queue = ?)");
+                "EXISTS (SELECT 1 FROM journal_actions a WHERE a.event_id = e.event_id AND a.queue = ? AND a.outcome <> 'skipped')");
         if (query.cursor() != null) {
             JournalCursor after = JournalCursor.decode(query.cursor());
             // A row comparison: both databases read it as a range of the (received_at DESC, event_id DESC) indexes.

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Bulk replays: the events a listing's filters and {@code where} select, at most {@code max}, replayed in the
  * background at {@code WERKEN_REPLAY_RATE} events per second so that live webhooks keep their latency. Each replay's
- * progress is kept in the journal's database after every event: the listing cursor of the page it is in and the last
- * event it looked at. A Werken that stops midway leaves the replay {@code interrupted} at the event where it stopped;
+ * progress is kept in the journal's database after every event: the listing cursor right after the last event it
+ * looked at. A Werken that stops midway leaves the replay {@code interrupted} at the event where it stopped;
  * resumed, it goes on after that event, so no event is replayed twice. (An event whose replay was confirmed just before
  * a kill, before its progress was saved, is published once more with the same replay event id, so that dispatch,
  * the journal and the workers recognise it: the at-least-once of every other event.)
@@ -148,22 +148,13 @@ public final class ReplayJobs {
             return;
         }
         try {
-            while (replayed < request.max()) {
+            boolean more = true;
+            while (more && replayed < request.max()) {
                 String pageAt = cursor;
                 EventPage<JournalRecord> page = attempt(job,
                         () -> store.scan(request.query().withCursor(pageAt).withLimit(PAGE)));
                 List<JournalRecord> events = page.events();
-                int from = 0;
-                if (last != null) {
-                    // Resuming in the middle of this page: go on after the last event looked at.
-                    for (int i = 0; i < events.size(); i++) {
-                        if (events.get(i).eventId().equals(last)) {
-                            from = i + 1;
-                            break;
-                        }
-                    }
-                }
-                for (int i = from; i < events.size() && replayed < request.max(); i++) {
+                for (int i = 0; i < events.size() && replayed < request.max(); i++) {
                     if (cancelled.remove(job.id()) != null) {
                         save(job, ReplayJob.CANCELLED, scanned, replayed, cursor, last, null);
                         return;
@@ -182,20 +173,16 @@ public final class ReplayJobs {
                         attempt(job, () -> replayer.replay(event, request.revision(), replayId));
                         replayed++;
                     }
+                    // Progress after every event: resumed, the replay goes on right after it.
                     last = event.eventId();
-                    String pageStart = cursor;
+                    cursor = JournalStore.cursorAfter(event.receivedAt(), event.eventId());
                     long s = scanned;
                     long r = replayed;
+                    String c = cursor;
                     String l = last;
-                    attempt(job, () -> save(job, ReplayJob.RUNNING, s, r, pageStart, l, null));
+                    attempt(job, () -> save(job, ReplayJob.RUNNING, s, r, c, l, null));
                 }
-                if (page.nextCursor() == null || events.isEmpty()) {
-                    break;
-                }
-                if (replayed < request.max()) {
-                    cursor = page.nextCursor();
-                    last = null;
-                }
+                more = page.nextCursor() != null && !events.isEmpty();
             }
             save(job, ReplayJob.DONE, scanned, replayed, cursor, last, null);
             LOG.info("Replay {} done: {} events replayed of {} looked at", job.id(), replayed, scanned);
