@@ -22,6 +22,7 @@ import io.werken.manage.BulkReplay;
 import io.werken.manage.EventDetail;
 import io.werken.manage.EventListing;
 import io.werken.manage.EventReplay;
+import io.werken.manage.ReplayResume;
 import io.werken.manage.ReplayStatus;
 import io.werken.manage.WorkflowImpactCheck;
 import io.werken.workflow.WorkflowCatalog;
@@ -182,12 +183,12 @@ public class ManagementConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public ReplayStatus replayStatus(Journal journal, ObjectMapper werkenJson) {
-        return new ReplayStatus(journal, werkenJson, false);
+        return new ReplayStatus(journal, werkenJson);
     }
 
     @BindToRegistry
-    public ReplayStatus replayResume(Journal journal, ObjectMapper werkenJson) {
-        return new ReplayStatus(journal, werkenJson, true);
+    public ReplayResume replayResume(Journal journal, ObjectMapper werkenJson) {
+        return new ReplayResume(journal, werkenJson);
     }
 
     @BindToRegistry

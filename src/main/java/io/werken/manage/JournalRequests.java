@@ -77,6 +77,9 @@ final class JournalRequests {
             throw new WebhookRejectedException(ProblemType.REPLAY_REFUSED, e.getMessage());
         } catch (ExpressionException e) {
             throw ManagementRequests.invalidQuery("Query parameter 'where' is not a valid condition: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // The store's refusal of a cursor it did not give, checked before it touches the database.
+            throw ManagementRequests.invalidQuery(e.getMessage());
         }
     }
 }

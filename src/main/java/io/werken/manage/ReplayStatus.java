@@ -15,7 +15,7 @@ import org.apache.camel.Processor;
 
 /**
  * {@code GET /replays/{replay_id}}: a bulk replay's state and progress; {@code DELETE} cancels it (it stops before its
- * next event); {@code POST /replays/{replay_id}/resume} goes on with an interrupted or failed one where it stopped.
+ * next event).
  */
 public final class ReplayStatus implements Processor {
 
@@ -23,33 +23,30 @@ public final class ReplayStatus implements Processor {
 
     private final Journal journal;
     private final ObjectMapper json;
-    private final boolean resume;
 
-    /** With {@code resume}, the resume endpoint; otherwise the replay's own. */
-    public ReplayStatus(Journal journal, ObjectMapper json, boolean resume) {
+    public ReplayStatus(Journal journal, ObjectMapper json) {
         this.journal = journal;
         this.json = json;
-        this.resume = resume;
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
         Message in = exchange.getMessage();
         String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
-        if (resume) {
-            ManagementRequests.requireMethod(in, "POST");
-        } else if (!"DELETE".equals(method)) {
+        boolean cancel = "DELETE".equals(method);
+        if (!cancel) {
             ManagementRequests.requireMethod(in, "GET");
         }
         ManagementRequests.query(in, Set.of());
         String id = in.getHeader(REPLAY_ID, String.class);
-        ReplayJob job = JournalRequests.call(() -> {
-            Optional<ReplayJob> found = resume ? journal.replays().resume(id)
-                    : "DELETE".equals(method) ? journal.replays().cancel(id) : journal.replays().find(id);
-            return found.orElseThrow(() -> new WebhookRejectedException(ProblemType.NOT_FOUND,
-                    "There is no replay '" + WebhookRequestValidator.abbreviate(id) + "'."));
-        });
+        ReplayJob job = JournalRequests.call(() -> found(cancel ? journal.replays().cancel(id)
+                : journal.replays().find(id), id));
         ManagementRequests.answer(in, json, job);
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, resume || "DELETE".equals(method) ? 202 : 200);
+        in.setHeader(Exchange.HTTP_RESPONSE_CODE, cancel ? 202 : 200);
+    }
+
+    static ReplayJob found(Optional<ReplayJob> job, String id) {
+        return job.orElseThrow(() -> new WebhookRejectedException(ProblemType.NOT_FOUND,
+                "There is no replay '" + WebhookRequestValidator.abbreviate(id) + "'."));
     }
 }

@@ -139,5 +139,10 @@ final class RouteTestWiring {
         public ActionPlanner actionPlanner() {
             return new ActionPlanner(WerkenJson.mapper(), 262_144);
         }
+
+        @BindToRegistry
+        public WorkflowCatalog.Settings workflowSettings() {
+            return WorkflowCatalog.Settings.defaults();
+        }
     }
 }

@@ -1,0 +1,36 @@
+package io.werken.manage;
+
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.journal.Journal;
+import io.werken.journal.ReplayJob;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * {@code POST /replays/{replay_id}/resume}: goes on with an interrupted (Werken stopped while it ran) or failed bulk
+ * replay right after the last event it looked at (202); any other state is a 409.
+ */
+public final class ReplayResume implements Processor {
+
+    private final Journal journal;
+    private final ObjectMapper json;
+
+    public ReplayResume(Journal journal, ObjectMapper json) {
+        this.journal = journal;
+        this.json = json;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Message in = exchange.getMessage();
+        ManagementRequests.requireMethod(in, "POST");
+        ManagementRequests.query(in, Set.of());
+        String id = in.getHeader(ReplayStatus.REPLAY_ID, String.class);
+        ReplayJob job = JournalRequests.call(() -> ReplayStatus.found(journal.replays().resume(id), id));
+        ManagementRequests.answer(in, json, job);
+        in.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+    }
+}
