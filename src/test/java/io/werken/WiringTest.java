@@ -48,6 +48,12 @@ class WiringTest extends CamelMainTestSupport {
         properties.put("camel.server.host", "127.0.0.1");
         properties.put("camel.server.port", "0");
         properties.put("camel.management.enabled", "false");
+        // The embedded journal store in a directory of its own, not ./werken-data.
+        try {
+            properties.put("werken.embedded.data-dir", java.nio.file.Files.createTempDirectory("werken-wiring-").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return properties;
     }
 

@@ -134,6 +134,12 @@ public class JournalConfiguration implements CamelConfiguration {
         ReplayJobs replays = new ReplayJobs(store, replayer, search, werkenJson, clock,
                 context.getExecutorServiceManager().newFixedThreadPool(this, "JournalReplay", 2), replayRate);
         try {
+            // Stopped before the thread pools: a replay then stops at its next event, and is saved interrupted.
+            context.addService(replays, true, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot add the journal's replays: " + e.getMessage(), e);
+        }
+        try {
             int interrupted = replays.interruptedAtLastStop();
             if (interrupted > 0) {
                 LOG.warn("{} bulk replays were running when Werken last stopped: they are interrupted; resume each "

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * a kill, before its progress was saved, is published once more with the same replay event id, so that dispatch,
  * the journal and the workers recognise it: the at-least-once of every other event.)
  */
-public final class ReplayJobs {
+public final class ReplayJobs extends org.apache.camel.support.service.ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplayJobs.class);
     private static final int PAGE = 100;
@@ -50,6 +50,7 @@ public final class ReplayJobs {
     private final double rate;
     private final Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
     private final Map<String, Boolean> running = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
 
     public ReplayJobs(JournalStore store, Replayer replayer, EventSearch search, ObjectMapper json, Clock clock,
                       ExecutorService executor, double rate) {
@@ -60,6 +61,12 @@ public final class ReplayJobs {
         this.clock = clock;
         this.executor = executor;
         this.rate = rate;
+    }
+
+    /** Werken is stopping: each running replay stops before its next event and is saved as {@code interrupted}. */
+    @Override
+    protected void doStop() {
+        stopping = true;
     }
 
     /** Marks the replays that were running when Werken last stopped as {@code interrupted}; how many. */
@@ -158,6 +165,9 @@ public final class ReplayJobs {
                     if (cancelled.remove(job.id()) != null) {
                         save(job, ReplayJob.CANCELLED, scanned, replayed, cursor, last, null);
                         return;
+                    }
+                    if (stopping) {
+                        throw new InterruptedException("Werken is stopping");
                     }
                     JournalRecord event = events.get(i);
                     scanned++;

@@ -99,6 +99,9 @@ class ClusterFailoverIT {
         Map<String, String> otherEnv = new HashMap<>(env);
         otherEnv.put("WERKEN_HTTP_PORT", Integer.toString(WerkenProcess.freePort()));
         otherEnv.put("WERKEN_MANAGEMENT_PORT", Integer.toString(WerkenProcess.freePort()));
+        // Each Werken's embedded journal store in a directory of its own (one process per store; a shared journal
+        // would be PostgreSQL).
+        otherEnv.put("WERKEN_DATA_DIR", java.nio.file.Files.createTempDirectory("werken-data-").toString());
         WerkenProcess survivor = start(env, "cluster-survivor");
         WerkenProcess victim = start(otherEnv, "cluster-killed");
         healthPoller.scheduleAtFixedRate(() -> health.add(new long[] { System.nanoTime(), survivor.healthStatus() }),

@@ -114,6 +114,23 @@ class JournalEndpointsIT {
     }
 
     @Test
+    void withTheJournalOffNothingIsRecordedAndItsEndpointsSaySo() throws Exception {
+        try (RunningWerken off = RunningWerken.start(Map.of("werken.journal.mode", "off"));
+             Broker broker = new Broker()) {
+            HttpResponse<String> accepted = off.post("mi-workflow", "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            for (String path : List.of("/events", "/events/x", "/replays/x")) {
+                HttpResponse<String> response = off.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + off.managementPort + path)).GET());
+                assertThat(response.statusCode()).as(path).isEqualTo(404);
+                assertThat(response.body()).contains("urn:werken:problem:journal-off").contains("WERKEN_JOURNAL");
+            }
+            await().atMost(WAIT).until(() -> broker.depth(off.actionsQueue) == 2);
+            assertThat(broker.queueExists(off.journalQueue)).as("no journal queue is declared").isFalse();
+        }
+    }
+
+    @Test
     void anEventsPageShowsWhatWasRecordedItsDefinitionAndItsActions() throws Exception {
         String body = "{ \"customer\" : \"ana\",\n  \"total\": 250.0 }";
         String id = accept("shop", body);

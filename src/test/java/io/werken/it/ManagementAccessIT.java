@@ -170,7 +170,8 @@ class ManagementAccessIT {
         Map.of("camel.server.port", "0", "camel.server.host", "127.0.0.1", "camel.management.port", "0",
                 "camel.management.host", "127.0.0.1", "camel.main.name", "werken-unguarded",
                 "werken.rabbitmq.uri", "amqp://guest:guest@127.0.0.1:1/%2F",
-                "werken.queue.received", prefix + "received_webhooks", "werken.queue.actions", prefix + "required_actions")
+                "werken.queue.received", prefix + "received_webhooks", "werken.queue.actions", prefix + "required_actions",
+                "werken.journal.mode", "off")
                 .forEach(unguarded::addOverrideProperty);
         try {
             Throwable refused = catchThrowable(unguarded::start);

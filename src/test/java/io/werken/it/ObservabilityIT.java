@@ -171,9 +171,11 @@ class ObservabilityIT {
                 .containsEntry("werken_events_dead_lettered_total{reason=\"invalid-event\"}", 1.0)
                 .containsEntry("werken_events_dead_lettered_total{reason=\"unknown-workflow\"}", 1.0)
                 .containsEntry("werken_events_dead_lettered_total{reason=\"action-evaluation-failed\"}", 1.0)
-                // 4 + 2 events dispatched; confirms: 7 events, 11 actions and 3 dead letters.
+                // 4 + 2 events dispatched; confirms: 7 events, 11 actions, 3 dead letters, and the journal's records of
+                // the workflows revision and of 8 events (the 6 dispatched, and the 2 dead letters that are events).
                 .containsEntry("werken_dispatch_latency_seconds_count", 6.0)
-                .containsEntry("werken_publish_confirm_seconds_count", 21.0)
+                .containsEntry("werken_publish_confirm_seconds_count", 30.0)
+                .containsEntry("werken_journal_records_written_total", 8.0)
                 .containsEntry("werken_workflow_revision{revision=\"" + revision + "\"}", 1.0)
                 .containsEntry("werken_workflows", 3.0)
                 .containsEntry("werken_workflow_reloads_total{result=\"reloaded\"}", 0.0)

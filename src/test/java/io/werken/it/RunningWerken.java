@@ -112,6 +112,11 @@ public final class RunningWerken implements AutoCloseable {
         }
     }
 
+    /** Stops Werken and leaves its queues, with what they hold, for the next Werken of the test. */
+    public void stopKeepingQueues() {
+        main.stop();
+    }
+
     @Override
     public void close() throws Exception {
         main.stop();
