@@ -149,7 +149,8 @@ class ObservabilityIT {
                 .getBytes(StandardCharsets.UTF_8));
 
         await().atMost(WAIT).until(() -> scrape().getOrDefault("werken_dispatch_latency_seconds_count", 0.0) >= 6
-                && broker.depth(werken.deadLetterQueue) == 3);
+                && broker.depth(werken.deadLetterQueue) == 3
+                && scrape().getOrDefault("werken_journal_records_written_total", 0.0) >= 8);
         Map<String, Double> m = scrape();
 
         String actions = werken.actionsQueue;
