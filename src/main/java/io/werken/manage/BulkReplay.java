@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.expression.Expression;
@@ -31,15 +30,7 @@ public final class BulkReplay implements Processor {
     /** Most events one bulk replay may take. */
     static final long MAX = 1_000_000;
     private static final int SAMPLE = 10;
-    private static final Set<String> PARAMETERS;
-
-    static {
-        Set<String> all = new TreeSet<>(JournalRequests.FILTERS);
-        all.add("max");
-        all.add("dry_run");
-        all.add("revision");
-        PARAMETERS = Set.copyOf(all);
-    }
+    private static final Set<String> PARAMETERS = JournalRequests.parameters(Set.of(), "max", "dry_run", "revision");
 
     private final Journal journal;
     private final ObjectMapper json;
@@ -69,8 +60,7 @@ public final class BulkReplay implements Processor {
                 : parameters.get("where");
         Map<String, Object> answer = JournalRequests.call(() -> dryRun.equals("true")
                 ? dryRun(query, where, max) : start(query, where, max, revision));
-        ManagementRequests.answer(in, json, answer);
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, dryRun.equals("true") ? 200 : 202);
+        JournalRequests.answer(in, json, answer, dryRun.equals("true") ? 200 : 202);
     }
 
     private Map<String, Object> start(EventQuery query, String where, long max, Replayer.Revision revision)

@@ -3,7 +3,6 @@ package io.werken.manage;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.expression.Expression;
@@ -24,14 +23,7 @@ import org.apache.camel.Processor;
  */
 public final class EventListing implements Processor {
 
-    private static final Set<String> PARAMETERS;
-
-    static {
-        Set<String> all = new TreeSet<>(JournalRequests.FILTERS);
-        all.add("limit");
-        all.add("cursor");
-        PARAMETERS = Set.copyOf(all);
-    }
+    private static final Set<String> PARAMETERS = JournalRequests.parameters(Set.of(), "limit", "cursor");
 
     private final Journal journal;
     private final ObjectMapper json;

@@ -44,8 +44,7 @@ public final class EventReplay implements Processor {
             body.put("revision", revision.name().toLowerCase(java.util.Locale.ROOT));
             return body;
         });
-        ManagementRequests.answer(in, json, answer);
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+        JournalRequests.answer(in, json, answer, 202);
     }
 
     static Replayer.Revision revision(String text) {

@@ -32,6 +32,21 @@ final class JournalRequests {
     private JournalRequests() {
     }
 
+    /** The listing's filters, less {@code without}, plus {@code more}. */
+    static Set<String> parameters(Set<String> without, String... more) {
+        Set<String> all = new java.util.TreeSet<>(FILTERS);
+        all.removeAll(without);
+        all.addAll(java.util.List.of(more));
+        return Set.copyOf(all);
+    }
+
+    /** Answers {@code body} as JSON with {@code status}. */
+    static void answer(org.apache.camel.Message in, com.fasterxml.jackson.databind.ObjectMapper json, Object body,
+                       int status) throws com.fasterxml.jackson.core.JsonProcessingException {
+        ManagementRequests.answer(in, json, body);
+        in.setHeader(org.apache.camel.Exchange.HTTP_RESPONSE_CODE, status);
+    }
+
     /** The filters of {@code query} (the listing's parameters), with {@code limit} and {@code cursor} if given. */
     static EventQuery query(Map<String, String> query) {
         String outcome = query.get("outcome");

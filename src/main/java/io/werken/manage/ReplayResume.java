@@ -30,7 +30,6 @@ public final class ReplayResume implements Processor {
         ManagementRequests.query(in, Set.of());
         String id = in.getHeader(ReplayStatus.REPLAY_ID, String.class);
         ReplayJob job = JournalRequests.call(() -> ReplayStatus.found(journal.replays().resume(id), id));
-        ManagementRequests.answer(in, json, job);
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+        JournalRequests.answer(in, json, job, 202);
     }
 }

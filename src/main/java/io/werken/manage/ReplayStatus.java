@@ -41,8 +41,7 @@ public final class ReplayStatus implements Processor {
         String id = in.getHeader(REPLAY_ID, String.class);
         ReplayJob job = JournalRequests.call(() -> found(cancel ? journal.replays().cancel(id)
                 : journal.replays().find(id), id));
-        ManagementRequests.answer(in, json, job);
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, cancel ? 202 : 200);
+        JournalRequests.answer(in, json, job, cancel ? 202 : 200);
     }
 
     static ReplayJob found(Optional<ReplayJob> job, String id) {

@@ -3,7 +3,6 @@ package io.werken.manage;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,15 +30,7 @@ public final class WorkflowImpactCheck implements Processor {
 
     static final int DEFAULT_MAX = 1000;
     static final int MAX = 100_000;
-    private static final Set<String> PARAMETERS;
-
-    static {
-        Set<String> all = new TreeSet<>(JournalRequests.FILTERS);
-        all.remove("workflow");
-        all.remove("where");
-        all.add("max");
-        PARAMETERS = Set.copyOf(all);
-    }
+    private static final Set<String> PARAMETERS = JournalRequests.parameters(Set.of("workflow", "where"), "max");
 
     private final Journal journal;
     private final WebhookRequestValidator bodyReader;
