@@ -181,9 +181,10 @@ public final class BrokerTopology implements ConnectionListener {
         }
         admin.declareBinding(dlqBinding);
         declarationProblem = null;
-        LOG.info("Declared queues {}, {} and {} ({}), dead-letter exchange {}{}", received.getName(), actions.getName(),
+        LOG.info("Declared queues {}, {} and {} ({}), dead-letter exchange {}{}{}", received.getName(), actions.getName(),
                 dlq.getName(), queueType.name().toLowerCase(Locale.ROOT), deadLetterExchange,
-                actionQueues.isEmpty() ? "" : ", and the workflows' action queues " + String.join(", ", actionQueues));
+                actionQueues.isEmpty() ? "" : ", the workflows' action queues " + String.join(", ", actionQueues),
+                journalQueue == null ? "" : ", and the journal's queue " + journalQueue);
     }
 
     private Queue queue(String name, Map<String, Object> arguments) {
