@@ -5,6 +5,8 @@ import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.BrokerAddress;
 import io.werken.core.StartupRefusedException;
+import io.werken.http.ConsoleHandler;
+import io.werken.http.ConsoleSessions;
 import io.werken.http.EventLoopHealthCheck;
 import io.werken.http.EventLoopHeartbeat;
 import io.werken.http.JolokiaAccess;
@@ -45,7 +47,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The management port: who may use it (the access guard, put first on Camel's management server), Jolokia's policy,
+ * The management port: who may use it (the access guard, put first on Camel's management server, and the console's
+ * sessions, which it accepts like the token), the web console, Jolokia's policy,
  * the component Werken's management routes listen with, their steps (workflows, dead letters), and the health check of
  * the webhook server's event loops.
  */
@@ -54,11 +57,17 @@ public class ManagementConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementConfiguration.class);
 
+    /** The console's signed-in browsers: in memory, at most 1,000, each forgotten after 12 hours unused. */
+    @BindToRegistry
+    public ConsoleSessions consoleSessions() {
+        return new ConsoleSessions();
+    }
+
     @BindToRegistry
     public ManagementAccessGuard managementAccessGuard(
             @PropertyInject("werken.management.admin-token") String adminToken,
             @PropertyInject(value = "camel.management.health-path", defaultValue = "/observe/health") String healthPath,
-            ObjectMapper werkenJson, CamelContext context) {
+            ConsoleSessions consoleSessions, ObjectMapper werkenJson, CamelContext context) {
         // Health's status (for orchestrators' probes) and metrics (for scrapers) stay open; everything else, health's
         // details included, is guarded. The status is Camel's health endpoint's, worked out the same way.
         ManagementAccessGuard guard = new ManagementAccessGuard(adminToken, healthPath, List.of("/observe/metrics"),
@@ -68,12 +77,19 @@ public class ManagementConfiguration implements CamelConfiguration {
                             false);
                     case READINESS -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(context, "oneline"),
                             true);
-                }, werkenJson);
+                }, consoleSessions, werkenJson);
         LOG.info("Management port: {}", guard.tokenRequired()
                 ? "every endpoint but health's status and metrics needs the admin token (WERKEN_ADMIN_TOKEN)"
                 : "no admin token set (WERKEN_ADMIN_TOKEN): endpoints other than health's status and metrics answer"
                   + " loopback clients only");
         return guard;
+    }
+
+    /** The web console at /console/: its files, sign-in and sign-out; mounted after the guard. */
+    @BindToRegistry
+    public ConsoleHandler consoleHandler(ManagementAccessGuard managementAccessGuard, ConsoleSessions consoleSessions,
+                                         ObjectMapper werkenJson) {
+        return new ConsoleHandler(managementAccessGuard, consoleSessions, werkenJson);
     }
 
     /**

@@ -7,6 +7,7 @@ public enum ProblemType {
     INVALID_QUERY("invalid-query", "Query parameter not valid", 400),
     ADMIN_TOKEN_REQUIRED("admin-token-required", "The management port needs the admin token", 401),
     LOOPBACK_ONLY("loopback-only", "The management port answers only local clients", 403),
+    CSRF_TOKEN_INVALID("csrf-token-invalid", "The request's CSRF token or origin is not this console's", 403),
     SIGNATURE_MISSING("signature-missing", "Webhook signature missing", 401),
     SIGNATURE_MALFORMED("signature-malformed", "Webhook signature malformed", 401),
     TIMESTAMP_OUT_OF_TOLERANCE("timestamp-out-of-tolerance", "Webhook timestamp outside the tolerance", 401),

@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.werken.core.Problem;
@@ -42,10 +45,22 @@ import org.slf4j.LoggerFactory;
  * {@code Origin} that is not this machine), or that name a {@code Host} other than this machine (DNS rebinding), are
  * refused too. curl, scripts and Hawtio's proxy send none of these.
  * <p>
+ * The console ({@link ConsoleHandler}) signs a browser in with a session cookie ({@link ConsoleSessions}): a valid
+ * {@code werken_session} cookie counts as the token. Its files, {@code GET /console/session} and the sign-in
+ * ({@code POST /console/session}) need no credential when a token is set (the sign-in page must load, and its files hold
+ * nothing secret); without a token they follow the loopback rule like the rest. A cookie is an ambient credential, and
+ * so is being on the loopback interface: a state-changing request (any method but GET, HEAD and OPTIONS) that carries
+ * the cookie, or that a browser sent ({@code Origin} or {@code Sec-Fetch-Site}), must carry {@code X-CSRF-Token} with
+ * its session's token, an {@code Origin} (if any) equal to this port's own ({@code Host}), and no cross-site
+ * {@code Sec-Fetch-Site}; the sign-in is checked for the origin alone, as it has no session yet. A request whose only
+ * credential is {@code Authorization: Bearer} with the right token, and no cookie, is not checked: no page can send
+ * that unless it holds the token. Scripts and curl send neither cookie nor {@code Origin}, and are not affected.
+ * <p>
  * The client is the TCP peer: {@code X-Forwarded-For} and the like are never read, because anyone can send them.
  * Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}, which takes the same time whatever the
- * token and leaks neither its bytes nor its length. Runs as the first handler of the management port's router
- * ({@link ManagementServerFactory}), before Vert.x's body handler, Jolokia and the platform-http routes.
+ * token and leaks neither its bytes nor its length. Runs first on the management port's router
+ * ({@link ManagementServerFactory}; only the connection's limits and the console's response headers come before it),
+ * before Vert.x's body handler, Jolokia, the console and the platform-http routes.
  */
 public final class ManagementAccessGuard implements Handler<RoutingContext> {
 
@@ -67,7 +82,12 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
         /** No token is set and the request comes from a web page of another site, or names another host: 403. */
         CROSS_SITE,
         /** Health, from a caller who may not use the rest: its status alone, answered by the guard. */
-        STATUS_ONLY
+        STATUS_ONLY,
+        /**
+         * A state-changing request with the session cookie or from a browser, without its session's CSRF token, or from
+         * another origin: 403.
+         */
+        CSRF_INVALID
     }
 
     /** Which of Camel's health endpoints: all checks, liveness or readiness. */
@@ -87,10 +107,27 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
         static final Browser NONE = new Browser(null, null, null);
     }
 
+    /**
+     * A request as the guard reads it, and all it reads: {@code path} normalized, {@code remoteHost} an IP literal (or
+     * null), {@code sessionCookie} the {@code werken_session} cookie's value and {@code csrfToken} the
+     * {@code X-CSRF-Token} header (each null when absent).
+     */
+    public record Request(String method, String path, String remoteHost, String authorization, Browser browser,
+                          String sessionCookie, String csrfToken) {
+
+        public Request {
+            browser = browser == null ? Browser.NONE : browser;
+        }
+    }
+
+    /** The header that carries the session's CSRF token. */
+    public static final String CSRF_HEADER = "X-CSRF-Token";
+
     private final byte[] tokenDigest;
     private final String healthPath;
     private final List<String> openPaths;
     private final HealthStatus health;
+    private final ConsoleSessions sessions;
     private final ObjectMapper json;
 
     /**
@@ -98,14 +135,22 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
      * @param healthPath Camel's health endpoint: its status (and its liveness and readiness probes') answered to anyone
      * @param openPaths  paths answered in full to anyone, with everything under them
      * @param health     the status the guard answers itself to callers who may see no more
+     * @param sessions   the console's sessions: a valid session cookie counts as the token
      */
     public ManagementAccessGuard(String adminToken, String healthPath, List<String> openPaths, HealthStatus health,
-                                 ObjectMapper json) {
+                                 ConsoleSessions sessions, ObjectMapper json) {
         this.tokenDigest = adminToken == null || adminToken.isBlank() ? null : sha256(adminToken.trim());
         this.healthPath = healthPath;
         this.openPaths = List.copyOf(openPaths);
         this.health = health;
+        this.sessions = sessions;
         this.json = json;
+    }
+
+    /** As above, with a session store of its own. */
+    public ManagementAccessGuard(String adminToken, String healthPath, List<String> openPaths, HealthStatus health,
+                                 ObjectMapper json) {
+        this(adminToken, healthPath, openPaths, health, new ConsoleSessions(), json);
     }
 
     /** Whether a token is configured (for the startup log line). */
@@ -113,33 +158,137 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
         return tokenDigest != null;
     }
 
-    /** The decision for a request to {@code path} (normalized) from {@code remoteHost} (an IP literal, or null). */
+    /** Whether {@code presented} is the admin token (the console's sign-in); false when none is configured. */
+    public boolean isAdminToken(String presented) {
+        return tokenDigest != null && presented != null && !presented.isBlank()
+                && MessageDigest.isEqual(tokenDigest, sha256(presented.trim()));
+    }
+
+    /**
+     * The decision for a GET of {@code path} (normalized) from {@code remoteHost} (an IP literal, or null), without
+     * cookie: who may read.
+     */
     public Decision decide(String path, String remoteHost, String authorization) {
         return decide(path, remoteHost, authorization, Browser.NONE);
     }
 
     /** As above, with the request's {@code Host}, {@code Origin} and {@code Sec-Fetch-Site} headers. */
     public Decision decide(String path, String remoteHost, String authorization, Browser browser) {
+        return decide(new Request("GET", path, remoteHost, authorization, browser, null, null));
+    }
+
+    /** The decision for {@code request}: who may use the port, then, for a state-changing request, its CSRF check. */
+    public Decision decide(Request request) {
+        String path = request.path();
         if (isOpen(path)) {
             return Decision.ALLOW;
         }
-        Decision access = access(remoteHost, authorization, browser);
-        return access != Decision.ALLOW && probe(path) != null ? Decision.STATUS_ONLY : access;
+        ConsoleSessions.Session session = sessions.find(request.sessionCookie());
+        Decision access = consoleOpen(request) ? Decision.ALLOW : access(request, session);
+        if (access != Decision.ALLOW) {
+            return probe(path) != null ? Decision.STATUS_ONLY : access;
+        }
+        return changesState(request.method()) ? csrf(request, session) : Decision.ALLOW;
     }
 
     /** Whether the caller may use the guarded endpoints, and if not why. */
-    private Decision access(String remoteHost, String authorization, Browser browser) {
+    private Decision access(Request request, ConsoleSessions.Session session) {
         if (tokenDigest == null) {
-            if (!isLoopback(remoteHost)) {
+            if (!isLoopback(request.remoteHost())) {
                 return Decision.NOT_LOOPBACK;
             }
-            return fromThisMachine(browser) ? Decision.ALLOW : Decision.CROSS_SITE;
+            return fromThisMachine(request.browser()) ? Decision.ALLOW : Decision.CROSS_SITE;
         }
-        String presented = presentedToken(authorization);
+        if (session != null) {
+            return Decision.ALLOW;
+        }
+        String presented = presentedToken(request.authorization());
         if (presented == null) {
             return Decision.TOKEN_MISSING;
         }
         return MessageDigest.isEqual(tokenDigest, sha256(presented)) ? Decision.ALLOW : Decision.TOKEN_WRONG;
+    }
+
+    /**
+     * With a token set, the console's files and its session endpoint's reading and sign-in need none: the sign-in
+     * page must load before there is a session. Without one, they follow the loopback rule like everything else.
+     */
+    private boolean consoleOpen(Request request) {
+        if (tokenDigest == null || !ConsoleHandler.isConsolePath(request.path())) {
+            return false;
+        }
+        return !changesState(request.method()) || isSignIn(request);
+    }
+
+    /**
+     * The CSRF check of a state-changing request the caller may make: one that carries the session cookie, or that a
+     * browser sent, needs its own origin, a same-origin fetch and its session's token (the sign-in: the first two).
+     */
+    private Decision csrf(Request request, ConsoleSessions.Session session) {
+        Browser browser = request.browser();
+        boolean cookie = request.sessionCookie() != null;
+        boolean fromBrowser = browser.origin() != null || browser.fetchSite() != null;
+        if (!cookie && (!fromBrowser || isBearerAdmin(request.authorization()))) {
+            // A script, or a page that holds the token itself: no ambient credential to abuse.
+            return Decision.ALLOW;
+        }
+        if (browser.origin() != null && !sameOrigin(browser.origin(), browser.host())) {
+            return Decision.CSRF_INVALID;
+        }
+        if (!sameOriginFetch(browser.fetchSite())) {
+            return Decision.CSRF_INVALID;
+        }
+        if (isSignIn(request)) {
+            return Decision.ALLOW;
+        }
+        return session != null && session.csrfMatches(request.csrfToken()) ? Decision.ALLOW : Decision.CSRF_INVALID;
+    }
+
+    private static boolean isSignIn(Request request) {
+        return "POST".equalsIgnoreCase(request.method()) && ConsoleHandler.SESSION_PATH.equals(request.path());
+    }
+
+    /** Every method but the safe ones: custom methods included, so that none slips past the CSRF check. */
+    static boolean changesState(String method) {
+        if (method == null) {
+            return true;
+        }
+        return switch (method.toUpperCase(Locale.ROOT)) {
+            case "GET", "HEAD", "OPTIONS" -> false;
+            default -> true;
+        };
+    }
+
+    /** {@code Authorization: Bearer} with the admin token (Basic does not count: a browser may send it by itself). */
+    private boolean isBearerAdmin(String authorization) {
+        if (tokenDigest == null || authorization == null) {
+            return false;
+        }
+        String value = authorization.trim();
+        int space = value.indexOf(' ');
+        return space > 0 && value.substring(0, space).equalsIgnoreCase("bearer")
+                && isAdminToken(value.substring(space + 1));
+    }
+
+    /**
+     * Whether {@code origin} ({@code scheme://host[:port]}) names the host and port the request was sent to (its
+     * {@code Host}). The scheme is not compared: behind a proxy that ends TLS the page is https and this port plain
+     * HTTP. {@code Origin: null} (a sandboxed frame, a file) is never this port.
+     */
+    static boolean sameOrigin(String origin, String host) {
+        if (host == null || host.isBlank()) {
+            return false;
+        }
+        int scheme = origin.indexOf("://");
+        return scheme > 0 && origin.substring(scheme + 3).trim().equalsIgnoreCase(host.trim());
+    }
+
+    private static boolean sameOriginFetch(String fetchSite) {
+        if (fetchSite == null) {
+            return true;
+        }
+        String site = fetchSite.trim().toLowerCase(Locale.ROOT);
+        return site.equals("same-origin") || site.equals("none");
     }
 
     @Override
@@ -147,8 +296,11 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
         SocketAddress remote = ctx.request().remoteAddress();
         String host = remote == null ? null : remote.hostAddress();
         String path = ctx.normalizedPath();
-        Decision decision = decide(path, host, ctx.request().getHeader("Authorization"), new Browser(
-                ctx.request().getHeader("Host"), ctx.request().getHeader("Origin"), ctx.request().getHeader("Sec-Fetch-Site")));
+        HttpServerRequest request = ctx.request();
+        Cookie cookie = request.getCookie(ConsoleSessions.COOKIE);
+        Decision decision = decide(new Request(request.method().name(), path, host, request.getHeader("Authorization"),
+                new Browser(host(request), request.getHeader("Origin"), request.getHeader("Sec-Fetch-Site")),
+                cookie == null ? null : cookie.getValue(), request.getHeader(CSRF_HEADER)));
         switch (decision) {
             case ALLOW -> ctx.next();
             case STATUS_ONLY -> answerStatus(ctx, probe(path));
@@ -163,7 +315,31 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
                     "No admin token is configured, so the management port answers only clients on this machine, and "
                     + "not web pages of other sites or requests for another host name; set WERKEN_ADMIN_TOKEN to use "
                     + "it from a browser.");
+            case CSRF_INVALID -> refuse(ctx, ProblemType.CSRF_TOKEN_INVALID, null, host,
+                    "A state-changing request that carries the console's session cookie, or that a browser sends, needs"
+                    + " header " + CSRF_HEADER + " with its session's token (GET " + ConsoleHandler.SESSION_PATH
+                    + " gives it), and comes from this port's own origin only.");
         }
+    }
+
+    /**
+     * The host and port the request was sent to: its {@code Host} header, or in HTTP/2 (which a client may upgrade to
+     * on this port, h2c) its {@code :authority}, which Vert.x does not list among the headers.
+     */
+    static String host(HttpServerRequest request) {
+        String host = request.getHeader("Host");
+        if (host != null) {
+            return host;
+        }
+        HostAndPort authority = request.authority();
+        if (authority == null || authority.host() == null) {
+            return null;
+        }
+        String name = authority.host();
+        if (name.indexOf(':') >= 0 && !name.startsWith("[")) {
+            name = "[" + name + "]";
+        }
+        return authority.port() >= 0 ? name + ":" + authority.port() : name;
     }
 
     /**

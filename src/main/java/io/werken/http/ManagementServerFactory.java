@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * console, and before any platform-http route exists, so no request reaches them unguarded (until then the router
  * answers nothing but 404); without a guard in the registry the server refuses to start. Before the guard, each
  * connection gets its {@link ConnectionGuard} (body limit 413, body budget, request deadline, close after refusals).
+ * After it, the web console ({@link ConsoleHandler}) at {@code /console/}.
  */
 public final class ManagementServerFactory implements MainHttpServerFactory, CamelContextAware {
 
@@ -92,6 +93,8 @@ public final class ManagementServerFactory implements MainHttpServerFactory, Cam
                     ctx.next();
                 }
             });
+            // The console's security headers go on before the guard, so that its refusals carry them too.
+            getRouter().route().order(Integer.MIN_VALUE).handler(ConsoleHandler.securityHeaders());
             getRouter().route().order(Integer.MIN_VALUE).handler(guard);
             // A client that left mid-body, or a connection the ConnectionGuard closed: nobody is left to answer.
             getRouter().route().order(Integer.MIN_VALUE).failureHandler(ctx -> {
@@ -101,6 +104,11 @@ public final class ManagementServerFactory implements MainHttpServerFactory, Cam
                     ctx.next();
                 }
             });
+            // After the guard: the console's session endpoint and files (no console when none is bound).
+            ConsoleHandler console = getCamelContext().getRegistry().findSingleByType(ConsoleHandler.class);
+            if (console != null) {
+                console.mount(getRouter());
+            }
             super.setupConsoles();
         }
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.http.ManagementAccessGuard.Browser;
 import io.werken.http.ManagementAccessGuard.Decision;
+import io.werken.http.ManagementAccessGuard.Request;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -134,6 +135,214 @@ class ManagementAccessGuardTest {
         assertThat(TOKEN.probe("/observe/health/werken-broker")).isNull();
         assertThat(TOKEN.probe("/observe/healthy")).isNull();
         assertThat(TOKEN.probe(null)).isNull();
+    }
+
+    /** A browser on this port's own page: Host, Origin and Sec-Fetch-Site as Chromium sends them for a fetch. */
+    private static final Browser OWN_PAGE = new Browser("127.0.0.1:9876", "http://127.0.0.1:9876", "same-origin");
+
+    private static Request request(String method, String path, String authorization, Browser browser, String cookie,
+                                   String csrf) {
+        return new Request(method, path, "127.0.0.1", authorization, browser, cookie, csrf);
+    }
+
+    @Test
+    void aValidSessionCookieGrantsAccessLikeTheToken() {
+        ConsoleSessions sessions = new ConsoleSessions();
+        ManagementAccessGuard guard = guard("s3cret", sessions);
+        ConsoleSessions.Session session = sessions.create();
+
+        for (String client : List.of("127.0.0.1", "10.0.0.7")) {
+            assertThat(guard.decide(new Request("GET", "/workflows", client, null, OWN_PAGE, session.id(), null)))
+                    .isEqualTo(Decision.ALLOW);
+            assertThat(guard.decide(new Request("GET", "/observe/health", client, null, OWN_PAGE, session.id(), null)))
+                    .as("health's details").isEqualTo(Decision.ALLOW);
+        }
+        assertThat(guard.decide(request("GET", "/workflows", null, OWN_PAGE, "not-a-session", null)))
+                .isEqualTo(Decision.TOKEN_MISSING);
+        assertThat(guard.decide(request("GET", "/workflows", null, OWN_PAGE, sessions.create().csrfToken(), null)))
+                .as("a CSRF token is no session id").isEqualTo(Decision.TOKEN_MISSING);
+        sessions.remove(session.id());
+        assertThat(guard.decide(request("GET", "/workflows", null, OWN_PAGE, session.id(), null)))
+                .as("signed out").isEqualTo(Decision.TOKEN_MISSING);
+        // Another guard's sessions (another Werken) are not this one's.
+        assertThat(TOKEN.decide(request("GET", "/workflows", null, OWN_PAGE, sessions.create().id(), null)))
+                .isEqualTo(Decision.TOKEN_MISSING);
+    }
+
+    @Test
+    void aStateChangingRequestWithTheCookieNeedsItsSessionsCsrfTokenAndItsOwnOrigin() {
+        ConsoleSessions sessions = new ConsoleSessions();
+        ManagementAccessGuard guard = guard("s3cret", sessions);
+        ConsoleSessions.Session session = sessions.create();
+        String csrf = session.csrfToken();
+
+        for (String method : List.of("POST", "PUT", "PATCH", "DELETE", "post", "PROPPATCH")) {
+            assertThat(guard.decide(request(method, "/dead-letters/requeue", null, OWN_PAGE, session.id(), csrf)))
+                    .as(method).isEqualTo(Decision.ALLOW);
+            assertThat(guard.decide(request(method, "/dead-letters/requeue", null, OWN_PAGE, session.id(), null)))
+                    .as(method).isEqualTo(Decision.CSRF_INVALID);
+        }
+        assertThat(guard.decide(request("POST", "/workflows/reload", null, OWN_PAGE, session.id(), csrf + "x")))
+                .isEqualTo(Decision.CSRF_INVALID);
+        assertThat(guard.decide(request("POST", "/workflows/reload", null, OWN_PAGE, session.id(), session.id())))
+                .isEqualTo(Decision.CSRF_INVALID);
+        assertThat(guard.decide(request("POST", "/workflows/reload", null, OWN_PAGE, session.id(), sessions.create().csrfToken())))
+                .as("another session's token").isEqualTo(Decision.CSRF_INVALID);
+        // Without Origin or Sec-Fetch-Site, the cookie alone asks for the token.
+        assertThat(guard.decide(request("POST", "/workflows/reload", null, Browser.NONE, session.id(), null)))
+                .isEqualTo(Decision.CSRF_INVALID);
+        assertThat(guard.decide(request("POST", "/workflows/reload", null, Browser.NONE, session.id(), csrf)))
+                .isEqualTo(Decision.ALLOW);
+        // Another origin, even with the right token (a page that read it somehow), or a cross-site fetch.
+        for (Browser foreign : List.of(new Browser("127.0.0.1:9876", "https://evil.example", "cross-site"),
+                new Browser("127.0.0.1:9876", "https://evil.example", null),
+                new Browser("127.0.0.1:9876", "http://127.0.0.1:9877", "same-site"),
+                new Browser("127.0.0.1:9876", "http://localhost:9876", null),
+                new Browser("127.0.0.1:9876", "null", null),
+                new Browser("127.0.0.1:9876", "http://127.0.0.1:9876", "same-site"),
+                new Browser("127.0.0.1:9876", null, "cross-site"),
+                new Browser(null, "http://127.0.0.1:9876", null))) {
+            assertThat(guard.decide(request("POST", "/dead-letters/requeue", null, foreign, session.id(), csrf)))
+                    .as("%s", foreign).isEqualTo(Decision.CSRF_INVALID);
+        }
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", null,
+                new Browser("LOCALHOST:9876", "http://localhost:9876", "same-origin"), session.id(), csrf)))
+                .isEqualTo(Decision.ALLOW);
+        // Reading needs no CSRF token.
+        for (String method : List.of("GET", "HEAD", "OPTIONS")) {
+            assertThat(guard.decide(request(method, "/dead-letters", null,
+                    new Browser("127.0.0.1:9876", "https://evil.example", "cross-site"), session.id(), null)))
+                    .as(method).isEqualTo(Decision.ALLOW);
+        }
+    }
+
+    @Test
+    void scriptsWithTheTokenAndNoCookieAreNotAskedForACsrfToken() {
+        ConsoleSessions sessions = new ConsoleSessions();
+        ManagementAccessGuard guard = guard("s3cret", sessions);
+
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", "Bearer s3cret", Browser.NONE, null, null)))
+                .isEqualTo(Decision.ALLOW);
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", "Basic " + basic("hawtio:s3cret"),
+                Browser.NONE, null, null))).isEqualTo(Decision.ALLOW);
+        // A page that holds the token itself sends it explicitly: no ambient credential, nothing to forge.
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", "Bearer s3cret",
+                new Browser("127.0.0.1:9876", "https://tools.example", "cross-site"), null, null))).isEqualTo(Decision.ALLOW);
+        // Basic, which a browser may send by itself, and a cookie, are ambient: checked.
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", "Basic " + basic("hawtio:s3cret"),
+                new Browser("127.0.0.1:9876", "https://evil.example", "cross-site"), null, null)))
+                .isEqualTo(Decision.CSRF_INVALID);
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", "Bearer s3cret", OWN_PAGE,
+                sessions.create().id(), null))).isEqualTo(Decision.CSRF_INVALID);
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", "Bearer s3cret", Browser.NONE,
+                "expired-or-foreign", null))).isEqualTo(Decision.CSRF_INVALID);
+        // A wrong token is refused as before, whatever else the request carries.
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", "Bearer nope", OWN_PAGE, null, null)))
+                .isEqualTo(Decision.TOKEN_WRONG);
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", null, Browser.NONE, null, null)))
+                .isEqualTo(Decision.TOKEN_MISSING);
+    }
+
+    @Test
+    void withoutATokenALocalBrowsersStateChangingRequestsNeedTheCsrfTokenToo() {
+        ConsoleSessions sessions = new ConsoleSessions();
+        ManagementAccessGuard guard = guard(null, sessions);
+        ConsoleSessions.Session session = sessions.create();
+
+        // curl and scripts on this machine: as before.
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", null, Browser.NONE, null, null)))
+                .isEqualTo(Decision.ALLOW);
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", null, new Browser("127.0.0.1:9876", null, null),
+                null, null))).isEqualTo(Decision.ALLOW);
+        // The console's own page: its session's token, or no.
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", null, OWN_PAGE, null, null)))
+                .isEqualTo(Decision.CSRF_INVALID);
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", null, OWN_PAGE, session.id(), null)))
+                .isEqualTo(Decision.CSRF_INVALID);
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", null, OWN_PAGE, session.id(), session.csrfToken())))
+                .isEqualTo(Decision.ALLOW);
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", null,
+                new Browser("127.0.0.1:9876", null, "same-origin"), null, null))).isEqualTo(Decision.CSRF_INVALID);
+        // Another local site's page (another port): its origin is this machine, but not this port.
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", null,
+                new Browser("127.0.0.1:9876", "http://localhost:3000", "same-site"), session.id(), session.csrfToken())))
+                .isEqualTo(Decision.CROSS_SITE);
+        assertThat(guard.decide(request("POST", "/dead-letters/requeue", null,
+                new Browser("127.0.0.1:9876", "http://localhost:3000", null), session.id(), session.csrfToken())))
+                .isEqualTo(Decision.CSRF_INVALID);
+        // Remote clients: no session lets them in.
+        assertThat(guard.decide(new Request("POST", "/dead-letters/requeue", "10.0.0.7", null, OWN_PAGE, session.id(),
+                session.csrfToken()))).isEqualTo(Decision.NOT_LOOPBACK);
+        assertThat(guard.decide(new Request("GET", "/console/session", "10.0.0.7", null, Browser.NONE, null, null)))
+                .isEqualTo(Decision.NOT_LOOPBACK);
+        assertThat(guard.decide(new Request("GET", "/console/", "10.0.0.7", null, Browser.NONE, null, null)))
+                .isEqualTo(Decision.NOT_LOOPBACK);
+    }
+
+    @Test
+    void withATokenTheConsolesFilesAndSignInAreOpenAndTheSignInChecksTheOrigin() {
+        ConsoleSessions sessions = new ConsoleSessions();
+        ManagementAccessGuard guard = guard("s3cret", sessions);
+
+        for (String path : List.of("/console", "/console/", "/console/signin", "/console/app.js",
+                "/console/vendor/uplot/uPlot.esm.js", "/console/session", "/console/nothing")) {
+            assertThat(guard.decide(new Request("GET", path, "10.0.0.7", null, Browser.NONE, null, null)))
+                    .as(path).isEqualTo(Decision.ALLOW);
+        }
+        assertThat(guard.decide(new Request("POST", "/console/session", "10.0.0.7", null,
+                new Browser("werken.example:9876", "http://werken.example:9876", "same-origin"), null, null)))
+                .isEqualTo(Decision.ALLOW);
+        assertThat(guard.decide(new Request("POST", "/console/session", "10.0.0.7", null,
+                new Browser("werken.example:9876", "https://werken.example:9876", "same-origin"), null, null)))
+                .as("TLS ended by a proxy in front").isEqualTo(Decision.ALLOW);
+        assertThat(guard.decide(new Request("POST", "/console/session", "10.0.0.7", null, Browser.NONE, null, null)))
+                .as("a script signing in").isEqualTo(Decision.ALLOW);
+        assertThat(guard.decide(new Request("POST", "/console/session", "10.0.0.7", null,
+                new Browser("werken.example:9876", "https://evil.example", "cross-site"), null, null)))
+                .isEqualTo(Decision.CSRF_INVALID);
+        // Signing out, or anything but reading and the sign-in under /console, is guarded like the rest.
+        assertThat(guard.decide(new Request("DELETE", "/console/session", "10.0.0.7", null, OWN_PAGE, null, null)))
+                .isEqualTo(Decision.TOKEN_MISSING);
+        ConsoleSessions.Session session = sessions.create();
+        assertThat(guard.decide(new Request("DELETE", "/console/session", "10.0.0.7", null, OWN_PAGE, session.id(), null)))
+                .isEqualTo(Decision.CSRF_INVALID);
+        assertThat(guard.decide(new Request("DELETE", "/console/session", "10.0.0.7", null, OWN_PAGE, session.id(),
+                session.csrfToken()))).isEqualTo(Decision.ALLOW);
+        assertThat(guard.decide(new Request("POST", "/console/app.js", "10.0.0.7", null, Browser.NONE, null, null)))
+                .isEqualTo(Decision.TOKEN_MISSING);
+        assertThat(guard.decide(new Request("GET", "/consoles", "10.0.0.7", null, Browser.NONE, null, null)))
+                .isEqualTo(Decision.TOKEN_MISSING);
+    }
+
+    @Test
+    void theSignInsTokenIsComparedAsTheBearerTokenIs() {
+        assertThat(TOKEN.isAdminToken("s3cret")).isTrue();
+        assertThat(TOKEN.isAdminToken(" s3cret ")).isTrue();
+        assertThat(TOKEN.isAdminToken("s3cre")).isFalse();
+        assertThat(TOKEN.isAdminToken("")).isFalse();
+        assertThat(TOKEN.isAdminToken(null)).isFalse();
+        assertThat(NO_TOKEN.isAdminToken("")).isFalse();
+        assertThat(NO_TOKEN.isAdminToken("anything")).isFalse();
+    }
+
+    @Test
+    void everyMethodButTheSafeOnesChangesState() {
+        for (String method : List.of("GET", "HEAD", "OPTIONS", "get")) {
+            assertThat(ManagementAccessGuard.changesState(method)).as(method).isFalse();
+        }
+        for (String method : List.of("POST", "PUT", "PATCH", "DELETE", "TRACE", "MKCOL")) {
+            assertThat(ManagementAccessGuard.changesState(method)).as(method).isTrue();
+        }
+        assertThat(ManagementAccessGuard.sameOrigin("http://127.0.0.1:9876", "127.0.0.1:9876")).isTrue();
+        assertThat(ManagementAccessGuard.sameOrigin("http://[::1]:9876", "[::1]:9876")).isTrue();
+        assertThat(ManagementAccessGuard.sameOrigin("http://127.0.0.1:98760", "127.0.0.1:9876")).isFalse();
+        assertThat(ManagementAccessGuard.sameOrigin("http://127.0.0.1", "127.0.0.1:9876")).isFalse();
+        assertThat(ManagementAccessGuard.sameOrigin("127.0.0.1:9876", "127.0.0.1:9876")).isFalse();
+        assertThat(ManagementAccessGuard.sameOrigin("http://127.0.0.1:9876", null)).isFalse();
+    }
+
+    private static ManagementAccessGuard guard(String token, ConsoleSessions sessions) {
+        return new ManagementAccessGuard(token, HEALTH, OPEN, probe -> true, sessions, new ObjectMapper());
     }
 
     private static String basic(String userAndPassword) {
