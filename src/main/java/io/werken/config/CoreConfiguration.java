@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.werken.expression.ExpressionCompiler;
+import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.WerkenMetrics;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.BindToRegistry;
@@ -17,8 +18,9 @@ import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 
 /**
- * What every path shares: the clock events are stamped with, Werken's JSON settings, the expression language, and the
- * metrics registry (Camel's micrometer-prometheus serves it at /observe/metrics, with Camel's route metrics).
+ * What every path shares: the clock events are stamped with, Werken's JSON settings, the expression language, the
+ * metrics registry (Camel's micrometer-prometheus serves it at /observe/metrics, with Camel's route metrics), and the
+ * last refusals.
  */
 @Configuration
 public class CoreConfiguration implements CamelConfiguration {
@@ -46,6 +48,12 @@ public class CoreConfiguration implements CamelConfiguration {
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         }
         return new WerkenMetrics(registry);
+    }
+
+    /** The last webhooks refused, which the webhook port's edge and route keep and GET /refusals shows. */
+    @BindToRegistry
+    public RecentRefusals recentRefusals(Clock clock) {
+        return new RecentRefusals(clock);
     }
 
     /** The workflow language's environment, which the catalog compiles its expressions in. */

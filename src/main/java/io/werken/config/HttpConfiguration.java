@@ -8,6 +8,7 @@ import io.werken.http.ConnectionGuards;
 import io.werken.http.HttpErrorPages;
 import io.werken.http.InflightBodies;
 import io.werken.http.ProblemResponder;
+import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.http.WebhookHttpEngine;
 import io.werken.http.WebhookHttpServer;
@@ -52,15 +53,16 @@ public class HttpConfiguration implements CamelConfiguration {
             @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds,
             ObjectMapper werkenJson,
             WerkenMetrics werkenMetrics,
+            RecentRefusals recentRefusals,
             CamelContext context) throws Exception {
         // One body budget for both ports, as they share one heap; each port counts its own connections. Made here
         // rather than as beans of their own, which this server would depend on in an order Camel does not promise.
         InflightBodies bodies = new InflightBodies(maxInflightBodyBytes, maxConnections);
         ConnectionGuards guards = new ConnectionGuards("webhook", maxConnections, maxBodyBytes, requestTimeoutSeconds,
-                retryAfterSeconds, bodies, werkenJson, werkenMetrics);
+                retryAfterSeconds, bodies, werkenJson, werkenMetrics, recentRefusals);
         // The management port's guards: the same limits (a dry run takes a webhook's body), found by its server.
         ConnectionGuards management = new ConnectionGuards("management", maxManagementConnections, maxBodyBytes,
-                requestTimeoutSeconds, retryAfterSeconds, bodies, werkenJson, null);
+                requestTimeoutSeconds, retryAfterSeconds, bodies, werkenJson, null, null);
         context.getRegistry().bind(ConnectionGuards.MANAGEMENT, management);
         Gauge.builder("werken.http.inflight.body.bytes", bodies, InflightBodies::reserved)
                 .description("Request-body bytes reserved by unfinished requests (limit: WERKEN_MAX_INFLIGHT_BODY_BYTES)")
@@ -78,7 +80,8 @@ public class HttpConfiguration implements CamelConfiguration {
         // A body of known length up to 64 KiB gets a buffer of its size at once, rather than one that doubles to it.
         configuration.getBodyHandler().setPreallocateBodyBuffer(true);
         WebhookHttpServer server = new WebhookHttpServer(configuration,
-                new WebhookHttpServer.Limits(maxRequestLineBytes, maxHeaderBytes, idleTimeoutSeconds), werkenJson, guards);
+                new WebhookHttpServer.Limits(maxRequestLineBytes, maxHeaderBytes, idleTimeoutSeconds), werkenJson, guards,
+                recentRefusals);
         server.setCamelContext(context);
         context.addService(server, true, false);
         return server;
@@ -100,14 +103,15 @@ public class HttpConfiguration implements CamelConfiguration {
             @PropertyInject("camel.server.max-body-size") long maxBodyBytes,
             @PropertyInject("werken.http.max-header-count") int maxHeaderCount,
             @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds,
-            WerkenMetrics werkenMetrics) {
-        return new HttpErrorPages(werkenJson, maxBodyBytes, maxHeaderCount, retryAfterSeconds, werkenMetrics);
+            WerkenMetrics werkenMetrics, RecentRefusals recentRefusals) {
+        return new HttpErrorPages(werkenJson, maxBodyBytes, maxHeaderCount, retryAfterSeconds, werkenMetrics,
+                recentRefusals);
     }
 
     @BindToRegistry
     public ProblemResponder problemResponder(
             ObjectMapper werkenJson, @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds,
-            WerkenMetrics werkenMetrics) {
-        return new ProblemResponder(werkenJson, retryAfterSeconds, werkenMetrics);
+            WerkenMetrics werkenMetrics, RecentRefusals recentRefusals) {
+        return new ProblemResponder(werkenJson, retryAfterSeconds, werkenMetrics, recentRefusals);
     }
 }

@@ -1,9 +1,13 @@
 package io.werken.config;
 
+import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.BrokerAddress;
+import io.werken.broker.BrokerTopology;
 import io.werken.core.StartupRefusedException;
 import io.werken.http.ConsoleHandler;
 import io.werken.http.ConsoleSessions;
@@ -17,6 +21,16 @@ import io.werken.http.WebhookHttpServer;
 import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.manage.DeadLetterListing;
+import io.werken.manage.DraftDryRun;
+import io.werken.manage.QueueListing;
+import io.werken.manage.RefusalListing;
+import io.werken.manage.RevisionDetail;
+import io.werken.manage.RevisionListing;
+import io.werken.manage.StatsReport;
+import io.werken.manage.WorkflowDraftCheck;
+import io.werken.metrics.RecentRefusals;
+import io.werken.metrics.StatsSampler;
+import io.werken.metrics.WerkenMetrics;
 import io.werken.manage.DeadLetterRequeuing;
 import io.werken.manage.DryRun;
 import io.werken.journal.Journal;
@@ -34,6 +48,7 @@ import io.werken.manage.WorkflowReload;
 import io.werken.ops.DeadLetterQueue;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
+import io.werken.workflow.Workflow;
 import io.werken.workflow.WorkflowReloader;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -45,17 +60,22 @@ import org.apache.camel.component.platform.http.plugin.JolokiaPlatformHttpPlugin
 import org.apache.camel.health.HealthCheckHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
  * The management port: who may use it (the access guard, put first on Camel's management server, and the console's
- * sessions, which it accepts like the token), the web console, Jolokia's policy,
- * the component Werken's management routes listen with, their steps (workflows, dead letters), and the health check of
- * the webhook server's event loops.
+ * sessions, which it accepts like the token), the web console, Jolokia's policy, the component Werken's management
+ * routes listen with, their steps (workflows, dead letters, the journal's, and the console's statistics, queues and
+ * refusals), the statistics' sampler, and the health check of the webhook server's event loops.
  */
 @Configuration
 public class ManagementConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementConfiguration.class);
+
+    /** How often the console's statistics are sampled (GET /stats). */
+    static final int STATS_INTERVAL_SECONDS = 10;
 
     /** The console's signed-in browsers: in memory, at most 1,000, each forgotten after 12 hours unused. */
     @BindToRegistry
@@ -211,5 +231,70 @@ public class ManagementConfiguration implements CamelConfiguration {
     public WorkflowImpactCheck workflowImpactCheck(Journal journal, WebhookRequestValidator webhookRequestValidator,
                                                    WorkflowCatalog.Settings workflowSettings, ObjectMapper werkenJson) {
         return new WorkflowImpactCheck(journal, webhookRequestValidator, workflowSettings, werkenJson);
+    }
+
+    @BindToRegistry
+    public WorkflowDraftCheck workflowDraftCheck(WebhookRequestValidator webhookRequestValidator,
+                                                 WorkflowCatalog.Settings workflowSettings, ObjectMapper werkenJson) {
+        return new WorkflowDraftCheck(webhookRequestValidator, workflowSettings, werkenJson);
+    }
+
+    @BindToRegistry
+    public DraftDryRun draftDryRun(WebhookRequestValidator webhookRequestValidator,
+                                   WorkflowCatalog.Settings workflowSettings, ActionPlanner actionPlanner,
+                                   ObjectMapper werkenJson, ReceivedWebhookFactory receivedWebhookFactory,
+                                   @PropertyInject("werken.queue.actions") String actionsQueue) {
+        return new DraftDryRun(webhookRequestValidator, workflowSettings, actionPlanner, werkenJson,
+                receivedWebhookFactory, actionsQueue);
+    }
+
+    @BindToRegistry
+    public RevisionListing revisionListing(Journal journal, ObjectMapper werkenJson) {
+        return new RevisionListing(journal, werkenJson);
+    }
+
+    @BindToRegistry
+    public RevisionDetail revisionDetail(Journal journal, ObjectMapper werkenJson) {
+        return new RevisionDetail(journal, werkenJson);
+    }
+
+    /**
+     * Samples Werken's meters every {@value #STATS_INTERVAL_SECONDS} s for GET /stats, on one thread that Camel's
+     * executor service manager names, tracks and stops with the context.
+     */
+    @BindToRegistry
+    public StatsSampler statsSampler(WerkenMetrics werkenMetrics, CurrentWorkflows currentWorkflows, Clock clock,
+                                     CamelContext context) {
+        StatsSampler sampler = new StatsSampler(werkenMetrics,
+                () -> currentWorkflows.catalog().workflows().stream().map(Workflow::id).toList(), clock,
+                STATS_INTERVAL_SECONDS);
+        ScheduledExecutorService thread = context.getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "StatsSampler");
+        thread.scheduleAtFixedRate(sampler, STATS_INTERVAL_SECONDS, STATS_INTERVAL_SECONDS, TimeUnit.SECONDS);
+        return sampler;
+    }
+
+    @BindToRegistry
+    public StatsReport statsReport(StatsSampler statsSampler, ObjectMapper werkenJson) {
+        return new StatsReport(statsSampler, werkenJson);
+    }
+
+    /** Reads the queues over Werken's own broker connection (a passive declare on a cached channel), not one per call. */
+    @BindToRegistry
+    public QueueListing queueListing(CachingConnectionFactory cachingConnectionFactory, CurrentWorkflows currentWorkflows,
+                                     @PropertyInject("werken.queue.received") String receivedQueue,
+                                     @PropertyInject("werken.queue.actions") String actionsQueue,
+                                     @PropertyInject("werken.journal.mode") String journalMode,
+                                     @PropertyInject("werken.journal.queue") String journalQueue,
+                                     @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds,
+                                     ObjectMapper werkenJson) {
+        return new QueueListing(new RabbitAdmin(cachingConnectionFactory), receivedQueue,
+                BrokerTopology.deadLetterQueue(receivedQueue), JournalConfiguration.on(journalMode) ? journalQueue : null,
+                actionsQueue, currentWorkflows, werkenJson, retryAfterSeconds);
+    }
+
+    @BindToRegistry
+    public RefusalListing refusalListing(RecentRefusals recentRefusals, ObjectMapper werkenJson) {
+        return new RefusalListing(recentRefusals, werkenJson);
     }
 }

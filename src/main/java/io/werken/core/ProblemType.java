@@ -31,6 +31,7 @@ public enum ProblemType {
     DEDUPE_STORE_UNAVAILABLE("dedupe-store-unavailable", "Webhook not accepted: dedupe store unavailable", 503),
     RELOAD_FAILED("reload-failed", "Workflows file not reloaded: Werken could not get ready for it", 503),
     DEAD_LETTERS_UNAVAILABLE("dead-letters-unavailable", "Dead letters unavailable: the broker could not be used", 503),
+    QUEUES_UNAVAILABLE("queues-unavailable", "Queues unavailable: the broker could not be used", 503),
     JOURNAL_UNAVAILABLE("journal-unavailable", "Event journal unavailable: its database could not be used", 503),
     OVERLOADED("overloaded", "Request not accepted: Werken is at one of its capacity limits", 503),
     SHUTTING_DOWN("shutting-down", "Webhook not accepted: Werken is shutting down", 503),

@@ -100,7 +100,7 @@ public final class ActionPublisher implements Processor {
     private void dispatched(ReceivedWebhook event) {
         try {
             Instant received = receivedAt(event.receivedAt());
-            metrics.dispatched(Duration.between(received, clock.instant()).toNanos());
+            metrics.dispatched(event.workflowId(), Duration.between(received, clock.instant()).toNanos());
         } catch (DateTimeException e) {
             // No latency to record for it.
         }

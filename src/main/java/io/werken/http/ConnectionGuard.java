@@ -303,7 +303,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         String instance = pathOf(uri);
         LOG.info("Rejected request event_id=none status={} reason=\"{}\" port={} path={} remote={}", type.status(), detail,
                 port.port(), instance, ctx.channel().remoteAddress());
-        port.count(type);
+        port.refused(type, detail, instance, ctx.channel().remoteAddress());
         int earlier = withVertx ? awaitingAnswers - 1 : awaitingAnswers;
         if (earlier > 0 || answerStarted) {
             closeAfterAnswer = true;

@@ -1,5 +1,7 @@
 package io.werken.http;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,6 +15,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
+import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.WerkenMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,15 +45,19 @@ public final class ConnectionGuards {
     private final InflightBodies bodies;
     private final ObjectMapper json;
     private final WerkenMetrics metrics;
+    private final RecentRefusals refusals;
     private final AtomicInteger open = new AtomicInteger();
 
     /**
-     * @param port    the port's name in log lines (webhook, management)
-     * @param metrics where refusals count as webhooks ({@code werken_webhooks_total}), or null for a port whose
-     *                requests are not webhooks
+     * @param port     the port's name in log lines (webhook, management)
+     * @param metrics  where refusals count as webhooks ({@code werken_webhooks_total}), or null for a port whose
+     *                 requests are not webhooks
+     * @param refusals where refusals are kept for {@code GET /refusals}, or null for a port whose requests are not
+     *                 webhooks
      */
     public ConnectionGuards(String port, int maxConnections, long maxBodyBytes, int requestTimeoutSeconds,
-                            int retryAfterSeconds, InflightBodies bodies, ObjectMapper json, WerkenMetrics metrics) {
+                            int retryAfterSeconds, InflightBodies bodies, ObjectMapper json, WerkenMetrics metrics,
+                            RecentRefusals refusals) {
         if (maxConnections <= 0 || maxBodyBytes <= 0 || requestTimeoutSeconds <= 0) {
             throw new IllegalArgumentException("WERKEN_MAX_CONNECTIONS, WERKEN_MAX_BODY_BYTES and "
                                                + "WERKEN_REQUEST_TIMEOUT_SECONDS must be positive");
@@ -64,6 +71,7 @@ public final class ConnectionGuards {
         this.bodies = bodies;
         this.json = json;
         this.metrics = metrics;
+        this.refusals = refusals;
     }
 
     /**
@@ -142,9 +150,15 @@ public final class ConnectionGuards {
         return port;
     }
 
-    void count(ProblemType type) {
+    /** A request this port's guard refused: counted as a webhook, and kept, where this port's requests are webhooks. */
+    void refused(ProblemType type, String detail, String path, SocketAddress remote) {
         if (metrics != null) {
             metrics.webhook(WerkenMetrics.NO_WORKFLOW, type.slug());
+        }
+        if (refusals != null) {
+            refusals.record(null, type.status(), type.slug(), detail,
+                    remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                            ? inet.getAddress().getHostAddress() : null, path);
         }
     }
 

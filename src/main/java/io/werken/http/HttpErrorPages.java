@@ -6,6 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
+import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.WerkenMetrics;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.ext.web.Router;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * itself (an unknown path, a body over {@code WERKEN_MAX_BODY_BYTES}, a malformed request), and a guard that, before
  * Vert.x's body handler runs, answers 503 once Werken is shutting down, refuses more than
  * {@code WERKEN_MAX_HEADER_COUNT} headers (431), and refuses form and multipart bodies (it would write multipart parts
- * to disk). Every refusal is logged with {@code event_id=none} and the reason; a request whose client closed the
- * connection first is counted as {@code aborted}, not as an error.
+ * to disk). Every refusal is logged with {@code event_id=none} and the reason, and kept among the
+ * {@link RecentRefusals}; a request whose client closed the connection first is counted as {@code aborted}, not as an
+ * error (nor kept as a refusal).
  */
 public final class HttpErrorPages {
 
@@ -37,11 +39,13 @@ public final class HttpErrorPages {
     private final int maxHeaderCount;
     private final int retryAfterSeconds;
     private final WerkenMetrics metrics;
+    private final RecentRefusals refusals;
     private volatile CamelContext context;
 
     public HttpErrorPages(ObjectMapper json, long maxBodyBytes, int maxHeaderCount, int retryAfterSeconds,
-                          WerkenMetrics metrics) {
+                          WerkenMetrics metrics, RecentRefusals refusals) {
         this.metrics = metrics;
+        this.refusals = refusals;
         this.json = json;
         this.maxBodyBytes = maxBodyBytes;
         this.maxHeaderCount = maxHeaderCount;
@@ -156,6 +160,7 @@ public final class HttpErrorPages {
             return;
         }
         metrics.webhook(WerkenMetrics.NO_WORKFLOW, type.slug());
+        refused(ctx, type.status(), type.slug(), detail);
         VertxProblems.send(ctx, json, Problem.of(type, detail, ctx.normalizedPath()));
     }
 
@@ -167,7 +172,14 @@ public final class HttpErrorPages {
         Problem problem = type != null
                 ? Problem.of(type, detail, ctx.normalizedPath())
                 : Problem.ofStatus(status, HttpResponseStatus.valueOf(status).reasonPhrase(), detail, ctx.normalizedPath());
-        metrics.webhook(WerkenMetrics.NO_WORKFLOW, type != null ? type.slug() : "status-" + status);
+        String outcome = type != null ? type.slug() : "status-" + status;
+        metrics.webhook(WerkenMetrics.NO_WORKFLOW, outcome);
+        refused(ctx, status, outcome, detail);
         VertxProblems.send(ctx, json, problem);
+    }
+
+    private void refused(RoutingContext ctx, int status, String type, String detail) {
+        refusals.record(null, status, type, detail, VertxProblems.remote(ctx.request().remoteAddress()),
+                ctx.normalizedPath());
     }
 }

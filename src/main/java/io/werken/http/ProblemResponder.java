@@ -13,11 +13,13 @@ import io.werken.core.ProblemType;
 import io.werken.core.ReceivedWebhook;
 import io.werken.core.WebhookRejectedException;
 import io.werken.dedupe.DedupeStoreUnavailableException;
+import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.Workflow;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
@@ -25,7 +27,8 @@ import org.springframework.amqp.AmqpException;
 /**
  * Turns the exception that stopped a webhook into the caller's answer: an RFC 9457 problem with the right status.
  * The caller's mistakes are 4xx, a broker that cannot confirm is 503 with {@code Retry-After}, and anything else is a
- * 500 whose detail hides the internals (they go to the log).
+ * 500 whose detail hides the internals (they go to the log). A webhook's refusal is counted in the metrics and kept
+ * among the {@link RecentRefusals}.
  */
 public final class ProblemResponder implements Processor {
 
@@ -37,11 +40,13 @@ public final class ProblemResponder implements Processor {
     private final ObjectMapper json;
     private final int retryAfterSeconds;
     private final WerkenMetrics metrics;
+    private final RecentRefusals refusals;
 
-    public ProblemResponder(ObjectMapper json, int retryAfterSeconds, WerkenMetrics metrics) {
+    public ProblemResponder(ObjectMapper json, int retryAfterSeconds, WerkenMetrics metrics, RecentRefusals refusals) {
         this.json = json;
         this.retryAfterSeconds = retryAfterSeconds;
         this.metrics = metrics;
+        this.refusals = refusals;
     }
 
     @Override
@@ -80,6 +85,8 @@ public final class ProblemResponder implements Processor {
         if (INGEST_ROUTE.equals(exchange.getFromRouteId())) {
             Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
             metrics.webhook(workflow == null ? WerkenMetrics.NO_WORKFLOW : workflow.id(), type.slug());
+            refusals.record(workflow == null ? null : workflow.id(), problem.status(), type.slug(), problem.detail(),
+                    remote(exchange), path);
         }
         message.removeHeaders("*");
         headers.forEach(message::setHeader);
@@ -102,6 +109,12 @@ public final class ProblemResponder implements Processor {
 
     private Map<String, String> retryAfter() {
         return Map.of("Retry-After", Integer.toString(retryAfterSeconds));
+    }
+
+    /** The address the webhook came from, or null where the message is not platform-http's. */
+    private static String remote(Exchange exchange) {
+        return exchange.getIn() instanceof HttpMessage http && http.getRequest() != null
+                ? VertxProblems.remote(http.getRequest().remoteAddress()) : null;
     }
 
     /** The id the event would have had, or why there is none (it failed before an event was created). */

@@ -15,6 +15,15 @@ final class VertxProblems {
     private VertxProblems() {
     }
 
+    /** A peer's IP address as text, or null if there is none (a domain socket, a request without a connection). */
+    static String remote(io.vertx.core.net.SocketAddress address) {
+        if (address == null) {
+            return null;
+        }
+        String host = address.hostAddress();
+        return host == null || host.isEmpty() ? address.host() : host;
+    }
+
     /** Answers {@code problem} as {@code application/problem+json}, unless an answer has already begun. */
     static void send(RoutingContext ctx, ObjectMapper json, Problem problem) {
         if (ctx.response().ended() || ctx.response().headWritten()) {

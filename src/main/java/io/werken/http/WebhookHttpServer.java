@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
+import io.werken.metrics.RecentRefusals;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * with an empty body before any router handler runs. This server keeps Camel's router set-up and replaces only the
  * listening step: the limits come from {@code WERKEN_MAX_REQUEST_LINE_BYTES}, {@code WERKEN_MAX_HEADER_BYTES} and
  * {@code WERKEN_HTTP_IDLE_TIMEOUT_SECONDS}, and such requests get a problem body too. Every connection gets a
- * {@link ConnectionGuard} from {@link ConnectionGuards} before anything is read from it.
+ * {@link ConnectionGuard} from {@link ConnectionGuards} before anything is read from it. Such refusals are kept among
+ * the {@link RecentRefusals}, as the edge's others are.
  */
 public final class WebhookHttpServer extends VertxPlatformHttpServer {
 
@@ -38,6 +40,7 @@ public final class WebhookHttpServer extends VertxPlatformHttpServer {
     private final Limits limits;
     private final ObjectMapper json;
     private final ConnectionGuards guards;
+    private final RecentRefusals refusals;
     private volatile HttpServer listening;
 
     /** Connection-level limits of the webhook port. */
@@ -45,12 +48,13 @@ public final class WebhookHttpServer extends VertxPlatformHttpServer {
     }
 
     public WebhookHttpServer(VertxPlatformHttpServerConfiguration configuration, Limits limits, ObjectMapper json,
-                             ConnectionGuards guards) {
+                             ConnectionGuards guards, RecentRefusals refusals) {
         super(configuration);
         this.configuration = configuration;
         this.limits = limits;
         this.json = json;
         this.guards = guards;
+        this.refusals = refusals;
     }
 
     @Override
@@ -143,6 +147,7 @@ public final class WebhookHttpServer extends VertxPlatformHttpServer {
         }
         LOG.info("Rejected request event_id=none status={} reason=\"{}\" remote={}", type.status(), detail,
                 request.remoteAddress());
+        refusals.record(null, type.status(), type.slug(), detail, VertxProblems.remote(request.remoteAddress()), null);
         Problem problem = Problem.of(type, detail, null);
         try {
             request.response().setStatusCode(type.status())

@@ -105,6 +105,10 @@ final class JournalRows {
                 rows.getString("source"));
     }
 
+    static RevisionSummary revisionSummary(ResultSet rows) throws SQLException {
+        return new RevisionSummary(rows.getString("revision"), format(time(rows, "loaded_at")));
+    }
+
     static String writeJson(Object value) {
         if (value == null) {
             return null;

@@ -168,6 +168,36 @@ public final class JournalStore implements AutoCloseable {
         });
     }
 
+    /** Most revisions {@link #revisions} lists. */
+    public static final int MAX_REVISIONS = 500;
+
+    /**
+     * The stored revisions, newest first (by when Werken first loaded each, then by revision), at most {@code limit}.
+     * The same SQL serves PostgreSQL and H2: the table holds one row per revision of the file, few enough to sort.
+     *
+     * @throws IllegalArgumentException a limit outside 1..{@value #MAX_REVISIONS}
+     */
+    public List<RevisionSummary> revisions(int limit) {
+        if (limit < 1 || limit > MAX_REVISIONS) {
+            throw new IllegalArgumentException("The revisions' limit must be from 1 to " + MAX_REVISIONS + ", not "
+                    + limit);
+        }
+        return database.read(connection -> {
+            List<RevisionSummary> revisions = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement("SELECT revision, loaded_at FROM"
+                    + " journal_revisions ORDER BY loaded_at DESC, revision DESC LIMIT ?")) {
+                statement.setInt(1, limit);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        revisions.add(JournalRows.revisionSummary(rows));
+                    }
+                }
+            }
+            return revisions;
+        });
+    }
+
+    /** One stored revision, with the file as written. */
     public Optional<WorkflowRevision> revision(String revision) {
         return database.read(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(

@@ -1,9 +1,7 @@
 package io.werken.manage;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -13,12 +11,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.werken.core.ReceivedWebhook;
-import io.werken.ingest.PayloadSchemaCheck;
 import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.workflow.ActionPlanner;
-import io.werken.workflow.ActionPlanner.PlannedAction;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.Exchange;
@@ -47,19 +42,15 @@ public final class DryRun implements Processor {
 
     private final CurrentWorkflows workflows;
     private final WebhookRequestValidator bodyReader;
-    private final ActionPlanner planner;
+    private final DryRunPlanner planner;
     private final ObjectMapper json;
-    private final ReceivedWebhookFactory events;
-    private final String actionsQueue;
 
     public DryRun(CurrentWorkflows workflows, WebhookRequestValidator bodyReader, ActionPlanner planner, ObjectMapper json,
                   ReceivedWebhookFactory events, String actionsQueue) {
         this.workflows = workflows;
         this.bodyReader = bodyReader;
-        this.planner = planner;
+        this.planner = new DryRunPlanner(planner, events, actionsQueue);
         this.json = json;
-        this.events = events;
-        this.actionsQueue = actionsQueue;
     }
 
     @Override
@@ -68,16 +59,7 @@ public final class DryRun implements Processor {
         ManagementRequests.requireMethod(in, "POST");
         Workflow workflow = ManagementRequests.workflow(workflows, in);
         JsonNode payload = bodyReader.readJson(in, in.getBody(byte[].class));
-        PayloadSchemaCheck.check(workflow, payload);
         Map<String, String> headers = ReceivedWebhookFactory.workflowHeaders(workflow, in);
-        ReceivedWebhook event = events.create(workflow, payload, "dry-run-" + UUID.randomUUID(), headers);
-        List<Action> actions = planner.plan(workflow, event, false).stream().map(this::action).toList();
-        ManagementRequests.answer(in, json, new Result(workflow.id(), actions));
-    }
-
-    private Action action(PlannedAction planned) {
-        var action = planned.action();
-        return new Action(action.index(), action.type(), action.queueOr(actionsQueue),
-                planned.outcome().name().toLowerCase(Locale.ROOT), planned.params(), planned.reason());
+        ManagementRequests.answer(in, json, planner.plan(workflow, payload, headers));
     }
 }

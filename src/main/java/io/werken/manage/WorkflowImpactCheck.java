@@ -1,19 +1,14 @@
 package io.werken.manage;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.journal.EventQuery;
 import io.werken.journal.Journal;
-import io.werken.workflow.InvalidWorkflowsException;
-import io.werken.expression.ParamsTemplate;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.Exchange;
@@ -34,14 +29,14 @@ public final class WorkflowImpactCheck implements Processor {
 
     private final Journal journal;
     private final WebhookRequestValidator bodyReader;
-    private final WorkflowCatalog.Settings settings;
+    private final WorkflowDrafts drafts;
     private final ObjectMapper json;
 
     public WorkflowImpactCheck(Journal journal, WebhookRequestValidator bodyReader, WorkflowCatalog.Settings settings,
                                ObjectMapper json) {
         this.journal = journal;
         this.bodyReader = bodyReader;
-        this.settings = settings;
+        this.drafts = new WorkflowDrafts(settings, json);
         this.json = json;
     }
 
@@ -56,31 +51,9 @@ public final class WorkflowImpactCheck implements Processor {
         query = new EventQuery(workflowId, query.outcome(), query.since(), query.until(), query.actionType(),
                 query.queue(), query.replayOf(), EventQuery.MAX_LIMIT, query.cursor());
         JsonNode draft = bodyReader.readJson(in, in.getBody(byte[].class));
-        Workflow workflow = compile(workflowId, draft);
+        Workflow workflow = drafts.compile(workflowId, draft);
         EventQuery selected = query;
         ObjectNode report = JournalRequests.call(() -> journal.impact().run(workflow, journal.store(), selected, max));
         ManagementRequests.answer(in, json, report);
-    }
-
-    /** The draft as a workflow, checked as {@code validate} checks a file; a 422 with every problem otherwise. */
-    private Workflow compile(String workflowId, JsonNode draft) {
-        if (!draft.isObject()) {
-            throw new WebhookRejectedException(ProblemType.DRAFT_INVALID, "The body must be the workflow's definition: "
-                    + "a JSON object with \"actions\", as it would stand in workflows.json.");
-        }
-        ObjectNode file = json.createObjectNode();
-        file.set(workflowId, draft);
-        String prefix = "/" + ParamsTemplate.escape(workflowId);
-        try {
-            return WorkflowCatalog.load("draft of workflow '" + workflowId + "'",
-                    file.toString().getBytes(StandardCharsets.UTF_8), settings).find(workflowId).orElseThrow();
-        } catch (InvalidWorkflowsException e) {
-            throw new WebhookRejectedException(ProblemType.DRAFT_INVALID, "The draft of workflow '"
-                    + WebhookRequestValidator.abbreviate(workflowId) + "' has " + e.problems().size()
-                    + " problem(s); each is listed with its place in the draft.",
-                    e.problems().stream().map(p -> WorkflowReload.error(p.startsWith(prefix + "/")
-                            ? p.substring(prefix.length()) : p.startsWith(prefix + ":") ? "/" + p.substring(prefix.length()) : p))
-                            .toList());
-        }
     }
 }

@@ -68,8 +68,14 @@ class ManagementAccessIT {
     void everyManagementPathButHealthIsGuardedIncludingOnesThatDoNotExistYet() throws Exception {
         for (String path : new String[] { "/workflows/mi-workflow", "/workflows/reload", "/dead-letters",
                 "/dead-letters/requeue", "/observe/jolokia/version", "/observe/info", "/nothing-here",
-                "/observe/health/../../workflows" }) {
+                "/observe/health/../../workflows", "/stats", "/queues", "/refusals", "/workflows/revisions",
+                "/workflows/revisions/abc" }) {
             assertUnauthorized(get(werken, path, null), null);
+        }
+        for (String path : new String[] { "/workflows/mi-workflow/check", "/workflows/mi-workflow/draft/dry-run" }) {
+            HttpResponse<String> draft = werken.send(HttpRequest.newBuilder(management(werken, path))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+            assertUnauthorized(draft, path);
         }
         HttpResponse<String> dryRun = werken.send(HttpRequest.newBuilder(management(werken, "/workflows/mi-workflow/dry-run"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));

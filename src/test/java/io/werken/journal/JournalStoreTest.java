@@ -108,6 +108,23 @@ class JournalStoreTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void theRevisionsAreListedNewestFirstWithoutTheirSource(Backend backend) {
+        JournalStore store = open(backend);
+        assertThat(store.revisions(10)).isEmpty();
+        store.write(List.of(), List.of(new WorkflowRevision("rev-a", "2026-12-01T09:00:00Z", "{\"a\": {}}"),
+                new WorkflowRevision("rev-c", "2026-12-01T11:00:00.500Z", "{\"c\": {}}"),
+                new WorkflowRevision("rev-b", "2026-12-01T10:00:00Z", "{\"b\": {}}")));
+
+        assertThat(store.revisions(10)).containsExactly(new RevisionSummary("rev-c", "2026-12-01T11:00:00.500Z"),
+                new RevisionSummary("rev-b", "2026-12-01T10:00:00Z"), new RevisionSummary("rev-a", "2026-12-01T09:00:00Z"));
+        assertThat(store.revisions(2)).extracting(RevisionSummary::revision).containsExactly("rev-c", "rev-b");
+        assertThatThrownBy(() -> store.revisions(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.revisions(JournalStore.MAX_REVISIONS + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void writingTheSameRecordAgainStoresItOnceWithItsActionsOnce(Backend backend) throws Exception {
         JournalStore store = open(backend);
         JournalRecord first = event("e1", "orders", T0, JournalRecord.DISPATCHED, null,

@@ -22,6 +22,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.main.MainConfigurationProperties;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 /**
  * The application's own configuration classes, in the application's order, for a route test: only the broker role
@@ -87,6 +88,15 @@ final class RouteTestWiring {
         @BindToRegistry
         public BrokerAddress brokerAddress() {
             return BrokerAddress.rabbitMq("amqp://guest:guest@127.0.0.1:1/%2F");
+        }
+
+        /**
+         * What BrokerConfiguration, left out, would bind: the management configuration's queue listing reads the
+         * queues over it. It connects (to port 1, where nothing listens) only when a queue is looked at.
+         */
+        @BindToRegistry(destroyMethod = "destroy")
+        public CachingConnectionFactory cachingConnectionFactory() {
+            return new CachingConnectionFactory(java.net.URI.create("amqp://guest:guest@127.0.0.1:1/%2F"));
         }
     }
 

@@ -1,0 +1,47 @@
+package io.werken.manage;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.werken.core.ReceivedWebhook;
+import io.werken.ingest.PayloadSchemaCheck;
+import io.werken.ingest.ReceivedWebhookFactory;
+import io.werken.workflow.ActionPlanner;
+import io.werken.workflow.ActionPlanner.PlannedAction;
+import io.werken.workflow.Workflow;
+
+/**
+ * What a dry run does once it has its workflow, payload and headers, for the workflow in use
+ * ({@code POST /workflows/{workflow_id}/dry-run}) and for a draft ({@code POST /workflows/{workflow_id}/draft/dry-run}):
+ * checks the payload against the workflow's schema (the same 422 as at ingest), makes the event dispatch would read,
+ * and plans every action on its own, so that every failure shows. Publishes nothing and takes no dedupe key.
+ */
+final class DryRunPlanner {
+
+    private final ActionPlanner planner;
+    private final ReceivedWebhookFactory events;
+    private final String actionsQueue;
+
+    DryRunPlanner(ActionPlanner planner, ReceivedWebhookFactory events, String actionsQueue) {
+        this.planner = planner;
+        this.events = events;
+        this.actionsQueue = actionsQueue;
+    }
+
+    /** The dry run's answer; {@code headers} are the ones the workflow reads, by lower-case name. */
+    DryRun.Result plan(Workflow workflow, JsonNode payload, Map<String, String> headers) {
+        PayloadSchemaCheck.check(workflow, payload);
+        ReceivedWebhook event = events.create(workflow, payload, "dry-run-" + UUID.randomUUID(), headers);
+        List<DryRun.Action> actions = planner.plan(workflow, event, false).stream().map(this::action).toList();
+        return new DryRun.Result(workflow.id(), actions);
+    }
+
+    private DryRun.Action action(PlannedAction planned) {
+        var action = planned.action();
+        return new DryRun.Action(action.index(), action.type(), action.queueOr(actionsQueue),
+                planned.outcome().name().toLowerCase(Locale.ROOT), planned.params(), planned.reason());
+    }
+}

@@ -1,0 +1,49 @@
+package io.werken.manage;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.journal.Journal;
+import io.werken.journal.JournalStore;
+import io.werken.journal.RevisionSummary;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * {@code GET /workflows/revisions[?limit=N]}: the revisions of the workflows file the journal holds (every one loaded
+ * that a stored event or the revision in use still refers to), newest first by when Werken first loaded it, at most
+ * {@code N} (default 100, at most 500). The path's one fixed name: {@code show-workflow}'s route hands it here, so a
+ * workflow named {@code revisions} is not shown at {@code GET /workflows/revisions}. Journal off: 404.
+ */
+public final class RevisionListing implements Processor {
+
+    /** The path parameter's value that means this listing rather than a workflow. */
+    public static final String PATH_NAME = "revisions";
+    static final int DEFAULT_LIMIT = 100;
+
+    /** The answer. */
+    public record Listing(List<RevisionSummary> revisions) {
+    }
+
+    private final Journal journal;
+    private final ObjectMapper json;
+
+    public RevisionListing(Journal journal, ObjectMapper json) {
+        this.journal = journal;
+        this.json = json;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Message in = exchange.getMessage();
+        ManagementRequests.requireMethod(in, "GET");
+        Map<String, String> query = ManagementRequests.query(in, Set.of("limit"));
+        int limit = (int) ManagementRequests.wholeNumber(query, "limit", 1, JournalStore.MAX_REVISIONS)
+                .orElse(DEFAULT_LIMIT);
+        List<RevisionSummary> revisions = JournalRequests.call(() -> journal.store().revisions(limit));
+        ManagementRequests.answer(in, json, new Listing(revisions));
+    }
+}
