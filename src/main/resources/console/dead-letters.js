@@ -1,7 +1,7 @@
 // #/dead-letters: what received_webhooks.dlq holds (GET /dead-letters) with each reason; re-queue the oldest N
 // (POST /dead-letters/requeue?max=N); replay one through the journal (POST /events/{id}/replay).
 
-import { el, replace, field, table, time, routeLink, confirmDialog, message } from './dom.js';
+import { el, replace, field, table, time, routeLink, route, confirmDialog, message } from './dom.js';
 import { get, post, path, errorBlock, isAbort } from './api.js';
 
 const LIMITS = ['10', '50', '100'];
@@ -43,7 +43,8 @@ export function mount(main, params, ctx) {
       const answer = await post(path('/events/', eventId, '/replay'), undefined, { revision: 'current' },
         { signal: ctx.signal });
       replace(replayResult, message('ok', 'Replayed as ',
-        routeLink(['events', answer.event_id], answer.event_id, { class: 'mono', 'data-test': 'replay-link' }), '.'));
+        el('a', { href: route(['events', answer.event_id], { wait: '1' }), class: 'mono', 'data-test': 'replay-link' },
+          answer.event_id), '.'));
     } catch (error) {
       if (!isAbort(error)) {
         replace(replayResult, errorBlock(error, 'The replay was refused (an event the broker dead-lettered by '

@@ -75,7 +75,7 @@ function summaries(list, testId) {
   ], list, { 'data-test': testId, class: 'compact' });
 }
 
-export function mount(main, { parts }, ctx) {
+export function mount(main, { parts, query }, ctx) {
   const id = parts.slice(1).join('/');
   ctx.title('Event');
   const heading = el('h1', null, 'Event ', el('span', { class: 'mono', 'data-test': 'event-id' }, id));
@@ -83,7 +83,8 @@ export function mount(main, { parts }, ctx) {
   main.append(heading, body);
 
   let watchReplay = null;
-  let tries = 0;
+  // A replay just made (its link carries wait=1) is in the journal once dispatched: then a 404 is looked at again.
+  let tries = query.get('wait') === '1' ? 0 : NOT_YET_TRIES;
 
   const show = ({ detail, payloadText }) => {
     const event = detail.event || {};
@@ -184,7 +185,8 @@ export function mount(main, { parts }, ctx) {
     try {
       const answer = await post(path('/events/', id, '/replay'), undefined, { revision }, { signal: ctx.signal });
       replace(resultBox, message('ok', 'Replayed as ',
-        routeLink(['events', answer.event_id], answer.event_id, { class: 'mono', 'data-test': 'replay-link' }),
+        el('a', { href: route(['events', answer.event_id], { wait: '1' }), class: 'mono', 'data-test': 'replay-link' },
+          answer.event_id),
         ` (revision: ${answer.revision}). It shows among the replays once dispatched.`));
       watch(answer.event_id);
     } catch (error) {

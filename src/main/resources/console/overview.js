@@ -31,14 +31,18 @@ function seriesValue(digits, unit) {
   return (u, value) => (value === null || value === undefined ? '—' : `${Number(value).toFixed(digits)} ${unit}`);
 }
 
-function chartOptions(uPlot, width, kind) {
-  const utc = seconds => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC');
+/** HH:MM (or HH:MM:SS) in UTC, as every other time in the console. */
+function utcClock(seconds, withSeconds) {
+  return new Date(seconds * 1000).toISOString().slice(11, withSeconds ? 19 : 16);
+}
+
+function chartOptions(width, kind) {
   const common = {
     width,
     height: CHART_HEIGHT,
-    tzDate: utc,
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(max || 0, kind === 'rate' ? 1 : 5)] } },
-    axes: [{ stroke: '#444' }, { stroke: '#444', size: 56 }],
+    axes: [{ stroke: '#444', values: (u, splits, axis, space, increment) => splits.map(s => utcClock(s, increment < 60)) },
+      { stroke: '#444', size: 56 }],
     cursor: { drag: { x: false, y: false } },
     legend: { live: true },
   };
@@ -46,7 +50,7 @@ function chartOptions(uPlot, width, kind) {
     return {
       ...common,
       title: 'Webhooks per second',
-      series: [{ label: 'UTC' },
+      series: [{ label: 'UTC', value: (u, v) => (v === null || v === undefined ? '—' : utcClock(v, true)) },
         { label: 'accepted', stroke: '#1a7f37', width: 2, value: seriesValue(2, '/s') },
         { label: 'refused', stroke: '#b42318', width: 2, dash: [6, 4], value: seriesValue(2, '/s') }],
     };
@@ -54,7 +58,7 @@ function chartOptions(uPlot, width, kind) {
   return {
     ...common,
     title: 'Dispatch latency',
-    series: [{ label: 'UTC' },
+    series: [{ label: 'UTC', value: (u, v) => (v === null || v === undefined ? '—' : utcClock(v, true)) },
       { label: 'p99', stroke: '#6639ba', width: 2, value: seriesValue(1, 'ms') },
       { label: 'mean', stroke: '#0a5ea8', width: 2, dash: [2, 3], value: seriesValue(1, 'ms') }],
   };
@@ -160,8 +164,8 @@ export function mount(main, params, ctx) {
         const width = chartWidth();
         chart = {
           card, summary,
-          rate: new uPlot(chartOptions(uPlot, width, 'rate'), data.rate, rateBox),
-          latency: new uPlot(chartOptions(uPlot, width, 'latency'), data.latency, latencyBox),
+          rate: new uPlot(chartOptions(width, 'rate'), data.rate, rateBox),
+          latency: new uPlot(chartOptions(width, 'latency'), data.latency, latencyBox),
         };
         charts.set(id, chart);
       } else {
