@@ -3,7 +3,7 @@
 
 import { el, visibleText } from './dom.js';
 
-const SIGN_IN = '/console/signin.html';
+const SIGN_IN = '/console/signin';
 const PROBLEM_PREFIX = 'urn:werken:problem:';
 
 let session = { signed_in: false, token_required: false, csrf_token: null };

@@ -149,7 +149,9 @@ export function mount(main, params, ctx) {
     replace(chartsNote, list.length ? null
       : el('p', { class: 'muted' }, 'No workflow has had traffic since Werken started.'));
     for (const workflow of list) {
-      const id = String(workflow.workflow_id);
+      // null: webhooks refused before a workflow was known (an unknown workflow, a request Werken could not read).
+      const known = workflow.workflow_id !== null && workflow.workflow_id !== undefined;
+      const id = known ? String(workflow.workflow_id) : '';
       seen.add(id);
       const points = Array.isArray(workflow.points) ? workflow.points : [];
       const data = chartData(points);
@@ -159,7 +161,8 @@ export function mount(main, params, ctx) {
         const latencyBox = el('div', { class: 'chart', 'data-test': 'chart-latency' });
         const summary = el('p', { class: 'chart-summary', 'data-test': 'chart-summary' });
         const card = el('article', { class: 'chart-card', 'data-test': 'chart-card', 'data-workflow': id },
-          el('h3', null, routeLink(['workflows', id], id)), summary, rateBox, latencyBox);
+          el('h3', null, known ? routeLink(['workflows', id], id) : 'No workflow (refused before one was known)'),
+          summary, rateBox, latencyBox);
         chartsBox.append(card);
         const width = chartWidth();
         chart = {

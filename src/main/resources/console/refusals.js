@@ -9,7 +9,7 @@ const REFRESH_MS = 5000;
 export function mount(main, params, ctx) {
   ctx.title('Refused requests');
   const filter = el('input', { id: 'refusals-filter', type: 'search', autocomplete: 'off', spellcheck: 'false',
-    'data-test': 'refusals-filter', placeholder: 'workflow, type, address or text' });
+    'data-test': 'refusals-filter', placeholder: 'workflow, type, path, address or text' });
   const auto = el('input', { id: 'refusals-auto', type: 'checkbox', role: 'switch', checked: true, 'data-test': 'refusals-auto' });
   const refresh = el('button', { type: 'button', class: 'secondary', 'data-test': 'refusals-refresh' }, 'Refresh');
   const summary = el('p', { role: 'status', 'data-test': 'refusals-summary' }, 'Loading…');
@@ -24,13 +24,14 @@ export function mount(main, params, ctx) {
   let all = [];
   const show = () => {
     const needle = filter.value.trim().toLowerCase();
-    const rows = needle ? all.filter(r => [r.workflow_id, r.type, r.detail, r.remote, String(r.status)]
+    const rows = needle ? all.filter(r => [r.workflow_id, r.type, r.detail, r.remote, r.path, String(r.status)]
       .some(v => v !== null && v !== undefined && String(v).toLowerCase().includes(needle))) : all;
     summary.textContent = needle ? `${rows.length} of ${all.length} refusals match.`
       : `${all.length} refusal${all.length === 1 ? '' : 's'} held.`;
     replace(box, rows.length ? table([
       { label: 'At (UTC)', cell: r => time(r.at) },
       { label: 'Workflow', cell: r => (r.workflow_id ? routeLink(['workflows', r.workflow_id], r.workflow_id) : '—') },
+      { label: 'Path', cell: r => (r.path ? el('code', null, r.path) : '—') },
       { label: 'Status', class: 'num', cell: r => String(r.status ?? '—') },
       { label: 'Problem type', cell: r => el('code', null, r.type || '—') },
       { label: 'Detail', cell: r => el('span', { class: 'reason' }, r.detail || '') },
