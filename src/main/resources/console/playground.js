@@ -61,6 +61,7 @@ function editor(id, labelText, testId, rows) {
   };
   area.addEventListener('scroll', () => { gutter.scrollTop = area.scrollTop; });
   area.addEventListener('input', paint);
+  paint();
   return {
     area,
     box: el('div', { class: 'field' }, el('label', { for: id }, labelText), el('div', { class: 'editor' }, gutter, area)),
