@@ -93,8 +93,9 @@ function summaryText(points) {
   if (!last) {
     return 'No samples yet.';
   }
-  return `Last 10 s: ${number(last.accepted_per_s, 2)} accepted/s, ${number(last.refused_per_s, 2)} refused/s, `
-    + `dispatch p99 ${number(last.dispatch_p99_ms, 1)} ms, mean ${number(last.dispatch_mean_ms, 1)} ms.`;
+  const rates = `Last 10 s: ${number(last.accepted_per_s, 2)} accepted/s, ${number(last.refused_per_s, 2)} refused/s`;
+  return last.dispatch_p99_ms === null || last.dispatch_p99_ms === undefined ? `${rates}, nothing dispatched.`
+    : `${rates}, dispatch p99 ${number(last.dispatch_p99_ms, 1)} ms, mean ${number(last.dispatch_mean_ms, 1)} ms.`;
 }
 
 export function mount(main, params, ctx) {
