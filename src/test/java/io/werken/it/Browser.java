@@ -185,6 +185,12 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /** Scrolls the element into the middle of the window first, then saves the screenshot (see above). */
+    public Path screenshot(String name, WebElement showing) {
+        driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", showing);
+        return screenshot(name);
+    }
+
     /** Whether a dialog (alert, confirm, prompt, beforeunload) is open now or has opened since the browser started. */
     public boolean dialogOpened() {
         try {

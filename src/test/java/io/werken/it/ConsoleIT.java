@@ -17,9 +17,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
@@ -37,7 +40,8 @@ import static org.awaitility.Awaitility.await;
  * {@code target/console-screenshots/}. A hostile payload is shown as text; state-changing requests without the
  * session's CSRF token, or from another origin, are refused.
  *
- * <p>Pages are driven by their {@code data-test} attributes (the front end's list of them is the contract).
+ * <p>Pages are driven by their {@code data-test} attributes (the front end's list of them is the contract). A failed
+ * test leaves {@code <test>-failed.png} and {@code .txt} (the page's text) beside the screenshots.
  */
 @Disabled("until the console is merged")
 class ConsoleIT {
@@ -86,47 +90,46 @@ class ConsoleIT {
 
     @Test
     void signsInWithTheAdminTokenAndOut() throws Exception {
-        try (Browser browser = Browser.start()) {
-            // The console asks for the token first.
-            browser.open(origin + "/console/");
-            WebElement token = browser.waitForTest("signin-token");
-            browser.screenshot("signin");
-            assertNotSignedIn(browser);
+        Browser browser = started();
+        // The console asks for the token first.
+        browser.open(origin + "/console/");
+        WebElement token = browser.waitForTest("signin-token");
+        browser.screenshot("signin");
+        assertNotSignedIn(browser);
 
-            // A wrong token: refused and said so, still on the sign-in page.
-            token.sendKeys("not-the-token");
-            browser.waitForTest("signin-button").click();
-            browser.waitUntil(d -> !browser.waitForTest("signin-message").getText().isBlank());
-            assertThat(browser.consoleErrors()).anyMatch(e -> e.contains("401"));
-            assertNotSignedIn(browser);
+        // A wrong token: refused and said so, still on the sign-in page.
+        token.sendKeys("not-the-token");
+        browser.waitForTest("signin-button").click();
+        browser.waitUntil(d -> !browser.waitForTest("signin-message").getText().isBlank());
+        assertThat(browser.consoleErrors()).anyMatch(e -> e.contains("401"));
+        assertNotSignedIn(browser);
 
-            WebElement again = browser.waitForTest("signin-token");
-            again.clear();
-            again.sendKeys(TOKEN);
-            browser.waitForTest("signin-button").click();
-            browser.waitForTest("signout");
-            // The overview, filled from the management API with the session: the workflow is there.
-            browser.waitForText("shop");
-            browser.screenshot("overview");
+        WebElement again = browser.waitForTest("signin-token");
+        again.clear();
+        again.sendKeys(TOKEN);
+        browser.waitForTest("signin-button").click();
+        browser.waitForTest("signout");
+        // The overview, filled from the management API with the session: the workflow is there.
+        browser.waitForText("shop");
+        browser.screenshot("overview");
 
-            Cookie session = browser.cookie(SESSION_COOKIE);
-            assertThat(session).isNotNull();
-            assertThat(session.isHttpOnly()).isTrue();
-            assertThat(session.getSameSite()).isEqualTo("Strict");
-            assertThat(session.getPath()).isEqualTo("/");
-            assertThat((String) browser.script("return document.cookie;")).doesNotContain(SESSION_COOKIE);
-            assertThat(sessionOf(session.getValue()).get("signed_in").asBoolean()).isTrue();
-            assertThat(managementWithCookie(session.getValue(), "/workflows").statusCode()).isEqualTo(200);
+        Cookie session = browser.cookie(SESSION_COOKIE);
+        assertThat(session).isNotNull();
+        assertThat(session.isHttpOnly()).isTrue();
+        assertThat(session.getSameSite()).isEqualTo("Strict");
+        assertThat(session.getPath()).isEqualTo("/");
+        assertThat((String) browser.script("return document.cookie;")).doesNotContain(SESSION_COOKIE);
+        assertThat(sessionOf(session.getValue()).get("signed_in").asBoolean()).isTrue();
+        assertThat(managementWithCookie(session.getValue(), "/workflows").statusCode()).isEqualTo(200);
 
-            browser.waitForTest("signout").click();
-            browser.waitForTest("signin-token");
-            browser.screenshot("signed-out");
-            // Signed out on the server too: the old cookie opens nothing.
-            assertThat(managementWithCookie(session.getValue(), "/workflows").statusCode()).isEqualTo(401);
+        browser.waitForTest("signout").click();
+        browser.waitForTest("signin-token");
+        browser.screenshot("signed-out");
+        // Signed out on the server too: the old cookie opens nothing.
+        assertThat(managementWithCookie(session.getValue(), "/workflows").statusCode()).isEqualTo(401);
 
-            assertKeptToItself(browser);
-            assertThat(browser.consoleErrors()).as("nothing but the wrong token's 401").allMatch(e -> e.contains("401"));
-        }
+        assertKeptToItself(browser);
+        assertThat(browser.consoleErrors()).as("nothing but the wrong token's 401").allMatch(e -> e.contains("401"));
     }
 
     @Test
@@ -137,46 +140,45 @@ class ConsoleIT {
         journaled(wanted);
         journaled(other);
 
-        try (Browser browser = signedIn()) {
-            browser.open(origin + "/console/#/events");
-            browser.waitFor(eventRow(other));
-            browser.waitForTest("where-input").sendKeys("payload.customer == '" + customer + "'");
-            browser.waitForTest("search-button").click();
-            // The listing now holds the one event that matches.
-            browser.waitUntil(d -> d.findElements(eventRow(other)).isEmpty() && !d.findElements(eventRow(wanted)).isEmpty());
-            assertThat(browser.allByTest("event-row")).hasSize(1);
-            browser.screenshot("events-where");
+        Browser browser = signedIn();
+        browser.open(origin + "/console/#/events");
+        browser.waitFor(eventRow(other));
+        browser.waitForTest("where-input").sendKeys("payload.customer == '" + customer + "'");
+        browser.waitForTest("search-button").click();
+        // The listing now holds the one event that matches.
+        browser.waitUntil(d -> d.findElements(eventRow(other)).isEmpty() && !d.findElements(eventRow(wanted)).isEmpty());
+        assertThat(browser.allByTest("event-row")).hasSize(1);
+        browser.screenshot("events-where");
 
-            browser.waitFor(eventLink(wanted)).click();
-            browser.waitUntil(d -> d.getCurrentUrl().endsWith("#/events/" + wanted));
-            assertThat(browser.waitForTest("event-id").getText()).contains(wanted);
-            String payload = browser.waitUntil(d -> textOf(browser, "payload").contains(customer) ? textOf(browser, "payload") : null);
-            assertThat(payload).contains("250");
-            assertThat(browser.waitForTest("actions-table").getText()).contains("notify").contains("big_order").contains(customer);
-            browser.waitForTest("replays-none");
-            browser.screenshot("event");
+        browser.waitFor(eventLink(wanted)).click();
+        browser.waitUntil(d -> d.getCurrentUrl().endsWith("#/events/" + wanted));
+        assertThat(browser.waitForTest("event-id").getText()).contains(wanted);
+        String payload = browser.waitUntil(d -> textOf(browser, "payload").contains(customer) ? textOf(browser, "payload") : null);
+        assertThat(payload).contains("250");
+        assertThat(browser.waitForTest("actions-table").getText()).contains("notify").contains("big_order").contains("published");
+        browser.waitForTest("replays-none");
+        browser.screenshot("event");
 
-            browser.waitForTest("replay-current").click();
-            browser.waitForTest("confirm-dialog");
-            browser.screenshot("event-replay-confirm");
-            browser.waitForTest("confirm-replay").click();
-            // The replay is a new event, dispatched and journaled with replay_of set...
-            String replay = await().atMost(WAIT).until(() -> replaysOf(wanted), ids -> ids.size() == 1).get(0);
-            assertThat(browser.waitForTest("replay-result").getText()).contains(replay);
-            // ...and the original's page, which reads itself again, lists it.
-            browser.waitUntil(d -> textOf(browser, "replays-table").contains(replay));
-            browser.screenshot("event-with-replay");
+        browser.waitForTest("replay-current").click();
+        browser.waitForTest("confirm-dialog");
+        browser.screenshot("event-replay-confirm");
+        browser.waitForTest("confirm-replay").click();
+        // The replay is a new event, dispatched and journaled with replay_of set...
+        String replay = await().atMost(WAIT).until(() -> replaysOf(wanted), ids -> ids.size() == 1).get(0);
+        assertThat(browser.waitForTest("replay-result").getText()).contains(replay);
+        // ...and the original's page, which reads itself again, lists it.
+        browser.waitUntil(d -> textOf(browser, "replays-table").contains(replay));
+        browser.screenshot("event-with-replay");
 
-            // The replay's page says what it replays.
-            browser.waitFor(By.cssSelector("[data-test=\"replays-table\"] a[href$=\"#/events/" + replay + "\"]")).click();
-            browser.waitUntil(d -> d.getCurrentUrl().endsWith("#/events/" + replay));
-            browser.waitUntil(d -> textOf(browser, "replay-of-table").contains(wanted) || textOf(browser, "event-facts").contains(wanted));
-            browser.waitForTest("replay-of-link");
-            browser.screenshot("event-replay");
+        // The replay's page says what it replays.
+        browser.waitFor(By.cssSelector("[data-test=\"replays-table\"] a[href$=\"#/events/" + replay + "\"]")).click();
+        browser.waitUntil(d -> d.getCurrentUrl().endsWith("#/events/" + replay));
+        browser.waitUntil(d -> textOf(browser, "replay-of-table").contains(wanted) || textOf(browser, "event-facts").contains(wanted));
+        browser.waitForTest("replay-of-link");
+        browser.screenshot("event-replay");
 
-            assertKeptToItself(browser);
-            assertThat(browser.consoleErrors()).isEmpty();
-        }
+        assertKeptToItself(browser);
+        assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test
@@ -185,31 +187,30 @@ class ConsoleIT {
         String reason = "the console test's dead letter " + shortId();
         broker.publish(werken.deadLetterQueue, deadLetter(eventId, reason), envelope(eventId, "{\"customer\":\"dl\",\"total\":1}"));
 
-        try (Browser browser = signedIn()) {
-            browser.open(origin + "/console/#/dead-letters");
-            browser.waitUntil(d -> textOf(browser, "dl-table").contains(eventId));
-            assertThat(textOf(browser, "dl-table")).contains(reason).contains("shop");
-            assertThat(browser.waitForTest("dl-count").getText()).contains("1");
-            browser.screenshot("dead-letters");
+        Browser browser = signedIn();
+        browser.open(origin + "/console/#/dead-letters");
+        browser.waitUntil(d -> textOf(browser, "dl-table").contains(eventId));
+        assertThat(textOf(browser, "dl-table")).contains(reason).contains("shop");
+        assertThat(browser.waitForTest("dl-count").getText()).contains("1");
+        browser.screenshot("dead-letters");
 
-            WebElement count = browser.waitForTest("requeue-count");
-            count.clear();
-            count.sendKeys("1");
-            browser.waitForTest("requeue-button").click();
-            browser.waitForTest("confirm-dialog");
-            browser.waitForTest("confirm-requeue").click();
+        WebElement count = browser.waitForTest("requeue-count");
+        count.clear();
+        count.sendKeys("1");
+        browser.waitForTest("requeue-button").click();
+        browser.waitForTest("confirm-dialog");
+        browser.waitForTest("confirm-requeue").click();
 
-            // Said on the page; back on received_webhooks, dispatched with its event id, journaled; off the listing.
-            String requeued = browser.waitUntil(d -> textOf(browser, "requeue-result").isBlank() ? null : textOf(browser, "requeue-result"));
-            assertThat(requeued).contains("Re-queued 1");
-            await().atMost(WAIT).until(() -> broker.depth(werken.deadLetterQueue) == 0);
-            assertThat(journaled(eventId).get("event").get("outcome").asText()).isEqualTo("dispatched");
-            browser.waitUntil(d -> !textOf(browser, "dl-results").contains(eventId));
-            browser.screenshot("dead-letters-requeued");
+        // Said on the page; back on received_webhooks, dispatched with its event id, journaled; off the listing.
+        String requeued = browser.waitUntil(d -> textOf(browser, "requeue-result").isBlank() ? null : textOf(browser, "requeue-result"));
+        assertThat(requeued).contains("Re-queued 1");
+        await().atMost(WAIT).until(() -> broker.depth(werken.deadLetterQueue) == 0);
+        assertThat(journaled(eventId).get("event").get("outcome").asText()).isEqualTo("dispatched");
+        browser.waitUntil(d -> !textOf(browser, "dl-results").contains(eventId));
+        browser.screenshot("dead-letters-requeued");
 
-            assertKeptToItself(browser);
-            assertThat(browser.consoleErrors()).isEmpty();
-        }
+        assertKeptToItself(browser);
+        assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test
@@ -219,48 +220,46 @@ class ConsoleIT {
         journaled(stored);
         String note = "v2-" + shortId();
 
-        try (Browser browser = signedIn()) {
-            browser.open(origin + "/console/#/playground/shop");
-            browser.waitUntil(d -> valueOf(d.findElement(Browser.test("draft-editor"))).contains("notify"));
-            WebElement editor = browser.waitForTest("draft-editor");
+        Browser browser = signedIn();
+        browser.open(origin + "/console/#/playground/shop");
+        browser.waitUntil(d -> valueOf(d.findElement(Browser.test("draft-editor"))).contains("notify"));
+        WebElement editor = browser.waitForTest("draft-editor");
 
-            // A draft with a condition that does not compile: its problem is shown, at its place, as it is typed.
-            replaceText(editor, draft("payload.total >", note));
-            browser.waitFor(By.cssSelector("[data-test=\"draft-problem\"][data-pointer=\"/actions/1/when\"]"));
-            assertThat(browser.waitForTest("draft-status").getText()).containsIgnoringCase("invalid");
-            assertThat(browser.allByTest("draft-editor-gutter").get(0).findElements(By.cssSelector(".bad"))).isNotEmpty();
-            browser.screenshot("playground-problem");
+        // A draft with a condition that does not compile: its problem is shown, at its place, as it is typed.
+        replaceText(editor, draft("payload.total >", note));
+        browser.waitFor(By.cssSelector("[data-test=\"draft-problem\"][data-pointer=\"/actions/1/when\"]"));
+        assertThat(browser.waitForTest("draft-status").getText()).containsIgnoringCase("invalid");
+        assertThat(browser.allByTest("draft-editor-gutter").get(0).findElements(By.cssSelector(".bad"))).isNotEmpty();
+        browser.screenshot("playground-problem");
 
-            replaceText(editor, draft("payload.total > 100", note));
-            browser.waitUntil(d -> browser.allByTest("draft-problem").isEmpty()
-                    && !textOf(browser, "draft-status").toLowerCase(java.util.Locale.ROOT).contains("invalid"));
+        replaceText(editor, draft("payload.total > 100", note));
+        browser.waitUntil(d -> browser.allByTest("draft-problem").isEmpty()
+                && !textOf(browser, "draft-status").toLowerCase(java.util.Locale.ROOT).contains("invalid"));
 
-            // The payload, taken from the stored event.
-            browser.waitForTest("payload-event-id").sendKeys(stored);
-            browser.waitForTest("payload-event-button").click();
-            browser.waitUntil(d -> valueOf(d.findElement(Browser.test("payload-editor"))).contains(customer));
+        // The payload, taken from the stored event.
+        browser.waitForTest("payload-event-id").sendKeys(stored);
+        browser.waitForTest("payload-event-button").click();
+        browser.waitUntil(d -> valueOf(d.findElement(Browser.test("payload-editor"))).contains(customer));
 
-            browser.waitForTest("dry-run-button").click();
-            String dryRun = browser.waitUntil(d -> {
-                String shown = textOf(browser, "dry-run-result");
-                return shown.contains(note) && shown.contains(customer) ? shown : null;
-            });
-            assertThat(dryRun).contains("notify").contains("big_order").contains("500");
-            browser.screenshot("playground-dry-run");
+        browser.waitForTest("dry-run-button").click();
+        String dryRun = browser.waitUntil(d -> {
+            String shown = textOf(browser, "dry-run-result");
+            return shown.contains(note) && shown.contains(customer) ? shown : null;
+        });
+        assertThat(dryRun).contains("notify").contains("big_order").contains("500");
+        browser.screenshot("playground-dry-run", browser.waitForTest("dry-run-result"));
 
-            browser.waitForTest("impact-button").click();
-            String impact = browser.waitUntil(d -> {
-                String shown = textOf(browser, "impact-result");
-                return shown.contains(stored) ? shown : null;
-            });
-            assertThat(impact).contains(note);
-            assertThat(browser.driver().findElements(By.cssSelector("[data-test=\"impact-change\"][data-kind=\"params_changed\"]")))
-                    .isNotEmpty();
-            browser.screenshot("playground-impact");
+        browser.waitForTest("impact-button").click();
+        // The stored event would change: listed (its id shortened, linked to its page) with the param before and after.
+        browser.waitFor(By.cssSelector("[data-test=\"impact-result\"] a[href$=\"#/events/" + stored + "\"]"));
+        String impact = textOf(browser, "impact-result");
+        assertThat(impact).contains(stored.substring(0, 8)).contains("\"v1\"").contains("\"" + note + "\"");
+        assertThat(browser.driver().findElements(By.cssSelector("[data-test=\"impact-change\"][data-kind=\"params_changed\"]")))
+                .isNotEmpty();
+        browser.screenshot("playground-impact", browser.waitForTest("impact-result"));
 
-            assertKeptToItself(browser);
-            assertThat(browser.consoleErrors()).isEmpty();
-        }
+        assertKeptToItself(browser);
+        assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test
@@ -271,16 +270,15 @@ class ConsoleIT {
         HttpResponse<String> unknown = werken.post(flow, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
         assertThat(unknown.statusCode()).isEqualTo(404);
 
-        try (Browser browser = signedIn()) {
-            browser.open(origin + "/console/#/refusals");
-            // The unknown workflow's refusal names it in its detail.
-            String page = browser.waitUntil(d -> textOf(browser, "refusals-table").contains(flow) ? textOf(browser, "refusals-table") : null);
-            assertThat(page).contains("unknown-workflow").contains("invalid-json").contains("shop").contains("127.0.0.1");
-            browser.screenshot("refusals");
+        Browser browser = signedIn();
+        browser.open(origin + "/console/#/refusals");
+        // The unknown workflow's refusal names it in its detail.
+        String page = browser.waitUntil(d -> textOf(browser, "refusals-table").contains(flow) ? textOf(browser, "refusals-table") : null);
+        assertThat(page).contains("unknown-workflow").contains("invalid-json").contains("shop").contains("127.0.0.1");
+        browser.screenshot("refusals");
 
-            assertKeptToItself(browser);
-            assertThat(browser.consoleErrors()).isEmpty();
-        }
+        assertKeptToItself(browser);
+        assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test
@@ -313,30 +311,29 @@ class ConsoleIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{}")));
         assertThat(refused.statusCode()).isEqualTo(404);
 
-        try (Browser browser = signedIn()) {
-            browser.open(origin + "/console/#/events");
-            browser.waitFor(eventRow(eventId));
-            assertInert(browser);
-            browser.screenshot("hostile-events");
+        Browser browser = signedIn();
+        browser.open(origin + "/console/#/events");
+        browser.waitFor(eventRow(eventId));
+        assertInert(browser);
+        browser.screenshot("hostile-events");
 
-            browser.waitFor(eventLink(eventId)).click();
-            String page = browser.waitForText(script);
-            assertThat(page).contains(image).contains(link).contains("<svg onload=alert(3)>");
-            assertThat(page).as("bidi and zero-width characters are shown escaped, never as themselves")
-                    .doesNotContain("\u202E").doesNotContain("\u200B")
-                    .containsIgnoringCase("invoice\\u202efdp.exe").containsIgnoringCase("pay\\u200bpal");
-            assertInert(browser);
-            browser.screenshot("hostile-event");
+        browser.waitFor(eventLink(eventId)).click();
+        String page = browser.waitForText(script);
+        assertThat(page).contains(image).contains(link).contains("<svg onload=alert(3)>");
+        assertThat(page).as("bidi and zero-width characters are shown escaped, never as themselves")
+                .doesNotContain("\u202E").doesNotContain("\u200B")
+                .containsIgnoringCase("invoice\\u202efdp.exe").containsIgnoringCase("pay\\u200bpal");
+        assertInert(browser);
+        browser.screenshot("hostile-event");
 
-            browser.open(origin + "/console/#/refusals");
-            String refusals = browser.waitUntil(d -> textOf(browser, "refusals-table").contains("onerror=alert(4)")
-                    ? textOf(browser, "refusals-table") : null);
-            assertThat(refusals).doesNotContain("\u202E").containsIgnoringCase("\\u202e");
-            assertInert(browser);
-            browser.screenshot("hostile-refusals");
+        browser.open(origin + "/console/#/refusals");
+        String refusals = browser.waitUntil(d -> textOf(browser, "refusals-table").contains("onerror=alert(4)")
+                ? textOf(browser, "refusals-table") : null);
+        assertThat(refusals).doesNotContain("\u202E").containsIgnoringCase("\\u202e");
+        assertInert(browser);
+        browser.screenshot("hostile-refusals");
 
-            assertThat(browser.consoleErrors()).as("an injected script or handler would at least break the CSP").isEmpty();
-        }
+        assertThat(browser.consoleErrors()).as("an injected script or handler would at least break the CSP").isEmpty();
     }
 
     @Test
@@ -394,19 +391,45 @@ class ConsoleIT {
 
     // ---- the browser
 
-    private static Browser signedIn() {
-        Browser browser = Browser.start();
-        try {
-            browser.open(origin + "/console/");
-            browser.waitForTest("signin-token").sendKeys(TOKEN);
-            browser.waitForTest("signin-button").click();
-            browser.waitForTest("signout");
-            return browser;
-        } catch (RuntimeException e) {
-            browser.screenshot("signin-failed");
-            browser.close();
-            throw e;
+    /**
+     * The test's browser: on failure, what it showed is saved as {@code <test>-failed.png}, and the page's whole text
+     * as {@code <test>-failed.txt}; closed after each test.
+     */
+    private Browser browser;
+
+    @RegisterExtension
+    final TestExecutionExceptionHandler screenshotOnFailure = (context, error) -> {
+        if (browser != null) {
+            String name = context.getRequiredTestMethod().getName() + "-failed";
+            try {
+                browser.screenshot(name);
+                Files.writeString(Browser.SCREENSHOTS.resolve(name + ".txt"), browser.url() + "\n\n" + browser.text());
+            } catch (RuntimeException | java.io.IOException e) {
+                error.addSuppressed(e);
+            }
         }
+        throw error;
+    };
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    private Browser started() {
+        browser = Browser.start();
+        return browser;
+    }
+
+    private Browser signedIn() {
+        Browser browser = started();
+        browser.open(origin + "/console/");
+        browser.waitForTest("signin-token").sendKeys(TOKEN);
+        browser.waitForTest("signin-button").click();
+        browser.waitForTest("signout");
+        return browser;
     }
 
     /** The browser holds no session cookie, or one of a session that is not signed in. */
