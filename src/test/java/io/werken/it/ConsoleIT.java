@@ -19,7 +19,6 @@ import com.rabbitmq.client.AMQP;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
@@ -43,7 +42,6 @@ import static org.awaitility.Awaitility.await;
  * <p>Pages are driven by their {@code data-test} attributes (the front end's list of them is the contract). A failed
  * test leaves {@code <test>-failed.png} and {@code .txt} (the page's text) beside the screenshots.
  */
-@Disabled("until the console is merged")
 class ConsoleIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
