@@ -3,6 +3,7 @@ package io.werken.config;
 import java.time.Duration;
 
 import io.werken.dedupe.DedupeStore;
+import io.werken.dedupe.DedupeStoreHealthCheck;
 import io.werken.dedupe.DedupeStores;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -25,5 +26,10 @@ public class DedupeConfiguration implements CamelConfiguration {
         return DedupeStores.open(new DedupeStores.Settings(store, Duration.ofSeconds(windowSeconds),
                 Duration.ofSeconds(pendingSeconds), maxEntries, redisUri, redisKeyPrefix,
                 Duration.ofMillis(confirmTimeoutMs)));
+    }
+
+    @BindToRegistry
+    public DedupeStoreHealthCheck dedupeStoreHealthCheck(DedupeStore dedupeStore) {
+        return new DedupeStoreHealthCheck(dedupeStore);
     }
 }

@@ -20,6 +20,16 @@ public interface DedupeStore extends IdempotentRepository, AutoCloseable {
         return true;
     }
 
+    /** Where it is, for health details: {@code memory}, or the Redis host and port (never a password). */
+    default String describe() {
+        return "memory";
+    }
+
+    /** Null when it answers now; otherwise why not, in one line. */
+    default String problem() {
+        return null;
+    }
+
     /** True once the delivery with this key has been accepted (its event confirmed by the broker). */
     boolean isConfirmed(String key);
 

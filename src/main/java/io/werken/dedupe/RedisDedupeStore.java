@@ -124,4 +124,19 @@ public final class RedisDedupeStore extends SpringRedisStringIdempotentRepositor
     public void close() {
         connectionFactory.destroy();
     }
+
+    @Override
+    public String describe() {
+        return "redis " + connectionFactory.getHostName() + ":" + connectionFactory.getPort();
+    }
+
+    @Override
+    public String problem() {
+        try (var connection = connectionFactory.getConnection()) {
+            connection.ping();
+            return null;
+        } catch (RuntimeException e) {
+            return "Redis does not answer: " + e.getMessage();
+        }
+    }
 }
