@@ -46,6 +46,7 @@ public final class Bench {
     private static final String RECEIVED = "werken-bench.received_webhooks";
     private static final String ACTIONS = "werken-bench.required_actions";
     private static final String DLX = "werken-bench.dlx";
+    private static final String JOURNAL = "werken-bench.journal";
     private static final String SMALL_BODY = "{\"user_id\": 123, \"data\": \"some important data\"}";
 
     /** The original design: its ingestor's port here, its answer for a webhook it took, and its fixed queue names. */
@@ -67,7 +68,7 @@ public final class Bench {
      */
     record Figures(String system, Scenario scenario, LoadGenerator.Result load, long expectedActions, long foundActions,
                    double endToEndSeconds, double cpu, double brokerCpu, double peakRssMib,
-                   Map<String, Double> cpuByPart) {
+                   Map<String, Double> cpuByPart, Journaled journal) {
 
         double endToEndActionsPerSecond() {
             return foundActions / endToEndSeconds;
@@ -86,8 +87,46 @@ public final class Bench {
         }
     }
 
-    /** The system the load is sent to: its label, its OS processes by name, and the queue its actions land in. */
-    private record Target(String system, Map<String, Long> processes, String actionsQueue, boolean byThread) {
+    /**
+     * What a journal scenario's journal did: its events against the webhooks accepted (and the check of their ids),
+     * how long after the load's last answer and after the last action it held them all, what its database's own
+     * processes spent (PostgreSQL; H2 runs inside Werken), and its size on disk at the end.
+     */
+    record Journaled(String store, long expected, long found, long idsChecked, long idsFound, double caughtUpAfterLoadMs,
+                     double caughtUpAfterActionsMs, double databaseCpu, Map<String, Double> databaseCpuByPart,
+                     long sizeBytes, long eventsStored) {
+
+        long missing() {
+            return Math.max(0, expected - found) + (idsChecked - idsFound);
+        }
+
+        double databaseCpuMsPerWebhook(int webhooks) {
+            return databaseCpu * 1000 / webhooks;
+        }
+    }
+
+    /** Where Werken's journal goes in one of its runs: off, a PostgreSQL database of the bench's own, or its H2 file. */
+    enum JournalKind {
+        OFF("off"), POSTGRESQL("on PostgreSQL"), H2("on H2 (embedded)");
+
+        final String label;
+
+        JournalKind(String label) {
+            this.label = label;
+        }
+    }
+
+    /** One Werken process and what it measured: its label in the tables, its journal, its start, its scenarios. */
+    record WerkenRun(String system, JournalKind journal, boolean before, long startupMillis, List<Figures> figures,
+                     Map<String, Double> threadCpu, Path log) {
+    }
+
+    /**
+     * The system the load is sent to: its label, its OS processes by name, the queue its actions land in, and how the
+     * journal is watched (null: no journal).
+     */
+    private record Target(String system, Map<String, Long> processes, String actionsQueue, boolean byThread,
+                          JournalWatch journal) {
     }
 
     /** How the original design is run, if it is: where it lives, and whether its publishes wait for confirms. */
@@ -119,6 +158,12 @@ public final class Bench {
     private final Path repo;
     private final Path results;
     private final Original original;
+    /** With the journal scenarios: how many of the scenarios they run (from the first); 0 with --no-journal. */
+    private final int journalScenarioCount;
+    private final String postgresServer;
+    private final String postgresUser;
+    /** Webhooks the running Werken accepted so far: the events its journal must come to hold. */
+    private long journalAccepted;
 
     private Bench(int requests, int concurrency, int warmup, int perfTestSeconds, int scenarioCount, Path repo,
                   Map<String, String> options) {
@@ -143,6 +188,10 @@ public final class Bench {
         } else {
             this.original = null;
         }
+        this.journalScenarioCount = options.containsKey("no-journal") ? 0
+                : Integer.parseInt(options.getOrDefault("journal-scenarios", "1"));
+        this.postgresServer = options.getOrDefault("postgresql", PostgresDatabase.DEFAULT_SERVER);
+        this.postgresUser = options.getOrDefault("postgresql-user", "postgres");
     }
 
     public static void main(String[] args) throws Exception {
@@ -157,7 +206,9 @@ public final class Bench {
                 Path.of(options.getOrDefault("repo", ".")).toAbsolutePath().normalize(), options);
         boolean ok;
         try {
-            ok = bench.run(smoke);
+            // --stored-events: the journal's reads on a large stored journal, instead of the webhook scenarios.
+            ok = options.containsKey("stored-events") ? new JournalReads(bench.repo, bench.amqpUri, bench.results,
+                    bench.postgresServer, bench.postgresUser, options).run() : bench.run(smoke);
         } catch (Refused refused) {
             System.out.println("bench: " + refused.getMessage());
             ok = false;
@@ -176,6 +227,14 @@ public final class Bench {
                 new Scenario("16 KB payload, 2 actions", "mi-workflow", 2, payloadOf(16 * 1024)));
         List<Scenario> scenarios = all.subList(0, Math.min(all.size(), scenarioCount));
         List<Scenario> originalScenarios = original == null ? List.of() : originalScenarios(scenarios);
+        List<Scenario> journalScenarios = scenarios.subList(0, Math.min(scenarios.size(), journalScenarioCount));
+        if (!journalScenarios.isEmpty()) {
+            // A PostgreSQL the bench can make databases on, checked before spending the PerfTest run.
+            PostgresDatabase.create(postgresServer, postgresUser, "check").close();
+            log("journal scenarios: %s, with the journal off, on PostgreSQL (%s, a database of the bench's own) and on "
+                + "H2 (embedded, under bench/results)", journalScenarios.stream().map(Scenario::name)
+                    .collect(java.util.stream.Collectors.joining("; ")), postgresServer);
+        }
         if (original != null) {
             // Everything that would stop the original's part, checked before spending the PerfTest run on it.
             checkOriginalCanRun();
@@ -193,60 +252,58 @@ public final class Bench {
         OriginalRun originalRun = originalScenarios.isEmpty() ? null
                 : measureOriginal(originalScenarios, brokerPid, stamp);
 
-        List<Figures> figures = new ArrayList<>();
+        // The journal's cost: Werken with the journal off, on PostgreSQL, on H2, and off again with every scenario
+        // (the figures every earlier run gave, the journal not existing then), each a Werken of its own. The two runs
+        // with the journal off bracket the two with it on, so that a drift of the machine's speed shows, and the
+        // journal's figures are compared with their mean. --smoke skips the first.
+        List<WerkenRun> runs = new ArrayList<>();
+        if (!journalScenarios.isEmpty() && !smoke) {
+            runs.add(runWerken("Werken, journal off, before", JournalKind.OFF, true, journalScenarios, brokerPid, stamp));
+        }
+        if (!journalScenarios.isEmpty()) {
+            runs.add(runWerken("Werken, journal on PostgreSQL", JournalKind.POSTGRESQL, false, journalScenarios,
+                    brokerPid, stamp));
+            runs.add(runWerken("Werken, journal on H2", JournalKind.H2, false, journalScenarios, brokerPid, stamp));
+        }
+        WerkenRun main = runWerken("Werken", JournalKind.OFF, false, scenarios, brokerPid, stamp);
+        runs.add(main);
         String rabbitVersion;
-        long startupMillis;
-        Map<String, Double> threadCpu;
-        Path werkenLog = results.resolve("werken-" + stamp + ".log");
-        Process werken = null;
         try (Broker broker = new Broker(amqpUri)) {
             rabbitVersion = broker.version();
-            broker.deleteQueues(RECEIVED, RECEIVED + ".dlq", ACTIONS);
-            // Startup is timed on a quiet broker, not on the tail of PerfTest's or the original's run.
-            awaitQuietBroker(brokerPid);
-            long spawned = System.nanoTime();
-            werken = startWerken(werkenLog);
-            awaitHealthy(werken);
-            startupMillis = (System.nanoTime() - spawned) / 1_000_000;
-            log("Werken healthy %d ms after its JVM was started (pid %d)", startupMillis, werken.pid());
-
-            Target target = new Target("Werken", Map.of("Werken", werken.pid()), ACTIONS, true);
-            try (LoadGenerator generator = new LoadGenerator(HTTP_PORT, concurrency, WERKEN_ACCEPTED)) {
-                for (Scenario scenario : scenarios) {
-                    figures.add(measure(target, scenario, generator, broker, brokerPid));
-                }
-            }
-            threadCpu = ProcessStats.cpuSecondsByThread(werken.pid());
-        } finally {
-            if (werken != null) {
-                werken.destroy();
-                if (!werken.waitFor(40, TimeUnit.SECONDS)) {
-                    werken.destroyForcibly();
-                }
-            }
-            try (Broker broker = new Broker(amqpUri)) {
-                broker.deleteQueues(RECEIVED, RECEIVED + ".dlq", ACTIONS);
-                broker.deleteExchange(DLX);
-            }
         }
+        List<Figures> figures = main.figures();
+        long startupMillis = main.startupMillis();
 
-        String table = table(figures, originalRun, ceiling, startupMillis, rabbitVersion, smoke);
+        String table = table(runs, scenarios, originalRun, ceiling, startupMillis, rabbitVersion, smoke);
         System.out.println();
         System.out.println(table);
-        System.out.println("Werken CPU seconds by thread, whole run: " + threadCpu.entrySet().stream().limit(12)
-                .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
-                .collect(java.util.stream.Collectors.joining(", ")));
+        if (runs.size() > 1) {
+            System.out.println(JournalCosts.table(runs, journalScenarios, smoke));
+        }
+        for (WerkenRun run : runs) {
+            System.out.println(run.system() + " CPU seconds by thread, whole run: " + run.threadCpu().entrySet()
+                    .stream().limit(12)
+                    .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                    .collect(java.util.stream.Collectors.joining(", ")));
+        }
         JsonObject json = json(figures, originalRun, ceiling, startupMillis, rabbitVersion, smoke)
-                .put("werken_cpu_seconds_by_thread", new JsonObject(new java.util.LinkedHashMap<>(threadCpu)));
+                .put("werken_cpu_seconds_by_thread", new JsonObject(new java.util.LinkedHashMap<>(main.threadCpu())));
+        if (runs.size() > 1) {
+            json.put("journal", JournalCosts.json(runs, journalScenarios));
+        }
         Path jsonFile = results.resolve("bench-" + stamp + ".json");
         Files.writeString(jsonFile, json.encodePrettily());
         System.out.println("JSON: " + repo.relativize(jsonFile));
 
-        long errors;
-        try (var lines = Files.lines(werkenLog)) {
-            errors = lines.filter(line -> line.contains(" ERROR ")).count();
+        long errors = 0;
+        for (WerkenRun run : runs) {
+            long inRun;
+            try (var lines = Files.lines(run.log())) {
+                inRun = lines.filter(line -> line.contains(" ERROR ")).count();
+            }
+            errors += inRun;
+            System.out.println(run.system() + " logged " + inRun + " ERROR lines (" + repo.relativize(run.log()) + ")");
         }
-        System.out.println("Werken logged " + errors + " ERROR lines (" + repo.relativize(werkenLog) + ")");
         if (originalRun != null) {
             for (Figures f : originalRun.figures()) {
                 if (f.lost() > 0 || f.load().failed() > 0) {
@@ -257,11 +314,104 @@ public final class Bench {
             }
         }
         // The exit code is Werken's: whatever the original lost or refused is only printed.
-        boolean ok = figures.stream().allMatch(f -> f.lost() == 0 && f.load().failed() == 0) && errors == 0;
+        boolean ok = runs.stream().flatMap(run -> run.figures().stream())
+                .allMatch(f -> f.lost() == 0 && f.load().failed() == 0 && (f.journal() == null || f.journal().missing() == 0))
+                && errors == 0;
         if (!ok) {
-            System.out.println("FAILED: webhooks were refused, actions are missing or Werken logged errors");
+            System.out.println("FAILED: webhooks were refused, actions or journal entries are missing, or Werken "
+                               + "logged errors");
         }
         return ok;
+    }
+
+    /**
+     * Starts a Werken with its journal as {@code journal} says (a fresh PostgreSQL database of the bench's own, or H2
+     * in a data directory of its own under bench/results), measures {@code scenarios}, stops it, and deletes its
+     * queues, its database and its data directory, whatever happened.
+     */
+    private WerkenRun runWerken(String system, JournalKind journal, boolean before, List<Scenario> scenarios,
+                                long brokerPid, String stamp) throws Exception {
+        String suffix = switch (journal) {
+            case OFF -> before ? "-journal-off-before" : "";
+            case POSTGRESQL -> "-journal-postgresql";
+            case H2 -> "-journal-h2";
+        };
+        Path werkenLog = results.resolve("werken-" + stamp + suffix + ".log");
+        Path dataDir = results.resolve("data-" + stamp + suffix);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("WERKEN_DATA_DIR", dataDir.toString());
+        env.put("WERKEN_QUEUE_JOURNAL", JOURNAL);
+        PostgresDatabase database = null;
+        Process werken = null;
+        journalAccepted = 0;
+        try (Broker broker = new Broker(amqpUri)) {
+            broker.deleteQueues(RECEIVED, RECEIVED + ".dlq", ACTIONS, JOURNAL);
+            JournalWatch watch = null;
+            switch (journal) {
+                case OFF -> env.put("WERKEN_JOURNAL", "off");
+                case POSTGRESQL -> {
+                    database = PostgresDatabase.create(postgresServer, postgresUser, "journal");
+                    env.put("WERKEN_JOURNAL", "on");
+                    env.put("WERKEN_JOURNAL_URL", database.url());
+                    env.put("WERKEN_JOURNAL_USER", database.user());
+                    watch = JournalWatch.postgres(database);
+                    log("%s: PostgreSQL database %s", system, database.name());
+                }
+                case H2 -> {
+                    env.put("WERKEN_JOURNAL", "on");
+                    watch = JournalWatch.embedded(MANAGEMENT_PORT, dataDir);
+                }
+            }
+            // Startup is timed on a quiet broker, not on the tail of PerfTest's, the original's or another run's.
+            awaitQuietBroker(brokerPid);
+            long spawned = System.nanoTime();
+            werken = startWerken(repo, amqpUri, werkenLog, repo.resolve("bench/workflows.json"), env);
+            awaitHealthy(werken);
+            long startupMillis = (System.nanoTime() - spawned) / 1_000_000;
+            log("%s healthy %d ms after its JVM was started (pid %d)", system, startupMillis, werken.pid());
+
+            Target target = new Target(system, Map.of("Werken", werken.pid()), ACTIONS, true, watch);
+            List<Figures> figures = new ArrayList<>();
+            try (LoadGenerator generator = new LoadGenerator(HTTP_PORT, concurrency, WERKEN_ACCEPTED)) {
+                for (Scenario scenario : scenarios) {
+                    figures.add(measure(target, scenario, generator, broker, brokerPid));
+                }
+            }
+            Map<String, Double> threadCpu = ProcessStats.cpuSecondsByThread(werken.pid(),
+                    ProcessStats.javaThreadNames(werken.pid()));
+            return new WerkenRun(system, journal, before, startupMillis, figures, threadCpu, werkenLog);
+        } finally {
+            if (werken != null) {
+                werken.destroy();
+                if (!werken.waitFor(40, TimeUnit.SECONDS)) {
+                    werken.destroyForcibly();
+                }
+            }
+            try (Broker broker = new Broker(amqpUri)) {
+                broker.deleteQueues(RECEIVED, RECEIVED + ".dlq", ACTIONS, JOURNAL);
+                broker.deleteExchange(DLX);
+            }
+            if (database != null) {
+                database.close();
+            }
+            if (journal == JournalKind.H2) {
+                log("%s: the embedded journal's files take %.1f MB once Werken has stopped", system,
+                    JournalWatch.embedded(MANAGEMENT_PORT, dataDir).sizeBytes() / 1e6);
+            }
+            deleteTree(dataDir);
+        }
+    }
+
+    /** Deletes a directory the bench made, with everything in it; a missing one is no error. */
+    static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     /** The scenarios the original can run: those whose workflow its workflows.json has, with as many actions. */
@@ -385,7 +535,7 @@ public final class Bench {
             Map<String, Long> processes = new LinkedHashMap<>();
             processes.put("ingestor", pids[0]);
             processes.put("engine", pids[1]);
-            Target target = new Target(original.label(), processes, ORIGINAL_ACTIONS, false);
+            Target target = new Target(original.label(), processes, ORIGINAL_ACTIONS, false, null);
             try (LoadGenerator generator = new LoadGenerator(ORIGINAL_PORT, concurrency, ORIGINAL_ACCEPTED)) {
                 for (Scenario scenario : scenarios) {
                     figures.add(measure(target, scenario, generator, broker, brokerPid));
@@ -504,6 +654,7 @@ public final class Bench {
         LoadGenerator.Result warm = generator.run(path, scenario.body(), warmup, concurrency, 300);
         awaitDepth(broker, target.actionsQueue(), (long) warm.accepted() * scenario.actions());
         broker.purge(target.actionsQueue());
+        journalAccepted += warm.accepted();
         // (Not for --smoke's few hundred webhooks, whose figures mean nothing anyway.)
         if (target.byThread() && warmup >= 1000) {
             // A metrics scrape (as Prometheus makes them) takes requests through shared Vert.x and Netty code with
@@ -512,9 +663,26 @@ public final class Bench {
             untilTheJitIsDone(target, scenario, generator, broker, path, name);
         }
 
+        JournalWatch journal = target.journal();
+        long stored0 = 0;
+        Map<String, Double> databaseCpu0 = Map.of();
+        if (journal != null) {
+            // The measured run starts with the warm-up's events in the journal, so its catch-up is its own.
+            long[] warmStored = awaitJournal(broker, journal, journalAccepted);
+            if (warmStored[0] < journalAccepted) {
+                log("%s: the journal holds %d of the %d events accepted so far; measuring anyway", name,
+                    warmStored[0], journalAccepted);
+            }
+            stored0 = journal.stored();
+            databaseCpu0 = journal.databaseCpu();
+        }
+        // Werken's threads by their Java names (the kernel cuts them to 15 characters): the journal writer shows.
+        Map<Long, String> threadNames = target.byThread()
+                ? ProcessStats.javaThreadNames(target.processes().values().iterator().next()) : Map.of();
+
         log("%s: %d webhooks at concurrency %d", name, requests, concurrency);
         double cpu0 = cpuSeconds(target);
-        Map<String, Double> parts0 = cpuByPart(target);
+        Map<String, Double> parts0 = cpuByPart(target, threadNames);
         Map<String, Double> confirms0 = target.byThread() ? confirmBuckets() : Map.of();
         double brokerCpu0 = ProcessStats.cpuSeconds(brokerPid);
         double benchCpu0 = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
@@ -522,13 +690,29 @@ public final class Bench {
         long expected = (long) load.accepted() * scenario.actions();
         long[] reached = awaitDepth(broker, target.actionsQueue(), expected);
         double e2eSeconds = (reached[1] - load.firstStartNanos()) / 1e9;
+        long[] caughtUp = null;
+        if (journal != null) {
+            // With a journal, the CPU below is taken once the journal holds every accepted event: what writing it
+            // cost Werken after the last action is in the figure.
+            journalAccepted += load.accepted();
+            caughtUp = awaitJournal(broker, journal, stored0 + load.accepted());
+        }
         double cpu = cpuSeconds(target) - cpu0;
-        Map<String, Double> cpuByPart = ProcessStats.difference(cpuByPart(target), parts0);
+        Map<String, Double> cpuByPart = ProcessStats.difference(cpuByPart(target, threadNames), parts0);
         double brokerCpu = ProcessStats.cpuSeconds(brokerPid) - brokerCpu0;
         double benchCpu = ProcessStats.cpuSeconds(ProcessHandle.current().pid()) - benchCpu0;
         double peakRss = target.processes().values().stream().mapToDouble(ProcessStats::peakRssMib).sum();
+        Journaled journaled = null;
+        if (journal != null) {
+            Map<String, Double> databaseCpu = ProcessStats.difference(journal.databaseCpu(), databaseCpu0);
+            long[] verified = journal.verify(load.acceptedEventIds());
+            journaled = new Journaled(journal.store(), load.accepted(), caughtUp[0] - stored0, verified[0],
+                    verified[1], (caughtUp[1] - load.lastEndNanos()) / 1e6, (caughtUp[1] - reached[1]) / 1e6,
+                    databaseCpu.values().stream().mapToDouble(Double::doubleValue).sum(), databaseCpu,
+                    journal.sizeBytes(), caughtUp[0]);
+        }
         Figures f = new Figures(target.system(), scenario, load, expected, reached[0], e2eSeconds,
-                cpu, brokerCpu, peakRss, cpuByPart);
+                cpu, brokerCpu, peakRss, cpuByPart, journaled);
         broker.purge(target.actionsQueue());
         log("%s: ingest %.0f webhooks/s, p99 %.1f ms, end to end %.0f actions/s, lost %d%s", name,
             load.requestsPerSecond(), load.percentileMillis(99), f.endToEndActionsPerSecond(), f.lost(),
@@ -542,7 +726,49 @@ public final class Bench {
         if (target.byThread()) {
             logConfirmLatency(name, confirms0, confirmBuckets());
         }
+        if (journaled != null) {
+            Journaled j = journaled;
+            log("%s: journal on %s: %d of %d events stored (%d of %d ids checked found), caught up %.0f ms after the "
+                + "load's last answer, %.0f ms after the last action; %.1f MB on disk for %d events", name, j.store(),
+                j.found(), j.expected(), j.idsFound(), j.idsChecked(), j.caughtUpAfterLoadMs(),
+                j.caughtUpAfterActionsMs(), j.sizeBytes() / 1e6, j.eventsStored());
+            if (!j.databaseCpuByPart().isEmpty()) {
+                log("%s: %s CPU ms per webhook: %s", name, j.store(), j.databaseCpuByPart().entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue() * 1000 / requests))
+                    .collect(java.util.stream.Collectors.joining(", ")));
+            }
+        }
         return f;
+    }
+
+    /**
+     * Waits until the journal holds {@code expected} events, or has not moved for 15 s: first for its queue to have no
+     * record ready (asked of the broker, so Werken is not asked while records are many), then for the count. Returns
+     * the count found and the moment it was first seen. Its own gauge, werken_journal_lag_records, is refreshed every
+     * 5 s: too coarse to time a catch-up of a second or two.
+     */
+    private static long[] awaitJournal(Broker broker, JournalWatch journal, long expected) throws Exception {
+        long depth = broker.depth(JOURNAL);
+        long lastChange = System.nanoTime();
+        while (depth > 0 && System.nanoTime() - lastChange < TimeUnit.SECONDS.toNanos(15)) {
+            TimeUnit.MILLISECONDS.sleep(5);
+            long now = broker.depth(JOURNAL);
+            if (now != depth) {
+                depth = now;
+                lastChange = System.nanoTime();
+            }
+        }
+        long stored = journal.stored();
+        lastChange = System.nanoTime();
+        while (stored < expected && System.nanoTime() - lastChange < TimeUnit.SECONDS.toNanos(15)) {
+            TimeUnit.MILLISECONDS.sleep(10);
+            long now = journal.stored();
+            if (now != stored) {
+                stored = now;
+                lastChange = System.nanoTime();
+            }
+        }
+        return new long[] {stored, System.nanoTime()};
     }
 
     /**
@@ -587,6 +813,7 @@ public final class Bench {
             LoadGenerator.Result warm = generator.run(path, scenario.body(), round, concurrency, 300);
             awaitDepth(broker, target.actionsQueue(), (long) warm.accepted() * scenario.actions());
             broker.purge(target.actionsQueue());
+            journalAccepted += warm.accepted();
             Map<String, Double> used = ProcessStats.difference(cpuByPart(target), before);
             double all = used.values().stream().mapToDouble(Double::doubleValue).sum();
             double jit = jitSeconds(used);
@@ -638,8 +865,13 @@ public final class Bench {
 
     /** CPU seconds so far of the target's processes: by thread kind of its one JVM (Werken), or by process. */
     private static Map<String, Double> cpuByPart(Target target) {
+        return cpuByPart(target, Map.of());
+    }
+
+    /** As {@link #cpuByPart(Target)}, Werken's threads named by their Java names where {@code threadNames} has them. */
+    private static Map<String, Double> cpuByPart(Target target, Map<Long, String> threadNames) {
         if (target.byThread()) {
-            return ProcessStats.cpuSecondsByThread(target.processes().values().iterator().next());
+            return ProcessStats.cpuSecondsByThread(target.processes().values().iterator().next(), threadNames);
         }
         Map<String, Double> byProcess = new LinkedHashMap<>();
         target.processes().forEach((name, pid) -> byProcess.put(name, ProcessStats.cpuSeconds(pid)));
@@ -708,13 +940,30 @@ public final class Bench {
         return ceiling;
     }
 
-    private Process startWerken(Path log) throws Exception {
+    /**
+     * Starts Werken as the README does, on the bench's ports and queues, with {@code workflows} and {@code env} (the
+     * journal's settings) added to its environment.
+     */
+    static Process startWerken(Path repo, String amqpUri, Path log, Path workflows, Map<String, String> extraEnv)
+            throws Exception {
+        // Another Werken on the bench's ports would answer in its place: refuse rather than measure it.
+        for (int port : new int[] {HTTP_PORT, MANAGEMENT_PORT}) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+                throw new Refused("port " + port + " on 127.0.0.1 is already in use (another Werken?): the bench "
+                                  + "starts its own Werken there");
+            } catch (java.io.IOException free) {
+                // nothing listens there
+            }
+        }
         List<String> command = new ArrayList<>();
         command.add(javaBin());
         // Werken's own JVM options, exactly as the README's run command passes them.
         command.add("@" + repo.resolve("jvm.options"));
         // Extra JVM options for Werken only, e.g. to profile it: BENCH_WERKEN_JAVA_OPTS="-XX:StartFlightRecording=..."
-        String javaOptions = System.getenv().getOrDefault("BENCH_WERKEN_JAVA_OPTS", "").trim();
+        // ({run} becomes the name of the run's log without .log, so that each Werken of a run has a file of its own).
+        String javaOptions = System.getenv().getOrDefault("BENCH_WERKEN_JAVA_OPTS", "").trim()
+                .replace("{run}", log.getFileName().toString().replaceFirst("\\.log$", ""));
         if (!javaOptions.isEmpty()) {
             command.addAll(List.of(javaOptions.split("\\s+")));
         }
@@ -732,12 +981,13 @@ public final class Bench {
         env.put("WERKEN_QUEUE_RECEIVED", RECEIVED);
         env.put("WERKEN_QUEUE_ACTIONS", ACTIONS);
         env.put("WERKEN_DEAD_LETTER_EXCHANGE", DLX);
-        env.put("WERKEN_WORKFLOWS", repo.resolve("bench/workflows.json").toString());
+        env.put("WERKEN_WORKFLOWS", workflows.toString());
+        env.putAll(extraEnv);
         env.putIfAbsent("WERKEN_LOG_LEVEL", "WARN");
         return builder.start();
     }
 
-    private static void awaitHealthy(Process werken) throws Exception {
+    static void awaitHealthy(Process werken) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest health = HttpRequest.newBuilder(
@@ -777,8 +1027,9 @@ public final class Bench {
         }
     }
 
-    private static String table(List<Figures> figures, OriginalRun originalRun, double ceiling, long startupMillis,
-                                String rabbitVersion, boolean smoke) {
+    private static String table(List<WerkenRun> runs, List<Scenario> scenarios, OriginalRun originalRun,
+                                double ceiling, long startupMillis, String rabbitVersion, boolean smoke) {
+        List<Figures> figures = runs.get(runs.size() - 1).figures();
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "Werken bench%s, %s UTC: %d cores, RabbitMQ %s, Java %s%n%n",
                 smoke ? " (SMOKE: too few requests for figures to mean anything)" : "",
@@ -786,7 +1037,10 @@ public final class Bench {
                 Runtime.getRuntime().availableProcessors(), rabbitVersion, System.getProperty("java.version")));
         s.append(String.format(Locale.ROOT,
                 "Broker ceiling (PerfTest: persistent, confirmed, manually acked): %.0f msg/s. "
-                + "Werken startup to healthy: %d ms.%n", ceiling, startupMillis));
+                + "Werken startup to healthy: %d ms%s.%n", ceiling, startupMillis, runs.size() == 1 ? ""
+                        : " (journal off; " + runs.subList(0, runs.size() - 1).stream()
+                        .map(r -> String.format(Locale.ROOT, "%s: %d ms", r.system(), r.startupMillis()))
+                        .collect(java.util.stream.Collectors.joining(", ")) + ")"));
         if (originalRun != null) {
             s.append(String.format(Locale.ROOT, "Measured before Werken, on the same broker and load: %s, the "
                     + "original design (FastAPI ingestor + pika engine, %s; its 200 is sent once basic_publish "
@@ -799,9 +1053,16 @@ public final class Bench {
                  + "| end-to-end actions/s | actions/s ÷ ceiling | broker msg/s ÷ ceiling | CPU ms per webhook "
                  + "| broker CPU ms per webhook | CPU s | broker CPU s | peak RSS MiB | lost |\n");
         s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        for (Figures f : figures) {
-            row(s, f, ceiling);
-            Figures o = originalOf(originalRun, f.scenario());
+        // Scenario by scenario: every Werken that ran it (in the order they ran), then the original.
+        for (Scenario scenario : scenarios) {
+            for (WerkenRun run : runs) {
+                for (Figures f : run.figures()) {
+                    if (f.scenario().name().equals(scenario.name())) {
+                        row(s, f, ceiling);
+                    }
+                }
+            }
+            Figures o = originalOf(originalRun, scenario);
             if (o != null) {
                 row(s, o, ceiling);
             }

@@ -22,9 +22,14 @@ import io.vertx.core.http.RequestOptions;
  */
 final class LoadGenerator implements AutoCloseable {
 
-    /** What one batch of requests did. */
+    /** What one batch of requests did; {@code eventIds} has the event id of each accepted answer that gave one. */
     record Result(int sent, int accepted, int failed, long firstStartNanos, long lastEndNanos, long[] latencyNanos,
-                  String firstFailure) {
+                  String firstFailure, String[] eventIds) {
+
+        /** The event ids the answers gave, in the order the requests were sent. */
+        java.util.List<String> acceptedEventIds() {
+            return Arrays.stream(eventIds).filter(java.util.Objects::nonNull).toList();
+        }
 
         double requestsPerSecond() {
             return sent / ((lastEndNanos - firstStartNanos) / 1e9);
@@ -37,6 +42,8 @@ final class LoadGenerator implements AutoCloseable {
             return sorted[Math.max(0, index)] / 1e6;
         }
     }
+
+    private static final String EVENT_ID = "\"event_id\":\"";
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -59,6 +66,7 @@ final class LoadGenerator implements AutoCloseable {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
                 .setURI(path).putHeader("Content-Type", "application/json");
         long[] latencies = new long[count];
+        String[] eventIds = new String[count];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger finished = new AtomicInteger();
         AtomicInteger accepted = new AtomicInteger();
@@ -80,6 +88,8 @@ final class LoadGenerator implements AutoCloseable {
                     .compose(response -> response.body().map(b -> {
                         if (response.statusCode() != acceptedStatus && firstFailure[0] == null) {
                             firstFailure[0] = response.statusCode() + " " + b;
+                        } else if (response.statusCode() == acceptedStatus) {
+                            eventIds[i] = eventIdOf(b);
                         }
                         return response.statusCode();
                     }))
@@ -108,7 +118,20 @@ final class LoadGenerator implements AutoCloseable {
             }
         });
         done.get(timeoutSeconds, TimeUnit.SECONDS);
-        return new Result(count, accepted.get(), failed.get(), start, lastEnd.get(), latencies, firstFailure[0]);
+        return new Result(count, accepted.get(), failed.get(), start, lastEnd.get(), latencies, firstFailure[0],
+                eventIds);
+    }
+
+    /** Werken's 202 names the event ({@code "event_id":"..."}); the original's 200 does not (null). */
+    private static String eventIdOf(Buffer body) {
+        String text = body.toString();
+        int at = text.indexOf(EVENT_ID);
+        if (at < 0) {
+            return null;
+        }
+        int from = at + EVENT_ID.length();
+        int to = text.indexOf('"', from);
+        return to < 0 ? null : text.substring(from, to);
     }
 
     @Override

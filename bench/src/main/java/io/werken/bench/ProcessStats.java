@@ -30,11 +30,22 @@ final class ProcessStats {
      * JIT compilers and GC included, which a sampling profiler does not show.
      */
     static java.util.Map<String, Double> cpuSecondsByThread(long pid) {
+        return cpuSecondsByThread(pid, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #cpuSecondsByThread(long)}, naming the threads found in {@code javaNames} (by OS thread id) by their
+     * whole Java name instead of the kernel's first 15 characters, which cut Camel's thread names to
+     * {@code Camel (camel-#)}.
+     */
+    static java.util.Map<String, Double> cpuSecondsByThread(long pid, java.util.Map<Long, String> javaNames) {
         java.util.Map<String, Double> byName = new java.util.TreeMap<>();
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
-                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#");
+                    String javaName = javaNames.get(Long.parseLong(task.getFileName().toString()));
+                    String name = (javaName != null ? javaName : Files.readString(task.resolve("comm")).trim())
+                            .replaceAll("[0-9]+", "#");
                     double seconds = cpuSecondsOf(Files.readString(task.resolve("stat")));
                     byName.merge(name, seconds, Double::sum);
                 } catch (IOException | RuntimeException gone) {
@@ -48,6 +59,35 @@ final class ProcessStats {
         byName.entrySet().stream().sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
         return sorted;
+    }
+
+    /**
+     * The Java names of a JVM's threads by OS thread id, from {@code jcmd PID Thread.print} (the JDK's own tool, beside
+     * {@code java}); empty if that fails. A thread started later is not in it.
+     */
+    static java.util.Map<Long, String> javaThreadNames(long pid) {
+        java.util.Map<Long, String> names = new java.util.HashMap<>();
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        try {
+            Process p = new ProcessBuilder(jcmd, Long.toString(pid), "Thread.print").redirectErrorStream(true).start();
+            java.util.regex.Pattern line = java.util.regex.Pattern.compile("^\"(.*)\" .*\\bnid=0x([0-9a-fA-F]+)\\b");
+            try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String l = out.readLine(); l != null; l = out.readLine()) {
+                    java.util.regex.Matcher m = line.matcher(l);
+                    if (m.find()) {
+                        names.put(Long.parseLong(m.group(2), 16), m.group(1));
+                    }
+                }
+            }
+            p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (IOException | RuntimeException e) {
+            return java.util.Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Map.of();
+        }
+        return names;
     }
 
     /** {@code after - before} per thread kind, busiest first, leaving out kinds that used no time. */
