@@ -5,9 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -151,17 +149,15 @@ public final class EventSearch {
                     }
                 }
                 if (verdict.matches()) {
-                    found.add(summary(entry));
+                    found.add(entry.summary());
                     if (found.size() == query.limit()) {
-                        String next = i == entries.size() - 1 ? page.nextCursor()
-                                : cursorAfter(journal, pageQuery, entries, i + 1);
+                        String next = i == entries.size() - 1 ? page.nextCursor() : cursorAfter(entry);
                         return new Result(found, next, scanned, false, unevaluable, unevaluableReason);
                     }
                 }
                 if (System.nanoTime() - stopAt > 0) {
                     // The whole search's time is up: stop as at the scan limit, going on after this entry.
-                    String next = i == entries.size() - 1 ? page.nextCursor()
-                            : cursorAfter(journal, pageQuery, entries, i + 1);
+                    String next = i == entries.size() - 1 ? page.nextCursor() : cursorAfter(entry);
                     return new Result(found, next, scanned, next != null, unevaluable, unevaluableReason);
                 }
             }
@@ -201,48 +197,9 @@ public final class EventSearch {
         }
     }
 
-    private static EventSummary summary(JournalRecord record) {
-        return new EventSummary(record.eventId(), record.workflowId(), record.receivedAt(), record.outcome(),
-                record.workflowRevision(), record.actionsPublished(), record.replayOf());
-    }
 
-    /**
-     * The cursor after the first {@code count} of {@code entries} (the page {@code pageQuery} gave). The journal gives
-     * a cursor per page only, so the same stretch is asked for again, {@code count} entries long. Should the journal
-     * have changed in between (an entry written late into the stretch), it is walked one entry at a time up to the
-     * last entry looked at; an entry written late there is not looked at, as a listing going on from a cursor would
-     * not see it either.
-     */
-    private static String cursorAfter(Function<EventQuery, EventPage<JournalRecord>> journal, EventQuery pageQuery,
-                                      List<JournalRecord> entries, int count) {
-        String last = entries.get(count - 1).eventId();
-        EventPage<JournalRecord> again = journal.apply(pageQuery.withLimit(count));
-        List<JournalRecord> read = again.events();
-        if (read.size() == count && read.get(count - 1).eventId().equals(last)) {
-            return again.nextCursor();
-        }
-        Set<String> notLookedAt = entries.subList(count, entries.size()).stream().map(JournalRecord::eventId)
-                .collect(Collectors.toSet());
-        String cursor = pageQuery.cursor();
-        for (int step = 0; step < 2 * PAGE; step++) {
-            EventPage<JournalRecord> one = journal.apply(pageQuery.withCursor(cursor).withLimit(1));
-            if (one.events().isEmpty()) {
-                return null;
-            }
-            String id = one.events().get(0).eventId();
-            if (notLookedAt.contains(id)) {
-                // The last entry looked at is gone: go on from just before the first one not looked at (retention
-                // removes the oldest entries first, so this is all but impossible; no cursor says "from the start").
-                if (cursor == null) {
-                    break;
-                }
-                return cursor;
-            }
-            cursor = one.nextCursor();
-            if (id.equals(last) || cursor == null) {
-                return cursor;
-            }
-        }
-        throw new JournalUnavailableException("The journal changed too much while it was searched; search again", null);
+    /** The listing cursor right after {@code entry}: a search that stops there goes on with the next entry. */
+    private static String cursorAfter(JournalRecord entry) {
+        return JournalStore.cursorAfter(entry.receivedAt(), entry.eventId());
     }
 }

@@ -43,7 +43,6 @@ public final class JournalHousekeeping implements Runnable {
     private final AtomicLong lag = new AtomicLong(-1);
     private volatile Instant lastRetention = Instant.EPOCH;
     private volatile Instant lastWarning = Instant.EPOCH;
-    private volatile long removed;
 
     public JournalHousekeeping(JournalStore store, RabbitAdmin admin, String queue, RevisionRecorder revisions,
                                CurrentWorkflows workflows, Duration retention, long maxEvents, long maxLag,
@@ -91,11 +90,6 @@ public final class JournalHousekeeping implements Runnable {
         return lag.get() > maxLag;
     }
 
-    /** Entries retention has removed since Werken started. */
-    public long removed() {
-        return removed;
-    }
-
     private void measureLag() {
         QueueInformation info;
         try {
@@ -134,7 +128,6 @@ public final class JournalHousekeeping implements Runnable {
             Set<String> keep = new java.util.HashSet<>(revisions.loadedRevisions());
             keep.add(workflows.catalog().revision());
             store.removeUnreferencedRevisions(keep);
-            removed += count;
             LOG.info("Journal retention removed {} entries (older than {} or beyond the newest {})", count,
                     retention, maxEvents);
         }

@@ -44,6 +44,11 @@ public record JournalRecord(String eventId, String workflowId, String workflowRe
         actions = actions == null ? List.of() : List.copyOf(actions);
     }
 
+    /** The event as the listing shows it. */
+    public EventSummary summary() {
+        return new EventSummary(eventId, workflowId, receivedAt, outcome, workflowRevision, actionsPublished(), replayOf);
+    }
+
     /** How many of its actions were published. */
     public int actionsPublished() {
         int n = 0;

@@ -55,11 +55,6 @@ public final class JournalRecords {
         return queue != null;
     }
 
-    /** The journal queue. */
-    public String queue() {
-        return queue;
-    }
-
     /**
      * The record of an event whose actions ({@code planned}, every action of the definition) are being published; null
      * when the journal or the workflow's {@code journal} is off.

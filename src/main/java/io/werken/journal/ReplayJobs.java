@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -280,10 +279,5 @@ public final class ReplayJobs extends org.apache.camel.support.service.ServiceSu
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     record StoredRequest(String workflow, String outcome, String since, String until, String actionType, String queue,
                          String replayOf, String where, long max, String revision) {
-    }
-
-    /** For tests: the ids running now. */
-    List<String> runningIds() {
-        return new ArrayList<>(running.keySet());
     }
 }

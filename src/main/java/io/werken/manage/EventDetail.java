@@ -49,7 +49,7 @@ public final class EventDetail implements Processor {
             body.set("definition", definition(store, record));
             body.set("replays", json.valueToTree(store.replaysOf(record.eventId())));
             if (record.replayOf() != null) {
-                body.set("replay_of", store.find(record.replayOf()).map(this::summary).orElse(null));
+                body.set("replay_of", store.find(record.replayOf()).map(r -> (JsonNode) json.valueToTree(r.summary())).orElse(null));
             }
             return body;
         });
@@ -74,16 +74,6 @@ public final class EventDetail implements Processor {
         return event;
     }
 
-    private JsonNode summary(JournalRecord record) {
-        ObjectNode summary = json.createObjectNode();
-        summary.put("event_id", record.eventId());
-        summary.put("workflow_id", record.workflowId());
-        summary.put("received_at", record.receivedAt());
-        summary.put("outcome", record.outcome());
-        summary.put("workflow_revision", record.workflowRevision());
-        summary.put("actions_published", record.actionsPublished());
-        return summary;
-    }
 
     /** The workflow's definition in the revision that dispatched the event; null if the journal does not hold it. */
     private JsonNode definition(JournalStore store, JournalRecord record) {

@@ -53,12 +53,14 @@ final class InMemoryJournal implements Function<EventQuery, EventPage<JournalRec
         return new EventPage<>(page, next);
     }
 
+    /** The journal's own cursor, as JournalStore gives it. */
     private static String encode(JournalRecord last) {
-        return last.receivedAt() + "|" + last.eventId();
+        return JournalStore.cursorAfter(last.receivedAt(), last.eventId());
     }
 
     private static JournalRecord decode(String cursor) {
-        String[] parts = cursor.split("\\|", 2);
-        return new JournalRecord(parts[1], null, null, parts[0], null, null, null, null, null, null, null, null, null);
+        JournalCursor after = JournalCursor.decode(cursor);
+        return new JournalRecord(after.eventId(), null, null, after.receivedAt().toString(), null, null, null, null,
+                null, null, null, null, null);
     }
 }
