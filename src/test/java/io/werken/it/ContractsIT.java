@@ -148,8 +148,8 @@ class ContractsIT {
                 management("GET", "/observe/health", null));
 
         // What the test made: the accepted event's actions.
-        broker.take(werken.actionsQueue, 1, WAIT);
-        broker.take(ownQueue, 1, WAIT);
+        takeFor(werken.actionsQueue, eventId);
+        takeFor(ownQueue, eventId);
     }
 
     @Test
@@ -177,21 +177,15 @@ class ContractsIT {
         // The envelope taken above goes back as it was, to be dispatched.
         broker.publish(werken.receivedQueue, envelope.getProps(), envelope.getBody());
 
-        GetResponse action = broker.take(werken.actionsQueue, 1, WAIT).get(0);
+        GetResponse action = takeFor(werken.actionsQueue, eventId);
         assertWerkenMessage(action, eventId + ":0", "log_evento");
         assertThat(action.getProps().getCorrelationId()).isEqualTo(eventId);
         assertMessageConforms(asyncApi, "action", action);
-        GetResponse ownAction = broker.take(ownQueue, 1, WAIT).get(0);
+        GetResponse ownAction = takeFor(ownQueue, eventId);
         assertWerkenMessage(ownAction, eventId + ":1", "start_build");
         assertMessageConforms(asyncApi, "action", ownAction);
 
-        byte[] vanished = """
-                {"event_id":"ev-contract-vanished","workflow_id":"deleted-flow","workflow_revision":"0123456789ab",\
-                "received_at":"2026-11-26T00:00:00Z","headers":{},"payload":{"n":4}}""".getBytes(StandardCharsets.UTF_8);
-        broker.publish(werken.receivedQueue, new AMQP.BasicProperties.Builder().messageId("ev-contract-vanished")
-                .type("webhook.received").contentType("application/json").deliveryMode(2)
-                .headers(Map.of("traceparent", TRACEPARENT)).build(), vanished);
-        GetResponse deadLetter = broker.take(werken.deadLetterQueue, 1, WAIT).get(0);
+        GetResponse deadLetter = deadLetter("ev-contract-vanished");
         assertWerkenMessage(deadLetter, "ev-contract-vanished", "webhook.dead-lettered");
         assertMessageConforms(asyncApi, "deadLetter", deadLetter);
 
@@ -199,10 +193,15 @@ class ContractsIT {
         Files.writeString(workflowsFile, workflows("second"));
         assertThat(management("POST", "/workflows/reload", null).statusCode()).isEqualTo(200);
 
-        List<GetResponse> records = broker.take(werken.journalQueue, 3, WAIT);
         Map<String, GetResponse> byId = new LinkedHashMap<>();
-        records.forEach(r -> byId.put(r.getProps().getMessageId(), r));
-        assertThat(byId).containsKeys("journal-" + eventId, "journal-ev-contract-vanished");
+        await().atMost(WAIT).until(() -> {
+            for (GetResponse record = broker.get(werken.journalQueue); record != null;
+                 record = broker.get(werken.journalQueue)) {
+                byId.put(record.getProps().getMessageId(), record);
+            }
+            return byId.containsKey("journal-" + eventId) && byId.containsKey("journal-ev-contract-vanished")
+                   && byId.keySet().stream().anyMatch(id -> id.startsWith("revision-"));
+        });
         GetResponse dispatched = byId.get("journal-" + eventId);
         assertWerkenMessage(dispatched, "journal-" + eventId, "werken.journal.event");
         assertMessageConforms(asyncApi, "journalEvent", dispatched);
@@ -210,7 +209,7 @@ class ContractsIT {
         GetResponse deadLettered = byId.get("journal-ev-contract-vanished");
         assertMessageConforms(asyncApi, "journalEvent", deadLettered);
         assertThat(JSON.readTree(deadLettered.getBody()).path("outcome").asText()).isEqualTo("dead_lettered");
-        GetResponse revision = records.stream().filter(r -> r.getProps().getMessageId().startsWith("revision-"))
+        GetResponse revision = byId.values().stream().filter(r -> r.getProps().getMessageId().startsWith("revision-"))
                 .findFirst().orElseThrow();
         assertWerkenMessage(revision, revision.getProps().getMessageId(), "werken.journal.revision");
         assertMessageConforms(asyncApi, "journalRevision", revision);
@@ -221,7 +220,8 @@ class ContractsIT {
     @Test
     @Order(3)
     void everyMetricTheOperatorKitReadsIsExported() throws Exception {
-        // By now a dead letter has happened, so every meter Werken registers on first use exists.
+        // A dead letter, so that every meter Werken registers on first use exists.
+        deadLetter("ev-contract-metrics");
         HttpResponse<String> scrape = management("GET", "/observe/metrics", null);
         assertThat(scrape.statusCode()).isEqualTo(200);
         Set<String> exported = new TreeSet<>();
@@ -241,6 +241,34 @@ class ContractsIT {
         assertThat(referenced).contains("werken_broker_up", "werken_events_dead_lettered_total",
                 "werken_journal_lag_records", "werken_workflow_reloads_total");
         assertThat(exported).as("what /observe/metrics exports").containsAll(referenced);
+    }
+
+    /** Puts an event of a workflow that does not exist on the received queue, and takes its dead letter. */
+    private static GetResponse deadLetter(String eventId) {
+        byte[] vanished = """
+                {"event_id":"%s","workflow_id":"deleted-flow","workflow_revision":"0123456789ab",\
+                "received_at":"2026-11-26T00:00:00Z","headers":{},"payload":{"n":4}}""".formatted(eventId)
+                .getBytes(StandardCharsets.UTF_8);
+        broker.publish(werken.receivedQueue, new AMQP.BasicProperties.Builder().messageId(eventId)
+                .type("webhook.received").contentType("application/json").deliveryMode(2)
+                .headers(Map.of("traceparent", TRACEPARENT)).build(), vanished);
+        return takeFor(werken.deadLetterQueue, eventId);
+    }
+
+    /**
+     * The message of event {@code eventId} on {@code queue} (its correlation id, or its message id for an event),
+     * once it is there; messages before it, left by another test, are taken and dropped.
+     */
+    private static GetResponse takeFor(String queue, String eventId) {
+        return await().atMost(WAIT).until(() -> {
+            for (GetResponse message = broker.get(queue); message != null; message = broker.get(queue)) {
+                if (eventId.equals(message.getProps().getCorrelationId())
+                    || eventId.equals(message.getProps().getMessageId())) {
+                    return message;
+                }
+            }
+            return null;
+        }, java.util.Objects::nonNull);
     }
 
     /** The Werken, Camel and JVM metric names in a PromQL-bearing file. */
