@@ -193,8 +193,8 @@ class OwnRoutesIT {
             assertThat(werken.health().statusCode()).as("health after the failed reload: %s", report).isEqualTo(200);
             assertThat(report.get("status").asText()).isEqualTo("UP");
             JsonNode details = ownRoutesHealth(werken);
-            assertThat(details.get("refused").asText()).startsWith("Own route file " + second + " refused: Camel cannot "
-                    + "create or start its routes: ").contains("Multiple consumers for the same endpoint");
+            assertThat(details.get("refused").asText()).startsWith("Own route file " + second + " cannot start: "
+                    + "route 'second-intake': ").contains("Multiple consumers for the same endpoint");
             assertThat(details.get("refused_files").asInt()).isEqualTo(1);
             assertThat(details.get("routes").asInt()).isEqualTo(1);
             assertThat(werken.context().getRoute("second-intake")).as("no stopped route left behind").isNull();
@@ -207,8 +207,8 @@ class OwnRoutesIT {
             await().atMost(WAIT).until(() -> watcher.getRefusedCounter() == 3);
             details = ownRoutesHealth(werken);
             assertThat(details.get("refused_files").asInt()).isEqualTo(3);
-            assertThat(details.get("refused").asText()).contains(routesDir.resolve("poller.camel.yaml") + " refused: ")
-                    .contains("kafka://polled").contains(routesDir.resolve("intake.camel.yaml") + " refused: ")
+            assertThat(details.get("refused").asText()).contains(routesDir.resolve("poller.camel.yaml") + " cannot start: ")
+                    .contains("kafka://polled").contains(routesDir.resolve("intake.camel.yaml") + " cannot start: ")
                     .contains("jms://queue:intake");
             assertThat(werken.context().getRouteController().getRouteStatus("intake")).isEqualTo(ServiceStatus.Started);
             assertThat(werken.context().getRoute("intake-v2")).isNull();
@@ -276,8 +276,7 @@ class OwnRoutesIT {
         assertThat(run.getKey()).as(run.getValue()).isEqualTo(1);
         List<String> errors = run.getValue().lines().filter(line -> line.contains(" ERROR ")).toList();
         assertThat(errors).as(run.getValue()).singleElement().asString()
-                .contains("Werken cannot start. Own route file " + routesDir.resolve(file) + " refused: Camel cannot "
-                        + "create or start route")
+                .contains("Werken cannot start. Own route file " + routesDir.resolve(file) + " cannot start: route '")
                 .contains(reason)
                 .endsWith("(WERKEN_ROUTES_DIR)");
         assertThat(run.getValue()).doesNotContain("\tat ").doesNotContain("Exception in thread");
