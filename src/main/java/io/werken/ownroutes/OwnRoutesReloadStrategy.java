@@ -169,8 +169,9 @@ public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
                 .tag("file", p.getFileName().toString())
                 .register(meters));
         // One line, no stack trace: the message names the file and the cause.
-        LOG.error("{}. Nothing reloaded: Werken's routes and the own routes already running are unchanged.",
-                refusal.getMessage());
+        String message = refusal.getMessage();
+        LOG.error("{}{} Nothing reloaded: Werken's routes and the own routes already running are unchanged.", message,
+                message.endsWith(".") ? "" : ".");
     }
 
     /** The file loaded, or is gone: no longer refused. */
