@@ -32,5 +32,6 @@ ENV WERKEN_HTTP_PORT=8000 \
 EXPOSE 8000 9876
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
     CMD curl -fsS "http://127.0.0.1:${WERKEN_MANAGEMENT_PORT}/observe/health" || exit 1
-# The same JVM options as the README's run command (jvm.options explains them).
-ENTRYPOINT ["java", "@/opt/werken/jvm.options", "-jar", "/opt/werken/werken.jar"]
+# The same JVM options as the README's run command (jvm.options explains them), with the class-data archive named by
+# its absolute path, so that it is used whatever the working directory (docker run -w).
+ENTRYPOINT ["java", "@/opt/werken/jvm.options", "-XX:SharedArchiveFile=/opt/werken/target/werken.jsa", "-jar", "/opt/werken/werken.jar"]

@@ -13,6 +13,8 @@ import io.werken.config.IngestConfiguration;
 import io.werken.config.JournalConfiguration;
 import io.werken.config.ManagementConfiguration;
 import io.werken.config.OwnRoutesConfiguration;
+import io.werken.config.ReadyConfiguration;
+import io.werken.config.StartupConfiguration;
 import io.werken.config.WorkflowReloadConfiguration;
 import io.werken.config.WorkflowsConfiguration;
 import io.werken.core.StartupRefusedException;
@@ -46,11 +48,11 @@ public final class WerkenApplication {
      * broker connection) twice.
      */
     public static List<CamelConfiguration> configurations() {
-        return List.of(new CoreConfiguration(), new WorkflowsConfiguration(), new DedupeConfiguration(),
+        return List.of(new StartupConfiguration(), new CoreConfiguration(), new WorkflowsConfiguration(), new DedupeConfiguration(),
                 new OwnRoutesConfiguration(), new HttpConfiguration(), new EmbeddedBrokerConfiguration(),
                 new BrokerConfiguration(),
                 new WorkflowReloadConfiguration(), new JournalConfiguration(), new IngestConfiguration(),
-                new DispatchConfiguration(), new ManagementConfiguration());
+                new DispatchConfiguration(), new ManagementConfiguration(), new ReadyConfiguration());
     }
 
     /**
@@ -75,7 +77,14 @@ public final class WerkenApplication {
         int exitCode;
         try {
             exitCode = main.run(args);
+            LOG.info("Werken stopped");
         } catch (Throwable e) {
+            // Nothing left behind: the data directory's lock released, and what this run created removed.
+            for (CamelConfiguration configuration : main.configure().getConfigurations()) {
+                if (configuration instanceof StartupConfiguration startup) {
+                    startup.refused();
+                }
+            }
             String refusal = startupRefusal(main, e);
             if (refusal != null) {
                 // A deployer's mistake, not a bug: one clear line instead of a stack trace.

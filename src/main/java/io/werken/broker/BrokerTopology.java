@@ -181,7 +181,7 @@ public final class BrokerTopology implements ConnectionListener {
         }
         admin.declareBinding(dlqBinding);
         declarationProblem = null;
-        LOG.info("Declared queues {}, {} and {} ({}), dead-letter exchange {}{}{}", received.getName(), actions.getName(),
+        LOG.debug("Declared queues {}, {} and {} ({}), dead-letter exchange {}{}{}", received.getName(), actions.getName(),
                 dlq.getName(), queueType.name().toLowerCase(Locale.ROOT), deadLetterExchange,
                 actionQueues.isEmpty() ? "" : ", the workflows' action queues " + String.join(", ", actionQueues),
                 journalQueue == null ? "" : ", and the journal's queue " + journalQueue);

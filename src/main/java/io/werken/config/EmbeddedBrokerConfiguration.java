@@ -32,9 +32,9 @@ public class EmbeddedBrokerConfiguration implements CamelConfiguration {
         if (uri != null && !uri.isBlank()) {
             BrokerAddress rabbitMq = BrokerAddress.rabbitMq(uri);
             if (rabbitMq.cluster()) {
-                LOG.info("Using a RabbitMQ cluster, any of {} (WERKEN_RABBITMQ_URI)", rabbitMq.hostsAndPorts());
+                LOG.debug("Using a RabbitMQ cluster, any of {} (WERKEN_RABBITMQ_URI)", rabbitMq.hostsAndPorts());
             } else {
-                LOG.info("Using RabbitMQ at {}:{} (WERKEN_RABBITMQ_URI)", rabbitMq.uri().getHost(), rabbitMq.uri().getPort());
+                LOG.debug("Using RabbitMQ at {}:{} (WERKEN_RABBITMQ_URI)", rabbitMq.uri().getHost(), rabbitMq.uri().getPort());
             }
             return rabbitMq;
         }
@@ -42,7 +42,7 @@ public class EmbeddedBrokerConfiguration implements CamelConfiguration {
         // Bound by hand, so that it is stopped with the registry, after the routes that use it.
         context.getRegistry().bind("embeddedBroker", EmbeddedBroker.class, broker, null, "close");
         broker.deadLetter(receivedQueue, BrokerTopology.deadLetterQueue(receivedQueue));
-        LOG.info("Using the embedded broker on {}:{} (data in {}); workers connect with {}. To use RabbitMQ instead, "
+        LOG.debug("Using the embedded broker on {}:{} (data in {}); workers connect with {}. To use RabbitMQ instead, "
                  + "set WERKEN_RABBITMQ_URI (e.g. amqp://guest:guest@localhost:5672/%2F)", EmbeddedBroker.HOST,
                 broker.port(), broker.dataDir().toAbsolutePath(), broker.uri().replace("/%2F", "/"));
         return BrokerAddress.embedded(broker.uri());

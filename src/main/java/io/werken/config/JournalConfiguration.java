@@ -88,7 +88,7 @@ public class JournalConfiguration implements CamelConfiguration {
                            EvaluationLimits evaluationLimits, WerkenMetrics werkenMetrics, ObjectMapper werkenJson,
                            Clock clock, CamelContext context) {
         if (!on(mode)) {
-            LOG.info("The event journal is off (WERKEN_JOURNAL=off)");
+            LOG.debug("The event journal is off (WERKEN_JOURNAL=off)");
             return Journal.off();
         }
         Duration keep = retention(retention);
@@ -106,7 +106,7 @@ public class JournalConfiguration implements CamelConfiguration {
         JournalStore store = JournalStore.open(new JournalStore.Settings(jdbcUrl, blankToNull(user),
                 secret(password), Path.of(dataDir).resolve("journal"), poolSize));
         context.getRegistry().bind("journalStore", JournalStore.class, store, null, "close");
-        LOG.info("The event journal writes to {}", store.describe());
+        LOG.debug("The event journal writes to {}", store.describe());
 
         RevisionRecorder revisions = new RevisionRecorder(journalRecords, publisher);
         currentWorkflows.onReplace(revisions::loaded);

@@ -59,8 +59,6 @@ import org.apache.camel.PropertyInject;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.plugin.JolokiaPlatformHttpPlugin;
 import org.apache.camel.health.HealthCheckHelper;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
@@ -72,8 +70,6 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
  */
 @Configuration
 public class ManagementConfiguration implements CamelConfiguration {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ManagementConfiguration.class);
 
     /** How often the console's statistics are sampled (GET /stats). */
     static final int STATS_INTERVAL_SECONDS = 10;
@@ -101,10 +97,7 @@ public class ManagementConfiguration implements CamelConfiguration {
                     case READINESS -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(context, "oneline"),
                             true);
                 }, consoleSessions, werkenJson);
-        LOG.info("Management port: {}", guard.tokenRequired()
-                ? "every endpoint but health's status and metrics needs the admin token (WERKEN_ADMIN_TOKEN)"
-                : "no admin token set (WERKEN_ADMIN_TOKEN): endpoints other than health's status and metrics answer"
-                  + " loopback clients only");
+        // Said in the last lines of the start (ReadyConfiguration), once the port is open.
         return guard;
     }
 

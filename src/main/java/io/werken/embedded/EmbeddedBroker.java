@@ -2,20 +2,13 @@ package io.werken.embedded;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.werken.core.Ports;
 import io.werken.core.StartupRefusedException;
 import org.apache.qpid.server.SystemLauncher;
 import org.apache.qpid.server.SystemLauncherListener;
@@ -49,19 +42,19 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
     private static final String CONFIG = "embedded/broker-config.json";
+    private static final String PORT_SETTING = "WERKEN_EMBEDDED_AMQP_PORT";
+    private static final String RABBITMQ_HINT = "If a RabbitMQ listens there, set WERKEN_RABBITMQ_URI to use it instead.";
 
     private final SystemLauncher launcher;
     private final Broker<?> broker;
     private final int port;
     private final Path dataDir;
-    private final FileLock dataDirLock;
 
-    private EmbeddedBroker(SystemLauncher launcher, Broker<?> broker, int port, Path dataDir, FileLock dataDirLock) {
+    private EmbeddedBroker(SystemLauncher launcher, Broker<?> broker, int port, Path dataDir) {
         this.launcher = launcher;
         this.broker = broker;
         this.port = port;
         this.dataDir = dataDir;
-        this.dataDirLock = dataDirLock;
     }
 
     /** The URI clients use for the embedded broker on {@code port}. */
@@ -71,63 +64,21 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /**
      * Starts the broker on {@code port} (0: any free port) with its store under {@code dataDir}, or refuses Werken's
-     * start with one line if it cannot: the port is taken, or the store cannot be opened.
+     * start with one line if it cannot: the port is taken (found before the broker starts, or by its bind), or the
+     * store cannot be opened. One broker per data directory is the caller's to ensure (Werken locks it first).
      */
     public static EmbeddedBroker start(int port, Path dataDir) {
-        if (port != 0) {
-            refuseIfTaken(port);
-        }
+        refuseIfTaken(port);
         Path storePath = dataDir.toAbsolutePath().normalize().resolve("broker");
         try {
             Files.createDirectories(storePath);
         } catch (IOException e) {
             throw new StartupRefusedException("WERKEN_DATA_DIR " + dataDir.toAbsolutePath() + " cannot be created: " + e);
         }
-        FileLock lock = lock(dataDir);
-        try {
-            return start(port, dataDir, storePath, lock);
-        } catch (RuntimeException e) {
-            release(lock);
-            throw e;
-        }
+        return start(port, dataDir, storePath);
     }
 
-    /**
-     * One broker per data directory: a second Werken on it is refused here in one line, before Derby refuses it with
-     * pages of stack traces.
-     */
-    private static FileLock lock(Path dataDir) {
-        Path file = dataDir.toAbsolutePath().normalize().resolve("broker.lock");
-        try {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                channel.close();
-                throw new StartupRefusedException("WERKEN_DATA_DIR " + dataDir.toAbsolutePath() + " is in use by another "
-                        + "Werken's embedded broker: give this one a WERKEN_DATA_DIR of its own, or set WERKEN_RABBITMQ_URI "
-                        + "to share a RabbitMQ.");
-            }
-            return lock;
-        } catch (IOException e) {
-            throw new StartupRefusedException("WERKEN_DATA_DIR " + dataDir.toAbsolutePath() + " is not writable: " + e, e);
-        }
-    }
-
-    private static void release(FileLock lock) {
-        try {
-            lock.release();
-            lock.channel().close();
-        } catch (IOException e) {
-            LOG.warn("Could not release {}: {}", lock, e.toString());
-        }
-    }
-
-    private static EmbeddedBroker start(int port, Path dataDir, Path storePath, FileLock lock) {
+    private static EmbeddedBroker start(int port, Path dataDir, Path storePath) {
         // Derby's own log to Broker-J's logger (and so to Werken's), not to a derby.log in the working directory: Broker-J
         // sets this only after Derby has been loaded, too late for the first start in a JVM.
         System.getProperties().putIfAbsent("derby.stream.error.method",
@@ -167,8 +118,14 @@ public final class EmbeddedBroker implements AutoCloseable {
         String problem = startupError.get() != null ? rootMessage(startupError.get()) : problem(broker);
         if (problem != null) {
             launcher.shutdown(1);
-            if (problem.contains("bind") || problem.contains("Address already in use")) {
-                throw portTaken(port, null);
+            if (problem.contains("bind") || Ports.isBindFailure(startupError.get())) {
+                if (port != 0 && Ports.taken(HOST, port)) {
+                    // Taken since the check (say, a RabbitMQ restarting there): the same refusal as the check's.
+                    throw Ports.inUse(PORT_SETTING, HOST, port, RABBITMQ_HINT);
+                }
+                throw new StartupRefusedException("The embedded broker cannot listen on " + HOST + ":" + port + " ("
+                        + PORT_SETTING + "). Set " + PORT_SETTING + " to another port, or WERKEN_RABBITMQ_URI to use "
+                        + "RabbitMQ instead.", startupError.get());
             }
             throw new StartupRefusedException("The embedded broker cannot start with its store in WERKEN_DATA_DIR "
                     + dataDir.toAbsolutePath() + ": " + problem.replaceAll("[.\\s]+$", "")
@@ -181,9 +138,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw e;
         }
         int boundPort = broker.getChildByName(Port.class, "AMQP").getBoundPort();
-        LOG.info("Embedded broker (Apache Qpid Broker-J {}) started in {} ms on {}:{}, data in {}",
+        LOG.debug("Embedded broker (Apache Qpid Broker-J {}) started in {} ms on {}:{}, data in {}",
                 broker.getProductVersion(), (System.nanoTime() - started) / 1_000_000, HOST, boundPort, storePath);
-        return new EmbeddedBroker(launcher, broker, boundPort, dataDir, lock);
+        return new EmbeddedBroker(launcher, broker, boundPort, dataDir);
     }
 
     /**
@@ -220,20 +177,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         return null;
     }
 
-    private static void refuseIfTaken(int port) {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
-        } catch (BindException e) {
-            throw portTaken(port, e);
-        } catch (IOException e) {
-            throw new StartupRefusedException("The embedded broker cannot listen on " + HOST + ":" + port + ": " + e, e);
-        }
-    }
-
-    private static StartupRefusedException portTaken(int port, Throwable cause) {
-        return new StartupRefusedException("Port " + port + " on " + HOST + " is already in use (is a RabbitMQ running "
-                + "there?), so the embedded broker cannot listen on it. To use that broker, set WERKEN_RABBITMQ_URI (e.g. "
-                + uri(port) + "); to run the embedded broker on another port, set WERKEN_EMBEDDED_AMQP_PORT.", cause);
+    /** Refuses Werken's start in one line if {@code port} (0: any, never refused) is taken on {@value #HOST}. */
+    public static void refuseIfTaken(int port) {
+        Ports.refuseIfTaken(PORT_SETTING, HOST, port, RABBITMQ_HINT);
     }
 
     /**
@@ -273,12 +219,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Stops the broker: its connections are closed, and what they had not acknowledged stays queued. */
     @Override
     public void close() {
-        try {
-            launcher.shutdown();
-        } finally {
-            release(dataDirLock);
-        }
-        LOG.info("Embedded broker stopped");
+        launcher.shutdown();
+        LOG.debug("Embedded broker stopped");
     }
 
     private static String rootMessage(Throwable e) {

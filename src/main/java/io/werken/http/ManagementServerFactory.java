@@ -1,5 +1,11 @@
 package io.werken.http;
 
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.werken.core.Ports;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Service;
@@ -8,6 +14,7 @@ import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.main.HttpManagementServerConfigurationProperties;
 import org.apache.camel.main.HttpServerConfigurationProperties;
 import org.apache.camel.main.MainHttpServerFactory;
+import org.apache.camel.support.CamelContextHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +80,38 @@ public final class ManagementServerFactory implements MainHttpServerFactory, Cam
     public static final class GuardedManagementHttpServer extends ManagementHttpServer {
 
         private static final Logger LOG = LoggerFactory.getLogger(GuardedManagementHttpServer.class);
+        private static final String VERTX = "managementPortVertx";
+
+        /**
+         * Camel's server starts even when its port cannot be bound: the failed listen is only logged, with a stack
+         * trace, on a Vert.x event loop. Its Vert.x is made here instead (with the same options), with a handler that
+         * takes that failure, so that a taken port refuses Werken's start in the one line of a port found taken before.
+         */
+        @Override
+        protected void doStart() throws Exception {
+            AtomicReference<Throwable> bindFailure = new AtomicReference<>();
+            VertxOptions options = CamelContextHelper.findSingleByType(getCamelContext(), VertxOptions.class);
+            Vertx vertx = Vertx.vertx(options == null ? new VertxOptions() : options);
+            vertx.exceptionHandler(e -> {
+                if (Ports.isBindFailure(e)) {
+                    bindFailure.set(e);
+                } else {
+                    LOG.error("Unhandled exception on the management port", e);
+                }
+            });
+            // Camel's server looks its Vert.x up in the registry while it starts (and closes one it did not make when
+            // it stops); unbound at once, so that the webhook server keeps a Vert.x of its own.
+            getCamelContext().getRegistry().bind(VERTX, Vertx.class, vertx);
+            try {
+                super.doStart();
+            } finally {
+                getCamelContext().getRegistry().unbind(VERTX);
+            }
+            HttpServer listening = getRouter() == null ? null : getRouter().getServer().getServer();
+            if (bindFailure.get() != null || listening == null || listening.actualPort() <= 0) {
+                throw Ports.inUse("WERKEN_MANAGEMENT_PORT", getHost(), getPort(), null);
+            }
+        }
 
         @Override
         protected void setupConsoles() {

@@ -1,9 +1,11 @@
 package io.werken.http;
 
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.core.Ports;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
 import io.werken.metrics.RecentRefusals;
@@ -86,9 +88,17 @@ public final class WebhookHttpServer extends VertxPlatformHttpServer {
                 .connectionHandler(connection -> guards.guard(connection, options))
                 .invalidRequestHandler(this::answerInvalidRequest)
                 .requestHandler(router());
-        listening = server.listen(configuration.getBindPort(), configuration.getBindHost())
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        LOG.info("Webhook HTTP server listening on {}:{} (request line <= {} bytes, headers <= {} bytes, idle timeout {} s, "
+        try {
+            listening = server.listen(configuration.getBindPort(), configuration.getBindHost())
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (Ports.isBindFailure(e)) {
+                // Taken since Werken checked it: the same one-line refusal as the check's.
+                throw Ports.inUse("WERKEN_HTTP_PORT", configuration.getBindHost(), configuration.getBindPort(), null);
+            }
+            throw e;
+        }
+        LOG.debug("Webhook HTTP server listening on {}:{} (request line <= {} bytes, headers <= {} bytes, idle timeout {} s, "
                  + "connections <= {}, request bodies in flight <= {} bytes, each request in full within {} s)",
                 configuration.getBindHost(), listening.actualPort(), limits.maxRequestLineBytes(), limits.maxHeaderBytes(),
                 limits.idleTimeoutSeconds(), guards.maxConnections(), guards.bodies().budget(), guards.requestTimeoutSeconds());
@@ -104,7 +114,7 @@ public final class WebhookHttpServer extends VertxPlatformHttpServer {
         getCamelContext().removeComponent(PlatformHttpConstants.PLATFORM_HTTP_COMPONENT_NAME);
         try {
             server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            LOG.info("Webhook HTTP server stopped");
+            LOG.debug("Webhook HTTP server stopped");
         } catch (Exception e) {
             LOG.warn("Webhook HTTP server did not close cleanly: {}", e.getMessage());
         }

@@ -312,7 +312,7 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
         watcher = new Thread(this::watch, "werken-workflows-watcher");
         watcher.setDaemon(true);
         watcher.start();
-        LOG.info("Watching workflows file {} for changes", file);
+        LOG.debug("Watching workflows file {} for changes", file);
     }
 
     @Override

@@ -122,7 +122,15 @@ public final class WerkenProcess implements AutoCloseable {
      * the test on its output pipe).
      */
     public static Map.Entry<Integer, String> command(Map<String, String> env, Duration limit, String... args) throws Exception {
-        List<String> commandLine = new ArrayList<>(List.of(java(), "@jvm.options", "-jar", jar().toString()));
+        return command(env, List.of(), limit, args);
+    }
+
+    /** {@link #command(Map, Duration, String...)} with {@code jvmOptions} after jvm.options (tests' system properties). */
+    public static Map.Entry<Integer, String> command(Map<String, String> env, List<String> jvmOptions, Duration limit,
+                                                     String... args) throws Exception {
+        List<String> commandLine = new ArrayList<>(List.of(java(), "@jvm.options"));
+        commandLine.addAll(jvmOptions);
+        commandLine.addAll(List.of("-jar", jar().toString()));
         commandLine.addAll(List.of(args));
         Files.createDirectories(LOGS);
         Path output = LOGS.resolve("command-" + UUID.randomUUID().toString().substring(0, 6) + ".log");

@@ -274,9 +274,16 @@ public final class Bench {
         List<Figures> figures = main.figures();
         long startupMillis = main.startupMillis();
 
+        Embedded embedded = runEmbedded(scenarios.get(0), stamp);
+        double rabbitMqPeak = figures.stream().mapToDouble(Figures::peakRssMib).max().orElse(Double.NaN);
+
         String table = table(runs, scenarios, originalRun, ceiling, startupMillis, rabbitVersion, smoke);
         System.out.println();
         System.out.println(table);
+        System.out.printf(Locale.ROOT, "Peak RSS by broker, the journal off: RabbitMQ %.0f MiB (the Werken rows), embedded "
+                          + "broker %.0f MiB (%d webhooks of %s at concurrency %d, %.0f webhooks/s accepted)%n%n",
+                          rabbitMqPeak, embedded.peakRssMib(), embedded.load().sent(), embedded.scenario().name(),
+                          concurrency, embedded.load().accepted() / embedded.seconds());
         if (runs.size() > 1) {
             System.out.println(JournalCosts.table(runs, journalScenarios, smoke));
         }
@@ -291,6 +298,9 @@ public final class Bench {
         if (runs.size() > 1) {
             json.put("journal", JournalCosts.json(runs, journalScenarios));
         }
+        json.put("peak_rss_mib_by_broker", new JsonObject().put("rabbitmq", rabbitMqPeak)
+                .put("embedded", embedded.peakRssMib()).put("embedded_webhooks", embedded.load().sent())
+                .put("embedded_accepted_per_second", embedded.load().accepted() / embedded.seconds()));
         Path jsonFile = results.resolve("bench-" + stamp + ".json");
         Files.writeString(jsonFile, json.encodePrettily());
         System.out.println("JSON: " + repo.relativize(jsonFile));
@@ -314,7 +324,7 @@ public final class Bench {
             }
         }
         // The exit code is Werken's: whatever the original lost or refused is only printed.
-        boolean ok = runs.stream().flatMap(run -> run.figures().stream())
+        boolean ok = embedded.load().failed() == 0 && runs.stream().flatMap(run -> run.figures().stream())
                 .allMatch(f -> f.lost() == 0 && f.load().failed() == 0 && (f.journal() == null || f.journal().missing() == 0))
                 && errors == 0;
         if (!ok) {
@@ -397,6 +407,52 @@ public final class Bench {
             if (journal == JournalKind.H2) {
                 log("%s: the embedded journal's files take %.1f MB once Werken has stopped", system,
                     JournalWatch.embedded(MANAGEMENT_PORT, dataDir).sizeBytes() / 1e6);
+            }
+            deleteTree(dataDir);
+        }
+    }
+
+    /** What Werken on its embedded broker measured: its peak RSS under the load of one scenario. */
+    private record Embedded(Scenario scenario, LoadGenerator.Result load, double seconds, double peakRssMib) {
+    }
+
+    /**
+     * Werken on its embedded broker (no WERKEN_RABBITMQ_URI), the journal off, its data under bench/results (deleted):
+     * at most 3,000 webhooks of {@code scenario} (the embedded broker is far slower than RabbitMQ), for its peak RSS
+     * beside the RabbitMQ rows'. Nothing of it touches RabbitMQ.
+     */
+    private Embedded runEmbedded(Scenario scenario, String stamp) throws Exception {
+        Path werkenLog = results.resolve("werken-" + stamp + "-embedded.log");
+        Path dataDir = results.resolve("data-" + stamp + "-embedded");
+        int amqpPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            amqpPort = free.getLocalPort();
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("WERKEN_DATA_DIR", dataDir.toString());
+        env.put("WERKEN_EMBEDDED_AMQP_PORT", Integer.toString(amqpPort));
+        env.put("WERKEN_JOURNAL", "off");
+        Process werken = null;
+        try {
+            werken = startWerken(repo, "", werkenLog, repo.resolve("bench/workflows.json"), env);
+            awaitHealthy(werken);
+            int count = Math.min(requests, 3_000);
+            LoadGenerator.Result load;
+            long started = System.nanoTime();
+            try (LoadGenerator generator = new LoadGenerator(HTTP_PORT, concurrency, WERKEN_ACCEPTED)) {
+                load = generator.run("/webhook/" + scenario.workflow(), scenario.body(), count, concurrency, 600);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            double peak = ProcessStats.peakRssMib(werken.pid());
+            log("Werken on its embedded broker: %d webhooks (%d refused) in %.1f s, peak RSS %.0f MiB", load.sent(),
+                load.failed(), seconds, peak);
+            return new Embedded(scenario, load, seconds, peak);
+        } finally {
+            if (werken != null) {
+                werken.destroy();
+                if (!werken.waitFor(40, TimeUnit.SECONDS)) {
+                    werken.destroyForcibly();
+                }
             }
             deleteTree(dataDir);
         }
