@@ -41,7 +41,9 @@ class ConfigurationReferenceTest {
             while (m.find()) {
                 String variable = m.group(2) != null ? m.group(2) : m.group(4);
                 String value = m.group(2) != null ? m.group(3) : m.group(5);
-                settings.put(variable, new String[] {m.group(1), value == null ? "" : value});
+                // The first place that reads a variable is where its default lives (log4j2.properties: the root level,
+                // which the libraries' loggers then follow).
+                settings.putIfAbsent(variable, new String[] {m.group(1), value == null ? "" : value});
             }
         }
         return settings;
