@@ -2,6 +2,7 @@ package io.werken.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.werken.broker.DeadLetterQueue;
 import picocli.CommandLine.Command;
@@ -59,13 +60,15 @@ final class RequeueDeadLettersCommand implements Callable<Integer> {
         }
         String where = " from " + queue.name() + " to " + queue.receivedQueue() + " on " + queue.broker();
         DeadLetterQueue.Requeued result;
+        AtomicLong moved = new AtomicLong();
         try {
             result = queue.requeue(max == null ? Long.MAX_VALUE : max, eventId -> {
+                moved.incrementAndGet();
                 out.println("Re-queued event_id=" + eventId + where);
                 out.flush();
             });
         } catch (Exception e) {
-            err.println("Re-queue" + where + " stopped before any event moved: " + rootMessage(e));
+            err.println("Re-queue" + where + " stopped after " + moved.get() + " event(s): " + rootMessage(e));
             err.flush();
             return 1;
         }

@@ -46,7 +46,8 @@ public final class WerkenCommand implements Callable<Integer> {
         return commandLine(server, System.getenv()::get);
     }
 
-    static CommandLine commandLine(IntSupplier server, Function<String, String> env) {
+    /** The command line with the settings of {@code env} (an environment of the caller's: tests). */
+    public static CommandLine commandLine(IntSupplier server, Function<String, String> env) {
         CliSettings settings = new CliSettings(env);
         CommandLine line = new CommandLine(new WerkenCommand(server))
                 .addSubcommand(new RunCommand(server))
