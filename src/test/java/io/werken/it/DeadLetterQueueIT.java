@@ -15,6 +15,7 @@ import io.werken.cli.WerkenCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,6 +76,8 @@ class DeadLetterQueueIT {
     }
 
     @Test
+    // A re-queue that moved an event more than once would never end here (each move brings it back).
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void theCommandPrintsEachEventOnceAndNamesTheBrokerAndQueuesOnEveryLine() {
         List<String> poison = List.of("ev-cmd-a", "ev-cmd-b");
         poison.forEach(this::deadLetter);
