@@ -1,6 +1,7 @@
 // #/overview: per workflow, accepted and refused webhooks per second and dispatch latency over the last 15 minutes
 // (GET /stats, drawn with uPlot); the queues (GET /queues); health (GET /observe/health, full); the revision in use
-// and the last reload (GET /workflows); own routes refused (from the own-routes health check). Refreshes every 5 s.
+// and the last reload (GET /workflows); own route files refused or unable to start, each with its file and cause (from
+// the own-routes health check). Refreshes every 5 s.
 
 import { el, replace, section, table, badge, facts, time, routeLink, debounce } from './dom.js';
 import { get, ApiError, errorBlock, isAbort } from './api.js';
@@ -258,7 +259,8 @@ export function mount(main, params, ctx) {
       ]),
       refused.length
         ? el('div', { class: ['msg', 'msg-error'], 'data-test': 'own-routes-refused' },
-          el('p', null, `${refused.length} own route file${refused.length === 1 ? ' is' : 's are'} refused now:`),
+          el('p', null, `${refused.length} own route file${refused.length === 1 ? ' is' : 's are'} refused or cannot `
+            + 'start now (the version before, if any, runs on):'),
           el('ul', { class: 'problems' }, refused.map(r => el('li', null, r))))
         : el('p', { class: 'muted', 'data-test': 'own-routes-refused' }, 'No own route is refused now.'));
   };

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.Gauge;
 import io.werken.broker.BrokerAddress;
+import io.werken.broker.BrokerConnectionState;
 import io.werken.broker.BrokerHealthCheck;
 import io.werken.broker.BrokerTopology;
 import io.werken.broker.ConfirmedPublisher;
@@ -68,13 +70,21 @@ public class BrokerConfiguration implements CamelConfiguration {
             @PropertyInject("werken.queue.delivery-limit") int deliveryLimit,
             @PropertyInject("werken.journal.mode") String journalMode,
             @PropertyInject("werken.journal.queue") String journalQueue,
-            CurrentWorkflows currentWorkflows) {
+            CurrentWorkflows currentWorkflows,
+            WerkenMetrics werkenMetrics) {
         BrokerTopology topology = new BrokerTopology(cachingConnectionFactory, receivedQueue, actionsQueue,
                 deadLetterExchange, QueueType.parse(queueType), deliveryLimit, currentWorkflows.catalog().actionQueues());
         if (JournalConfiguration.on(journalMode)) {
             topology.declareJournalQueue(journalQueue);
         }
         topology.declareAtStartup(cachingConnectionFactory);
+        // The werken_broker_up gauge, for alerts and dashboards: fed by connection events (Spring calls onCreate at
+        // once for a connection already open), read at each scrape without touching the broker.
+        BrokerConnectionState state = new BrokerConnectionState(topology::declarationProblem);
+        cachingConnectionFactory.addConnectionListener(state);
+        Gauge.builder("werken.broker.up", state, BrokerConnectionState::up)
+                .description("1 while Werken is connected to its broker with its queues declared, else 0")
+                .register(werkenMetrics.registry());
         return topology;
     }
 

@@ -23,6 +23,7 @@ import io.werken.ingest.WebhookRequestValidator;
 import io.werken.manage.DeadLetterListing;
 import io.werken.manage.DraftDryRun;
 import io.werken.manage.QueueListing;
+import io.werken.manage.OpenApiDocument;
 import io.werken.manage.RefusalListing;
 import io.werken.manage.RevisionDetail;
 import io.werken.manage.RevisionListing;
@@ -88,9 +89,11 @@ public class ManagementConfiguration implements CamelConfiguration {
             @PropertyInject("werken.management.admin-token") String adminToken,
             @PropertyInject(value = "camel.management.health-path", defaultValue = "/observe/health") String healthPath,
             ConsoleSessions consoleSessions, ObjectMapper werkenJson, CamelContext context) {
-        // Health's status (for orchestrators' probes) and metrics (for scrapers) stay open; everything else, health's
-        // details included, is guarded. The status is Camel's health endpoint's, worked out the same way.
-        ManagementAccessGuard guard = new ManagementAccessGuard(adminToken, healthPath, List.of("/observe/metrics"),
+        // Health's status (for orchestrators' probes), metrics (for scrapers) and the OpenAPI document (the same for
+        // every Werken, for API tooling) stay open; everything else, health's details included, is guarded. The status
+        // is Camel's health endpoint's, worked out the same way.
+        ManagementAccessGuard guard = new ManagementAccessGuard(adminToken, healthPath,
+                List.of("/observe/metrics", "/openapi.json"),
                 probe -> switch (probe) {
                     case ALL -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invoke(context, "oneline"), false);
                     case LIVENESS -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeLiveness(context, "oneline"),
@@ -296,5 +299,10 @@ public class ManagementConfiguration implements CamelConfiguration {
     @BindToRegistry
     public RefusalListing refusalListing(RecentRefusals recentRefusals, ObjectMapper werkenJson) {
         return new RefusalListing(recentRefusals, werkenJson);
+    }
+
+    @BindToRegistry
+    public OpenApiDocument openApiDocument(ObjectMapper werkenJson) {
+        return new OpenApiDocument(werkenJson);
     }
 }

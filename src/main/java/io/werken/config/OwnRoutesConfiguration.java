@@ -1,5 +1,7 @@
 package io.werken.config;
 
+import io.werken.metrics.WerkenMetrics;
+import io.werken.ownroutes.LibDirectory;
 import io.werken.ownroutes.OwnRoutes;
 import io.werken.ownroutes.OwnRoutesGuard;
 import io.werken.ownroutes.OwnRoutesHealthCheck;
@@ -10,7 +12,7 @@ import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 
 /**
- * The integration engineer's own routes from {@code WERKEN_ROUTES_DIR}, loaded beside Werken's (whose ids the guard
+ * The jars of {@code WERKEN_LIB_DIR}, and the integration engineer's own routes from {@code WERKEN_ROUTES_DIR}, loaded beside Werken's (whose ids the guard
  * reads from the same routes-include-pattern Camel loads them by) and watched for changes, and their health check.
  * Before the broker's configuration, so that a refused file refuses startup before Werken touches the broker; the
  * routes start with the context, after the queues are declared.
@@ -22,12 +24,18 @@ public class OwnRoutesConfiguration implements CamelConfiguration {
     private volatile OwnRoutes loaded;
 
     @BindToRegistry
-    public OwnRoutes ownRoutes(@PropertyInject("werken.routes.dir") String directory,
+    public OwnRoutes ownRoutes(WerkenMetrics werkenMetrics,
+                               @PropertyInject("werken.lib.dir") String libDirectory,
+                               @PropertyInject("werken.routes.dir") String directory,
                                @PropertyInject("werken.routes.allow-http") boolean allowHttp,
                                @PropertyInject("camel.main.routes-include-pattern") String includePattern,
                                CamelContext context) {
+        // First: the own routes' components and beans resolve through it, from the routes' first load on. (Not a bean
+        // of its own: Camel binds a configuration's methods in no fixed order, so this one could not rely on it.)
+        LibDirectory.install(context, libDirectory);
         loaded = directory.isBlank() ? OwnRoutes.none() : OwnRoutes.load(context, directory,
-                OwnRoutesGuard.forWerkenRoutes(context, includePattern).withHttpAllowed(allowHttp));
+                OwnRoutesGuard.forWerkenRoutes(context, includePattern).withHttpAllowed(allowHttp),
+                werkenMetrics.registry());
         return loaded;
     }
 

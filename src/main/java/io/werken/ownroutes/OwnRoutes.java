@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.werken.core.StartupRefusedException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.FailedToCreateRouteException;
@@ -53,6 +55,12 @@ public final class OwnRoutes {
      * which Camel starts with the context.
      */
     public static OwnRoutes load(CamelContext context, String directorySetting, OwnRoutesGuard guard) {
+        return load(context, directorySetting, guard, new SimpleMeterRegistry());
+    }
+
+    /** As {@link #load(CamelContext, String, OwnRoutesGuard)}, the watcher's meters in {@code meters}. */
+    public static OwnRoutes load(CamelContext context, String directorySetting, OwnRoutesGuard guard,
+                                 MeterRegistry meters) {
         Path directory = Path.of(directorySetting).toAbsolutePath().normalize();
         if (!Files.isDirectory(directory)) {
             throw new StartupRefusedException("WERKEN_ROUTES_DIR " + directory + " is not a directory.");
@@ -83,7 +91,7 @@ public final class OwnRoutes {
         } catch (Exception e) {
             throw new StartupRefusedException("Own routes in " + directory + " cannot be added: " + e.getMessage(), e);
         }
-        OwnRoutesReloadStrategy reloadStrategy = new OwnRoutesReloadStrategy(directory.toString(), guard);
+        OwnRoutesReloadStrategy reloadStrategy = new OwnRoutesReloadStrategy(directory.toString(), guard, meters);
         files.forEach(reloadStrategy::loadedAtStartup);
         try {
             context.addService(reloadStrategy);
@@ -99,23 +107,37 @@ public final class OwnRoutes {
 
     /**
      * The one-line refusal of startup when Camel could not create or start one of the own routes (a component Werken
-     * does not bundle, such as {@code timer:}; a consumer that cannot start), which shows only once the routes start,
+     * does not have, such as {@code nosuch:}; a consumer that cannot start), which shows only once the routes start,
      * after the guard passed their file; null if {@code failure} is anything else.
      */
     public String startupRefusal(Throwable failure) {
+        String routeId = failedRouteId(failure);
+        Path file = routeId == null ? null : routeFiles.get(routeId);
+        if (file == null) {
+            return null;
+        }
+        return OwnRouteRefusedException.cannotStart(file.toString(), cannotStartCause(failure)).getMessage()
+                + " (WERKEN_ROUTES_DIR)";
+    }
+
+    /**
+     * Why Camel could not create or start a file's routes, in one line: {@code route '<id>': <Camel's reason>}, or the
+     * reason alone when Camel names no route.
+     */
+    static String cannotStartCause(Throwable failure) {
+        String routeId = failedRouteId(failure);
+        String reason = OwnRoutesGuard.oneLine(OwnRoutesGuard.describe(failure));
+        return routeId == null ? reason : "route '" + routeId + "': " + reason;
+    }
+
+    /** The route Camel names in {@code failure} as the one it could not create or start, or null. */
+    private static String failedRouteId(Throwable failure) {
         for (Throwable t = failure; t != null && t != t.getCause(); t = t.getCause()) {
-            String routeId;
             if (t instanceof FailedToCreateRouteException created) {
-                routeId = created.getRouteId();
-            } else if (t instanceof FailedToStartRouteException started) {
-                routeId = started.getRouteId();
-            } else {
-                continue;
+                return created.getRouteId();
             }
-            Path file = routeFiles.get(routeId);
-            if (file != null) {
-                return new OwnRouteRefusedException(file.toString(), "Camel cannot create or start route '" + routeId
-                        + "': " + OwnRoutesGuard.oneLine(OwnRoutesGuard.describe(t))).getMessage() + " (WERKEN_ROUTES_DIR)";
+            if (t instanceof FailedToStartRouteException started) {
+                return started.getRouteId();
             }
         }
         return null;

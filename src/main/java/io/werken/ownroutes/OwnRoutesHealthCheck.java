@@ -10,7 +10,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 /**
  * Reports the own routes, always UP: a refused own route file (one the guard refuses, or whose routes Camel cannot
  * create or start) leaves Werken's webhooks and dispatch working, so it must not take the instance out of a load
- * balancer or restart it. The details say which files are refused now and why.
+ * balancer or restart it. The details say which files are refused or cannot start now, each with its cause (the
+ * console's overview shows them; {@code werken_own_routes_failed} counts them).
  */
 public final class OwnRoutesHealthCheck extends AbstractHealthCheck {
 

@@ -12,6 +12,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Route;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
@@ -29,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * routes (a reload replaces only the changed file's routes, by id), makes the file the truth (routes the file no longer
  * defines, or all of a deleted file's routes, are stopped and removed), and refuses a changed file that its
  * {@link OwnRoutesGuard} refuses or whose routes Camel cannot create or start. A refused file changes nothing: the
- * version that ran before runs on, and the refusal is logged in one line and shown by the {@link OwnRoutesHealthCheck}
- * (without taking Werken down: its webhooks and dispatch do not depend on own routes).
+ * version that ran before runs on, and the refusal is logged in one line, shown by the {@link OwnRoutesHealthCheck}
+ * (without taking Werken down: its webhooks and dispatch do not depend on own routes) and counted in
+ * {@code werken_own_routes_failed{file}} while it lasts.
  */
 @ManagedResource(description = "Werken's own routes watcher")
 public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
@@ -44,6 +48,9 @@ public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
     }
 
     private final OwnRoutesGuard guard;
+    private final MeterRegistry meters;
+    /** A gauge of 1 per file whose current content is refused, removed once the file loads or is deleted. */
+    private final Map<Path, Gauge> failedGauges = new ConcurrentHashMap<>();
     private final AtomicInteger refused = new AtomicInteger();
     private volatile String lastRefusal;
     /** Each file's last version that loaded: what a failed reload puts back. */
@@ -51,9 +58,13 @@ public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
     /** The files whose current content is refused (the version before it, if any, still runs). */
     private final Map<Path, Refusal> refusedNow = new ConcurrentHashMap<>();
 
-    public OwnRoutesReloadStrategy(String directory, OwnRoutesGuard guard) {
+    public OwnRoutesReloadStrategy(String directory, OwnRoutesGuard guard, MeterRegistry meters) {
         super(directory, false);
         this.guard = guard;
+        this.meters = meters;
+        FunctionCounter.builder("werken.own.routes.refused", refused, AtomicInteger::get)
+                .description("Changed own route files refused or unable to start since Werken started")
+                .register(meters);
         setPattern(PATTERN);
         // Camel's default (true) would stop and remove every route, Werken's too, on each change.
         setRemoveAllRoutes(false);
@@ -85,7 +96,7 @@ public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
         if (!Files.exists(path)) {
             removeRoutesOf(path, Set.of(), "deleted");
             loaded.remove(path);
-            refusedNow.remove(path);
+            cleared(path);
             return;
         }
         OwnRouteFile file;
@@ -105,13 +116,12 @@ public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
             added = PluginHelper.getRoutesLoader(getCamelContext()).updateRoutes(List.of(file));
         } catch (Exception e) {
             putBack(path, ids);
-            refuse(path, new OwnRouteRefusedException(name, "Camel cannot create or start its routes: "
-                    + OwnRoutesGuard.oneLine(OwnRoutesGuard.describe(e))));
+            refuse(path, OwnRouteRefusedException.cannotStart(name, OwnRoutes.cannotStartCause(e)));
             return;
         }
         removeRoutesOf(path, ids, "no longer in the file");
         loaded.put(path, file);
-        refusedNow.remove(path);
+        cleared(path);
         LOG.info("Own route file {} reloaded: {}", name, added);
         int index = 1;
         for (String id : added) {
@@ -153,8 +163,24 @@ public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
         refused.incrementAndGet();
         lastRefusal = refusal.getMessage();
         refusedNow.put(path, new Refusal(refusal.getMessage(), Instant.now()));
-        LOG.error("{}. Nothing reloaded: Werken's routes and the own routes already running are unchanged.",
-                refusal.getMessage());
+        failedGauges.computeIfAbsent(path, p -> Gauge.builder("werken.own.routes.failed", () -> 1)
+                .description("1 for each own route file whose current content is refused or cannot start (the version "
+                        + "before it, if any, runs on); gone once the file loads or is deleted")
+                .tag("file", p.getFileName().toString())
+                .register(meters));
+        // One line, no stack trace: the message names the file and the cause.
+        String message = refusal.getMessage();
+        LOG.error("{}{} Nothing reloaded: Werken's routes and the own routes already running are unchanged.", message,
+                message.endsWith(".") ? "" : ".");
+    }
+
+    /** The file loaded, or is gone: no longer refused. */
+    private void cleared(Path path) {
+        refusedNow.remove(path);
+        Gauge gauge = failedGauges.remove(path);
+        if (gauge != null) {
+            meters.remove(gauge);
+        }
     }
 
     /** The route ids defined by any source other than this file: Werken's routes and other own files. */

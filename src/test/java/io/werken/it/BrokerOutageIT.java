@@ -1,10 +1,14 @@
 package io.werken.it;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -50,6 +54,7 @@ class BrokerOutageIT {
 
             // Started with no broker: DOWN, and webhooks are refused with 503 + Retry-After.
             assertThat(status(werken.health())).isEqualTo("DOWN");
+            assertThat(brokerUp(werken)).as("werken_broker_up").isEqualTo("0.0");
             HttpResponse<String> refused = werken.post("mi-workflow", "application/json", "{}".getBytes());
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
@@ -57,6 +62,7 @@ class BrokerOutageIT {
             // The broker appears: Werken becomes UP by itself.
             node.start();
             await().atMost(RECONNECT).until(() -> werken.health().statusCode() == 200);
+            await().atMost(RECONNECT).until(() -> brokerUp(werken).equals("1.0"));
 
             List<long[]> downWindows = new ArrayList<>();
             List<Duration> reconnects = new ArrayList<>();
@@ -70,12 +76,14 @@ class BrokerOutageIT {
                     // DOWN for the whole outage.
                     await().during(OUTAGE).atMost(OUTAGE.plusSeconds(5)).until(() -> werken.health().statusCode() == 503);
                     long downUntil = System.nanoTime();
+                    assertThat(brokerUp(werken)).as("werken_broker_up during the outage").isEqualTo("0.0");
                     downWindows.add(new long[] { downFrom, downUntil });
 
                     node.start();
                     long brokerBack = System.nanoTime();
                     await().atMost(RECONNECT).until(() -> werken.health().statusCode() == 200);
                     reconnects.add(Duration.ofNanos(System.nanoTime() - brokerBack));
+                    await().atMost(RECONNECT).until(() -> brokerUp(werken).equals("1.0"));
                 }
                 long acceptedAfter = stream.accepted();
                 await().atMost(Duration.ofSeconds(30)).until(() -> stream.accepted() >= acceptedAfter + 100);
@@ -110,6 +118,14 @@ class BrokerOutageIT {
             }
             assertThat(reconnects).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(RECONNECT));
         }
+    }
+
+    /** The werken_broker_up gauge's value, as /observe/metrics gives it. */
+    private static String brokerUp(RunningWerken werken) throws Exception {
+        HttpResponse<String> metrics = werken.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + werken.managementPort + "/observe/metrics")));
+        Matcher value = Pattern.compile("(?m)^werken_broker_up(?:\\{[^}]*\\})? (\\S+)$").matcher(metrics.body());
+        return value.find() ? value.group(1) : "absent";
     }
 
     private static String status(HttpResponse<String> health) throws Exception {

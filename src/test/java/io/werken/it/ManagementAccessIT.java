@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Who may use the management port, on a running Werken: with an admin token set, everything but health (and metrics)
- * needs it, Jolokia included, and Jolokia's read-only policy refuses operations; without a token, local clients get in.
+ * Who may use the management port, on a running Werken: with an admin token set, everything but health, metrics and
+ * the OpenAPI document needs it, Jolokia included, and Jolokia's read-only policy refuses operations; without a token,
+ * local clients get in.
  */
 class ManagementAccessIT {
 
@@ -83,6 +84,16 @@ class ManagementAccessIT {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> get(werken, "/observe/health", null).statusCode() == 200);
         assertThat(JSON.readTree(get(werken, "/observe/health", null).body()).get("status").asText()).isEqualTo("UP");
+    }
+
+    /** The OpenAPI document and the metrics answer anyone: API tooling and scrapers hold no token. */
+    @Test
+    void theOpenApiDocumentAndTheMetricsAreOpenWithATokenSet() throws Exception {
+        HttpResponse<String> openApi = get(werken, "/openapi.json", null);
+        assertThat(openApi.statusCode()).isEqualTo(200);
+        assertThat(openApi.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(JSON.readTree(openApi.body()).path("openapi").asText()).isEqualTo("3.1.0");
+        assertThat(get(werken, "/observe/metrics", null).statusCode()).isEqualTo(200);
     }
 
     /**

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.rabbitmq.client.GetResponse;
 import io.werken.core.StartupRefusedException;
+import io.werken.ownroutes.LibJars;
 import io.werken.ownroutes.OwnRoutes;
 import io.werken.ownroutes.OwnRoutesReloadStrategy;
 import org.apache.camel.CamelContext;
@@ -129,6 +130,26 @@ class OwnRoutesIT {
     }
 
     @Test
+    void ownRoutesUseTheBundledComponentsTimerSchedulerSedaVertxHttpAndResilience4jWithCoresEips() throws Exception {
+        String ownQueue = logQueue + ".own";
+        broker.declareQueue(ownQueue, Map.of());
+        try (RunningWerken werken = start()) {
+            drop(Files.readString(FIXTURES.resolve("bundled-components.camel.yaml"))
+                    .replace("OWN_QUEUE", ownQueue).replace("NOWHERE_PORT", Integer.toString(WerkenProcess.freePort())),
+                    "bundled-components.camel.yaml");
+
+            List<GetResponse> messages = broker.take(ownQueue, 2, WAIT);
+            // The timer's five ticks, through seda and the throttle, resequenced in reverse and aggregated into one
+            // batch; the circuit breaker's fallback for the port nothing listens on, and vertx-http's call to health.
+            assertThat(messages).extracting(m -> new String(m.getBody(), StandardCharsets.UTF_8))
+                    .containsExactlyInAnyOrder("scheduled", "batch=5,4,3,2,1 nowhere=fallback health=200");
+            assertThat(watcher(werken).getRefusedCounter()).isZero();
+        } finally {
+            broker.delete(ownQueue);
+        }
+    }
+
+    @Test
     void editingTheFileReloadsItsRouteAndDeletingItRemovesIt() throws Exception {
         Path file = routesDir.resolve("log-evento-worker.camel.yaml");
         String example = withOwnQueue(EXAMPLE, "queues: log_eventos");
@@ -193,8 +214,8 @@ class OwnRoutesIT {
             assertThat(werken.health().statusCode()).as("health after the failed reload: %s", report).isEqualTo(200);
             assertThat(report.get("status").asText()).isEqualTo("UP");
             JsonNode details = ownRoutesHealth(werken);
-            assertThat(details.get("refused").asText()).startsWith("Own route file " + second + " refused: Camel cannot "
-                    + "create or start its routes: ").contains("Multiple consumers for the same endpoint");
+            assertThat(details.get("refused").asText()).startsWith("Own route file " + second + " cannot start: "
+                    + "route 'second-intake': ").contains("Multiple consumers for the same endpoint");
             assertThat(details.get("refused_files").asInt()).isEqualTo(1);
             assertThat(details.get("routes").asInt()).isEqualTo(1);
             assertThat(werken.context().getRoute("second-intake")).as("no stopped route left behind").isNull();
@@ -207,8 +228,8 @@ class OwnRoutesIT {
             await().atMost(WAIT).until(() -> watcher.getRefusedCounter() == 3);
             details = ownRoutesHealth(werken);
             assertThat(details.get("refused_files").asInt()).isEqualTo(3);
-            assertThat(details.get("refused").asText()).contains(routesDir.resolve("poller.camel.yaml") + " refused: ")
-                    .contains("kafka://polled").contains(routesDir.resolve("intake.camel.yaml") + " refused: ")
+            assertThat(details.get("refused").asText()).contains(routesDir.resolve("poller.camel.yaml") + " cannot start: ")
+                    .contains("kafka://polled").contains(routesDir.resolve("intake.camel.yaml") + " cannot start: ")
                     .contains("jms://queue:intake");
             assertThat(werken.context().getRouteController().getRouteStatus("intake")).isEqualTo(ServiceStatus.Started);
             assertThat(werken.context().getRoute("intake-v2")).isNull();
@@ -276,8 +297,7 @@ class OwnRoutesIT {
         assertThat(run.getKey()).as(run.getValue()).isEqualTo(1);
         List<String> errors = run.getValue().lines().filter(line -> line.contains(" ERROR ")).toList();
         assertThat(errors).as(run.getValue()).singleElement().asString()
-                .contains("Werken cannot start. Own route file " + routesDir.resolve(file) + " refused: Camel cannot "
-                        + "create or start route")
+                .contains("Werken cannot start. Own route file " + routesDir.resolve(file) + " cannot start: route '")
                 .contains(reason)
                 .endsWith("(WERKEN_ROUTES_DIR)");
         assertThat(run.getValue()).doesNotContain("\tat ").doesNotContain("Exception in thread");
@@ -348,6 +368,122 @@ class OwnRoutesIT {
             HttpResponse<String> served = werken.send(HttpRequest.newBuilder(werken.uri("/own-hook")));
             assertThat(served.statusCode()).isEqualTo(200);
             assertThat(served.body()).isEqualTo("served by an own route");
+        }
+    }
+
+    @Test
+    void aJarInWerkenLibDirGivesOwnRoutesItsComponentAndBeanClass() throws Exception {
+        Path lib = configDir.resolve("lib");
+        LibJars.build(lib.resolve("shout.jar"));
+        String greeted = logQueue + ".greeted";
+        broker.declareQueue(greeted, Map.of());
+        Files.writeString(routesDir.resolve("greeter.camel.yaml"), """
+                - route:
+                    id: greeter
+                    from:
+                      uri: timer:greet
+                      parameters:
+                        repeatCount: 1
+                      steps:
+                        - setBody:
+                            constant: werken
+                        - to:
+                            uri: shout:it
+                        - bean:
+                            beanType: lib.example.Greeter
+                            method: greet
+                        - to:
+                            uri: spring-rabbitmq:default
+                            parameters:
+                              routingKey: %s
+                """.formatted(greeted));
+        Map<String, String> env = processSettings();
+        env.put("WERKEN_LIB_DIR", lib.toString());
+        try (WerkenProcess werken = WerkenProcess.start(env, "own-routes-lib")) {
+            // The component (shout:) and the bean class (Greeter) come from the jar alone.
+            assertThat(broker.take(greeted, 1, WAIT)).extracting(m -> new String(m.getBody(), StandardCharsets.UTF_8))
+                    .containsExactly("hello WERKEN!");
+            assertThat(werken.output()).contains("WERKEN_LIB_DIR " + lib + ": 1 jar(s) on the class path of own routes "
+                    + "[shout.jar]");
+        } finally {
+            broker.delete(greeted);
+            deleteQueues(env);
+        }
+
+        // Without it, the same route cannot start: startup ends in one line naming the file and the cause.
+        env.remove("WERKEN_LIB_DIR");
+        assertStartupEndsWithOneLine("greeter.camel.yaml", "route 'greeter': No endpoint could be found for: shout://it");
+
+        // A directory that is not there: one line naming WERKEN_LIB_DIR.
+        env = processSettings();
+        env.put("WERKEN_LIB_DIR", lib.resolve("missing").toString());
+        Map.Entry<Integer, String> run = WerkenProcess.command(env);
+        assertThat(run.getKey()).as(run.getValue()).isEqualTo(1);
+        assertThat(run.getValue().lines().filter(line -> line.contains(" ERROR ")).toList()).as(run.getValue())
+                .singleElement().asString()
+                .endsWith("Werken cannot start. WERKEN_LIB_DIR " + lib.resolve("missing") + " is not a directory.");
+        assertThat(run.getValue()).doesNotContain("\tat ");
+        deleteQueues(env);
+    }
+
+    @Test
+    void aFileThatCannotStartOnReloadIsOneLogLineAndShownInHealthMetricsAndTheConsolesAnswer() throws Exception {
+        Map<String, String> env = processSettings();
+        Path broken = routesDir.resolve("nosuch.camel.yaml");
+        try (WerkenProcess werken = WerkenProcess.start(env, "own-routes-cannot-start")) {
+            drop(intake("nosuch", "nosuch:x"), broken.getFileName().toString());
+
+            await().atMost(WAIT).until(() -> werken.output().contains("Own route file " + broken + " cannot start: "));
+            String output = werken.output();
+            List<String> lines = output.lines().filter(line -> line.contains(broken.toString())).toList();
+            assertThat(lines).as(output).singleElement().asString()
+                    .contains(" ERROR ")
+                    .endsWith("Own route file " + broken + " cannot start: route 'nosuch': No endpoint could be found for: "
+                            + "nosuch://x, please check your classpath contains the needed Camel component jar. Nothing "
+                            + "reloaded: Werken's routes and the own routes already running are unchanged.");
+            assertThat(output).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception:");
+
+            // What the console's overview asks for, as it asks: the own-routes check's data names the file and cause.
+            JsonNode report = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + werken.managementPort + "/observe/health?exposureLevel=full&data=true"))
+                    .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(report.get("status").asText()).isEqualTo("UP");
+            JsonNode details = check(report, "own-routes").path("data");
+            assertThat(details.get("refused_files").asInt()).isEqualTo(1);
+            assertThat(details.get("refused").asText()).startsWith("Own route file " + broken + " cannot start: route "
+                    + "'nosuch': No endpoint could be found for: nosuch://x");
+            assertThat(metrics(werken)).contains("werken_own_routes_failed{file=\"nosuch.camel.yaml\"} 1.0")
+                    .contains("werken_own_routes_refused_total 1.0");
+
+            // Fixed: it runs, and nothing reports it any more.
+            drop(intake("nosuch", "direct:nosuch"), broken.getFileName().toString());
+            await().atMost(WAIT).until(() -> !metrics(werken).contains("werken_own_routes_failed{"));
+            assertThat(werken.output()).contains("Own route file " + broken + " reloaded: [nosuch]");
+        } finally {
+            deleteQueues(env);
+        }
+    }
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static String metrics(WerkenProcess werken) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + werken.managementPort
+                + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** A Werken process's settings, on the test broker with queues of its own, with this test's routes and workflows. */
+    private Map<String, String> processSettings() throws Exception {
+        Map<String, String> env = WerkenProcess.settings("it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        env.put("WERKEN_ROUTES_DIR", routesDir.toString());
+        env.put("WERKEN_WORKFLOWS", workflowsFile.toString());
+        return env;
+    }
+
+    private static void deleteQueues(Map<String, String> env) throws Exception {
+        try (Broker cleanup = new Broker()) {
+            cleanup.delete(env.get("WERKEN_QUEUE_RECEIVED"), env.get("WERKEN_QUEUE_ACTIONS"),
+                    env.get("WERKEN_QUEUE_RECEIVED") + ".dlq", env.get("WERKEN_QUEUE_JOURNAL"));
         }
     }
 

@@ -84,7 +84,7 @@ class OwnRoutesTest {
         Throwable failure = catchThrowable(context::start);
 
         assertThat(ownRoutes.startupRefusal(failure)).isEqualTo("Own route file " + dir.resolve("events.camel.yaml")
-                + " refused: Camel cannot create or start route 'read-events': No endpoint could be found for: "
+                + " cannot start: route 'read-events': No endpoint could be found for: "
                 + "kafka://events, please check your classpath contains the needed Camel component jar. (WERKEN_ROUTES_DIR)");
         assertThat(ownRoutes.startupRefusal(new IllegalStateException("something else"))).isNull();
         assertThat(OwnRoutes.none().startupRefusal(failure)).isNull();
