@@ -111,7 +111,9 @@ export function mount(main, params, ctx) {
     try {
       const answer = await post('/dead-letters/requeue', undefined, { max: n }, { signal: ctx.signal });
       replace(requeueResult, message('ok', `Re-queued ${answer.requeued} to `, el('code', null, answer.to),
-        `; ${answer.remaining} remain on `, el('code', null, answer.queue), '.'));
+        `; ${answer.remaining} remain on `, el('code', null, answer.queue),
+        answer.dead_lettered_meanwhile ? `, of which ${answer.dead_lettered_meanwhile} arrived while it ran (dead-lettered again?)` : '',
+        answer.not_moved_again ? `; not moved twice: ${answer.not_moved_again}` : '', '.'));
       await load();
     } catch (error) {
       if (!isAbort(error)) {

@@ -102,6 +102,20 @@ function jsonText(value, what, fallback) {
   return { text };
 }
 
+// The dry run's verdict: what dispatch would do with the whole event.
+function verdict(answer) {
+  if (answer.outcome === 'dead_letter') {
+    return el('div', { class: ['msg', 'msg-error'], role: 'status', 'data-test': 'dry-run-verdict' },
+      'Dispatch would dead-letter this event (', el('code', null, answer.reason), ') and publish none of its actions: ',
+      answer.detail ?? '');
+  }
+  if (answer.outcome === 'publish') {
+    return el('div', { class: ['msg', 'msg-ok'], role: 'status', 'data-test': 'dry-run-verdict' },
+      `Dispatch would publish ${answer.would_publish} action message${answer.would_publish === 1 ? '' : 's'}.`);
+  }
+  return null;
+}
+
 function actionsResult(answer) {
   const actions = Array.isArray(answer.actions) ? answer.actions : [];
   if (!actions.length) {
@@ -377,7 +391,7 @@ export function mount(main, { parts, query }, ctx) {
         { signal: ctx.signal, exact: true });
       if (ctx.active) {
         replace(dryRunResult, el('p', { class: 'hint' }, 'What dispatch would publish with the draft (nothing is published):'),
-          actionsResult(answer));
+          verdict(answer), actionsResult(answer));
       }
     } catch (error) {
       if (!isAbort(error)) {

@@ -1,6 +1,5 @@
 package io.werken;
 
-import java.util.Arrays;
 import java.util.List;
 
 import io.werken.config.BrokerConfiguration;
@@ -19,17 +18,15 @@ import io.werken.config.WorkflowReloadConfiguration;
 import io.werken.config.WorkflowsConfiguration;
 import io.werken.core.StartupRefusedException;
 import io.werken.http.ManagementServerFactory;
-import io.werken.ops.DeadLetterRequeue;
-import io.werken.ops.ValidateWorkflows;
+import io.werken.cli.WerkenCommand;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts Werken: Camel main with the routes under {@code routes/} and the beans of {@link #configurations()}; or,
- * with {@code requeue-dead-letters [--max N]}, runs the operator's {@link DeadLetterRequeue} and exits; with
- * {@code validate FILE}, checks a workflows file offline ({@link ValidateWorkflows}) and exits.
+ * Werken's entry point: its command line ({@link WerkenCommand}), whose {@code run} (the default) starts Camel main with
+ * the routes under {@code routes/} and the beans of {@link #configurations()}.
  */
 public final class WerkenApplication {
 
@@ -66,18 +63,20 @@ public final class WerkenApplication {
         return main;
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("requeue-dead-letters")) {
-            System.exit(DeadLetterRequeue.run(Arrays.copyOfRange(args, 1, args.length)));
-        }
-        if (args.length > 0 && args[0].equals("validate")) {
-            System.exit(ValidateWorkflows.run(Arrays.copyOfRange(args, 1, args.length)));
-        }
+    public static void main(String[] args) {
+        // Always an exit of our own, above all after a failed start: threads already running (the broker
+        // connection's, non-daemon) would otherwise keep the JVM alive with no port open, and a supervisor waiting
+        // for the exit would never restart it.
+        System.exit(WerkenCommand.commandLine(WerkenApplication::run).execute(args));
+    }
+
+    /** The {@code run} command: the server until it stops; 1 with one ERROR line when it cannot start. */
+    static int run() {
         Main main = newMain();
-        int exitCode;
         try {
-            exitCode = main.run(args);
+            int exitCode = main.run(new String[0]);
             LOG.info("Werken stopped");
+            return exitCode;
         } catch (Throwable e) {
             // Nothing left behind: the data directory's lock released, and what this run created removed.
             for (CamelConfiguration configuration : main.configure().getConfigurations()) {
@@ -92,12 +91,8 @@ public final class WerkenApplication {
             } else {
                 LOG.error("Werken cannot start: {}", e, e);
             }
-            exitCode = 1;
+            return 1;
         }
-        // Always an exit of our own, above all after a failed start: threads already running (the broker
-        // connection's, non-daemon) would otherwise keep the JVM alive with no port open, and a supervisor waiting
-        // for the exit would never restart it.
-        System.exit(exitCode);
     }
 
     /** A deployer's mistake in {@code e}: a {@link StartupRefusedException}, or an own route Camel could not start. */

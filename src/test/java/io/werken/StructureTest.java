@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The structure a new engineer relies on: packages under {@code io.werken} that depend on each other one way only
- * ({@code core} at the bottom, {@code config} at the top and imported by the main class alone), and every
+ * ({@code core} at the bottom, {@code config} and the command line {@code cli} at the top and imported by the main
+ * class alone), and every
  * {@code werken*} exchange property named once, in {@link ExchangeProperties}.
  */
 class StructureTest {
@@ -81,6 +82,21 @@ class StructureTest {
             }
         });
         assertThat(graph.get(ROOT)).contains("config");
+    }
+
+    @Test
+    void theCommandLineIsOnTopAndOnlyTheMainClassImportsIt() {
+        Map<String, Set<String>> graph = dependencies();
+
+        assertThat(graph).containsKey("cli");
+        graph.forEach((from, to) -> {
+            if (!from.equals(ROOT)) {
+                assertThat(to).as("%s may not depend on the command line", from).doesNotContain("cli");
+            }
+        });
+        assertThat(graph.get(ROOT)).contains("cli");
+        // The server's wiring reaches the command line only through the main class (run's IntSupplier).
+        assertThat(graph.get("cli")).doesNotContain("config");
     }
 
     @Test

@@ -89,6 +89,16 @@ public record BrokerAddress(List<URI> uris, boolean embedded, String name) {
         return uris.stream().map(BrokerAddress::hostAndPort).collect(Collectors.joining(","));
     }
 
+    /**
+     * The broker for lines a person reads: {@code amqp://host:port/vhost} ({@code amqp://a:5672,b:5672/vhost} for a
+     * cluster), never the user name or password.
+     */
+    public String withoutCredentials() {
+        URI first = uri();
+        String path = first.getRawPath() == null || first.getRawPath().isEmpty() ? "/" : first.getRawPath();
+        return first.getScheme() + "://" + hostsAndPorts() + path;
+    }
+
     private static String hostAndPort(URI uri) {
         return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
     }

@@ -46,7 +46,7 @@ import io.werken.workflow.WorkflowCatalog;
 import io.werken.manage.WorkflowDefinition;
 import io.werken.manage.WorkflowListing;
 import io.werken.manage.WorkflowReload;
-import io.werken.ops.DeadLetterQueue;
+import io.werken.broker.DeadLetterQueue;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.Workflow;

@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 
 import io.werken.core.ProblemType;
 import io.werken.core.WebhookRejectedException;
-import io.werken.ops.DeadLetterQueue;
+import io.werken.broker.DeadLetterQueue;
 
 /** A dead-letter queue operation whose broker failure becomes a 503 problem that says what could not be done. */
 final class DeadLetterBroker {

@@ -28,13 +28,35 @@ import org.apache.camel.Processor;
  */
 public final class DryRun implements Processor {
 
-    /** The answer. */
+    /** The overall outcome: what dispatch would do with the event. */
+    public static final String PUBLISH = "publish";
+    /** The overall outcome when an action fails: dispatch would dead-letter the event and publish none of its actions. */
+    public static final String DEAD_LETTER = "dead_letter";
+    /** An action that would publish on its own, held back because another action of the event failed. */
+    public static final String NOT_PUBLISHED = "not_published";
+
+    /**
+     * The answer.
+     *
+     * @param outcome      {@value #PUBLISH} (dispatch would publish the {@code would_publish} action messages, 0 when
+     *                     every action is skipped) or {@value #DEAD_LETTER} (an action failed: dispatch would publish
+     *                     none and dead-letter the event)
+     * @param reason       for {@value #DEAD_LETTER}: the reason dispatch would give, as the metric and journal label
+     *                     ({@code action-evaluation-failed}); absent for {@value #PUBLISH}
+     * @param detail       for {@value #DEAD_LETTER}: the first failing action's reason, the words dispatch would put in the
+     *                     dead letter's {@code x-werken-dead-letter-reason}; absent for {@value #PUBLISH}
+     * @param wouldPublish how many action messages dispatch would publish (0 for {@value #DEAD_LETTER})
+     * @param actions      each action's own outcome: publish, skipped, failed, or {@value #NOT_PUBLISHED} (it would
+     *                     publish, but another action failed, so none is published)
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonPropertyOrder({ "workflow_id", "actions" })
-    public record Result(String workflowId, List<Action> actions) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({ "workflow_id", "outcome", "reason", "detail", "would_publish", "actions" })
+    public record Result(String workflowId, String outcome, String reason, String detail, int wouldPublish,
+                         List<Action> actions) {
     }
 
-    /** One action's outcome: publish (with the params it would carry), skipped or failed (with the reason). */
+    /** One action's outcome: publish (with the params it would carry), skipped, failed or not_published (with the reason). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({ "index", "type", "queue", "outcome", "params", "reason" })
     public record Action(int index, String type, String queue, String outcome, ObjectNode params, String reason) {

@@ -7,9 +7,11 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.werken.core.ReceivedWebhook;
+import io.werken.dispatch.DeadLetterReason;
 import io.werken.ingest.PayloadSchemaCheck;
 import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.workflow.ActionPlanner;
+import io.werken.workflow.ActionPlanner.Outcome;
 import io.werken.workflow.ActionPlanner.PlannedAction;
 import io.werken.workflow.Workflow;
 
@@ -17,7 +19,8 @@ import io.werken.workflow.Workflow;
  * What a dry run does once it has its workflow, payload and headers, for the workflow in use
  * ({@code POST /workflows/{workflow_id}/dry-run}) and for a draft ({@code POST /workflows/{workflow_id}/draft/dry-run}):
  * checks the payload against the workflow's schema (the same 422 as at ingest), makes the event dispatch would read,
- * and plans every action on its own, so that every failure shows. Publishes nothing and takes no dedupe key.
+ * and plans every action on its own, so that every failure shows; then gives the verdict dispatch would reach (publish,
+ * or dead-letter at the first failure). Publishes nothing and takes no dedupe key.
  */
 final class DryRunPlanner {
 
@@ -35,12 +38,25 @@ final class DryRunPlanner {
     DryRun.Result plan(Workflow workflow, JsonNode payload, Map<String, String> headers) {
         PayloadSchemaCheck.check(workflow, payload);
         ReceivedWebhook event = events.create(workflow, payload, "dry-run-" + UUID.randomUUID(), headers);
-        List<DryRun.Action> actions = planner.plan(workflow, event, false).stream().map(this::action).toList();
-        return new DryRun.Result(workflow.id(), actions);
+        List<PlannedAction> planned = planner.plan(workflow, event, false);
+        // Dispatch's rule (ActionMessageFactory): the first action that fails dead-letters the whole event.
+        PlannedAction failed = planned.stream().filter(p -> p.outcome() == Outcome.FAILED).findFirst().orElse(null);
+        List<DryRun.Action> actions = planned.stream().map(p -> action(p, failed)).toList();
+        if (failed != null) {
+            return new DryRun.Result(workflow.id(), DryRun.DEAD_LETTER, DeadLetterReason.ACTION_EVALUATION_FAILED.label(),
+                    failed.reason(), 0, actions);
+        }
+        int wouldPublish = (int) planned.stream().filter(p -> p.outcome() == Outcome.PUBLISH).count();
+        return new DryRun.Result(workflow.id(), DryRun.PUBLISH, null, null, wouldPublish, actions);
     }
 
-    private DryRun.Action action(PlannedAction planned) {
+    private DryRun.Action action(PlannedAction planned, PlannedAction failed) {
         var action = planned.action();
+        if (failed != null && planned.outcome() == Outcome.PUBLISH) {
+            return new DryRun.Action(action.index(), action.type(), action.queueOr(actionsQueue), DryRun.NOT_PUBLISHED,
+                    planned.params(), "not published: action " + failed.action().index() + " ("
+                    + failed.action().type() + ") failed, and dispatch publishes none of an event's actions then");
+        }
         return new DryRun.Action(action.index(), action.type(), action.queueOr(actionsQueue),
                 planned.outcome().name().toLowerCase(Locale.ROOT), planned.params(), planned.reason());
     }

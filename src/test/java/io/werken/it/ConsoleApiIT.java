@@ -383,7 +383,7 @@ class ConsoleApiIT {
                 + ", \"payload\": {\"customer\": \"bo\", \"total\": 5}, \"headers\": {\"x-tenant\": \"t2\"}}");
 
         assertThat(big).isEqualTo(JSON.readTree("""
-                {"workflow_id": "shop", "actions": [
+                {"workflow_id": "shop", "outcome": "publish", "would_publish": 2, "actions": [
                   {"index": 0, "type": "notify", "queue": "%s", "outcome": "publish",
                    "params": {"to": "ana", "tenant": "acme"}},
                   {"index": 1, "type": "vip", "queue": "%s", "outcome": "publish", "params": {"total": 250}}]}"""

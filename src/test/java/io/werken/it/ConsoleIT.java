@@ -200,8 +200,12 @@ class ConsoleIT {
         browser.waitForTest("confirm-requeue").click();
 
         // Said on the page; back on received_webhooks, dispatched with its event id, journaled; off the listing.
-        String requeued = browser.waitUntil(d -> textOf(browser, "requeue-result").isBlank() ? null : textOf(browser, "requeue-result"));
-        assertThat(requeued).contains("Re-queued 1");
+        // Past "Re-queueing…", the page's text while the request runs.
+        String requeued = browser.waitUntil(d -> {
+            String shown = textOf(browser, "requeue-result");
+            return shown.isBlank() || shown.startsWith("Re-queueing") ? null : shown;
+        });
+        assertThat(requeued).contains("Re-queued 1 to " + werken.receivedQueue);
         await().atMost(WAIT).until(() -> broker.depth(werken.deadLetterQueue) == 0);
         assertThat(journaled(eventId).get("event").get("outcome").asText()).isEqualTo("dispatched");
         browser.waitUntil(d -> !textOf(browser, "dl-results").contains(eventId));
@@ -245,6 +249,7 @@ class ConsoleIT {
             return shown.contains(note) && shown.contains(customer) ? shown : null;
         });
         assertThat(dryRun).contains("notify").contains("big_order").contains("500");
+        assertThat(textOf(browser, "dry-run-verdict")).isEqualTo("Dispatch would publish 2 action messages.");
         browser.screenshot("playground-dry-run", browser.waitForTest("dry-run-result"));
 
         browser.waitForTest("impact-button").click();

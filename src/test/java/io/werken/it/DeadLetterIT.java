@@ -147,8 +147,14 @@ class DeadLetterIT {
                     "WERKEN_QUEUE_RECEIVED", werken.receivedQueue), "requeue-dead-letters");
 
             assertThat(run.getKey()).as(run.getValue()).isZero();
-            assertThat(run.getValue()).contains("Re-queued " + poison.size() + " dead-lettered event(s)");
-            assertThat(run.getValue().lines().filter(line -> line.contains("Re-queued event_id="))).hasSize(poison.size());
+            String where = " from " + werken.deadLetterQueue + " to " + werken.receivedQueue + " on " + io.werken.broker.BrokerAddress.rabbitMq(Broker.URI_VALUE).withoutCredentials();
+            assertThat(run.getValue()).contains("Re-queued " + poison.size() + " dead-lettered event(s)" + where
+                    + " (" + werken.deadLetterQueue + " held " + poison.size() + " at the start)");
+            // Each event once, each line naming the broker (without its password) and the queues.
+            List<String> moved = run.getValue().lines().filter(line -> line.startsWith("Re-queued event_id=")).toList();
+            assertThat(moved).containsExactlyInAnyOrderElementsOf(poison.stream()
+                    .map(id -> "Re-queued event_id=" + id + where).toList());
+            assertThat(run.getValue()).doesNotContain("guest");
             await().atMost(WAIT).until(() -> broker.depth(werken.deadLetterQueue) == poison.size()
                     && broker.depth(werken.receivedQueue) == 0);
             assertThat(broker.drain(werken.deadLetterQueue)).extracting(m -> m.getProps().getMessageId())

@@ -65,9 +65,11 @@ class DeadLettersOverHttpIT {
             HttpResponse<String> requeue = post(werken, "/dead-letters/requeue?max=1");
             assertThat(requeue.statusCode()).as(requeue.body()).isEqualTo(200);
             JsonNode moved = JSON.readTree(requeue.body());
-            assertThat(moved.get("requeued").asLong()).isEqualTo(1);
-            assertThat(moved.get("remaining").asLong()).isEqualTo(2);
-            assertThat(moved.get("to").asText()).isEqualTo(werken.receivedQueue);
+            assertThat(moved).isEqualTo(JSON.readTree("""
+                    {"requeued": 1, "requeued_event_ids": ["ev-http-1"], "held_at_start": 3, "remaining": 2,
+                     "dead_lettered_meanwhile": 0, "queue": "%s", "to": "%s", "broker": "%s"}"""
+                    .formatted(werken.deadLetterQueue, werken.receivedQueue,
+                            io.werken.broker.BrokerAddress.rabbitMq(Broker.URI_VALUE).withoutCredentials())));
 
             // The oldest went back and was dispatched: its actions carry its event id, unchanged.
             List<GetResponse> actions = broker.take(werken.actionsQueue, 2, WAIT);
@@ -136,7 +138,16 @@ class DeadLettersOverHttpIT {
             HttpResponse<String> requeue = post(werken, "/dead-letters/requeue?max=900");
 
             assertThat(requeue.statusCode()).as(requeue.body()).isEqualTo(200);
-            assertThat(JSON.readTree(requeue.body()).get("requeued").asLong()).as(requeue.body()).isEqualTo(poison.size());
+            JsonNode answer = JSON.readTree(requeue.body());
+            assertThat(answer.get("requeued").asLong()).as(requeue.body()).isEqualTo(poison.size());
+            // Each event moved once, by id, and the answer says how many came back while it ran.
+            assertThat(answer.get("requeued_event_ids")).extracting(JsonNode::asText)
+                    .containsExactlyInAnyOrderElementsOf(poison);
+            assertThat(answer.get("held_at_start").asLong()).isEqualTo(poison.size());
+            assertThat(answer.get("dead_lettered_meanwhile").asLong())
+                    .isEqualTo(answer.get("remaining").asLong()).isBetween(0L, (long) poison.size());
+            assertThat(answer.has("not_moved_again")).isFalse();
+            assertThat(answer.get("broker").asText()).isEqualTo(io.werken.broker.BrokerAddress.rabbitMq(Broker.URI_VALUE).withoutCredentials());
             // Each went back once and came back once: all of them on the dead-letter queue again, none twice.
             await().atMost(WAIT).until(() -> broker.depth(werken.deadLetterQueue) == poison.size()
                     && broker.depth(werken.receivedQueue) == 0);

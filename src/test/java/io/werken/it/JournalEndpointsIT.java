@@ -206,6 +206,35 @@ class JournalEndpointsIT {
     }
 
     @Test
+    void theCommandLineSearchesTheJournalAndReplaysThroughTheManagementApi() throws Exception {
+        String original = accept("shop", "{\"customer\":\"gus\",\"total\":3}");
+        journaled(original);
+        Map<String, String> env = Map.of("WERKEN_MANAGEMENT_PORT", Integer.toString(werken.managementPort));
+
+        Map.Entry<Integer, String> events = WerkenProcess.command(env, "events", "--workflow", "shop", "--where",
+                "payload.customer == 'gus'");
+
+        assertThat(events.getKey()).as(events.getValue()).isZero();
+        List<String> lines = events.getValue().lines().toList();
+        assertThat(lines.get(0)).startsWith("EVENT_ID").contains("WORKFLOW", "OUTCOME", "ACTIONS");
+        assertThat(lines.get(1)).startsWith(original + "  ").contains("  shop  ", "  dispatched  ");
+        assertThat(lines.get(2)).startsWith("1 event, ");
+
+        Map.Entry<Integer, String> replay = WerkenProcess.command(env, "replay", original);
+
+        assertThat(replay.getKey()).as(replay.getValue()).isZero();
+        assertThat(replay.getValue()).startsWith("Replaying event_id=" + original + " (workflow shop, current revision) "
+                + "as event_id=");
+        String replayId = replay.getValue().strip().substring(replay.getValue().strip().lastIndexOf('=') + 1);
+        assertThat(journaled(replayId).get("event").get("replay_of").asText()).isEqualTo(original);
+
+        Map.Entry<Integer, String> unknown = WerkenProcess.command(env, "replay", "no-such-event");
+        assertThat(unknown.getKey()).as(unknown.getValue()).isEqualTo(1);
+        assertThat(unknown.getValue()).startsWith("replay: POST http://127.0.0.1:" + werken.managementPort
+                + "/events/no-such-event/replay: 404 ");
+    }
+
+    @Test
     void aReplayIsANewEventThatNamesTheOriginalOnEveryAction() throws Exception {
         String original = accept("shop", "{\"customer\":\"eve\",\"total\":1}");
         journaled(original);

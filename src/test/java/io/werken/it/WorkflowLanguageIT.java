@@ -320,7 +320,9 @@ class WorkflowLanguageIT {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
             JsonNode result = JSON.readTree(response.body());
-            assertThat(result.fieldNames()).toIterable().containsExactly("workflow_id", "actions");
+            assertThat(result.fieldNames()).toIterable().containsExactly("workflow_id", "outcome", "would_publish", "actions");
+            assertThat(result.get("outcome").asText()).isEqualTo("publish");
+            assertThat(result.get("would_publish").asInt()).isEqualTo(2);
             assertThat(result.get("workflow_id").asText()).isEqualTo(WORKFLOW);
             JsonNode actions = result.get("actions");
             assertThat(actions).hasSize(3);
@@ -354,8 +356,14 @@ class WorkflowLanguageIT {
         HttpResponse<String> response = postGitHub(management("/workflows/" + WORKFLOW + "/dry-run"), "push", noAfter);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        JsonNode actions = JSON.readTree(response.body()).get("actions");
-        assertThat(actions).extracting(a -> a.get("outcome").asText()).containsExactly("failed", "skipped", "publish");
+        JsonNode verdict = JSON.readTree(response.body());
+        // Dispatch would dead-letter the event for its failing action, and publish none of its actions.
+        assertThat(verdict.get("outcome").asText()).isEqualTo("dead_letter");
+        assertThat(verdict.get("reason").asText()).isEqualTo("action-evaluation-failed");
+        assertThat(verdict.get("would_publish").asInt()).isZero();
+        JsonNode actions = verdict.get("actions");
+        assertThat(verdict.get("detail").asText()).isEqualTo(actions.get(0).get("reason").asText());
+        assertThat(actions).extracting(a -> a.get("outcome").asText()).containsExactly("failed", "skipped", "not_published");
         assertThat(actions.get(0).has("params")).isFalse();
         assertThat(actions.get(0).get("reason").asText()).contains("action 0").contains("params/commit").contains("CEL:");
         assertThat(actions.get(2).get("params").get("mensaje").asText()).isEqualTo("GitHub push event on a/b");

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.BrokerAddress;
 import io.werken.core.ProblemType;
 import io.werken.core.WebhookRejectedException;
-import io.werken.ops.DeadLetterQueue;
+import io.werken.broker.DeadLetterQueue;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;

@@ -1,8 +1,9 @@
-package io.werken.ops;
+package io.werken.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,12 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code java -jar werken.jar validate FILE}: its exit code and what it prints, and that it never prints a secret. */
-class ValidateWorkflowsTest {
+class ValidateCommandTest {
 
     private static final String SECRET_VALUE = "gh-s3cr3t-value-7f3a";
 
@@ -28,7 +30,13 @@ class ValidateWorkflowsTest {
     private int validate(Map<String, String> environment, String... args) {
         try (PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
              PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
-            return ValidateWorkflows.run(args, environment::get, out, err);
+            CommandLine line = WerkenCommand.commandLine(() -> { throw new AssertionError("no server"); }, environment::get);
+            line.setOut(new PrintWriter(out, true));
+            line.setErr(new PrintWriter(err, true));
+            String[] command = new String[args.length + 1];
+            command[0] = "validate";
+            System.arraycopy(args, 0, command, 1, args.length);
+            return line.execute(command);
         }
     }
 
@@ -124,13 +132,15 @@ class ValidateWorkflowsTest {
         int exit = validate(Map.of());
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err()).contains("Usage: java -jar werken.jar validate FILE");
+        assertThat(errLines()).startsWith("Missing required parameter: 'FILE'",
+                "Check a workflows file offline, as Werken checks it at startup.",
+                "Usage: java -jar werken.jar validate [-h] FILE");
         assertThat(out()).isEmpty();
     }
 
     @Test
-    void anOptionOrASecondFileIsAUsageError() {
-        assertThat(validate(Map.of(), "--help")).isEqualTo(2);
+    void anUnknownOptionOrASecondFileIsAUsageError() {
+        assertThat(validate(Map.of(), "--strict", "a.json")).isEqualTo(2);
         assertThat(validate(Map.of(), "a.json", "b.json")).isEqualTo(2);
     }
 

@@ -1,4 +1,4 @@
-package io.werken.ops;
+package io.werken.broker;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,16 +19,11 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import io.werken.broker.AmqpMessages;
-import io.werken.broker.BrokerAddress;
-import io.werken.broker.BrokerTopology;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code <received queue>.dlq} as an operator sees it: how many events it holds, the first few of them without taking
  * them off, and moving them back to the received queue for dispatch to try again. Used by the
- * {@code requeue-dead-letters} command ({@link DeadLetterRequeue}) and by the management port's
+ * {@code requeue-dead-letters} command and by the management port's
  * {@code /dead-letters} endpoints. Each call opens a connection of its own and closes it: a look at the queue holds
  * its messages unacknowledged on that connection's channel, and Werken's shared channels must not keep them. Looks
  * and moves through one instance take turns, so that a look never hides events from a move running beside it.
@@ -39,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeadLetterQueue {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterQueue.class);
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -58,8 +53,26 @@ public final class DeadLetterQueue {
     public record Peek(long count, List<DeadLetter> first) {
     }
 
-    /** The outcome of a re-queue: how many were moved, and, if it stopped early, why (null otherwise). */
-    public record Requeued(long moved, String stoppedBecause) {
+    /**
+     * The outcome of a re-queue.
+     *
+     * @param heldAtStart       the events the queue held when the re-queue started (it takes no more than these)
+     * @param movedEventIds     the events moved to the received queue, each once, in the order moved
+     * @param movedAgainEventId the event it stopped at because this re-queue had moved it already (dispatch dead-lettered
+     *                          it again at once); it was not moved twice and stays on the queue. Null if none
+     * @param stoppedBecause    why it stopped early on a failure (that event stays on the queue), or null
+     */
+    public record Requeued(long heldAtStart, List<String> movedEventIds, String movedAgainEventId,
+                           String stoppedBecause) {
+
+        public Requeued {
+            movedEventIds = List.copyOf(movedEventIds);
+        }
+
+        /** How many events were moved, each counted once. */
+        public long moved() {
+            return movedEventIds.size();
+        }
     }
 
     private final BrokerAddress broker;
@@ -124,19 +137,21 @@ public final class DeadLetterQueue {
      * Moves at most {@code max} events back to the received queue, oldest first, each at most once: never more than
      * the queue held when the call started, and it stops at the first event this call moved already (one that dispatch
      * dead-lettered again at once, back behind the others; that one stays). So a poison event is moved once, and the
-     * count says how many events were moved, not how many moves a loop made. It stops at the first event the broker
-     * does not confirm or cannot route (that event stays on the dead-letter queue) and says why; an error before the
-     * first move (the broker unreachable) is thrown.
+     * count says how many events were moved, not how many moves a loop made. {@code onMoved} hears each event id once
+     * its move is confirmed. It stops at the first event the broker does not confirm or cannot route (that event stays
+     * on the dead-letter queue) and says why; an error before the first move (the broker unreachable) is thrown.
      */
-    public synchronized Requeued requeue(long max) throws Exception {
+    public synchronized Requeued requeue(long max, Consumer<String> onMoved) throws Exception {
         try (Connection connection = open("werken-requeue");
              Channel channel = connection.createChannel()) {
             channel.confirmSelect();
             AtomicReference<String> returned = new AtomicReference<>();
             channel.addReturnListener(r -> returned.set(r.getReplyText()));
-            long limit = Math.min(max, channel.queueDeclarePassive(deadLetterQueue).getMessageCount());
+            long heldAtStart = channel.queueDeclarePassive(deadLetterQueue).getMessageCount();
+            long limit = Math.min(max, heldAtStart);
             // Bounded by the queue's depth at the start (and, over HTTP, by 1000): one id per event moved.
-            Set<String> moved = new HashSet<>();
+            Set<String> seen = new HashSet<>();
+            List<String> moved = new ArrayList<>();
             while (moved.size() < limit) {
                 GetResponse message = channel.basicGet(deadLetterQueue, false);
                 if (message == null) {
@@ -144,31 +159,35 @@ public final class DeadLetterQueue {
                 }
                 long tag = message.getEnvelope().getDeliveryTag();
                 String eventId = message.getProps().getMessageId();
-                if (eventId != null && moved.contains(eventId)) {
+                if (eventId != null && seen.contains(eventId)) {
                     channel.basicNack(tag, false, true);
-                    LOG.info("Re-queue stops at event_id={}: moved once already by this re-queue, and dead-lettered "
-                            + "again", eventId);
-                    break;
+                    return new Requeued(heldAtStart, moved, eventId, null);
                 }
                 channel.basicPublish("", receivedQueue, true, requeued(message.getProps()), message.getBody());
                 try {
                     channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT.toMillis());
                 } catch (IOException | RuntimeException e) {
-                    return new Requeued(moved.size(), "event_id=" + eventId + " was not confirmed on " + receivedQueue
-                            + "; it stays on " + deadLetterQueue + " (" + e.getMessage() + ")");
+                    return new Requeued(heldAtStart, moved, null, "event_id=" + eventId + " was not confirmed on "
+                            + receivedQueue + "; it stays on " + deadLetterQueue + " (" + e.getMessage() + ")");
                 }
                 if (returned.get() != null) {
                     channel.basicNack(tag, false, true);
-                    return new Requeued(moved.size(), "Queue " + receivedQueue + " does not exist (" + returned.get()
-                            + "); event_id=" + eventId + " stays on " + deadLetterQueue);
+                    return new Requeued(heldAtStart, moved, null, "Queue " + receivedQueue + " does not exist ("
+                            + returned.get() + "); event_id=" + eventId + " stays on " + deadLetterQueue);
                 }
                 channel.basicAck(tag, false);
                 // An event without an id still counts once toward the limit.
-                moved.add(eventId != null ? eventId : "\u0000" + tag);
-                LOG.info("Re-queued event_id={} to {}", eventId, receivedQueue);
+                seen.add(eventId != null ? eventId : "\u0000" + tag);
+                moved.add(eventId);
+                onMoved.accept(eventId);
             }
-            return new Requeued(moved.size(), null);
+            return new Requeued(heldAtStart, moved, null, null);
         }
+    }
+
+    /** The broker as {@code amqp://host:port/vhost} (every node of a cluster), without user or password: for lines and answers. */
+    public String broker() {
+        return broker.withoutCredentials();
     }
 
     private Connection open(String name) throws Exception {
