@@ -10,6 +10,7 @@ import io.werken.config.JournalConfiguration;
 import io.werken.journal.Journal;
 import io.werken.journal.JournalRecords;
 import io.werken.config.EmbeddedBrokerConfiguration;
+import io.werken.config.StartupConfiguration;
 import io.werken.config.WorkflowReloadConfiguration;
 import io.werken.config.WorkflowsConfiguration;
 import io.werken.core.WerkenJson;
@@ -50,7 +51,8 @@ final class RouteTestWiring {
      */
     private static void wire(MainConfigurationProperties main, MessagePublisher publisher, WorkflowCatalog catalog) {
         for (CamelConfiguration configuration : WerkenApplication.configurations()) {
-            if (configuration instanceof EmbeddedBrokerConfiguration) {
+            // No broker to start and no data directory to lock: so no ports or directory to check either.
+            if (configuration instanceof EmbeddedBrokerConfiguration || configuration instanceof StartupConfiguration) {
                 continue;
             }
             if (configuration instanceof BrokerConfiguration) {
