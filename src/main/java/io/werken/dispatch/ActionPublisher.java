@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.AmqpMessages;
 import io.werken.broker.MessagePublisher;
 import io.werken.broker.MessagePublisher.Outbound;
+import io.werken.core.EventLog;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.ReceivedWebhook;
 import io.werken.core.TraceContext;
@@ -29,8 +30,9 @@ import org.springframework.amqp.core.Message;
  * JSON with {@code message_id} = {@code action_id}, {@code correlation_id} = {@code event_id}, {@code type} = the
  * action's type, and the AMQP header {@code traceparent} (the event's trace, with the dispatch's span). An event whose
  * conditions skipped every action publishes no action and is acknowledged. Once confirmed, each action counts in the
- * metrics, and so does the time since the webhook was accepted. The event's journal record ({@link JournalRecords})
- * is the batch's last message, so an event whose conditions skipped every action still publishes that.
+ * metrics, and so does the time since the webhook was accepted; the event gets its {@link EventLog} line. The event's
+ * journal record ({@link JournalRecords}) is the batch's last message, so an event whose conditions skipped every
+ * action still publishes that.
  */
 public final class ActionPublisher implements Processor {
 
@@ -65,7 +67,7 @@ public final class ActionPublisher implements Processor {
             if (record != null) {
                 publisher.publishAll(List.of(record));
             }
-            dispatched(event);
+            dispatched(event, 0);
             return;
         }
         String traceparent = exchange.getProperty(ExchangeProperties.TRACE, TraceContext.class).traceparent();
@@ -87,7 +89,7 @@ public final class ActionPublisher implements Processor {
             ActionMessage action = ((QueuedAction) queued).message();
             metrics.actionPublished(action.workflowId(), action.type(), ((QueuedAction) queued).queue());
         }
-        dispatched(event);
+        dispatched(event, actions.size());
     }
 
     @SuppressWarnings("unchecked")
@@ -97,7 +99,8 @@ public final class ActionPublisher implements Processor {
     }
 
     /** Once the actions are confirmed nothing may fail: an event written elsewhere may have another time format. */
-    private void dispatched(ReceivedWebhook event) {
+    private void dispatched(ReceivedWebhook event, int published) {
+        EventLog.dispatched(event.workflowId(), published);
         try {
             Instant received = receivedAt(event.receivedAt());
             metrics.dispatched(event.workflowId(), Duration.between(received, clock.instant()).toNanos());

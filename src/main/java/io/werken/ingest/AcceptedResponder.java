@@ -2,6 +2,7 @@ package io.werken.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.core.EventLog;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.LogContext;
 import io.werken.core.ReceivedWebhook;
@@ -26,6 +27,7 @@ public final class AcceptedResponder implements Processor {
         ReceivedWebhook event = exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class);
         WebhookAccepted.accepted(event).answer(exchange.getMessage(), json, 202);
         metrics.webhook(event.workflowId(), WerkenMetrics.ACCEPTED);
+        EventLog.accepted(event.workflowId());
         // The answer is the route's last step: this worker thread is done with the webhook (LogContext).
         LogContext.clear();
     }

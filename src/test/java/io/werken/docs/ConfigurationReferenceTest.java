@@ -41,6 +41,10 @@ class ConfigurationReferenceTest {
             while (m.find()) {
                 String variable = m.group(2) != null ? m.group(2) : m.group(4);
                 String value = m.group(2) != null ? m.group(3) : m.group(5);
+                if (value != null && value.startsWith("${env:")) {
+                    // A default that is another variable (WERKEN_EVENT_LOG follows WERKEN_LOG_LEVEL): its name.
+                    value = value.substring("${env:".length()).split(":-")[0];
+                }
                 // The first place that reads a variable is where its default lives (log4j2.properties: the root level,
                 // which the libraries' loggers then follow).
                 settings.putIfAbsent(variable, new String[] {m.group(1), value == null ? "" : value});

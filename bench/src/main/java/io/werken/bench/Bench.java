@@ -162,6 +162,8 @@ public final class Bench {
     private final int journalScenarioCount;
     private final String postgresServer;
     private final String postgresUser;
+    /** Werken's event log (WERKEN_EVENT_LOG) in every Werken of the run: off (as in every table so far) or on. */
+    private final boolean eventLog;
     /** Webhooks the running Werken accepted so far: the events its journal must come to hold. */
     private long journalAccepted;
 
@@ -192,6 +194,11 @@ public final class Bench {
                 : Integer.parseInt(options.getOrDefault("journal-scenarios", "1"));
         this.postgresServer = options.getOrDefault("postgresql", PostgresDatabase.DEFAULT_SERVER);
         this.postgresUser = options.getOrDefault("postgresql-user", "postgres");
+        String eventLogOption = options.getOrDefault("event-log", "off");
+        if (!eventLogOption.equals("on") && !eventLogOption.equals("off")) {
+            throw new IllegalArgumentException("--event-log=" + eventLogOption + ": use on or off");
+        }
+        this.eventLog = eventLogOption.equals("on");
     }
 
     public static void main(String[] args) throws Exception {
@@ -242,6 +249,8 @@ public final class Bench {
                 originalScenarios.stream().map(Scenario::name).collect(java.util.stream.Collectors.joining("; ")));
         }
 
+        log("Werken's event log (an INFO line per accepted webhook and per dispatched event): %s (--event-log=on|off)",
+            eventLog ? "on" : "off");
         log("broker ceiling: RabbitMQ PerfTest, 1 producer, 1 consumer, persistent, confirms, manual ack, %d s",
             perfTestSeconds);
         double ceiling = perfTestCeiling();
@@ -294,7 +303,8 @@ public final class Bench {
                     .collect(java.util.stream.Collectors.joining(", ")));
         }
         JsonObject json = json(figures, originalRun, ceiling, startupMillis, rabbitVersion, smoke)
-                .put("werken_cpu_seconds_by_thread", new JsonObject(new java.util.LinkedHashMap<>(main.threadCpu())));
+                .put("werken_cpu_seconds_by_thread", new JsonObject(new java.util.LinkedHashMap<>(main.threadCpu())))
+                .put("werken_event_log", eventLog);
         if (runs.size() > 1) {
             json.put("journal", JournalCosts.json(runs, journalScenarios));
         }
@@ -351,6 +361,8 @@ public final class Bench {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("WERKEN_DATA_DIR", dataDir.toString());
         env.put("WERKEN_QUEUE_JOURNAL", JOURNAL);
+        // The bench's Werken logs at WARN, which turns the event log off with it unless it is asked for.
+        env.put("WERKEN_EVENT_LOG", eventLog ? "INFO" : "OFF");
         PostgresDatabase database = null;
         Process werken = null;
         journalAccepted = 0;
