@@ -27,6 +27,12 @@ final class ManagementRequests {
     private ManagementRequests() {
     }
 
+    /**
+     * The one method check of the management routes: a wrong method is a problem+json 405 with {@code Allow}, which the
+     * management router's own 405 (empty, from a route's {@code httpMethodRestrict}) is not. Only a route whose path
+     * overlaps another route's ({@code reload-workflows}, {@code show-workflow-revision}) restricts its method in YAML
+     * instead, so that the other methods reach the route they belong to; its processor then checks nothing.
+     */
     static void requireMethod(Message in, String method) {
         String actual = in.getHeader(Exchange.HTTP_METHOD, String.class);
         if (!method.equals(actual)) {

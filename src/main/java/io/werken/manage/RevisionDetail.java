@@ -33,7 +33,7 @@ public final class RevisionDetail implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         Message in = exchange.getMessage();
-        ManagementRequests.requireMethod(in, "GET");
+        // GET only: the route restricts the method (httpMethodRestrict), see ManagementRequests.requireMethod.
         ManagementRequests.query(in, Set.of());
         String revision = in.getHeader(REVISION, String.class);
         WorkflowRevision found = JournalRequests.call(() -> journal.store().revision(revision))

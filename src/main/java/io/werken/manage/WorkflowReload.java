@@ -38,7 +38,7 @@ public final class WorkflowReload implements Processor {
 
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
-        ManagementRequests.requireMethod(exchange.getMessage(), "POST");
+        // POST only: the route restricts the method (httpMethodRestrict), see ManagementRequests.requireMethod.
         Result result = reloader.reload("POST /workflows/reload");
         if (result.outcome() == Outcome.INVALID) {
             throw new WebhookRejectedException(ProblemType.WORKFLOWS_INVALID, "The workflows file "
