@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import io.werken.core.ProblemType;
 import io.werken.core.WebhookRejectedException;
 import io.werken.ops.DeadLetterQueue;
+import org.apache.camel.util.ObjectHelper;
 
 /** A dead-letter queue operation whose broker failure becomes a 503 problem that says what could not be done. */
 final class DeadLetterBroker {
@@ -17,10 +18,7 @@ final class DeadLetterBroker {
         try {
             return operation.call();
         } catch (Exception e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
+            Throwable root = ObjectHelper.createExceptionIterable(e).iterator().next(); // the root cause comes first
             throw new WebhookRejectedException(ProblemType.DEAD_LETTERS_UNAVAILABLE, "Could not " + what + " "
                     + queue.name() + " on the broker: " + root.getMessage() + ".", retryAfter(retryAfterSeconds));
         }

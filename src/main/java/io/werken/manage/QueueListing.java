@@ -16,6 +16,7 @@ import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.util.ObjectHelper;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.QueueInformation;
@@ -100,10 +101,7 @@ public final class QueueListing implements Processor {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = ObjectHelper.createExceptionIterable(e).iterator().next(); // the root cause comes first
         return String.valueOf(root.getMessage());
     }
 }
