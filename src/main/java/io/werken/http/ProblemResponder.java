@@ -11,7 +11,7 @@ import io.werken.core.LogContext;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
 import io.werken.core.ReceivedWebhook;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.dedupe.DedupeStoreUnavailableException;
 import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.WerkenMetrics;
@@ -66,7 +66,7 @@ public final class ProblemResponder implements Processor {
         ProblemType type;
         Problem problem;
         Map<String, String> headers = Map.of();
-        if (cause instanceof WebhookRejectedException rejected) {
+        if (cause instanceof ProblemException rejected) {
             type = rejected.problemType();
             problem = Problem.of(type, rejected.getMessage(), path, rejected.errors());
             headers = rejected.responseHeaders();

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.ops.DeadLetterQueue;
 import org.apache.camel.util.ObjectHelper;
 
@@ -19,7 +19,7 @@ final class DeadLetterBroker {
             return operation.call();
         } catch (Exception e) {
             Throwable root = ObjectHelper.createExceptionIterable(e).iterator().next(); // the root cause comes first
-            throw new WebhookRejectedException(ProblemType.DEAD_LETTERS_UNAVAILABLE, "Could not " + what + " "
+            throw new ProblemException(ProblemType.DEAD_LETTERS_UNAVAILABLE, "Could not " + what + " "
                     + queue.name() + " on the broker: " + root.getMessage() + ".", retryAfter(retryAfterSeconds));
         }
     }

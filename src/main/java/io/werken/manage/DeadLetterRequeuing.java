@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.ops.DeadLetterQueue;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -50,7 +50,7 @@ public final class DeadLetterRequeuing implements Processor {
                 ManagementRequests.invalidQuery("Say how many events to move: ?max=N (1 to " + MAX_PER_REQUEST + ")."));
         DeadLetterQueue.Requeued result = DeadLetterBroker.call(queue, "re-queue", retryAfterSeconds, () -> queue.requeue(max));
         if (result.stoppedBecause() != null) {
-            throw new WebhookRejectedException(ProblemType.DEAD_LETTERS_UNAVAILABLE, "Re-queued " + result.moved()
+            throw new ProblemException(ProblemType.DEAD_LETTERS_UNAVAILABLE, "Re-queued " + result.moved()
                     + " event(s), then stopped: " + result.stoppedBecause() + ".", DeadLetterBroker.retryAfter(retryAfterSeconds));
         }
         Long remaining;

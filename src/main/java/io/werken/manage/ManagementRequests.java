@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.buffer.Buffer;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.CurrentWorkflows;
@@ -40,14 +40,14 @@ final class ManagementRequests {
     static void requireMethod(Message in, String method) {
         String actual = in.getHeader(Exchange.HTTP_METHOD, String.class);
         if (!method.equals(actual)) {
-            throw new WebhookRejectedException(ProblemType.METHOD_NOT_ALLOWED,
+            throw new ProblemException(ProblemType.METHOD_NOT_ALLOWED,
                     "This resource answers " + method + ", not " + actual + ".", Map.of("Allow", method));
         }
     }
 
     static Workflow workflow(CurrentWorkflows workflows, Message in) {
         String workflowId = in.getHeader(WebhookRequestValidator.WORKFLOW_ID_HEADER, String.class);
-        return workflows.find(workflowId).orElseThrow(() -> new WebhookRejectedException(ProblemType.UNKNOWN_WORKFLOW,
+        return workflows.find(workflowId).orElseThrow(() -> new ProblemException(ProblemType.UNKNOWN_WORKFLOW,
                 "There is no workflow '" + WebhookRequestValidator.abbreviate(workflowId) + "'."));
     }
 
@@ -109,7 +109,7 @@ final class ManagementRequests {
         return OptionalLong.of(number);
     }
 
-    static WebhookRejectedException invalidQuery(String detail) {
-        return new WebhookRejectedException(ProblemType.INVALID_QUERY, detail);
+    static ProblemException invalidQuery(String detail) {
+        return new ProblemException(ProblemType.INVALID_QUERY, detail);
     }
 }

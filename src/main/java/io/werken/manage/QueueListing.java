@@ -11,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -73,7 +73,7 @@ public final class QueueListing implements Processor {
             try {
                 info = admin.getQueueInfo(queue.getKey());
             } catch (AmqpException e) {
-                throw new WebhookRejectedException(ProblemType.QUEUES_UNAVAILABLE, "Could not read queue "
+                throw new ProblemException(ProblemType.QUEUES_UNAVAILABLE, "Could not read queue "
                         + queue.getKey() + " on the broker: " + rootMessage(e) + ".",
                         DeadLetterBroker.retryAfter(retryAfterSeconds));
             }

@@ -3,7 +3,7 @@ package io.werken.manage;
 import java.util.Map;
 import java.util.Set;
 
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -27,11 +27,11 @@ class ManagementRequestsTest {
 
     @Test
     void refusesUnknownRepeatedAndBadlyEncodedParameters() {
-        assertThatThrownBy(() -> query("limit=1&nope=2")).isInstanceOf(WebhookRejectedException.class)
+        assertThatThrownBy(() -> query("limit=1&nope=2")).isInstanceOf(ProblemException.class)
                 .hasMessage("Unknown query parameter 'nope'; this resource takes limit, q.");
-        assertThatThrownBy(() -> query("limit=1&limit=2")).isInstanceOf(WebhookRejectedException.class)
+        assertThatThrownBy(() -> query("limit=1&limit=2")).isInstanceOf(ProblemException.class)
                 .hasMessage("Query parameter 'limit' is given more than once.");
-        assertThatThrownBy(() -> query("q=%zz")).isInstanceOf(WebhookRejectedException.class)
+        assertThatThrownBy(() -> query("q=%zz")).isInstanceOf(ProblemException.class)
                 .hasMessage("The query string is not valid percent-encoding.");
     }
 
