@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.werken.core.Ports;
 import io.werken.core.StartupRefusedException;
+import org.apache.camel.util.ObjectHelper;
 import org.apache.qpid.server.SystemLauncher;
 import org.apache.qpid.server.SystemLauncherListener;
 import org.apache.qpid.server.model.AlternateBinding;
@@ -224,10 +225,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
+        Throwable t = ObjectHelper.createExceptionIterable(e).iterator().next(); // the root cause comes first
         return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 }

@@ -2,7 +2,6 @@ package io.werken.http;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -11,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
+
+import io.werken.core.Sha256;
 
 /**
  * The console's signed-in browsers, in memory: each session a random id (the {@code werken_session} cookie) and a CSRF
@@ -145,11 +146,6 @@ public final class ConsoleSessions {
     }
 
     private static String digest(String id) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return Base64.getEncoder().encodeToString(Sha256.digest(id));
     }
 }

@@ -11,14 +11,16 @@ import io.werken.core.LogContext;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
 import io.werken.core.ReceivedWebhook;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.dedupe.DedupeStoreUnavailableException;
 import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.Workflow;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.Route;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,15 +29,19 @@ import org.springframework.amqp.AmqpException;
 /**
  * Turns the exception that stopped a webhook into the caller's answer: an RFC 9457 problem with the right status.
  * The caller's mistakes are 4xx, a broker that cannot confirm is 503 with {@code Retry-After}, and anything else is a
- * 500 whose detail hides the internals (they go to the log). A webhook's refusal is counted in the metrics and kept
- * among the {@link RecentRefusals}.
+ * 500 whose detail says what failed (the webhook or the management request) and hides the internals (they go to the
+ * log). A webhook's refusal (a route in the {@link #WEBHOOK_GROUP} group) is counted in the metrics and kept among the
+ * {@link RecentRefusals}.
  */
 public final class ProblemResponder implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
 
-    /** The route whose answers count as webhooks in the metrics (the management routes share this responder). */
-    private static final String INGEST_ROUTE = "ingest-webhook";
+    /**
+     * The route group ({@code group:} in a route's YAML) whose answers are webhooks': they are counted in the metrics
+     * and kept among the recent refusals. The management routes share this responder and are in no such group.
+     */
+    public static final String WEBHOOK_GROUP = "webhooks";
 
     private final ObjectMapper json;
     private final int retryAfterSeconds;
@@ -54,35 +60,40 @@ public final class ProblemResponder implements Processor {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Message message = exchange.getMessage();
         String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, String.class);
+        boolean webhook = isWebhook(exchange);
+        String subject = webhook ? "the webhook" : isManagement(exchange) ? "the management request" : "the request";
 
         ProblemType type;
         Problem problem;
         Map<String, String> headers = Map.of();
-        if (cause instanceof WebhookRejectedException rejected) {
+        if (cause instanceof ProblemException rejected) {
             type = rejected.problemType();
             problem = Problem.of(type, rejected.getMessage(), path, rejected.errors());
             headers = rejected.responseHeaders();
             LOG.info("Rejected {} event_id=none status={} reason=\"{}\" path={}",
-                    INGEST_ROUTE.equals(exchange.getFromRouteId()) ? "webhook" : "request", problem.status(),
+                    webhook ? "webhook" : "request", problem.status(),
                     problem.detail(), path);
         } else if (cause instanceof PublishFailedException || cause instanceof AmqpException) {
             type = ProblemType.BROKER_UNAVAILABLE;
-            problem = unavailable(type, "The broker did not confirm the webhook",
-                    "broker unavailable", cause, exchange, path);
+            problem = unavailable(type, webhook ? "The broker did not confirm the webhook" : "The broker could not be reached",
+                    "broker unavailable", subject, cause, exchange, path);
             headers = retryAfter();
         } else if (cause instanceof DedupeStoreUnavailableException) {
             type = ProblemType.DEDUPE_STORE_UNAVAILABLE;
             problem = unavailable(type, "The dedupe store could not be reached",
-                    "dedupe store unavailable", cause, exchange, path);
+                    "dedupe store unavailable", subject, cause, exchange, path);
             headers = retryAfter();
         } else {
             type = ProblemType.INTERNAL_ERROR;
-            problem = Problem.of(type,
-                    "Werken could not process the webhook; it was not accepted.", path);
-            LOG.error("Webhook failed event_id={} status=500 path={}", eventId(exchange), path, cause);
+            problem = Problem.of(type, webhook
+                    ? "Werken could not process the webhook; it was not accepted."
+                    : "Werken could not process " + subject + " (route " + exchange.getFromRouteId()
+                      + "); the cause is in Werken's log.", path);
+            LOG.error("{} failed route={} event_id={} status=500 path={}", webhook ? "Webhook" : "Request",
+                    exchange.getFromRouteId(), eventId(exchange), path, cause);
         }
 
-        if (INGEST_ROUTE.equals(exchange.getFromRouteId())) {
+        if (webhook) {
             Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
             metrics.webhook(workflow == null ? WerkenMetrics.NO_WORKFLOW : workflow.id(), type.slug());
             refusals.record(workflow == null ? null : workflow.id(), problem.status(), type.slug(), problem.detail(),
@@ -99,12 +110,30 @@ public final class ProblemResponder implements Processor {
     }
 
     /** A 503: nothing was accepted, and the log line says why, with the event id the webhook would have had. */
-    private Problem unavailable(ProblemType type, String what, String reason, Throwable cause, Exchange exchange,
-                                String path) {
-        LOG.warn("Webhook not accepted event_id={} status=503 reason=\"{}: {}\" path={}",
-                eventId(exchange), reason, cause.getMessage(), path);
-        return Problem.of(type, what + ", so the webhook was not accepted; retry after " + retryAfterSeconds
-                             + " seconds.", path);
+    private Problem unavailable(ProblemType type, String what, String reason, String subject, Throwable cause,
+                                Exchange exchange, String path) {
+        LOG.warn("{} not accepted event_id={} status=503 reason=\"{}: {}\" path={}",
+                webhook(subject) ? "Webhook" : "Request", eventId(exchange), reason, cause.getMessage(),
+                path);
+        return Problem.of(type, what + ", so " + subject + (webhook(subject) ? " was not accepted" : " was not carried out")
+                             + "; retry after " + retryAfterSeconds + " seconds.", path);
+    }
+
+    private static boolean webhook(String subject) {
+        return "the webhook".equals(subject);
+    }
+
+    /** Whether the exchange came from a route of the {@link #WEBHOOK_GROUP} group (the webhook port's intake). */
+    static boolean isWebhook(Exchange exchange) {
+        String routeId = exchange.getFromRouteId();
+        Route route = routeId == null ? null : exchange.getContext().getRoute(routeId);
+        return route != null && WEBHOOK_GROUP.equals(route.getGroup());
+    }
+
+    /** Whether the exchange came in on the management port ({@link ManagementHttpComponent}'s endpoints). */
+    private static boolean isManagement(Exchange exchange) {
+        Endpoint from = exchange.getFromEndpoint();
+        return from != null && from.getEndpointUri().startsWith(ManagementHttpComponent.NAME + ":");
     }
 
     private Map<String, String> retryAfter() {

@@ -5,7 +5,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.LogContext;
 import io.werken.dedupe.DedupeStore;
@@ -45,7 +45,7 @@ public final class DuplicateResponder implements Processor {
         Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
         LogContext.event(eventId);
         if (!store.isConfirmed(key)) {
-            throw new WebhookRejectedException(ProblemType.DELIVERY_IN_PROGRESS, "Event " + eventId
+            throw new ProblemException(ProblemType.DELIVERY_IN_PROGRESS, "Event " + eventId
                     + " for this delivery is still being accepted; retry after " + retryAfterSeconds + " seconds.",
                     Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
         }

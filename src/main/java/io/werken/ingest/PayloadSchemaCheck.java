@@ -11,7 +11,7 @@ import io.werken.core.LogContext;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
 import io.werken.core.TraceContext;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.workflow.PayloadSchema;
 import io.werken.workflow.Workflow;
 import org.apache.camel.AsyncCallback;
@@ -79,7 +79,7 @@ public final class PayloadSchemaCheck extends AsyncProcessorSupport {
                 });
             });
         } catch (RejectedExecutionException e) {
-            exchange.setException(new WebhookRejectedException(ProblemType.OVERLOADED,
+            exchange.setException(new ProblemException(ProblemType.OVERLOADED,
                     "Werken is checking as many payloads against their schemas as it can, so the webhook was not"
                     + " accepted; retry after " + retryAfterSeconds + " seconds.",
                     Map.of("Retry-After", Integer.toString(retryAfterSeconds))));
@@ -102,7 +102,7 @@ public final class PayloadSchemaCheck extends AsyncProcessorSupport {
         }
         PayloadSchema.PayloadError first = errors.get(0);
         String where = first.pointer().isEmpty() ? "the body" : first.pointer();
-        throw new WebhookRejectedException(ProblemType.PAYLOAD_INVALID,
+        throw new ProblemException(ProblemType.PAYLOAD_INVALID,
                 "The body does not match the payload schema of workflow '" + workflow.id() + "': " + where + ": "
                 + first.message() + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more, in errors)" : "")
                 + ".",

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.WerkenJson;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.Exchange;
@@ -27,7 +27,7 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
  * signature (for a workflow with a {@code verify} block, over the exact bytes received), content type, then body. On
  * success the body becomes the parsed JSON, {@link ExchangeProperties#PAYLOAD_BYTES} holds the bytes of that JSON value
  * exactly as sent (see {@link #valueBytes}) and {@link ExchangeProperties#WORKFLOW} the workflow; otherwise a
- * {@link WebhookRejectedException} says which 4xx to answer.
+ * {@link ProblemException} says which 4xx to answer.
  */
 public final class WebhookRequestValidator implements Processor {
 
@@ -58,13 +58,13 @@ public final class WebhookRequestValidator implements Processor {
         Message in = exchange.getMessage();
         String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
         if (!"POST".equals(method)) {
-            throw new WebhookRejectedException(ProblemType.METHOD_NOT_ALLOWED,
+            throw new ProblemException(ProblemType.METHOD_NOT_ALLOWED,
                     "Webhooks are delivered with POST, not " + method + ".", Map.of("Allow", "POST"));
         }
 
         String workflowId = in.getHeader(WORKFLOW_ID_HEADER, String.class);
         // The one lookup of the workflow: every later step reads this workflow, of this revision, from the exchange.
-        Workflow workflow = workflows.find(workflowId).orElseThrow(() -> new WebhookRejectedException(
+        Workflow workflow = workflows.find(workflowId).orElseThrow(() -> new ProblemException(
                 ProblemType.UNKNOWN_WORKFLOW, "There is no workflow '" + abbreviate(workflowId) + "'."));
         // Set before the checks below, so that a refusal is counted under its workflow.
         exchange.setProperty(ExchangeProperties.WORKFLOW, workflow);
@@ -110,31 +110,31 @@ public final class WebhookRequestValidator implements Processor {
     public JsonNode readJson(Message in, byte[] body) {
         checkContentType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
         if (body == null || body.length == 0) {
-            throw new WebhookRejectedException(ProblemType.INVALID_JSON, "The request body is empty; send a JSON document.");
+            throw new ProblemException(ProblemType.INVALID_JSON, "The request body is empty; send a JSON document.");
         }
         String encoding = StrictUtf8.problem(body);
         if (encoding != null) {
-            throw new WebhookRejectedException(ProblemType.INVALID_JSON,
+            throw new ProblemException(ProblemType.INVALID_JSON,
                     "The request body is not JSON in UTF-8: " + encoding + ".");
         }
         JsonNode payload;
         try (JsonParser parser = new NumberLimitingParser(jsonFactory.createParser(body), maxNumberExponent)) {
             payload = jsonReader.readTree(parser);
         } catch (NumberLimitingParser.NumberLimitException e) {
-            throw new WebhookRejectedException(ProblemType.INVALID_JSON, "The request body has a " + e.getOriginalMessage()
+            throw new ProblemException(ProblemType.INVALID_JSON, "The request body has a " + e.getOriginalMessage()
                     + " (WERKEN_MAX_JSON_NUMBER_EXPONENT)" + where(e) + ".");
         } catch (JsonProcessingException e) {
-            throw new WebhookRejectedException(ProblemType.INVALID_JSON,
+            throw new ProblemException(ProblemType.INVALID_JSON,
                     "The request body is not valid JSON: " + e.getOriginalMessage() + where(e) + ".");
         } catch (IOException e) {
-            throw new WebhookRejectedException(ProblemType.INVALID_JSON, "The request body could not be read as JSON.");
+            throw new ProblemException(ProblemType.INVALID_JSON, "The request body could not be read as JSON.");
         } catch (NumberFormatException | ArithmeticException e) {
             // The number check runs first, so this is not expected; a caller's number is still never a 500.
-            throw new WebhookRejectedException(ProblemType.INVALID_JSON,
+            throw new ProblemException(ProblemType.INVALID_JSON,
                     "The request body has a number that cannot be read (WERKEN_MAX_JSON_NUMBER_EXPONENT).");
         }
         if (payload == null || payload.isMissingNode()) {
-            throw new WebhookRejectedException(ProblemType.INVALID_JSON, "The request body holds no JSON value.");
+            throw new ProblemException(ProblemType.INVALID_JSON, "The request body holds no JSON value.");
         }
         return payload;
     }
@@ -153,14 +153,14 @@ public final class WebhookRequestValidator implements Processor {
         if (in instanceof HttpMessage http && http.getRequest() != null) {
             java.util.List<String> values = http.getRequest().headers().getAll(name);
             if (values.size() > 1) {
-                throw new WebhookRejectedException(ProblemType.SIGNATURE_MALFORMED,
+                throw new ProblemException(ProblemType.SIGNATURE_MALFORMED,
                         "The " + name + " header is sent more than once.");
             }
             return values.isEmpty() ? null : values.get(0);
         }
         Object value = in.getHeader(name);
         if (value instanceof Iterable<?>) {
-            throw new WebhookRejectedException(ProblemType.SIGNATURE_MALFORMED,
+            throw new ProblemException(ProblemType.SIGNATURE_MALFORMED,
                     "The " + name + " header is sent more than once.");
         }
         return value == null ? null : value.toString();
@@ -169,7 +169,7 @@ public final class WebhookRequestValidator implements Processor {
     /** JSON is accepted as {@code application/json} or any {@code +json} type, in UTF-8 (RFC 8259). */
     static void checkContentType(String contentType) {
         if (contentType == null || contentType.isBlank()) {
-            throw new WebhookRejectedException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "The request has no Content-Type; send the body as application/json.");
         }
         String[] parts = contentType.split(";");
@@ -177,7 +177,7 @@ public final class WebhookRequestValidator implements Processor {
         boolean json = mediaType.equals("application/json")
                 || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
         if (!json) {
-            throw new WebhookRejectedException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "Content-Type '" + abbreviate(mediaType) + "' is not supported; send the body as application/json.");
         }
         for (int i = 1; i < parts.length; i++) {
@@ -185,7 +185,7 @@ public final class WebhookRequestValidator implements Processor {
             if (param.length == 2 && param[0].trim().equalsIgnoreCase("charset")) {
                 String charset = param[1].trim().replace("\"", "");
                 if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
-                    throw new WebhookRejectedException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                             "Charset '" + abbreviate(charset) + "' is not supported; JSON must be sent in UTF-8.");
                 }
             }

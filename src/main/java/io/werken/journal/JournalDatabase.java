@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.werken.core.StartupRefusedException;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -227,10 +228,7 @@ final class JournalDatabase implements AutoCloseable {
         if (next != null && next.getMessage() != null && !reason.toString().contains(firstLine(next.getMessage()))) {
             reason.append(": ").append(firstLine(next.getMessage()));
         }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = ObjectHelper.createExceptionIterable(e).iterator().next(); // the root cause comes first
         if (root != e && root.getMessage() != null && !reason.toString().contains(firstLine(root.getMessage()))) {
             reason.append(" (").append(firstLine(root.getMessage())).append(')');
         }

@@ -4,8 +4,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.broker.DeadLetterQueue;
+import org.apache.camel.util.ObjectHelper;
 
 /** A dead-letter queue operation whose broker failure becomes a 503 problem that says what could not be done. */
 final class DeadLetterBroker {
@@ -17,11 +18,8 @@ final class DeadLetterBroker {
         try {
             return operation.call();
         } catch (Exception e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            throw new WebhookRejectedException(ProblemType.DEAD_LETTERS_UNAVAILABLE, "Could not " + what + " "
+            Throwable root = ObjectHelper.createExceptionIterable(e).iterator().next(); // the root cause comes first
+            throw new ProblemException(ProblemType.DEAD_LETTERS_UNAVAILABLE, "Could not " + what + " "
                     + queue.name() + " on the broker: " + root.getMessage() + ".", retryAfter(retryAfterSeconds));
         }
     }

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.broker.DeadLetterQueue;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -74,7 +74,7 @@ public final class DeadLetterRequeuing implements Processor {
                 queue.requeue(max, eventId -> LOG.info("Re-queued event_id={} from {} to {} on {}", eventId,
                         queue.name(), queue.receivedQueue(), queue.broker())));
         if (result.stoppedBecause() != null) {
-            throw new WebhookRejectedException(ProblemType.DEAD_LETTERS_UNAVAILABLE, "Re-queued " + result.moved()
+            throw new ProblemException(ProblemType.DEAD_LETTERS_UNAVAILABLE, "Re-queued " + result.moved()
                     + " event(s), then stopped: " + result.stoppedBecause() + ".", DeadLetterBroker.retryAfter(retryAfterSeconds));
         }
         Long remaining;

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.expression.ParamsTemplate;
 import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.WebhookRequestValidator;
@@ -97,7 +97,7 @@ public final class DraftDryRun implements Processor {
             }
         }
         if (!problems.isEmpty()) {
-            throw new WebhookRejectedException(ProblemType.DRAFT_INVALID, "The body must be {\"definition\": {...}, "
+            throw new ProblemException(ProblemType.DRAFT_INVALID, "The body must be {\"definition\": {...}, "
                     + "\"payload\": <any JSON>, \"headers\": {...}}; " + problems.size() + " problem(s), each listed "
                     + "with its place in the body.", problems);
         }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.journal.Journal;
 import io.werken.journal.JournalRecord;
@@ -57,7 +57,7 @@ public final class EventDetail implements Processor {
     }
 
     static JournalRecord found(JournalStore store, String eventId) {
-        return store.find(eventId).orElseThrow(() -> new WebhookRejectedException(ProblemType.NOT_FOUND,
+        return store.find(eventId).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND,
                 "The journal holds no event '" + WebhookRequestValidator.abbreviate(eventId) + "' (never accepted, not "
                 + "dispatched yet, removed by retention, or of a workflow whose \"journal\" is \"off\")."));
     }

@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.expression.ExpressionException;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.journal.EventQuery;
@@ -83,13 +83,13 @@ final class JournalRequests {
         try {
             return step.call();
         } catch (JournalOffException e) {
-            throw new WebhookRejectedException(ProblemType.JOURNAL_OFF, e.getMessage());
+            throw new ProblemException(ProblemType.JOURNAL_OFF, e.getMessage());
         } catch (JournalUnavailableException e) {
-            throw new WebhookRejectedException(ProblemType.JOURNAL_UNAVAILABLE, e.getMessage()
+            throw new ProblemException(ProblemType.JOURNAL_UNAVAILABLE, e.getMessage()
                     + ". Webhooks are still accepted and dispatched; their records wait on the broker.",
                     Map.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS)));
         } catch (ReplayRefusedException e) {
-            throw new WebhookRejectedException(ProblemType.REPLAY_REFUSED, e.getMessage());
+            throw new ProblemException(ProblemType.REPLAY_REFUSED, e.getMessage());
         } catch (ExpressionException e) {
             throw ManagementRequests.invalidQuery("Query parameter 'where' is not a valid condition: " + e.getMessage());
         } catch (IllegalArgumentException e) {

@@ -1,17 +1,18 @@
 package io.werken.manage;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.buffer.Buffer;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.CurrentWorkflows;
@@ -24,20 +25,29 @@ import org.apache.camel.Message;
  */
 final class ManagementRequests {
 
+    /** Netty's own default: parameters beyond it are ignored, far more than any management resource takes. */
+    private static final int MAX_PARAMETERS = 1024;
+
     private ManagementRequests() {
     }
 
+    /**
+     * The one method check of the management routes: a wrong method is a problem+json 405 with {@code Allow}, which the
+     * management router's own 405 (empty, from a route's {@code httpMethodRestrict}) is not. Only a route whose path
+     * overlaps another route's ({@code reload-workflows}, {@code show-workflow-revision}) restricts its method in YAML
+     * instead, so that the other methods reach the route they belong to; its processor then checks nothing.
+     */
     static void requireMethod(Message in, String method) {
         String actual = in.getHeader(Exchange.HTTP_METHOD, String.class);
         if (!method.equals(actual)) {
-            throw new WebhookRejectedException(ProblemType.METHOD_NOT_ALLOWED,
+            throw new ProblemException(ProblemType.METHOD_NOT_ALLOWED,
                     "This resource answers " + method + ", not " + actual + ".", Map.of("Allow", method));
         }
     }
 
     static Workflow workflow(CurrentWorkflows workflows, Message in) {
         String workflowId = in.getHeader(WebhookRequestValidator.WORKFLOW_ID_HEADER, String.class);
-        return workflows.find(workflowId).orElseThrow(() -> new WebhookRejectedException(ProblemType.UNKNOWN_WORKFLOW,
+        return workflows.find(workflowId).orElseThrow(() -> new ProblemException(ProblemType.UNKNOWN_WORKFLOW,
                 "There is no workflow '" + WebhookRequestValidator.abbreviate(workflowId) + "'."));
     }
 
@@ -50,7 +60,8 @@ final class ManagementRequests {
 
     /**
      * The query string's parameters, each at most once and each one of {@code known}; anything else is a 400. Read from
-     * the raw query rather than the headers platform-http makes of it, so that a request header never stands in for one.
+     * the raw query (decoded by Netty's {@link QueryStringDecoder}) rather than the headers platform-http makes of it, so
+     * that a request header never stands in for one.
      */
     static Map<String, String> query(Message in, Set<String> known) {
         String raw = in.getHeader(Exchange.HTTP_QUERY, String.class);
@@ -58,26 +69,23 @@ final class ManagementRequests {
         if (raw == null || raw.isEmpty()) {
             return parameters;
         }
-        for (String pair : raw.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name;
-            String value;
-            try {
-                name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw invalidQuery("The query string is not valid percent-encoding.");
-            }
+        Map<String, List<String>> decoded;
+        try {
+            // Only the query (no path); ';' is an ordinary character, as for URLDecoder, not a second separator.
+            decoded = new QueryStringDecoder(raw, StandardCharsets.UTF_8, false, MAX_PARAMETERS, true).parameters();
+        } catch (IllegalArgumentException e) {
+            throw invalidQuery("The query string is not valid percent-encoding.");
+        }
+        for (Map.Entry<String, List<String>> parameter : decoded.entrySet()) {
+            String name = parameter.getKey();
             if (!known.contains(name)) {
                 throw invalidQuery("Unknown query parameter '" + WebhookRequestValidator.abbreviate(name)
                         + "'; this resource takes " + String.join(", ", known.stream().sorted().toList()) + ".");
             }
-            if (parameters.put(name, value) != null) {
+            if (parameter.getValue().size() > 1) {
                 throw invalidQuery("Query parameter '" + name + "' is given more than once.");
             }
+            parameters.put(name, parameter.getValue().get(0));
         }
         return parameters;
     }
@@ -101,7 +109,7 @@ final class ManagementRequests {
         return OptionalLong.of(number);
     }
 
-    static WebhookRejectedException invalidQuery(String detail) {
-        return new WebhookRejectedException(ProblemType.INVALID_QUERY, detail);
+    static ProblemException invalidQuery(String detail) {
+        return new ProblemException(ProblemType.INVALID_QUERY, detail);
     }
 }

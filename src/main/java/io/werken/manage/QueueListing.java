@@ -11,11 +11,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.util.ObjectHelper;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.QueueInformation;
@@ -72,7 +73,7 @@ public final class QueueListing implements Processor {
             try {
                 info = admin.getQueueInfo(queue.getKey());
             } catch (AmqpException e) {
-                throw new WebhookRejectedException(ProblemType.QUEUES_UNAVAILABLE, "Could not read queue "
+                throw new ProblemException(ProblemType.QUEUES_UNAVAILABLE, "Could not read queue "
                         + queue.getKey() + " on the broker: " + rootMessage(e) + ".",
                         DeadLetterBroker.retryAfter(retryAfterSeconds));
             }
@@ -100,10 +101,7 @@ public final class QueueListing implements Processor {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = ObjectHelper.createExceptionIterable(e).iterator().next(); // the root cause comes first
         return String.valueOf(root.getMessage());
     }
 }

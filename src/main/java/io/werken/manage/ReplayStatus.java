@@ -5,7 +5,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.journal.Journal;
 import io.werken.journal.ReplayJob;
@@ -45,7 +45,7 @@ public final class ReplayStatus implements Processor {
     }
 
     static ReplayJob found(Optional<ReplayJob> job, String id) {
-        return job.orElseThrow(() -> new WebhookRejectedException(ProblemType.NOT_FOUND,
+        return job.orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND,
                 "There is no replay '" + WebhookRequestValidator.abbreviate(id) + "'."));
     }
 }

@@ -4,7 +4,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.journal.Journal;
 import io.werken.journal.WorkflowRevision;
@@ -33,11 +33,11 @@ public final class RevisionDetail implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         Message in = exchange.getMessage();
-        ManagementRequests.requireMethod(in, "GET");
+        // GET only: the route restricts the method (httpMethodRestrict), see ManagementRequests.requireMethod.
         ManagementRequests.query(in, Set.of());
         String revision = in.getHeader(REVISION, String.class);
         WorkflowRevision found = JournalRequests.call(() -> journal.store().revision(revision))
-                .orElseThrow(() -> new WebhookRejectedException(ProblemType.NOT_FOUND, "The journal holds no revision '"
+                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "The journal holds no revision '"
                         + WebhookRequestValidator.abbreviate(revision) + "' of the workflows file (never loaded, or "
                         + "removed by retention once no stored event referred to it)."));
         ManagementRequests.answer(in, json, found);

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.expression.ParamsTemplate;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.workflow.InvalidWorkflowsException;
@@ -66,9 +66,9 @@ final class WorkflowDrafts {
             return checked.workflow();
         }
         if (draft == null || !draft.isObject()) {
-            throw new WebhookRejectedException(ProblemType.DRAFT_INVALID, NOT_A_DEFINITION, checked.problems());
+            throw new ProblemException(ProblemType.DRAFT_INVALID, NOT_A_DEFINITION, checked.problems());
         }
-        throw new WebhookRejectedException(ProblemType.DRAFT_INVALID, "The draft of workflow '"
+        throw new ProblemException(ProblemType.DRAFT_INVALID, "The draft of workflow '"
                 + WebhookRequestValidator.abbreviate(workflowId) + "' has " + checked.problems().size()
                 + " problem(s); each is listed with its place in the draft.", checked.problems());
     }

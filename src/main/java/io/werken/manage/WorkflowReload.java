@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.workflow.WorkflowReloader;
 import io.werken.workflow.WorkflowReloader.Outcome;
 import io.werken.workflow.WorkflowReloader.Result;
@@ -38,15 +38,15 @@ public final class WorkflowReload implements Processor {
 
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
-        ManagementRequests.requireMethod(exchange.getMessage(), "POST");
+        // POST only: the route restricts the method (httpMethodRestrict), see ManagementRequests.requireMethod.
         Result result = reloader.reload("POST /workflows/reload");
         if (result.outcome() == Outcome.INVALID) {
-            throw new WebhookRejectedException(ProblemType.WORKFLOWS_INVALID, "The workflows file "
+            throw new ProblemException(ProblemType.WORKFLOWS_INVALID, "The workflows file "
                     + reloader.getSource() + " has " + result.problems().size() + " problem(s); revision "
                     + result.revision() + " keeps serving.", result.problems().stream().map(WorkflowReload::error).toList());
         }
         if (result.outcome() == Outcome.FAILED) {
-            throw new WebhookRejectedException(ProblemType.RELOAD_FAILED, "Revision " + result.revision()
+            throw new ProblemException(ProblemType.RELOAD_FAILED, "Revision " + result.revision()
                     + " keeps serving: " + String.join("; ", result.problems()));
         }
         ManagementRequests.answer(exchange.getMessage(), json, new Reloaded(

@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * A way senders sign webhooks. {@link #verify} checks the exact bytes received and throws a
- * {@link io.werken.core.WebhookRejectedException} (401) naming the check that failed; it returns normally only when a
+ * {@link io.werken.core.ProblemException} (401) naming the check that failed; it returns normally only when a
  * signature made with one of the workflow's secrets matches.
  */
 public interface SignatureScheme {

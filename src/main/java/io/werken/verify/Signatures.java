@@ -8,7 +8,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 
 /** HMAC and comparison helpers shared by the schemes; comparisons are constant-time. */
 final class Signatures {
@@ -41,17 +41,17 @@ final class Signatures {
     static String required(RequestHeaders headers, String name) {
         String value = headers.get(name);
         if (value == null || value.isBlank()) {
-            throw new WebhookRejectedException(ProblemType.SIGNATURE_MISSING,
+            throw new ProblemException(ProblemType.SIGNATURE_MISSING,
                     "The request has no " + name + " header; this workflow only accepts signed webhooks.");
         }
         return value.trim();
     }
 
-    static WebhookRejectedException malformed(String detail) {
-        return new WebhookRejectedException(ProblemType.SIGNATURE_MALFORMED, detail);
+    static ProblemException malformed(String detail) {
+        return new ProblemException(ProblemType.SIGNATURE_MALFORMED, detail);
     }
 
-    static WebhookRejectedException mismatch(String detail) {
-        return new WebhookRejectedException(ProblemType.SIGNATURE_MISMATCH, detail);
+    static ProblemException mismatch(String detail) {
+        return new ProblemException(ProblemType.SIGNATURE_MISMATCH, detail);
     }
 }

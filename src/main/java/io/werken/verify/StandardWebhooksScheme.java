@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 
 /**
  * <a href="https://www.standardwebhooks.com">Standard Webhooks</a>: {@code webhook-signature} holds space-separated
@@ -62,7 +62,7 @@ public final class StandardWebhooksScheme implements SignatureScheme {
         }
         long age = now.getEpochSecond() - Long.parseLong(timestamp);
         if (Math.abs(age) > toleranceSeconds) {
-            throw new WebhookRejectedException(ProblemType.TIMESTAMP_OUT_OF_TOLERANCE, "The " + TIMESTAMP + " is "
+            throw new ProblemException(ProblemType.TIMESTAMP_OUT_OF_TOLERANCE, "The " + TIMESTAMP + " is "
                     + Math.abs(age) + " seconds " + (age > 0 ? "old" : "in the future") + "; at most "
                     + toleranceSeconds + " are accepted.");
         }

@@ -2,8 +2,6 @@ package io.werken.workflow;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Schema;
+import io.werken.core.Sha256;
 import io.werken.core.WerkenJson;
 import io.werken.expression.Expression;
 import io.werken.expression.ExpressionCompiler;
@@ -99,11 +98,7 @@ public final class WorkflowCatalog {
      * the same revision, on every instance.
      */
     public static String revisionOf(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content), 0, REVISION_BYTES);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return HexFormat.of().formatHex(Sha256.digest(content), 0, REVISION_BYTES);
     }
 
     /** Reads and validates a workflows document; {@code source} names it in error messages. */

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.buffer.Buffer;
 import io.werken.core.Problem;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.core.WerkenJson;
 import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.WebhookRequestValidator;
@@ -132,7 +132,7 @@ class WorkflowExamplesTest {
         exchange.getMessage().setBody(body);
         try {
             dryRun.process(exchange);
-        } catch (WebhookRejectedException refused) {
+        } catch (ProblemException refused) {
             ObjectNode problem = JSON.createObjectNode();
             problem.put("status", refused.problemType().status());
             problem.put("type", "urn:werken:problem:" + refused.problemType().slug());

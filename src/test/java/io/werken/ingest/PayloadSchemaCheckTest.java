@@ -24,7 +24,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.core.WerkenJson;
 import io.werken.workflow.PayloadSchema;
 import io.werken.workflow.Workflow;
@@ -59,15 +59,15 @@ class PayloadSchemaCheckTest {
         return catalog.find(id).orElseThrow();
     }
 
-    private static WebhookRejectedException refusal(String workflowId, String body) throws IOException {
+    private static ProblemException refusal(String workflowId, String body) throws IOException {
         JsonNode payload = JSON.readTree(body);
-        return catchThrowableOfType(WebhookRejectedException.class,
+        return catchThrowableOfType(ProblemException.class,
                 () -> PayloadSchemaCheck.check(workflow(workflowId), payload));
     }
 
     @Test
     void aBodyThatFailsItsSchemaIsRefusedWithPointersIntoIt() throws IOException {
-        WebhookRejectedException refusal = refusal("orders",
+        ProblemException refusal = refusal("orders",
                 "{\"id\": \"A-1\", \"items\": [1, \"two\", 3], \"customer\": {\"email\": \"nobody\"}}");
 
         assertThat(refusal).isNotNull();
@@ -82,7 +82,7 @@ class PayloadSchemaCheckTest {
 
     @Test
     void aMissingRequiredFieldIsReportedOnTheBody() throws IOException {
-        WebhookRejectedException refusal = refusal("orders", "{\"id\": 7}");
+        ProblemException refusal = refusal("orders", "{\"id\": 7}");
 
         assertThat(refusal).isNotNull();
         assertThat(refusal.errors()).singleElement().satisfies(error -> {
@@ -107,7 +107,7 @@ class PayloadSchemaCheckTest {
         }
         ObjectNode payload = JSON.createObjectNode().put("id", 1).set("items", items);
 
-        WebhookRejectedException refusal = catchThrowableOfType(WebhookRejectedException.class,
+        ProblemException refusal = catchThrowableOfType(ProblemException.class,
                 () -> PayloadSchemaCheck.check(workflow("orders"), payload));
 
         assertThat(refusal).isNotNull();
@@ -117,7 +117,7 @@ class PayloadSchemaCheckTest {
 
     @Test
     void aPatternThatWouldBacktrackCatastrophicallyIsMatchedCorrectly() throws IOException {
-        WebhookRejectedException refusal = refusal("names", "{\"name\": \"" + "a".repeat(40) + "!\"}");
+        ProblemException refusal = refusal("names", "{\"name\": \"" + "a".repeat(40) + "!\"}");
 
         assertThat(refusal).isNotNull();
         assertThat(refusal.errors()).singleElement().satisfies(error -> assertThat(error.pointer()).isEqualTo("/name"));
@@ -186,7 +186,7 @@ class PayloadSchemaCheckTest {
             assertThatCode(() -> PayloadSchemaCheck.check(priced(), JSON.readTree("{\"m\": " + number + "}")))
                     .as(number).doesNotThrowAnyException();
         }
-        WebhookRejectedException refusal = catchThrowableOfType(WebhookRejectedException.class,
+        ProblemException refusal = catchThrowableOfType(ProblemException.class,
                 () -> PayloadSchemaCheck.check(priced(), JSON.readTree("{\"m\": 1" + "0".repeat(380) + ".001}")));
         assertThat(refusal).isNotNull();
         assertThat(refusal.problemType()).isEqualTo(ProblemType.PAYLOAD_INVALID);
@@ -207,7 +207,7 @@ class PayloadSchemaCheckTest {
 
         assertThat(check.process(exchange, doneSync -> { })).isTrue();
 
-        assertThat(exchange.getException()).isInstanceOfSatisfying(WebhookRejectedException.class, e -> {
+        assertThat(exchange.getException()).isInstanceOfSatisfying(ProblemException.class, e -> {
             assertThat(e.problemType()).isEqualTo(ProblemType.OVERLOADED);
             assertThat(e.responseHeaders()).containsEntry("Retry-After", "7");
         });
@@ -232,7 +232,7 @@ class PayloadSchemaCheckTest {
             assertThat(sync).isFalse();
             String loopThread = loop.submit(() -> Thread.currentThread().getName()).get();
             assertThat(resumedOn.get(10, TimeUnit.SECONDS)).isEqualTo(loopThread);
-            assertThat(exchange.getException()).isInstanceOfSatisfying(WebhookRejectedException.class,
+            assertThat(exchange.getException()).isInstanceOfSatisfying(ProblemException.class,
                     e -> assertThat(e.problemType()).isEqualTo(ProblemType.PAYLOAD_INVALID));
         } finally {
             checkThreads.shutdownNow();

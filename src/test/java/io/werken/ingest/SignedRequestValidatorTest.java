@@ -7,7 +7,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.SecretResolver;
 import io.werken.verify.TestSigner;
@@ -43,7 +43,7 @@ class SignedRequestValidatorTest {
     private ProblemType rejection(Exchange exchange) {
         try {
             validator.process(exchange);
-        } catch (WebhookRejectedException e) {
+        } catch (ProblemException e) {
             return e.problemType();
         }
         throw new AssertionError("request was accepted");
@@ -78,7 +78,7 @@ class SignedRequestValidatorTest {
         String good = TestSigner.github(SECRET, body);
 
         assertThatThrownBy(() -> validator.process(request("application/json", body, List.of("sha256=00", good))))
-                .isInstanceOfSatisfying(WebhookRejectedException.class,
+                .isInstanceOfSatisfying(ProblemException.class,
                         e -> assertThat(e.problemType()).isEqualTo(ProblemType.SIGNATURE_MALFORMED));
     }
 }

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.BundledWorkflows;
@@ -43,10 +43,10 @@ class WebhookRequestValidatorTest {
         return refusal(exchange).problemType();
     }
 
-    private WebhookRejectedException refusal(Exchange exchange) {
+    private ProblemException refusal(Exchange exchange) {
         try {
             validator.process(exchange);
-        } catch (WebhookRejectedException e) {
+        } catch (ProblemException e) {
             return e;
         }
         throw new AssertionError("request was accepted: " + exchange.getMessage().getBody());
@@ -95,7 +95,7 @@ class WebhookRequestValidatorTest {
     @Test
     void theMethodIsCheckedFirstAndAnswersWithAllow() {
         assertThatThrownBy(() -> validator.process(request("PUT", "nope", "text/plain", "")))
-                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> {
+                .isInstanceOfSatisfying(ProblemException.class, e -> {
                     assertThat(e.problemType()).isEqualTo(ProblemType.METHOD_NOT_ALLOWED);
                     assertThat(e.responseHeaders()).containsEntry("Allow", "POST");
                 });
@@ -149,7 +149,7 @@ class WebhookRequestValidatorTest {
         "{\"n\": 1E99999999999999999999}", "[1, 2, 1e-999999]", "{\"a\": {\"b\": [12.5E+400000]}}", "-7.25e401",
         "1e-401", "0.5e-400", "{\"z\": 0e999}", "{\"z\": -0.0e-1000}", "{\"z\": 1234.5e398}" })
     void numbersWithAnAbsurdExponentOrScaleAre400(String body) {
-        WebhookRejectedException refused = refusal(request("POST", "mi-workflow", "application/json", body));
+        ProblemException refused = refusal(request("POST", "mi-workflow", "application/json", body));
 
         assertThat(refused.problemType()).isEqualTo(ProblemType.INVALID_JSON);
         assertThat(refused.getMessage()).contains("out of range", "400", "WERKEN_MAX_JSON_NUMBER_EXPONENT", "line 1, column");
@@ -183,7 +183,7 @@ class WebhookRequestValidatorTest {
         "EDA0BDEDB880", "F4908080", "F7BFBFBF", "F88080808080", "FC8080808080", "FE", "FF", "80", "BF", "C3", "E282",
         "F09F98", "C328", "E228A1", "F0289F98" })
     void bytesThatAreNotUtf8InAStringAre400(String hex) {
-        WebhookRejectedException refused = refusal(bytes(concat("{\"s\": \"a", java.util.HexFormat.of().parseHex(hex), "\"}")));
+        ProblemException refused = refusal(bytes(concat("{\"s\": \"a", java.util.HexFormat.of().parseHex(hex), "\"}")));
 
         assertThat(refused.problemType()).isEqualTo(ProblemType.INVALID_JSON);
         assertThat(refused.getMessage()).contains("not valid UTF-8", "at byte 8");
@@ -219,7 +219,7 @@ class WebhookRequestValidatorTest {
     void utf16AndUtf32BodiesAre400WithOrWithoutAByteOrderMark(String charset) {
         byte[] body = "{\"user_id\": 123}".getBytes(java.nio.charset.Charset.forName(charset));
 
-        WebhookRejectedException refused = refusal(bytes(body));
+        ProblemException refused = refusal(bytes(body));
 
         assertThat(refused.problemType()).isEqualTo(ProblemType.INVALID_JSON);
         assertThat(refused.getMessage()).containsAnyOf("looks like UTF-16 or UTF-32", "byte order mark");

@@ -1,10 +1,15 @@
 package io.werken.it;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,6 +84,7 @@ class ProcessFaultsIT {
             try (LoadStream stream = new LoadStream(werken.webhookUri("mi-workflow"), 3000, 16).start(Duration.ofMillis(2))) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> stream.accepted() >= 300);
 
+                sendUnknownWorkflow(werken);
                 Duration exit = werken.terminate(Duration.ofSeconds(SHUTDOWN_TIMEOUT_SECONDS * 3L));
 
                 outcomes.addAll(stream.finish());
@@ -101,13 +107,37 @@ class ProcessFaultsIT {
         }
     }
 
+    /**
+     * A log line of the loggers that report rejected or failed webhooks and events (log4j2.properties' layout: date,
+     * level, thread, logger, the MDC's trace and event ids, then the message).
+     */
+    private static final Pattern REJECTION_OR_FAILURE = Pattern.compile("^\\S+ +[A-Z]+ +\\[[^]]*] "
+            + "(ProblemResponder|HttpErrorPages|WebhookHttpServer|DispatchRetryLogger|dispatch)"
+            + "( trace_id=\\S+)?( event_id=\\S+)? - (?<message>.*)$");
+
+    /** An event named in a log line: a UUID, or {@code none} where there is no event (yet). */
+    private static final Pattern NAMES_THE_EVENT = Pattern.compile(
+            "event_id=(none|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})( |$)");
+
+    /** A webhook for a workflow that does not exist: one rejection that Werken must log (404, event_id=none). */
+    private static void sendUnknownWorkflow(WerkenProcess werken) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        werken.webhookUri("no-such-workflow")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(404);
+    }
+
     /** Every line Werken logs about a rejected or failed webhook or event names the event, or says there is none. */
     private static void assertRejectionsAndFailuresNameTheEvent(WerkenProcess werken) throws Exception {
-        List<String> lines = werken.output().lines()
-                .filter(l -> l.matches(".* (ProblemResponder|HttpErrorPages|WebhookHttpServer|DispatchRetryLogger|dispatch) - .*"))
-                .filter(l -> !l.contains("listening") && !l.contains("stopped"))
+        List<String> messages = werken.output().lines()
+                .map(REJECTION_OR_FAILURE::matcher)
+                .filter(Matcher::matches)
+                .map(m -> m.group("message"))
+                .filter(m -> !m.contains("listening") && !m.contains("stopped"))
                 .toList();
-        assertThat(lines).allSatisfy(line -> assertThat(line).containsPattern("event_id=(none reason=|none status=|\\S+)"));
+        assertThat(messages).as("rejections and failures in the log (at least the unknown workflow's 404)")
+                .anySatisfy(m -> assertThat(m).startsWith("Rejected webhook event_id=none status=404"));
+        assertThat(messages).allSatisfy(m -> assertThat(m).containsPattern(NAMES_THE_EVENT));
     }
 
     private WerkenProcess start(String name) throws Exception {

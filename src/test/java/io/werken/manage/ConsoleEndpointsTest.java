@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.core.WerkenJson;
 import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.WebhookRequestValidator;
@@ -74,14 +74,14 @@ class ConsoleEndpointsTest {
         List<Problem.Error> checked = JSON.convertValue(answer.get("problems"),
                 JSON.getTypeFactory().constructCollectionType(List.class, Problem.Error.class));
 
-        WebhookRejectedException impact = catchThrowableOfType(WebhookRejectedException.class, () ->
+        ProblemException impact = catchThrowableOfType(ProblemException.class, () ->
                 new WorkflowImpactCheck(Journal.off(), BODIES, SETTINGS, JSON).process(request("POST", "orders", null,
                         INVALID_DRAFT)));
-        WebhookRejectedException dryRun = catchThrowableOfType(WebhookRejectedException.class, () ->
+        ProblemException dryRun = catchThrowableOfType(ProblemException.class, () ->
                 draftDryRun.process(request("POST", "orders", null,
                         "{\"definition\": " + INVALID_DRAFT + ", \"payload\": {}}")));
 
-        for (WebhookRejectedException refused : List.of(impact, dryRun)) {
+        for (ProblemException refused : List.of(impact, dryRun)) {
             assertThat(refused.problemType()).isEqualTo(ProblemType.DRAFT_INVALID);
             assertThat(refused.errors()).isEqualTo(checked);
         }
@@ -123,9 +123,9 @@ class ConsoleEndpointsTest {
 
     @Test
     void theDraftDryRunRefusesABodyOfAnotherShapeAndAPayloadItsSchemaRefuses() {
-        WebhookRejectedException shape = catchThrowableOfType(WebhookRejectedException.class, () -> draftDryRun.process(
+        ProblemException shape = catchThrowableOfType(ProblemException.class, () -> draftDryRun.process(
                 request("POST", "orders", null, "{\"definition\": {\"actions\": []}, \"extra\": 1, \"headers\": {\"a\": 1}}")));
-        WebhookRejectedException schema = catchThrowableOfType(WebhookRejectedException.class, () -> draftDryRun.process(
+        ProblemException schema = catchThrowableOfType(ProblemException.class, () -> draftDryRun.process(
                 request("POST", "orders", null, "{\"definition\": {\"payload_schema\": {\"required\": [\"id\"]},"
                         + " \"actions\": [{\"type\": \"log\"}]}, \"payload\": {}}")));
 
@@ -171,7 +171,7 @@ class ConsoleEndpointsTest {
             throw new AmqpConnectException(new java.net.ConnectException("Connection refused"));
         }), "received_webhooks", "received_webhooks.dlq", null, "required_actions", WORKFLOWS, JSON, 7);
 
-        WebhookRejectedException refused = catchThrowableOfType(WebhookRejectedException.class,
+        ProblemException refused = catchThrowableOfType(ProblemException.class,
                 () -> listing.process(request("GET", null, null, null)));
 
         assertThat(refused.problemType()).isEqualTo(ProblemType.QUEUES_UNAVAILABLE);
@@ -210,7 +210,7 @@ class ConsoleEndpointsTest {
         StatsReport report = new StatsReport(sampler, JSON);
 
         JsonNode answer = answer(report, request("GET", null, "minutes=5", null));
-        WebhookRejectedException tooLong = catchThrowableOfType(WebhookRejectedException.class,
+        ProblemException tooLong = catchThrowableOfType(ProblemException.class,
                 () -> report.process(request("GET", null, "minutes=61", null)));
 
         assertThat(answer.get("interval_seconds").asInt()).isEqualTo(10);

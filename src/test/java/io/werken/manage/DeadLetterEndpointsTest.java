@@ -3,7 +3,7 @@ package io.werken.manage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.BrokerAddress;
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import io.werken.broker.DeadLetterQueue;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -22,12 +22,12 @@ class DeadLetterEndpointsTest {
 
     @Test
     void aBrokerThatCannotBeReachedIsA503WithRetryAfter() {
-        WebhookRejectedException listing = catchThrowableOfType(WebhookRejectedException.class,
+        ProblemException listing = catchThrowableOfType(ProblemException.class,
                 () -> new DeadLetterListing(UNREACHABLE, new ObjectMapper(), 7).process(request("GET", null)));
-        WebhookRejectedException requeue = catchThrowableOfType(WebhookRejectedException.class,
+        ProblemException requeue = catchThrowableOfType(ProblemException.class,
                 () -> new DeadLetterRequeuing(UNREACHABLE, new ObjectMapper(), 7).process(request("POST", "max=3")));
 
-        for (WebhookRejectedException refused : new WebhookRejectedException[] { listing, requeue }) {
+        for (ProblemException refused : new ProblemException[] { listing, requeue }) {
             assertThat(refused.problemType()).isEqualTo(ProblemType.DEAD_LETTERS_UNAVAILABLE);
             assertThat(refused.problemType().status()).isEqualTo(503);
             assertThat(refused.getMessage()).contains("received_webhooks.dlq").contains("Connection refused");
@@ -37,9 +37,9 @@ class DeadLetterEndpointsTest {
 
     @Test
     void badQueriesAreRefusedBeforeTheBrokerIsAsked() {
-        WebhookRejectedException limit = catchThrowableOfType(WebhookRejectedException.class,
+        ProblemException limit = catchThrowableOfType(ProblemException.class,
                 () -> new DeadLetterListing(UNREACHABLE, new ObjectMapper(), 7).process(request("GET", "limit=%zz")));
-        WebhookRejectedException max = catchThrowableOfType(WebhookRejectedException.class,
+        ProblemException max = catchThrowableOfType(ProblemException.class,
                 () -> new DeadLetterRequeuing(UNREACHABLE, new ObjectMapper(), 7).process(request("POST", "max=99999")));
 
         assertThat(limit.problemType()).isEqualTo(ProblemType.INVALID_QUERY);

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.werken.core.ProblemType;
-import io.werken.core.WebhookRejectedException;
+import io.werken.core.ProblemException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +39,7 @@ class HmacSchemeTest {
     }
 
     private static void assertRejected(Runnable verification, ProblemType type) {
-        assertThatThrownBy(verification::run).isInstanceOfSatisfying(WebhookRejectedException.class,
+        assertThatThrownBy(verification::run).isInstanceOfSatisfying(ProblemException.class,
                 e -> assertThat(e.problemType()).isEqualTo(type));
     }
 

@@ -3,26 +3,30 @@ package io.werken.core;
 import java.util.List;
 import java.util.Map;
 
-/** A webhook refused because of the caller's request; carries the problem to answer with and nothing is published. */
-public class WebhookRejectedException extends RuntimeException {
+/**
+ * A request answered with a problem (RFC 9457): a webhook refused because of the caller's request, where nothing is
+ * published, or a management request refused or unavailable (a 4xx, or a 503 with {@code Retry-After} when the broker is
+ * away). Carries the problem type, detail, response headers and errors that {@code ProblemResponder} answers with.
+ */
+public class ProblemException extends RuntimeException {
 
     private final ProblemType problemType;
     private final Map<String, String> responseHeaders;
     private final List<Problem.Error> errors;
 
-    public WebhookRejectedException(ProblemType problemType, String detail) {
+    public ProblemException(ProblemType problemType, String detail) {
         this(problemType, detail, Map.of());
     }
 
-    public WebhookRejectedException(ProblemType problemType, String detail, Map<String, String> responseHeaders) {
+    public ProblemException(ProblemType problemType, String detail, Map<String, String> responseHeaders) {
         this(problemType, detail, responseHeaders, List.of());
     }
 
-    public WebhookRejectedException(ProblemType problemType, String detail, List<Problem.Error> errors) {
+    public ProblemException(ProblemType problemType, String detail, List<Problem.Error> errors) {
         this(problemType, detail, Map.of(), errors);
     }
 
-    private WebhookRejectedException(ProblemType problemType, String detail, Map<String, String> responseHeaders,
+    private ProblemException(ProblemType problemType, String detail, Map<String, String> responseHeaders,
                                      List<Problem.Error> errors) {
         super(detail, null, false, false);
         this.problemType = problemType;
