@@ -201,6 +201,22 @@ class WorkflowReloaderTest {
     }
 
     @Test
+    void theWatcherRunsOnAThreadCamelNamesAndStops() throws IOException {
+        Path file = write("workflows.json", ONE);
+        WorkflowReloader reloader = reloader(file, true);
+        assertThat(watcherThreads()).singleElement().asString().startsWith("Camel (");
+
+        reloader.stop();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> watcherThreads().isEmpty());
+    }
+
+    private static List<String> watcherThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.contains("WorkflowsFileWatcher")).toList();
+    }
+
+    @Test
     void aFileWrittenInPlaceIsReloaded() throws IOException {
         Path file = write("workflows.json", ONE);
         WorkflowReloader reloader = reloader(file, true);
