@@ -294,6 +294,25 @@ class ConfirmedPublisherIT {
     }
 
     @Test
+    void theLanesAreThreadsOfCamelsThatEndWithThePublisher() {
+        broker.declareQueue(queue, Map.of());
+        ConfirmedPublisher lanes = publisher(factory, Duration.ofSeconds(5), 2, nanos -> { });
+        lanes.publish(queue, message("through a lane"));
+        assertThat(laneThreads()).hasSize(3).allSatisfy(name -> assertThat(name).startsWith("Camel ("));
+
+        lanes.close();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> laneThreads().size() == 1);
+        publisher.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> laneThreads().isEmpty());
+    }
+
+    private static List<String> laneThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.endsWith("- ConfirmedPublisher")).toList();
+    }
+
+    @Test
     void aLostConnectionFailsNoLaterPublish() {
         broker.declareQueue(queue, Map.of());
         publisher.publish(queue, message("before"));
