@@ -58,6 +58,7 @@ public final class ConfirmedPublisher extends ServiceSupport implements MessageP
     private final MessagePropertiesConverter converter = new DefaultMessagePropertiesConverter();
     private final BlockingQueue<Publication> pending = new LinkedBlockingQueue<>();
     private volatile boolean running;
+    private volatile boolean stopped;
     private ExecutorService lanes;
 
     /**
@@ -86,6 +87,7 @@ public final class ConfirmedPublisher extends ServiceSupport implements MessageP
         for (int i = 0; i < laneCount; i++) {
             lanes.execute(new PublisherLane(pending, connections, confirmTimeout, confirmLatencyNanos));
         }
+        stopped = false;
         running = true;
     }
 
@@ -146,7 +148,7 @@ public final class ConfirmedPublisher extends ServiceSupport implements MessageP
         }
         Publication publication = new Publication(messages, properties);
         if (!running) {
-            publication.fail(new PublishFailedException(isStoppingOrStopped()
+            publication.fail(new PublishFailedException(stopped
                     ? "Werken is stopping: not publishing" : "The publisher is not started: not publishing"));
         } else if (messages.isEmpty()) {
             publication.confirmed().complete(null);
@@ -160,6 +162,7 @@ public final class ConfirmedPublisher extends ServiceSupport implements MessageP
     @Override
     protected void doStop() {
         running = false;
+        stopped = true;
         if (lanes != null) {
             for (int i = 0; i < laneCount; i++) {
                 pending.add(Publication.STOP);

@@ -90,8 +90,10 @@ public class BrokerConfiguration implements CamelConfiguration {
     }
 
     /**
-     * A Camel service, started now: its lanes run on threads of Camel's. Stopped after the routes and after every
-     * service added later (the journal's replays publish), before Camel's thread pools and the connection factory.
+     * A Camel service, started now (the journal records the workflows' revision while the wiring is still being bound,
+     * before Camel would start a service added now): its lanes run on threads of Camel's. Stopped after the routes and
+     * after every service added later (the journal's replays publish), before Camel's thread pools and the connection
+     * factory.
      */
     @BindToRegistry
     public ConfirmedPublisher confirmedPublisher(
@@ -101,7 +103,8 @@ public class BrokerConfiguration implements CamelConfiguration {
             WerkenMetrics werkenMetrics, CamelContext context) throws Exception {
         ConfirmedPublisher publisher = new ConfirmedPublisher(context, cachingConnectionFactory,
                 Duration.ofMillis(confirmTimeoutMs), publisherChannels, werkenMetrics::confirmed);
-        context.addService(publisher, true, true);
+        publisher.start();
+        context.addService(publisher, true, false);
         return publisher;
     }
 
