@@ -81,7 +81,6 @@ public class ManagementConfiguration implements CamelConfiguration {
         return new ConsoleSessions();
     }
 
-    /** Who may use the management port: plain inputs in, a decision out (the guard below carries it out). */
     @BindToRegistry
     public ManagementAccessPolicy managementAccessPolicy(
             @PropertyInject("werken.management.admin-token") String adminToken,
@@ -89,23 +88,18 @@ public class ManagementConfiguration implements CamelConfiguration {
             ConsoleSessions consoleSessions) {
         // Health's status (for orchestrators' probes), metrics (for scrapers) and the OpenAPI document (the same for
         // every Werken, for API tooling) stay open; everything else, health's details included, is guarded.
-        return new ManagementAccessPolicy(adminToken, healthPath, List.of("/observe/metrics", "/openapi.json"),
-                consoleSessions);
+        return new ManagementAccessPolicy(adminToken, healthPath, List.of("/observe/metrics", "/openapi.json"), consoleSessions);
     }
 
+    /** Carries the policy out; the status it answers is Camel's health endpoint's, worked out the same way. */
     @BindToRegistry
     public ManagementAccessGuard managementAccessGuard(ManagementAccessPolicy managementAccessPolicy,
                                                        ObjectMapper werkenJson, CamelContext context) {
-        // The status is Camel's health endpoint's, worked out the same way. Said in the last lines of the start
-        // (ReadyConfiguration), once the port is open.
-        return new ManagementAccessGuard(managementAccessPolicy,
-                probe -> switch (probe) {
-                    case ALL -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invoke(context, "oneline"), false);
-                    case LIVENESS -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeLiveness(context, "oneline"),
-                            false);
-                    case READINESS -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(context, "oneline"),
-                            true);
-                }, werkenJson);
+        return new ManagementAccessGuard(managementAccessPolicy, probe -> switch (probe) {
+            case ALL -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invoke(context, "oneline"), false);
+            case LIVENESS -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeLiveness(context, "oneline"), false);
+            case READINESS -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(context, "oneline"), true);
+        }, werkenJson);
     }
 
     /** The web console at /console/: its files, sign-in and sign-out; mounted after the guard. */
