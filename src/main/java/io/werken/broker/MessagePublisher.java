@@ -33,11 +33,7 @@ public interface MessagePublisher {
         }
     }
 
-    /** Publishes {@code messages}, in order, to {@code queue} on the default exchange, and waits for their confirms. */
-    default void publish(String queue, List<Message> messages) {
-        publishAll(messages.stream().map(m -> new Outbound(queue, m)).toList());
-    }
-
+    /** Publishes {@code message} to {@code queue} on the default exchange, and waits for its confirm. */
     default void publish(String queue, Message message) {
         publishAll(List.of(new Outbound(queue, message)));
     }

@@ -15,6 +15,7 @@ import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
@@ -88,14 +89,23 @@ public class BrokerConfiguration implements CamelConfiguration {
         return topology;
     }
 
-    @BindToRegistry(destroyMethod = "close")
+    /**
+     * A Camel service, started now (the journal records the workflows' revision while the wiring is still being bound,
+     * before Camel would start a service added now): its lanes run on threads of Camel's. Stopped after the routes and
+     * after every service added later (the journal's replays publish), before Camel's thread pools and the connection
+     * factory.
+     */
+    @BindToRegistry
     public ConfirmedPublisher confirmedPublisher(
             CachingConnectionFactory cachingConnectionFactory,
             @PropertyInject("werken.rabbitmq.confirm-timeout-ms") long confirmTimeoutMs,
             @PropertyInject("werken.rabbitmq.publisher-channels") int publisherChannels,
-            WerkenMetrics werkenMetrics) {
-        return new ConfirmedPublisher(cachingConnectionFactory, Duration.ofMillis(confirmTimeoutMs), publisherChannels,
-                werkenMetrics::confirmed);
+            WerkenMetrics werkenMetrics, CamelContext context) throws Exception {
+        ConfirmedPublisher publisher = new ConfirmedPublisher(context, cachingConnectionFactory,
+                Duration.ofMillis(confirmTimeoutMs), publisherChannels, werkenMetrics::confirmed);
+        publisher.start();
+        context.addService(publisher, true, false);
+        return publisher;
     }
 
     @BindToRegistry

@@ -15,6 +15,7 @@ import io.werken.http.EventLoopHealthCheck;
 import io.werken.http.EventLoopHeartbeat;
 import io.werken.http.JolokiaAccess;
 import io.werken.http.ManagementAccessGuard;
+import io.werken.http.ManagementAccessPolicy;
 import io.werken.http.ManagementHttpComponent;
 import io.werken.http.ManagementServerFactory;
 import io.werken.http.WebhookHttpServer;
@@ -81,31 +82,31 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public ManagementAccessGuard managementAccessGuard(
+    public ManagementAccessPolicy managementAccessPolicy(
             @PropertyInject("werken.management.admin-token") String adminToken,
             @PropertyInject(value = "camel.management.health-path", defaultValue = "/observe/health") String healthPath,
-            ConsoleSessions consoleSessions, ObjectMapper werkenJson, CamelContext context) {
+            ConsoleSessions consoleSessions) {
         // Health's status (for orchestrators' probes), metrics (for scrapers) and the OpenAPI document (the same for
-        // every Werken, for API tooling) stay open; everything else, health's details included, is guarded. The status
-        // is Camel's health endpoint's, worked out the same way.
-        ManagementAccessGuard guard = new ManagementAccessGuard(adminToken, healthPath,
-                List.of("/observe/metrics", "/openapi.json"),
-                probe -> switch (probe) {
-                    case ALL -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invoke(context, "oneline"), false);
-                    case LIVENESS -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeLiveness(context, "oneline"),
-                            false);
-                    case READINESS -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(context, "oneline"),
-                            true);
-                }, consoleSessions, werkenJson);
-        // Said in the last lines of the start (ReadyConfiguration), once the port is open.
-        return guard;
+        // every Werken, for API tooling) stay open; everything else, health's details included, is guarded.
+        return new ManagementAccessPolicy(adminToken, healthPath, List.of("/observe/metrics", "/openapi.json"), consoleSessions);
+    }
+
+    /** Carries the policy out; the status it answers is Camel's health endpoint's, worked out the same way. */
+    @BindToRegistry
+    public ManagementAccessGuard managementAccessGuard(ManagementAccessPolicy managementAccessPolicy,
+                                                       ObjectMapper werkenJson, CamelContext context) {
+        return new ManagementAccessGuard(managementAccessPolicy, probe -> switch (probe) {
+            case ALL -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invoke(context, "oneline"), false);
+            case LIVENESS -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeLiveness(context, "oneline"), false);
+            case READINESS -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(context, "oneline"), true);
+        }, werkenJson);
     }
 
     /** The web console at /console/: its files, sign-in and sign-out; mounted after the guard. */
     @BindToRegistry
-    public ConsoleHandler consoleHandler(ManagementAccessGuard managementAccessGuard, ConsoleSessions consoleSessions,
+    public ConsoleHandler consoleHandler(ManagementAccessPolicy managementAccessPolicy, ConsoleSessions consoleSessions,
                                          ObjectMapper werkenJson) {
-        return new ConsoleHandler(managementAccessGuard, consoleSessions, werkenJson);
+        return new ConsoleHandler(managementAccessPolicy, consoleSessions, werkenJson);
     }
 
     /**

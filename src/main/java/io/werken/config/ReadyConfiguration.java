@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 import io.werken.broker.BrokerAddress;
 import io.werken.core.ReadyAnnouncement;
-import io.werken.http.ManagementAccessGuard;
+import io.werken.http.ManagementAccessPolicy;
 import io.werken.http.WebhookHttpServer;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.WorkflowCatalog;
@@ -36,11 +36,11 @@ public class ReadyConfiguration implements CamelConfiguration {
             @PropertyInject("werken.journal.url") String journalUrl,
             @PropertyInject("werken.embedded.data-dir") String dataDir,
             WebhookHttpServer webhookHttpServer, BrokerAddress brokerAddress, CurrentWorkflows currentWorkflows,
-            ManagementAccessGuard managementAccessGuard, CamelContext context) throws Exception {
+            ManagementAccessPolicy managementAccessPolicy, CamelContext context) throws Exception {
         ReadyAnnouncement announcement = new ReadyAnnouncement(() -> {
             List<String> notes = new ArrayList<>();
             if (management) {
-                notes.add("Management port: " + (managementAccessGuard.tokenRequired()
+                notes.add("Management port: " + (managementAccessPolicy.tokenRequired()
                         ? "every endpoint but health's status and metrics needs the admin token (WERKEN_ADMIN_TOKEN)"
                         : "no admin token set (WERKEN_ADMIN_TOKEN): endpoints other than health's status and metrics "
                           + "answer loopback clients only"));

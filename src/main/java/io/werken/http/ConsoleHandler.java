@@ -80,8 +80,8 @@ public final class ConsoleHandler implements Handler<RoutingContext> {
     /** Files found, by resource name; bounded by the files in the jar, as misses are not kept. */
     private final Map<String, Asset> assets = new ConcurrentHashMap<>();
 
-    public ConsoleHandler(ManagementAccessGuard guard, ConsoleSessions sessions, ObjectMapper json) {
-        this.sessionEndpoint = new ConsoleSessionEndpoint(guard, sessions, json);
+    public ConsoleHandler(ManagementAccessPolicy access, ConsoleSessions sessions, ObjectMapper json) {
+        this.sessionEndpoint = new ConsoleSessionEndpoint(access, sessions, json);
         this.json = json;
     }
 

@@ -35,12 +35,12 @@ final class ConsoleSessionEndpoint implements Handler<RoutingContext> {
     /** Room for {@code {"token": "..."}} with a long token. */
     static final int MAX_BODY_BYTES = 4096;
 
-    private final ManagementAccessGuard guard;
+    private final ManagementAccessPolicy access;
     private final ConsoleSessions sessions;
     private final ObjectMapper json;
 
-    ConsoleSessionEndpoint(ManagementAccessGuard guard, ConsoleSessions sessions, ObjectMapper json) {
-        this.guard = guard;
+    ConsoleSessionEndpoint(ManagementAccessPolicy access, ConsoleSessions sessions, ObjectMapper json) {
+        this.access = access;
         this.sessions = sessions;
         this.json = json;
     }
@@ -60,14 +60,14 @@ final class ConsoleSessionEndpoint implements Handler<RoutingContext> {
 
     private void read(RoutingContext ctx) {
         ConsoleSessions.Session session = sessions.find(sessionCookie(ctx.request()));
-        if (session == null && !guard.tokenRequired()) {
+        if (session == null && !access.tokenRequired()) {
             // The loopback rule let this client in: it needs a session only for the CSRF token.
             session = sessions.create();
             setCookie(ctx, session.id());
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("signed_in", session != null);
-        answer.put("token_required", guard.tokenRequired());
+        answer.put("token_required", access.tokenRequired());
         answer.put("csrf_token", session == null ? null : session.csrfToken());
         answer(ctx, 200, answer);
     }
@@ -91,9 +91,9 @@ final class ConsoleSessionEndpoint implements Handler<RoutingContext> {
             problem(ctx, ProblemType.INVALID_JSON, "Sign in with a JSON object: {\"token\": \"<WERKEN_ADMIN_TOKEN>\"}.");
             return;
         }
-        if (guard.tokenRequired()) {
+        if (access.tokenRequired()) {
             JsonNode token = body.get("token");
-            if (token == null || !token.isTextual() || !guard.isAdminToken(token.asText())) {
+            if (token == null || !token.isTextual() || !access.isAdminToken(token.asText())) {
                 LOG.info("Refused console sign-in status=401 reason=\"{}\" remote={}",
                         ProblemType.ADMIN_TOKEN_REQUIRED.slug(), remote(ctx));
                 problem(ctx, ProblemType.ADMIN_TOKEN_REQUIRED, "The token is not the admin token (WERKEN_ADMIN_TOKEN).");

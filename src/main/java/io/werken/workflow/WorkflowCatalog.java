@@ -102,15 +102,6 @@ public final class WorkflowCatalog {
     }
 
     /** Reads and validates a workflows document; {@code source} names it in error messages. */
-    public static WorkflowCatalog load(String source, InputStream json) {
-        return load(source, json, Settings.defaults());
-    }
-
-    /** As {@link #load(String, InputStream)}, resolving {@code verify} secrets with {@code secrets}. */
-    public static WorkflowCatalog load(String source, InputStream json, SecretResolver secrets) {
-        return load(source, json, Settings.withSecrets(secrets));
-    }
-
     public static WorkflowCatalog load(String source, InputStream json, Settings settings) {
         byte[] content;
         try {

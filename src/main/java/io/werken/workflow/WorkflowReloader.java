@@ -1,20 +1,11 @@
 package io.werken.workflow;
 
-import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -28,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reloads the workflows file without a restart: when the file changes (written in place, replaced by a rename, or
- * swapped through a symlink, as a Kubernetes ConfigMap volume does), and when asked ({@code POST /workflows/reload},
- * or the JMX operation {@code reload} of {@code org.apache.camel:context=werken,type=services,name=WorkflowReloader}).
+ * Reloads the workflows file without a restart: when the file changes (its {@link WorkflowsFileWatcher} says when),
+ * and when asked ({@code POST /workflows/reload}, or the JMX operation {@code reload} of
+ * {@code org.apache.camel:context=werken,type=services,name=WorkflowReloader}).
  * <p>
  * A valid file replaces the {@link CurrentWorkflows} at once and whole, after {@code prepare} (which declares the
  * queues its actions name) has succeeded. An invalid file, or a failed preparation, changes nothing: the current
@@ -38,15 +29,15 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A {@link StaticService} (one per Camel context), so that Camel names its MBean {@code name=WorkflowReloader}: other
  * services get {@code name=WorkflowReloader(<identity hash>)}, a name no operator can know in advance.
+ * <p>
+ * Over 300 lines because its JMX surface (the attributes and the operation that ops tools and tests name) sits beside
+ * the state it reads; the watching is {@link WorkflowsFileWatcher}'s.
  */
 @ManagedResource(description = "The workflows file Werken serves, and its reloads")
 public final class WorkflowReloader extends ServiceSupport implements StaticService {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowReloader.class);
 
-    /** Changes arriving within this long of each other are one change (an editor's save, a ConfigMap's swap). */
-    private static final Duration SETTLE = Duration.ofMillis(200);
-    private static final Duration MAX_SETTLE = Duration.ofSeconds(2);
     /** A reload that failed for want of the broker is tried again this often, while the file stays the same. */
     private static final Duration RETRY_FAILED = Duration.ofSeconds(10);
 
@@ -79,19 +70,16 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
     }
 
     private final String location;
-    private final Path file;
     private final CamelContext context;
     private final WorkflowCatalog.Settings settings;
     private final CurrentWorkflows current;
     private final Consumer<WorkflowCatalog> prepare;
-    private final boolean watch;
-    private final Duration pollInterval;
+    /** Null when the file is not watched. */
+    private final WorkflowsFileWatcher watcher;
     private final Map<Outcome, AtomicLong> counts = new java.util.EnumMap<>(Outcome.class);
 
     private final List<Consumer<WorkflowCatalog>> replaceListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Result lastResult;
-    private volatile WatchService watchService;
-    private Thread watcher;
 
     /**
      * @param location     {@code WERKEN_WORKFLOWS}
@@ -105,13 +93,14 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
                             CurrentWorkflows current, Consumer<WorkflowCatalog> prepare, boolean watch,
                             Duration pollInterval) {
         this.location = location;
-        this.file = WorkflowsFile.path(location);
         this.context = context;
         this.settings = settings;
         this.current = current;
         this.prepare = prepare;
-        this.watch = watch && file != null;
-        this.pollInterval = pollInterval;
+        Path file = WorkflowsFile.path(location);
+        this.watcher = watch && file != null
+                ? new WorkflowsFileWatcher(file, context, pollInterval, this::reloadIfChanged, this::failedAndDueAgain)
+                : null;
         for (Outcome outcome : Outcome.values()) {
             counts.put(outcome, new AtomicLong());
         }
@@ -233,7 +222,7 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
     /** Whether the file is watched for changes. */
     @ManagedAttribute(description = "Whether the workflows file is watched for changes")
     public boolean isWatching() {
-        return watch;
+        return watcher != null;
     }
 
     @ManagedAttribute(description = "The workflows file (WERKEN_WORKFLOWS)")
@@ -300,61 +289,15 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
 
     @Override
     protected void doStart() throws Exception {
-        if (!watch) {
-            return;
+        if (watcher != null) {
+            watcher.start();
         }
-        Path directory = file.toAbsolutePath().getParent();
-        WatchService service = directory.getFileSystem().newWatchService();
-        // The directory, not the file: a rename or a symlink swap replaces the file, and a watch on it would end.
-        directory.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                StandardWatchEventKinds.ENTRY_DELETE);
-        watchService = service;
-        watcher = new Thread(this::watch, "werken-workflows-watcher");
-        watcher.setDaemon(true);
-        watcher.start();
-        LOG.debug("Watching workflows file {} for changes", file);
     }
 
     @Override
     protected void doStop() throws Exception {
-        WatchService service = watchService;
-        if (service != null) {
-            service.close();
-        }
         if (watcher != null) {
-            watcher.join(TimeUnit.SECONDS.toMillis(5));
-        }
-    }
-
-    private void watch() {
-        Fingerprint seen = Fingerprint.of(file);
-        // The file may have changed between the first load and the watch.
-        reloadIfChanged();
-        try {
-            while (isRunAllowed()) {
-                WatchKey key = watchService.poll(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-                boolean changed = key != null;
-                // Wait for the writes to settle: one save is often several events, and a file written in place is
-                // briefly incomplete. Bounded, so that a directory that never stops changing delays a reload only.
-                long settleUntil = System.nanoTime() + MAX_SETTLE.toNanos();
-                while (key != null) {
-                    key.pollEvents();
-                    key.reset();
-                    key = System.nanoTime() < settleUntil
-                            ? watchService.poll(SETTLE.toMillis(), TimeUnit.MILLISECONDS) : null;
-                }
-                Fingerprint now = Fingerprint.of(file);
-                if (changed || (now != null && !now.equals(seen)) || failedAndDueAgain()) {
-                    reloadIfChanged();
-                }
-                seen = now == null ? seen : now;
-            }
-        } catch (ClosedWatchServiceException e) {
-            // Stopping.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("Stopped watching workflows file {}: {}", file, e.toString());
+            watcher.stop();
         }
     }
 
@@ -363,7 +306,7 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
      * or a save that changed nothing, is no reload. A file that is missing for a moment (between a delete and a
      * create) is no reload either.
      */
-    private void reloadIfChanged() {
+    void reloadIfChanged() {
         byte[] content;
         try {
             content = WorkflowsFile.read(location, context);
@@ -387,30 +330,9 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
     }
 
     /** Whether the last reload failed for want of the broker, long enough ago to try again. */
-    private boolean failedAndDueAgain() {
+    boolean failedAndDueAgain() {
         Result last = lastResult;
         return last != null && last.outcome() == Outcome.FAILED
                && last.at().plus(RETRY_FAILED).isBefore(Instant.now());
-    }
-
-    /**
-     * What identifies one version of the file without reading it: the file it resolves to through any symlinks, its
-     * modification time and size. Null while it does not exist (between a delete and a create).
-     */
-    private record Fingerprint(Path realPath, Object fileKey, Instant modified, long size) {
-
-        static Fingerprint of(Path file) {
-            try {
-                Path real = file.toRealPath();
-                BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class);
-                return new Fingerprint(real, attributes.fileKey(), attributes.lastModifiedTime().toInstant(),
-                        attributes.size());
-            } catch (NoSuchFileException e) {
-                return null;
-            } catch (IOException e) {
-                LOG.warn("Cannot read workflows file {}: {}", file, e.getMessage());
-                return null;
-            }
-        }
     }
 }

@@ -19,10 +19,6 @@ public final class WorkflowsFile {
     private WorkflowsFile() {
     }
 
-    public static WorkflowCatalog load(String location, CamelContext context) {
-        return load(location, context, WorkflowCatalog.Settings.defaults());
-    }
-
     public static WorkflowCatalog load(String location, CamelContext context, WorkflowCatalog.Settings settings) {
         return WorkflowCatalog.load(location, read(location, context), settings);
     }

@@ -90,7 +90,8 @@ class WorkflowExamplesTest {
         Path expectedFile = dir.resolve(prefix + "dry-run.json");
         Path headersFile = dir.resolve(prefix + "headers.json");
 
-        WorkflowCatalog catalog = WorkflowsFile.load(dir.resolve("workflows.json").toString(), camel);
+        WorkflowCatalog catalog = WorkflowsFile.load(dir.resolve("workflows.json").toString(), camel,
+                WorkflowCatalog.Settings.defaults());
         JsonNode expected = Files.exists(expectedFile) ? JSON.readTree(expectedFile.toFile()) : null;
         String workflowId = expected != null && expected.has("workflow_id") ? expected.get("workflow_id").asText()
                 : catalog.workflows().iterator().next().id();

@@ -51,7 +51,7 @@ class PayloadSchemaCheckTest {
     @BeforeAll
     static void loadWorkflows() throws IOException {
         try (InputStream in = Files.newInputStream(FIXTURE)) {
-            catalog = WorkflowCatalog.load(FIXTURE.toString(), in);
+            catalog = WorkflowCatalog.load(FIXTURE.toString(), in, WorkflowCatalog.Settings.defaults());
         }
     }
 
@@ -165,7 +165,8 @@ class PayloadSchemaCheckTest {
     private static Throwable loadOrCheckFails(String ref) {
         String file = "{\"r\": {\"payload_schema\": {\"$ref\": \"" + ref + "\"}, \"actions\": [{\"type\": \"t\"}]}}";
         return catchThrowable(() -> {
-            Workflow workflow = WorkflowCatalog.load("inline", new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)))
+            Workflow workflow = WorkflowCatalog.load("inline", new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)),
+                            WorkflowCatalog.Settings.defaults())
                     .find("r").orElseThrow();
             PayloadSchemaCheck.check(workflow, JSON.readTree("{\"a\": 1}"));
         });
@@ -174,7 +175,7 @@ class PayloadSchemaCheckTest {
     private static Workflow priced() throws IOException {
         Path file = Path.of("src/test/resources/fixtures/workflows/number-schemas.json");
         try (InputStream in = Files.newInputStream(file)) {
-            return WorkflowCatalog.load(file.toString(), in).find("priced").orElseThrow();
+            return WorkflowCatalog.load(file.toString(), in, WorkflowCatalog.Settings.defaults()).find("priced").orElseThrow();
         }
     }
 

@@ -28,7 +28,8 @@ class SignedRequestValidatorTest {
     private final WebhookRequestValidator validator = new WebhookRequestValidator(new CurrentWorkflows(WorkflowCatalog.load("test.json",
             new ByteArrayInputStream("""
                     {"gh": {"verify": {"scheme": "github", "secrets": ["env:GH"]}, "actions": [{"type": "t"}]}}
-                    """.getBytes(StandardCharsets.UTF_8)), SecretResolver.of(Map.of("GH", SECRET)))), 64, 400);
+                    """.getBytes(StandardCharsets.UTF_8)),
+                    WorkflowCatalog.Settings.withSecrets(SecretResolver.of(Map.of("GH", SECRET))))), 64, 400);
 
     private static Exchange request(String contentType, byte[] body, Object signature) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());

@@ -3,6 +3,7 @@ package io.werken.it;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.function.LongConsumer;
 import java.util.stream.IntStream;
 
 import com.rabbitmq.client.AMQP;
@@ -19,6 +21,7 @@ import com.rabbitmq.client.GetResponse;
 import io.werken.broker.ConfirmedPublisher;
 import io.werken.broker.MessagePublisher;
 import io.werken.broker.PublishFailedException;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +40,8 @@ class ConfirmedPublisherIT {
     private final String queue = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".publish";
     /** Never declared: a publish to it is unroutable. */
     private final String missingQueue = queue + ".missing";
+    /** Gives the publishers' lanes their threads, as Werken's Camel context does. */
+    private final DefaultCamelContext camel = new DefaultCamelContext();
     private CachingConnectionFactory factory;
     private ConfirmedPublisher publisher;
     private Broker broker;
@@ -45,7 +50,7 @@ class ConfirmedPublisherIT {
     void connect() {
         // As Werken configures it: no Spring publisher confirms or returns, the publisher does its own.
         factory = new CachingConnectionFactory(URI.create(Broker.URI_VALUE));
-        publisher = new ConfirmedPublisher(factory, Duration.ofSeconds(5));
+        publisher = publisher(factory, Duration.ofSeconds(5), 1, nanos -> { });
         broker = new Broker();
     }
 
@@ -55,6 +60,24 @@ class ConfirmedPublisherIT {
         broker.close();
         publisher.close();
         factory.destroy();
+        camel.close();
+    }
+
+    /** A started publisher, as Werken's wiring makes one. */
+    private ConfirmedPublisher publisher(CachingConnectionFactory connections, Duration confirmTimeout, int lanes,
+                                         LongConsumer confirmLatencyNanos) {
+        ConfirmedPublisher started = new ConfirmedPublisher(camel, connections, confirmTimeout, lanes, confirmLatencyNanos);
+        started.start();
+        return started;
+    }
+
+    private ConfirmedPublisher publisher(CachingConnectionFactory connections, Duration confirmTimeout) {
+        return publisher(connections, confirmTimeout, 1, nanos -> { });
+    }
+
+    /** {@code messages}, each to {@code queue}. */
+    private static List<MessagePublisher.Outbound> to(String queue, Message... messages) {
+        return Arrays.stream(messages).map(m -> new MessagePublisher.Outbound(queue, m)).toList();
     }
 
     private static Message message(String id) {
@@ -92,7 +115,7 @@ class ConfirmedPublisherIT {
         properties.setHeader("x-werken-attempt", 2);
         Message withHeaders = new Message("{}".getBytes(), properties);
 
-        publisher.publish(queue, List.of(withHeaders, message("bare")));
+        publisher.publishAll(to(queue, withHeaders, message("bare")));
 
         GetResponse first = broker.get(queue);
         assertThat(headersOf(first)).containsExactly(
@@ -115,7 +138,7 @@ class ConfirmedPublisherIT {
     void aBatchIsOnTheQueueInOrderWhenPublishReturns() {
         broker.declareQueue(queue, Map.of());
 
-        publisher.publish(queue, List.of(message("a"), message("b"), message("c")));
+        publisher.publishAll(to(queue, message("a"), message("b"), message("c")));
 
         // No waiting: returning means confirmed.
         assertThat(broker.depth(queue)).isEqualTo(3);
@@ -129,7 +152,7 @@ class ConfirmedPublisherIT {
         broker.declareQueue(queue, Map.of("x-max-length", 1, "x-overflow", "reject-publish"));
         publisher.publish(queue, message("fits"));
 
-        assertThatThrownBy(() -> publisher.publish(queue, List.of(message("nacked"))))
+        assertThatThrownBy(() -> publisher.publishAll(to(queue, message("nacked"))))
                 .isInstanceOf(PublishFailedException.class)
                 .hasMessageContaining("refused message nacked");
     }
@@ -148,8 +171,8 @@ class ConfirmedPublisherIT {
         List<CompletableFuture<Void>> routed = new ArrayList<>();
         List<CompletableFuture<Void>> unroutable = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            routed.add(publisher.publishAsync(queue, List.of(message("m-" + i))));
-            unroutable.add(publisher.publishAsync(missingQueue, List.of(message("m-" + i))));
+            routed.add(publisher.publishAllAsync(to(queue, message("m-" + i))));
+            unroutable.add(publisher.publishAllAsync(to(missingQueue, message("m-" + i))));
         }
 
         CompletableFuture.allOf(routed.toArray(CompletableFuture[]::new)).join();
@@ -170,7 +193,7 @@ class ConfirmedPublisherIT {
         broker.declareQueue(queue, Map.of());
         try (BrokerProxy proxy = new BrokerProxy()) {
             CachingConnectionFactory proxied = through(proxy);
-            try (ConfirmedPublisher slow = new ConfirmedPublisher(proxied, Duration.ofMillis(500))) {
+            try (ConfirmedPublisher slow = publisher(proxied, Duration.ofMillis(500))) {
                 slow.publish(queue, message("before"));
 
                 proxy.holdReplies();
@@ -193,10 +216,10 @@ class ConfirmedPublisherIT {
         broker.declareQueue(queue, Map.of());
         try (BrokerProxy proxy = new BrokerProxy()) {
             CachingConnectionFactory proxied = through(proxy);
-            try (ConfirmedPublisher patient = new ConfirmedPublisher(proxied, Duration.ofSeconds(30))) {
+            try (ConfirmedPublisher patient = publisher(proxied, Duration.ofSeconds(30))) {
                 patient.publish(queue, message("before"));
                 proxy.holdReplies();
-                CompletableFuture<Void> waiting = patient.publishAsync(queue, List.of(message("a"), message("b")));
+                CompletableFuture<Void> waiting = patient.publishAllAsync(to(queue, message("a"), message("b")));
                 await().atMost(Duration.ofSeconds(5)).until(() -> broker.depth(queue) == 3);
                 assertThat(waiting).isNotDone();
 
@@ -222,10 +245,10 @@ class ConfirmedPublisherIT {
         try (BrokerProxy proxy = new BrokerProxy()) {
             CachingConnectionFactory proxied = through(proxy);
             try {
-                ConfirmedPublisher closing = new ConfirmedPublisher(proxied, Duration.ofSeconds(5));
+                ConfirmedPublisher closing = publisher(proxied, Duration.ofSeconds(5));
                 closing.publish(queue, message("before"));
                 proxy.holdReplies();
-                CompletableFuture<Void> waiting = closing.publishAsync(queue, List.of(message("a")));
+                CompletableFuture<Void> waiting = closing.publishAllAsync(to(queue, message("a")));
                 await().atMost(Duration.ofSeconds(5)).until(() -> broker.depth(queue) == 2);
 
                 CompletableFuture<Void> closed = CompletableFuture.runAsync(closing::close);
@@ -244,9 +267,9 @@ class ConfirmedPublisherIT {
         // Room for 50: the 51st is nacked.
         broker.declareQueue(queue, Map.of("x-max-length", 50, "x-overflow", "reject-publish"));
         Queue<Long> latencies = new ConcurrentLinkedQueue<>();
-        try (ConfirmedPublisher timed = new ConfirmedPublisher(factory, Duration.ofSeconds(5), 1, latencies::add)) {
+        try (ConfirmedPublisher timed = publisher(factory, Duration.ofSeconds(5), 1, latencies::add)) {
             long start = System.nanoTime();
-            timed.publish(queue, IntStream.range(0, 50).mapToObj(i -> message("t-" + i)).toList());
+            timed.publishAll(IntStream.range(0, 50).mapToObj(i -> new MessagePublisher.Outbound(queue, message("t-" + i))).toList());
             long elapsed = System.nanoTime() - start;
 
             assertThat(latencies).hasSize(50).allSatisfy(nanos -> assertThat(nanos).isPositive().isLessThanOrEqualTo(elapsed));
@@ -260,14 +283,33 @@ class ConfirmedPublisherIT {
     @Test
     void manyCallersAtOnceEachReturnOnlyOnceTheirOwnMessagesAreConfirmed() {
         broker.declareQueue(queue, Map.of());
-        try (ConfirmedPublisher lanes = new ConfirmedPublisher(factory, Duration.ofSeconds(5), 2)) {
+        try (ConfirmedPublisher lanes = publisher(factory, Duration.ofSeconds(5), 2, nanos -> { })) {
             List<CompletableFuture<Void>> calls = IntStream.range(0, 500)
-                    .mapToObj(i -> lanes.publishAsync(queue, List.of(message(i + "-a"), message(i + "-b"))))
+                    .mapToObj(i -> lanes.publishAllAsync(to(queue, message(i + "-a"), message(i + "-b"))))
                     .toList();
 
             CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
             assertThat(broker.depth(queue)).isEqualTo(1000);
         }
+    }
+
+    @Test
+    void theLanesAreThreadsOfCamelsThatEndWithThePublisher() {
+        broker.declareQueue(queue, Map.of());
+        ConfirmedPublisher lanes = publisher(factory, Duration.ofSeconds(5), 2, nanos -> { });
+        lanes.publish(queue, message("through a lane"));
+        assertThat(laneThreads()).hasSize(3).allSatisfy(name -> assertThat(name).startsWith("Camel ("));
+
+        lanes.close();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> laneThreads().size() == 1);
+        publisher.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> laneThreads().isEmpty());
+    }
+
+    private static List<String> laneThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.endsWith("- ConfirmedPublisher")).toList();
     }
 
     @Test
@@ -299,7 +341,7 @@ class ConfirmedPublisherIT {
         CachingConnectionFactory correlated = new CachingConnectionFactory(URI.create(Broker.URI_VALUE));
         correlated.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         correlated.setPublisherReturns(true);
-        try (ConfirmedPublisher own = new ConfirmedPublisher(correlated, Duration.ofSeconds(5))) {
+        try (ConfirmedPublisher own = publisher(correlated, Duration.ofSeconds(5))) {
             own.publish(queue, message("confirmed"));
             assertThat(headersOf(broker.get(queue))).isEmpty();
             assertThatThrownBy(() -> own.publish(missingQueue, message("lost")))

@@ -42,7 +42,7 @@ class WorkflowImpactTest {
     private final WorkflowImpact impact = new WorkflowImpact(new ActionPlanner(JSON, 262_144), ACTIONS);
 
     private static Workflow workflow(String file) {
-        return WorkflowCatalog.load("draft", new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)))
+        return WorkflowCatalog.load("draft", new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)), WorkflowCatalog.Settings.defaults())
                 .find("orders").orElseThrow();
     }
 

@@ -60,8 +60,8 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
         Path fixture = Path.of("src/test/resources/fixtures/workflows/verified.json");
         try (InputStream in = Files.newInputStream(fixture)) {
             RouteTestWiring.of(configuration, publisher, WorkflowCatalog.load(fixture.toString(), in,
-                    SecretResolver.of(Map.of("SW_SECRET", SW_SECRET, "SW_OLD_SECRET", SW_OLD_SECRET,
-                            "GH_SECRET", GH_SECRET, "PARTNER_SECRET", PARTNER_SECRET))));
+                    WorkflowCatalog.Settings.withSecrets(SecretResolver.of(Map.of("SW_SECRET", SW_SECRET,
+                            "SW_OLD_SECRET", SW_OLD_SECRET, "GH_SECRET", GH_SECRET, "PARTNER_SECRET", PARTNER_SECRET)))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -30,7 +30,7 @@ class ActionPlannerTest {
     /** The only workflow, {@code w}, of an inline workflows file holding {@code actions}. */
     private static Workflow workflow(String actions) {
         String file = "{\"w\": {\"actions\": " + actions + "}}";
-        return WorkflowCatalog.load("inline", new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)))
+        return WorkflowCatalog.load("inline", new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)), WorkflowCatalog.Settings.defaults())
                 .find("w").orElseThrow();
     }
 

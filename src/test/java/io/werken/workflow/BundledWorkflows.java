@@ -12,7 +12,7 @@ public final class BundledWorkflows {
 
     public static WorkflowCatalog catalog() {
         try (InputStream in = BundledWorkflows.class.getResourceAsStream("/workflows.json")) {
-            return WorkflowCatalog.load("workflows.json", in);
+            return WorkflowCatalog.load("workflows.json", in, WorkflowCatalog.Settings.defaults());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -24,7 +24,7 @@ class VerifyConfigTest {
     private static WorkflowCatalog load(String workflow, Map<String, String> env) {
         String json = "{\"w\": {" + workflow + ", \"actions\": [{\"type\": \"log_evento\"}]}}";
         return WorkflowCatalog.load("test.json", new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-                SecretResolver.of(env));
+                WorkflowCatalog.Settings.withSecrets(SecretResolver.of(env)));
     }
 
     @Test

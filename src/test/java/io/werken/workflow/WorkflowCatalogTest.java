@@ -24,7 +24,7 @@ class WorkflowCatalogTest {
     private static WorkflowCatalog fixture(String name) throws IOException {
         Path path = Path.of("src/test/resources/fixtures/workflows", name);
         try (InputStream in = Files.newInputStream(path)) {
-            return WorkflowCatalog.load(path.toString(), in);
+            return WorkflowCatalog.load(path.toString(), in, WorkflowCatalog.Settings.defaults());
         }
     }
 
@@ -71,7 +71,7 @@ class WorkflowCatalogTest {
     void paramsKeepTheirNumbersExactly() {
         WorkflowCatalog catalog = WorkflowCatalog.load("inline", new java.io.ByteArrayInputStream(
                 "{\"w\": {\"actions\": [{\"type\": \"t\", \"params\": {\"rate\": 0.12345678901234567890123, \"one\": 1.0}}]}}"
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)), WorkflowCatalog.Settings.defaults());
 
         assertThat(catalog.find("w").orElseThrow().actions().get(0).params().toString())
                 .isEqualTo("{\"rate\":0.12345678901234567890123,\"one\":1.0}");

@@ -26,7 +26,7 @@ class WorkflowLanguageLoadTest {
     private static InvalidWorkflowsException refusal(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return catchThrowableOfType(InvalidWorkflowsException.class,
-                    () -> WorkflowCatalog.load(file.toString(), in));
+                    () -> WorkflowCatalog.load(file.toString(), in, WorkflowCatalog.Settings.defaults()));
         }
     }
 
@@ -82,7 +82,7 @@ class WorkflowLanguageLoadTest {
                  "w": {"actions": [{"type": "log_evento"}]}}""";
 
         WorkflowCatalog catalog = WorkflowCatalog.load("inline",
-                new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)));
+                new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)), WorkflowCatalog.Settings.defaults());
 
         assertThat(catalog.size()).isEqualTo(1);
         assertThat(catalog.workflows()).extracting(Workflow::id).containsExactly("w");

@@ -44,7 +44,7 @@ class WorkflowReloaderTest {
     }
 
     private WorkflowReloader reloader(Path file, boolean watch) {
-        WorkflowCatalog initial = WorkflowsFile.load(file.toString(), context);
+        WorkflowCatalog initial = WorkflowsFile.load(file.toString(), context, WorkflowCatalog.Settings.defaults());
         reloader = new WorkflowReloader(file.toString(), context, WorkflowCatalog.Settings.defaults(),
                 new CurrentWorkflows(initial), prepared::add, watch, Duration.ofMillis(200));
         reloader.start();
@@ -127,7 +127,7 @@ class WorkflowReloaderTest {
     void theWatcherTriesAgainWhatTheBrokerWasNotReadyForButNotAnInvalidFile() throws IOException {
         Path file = write("workflows.json", ONE);
         java.util.concurrent.atomic.AtomicBoolean brokerUp = new java.util.concurrent.atomic.AtomicBoolean(false);
-        WorkflowCatalog initial = WorkflowsFile.load(file.toString(), context);
+        WorkflowCatalog initial = WorkflowsFile.load(file.toString(), context, WorkflowCatalog.Settings.defaults());
         reloader = new WorkflowReloader(file.toString(), context, WorkflowCatalog.Settings.defaults(),
                 new CurrentWorkflows(initial), catalog -> {
                     if (!brokerUp.get()) {
@@ -186,7 +186,7 @@ class WorkflowReloaderTest {
     @Test
     void aFileWhoseQueuesCannotBeDeclaredChangesNothing() throws IOException {
         Path file = write("workflows.json", ONE);
-        WorkflowCatalog initial = WorkflowsFile.load(file.toString(), context);
+        WorkflowCatalog initial = WorkflowsFile.load(file.toString(), context, WorkflowCatalog.Settings.defaults());
         reloader = new WorkflowReloader(file.toString(), context, WorkflowCatalog.Settings.defaults(),
                 new CurrentWorkflows(initial), catalog -> {
                     throw new IllegalStateException("broker says no");
@@ -198,6 +198,22 @@ class WorkflowReloaderTest {
         assertThat(result.outcome()).isEqualTo(WorkflowReloader.Outcome.FAILED);
         assertThat(result.problems()).singleElement().asString().contains("broker says no");
         assertThat(firstType(reloader)).isEqualTo("one");
+    }
+
+    @Test
+    void theWatcherRunsOnAThreadCamelNamesAndStops() throws IOException {
+        Path file = write("workflows.json", ONE);
+        WorkflowReloader reloader = reloader(file, true);
+        assertThat(watcherThreads()).singleElement().asString().startsWith("Camel (");
+
+        reloader.stop();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> watcherThreads().isEmpty());
+    }
+
+    private static List<String> watcherThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.contains("WorkflowsFileWatcher")).toList();
     }
 
     @Test
@@ -242,7 +258,7 @@ class WorkflowReloaderTest {
 
     @Test
     void theBundledFileIsNotWatchedButCanBeReloaded() {
-        WorkflowCatalog initial = WorkflowsFile.load("classpath:workflows.json", context);
+        WorkflowCatalog initial = WorkflowsFile.load("classpath:workflows.json", context, WorkflowCatalog.Settings.defaults());
         reloader = new WorkflowReloader("classpath:workflows.json", context, WorkflowCatalog.Settings.defaults(),
                 new CurrentWorkflows(initial), prepared::add, true, Duration.ofSeconds(1));
         reloader.start();
