@@ -8,6 +8,7 @@ import java.sql.SQLException;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import io.werken.core.StartupRefusedException;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
@@ -54,6 +55,9 @@ final class JournalDatabase implements AutoCloseable {
         }
         this.embedded = settings.url() == null || settings.url().isBlank();
         this.password = settings.password();
+        // A DataSource of the driver's, never a JDBC URL: with a URL, HikariCP sets its connection timeout as
+        // DriverManager's login timeout, which is global to the JVM, and the embedded broker's Derby store then had
+        // to open within it (it did not, on loaded cores).
         HikariConfig config = new HikariConfig();
         String remedy;
         if (embedded) {
@@ -67,7 +71,9 @@ final class JournalDatabase implements AutoCloseable {
                 throw new StartupRefusedException("The journal's directory " + dir + " cannot be created: " + e, e);
             }
             this.description = "jdbc:h2:file:" + dir.resolve("journal");
-            config.setJdbcUrl(description + H2_SETTINGS);
+            org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+            h2.setURL(description + H2_SETTINGS);
+            config.setDataSource(h2);
             remedy = "move " + dir + " aside";
         } else {
             String url = settings.url().trim();
@@ -76,16 +82,23 @@ final class JournalDatabase implements AutoCloseable {
                 throw new StartupRefusedException("The journal's URL " + description
                         + " is not a jdbc:postgresql:// URL (WERKEN_JOURNAL_URL)");
             }
-            config.setJdbcUrl(url);
-            config.setUsername(settings.user());
-            config.setPassword(settings.password());
-            // Defaults the URL may override. No parameter values in the driver's messages: they carry payloads.
-            config.addDataSourceProperty("logServerErrorDetail", "false");
-            config.addDataSourceProperty("connectTimeout", "5");
+            PGSimpleDataSource postgres = new PGSimpleDataSource();
+            // Defaults the URL may override (it is set last). No parameter values in the driver's messages: they
+            // carry payloads.
+            postgres.setLogServerErrorDetail(false);
+            postgres.setConnectTimeout(5);
             // A write cut off by a partition fails (and is retried from the queue) instead of hanging its consumer.
-            config.addDataSourceProperty("socketTimeout", "60");
-            config.addDataSourceProperty("tcpKeepAlive", "true");
-            config.addDataSourceProperty("ApplicationName", "werken-journal");
+            postgres.setSocketTimeout(60);
+            postgres.setTcpKeepAlive(true);
+            postgres.setApplicationName("werken-journal");
+            postgres.setURL(url);
+            if (settings.user() != null && !settings.user().isBlank()) {
+                postgres.setUser(settings.user());
+            }
+            if (settings.password() != null && !settings.password().isEmpty()) {
+                postgres.setPassword(settings.password());
+            }
+            config.setDataSource(postgres);
             remedy = "point WERKEN_JOURNAL_URL at another database";
         }
         config.setPoolName("werken-journal");
