@@ -240,6 +240,8 @@ class ContractsIT {
         }
         assertThat(referenced).contains("werken_broker_up", "werken_events_dead_lettered_total",
                 "werken_journal_lag_records", "werken_workflow_reloads_total");
+        // Micrometer registers the GC pause timer at the JVM's first collection, which a short test may not reach.
+        referenced.removeIf(name -> name.startsWith("jvm_gc_pause_seconds"));
         assertThat(exported).as("what /observe/metrics exports").containsAll(referenced);
     }
 
