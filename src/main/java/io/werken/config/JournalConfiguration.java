@@ -23,7 +23,7 @@ import io.werken.journal.JournalWriter;
 import io.werken.journal.Replayer;
 import io.werken.journal.ReplayJobs;
 import io.werken.journal.RevisionRecorder;
-import io.werken.journal.WorkflowImpact;
+import io.werken.journal.DraftImpact;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
@@ -129,7 +129,7 @@ public class JournalConfiguration implements CamelConfiguration {
         context.getRegistry().bind("journalHealthCheck", new JournalHealthCheck(store, writer, housekeeping));
 
         EventSearch search = new EventSearch(expressionCompiler, evaluationLimits);
-        WorkflowImpact impact = new WorkflowImpact(actionPlanner, actionsQueue);
+        DraftImpact impact = new DraftImpact(actionPlanner, actionsQueue);
         Replayer replayer = new Replayer(store, publisher, currentWorkflows, werkenJson, clock, receivedQueue);
         ReplayJobs replays = new ReplayJobs(store, replayer, search, werkenJson, clock,
                 context.getExecutorServiceManager().newFixedThreadPool(this, "JournalReplay", 2), replayRate);

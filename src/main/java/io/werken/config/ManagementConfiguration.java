@@ -21,32 +21,32 @@ import io.werken.http.ManagementServerFactory;
 import io.werken.http.WebhookHttpServer;
 import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.WebhookRequestValidator;
-import io.werken.manage.DeadLetterListing;
-import io.werken.manage.DraftDryRun;
-import io.werken.manage.QueueListing;
-import io.werken.manage.OpenApiDocument;
-import io.werken.manage.RefusalListing;
-import io.werken.manage.RevisionDetail;
-import io.werken.manage.RevisionListing;
-import io.werken.manage.StatsReport;
-import io.werken.manage.WorkflowDraftCheck;
+import io.werken.manage.ListDeadLetters;
+import io.werken.manage.DryRunWorkflowDraft;
+import io.werken.manage.ListQueues;
+import io.werken.manage.ShowOpenApi;
+import io.werken.manage.ListRefusals;
+import io.werken.manage.ShowWorkflowRevision;
+import io.werken.manage.ListWorkflowRevisions;
+import io.werken.manage.ShowStats;
+import io.werken.manage.CheckWorkflowDraft;
 import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.StatsSampler;
 import io.werken.metrics.WerkenMetrics;
-import io.werken.manage.DeadLetterRequeuing;
-import io.werken.manage.DryRun;
+import io.werken.manage.RequeueDeadLetters;
+import io.werken.manage.DryRunWorkflow;
 import io.werken.journal.Journal;
 import io.werken.manage.BulkReplay;
-import io.werken.manage.EventDetail;
-import io.werken.manage.EventListing;
-import io.werken.manage.EventReplay;
-import io.werken.manage.ReplayResume;
-import io.werken.manage.ReplayStatus;
-import io.werken.manage.WorkflowImpactCheck;
+import io.werken.manage.ShowEvent;
+import io.werken.manage.ListEvents;
+import io.werken.manage.ReplayEvent;
+import io.werken.manage.ResumeReplay;
+import io.werken.manage.ShowReplay;
+import io.werken.manage.WorkflowImpact;
 import io.werken.workflow.WorkflowCatalog;
-import io.werken.manage.WorkflowDefinition;
-import io.werken.manage.WorkflowListing;
-import io.werken.manage.WorkflowReload;
+import io.werken.manage.ShowWorkflow;
+import io.werken.manage.ListWorkflows;
+import io.werken.manage.ReloadWorkflows;
 import io.werken.broker.DeadLetterQueue;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
@@ -151,26 +151,26 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public WorkflowListing workflowListing(WorkflowReloader workflowReloader, ObjectMapper werkenJson) {
-        return new WorkflowListing(workflowReloader, werkenJson);
+    public ListWorkflows listWorkflows(WorkflowReloader workflowReloader, ObjectMapper werkenJson) {
+        return new ListWorkflows(workflowReloader, werkenJson);
     }
 
     @BindToRegistry
-    public WorkflowReload workflowReload(WorkflowReloader workflowReloader, ObjectMapper werkenJson) {
-        return new WorkflowReload(workflowReloader, werkenJson);
+    public ReloadWorkflows reloadWorkflows(WorkflowReloader workflowReloader, ObjectMapper werkenJson) {
+        return new ReloadWorkflows(workflowReloader, werkenJson);
     }
 
     @BindToRegistry
-    public WorkflowDefinition workflowDefinition(CurrentWorkflows currentWorkflows, ObjectMapper werkenJson) {
-        return new WorkflowDefinition(currentWorkflows, werkenJson);
+    public ShowWorkflow showWorkflow(CurrentWorkflows currentWorkflows, ObjectMapper werkenJson) {
+        return new ShowWorkflow(currentWorkflows, werkenJson);
     }
 
     @BindToRegistry
-    public DryRun dryRun(CurrentWorkflows currentWorkflows, WebhookRequestValidator webhookRequestValidator,
+    public DryRunWorkflow dryRunWorkflow(CurrentWorkflows currentWorkflows, WebhookRequestValidator webhookRequestValidator,
                          ActionPlanner actionPlanner, ObjectMapper werkenJson,
                          ReceivedWebhookFactory receivedWebhookFactory,
                          @PropertyInject("werken.queue.actions") String actionsQueue) {
-        return new DryRun(currentWorkflows, webhookRequestValidator, actionPlanner, werkenJson, receivedWebhookFactory,
+        return new DryRunWorkflow(currentWorkflows, webhookRequestValidator, actionPlanner, werkenJson, receivedWebhookFactory,
                 actionsQueue);
     }
 
@@ -183,30 +183,30 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public DeadLetterListing deadLetterListing(DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson,
+    public ListDeadLetters listDeadLetters(DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson,
                                                @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
-        return new DeadLetterListing(deadLetterQueue, werkenJson, retryAfterSeconds);
+        return new ListDeadLetters(deadLetterQueue, werkenJson, retryAfterSeconds);
     }
 
     @BindToRegistry
-    public DeadLetterRequeuing deadLetterRequeuing(DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson,
+    public RequeueDeadLetters requeueDeadLetters(DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson,
                                                    @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
-        return new DeadLetterRequeuing(deadLetterQueue, werkenJson, retryAfterSeconds);
+        return new RequeueDeadLetters(deadLetterQueue, werkenJson, retryAfterSeconds);
     }
 
     @BindToRegistry
-    public EventListing eventListing(Journal journal, ObjectMapper werkenJson) {
-        return new EventListing(journal, werkenJson);
+    public ListEvents listEvents(Journal journal, ObjectMapper werkenJson) {
+        return new ListEvents(journal, werkenJson);
     }
 
     @BindToRegistry
-    public EventDetail eventDetail(Journal journal, ObjectMapper werkenJson) {
-        return new EventDetail(journal, werkenJson);
+    public ShowEvent showEvent(Journal journal, ObjectMapper werkenJson) {
+        return new ShowEvent(journal, werkenJson);
     }
 
     @BindToRegistry
-    public EventReplay eventReplay(Journal journal, ObjectMapper werkenJson) {
-        return new EventReplay(journal, werkenJson);
+    public ReplayEvent replayEvent(Journal journal, ObjectMapper werkenJson) {
+        return new ReplayEvent(journal, werkenJson);
     }
 
     @BindToRegistry
@@ -215,44 +215,44 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public ReplayStatus replayStatus(Journal journal, ObjectMapper werkenJson) {
-        return new ReplayStatus(journal, werkenJson);
+    public ShowReplay showReplay(Journal journal, ObjectMapper werkenJson) {
+        return new ShowReplay(journal, werkenJson);
     }
 
     @BindToRegistry
-    public ReplayResume replayResume(Journal journal, ObjectMapper werkenJson) {
-        return new ReplayResume(journal, werkenJson);
+    public ResumeReplay resumeReplay(Journal journal, ObjectMapper werkenJson) {
+        return new ResumeReplay(journal, werkenJson);
     }
 
     @BindToRegistry
-    public WorkflowImpactCheck workflowImpactCheck(Journal journal, WebhookRequestValidator webhookRequestValidator,
+    public WorkflowImpact workflowImpact(Journal journal, WebhookRequestValidator webhookRequestValidator,
                                                    WorkflowCatalog.Settings workflowSettings, ObjectMapper werkenJson) {
-        return new WorkflowImpactCheck(journal, webhookRequestValidator, workflowSettings, werkenJson);
+        return new WorkflowImpact(journal, webhookRequestValidator, workflowSettings, werkenJson);
     }
 
     @BindToRegistry
-    public WorkflowDraftCheck workflowDraftCheck(WebhookRequestValidator webhookRequestValidator,
+    public CheckWorkflowDraft checkWorkflowDraft(WebhookRequestValidator webhookRequestValidator,
                                                  WorkflowCatalog.Settings workflowSettings, ObjectMapper werkenJson) {
-        return new WorkflowDraftCheck(webhookRequestValidator, workflowSettings, werkenJson);
+        return new CheckWorkflowDraft(webhookRequestValidator, workflowSettings, werkenJson);
     }
 
     @BindToRegistry
-    public DraftDryRun draftDryRun(WebhookRequestValidator webhookRequestValidator,
+    public DryRunWorkflowDraft dryRunWorkflowDraft(WebhookRequestValidator webhookRequestValidator,
                                    WorkflowCatalog.Settings workflowSettings, ActionPlanner actionPlanner,
                                    ObjectMapper werkenJson, ReceivedWebhookFactory receivedWebhookFactory,
                                    @PropertyInject("werken.queue.actions") String actionsQueue) {
-        return new DraftDryRun(webhookRequestValidator, workflowSettings, actionPlanner, werkenJson,
+        return new DryRunWorkflowDraft(webhookRequestValidator, workflowSettings, actionPlanner, werkenJson,
                 receivedWebhookFactory, actionsQueue);
     }
 
     @BindToRegistry
-    public RevisionListing revisionListing(Journal journal, ObjectMapper werkenJson) {
-        return new RevisionListing(journal, werkenJson);
+    public ListWorkflowRevisions listWorkflowRevisions(Journal journal, ObjectMapper werkenJson) {
+        return new ListWorkflowRevisions(journal, werkenJson);
     }
 
     @BindToRegistry
-    public RevisionDetail revisionDetail(Journal journal, ObjectMapper werkenJson) {
-        return new RevisionDetail(journal, werkenJson);
+    public ShowWorkflowRevision showWorkflowRevision(Journal journal, ObjectMapper werkenJson) {
+        return new ShowWorkflowRevision(journal, werkenJson);
     }
 
     /**
@@ -272,31 +272,31 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public StatsReport statsReport(StatsSampler statsSampler, ObjectMapper werkenJson) {
-        return new StatsReport(statsSampler, werkenJson);
+    public ShowStats showStats(StatsSampler statsSampler, ObjectMapper werkenJson) {
+        return new ShowStats(statsSampler, werkenJson);
     }
 
     /** Reads the queues over Werken's own broker connection (a passive declare on a cached channel), not one per call. */
     @BindToRegistry
-    public QueueListing queueListing(CachingConnectionFactory cachingConnectionFactory, CurrentWorkflows currentWorkflows,
+    public ListQueues listQueues(CachingConnectionFactory cachingConnectionFactory, CurrentWorkflows currentWorkflows,
                                      @PropertyInject("werken.queue.received") String receivedQueue,
                                      @PropertyInject("werken.queue.actions") String actionsQueue,
                                      @PropertyInject("werken.journal.mode") String journalMode,
                                      @PropertyInject("werken.journal.queue") String journalQueue,
                                      @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds,
                                      ObjectMapper werkenJson) {
-        return new QueueListing(new RabbitAdmin(cachingConnectionFactory), receivedQueue,
+        return new ListQueues(new RabbitAdmin(cachingConnectionFactory), receivedQueue,
                 BrokerTopology.deadLetterQueue(receivedQueue), JournalConfiguration.on(journalMode) ? journalQueue : null,
                 actionsQueue, currentWorkflows, werkenJson, retryAfterSeconds);
     }
 
     @BindToRegistry
-    public RefusalListing refusalListing(RecentRefusals recentRefusals, ObjectMapper werkenJson) {
-        return new RefusalListing(recentRefusals, werkenJson);
+    public ListRefusals listRefusals(RecentRefusals recentRefusals, ObjectMapper werkenJson) {
+        return new ListRefusals(recentRefusals, werkenJson);
     }
 
     @BindToRegistry
-    public OpenApiDocument openApiDocument(ObjectMapper werkenJson) {
-        return new OpenApiDocument(werkenJson);
+    public ShowOpenApi showOpenApi(ObjectMapper werkenJson) {
+        return new ShowOpenApi(werkenJson);
     }
 }

@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * on it (pipelined requests included). Every refusal closes the connection, so no unread request bytes are drained.
  * <p>
  * All of its state is touched on the connection's event loop only, as Netty calls handlers there.
+ *
+ * <p>One class over 300 lines on purpose: its inbound refusals, its deadline and its outbound close decisions read and
+ * write the same per-connection state (answers awaited, body bytes reserved, whether to close), on one event loop;
+ * split across handlers, that state would have to be shared between them.
  */
 final class ConnectionGuard extends ChannelDuplexHandler {
 

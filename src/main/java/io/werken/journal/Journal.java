@@ -8,12 +8,12 @@ public final class Journal {
 
     private final JournalStore store;
     private final EventSearch search;
-    private final WorkflowImpact impact;
+    private final DraftImpact impact;
     private final Replayer replayer;
     private final ReplayJobs replays;
     private final int scanLimit;
 
-    public Journal(JournalStore store, EventSearch search, WorkflowImpact impact, Replayer replayer, ReplayJobs replays,
+    public Journal(JournalStore store, EventSearch search, DraftImpact impact, Replayer replayer, ReplayJobs replays,
                    int scanLimit) {
         this.store = store;
         this.search = search;
@@ -39,7 +39,7 @@ public final class Journal {
         return required(search);
     }
 
-    public WorkflowImpact impact() {
+    public DraftImpact impact() {
         return required(impact);
     }
 

@@ -28,6 +28,9 @@ import io.werken.core.StartupRefusedException;
  * <p>Every SQL failure throws {@link JournalUnavailableException}, in one line naming the database by
  * {@link #describe()}, never with the password. Times come back as Werken writes them: ISO-8601 UTC to the
  * millisecond ({@code DateTimeFormatter.ISO_INSTANT}), and are stored to the millisecond.
+ *
+ * <p>One class over 300 lines on purpose: it is the journal's one way into its database (the SQL itself is in
+ * {@code JournalInserts}, {@code EventSelection} and {@code JournalRetention}), one short method per query.
  */
 public final class JournalStore implements AutoCloseable {
 

@@ -24,6 +24,9 @@ import org.apache.camel.Processor;
  * {@code max}, in the background (202 with the replay's id; {@code GET /replays/{id}} shows its progress). With
  * {@code dry_run=true} it replays nothing and answers how many events it would replay (looking at
  * {@code WERKEN_JOURNAL_SCAN_LIMIT} entries at most) and the first ten.
+ *
+ * <p>Called by the route {@code show-event} (its path {@code /events/{event_id}} with the fixed name {@code replay}),
+ * whose own processor is {@link ShowEvent}: named for the endpoint it serves, not for a route of its own.
  */
 public final class BulkReplay implements Processor {
 
@@ -54,7 +57,7 @@ public final class BulkReplay implements Processor {
         if (!dryRun.equals("true") && !dryRun.equals("false")) {
             throw ManagementRequests.invalidQuery("Query parameter 'dry_run' must be true or false.");
         }
-        Replayer.Revision revision = EventReplay.revision(parameters.get("revision"));
+        Replayer.Revision revision = ReplayEvent.revision(parameters.get("revision"));
         EventQuery query = JournalRequests.query(parameters).withLimit(EventQuery.MAX_LIMIT);
         String where = parameters.get("where") == null || parameters.get("where").isBlank() ? null
                 : parameters.get("where");

@@ -35,29 +35,29 @@ final class DryRunPlanner {
     }
 
     /** The dry run's answer; {@code headers} are the ones the workflow reads, by lower-case name. */
-    DryRun.Result plan(Workflow workflow, JsonNode payload, Map<String, String> headers) {
+    DryRunWorkflow.Result plan(Workflow workflow, JsonNode payload, Map<String, String> headers) {
         PayloadSchemaCheck.check(workflow, payload);
         ReceivedWebhook event = events.create(workflow, payload, "dry-run-" + UUID.randomUUID(), headers);
         List<PlannedAction> planned = planner.plan(workflow, event, false);
         // Dispatch's rule (ActionMessageFactory): the first action that fails dead-letters the whole event.
         PlannedAction failed = planned.stream().filter(p -> p.outcome() == Outcome.FAILED).findFirst().orElse(null);
-        List<DryRun.Action> actions = planned.stream().map(p -> action(p, failed)).toList();
+        List<DryRunWorkflow.Action> actions = planned.stream().map(p -> action(p, failed)).toList();
         if (failed != null) {
-            return new DryRun.Result(workflow.id(), DryRun.DEAD_LETTER, DeadLetterReason.ACTION_EVALUATION_FAILED.label(),
+            return new DryRunWorkflow.Result(workflow.id(), DryRunWorkflow.DEAD_LETTER, DeadLetterReason.ACTION_EVALUATION_FAILED.label(),
                     failed.reason(), 0, actions);
         }
         int wouldPublish = (int) planned.stream().filter(p -> p.outcome() == Outcome.PUBLISH).count();
-        return new DryRun.Result(workflow.id(), DryRun.PUBLISH, null, null, wouldPublish, actions);
+        return new DryRunWorkflow.Result(workflow.id(), DryRunWorkflow.PUBLISH, null, null, wouldPublish, actions);
     }
 
-    private DryRun.Action action(PlannedAction planned, PlannedAction failed) {
+    private DryRunWorkflow.Action action(PlannedAction planned, PlannedAction failed) {
         var action = planned.action();
         if (failed != null && planned.outcome() == Outcome.PUBLISH) {
-            return new DryRun.Action(action.index(), action.type(), action.queueOr(actionsQueue), DryRun.NOT_PUBLISHED,
+            return new DryRunWorkflow.Action(action.index(), action.type(), action.queueOr(actionsQueue), DryRunWorkflow.NOT_PUBLISHED,
                     planned.params(), "not published: action " + failed.action().index() + " ("
                     + failed.action().type() + ") failed, and dispatch publishes none of an event's actions then");
         }
-        return new DryRun.Action(action.index(), action.type(), action.queueOr(actionsQueue),
+        return new DryRunWorkflow.Action(action.index(), action.type(), action.queueOr(actionsQueue),
                 planned.outcome().name().toLowerCase(Locale.ROOT), planned.params(), planned.reason());
     }
 }

@@ -55,7 +55,7 @@ final class WorkflowDrafts {
                     file.toString().getBytes(StandardCharsets.UTF_8), settings).find(workflowId).orElseThrow();
             return new Checked(workflow, List.of());
         } catch (InvalidWorkflowsException e) {
-            return new Checked(null, e.problems().stream().map(p -> WorkflowReload.error(relative(p, prefix))).toList());
+            return new Checked(null, e.problems().stream().map(p -> ReloadWorkflows.error(relative(p, prefix))).toList());
         }
     }
 

@@ -21,7 +21,7 @@ import io.werken.core.ProblemException;
 import io.werken.core.WerkenJson;
 import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.WebhookRequestValidator;
-import io.werken.manage.DryRun;
+import io.werken.manage.DryRunWorkflow;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.WorkflowCatalog;
@@ -123,7 +123,7 @@ class WorkflowExamplesTest {
     private static JsonNode dryRun(WorkflowCatalog catalog, String workflowId, byte[] body, Map<String, String> headers)
             throws Exception {
         CurrentWorkflows workflows = new CurrentWorkflows(catalog);
-        DryRun dryRun = new DryRun(workflows, new WebhookRequestValidator(workflows, 64, 400),
+        DryRunWorkflow dryRun = new DryRunWorkflow(workflows, new WebhookRequestValidator(workflows, 64, 400),
                 new ActionPlanner(JSON, 262_144), JSON, new ReceivedWebhookFactory(Clock.systemUTC()), "required_actions");
         Exchange exchange = new DefaultExchange(camel);
         exchange.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");

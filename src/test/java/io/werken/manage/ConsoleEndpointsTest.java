@@ -52,8 +52,8 @@ class ConsoleEndpointsTest {
     private static final String INVALID_DRAFT = """
             {"actions": [{"type": "ok"}, {"type": "x", "when": "payload.("}, {"type": "y", "queue": "amq.nope"}]}""";
 
-    private final WorkflowDraftCheck check = new WorkflowDraftCheck(BODIES, SETTINGS, JSON);
-    private final DraftDryRun draftDryRun = new DraftDryRun(BODIES, SETTINGS, new ActionPlanner(JSON, 262_144), JSON,
+    private final CheckWorkflowDraft check = new CheckWorkflowDraft(BODIES, SETTINGS, JSON);
+    private final DryRunWorkflowDraft draftDryRun = new DryRunWorkflowDraft(BODIES, SETTINGS, new ActionPlanner(JSON, 262_144), JSON,
             new ReceivedWebhookFactory(Clock.systemUTC()), "required_actions");
 
     // --- the draft's check and dry run
@@ -75,7 +75,7 @@ class ConsoleEndpointsTest {
                 JSON.getTypeFactory().constructCollectionType(List.class, Problem.Error.class));
 
         ProblemException impact = catchThrowableOfType(ProblemException.class, () ->
-                new WorkflowImpactCheck(Journal.off(), BODIES, SETTINGS, JSON).process(request("POST", "orders", null,
+                new WorkflowImpact(Journal.off(), BODIES, SETTINGS, JSON).process(request("POST", "orders", null,
                         INVALID_DRAFT)));
         ProblemException dryRun = catchThrowableOfType(ProblemException.class, () ->
                 draftDryRun.process(request("POST", "orders", null,
@@ -149,7 +149,7 @@ class ConsoleEndpointsTest {
         onBroker.put("required_actions", new QueueInformation("required_actions", 12, 2));
         onBroker.put("q.alpha", new QueueInformation("q.alpha", 0, 0));
 
-        JsonNode answer = answer(new QueueListing(admin(onBroker::get), "received_webhooks", "received_webhooks.dlq",
+        JsonNode answer = answer(new ListQueues(admin(onBroker::get), "received_webhooks", "received_webhooks.dlq",
                 "werken.journal", "required_actions", named, JSON, 5), request("GET", null, null, null));
 
         assertThat(answer).isEqualTo(JSON.readTree("""
@@ -160,14 +160,14 @@ class ConsoleEndpointsTest {
                   {"name": "required_actions", "role": "actions", "messages": 12, "consumers": 2, "missing": false},
                   {"name": "q.alpha", "role": "actions", "messages": 0, "consumers": 0, "missing": false},
                   {"name": "q.zeta", "role": "actions", "missing": true}]}"""));
-        JsonNode journalOff = answer(new QueueListing(admin(onBroker::get), "received_webhooks",
+        JsonNode journalOff = answer(new ListQueues(admin(onBroker::get), "received_webhooks",
                 "received_webhooks.dlq", null, "required_actions", WORKFLOWS, JSON, 5), request("GET", null, null, null));
         assertThat(journalOff.get("queues").findValuesAsText("role")).containsExactly("received", "dead_letters", "actions");
     }
 
     @Test
     void aBrokerThatCannotBeUsedIsA503WithRetryAfter() {
-        QueueListing listing = new QueueListing(admin(name -> {
+        ListQueues listing = new ListQueues(admin(name -> {
             throw new AmqpConnectException(new java.net.ConnectException("Connection refused"));
         }), "received_webhooks", "received_webhooks.dlq", null, "required_actions", WORKFLOWS, JSON, 7);
 
@@ -189,7 +189,7 @@ class ConsoleEndpointsTest {
         refusals.record("orders", 401, "signature-mismatch", "The signature does not match.", "10.0.0.7",
                 "/webhook/orders");
 
-        JsonNode answer = answer(new RefusalListing(refusals, JSON), request("GET", null, null, null));
+        JsonNode answer = answer(new ListRefusals(refusals, JSON), request("GET", null, null, null));
 
         assertThat(answer).isEqualTo(JSON.readTree("""
                 {"refusals": [
@@ -207,7 +207,7 @@ class ConsoleEndpointsTest {
         metrics.webhook("orders", WerkenMetrics.ACCEPTED);
         clock.advance(java.time.Duration.ofSeconds(10));
         sampler.sample();
-        StatsReport report = new StatsReport(sampler, JSON);
+        ShowStats report = new ShowStats(sampler, JSON);
 
         JsonNode answer = answer(report, request("GET", null, "minutes=5", null));
         ProblemException tooLong = catchThrowableOfType(ProblemException.class,

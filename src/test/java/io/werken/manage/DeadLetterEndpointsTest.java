@@ -23,9 +23,9 @@ class DeadLetterEndpointsTest {
     @Test
     void aBrokerThatCannotBeReachedIsA503WithRetryAfter() {
         ProblemException listing = catchThrowableOfType(ProblemException.class,
-                () -> new DeadLetterListing(UNREACHABLE, new ObjectMapper(), 7).process(request("GET", null)));
+                () -> new ListDeadLetters(UNREACHABLE, new ObjectMapper(), 7).process(request("GET", null)));
         ProblemException requeue = catchThrowableOfType(ProblemException.class,
-                () -> new DeadLetterRequeuing(UNREACHABLE, new ObjectMapper(), 7).process(request("POST", "max=3")));
+                () -> new RequeueDeadLetters(UNREACHABLE, new ObjectMapper(), 7).process(request("POST", "max=3")));
 
         for (ProblemException refused : new ProblemException[] { listing, requeue }) {
             assertThat(refused.problemType()).isEqualTo(ProblemType.DEAD_LETTERS_UNAVAILABLE);
@@ -38,9 +38,9 @@ class DeadLetterEndpointsTest {
     @Test
     void badQueriesAreRefusedBeforeTheBrokerIsAsked() {
         ProblemException limit = catchThrowableOfType(ProblemException.class,
-                () -> new DeadLetterListing(UNREACHABLE, new ObjectMapper(), 7).process(request("GET", "limit=%zz")));
+                () -> new ListDeadLetters(UNREACHABLE, new ObjectMapper(), 7).process(request("GET", "limit=%zz")));
         ProblemException max = catchThrowableOfType(ProblemException.class,
-                () -> new DeadLetterRequeuing(UNREACHABLE, new ObjectMapper(), 7).process(request("POST", "max=99999")));
+                () -> new RequeueDeadLetters(UNREACHABLE, new ObjectMapper(), 7).process(request("POST", "max=99999")));
 
         assertThat(limit.problemType()).isEqualTo(ProblemType.INVALID_QUERY);
         assertThat(max.problemType()).isEqualTo(ProblemType.INVALID_QUERY);

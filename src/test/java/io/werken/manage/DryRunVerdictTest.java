@@ -40,8 +40,8 @@ class DryRunVerdictTest {
     private static final ActionPlanner PLANNER = new ActionPlanner(JSON, 262_144);
     private static final ReceivedWebhookFactory EVENTS = new ReceivedWebhookFactory(Clock.systemUTC());
 
-    private final DryRun dryRun = new DryRun(WORKFLOWS, BODIES, PLANNER, JSON, EVENTS, "actions");
-    private final DraftDryRun draftDryRun = new DraftDryRun(BODIES, SETTINGS, PLANNER, JSON, EVENTS, "actions");
+    private final DryRunWorkflow dryRun = new DryRunWorkflow(WORKFLOWS, BODIES, PLANNER, JSON, EVENTS, "actions");
+    private final DryRunWorkflowDraft draftDryRun = new DryRunWorkflowDraft(BODIES, SETTINGS, PLANNER, JSON, EVENTS, "actions");
 
     @Test
     void anEventWhoseActionsAllEvaluateIsPublishedWithTheCountOfMessages() throws Exception {

@@ -22,10 +22,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.rabbitmq.client.AMQP;
-
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+
+import static io.werken.bench.SystemUnderTest.ACTIONS;
+import static io.werken.bench.SystemUnderTest.DLX;
+import static io.werken.bench.SystemUnderTest.HTTP_PORT;
+import static io.werken.bench.SystemUnderTest.JOURNAL;
+import static io.werken.bench.SystemUnderTest.MANAGEMENT_PORT;
+import static io.werken.bench.SystemUnderTest.RECEIVED;
+import static io.werken.bench.SystemUnderTest.WERKEN_ACCEPTED;
+import static io.werken.bench.SystemUnderTest.awaitHealthy;
+import static io.werken.bench.SystemUnderTest.deleteTree;
+import static io.werken.bench.SystemUnderTest.javaBin;
+import static io.werken.bench.SystemUnderTest.startWerken;
 
 /**
  * Werken's benchmark: the broker's own ceiling (RabbitMQ PerfTest), then Werken started as a user starts it and
@@ -36,26 +45,17 @@ import io.vertx.core.json.JsonObject;
  * is started, and reports Werken's figures divided by the original's.
  * <p>
  * Run it with {@code bench/run} from the repository root; {@code bench/README.md} explains each figure.
+ * <p>
+ * This class runs the scenarios and measures them; its parts are {@link BenchOptions} (the arguments),
+ * {@link SystemUnderTest} (Werken's process, its ports and queues, the broker's process), {@link OriginalDesign} (the
+ * peer it is compared with) and {@link BenchReport} (the tables and the JSON). It is a tool, not part of Werken's Camel
+ * application: it starts OS processes and waits for them by polling on the main thread, and creates no threads of its
+ * own ({@link LoadGenerator}'s load runs on a Vert.x event loop), so Camel's {@code ExecutorServiceManager} has no
+ * place here.
  */
 public final class Bench {
 
-    private static final int HTTP_PORT = 18000;
-    private static final int MANAGEMENT_PORT = 19876;
-    /** Werken's only answer for a webhook it has taken on (confirmed by the broker); anything else is a refusal. */
-    private static final int WERKEN_ACCEPTED = 202;
-    private static final String RECEIVED = "werken-bench.received_webhooks";
-    private static final String ACTIONS = "werken-bench.required_actions";
-    private static final String DLX = "werken-bench.dlx";
-    private static final String JOURNAL = "werken-bench.journal";
     private static final String SMALL_BODY = "{\"user_id\": 123, \"data\": \"some important data\"}";
-
-    /** The original design: its ingestor's port here, its answer for a webhook it took, and its fixed queue names. */
-    private static final int ORIGINAL_PORT = 18001;
-    private static final int ORIGINAL_ACCEPTED = 200;
-    private static final String ORIGINAL_RECEIVED = "received_webhooks";
-    private static final String ORIGINAL_ACTIONS = "required_actions";
-    private static final List<String> PYTHON_MODULES = List.of("fastapi", "uvicorn", "pika");
-    private static final String PYTHON_PACKAGES = "python3-fastapi python3-uvicorn python3-pika";
 
     /** One load shape: which workflow, how many actions it has, and the body each webhook carries. */
     record Scenario(String name, String workflow, int actions, byte[] body) {
@@ -125,20 +125,8 @@ public final class Bench {
      * The system the load is sent to: its label, its OS processes by name, the queue its actions land in, and how the
      * journal is watched (null: no journal).
      */
-    private record Target(String system, Map<String, Long> processes, String actionsQueue, boolean byThread,
+    record Target(String system, Map<String, Long> processes, String actionsQueue, boolean byThread,
                           JournalWatch journal) {
-    }
-
-    /** How the original design is run, if it is: where it lives, and whether its publishes wait for confirms. */
-    private record Original(Path dir, boolean confirms) {
-
-        String label() {
-            return confirms ? "original (publisher confirms)" : "original (no confirms)";
-        }
-    }
-
-    /** What the original's part of a run gave: one row per scenario it has, and its time from run.sh to ready. */
-    private record OriginalRun(Original original, List<Figures> figures, long readyMillis) {
     }
 
     /** The bench will not run as asked, and says why in one line (a missing package, queues in use). */
@@ -157,7 +145,8 @@ public final class Bench {
     private final String rabbitNode;
     private final Path repo;
     private final Path results;
-    private final Original original;
+    /** The original design to measure before Werken ({@code --original}), or null. */
+    private final OriginalDesign original;
     /** With the journal scenarios: how many of the scenarios they run (from the first); 0 with --no-journal. */
     private final int journalScenarioCount;
     private final String postgresServer;
@@ -167,55 +156,31 @@ public final class Bench {
     /** Webhooks the running Werken accepted so far: the events its journal must come to hold. */
     private long journalAccepted;
 
-    private Bench(int requests, int concurrency, int warmup, int perfTestSeconds, int scenarioCount, Path repo,
-                  Map<String, String> options) {
-        this.scenarioCount = scenarioCount;
-        this.amqpUri = options.getOrDefault("amqp-uri", "amqp://guest:guest@127.0.0.1:5672/%2F");
-        if (!java.net.URI.create(amqpUri).getHost().equals("127.0.0.1")) {
-            throw new IllegalArgumentException("The bench only sends to 127.0.0.1");
-        }
-        this.rabbitNode = options.get("rabbitmq-node");
-        this.requests = requests;
-        this.concurrency = concurrency;
-        this.warmup = warmup;
-        this.perfTestSeconds = perfTestSeconds;
-        this.repo = repo;
-        this.results = repo.resolve("bench/results");
-        // --original-confirms implies --original; a relative DIR is taken from the repository root (where bench/run is).
-        if (options.containsKey("original") || options.containsKey("original-confirms")) {
-            String dir = options.getOrDefault("original", "true");
-            this.original = new Original(
-                    repo.resolve(dir.equals("true") ? "../shared/peers/original-python" : dir).normalize(),
-                    options.containsKey("original-confirms"));
-        } else {
-            this.original = null;
-        }
-        this.journalScenarioCount = options.containsKey("no-journal") ? 0
-                : Integer.parseInt(options.getOrDefault("journal-scenarios", "1"));
-        this.postgresServer = options.getOrDefault("postgresql", PostgresDatabase.DEFAULT_SERVER);
-        this.postgresUser = options.getOrDefault("postgresql-user", "postgres");
-        String eventLogOption = options.getOrDefault("event-log", "off");
-        if (!eventLogOption.equals("on") && !eventLogOption.equals("off")) {
-            throw new IllegalArgumentException("--event-log=" + eventLogOption + ": use on or off");
-        }
-        this.eventLog = eventLogOption.equals("on");
+    private Bench(BenchOptions options) {
+        this.requests = options.requests();
+        this.concurrency = options.concurrency();
+        this.warmup = options.warmup();
+        this.perfTestSeconds = options.perfTestSeconds();
+        this.scenarioCount = options.scenarioCount();
+        this.amqpUri = options.amqpUri();
+        this.rabbitNode = options.rabbitNode();
+        this.repo = options.repo();
+        this.results = options.results();
+        this.original = options.original();
+        this.journalScenarioCount = options.journalScenarioCount();
+        this.postgresServer = options.postgresServer();
+        this.postgresUser = options.postgresUser();
+        this.eventLog = options.eventLog();
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = parse(args);
-        boolean smoke = options.containsKey("smoke");
-        Bench bench = new Bench(
-                Integer.parseInt(options.getOrDefault("requests", smoke ? "300" : "20000")),
-                Integer.parseInt(options.getOrDefault("concurrency", "32")),
-                Integer.parseInt(options.getOrDefault("warmup", smoke ? "100" : "20000")),
-                Integer.parseInt(options.getOrDefault("perf-test-seconds", smoke ? "3" : "20")),
-                Integer.parseInt(options.getOrDefault("scenarios", "4")),
-                Path.of(options.getOrDefault("repo", ".")).toAbsolutePath().normalize(), options);
+        BenchOptions options = BenchOptions.parse(args);
+        Bench bench = new Bench(options);
         boolean ok;
         try {
             // --stored-events: the journal's reads on a large stored journal, instead of the webhook scenarios.
-            ok = options.containsKey("stored-events") ? new JournalReads(bench.repo, bench.amqpUri, bench.results,
-                    bench.postgresServer, bench.postgresUser, options).run() : bench.run(smoke);
+            ok = options.all().containsKey("stored-events") ? new JournalReads(bench.repo, bench.amqpUri, bench.results,
+                    bench.postgresServer, bench.postgresUser, options.all()).run() : bench.run(options.smoke());
         } catch (Refused refused) {
             System.out.println("bench: " + refused.getMessage());
             ok = false;
@@ -233,7 +198,7 @@ public final class Bench {
                 new Scenario("10 actions", "bench-ten-actions", 10, SMALL_BODY.getBytes(StandardCharsets.UTF_8)),
                 new Scenario("16 KB payload, 2 actions", "mi-workflow", 2, payloadOf(16 * 1024)));
         List<Scenario> scenarios = all.subList(0, Math.min(all.size(), scenarioCount));
-        List<Scenario> originalScenarios = original == null ? List.of() : originalScenarios(scenarios);
+        List<Scenario> originalScenarios = original == null ? List.of() : original.scenarios(scenarios);
         List<Scenario> journalScenarios = scenarios.subList(0, Math.min(scenarios.size(), journalScenarioCount));
         if (!journalScenarios.isEmpty()) {
             // A PostgreSQL the bench can make databases on, checked before spending the PerfTest run.
@@ -244,7 +209,7 @@ public final class Bench {
         }
         if (original != null) {
             // Everything that would stop the original's part, checked before spending the PerfTest run on it.
-            checkOriginalCanRun();
+            original.checkCanRun();
             log("%s at %s: %d of the scenarios (%s)", original.label(), original.dir(), originalScenarios.size(),
                 originalScenarios.stream().map(Scenario::name).collect(java.util.stream.Collectors.joining("; ")));
         }
@@ -256,10 +221,10 @@ public final class Bench {
         double ceiling = perfTestCeiling();
         log("broker ceiling: %.0f msg/s", ceiling);
 
-        long brokerPid = brokerPid();
+        long brokerPid = SystemUnderTest.brokerPid(rabbitNode);
         // The original first, stopped and its queues deleted before Werken starts: never both running at once.
-        OriginalRun originalRun = originalScenarios.isEmpty() ? null
-                : measureOriginal(originalScenarios, brokerPid, stamp);
+        OriginalDesign.Run originalRun = originalScenarios.isEmpty() ? null
+                : original.measure(originalScenarios, brokerPid, stamp, this::measure);
 
         // The journal's cost: Werken with the journal off, on PostgreSQL, on H2, and off again with every scenario
         // (the figures every earlier run gave, the journal not existing then), each a Werken of its own. The two runs
@@ -286,7 +251,7 @@ public final class Bench {
         Embedded embedded = runEmbedded(scenarios.get(0), stamp);
         double rabbitMqPeak = figures.stream().mapToDouble(Figures::peakRssMib).max().orElse(Double.NaN);
 
-        String table = table(runs, scenarios, originalRun, ceiling, startupMillis, rabbitVersion, smoke);
+        String table = BenchReport.table(runs, scenarios, originalRun, ceiling, startupMillis, rabbitVersion, smoke);
         System.out.println();
         System.out.println(table);
         System.out.printf(Locale.ROOT, "Peak RSS by broker, the journal off: RabbitMQ %.0f MiB (the Werken rows), embedded "
@@ -302,7 +267,7 @@ public final class Bench {
                     .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
                     .collect(java.util.stream.Collectors.joining(", ")));
         }
-        JsonObject json = json(figures, originalRun, ceiling, startupMillis, rabbitVersion, smoke)
+        JsonObject json = BenchReport.json(figures, originalRun, ceiling, startupMillis, rabbitVersion, smoke)
                 .put("werken_cpu_seconds_by_thread", new JsonObject(new java.util.LinkedHashMap<>(main.threadCpu())))
                 .put("werken_event_log", eventLog);
         if (runs.size() > 1) {
@@ -468,250 +433,6 @@ public final class Bench {
             }
             deleteTree(dataDir);
         }
-    }
-
-    /** Deletes a directory the bench made, with everything in it; a missing one is no error. */
-    static void deleteTree(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
-
-    /** The scenarios the original can run: those whose workflow its workflows.json has, with as many actions. */
-    private List<Scenario> originalScenarios(List<Scenario> scenarios) throws Exception {
-        Path file = original.dir().resolve("workflows.json");
-        if (!Files.isRegularFile(file) || !Files.isRegularFile(original.dir().resolve("run.sh"))) {
-            throw new Refused("--original: no run.sh and workflows.json in " + original.dir());
-        }
-        JsonObject workflows = new JsonObject(Files.readString(file));
-        List<Scenario> eligible = new ArrayList<>();
-        for (Scenario scenario : scenarios) {
-            JsonObject workflow = workflows.getJsonObject(scenario.workflow());
-            if (workflow != null && workflow.getJsonArray("actions", new JsonArray()).size() == scenario.actions()) {
-                eligible.add(scenario);
-            }
-        }
-        return eligible;
-    }
-
-    /**
-     * Refuses, before anything runs, if the original could not be started or measured: its Python modules missing,
-     * its port taken, or its fixed queues in use (see {@link #claimOriginalQueues}).
-     */
-    private void checkOriginalCanRun() throws Exception {
-        String python = pythonOfOriginal();
-        String probe = "import importlib.util, sys\n"
-                       + "missing = [m for m in sys.argv[1:] if importlib.util.find_spec(m) is None]\n"
-                       + "print(' '.join(missing))\n"
-                       + "sys.exit(1 if missing else 0)\n";
-        List<String> command = new ArrayList<>(List.of(python, "-c", probe));
-        command.addAll(PYTHON_MODULES);
-        String missing;
-        int exit;
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            missing = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            exit = p.waitFor();
-        } catch (java.io.IOException e) {
-            missing = "python itself";
-            exit = -1;
-        }
-        if (exit != 0) {
-            throw new Refused(String.format(Locale.ROOT, "--original needs %s in %s, which lacks %s: "
-                    + "sudo apt-get install -y %s", String.join(", ", PYTHON_MODULES), python,
-                    missing.isEmpty() ? "them" : missing, PYTHON_PACKAGES));
-        }
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", ORIGINAL_PORT), 500);
-            throw new Refused("--original: port " + ORIGINAL_PORT + " on 127.0.0.1 is already in use");
-        } catch (java.io.IOException free) {
-            // nothing listens there: the original's ingestor can have it
-        }
-        try (Broker broker = new Broker(amqpUri)) {
-            String busy = originalQueuesInUse(broker);
-            if (busy != null) {
-                throw new Refused(busy);
-            }
-        }
-    }
-
-    /** The interpreter run.sh will use: $PYTHON as it passes on to run.sh, else Debian's. */
-    private static String pythonOfOriginal() {
-        String python = System.getenv("PYTHON");
-        return python == null || python.isBlank() ? "/usr/bin/python3" : python;
-    }
-
-    /** Why the original's queues are not the bench's to take (they hold messages or have consumers), or null. */
-    private static String originalQueuesInUse(Broker broker) throws Exception {
-        List<String> inUse = new ArrayList<>();
-        for (String queue : List.of(ORIGINAL_RECEIVED, ORIGINAL_ACTIONS)) {
-            AMQP.Queue.DeclareOk q = broker.inspect(queue);
-            if (q != null && (q.getMessageCount() > 0 || q.getConsumerCount() > 0)) {
-                inUse.add(String.format(Locale.ROOT, "%s has %d messages and %d consumers", queue,
-                        q.getMessageCount(), q.getConsumerCount()));
-            }
-        }
-        return inUse.isEmpty() ? null : "refusing --original: its fixed queues are in use on this broker ("
-                + String.join("; ", inUse) + "), maybe by a Werken or an original of someone else's; "
-                + "the bench leaves them alone. Run it when they are idle, or without --original";
-    }
-
-    /**
-     * Deletes the original's queues, so that it declares them afresh (without arguments another declarer may have
-     * given them), but only if they are idle: the broker deletes each only if it has no messages and no consumers.
-     */
-    private static void claimOriginalQueues(Broker broker) throws Exception {
-        String busy = originalQueuesInUse(broker);
-        if (busy != null) {
-            throw new Refused(busy);
-        }
-        for (String queue : List.of(ORIGINAL_RECEIVED, ORIGINAL_ACTIONS)) {
-            if (!broker.deleteIfIdle(queue)) {
-                throw new Refused("refusing --original: " + queue + " got messages or consumers just now; "
-                                  + "the bench leaves it alone");
-            }
-        }
-    }
-
-    /**
-     * Starts the original with its run.sh, measures each scenario it has, then stops both of its processes and
-     * deletes its queues, whatever happened.
-     */
-    private OriginalRun measureOriginal(List<Scenario> scenarios, long brokerPid, String stamp) throws Exception {
-        Path dir = results.resolve("original-" + stamp);
-        Files.createDirectories(dir);
-        Path pidFile = dir.resolve("pids");
-        List<Figures> figures = new ArrayList<>();
-        boolean queuesClaimed = false;
-        long readyMillis;
-        try (Broker broker = new Broker(amqpUri)) {
-            claimOriginalQueues(broker);
-            queuesClaimed = true;
-            long spawned = System.nanoTime();
-            startOriginal(dir, pidFile);
-            long[] pids = readPids(pidFile);
-            awaitOriginalReady(broker, pids, dir);
-            readyMillis = (System.nanoTime() - spawned) / 1_000_000;
-            log("%s ready %d ms after run.sh was started (ingestor pid %d answering on %d, engine pid %d consuming)",
-                original.label(), readyMillis, pids[0], ORIGINAL_PORT, pids[1]);
-
-            Map<String, Long> processes = new LinkedHashMap<>();
-            processes.put("ingestor", pids[0]);
-            processes.put("engine", pids[1]);
-            Target target = new Target(original.label(), processes, ORIGINAL_ACTIONS, false, null);
-            try (LoadGenerator generator = new LoadGenerator(ORIGINAL_PORT, concurrency, ORIGINAL_ACCEPTED)) {
-                for (Scenario scenario : scenarios) {
-                    figures.add(measure(target, scenario, generator, broker, brokerPid));
-                }
-            }
-        } finally {
-            if (Files.exists(pidFile)) {
-                stopOriginal(readPids(pidFile));
-            }
-            if (queuesClaimed) {
-                try (Broker broker = new Broker(amqpUri)) {
-                    broker.deleteQueues(ORIGINAL_RECEIVED, ORIGINAL_ACTIONS);
-                }
-            }
-        }
-        return new OriginalRun(original, figures, readyMillis);
-    }
-
-    private void startOriginal(Path dir, Path pidFile) throws Exception {
-        URI uri = URI.create(amqpUri);
-        ProcessBuilder builder = new ProcessBuilder("bash", original.dir().resolve("run.sh").toString())
-                .directory(original.dir().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("run.log").toFile());
-        Map<String, String> env = builder.environment();
-        env.put("INGEST_PORT", Integer.toString(ORIGINAL_PORT));
-        env.put("INGEST_HOST", "127.0.0.1");
-        env.put("PUBLISH_CONFIRMS", original.confirms() ? "1" : "0");
-        env.put("RABBITMQ_HOST", uri.getHost());
-        env.put("RABBITMQ_PORT", Integer.toString(uri.getPort() == -1 ? 5672 : uri.getPort()));
-        env.put("LOG_DIR", dir.toString());
-        env.put("PID_FILE", pidFile.toString());
-        // Its directory is shared and not the bench's to write: no __pycache__ there.
-        env.put("PYTHONDONTWRITEBYTECODE", "1");
-        Process runSh = builder.start();
-        if (!runSh.waitFor(30, TimeUnit.SECONDS) || runSh.exitValue() != 0 || !Files.exists(pidFile)) {
-            runSh.destroyForcibly();
-            throw new IllegalStateException("the original's run.sh failed (see " + repo.relativize(dir) + "/run.log)");
-        }
-    }
-
-    private static long[] readPids(Path pidFile) throws java.io.IOException {
-        String[] pids = Files.readString(pidFile).trim().split("\\s+");
-        return new long[] {Long.parseLong(pids[0]), Long.parseLong(pids[1])};
-    }
-
-    /** Waits until the ingestor answers HTTP on its port and the engine consumes received_webhooks. */
-    private void awaitOriginalReady(Broker broker, long[] pids, Path dir) throws Exception {
-        // HTTP/1.1: no h2c upgrade offer for an h11 server to ponder.
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ORIGINAL_PORT + "/"))
-                .timeout(Duration.ofSeconds(2)).build();
-        boolean answers = false;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            for (int i = 0; i < pids.length; i++) {
-                if (!ProcessStats.isRunning(pids[i])) {
-                    String name = i == 0 ? "ingestor" : "engine";
-                    throw new IllegalStateException("the original's " + name + " (pid " + pids[i] + ") exited; see "
-                                                    + repo.relativize(dir) + "/" + name + ".log");
-                }
-            }
-            if (!answers) {
-                try {
-                    http.send(probe, HttpResponse.BodyHandlers.discarding());
-                    answers = true; // any status: it is an HTTP server on that port
-                } catch (java.io.IOException notYet) {
-                    // not listening yet
-                }
-            }
-            AMQP.Queue.DeclareOk received = broker.inspect(ORIGINAL_RECEIVED);
-            if (answers && received != null && received.getConsumerCount() >= 1) {
-                return;
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        throw new IllegalStateException("the original was not ready within 60 s (ingestor answering: " + answers
-                                        + "); see " + repo.relativize(dir));
-    }
-
-    /** SIGTERM to both processes, SIGKILL to any still running 5 s later. */
-    private static void stopOriginal(long[] pids) throws InterruptedException {
-        for (long pid : pids) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-        }
-        if (!awaitGone(pids, 5)) {
-            for (long pid : pids) {
-                if (ProcessStats.isRunning(pid)) {
-                    log("the original's pid %d did not stop on SIGTERM within 5 s: SIGKILL", pid);
-                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                }
-            }
-            if (!awaitGone(pids, 5)) {
-                log("the original's processes %s are still running after SIGKILL", java.util.Arrays.toString(pids));
-            }
-        }
-    }
-
-    private static boolean awaitGone(long[] pids, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (java.util.Arrays.stream(pids).anyMatch(ProcessStats::isRunning)) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        return true;
     }
 
     private Figures measure(Target target, Scenario scenario, LoadGenerator generator, Broker broker, long brokerPid)
@@ -1008,266 +729,6 @@ public final class Bench {
         return ceiling;
     }
 
-    /**
-     * Starts Werken as the README does, on the bench's ports and queues, with {@code workflows} and {@code env} (the
-     * journal's settings) added to its environment.
-     */
-    static Process startWerken(Path repo, String amqpUri, Path log, Path workflows, Map<String, String> extraEnv)
-            throws Exception {
-        // Another Werken on the bench's ports would answer in its place: refuse rather than measure it.
-        for (int port : new int[] {HTTP_PORT, MANAGEMENT_PORT}) {
-            try (java.net.Socket socket = new java.net.Socket()) {
-                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
-                throw new Refused("port " + port + " on 127.0.0.1 is already in use (another Werken?): the bench "
-                                  + "starts its own Werken there");
-            } catch (java.io.IOException free) {
-                // nothing listens there
-            }
-        }
-        List<String> command = new ArrayList<>();
-        command.add(javaBin());
-        // Werken's own JVM options, exactly as the README's run command passes them.
-        command.add("@" + repo.resolve("jvm.options"));
-        // Extra JVM options for Werken only, e.g. to profile it: BENCH_WERKEN_JAVA_OPTS="-XX:StartFlightRecording=..."
-        // ({run} becomes the name of the run's log without .log, so that each Werken of a run has a file of its own).
-        String javaOptions = System.getenv().getOrDefault("BENCH_WERKEN_JAVA_OPTS", "").trim()
-                .replace("{run}", log.getFileName().toString().replaceFirst("\\.log$", ""));
-        if (!javaOptions.isEmpty()) {
-            command.addAll(List.of(javaOptions.split("\\s+")));
-        }
-        command.addAll(List.of("-jar", repo.resolve("target/werken.jar").toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(repo.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("WERKEN_HTTP_HOST", "127.0.0.1");
-        env.put("WERKEN_HTTP_PORT", Integer.toString(HTTP_PORT));
-        env.put("WERKEN_MANAGEMENT_HOST", "127.0.0.1");
-        env.put("WERKEN_MANAGEMENT_PORT", Integer.toString(MANAGEMENT_PORT));
-        env.put("WERKEN_RABBITMQ_URI", amqpUri);
-        env.put("WERKEN_QUEUE_RECEIVED", RECEIVED);
-        env.put("WERKEN_QUEUE_ACTIONS", ACTIONS);
-        env.put("WERKEN_DEAD_LETTER_EXCHANGE", DLX);
-        env.put("WERKEN_WORKFLOWS", workflows.toString());
-        env.putAll(extraEnv);
-        env.putIfAbsent("WERKEN_LOG_LEVEL", "WARN");
-        return builder.start();
-    }
-
-    static void awaitHealthy(Process werken) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest health = HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + MANAGEMENT_PORT + "/observe/health")).timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!werken.isAlive()) {
-                throw new IllegalStateException("Werken exited with " + werken.exitValue() + " (see bench/results)");
-            }
-            try {
-                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
-        throw new IllegalStateException("Werken did not become healthy within 60 s");
-    }
-
-    /** The broker's OS process, for its CPU time: asked of the node itself, so a second local node cannot confuse it. */
-    private long brokerPid() {
-        try {
-            List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
-            if (rabbitNode != null) {
-                command.addAll(List.of("-n", rabbitNode));
-            }
-            command.addAll(List.of("eval", "os:getpid()."));
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            p.waitFor(30, TimeUnit.SECONDS);
-            return Long.parseLong(out.replace("\"", ""));
-        } catch (Exception e) {
-            log("cannot tell the broker's pid (%s): its CPU time is not reported", e.getMessage());
-            return -1;
-        }
-    }
-
-    private static String table(List<WerkenRun> runs, List<Scenario> scenarios, OriginalRun originalRun,
-                                double ceiling, long startupMillis, String rabbitVersion, boolean smoke) {
-        List<Figures> figures = runs.get(runs.size() - 1).figures();
-        StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "Werken bench%s, %s UTC: %d cores, RabbitMQ %s, Java %s%n%n",
-                smoke ? " (SMOKE: too few requests for figures to mean anything)" : "",
-                DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC).format(Instant.now()),
-                Runtime.getRuntime().availableProcessors(), rabbitVersion, System.getProperty("java.version")));
-        s.append(String.format(Locale.ROOT,
-                "Broker ceiling (PerfTest: persistent, confirmed, manually acked): %.0f msg/s. "
-                + "Werken startup to healthy: %d ms%s.%n", ceiling, startupMillis, runs.size() == 1 ? ""
-                        : " (journal off; " + runs.subList(0, runs.size() - 1).stream()
-                        .map(r -> String.format(Locale.ROOT, "%s: %d ms", r.system(), r.startupMillis()))
-                        .collect(java.util.stream.Collectors.joining(", ")) + ")"));
-        if (originalRun != null) {
-            s.append(String.format(Locale.ROOT, "Measured before Werken, on the same broker and load: %s, the "
-                    + "original design (FastAPI ingestor + pika engine, %s; its 200 is sent once basic_publish "
-                    + "returns), ready %d ms after its run.sh.%n", originalRun.original().label(),
-                    originalRun.original().confirms() ? "every publish waits for the broker's confirm"
-                            : "no publisher confirms", originalRun.readyMillis()));
-        }
-        s.append('\n');
-        s.append("| system | scenario | webhooks (refused) | ingest webhooks/s | p50 ms | p99 ms | max ms "
-                 + "| end-to-end actions/s | actions/s ÷ ceiling | broker msg/s ÷ ceiling | CPU ms per webhook "
-                 + "| broker CPU ms per webhook | CPU s | broker CPU s | peak RSS MiB | lost |\n");
-        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        // Scenario by scenario: every Werken that ran it (in the order they ran), then the original.
-        for (Scenario scenario : scenarios) {
-            for (WerkenRun run : runs) {
-                for (Figures f : run.figures()) {
-                    if (f.scenario().name().equals(scenario.name())) {
-                        row(s, f, ceiling);
-                    }
-                }
-            }
-            Figures o = originalOf(originalRun, scenario);
-            if (o != null) {
-                row(s, o, ceiling);
-            }
-        }
-        if (originalRun != null) {
-            s.append('\n');
-            for (Figures f : figures) {
-                Figures o = originalOf(originalRun, f.scenario());
-                if (o != null) {
-                    Ratios r = Ratios.of(f, o);
-                    s.append(String.format(Locale.ROOT, "Werken ÷ %s, %s: ingest webhooks/s %.2f, end-to-end "
-                            + "actions/s %.2f, p99 %.2f, CPU per webhook %.2f, broker CPU per webhook %.2f%n",
-                            o.system(), f.scenario().name(), r.ingest(), r.endToEnd(), r.p99(), r.cpu(),
-                            r.brokerCpu()));
-                }
-            }
-        }
-        return s.toString();
-    }
-
-    private static void row(StringBuilder s, Figures f, double ceiling) {
-        LoadGenerator.Result load = f.load();
-        double webhooksPerSecond = f.endToEndActionsPerSecond() / f.scenario().actions();
-        // Each webhook costs the broker 1 + actions publishes (confirmed ones for Werken).
-        double brokerMessages = webhooksPerSecond * (1 + f.scenario().actions());
-        s.append(String.format(Locale.ROOT,
-                "| %s | %s | %d (%d) | %.0f | %.1f | %.1f | %.1f | %.0f | %.2f | %.2f | %.3f | %.3f | %.1f | %.1f "
-                + "| %.0f | %d |%n",
-                f.system(), f.scenario().name(), load.sent(), load.failed(), load.requestsPerSecond(),
-                load.percentileMillis(50), load.percentileMillis(99), load.percentileMillis(100),
-                f.endToEndActionsPerSecond(), f.endToEndActionsPerSecond() / ceiling, brokerMessages / ceiling,
-                f.cpuMsPerWebhook(), f.brokerCpuMsPerWebhook(), f.cpu(), f.brokerCpu(), f.peakRssMib(), f.lost()));
-    }
-
-    /** The original's figures for the same scenario, if it ran it. */
-    private static Figures originalOf(OriginalRun originalRun, Scenario scenario) {
-        if (originalRun == null) {
-            return null;
-        }
-        return originalRun.figures().stream().filter(o -> o.scenario().name().equals(scenario.name()))
-                .findFirst().orElse(null);
-    }
-
-    /** Werken's figure divided by the original's, for one scenario both ran. */
-    private record Ratios(double ingest, double endToEnd, double p99, double cpu, double brokerCpu) {
-
-        static Ratios of(Figures werken, Figures original) {
-            return new Ratios(
-                    werken.load().requestsPerSecond() / original.load().requestsPerSecond(),
-                    werken.endToEndActionsPerSecond() / original.endToEndActionsPerSecond(),
-                    werken.load().percentileMillis(99) / original.load().percentileMillis(99),
-                    werken.cpuMsPerWebhook() / original.cpuMsPerWebhook(),
-                    werken.brokerCpuMsPerWebhook() / original.brokerCpuMsPerWebhook());
-        }
-
-        JsonObject json(String scenario) {
-            return new JsonObject()
-                    .put("scenario", scenario)
-                    .put("ingest_webhooks_per_second", ingest)
-                    .put("end_to_end_actions_per_second", endToEnd)
-                    .put("p99", p99)
-                    .put("cpu_ms_per_webhook", cpu)
-                    .put("broker_cpu_ms_per_webhook", brokerCpu);
-        }
-    }
-
-    private static JsonObject json(List<Figures> figures, OriginalRun originalRun, double ceiling, long startupMillis,
-                                   String rabbitVersion, boolean smoke) {
-        JsonArray scenarios = new JsonArray();
-        for (Figures f : figures) {
-            // Werken's own names for its CPU and memory, as before the original could be measured beside it.
-            scenarios.add(json(f)
-                    .put("werken_cpu_seconds", f.cpu())
-                    .put("werken_peak_rss_mib", f.peakRssMib())
-                    .put("werken_cpu_seconds_by_thread", new JsonObject(new LinkedHashMap<>(f.cpuByPart()))));
-        }
-        JsonObject result = new JsonObject()
-                .put("date", Instant.now().toString())
-                .put("smoke", smoke)
-                .put("cores", Runtime.getRuntime().availableProcessors())
-                .put("rabbitmq_version", rabbitVersion)
-                .put("java_version", System.getProperty("java.version"))
-                .put("broker_ceiling_msg_per_second", ceiling)
-                .put("werken_startup_to_healthy_ms", startupMillis)
-                .put("scenarios", scenarios);
-        if (originalRun != null) {
-            JsonArray originals = new JsonArray();
-            JsonArray ratios = new JsonArray();
-            for (Figures o : originalRun.figures()) {
-                originals.add(json(o)
-                        .put("cpu_seconds_by_process", new JsonObject(new LinkedHashMap<>(o.cpuByPart()))));
-            }
-            for (Figures f : figures) {
-                Figures o = originalOf(originalRun, f.scenario());
-                if (o != null) {
-                    ratios.add(Ratios.of(f, o).json(f.scenario().name()));
-                }
-            }
-            result.put("original", new JsonObject()
-                            .put("system", originalRun.original().label())
-                            .put("dir", originalRun.original().dir().toString())
-                            .put("publish_confirms", originalRun.original().confirms())
-                            .put("accepted_status", ORIGINAL_ACCEPTED)
-                            .put("ready_ms", originalRun.readyMillis())
-                            .put("scenarios", originals))
-                    .put("werken_over_original", ratios);
-        }
-        return result;
-    }
-
-    /** The fields every system's scenario has. */
-    private static JsonObject json(Figures f) {
-        LoadGenerator.Result load = f.load();
-        return new JsonObject()
-                .put("system", f.system())
-                .put("scenario", f.scenario().name())
-                .put("workflow", f.scenario().workflow())
-                .put("actions_per_webhook", f.scenario().actions())
-                .put("body_bytes", f.scenario().body().length)
-                .put("webhooks_sent", load.sent())
-                .put("webhooks_accepted", load.accepted())
-                .put("webhooks_refused", load.failed())
-                .put("ingest_webhooks_per_second", load.requestsPerSecond())
-                .put("latency_ms", new JsonObject().put("p50", load.percentileMillis(50))
-                        .put("p99", load.percentileMillis(99)).put("max", load.percentileMillis(100)))
-                .put("end_to_end_seconds", f.endToEndSeconds())
-                .put("end_to_end_actions_per_second", f.endToEndActionsPerSecond())
-                .put("actions_expected", f.expectedActions())
-                .put("actions_found", f.foundActions())
-                .put("lost", f.lost())
-                .put("cpu_seconds", f.cpu())
-                .put("cpu_ms_per_webhook", f.cpuMsPerWebhook())
-                .put("broker_cpu_seconds", f.brokerCpu())
-                .put("broker_cpu_ms_per_webhook", f.brokerCpuMsPerWebhook())
-                .put("peak_rss_mib", f.peakRssMib());
-    }
-
     /** A JSON object of about {@code bytes} bytes: the small body plus a filler string. */
     private static byte[] payloadOf(int bytes) {
         String head = "{\"user_id\": 123, \"data\": \"";
@@ -1275,23 +736,7 @@ public final class Bench {
         return (head + "x".repeat(bytes - head.length() - tail.length()) + tail).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new java.util.HashMap<>();
-        for (String arg : args) {
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("Unknown argument " + arg);
-            }
-            String[] kv = arg.substring(2).split("=", 2);
-            options.put(kv[0], kv.length > 1 ? kv[1] : "true");
-        }
-        return options;
-    }
-
-    private static void log(String format, Object... args) {
+    static void log(String format, Object... args) {
         System.out.println("bench: " + String.format(Locale.ROOT, format, args));
     }
 }

@@ -119,8 +119,8 @@ final class JournalReads {
             StoredEvents events;
             if (stored == 0) {
                 // Werken migrates the schema (Flyway) and journals its workflows revision; then it is stopped for the load.
-                werken = Bench.startWerken(repo, amqpUri, log, workflows, env);
-                Bench.awaitHealthy(werken);
+                werken = SystemUnderTest.startWerken(repo, amqpUri, log, workflows, env);
+                SystemUnderTest.awaitHealthy(werken);
                 String revision = awaitRevision(database);
                 stop(werken);
                 werken = null;
@@ -136,9 +136,9 @@ final class JournalReads {
             json.put("database_bytes", database.sizeBytes());
 
             long spawned = System.nanoTime();
-            werken = Bench.startWerken(repo, amqpUri, results.resolve("werken-" + stamp + "-stored-events-reads.log"),
+            werken = SystemUnderTest.startWerken(repo, amqpUri, results.resolve("werken-" + stamp + "-stored-events-reads.log"),
                     workflows, env);
-            Bench.awaitHealthy(werken);
+            SystemUnderTest.awaitHealthy(werken);
             long healthyMillis = (System.nanoTime() - spawned) / 1_000_000;
             log("Werken healthy %d ms after its JVM was started, on a journal of %d events", healthyMillis, count);
             json.put("werken_startup_to_healthy_ms", healthyMillis);
@@ -184,7 +184,7 @@ final class JournalReads {
             } else {
                 database.close();
             }
-            Bench.deleteTree(dataDir);
+            SystemUnderTest.deleteTree(dataDir);
         }
     }
 

@@ -18,7 +18,7 @@ import org.apache.camel.Processor;
  * the workflow (null if it was refused before one was known), status, problem type, the detail the sender was told,
  * the address it came from and the path. Held in memory only: a restart starts the list afresh. No bodies.
  */
-public final class RefusalListing implements Processor {
+public final class ListRefusals implements Processor {
 
     /** One refusal. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -34,7 +34,7 @@ public final class RefusalListing implements Processor {
     private final RecentRefusals refusals;
     private final ObjectMapper json;
 
-    public RefusalListing(RecentRefusals refusals, ObjectMapper json) {
+    public ListRefusals(RecentRefusals refusals, ObjectMapper json) {
         this.refusals = refusals;
         this.json = json;
     }

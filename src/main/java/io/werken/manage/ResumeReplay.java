@@ -13,12 +13,12 @@ import org.apache.camel.Processor;
  * {@code POST /replays/{replay_id}/resume}: goes on with an interrupted (Werken stopped while it ran) or failed bulk
  * replay right after the last event it looked at (202); any other state is a 409.
  */
-public final class ReplayResume implements Processor {
+public final class ResumeReplay implements Processor {
 
     private final Journal journal;
     private final ObjectMapper json;
 
-    public ReplayResume(Journal journal, ObjectMapper json) {
+    public ResumeReplay(Journal journal, ObjectMapper json) {
         this.journal = journal;
         this.json = json;
     }
@@ -28,8 +28,8 @@ public final class ReplayResume implements Processor {
         Message in = exchange.getMessage();
         ManagementRequests.requireMethod(in, "POST");
         ManagementRequests.query(in, Set.of());
-        String id = in.getHeader(ReplayStatus.REPLAY_ID, String.class);
-        ReplayJob job = JournalRequests.call(() -> ReplayStatus.found(journal.replays().resume(id), id));
+        String id = in.getHeader(ShowReplay.REPLAY_ID, String.class);
+        ReplayJob job = JournalRequests.call(() -> ShowReplay.found(journal.replays().resume(id), id));
         JournalRequests.answer(in, json, job, 202);
     }
 }

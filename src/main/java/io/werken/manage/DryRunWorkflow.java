@@ -26,7 +26,7 @@ import org.apache.camel.Processor;
  * is read as ingest reads it and checked against the payload schema (the same 422); no signature is needed, nothing is
  * published, no dedupe key is taken.
  */
-public final class DryRun implements Processor {
+public final class DryRunWorkflow implements Processor {
 
     /** The overall outcome: what dispatch would do with the event. */
     public static final String PUBLISH = "publish";
@@ -67,7 +67,7 @@ public final class DryRun implements Processor {
     private final DryRunPlanner planner;
     private final ObjectMapper json;
 
-    public DryRun(CurrentWorkflows workflows, WebhookRequestValidator bodyReader, ActionPlanner planner, ObjectMapper json,
+    public DryRunWorkflow(CurrentWorkflows workflows, WebhookRequestValidator bodyReader, ActionPlanner planner, ObjectMapper json,
                   ReceivedWebhookFactory events, String actionsQueue) {
         this.workflows = workflows;
         this.bodyReader = bodyReader;

@@ -22,7 +22,7 @@ import org.apache.camel.Processor;
  * headers, each action with its outcome and params), the workflow's definition at the revision that dispatched it,
  * the replays made of it, and the event it replays. Unknown id: 404.
  */
-public final class EventDetail implements Processor {
+public final class ShowEvent implements Processor {
 
     /** The path parameter. */
     static final String EVENT_ID = "event_id";
@@ -30,7 +30,7 @@ public final class EventDetail implements Processor {
     private final Journal journal;
     private final ObjectMapper json;
 
-    public EventDetail(Journal journal, ObjectMapper json) {
+    public ShowEvent(Journal journal, ObjectMapper json) {
         this.journal = journal;
         this.json = json;
     }

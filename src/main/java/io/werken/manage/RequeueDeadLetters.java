@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@code max} is required because this changes what dispatch does next: a bare POST moving everything would be one
  * mistyped request away. The bound keeps one request to a few seconds.
  */
-public final class DeadLetterRequeuing implements Processor {
+public final class RequeueDeadLetters implements Processor {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterRequeuing.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RequeueDeadLetters.class);
     static final long MAX_PER_REQUEST = 1000;
 
     /**
@@ -57,7 +57,7 @@ public final class DeadLetterRequeuing implements Processor {
     private final ObjectMapper json;
     private final int retryAfterSeconds;
 
-    public DeadLetterRequeuing(DeadLetterQueue queue, ObjectMapper json, int retryAfterSeconds) {
+    public RequeueDeadLetters(DeadLetterQueue queue, ObjectMapper json, int retryAfterSeconds) {
         this.queue = queue;
         this.json = json;
         this.retryAfterSeconds = retryAfterSeconds;

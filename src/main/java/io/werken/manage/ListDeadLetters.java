@@ -17,7 +17,7 @@ import org.apache.camel.Processor;
  * {@code GET /dead-letters[?limit=N]}: how many events {@code <received queue>.dlq} holds and the first {@code N}
  * (default 10, at most 100) with their event id, workflow, reason and time, left on the queue in their order.
  */
-public final class DeadLetterListing implements Processor {
+public final class ListDeadLetters implements Processor {
 
     static final int DEFAULT_LIMIT = 10;
     static final int MAX_LIMIT = 100;
@@ -38,7 +38,7 @@ public final class DeadLetterListing implements Processor {
     private final ObjectMapper json;
     private final int retryAfterSeconds;
 
-    public DeadLetterListing(DeadLetterQueue queue, ObjectMapper json, int retryAfterSeconds) {
+    public ListDeadLetters(DeadLetterQueue queue, ObjectMapper json, int retryAfterSeconds) {
         this.queue = queue;
         this.json = json;
         this.retryAfterSeconds = retryAfterSeconds;

@@ -20,8 +20,10 @@ import org.apache.camel.Processor;
  * stand in {@code workflows.json}) would do to the stored events the listing's filters select (at most {@code max},
  * default 1,000): each dry-run with the draft and compared with what was published. Publishes nothing. A draft that is
  * not valid is a 422 with every problem, as {@code validate} reports them.
+ *
+ * <p>The processor of the route {@code workflow-impact}; the analysis itself is {@link io.werken.journal.DraftImpact}.
  */
-public final class WorkflowImpactCheck implements Processor {
+public final class WorkflowImpact implements Processor {
 
     static final int DEFAULT_MAX = 1000;
     static final int MAX = 100_000;
@@ -32,7 +34,7 @@ public final class WorkflowImpactCheck implements Processor {
     private final WorkflowDrafts drafts;
     private final ObjectMapper json;
 
-    public WorkflowImpactCheck(Journal journal, WebhookRequestValidator bodyReader, WorkflowCatalog.Settings settings,
+    public WorkflowImpact(Journal journal, WebhookRequestValidator bodyReader, WorkflowCatalog.Settings settings,
                                ObjectMapper json) {
         this.journal = journal;
         this.bodyReader = bodyReader;

@@ -17,7 +17,7 @@ import org.apache.camel.Processor;
  * first loaded it and the file as written ({@code source}, a string; secrets only as their {@code env:}/{@code file:}
  * references). Unknown revision: 404 {@code not-found}. Journal off: 404 {@code journal-off}.
  */
-public final class RevisionDetail implements Processor {
+public final class ShowWorkflowRevision implements Processor {
 
     /** The path parameter. */
     static final String REVISION = "revision";
@@ -25,7 +25,7 @@ public final class RevisionDetail implements Processor {
     private final Journal journal;
     private final ObjectMapper json;
 
-    public RevisionDetail(Journal journal, ObjectMapper json) {
+    public ShowWorkflowRevision(Journal journal, ObjectMapper json) {
         this.journal = journal;
         this.json = json;
     }

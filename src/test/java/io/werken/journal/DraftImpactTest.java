@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What a draft of a workflow would do to stored events, compared action by action with what was published. */
-class WorkflowImpactTest {
+class DraftImpactTest {
 
     private static final ObjectMapper JSON = WerkenJson.mapper();
     /** How the journal might read stored params back: plain Jackson, 12.50 as a double. */
@@ -39,7 +39,7 @@ class WorkflowImpactTest {
               {"type": "ship", "when": "has(payload.address)", "params": {"to": "{{ payload.address.city }}"}}
             ]}}""");
 
-    private final WorkflowImpact impact = new WorkflowImpact(new ActionPlanner(JSON, 262_144), ACTIONS);
+    private final DraftImpact impact = new DraftImpact(new ActionPlanner(JSON, 262_144), ACTIONS);
 
     private static Workflow workflow(String file) {
         return WorkflowCatalog.load("draft", new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)), WorkflowCatalog.Settings.defaults())

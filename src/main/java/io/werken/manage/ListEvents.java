@@ -21,14 +21,14 @@ import org.apache.camel.Processor;
  * {@code WERKEN_JOURNAL_SCAN_LIMIT} entries at most (an answer that stopped there says so and carries the cursor to go
  * on).
  */
-public final class EventListing implements Processor {
+public final class ListEvents implements Processor {
 
     private static final Set<String> PARAMETERS = JournalRequests.parameters(Set.of(), "limit", "cursor");
 
     private final Journal journal;
     private final ObjectMapper json;
 
-    public EventListing(Journal journal, ObjectMapper json) {
+    public ListEvents(Journal journal, ObjectMapper json) {
         this.journal = journal;
         this.json = json;
     }

@@ -28,7 +28,7 @@ import org.springframework.amqp.core.QueueInformation;
  * passive declare on Werken's broker connection (RabbitMQ or the embedded broker), which creates nothing: a queue that
  * is not on the broker is {@code "missing": true}. A broker that cannot be used: 503 {@code queues-unavailable}.
  */
-public final class QueueListing implements Processor {
+public final class ListQueues implements Processor {
 
     /** One queue; {@code messages} and {@code consumers} are left out for a missing one. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -50,7 +50,7 @@ public final class QueueListing implements Processor {
     private final int retryAfterSeconds;
 
     /** @param journalQueue the journal's queue, or null when the journal is off */
-    public QueueListing(AmqpAdmin admin, String receivedQueue, String deadLetterQueue, String journalQueue,
+    public ListQueues(AmqpAdmin admin, String receivedQueue, String deadLetterQueue, String journalQueue,
                         String actionsQueue, CurrentWorkflows workflows, ObjectMapper json, int retryAfterSeconds) {
         this.admin = admin;
         this.receivedQueue = receivedQueue;

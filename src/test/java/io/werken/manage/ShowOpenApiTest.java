@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The OpenAPI document Werken serves at {@code GET /openapi.json} is JSON made from the YAML in the jar, and it is kept
  * in step with the routes: every HTTP route's path is in it, and every path in it is served.
  */
-class OpenApiDocumentTest {
+class ShowOpenApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Served by Vert.x handlers and Camel's own endpoints, not by a route file. */
@@ -29,7 +29,7 @@ class OpenApiDocumentTest {
 
     @Test
     void theDocumentIsOpenApi31AsJson() throws IOException {
-        JsonNode document = JSON.readTree(OpenApiDocument.toJson(JSON));
+        JsonNode document = JSON.readTree(ShowOpenApi.toJson(JSON));
 
         assertThat(document.path("openapi").asText()).isEqualTo("3.1.0");
         assertThat(document.path("components").path("schemas").path("Problem").path("required"))
@@ -51,7 +51,7 @@ class OpenApiDocumentTest {
         routes.addAll(Set.of("/events/replay", "/workflows/revisions"));
 
         Set<String> documented = new TreeSet<>();
-        for (Iterator<String> path = JSON.readTree(OpenApiDocument.toJson(JSON)).path("paths").fieldNames(); path.hasNext(); ) {
+        for (Iterator<String> path = JSON.readTree(ShowOpenApi.toJson(JSON)).path("paths").fieldNames(); path.hasNext(); ) {
             documented.add(path.next());
         }
         documented.removeAll(NOT_ROUTES);

@@ -18,12 +18,12 @@ import org.apache.camel.Processor;
  * {@code current} (the default) dispatches it with the workflows in use; {@code original} with the revision that
  * dispatched the original, even if the workflow has changed or left the file since.
  */
-public final class EventReplay implements Processor {
+public final class ReplayEvent implements Processor {
 
     private final Journal journal;
     private final ObjectMapper json;
 
-    public EventReplay(Journal journal, ObjectMapper json) {
+    public ReplayEvent(Journal journal, ObjectMapper json) {
         this.journal = journal;
         this.json = json;
     }
@@ -33,9 +33,9 @@ public final class EventReplay implements Processor {
         Message in = exchange.getMessage();
         ManagementRequests.requireMethod(in, "POST");
         Replayer.Revision revision = revision(ManagementRequests.query(in, Set.of("revision")).get("revision"));
-        String eventId = in.getHeader(EventDetail.EVENT_ID, String.class);
+        String eventId = in.getHeader(ShowEvent.EVENT_ID, String.class);
         Map<String, Object> answer = JournalRequests.call(() -> {
-            JournalRecord original = EventDetail.found(journal.store(), eventId);
+            JournalRecord original = ShowEvent.found(journal.store(), eventId);
             String replay = journal.replayer().replay(original, revision);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("event_id", replay);

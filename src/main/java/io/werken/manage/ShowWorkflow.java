@@ -12,12 +12,12 @@ import org.apache.camel.Processor;
  * {@code GET /workflows/{workflow_id}}: the workflow as loaded, as the file defines it, with its {@code id}. Secrets
  * appear only as the {@code env:}/{@code file:} references the file holds; their values never leave Werken.
  */
-public final class WorkflowDefinition implements Processor {
+public final class ShowWorkflow implements Processor {
 
     private final CurrentWorkflows workflows;
     private final ObjectMapper json;
 
-    public WorkflowDefinition(CurrentWorkflows workflows, ObjectMapper json) {
+    public ShowWorkflow(CurrentWorkflows workflows, ObjectMapper json) {
         this.workflows = workflows;
         this.json = json;
     }

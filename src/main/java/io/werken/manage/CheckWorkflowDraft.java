@@ -20,7 +20,7 @@ import org.apache.camel.Processor;
  * the draft; "" for the draft as a whole): the same checks as {@code validate}, a reload and the impact endpoint's
  * draft. Always 200 for a JSON body; the workflow need not exist yet. Changes nothing.
  */
-public final class WorkflowDraftCheck implements Processor {
+public final class CheckWorkflowDraft implements Processor {
 
     /** The answer. */
     @JsonPropertyOrder({ "valid", "problems" })
@@ -31,7 +31,7 @@ public final class WorkflowDraftCheck implements Processor {
     private final WorkflowDrafts drafts;
     private final ObjectMapper json;
 
-    public WorkflowDraftCheck(WebhookRequestValidator bodyReader, WorkflowCatalog.Settings settings, ObjectMapper json) {
+    public CheckWorkflowDraft(WebhookRequestValidator bodyReader, WorkflowCatalog.Settings settings, ObjectMapper json) {
         this.bodyReader = bodyReader;
         this.drafts = new WorkflowDrafts(settings, json);
         this.json = json;

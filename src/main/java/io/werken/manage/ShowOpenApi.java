@@ -17,20 +17,20 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * {@code GET /openapi.json}: the OpenAPI 3.1 document of Werken's HTTP APIs, authored once as YAML
  * ({@code classpath:openapi/werken.openapi.yaml}) and answered as JSON, converted once when the bean is made.
  */
-public final class OpenApiDocument implements Processor {
+public final class ShowOpenApi implements Processor {
 
     /** Where the document lives in the jar. */
     public static final String RESOURCE = "openapi/werken.openapi.yaml";
 
     private final byte[] json;
 
-    public OpenApiDocument(ObjectMapper json) {
+    public ShowOpenApi(ObjectMapper json) {
         this.json = toJson(json);
     }
 
     /** The document as JSON bytes. */
     public static byte[] toJson(ObjectMapper json) {
-        try (InputStream yaml = OpenApiDocument.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+        try (InputStream yaml = ShowOpenApi.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (yaml == null) {
                 throw new IllegalStateException("The OpenAPI document " + RESOURCE + " is missing from the classpath");
             }

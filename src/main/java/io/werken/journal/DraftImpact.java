@@ -49,8 +49,11 @@ import io.werken.workflow.Workflow;
  * <p>The headers the draft sees are those stored with the event that the draft lists in its {@code headers}: one it
  * adds was not kept, and is missing. Entries kept as metadata (no payload) cannot be compared, and are counted as
  * {@code not_comparable}, as is a stored payload that cannot be read.
+ *
+ * <p>One class over 300 lines on purpose: the rules above are one comparison, event by event, and splitting them would
+ * scatter one algorithm.
  */
-public final class WorkflowImpact {
+public final class DraftImpact {
 
     public static final String ADDED = "added";
     public static final String REMOVED = "removed";
@@ -91,7 +94,7 @@ public final class WorkflowImpact {
      * @param planner      the planner dispatch uses (its params limit and evaluation budget)
      * @param actionsQueue the queue of an action that names none (WERKEN_QUEUE_ACTIONS)
      */
-    public WorkflowImpact(ActionPlanner planner, String actionsQueue) {
+    public DraftImpact(ActionPlanner planner, String actionsQueue) {
         this.planner = planner;
         this.actionsQueue = actionsQueue;
     }

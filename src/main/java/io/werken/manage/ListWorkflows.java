@@ -16,7 +16,7 @@ import org.apache.camel.Processor;
  * {@code GET /workflows}: the workflows file in use, its revision and when it was loaded, the last reload's outcome,
  * and each workflow's id, description and number of actions.
  */
-public final class WorkflowListing implements Processor {
+public final class ListWorkflows implements Processor {
 
     /** One workflow in the listing. */
     public record Entry(String id, String description, int actions) {
@@ -38,7 +38,7 @@ public final class WorkflowListing implements Processor {
     private final WorkflowReloader reloader;
     private final ObjectMapper json;
 
-    public WorkflowListing(WorkflowReloader reloader, ObjectMapper json) {
+    public ListWorkflows(WorkflowReloader reloader, ObjectMapper json) {
         this.reloader = reloader;
         this.json = json;
     }

@@ -17,14 +17,14 @@ import org.apache.camel.Processor;
  * {@code GET /replays/{replay_id}}: a bulk replay's state and progress; {@code DELETE} cancels it (it stops before its
  * next event).
  */
-public final class ReplayStatus implements Processor {
+public final class ShowReplay implements Processor {
 
     static final String REPLAY_ID = "replay_id";
 
     private final Journal journal;
     private final ObjectMapper json;
 
-    public ReplayStatus(Journal journal, ObjectMapper json) {
+    public ShowReplay(Journal journal, ObjectMapper json) {
         this.journal = journal;
         this.json = json;
     }

@@ -17,8 +17,11 @@ import org.apache.camel.Processor;
  * that a stored event or the revision in use still refers to), newest first by when Werken first loaded it, at most
  * {@code N} (default 100, at most 500). The path's one fixed name: {@code show-workflow}'s route hands it here, so a
  * workflow named {@code revisions} is not shown at {@code GET /workflows/revisions}. Journal off: 404.
+ *
+ * <p>Called by the route {@code show-workflow}, whose own processor is {@link ShowWorkflow}: named for the endpoint it
+ * serves, not for a route of its own.
  */
-public final class RevisionListing implements Processor {
+public final class ListWorkflowRevisions implements Processor {
 
     /** The path parameter's value that means this listing rather than a workflow. */
     public static final String PATH_NAME = "revisions";
@@ -31,7 +34,7 @@ public final class RevisionListing implements Processor {
     private final Journal journal;
     private final ObjectMapper json;
 
-    public RevisionListing(Journal journal, ObjectMapper json) {
+    public ListWorkflowRevisions(Journal journal, ObjectMapper json) {
         this.journal = journal;
         this.json = json;
     }

@@ -32,7 +32,7 @@ import org.apache.camel.Processor;
  * {@code draft-invalid} with every problem), the payload checked against its payload schema (422
  * {@code payload-invalid}). The workflow need not exist yet. Publishes nothing, takes no dedupe key.
  */
-public final class DraftDryRun implements Processor {
+public final class DryRunWorkflowDraft implements Processor {
 
     private static final Set<String> FIELDS = Set.of("definition", "payload", "headers");
 
@@ -41,7 +41,7 @@ public final class DraftDryRun implements Processor {
     private final DryRunPlanner planner;
     private final ObjectMapper json;
 
-    public DraftDryRun(WebhookRequestValidator bodyReader, WorkflowCatalog.Settings settings, ActionPlanner planner,
+    public DryRunWorkflowDraft(WebhookRequestValidator bodyReader, WorkflowCatalog.Settings settings, ActionPlanner planner,
                        ObjectMapper json, ReceivedWebhookFactory events, String actionsQueue) {
         this.bodyReader = bodyReader;
         this.drafts = new WorkflowDrafts(settings, json);

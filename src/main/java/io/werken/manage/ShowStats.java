@@ -20,14 +20,14 @@ import org.apache.camel.Processor;
  * minutes (default 15, at most 60), one point per sampling interval, oldest first, from Werken's own meters
  * ({@link StatsSampler}). Webhooks refused before a workflow was known are the series whose {@code workflow_id} is null.
  */
-public final class StatsReport implements Processor {
+public final class ShowStats implements Processor {
 
     static final int DEFAULT_MINUTES = 15;
 
     private final StatsSampler sampler;
     private final ObjectMapper json;
 
-    public StatsReport(StatsSampler sampler, ObjectMapper json) {
+    public ShowStats(StatsSampler sampler, ObjectMapper json) {
         this.sampler = sampler;
         this.json = json;
     }

@@ -20,7 +20,7 @@ import org.apache.camel.Processor;
  * changes nothing and is answered 422 {@code workflows-invalid} with every problem in {@code errors}; a valid file
  * whose queues the broker could not declare, 503 {@code reload-failed}.
  */
-public final class WorkflowReload implements Processor {
+public final class ReloadWorkflows implements Processor {
 
     /** A reload that put a new revision in use, or found the file unchanged. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -31,7 +31,7 @@ public final class WorkflowReload implements Processor {
     private final WorkflowReloader reloader;
     private final ObjectMapper json;
 
-    public WorkflowReload(WorkflowReloader reloader, ObjectMapper json) {
+    public ReloadWorkflows(WorkflowReloader reloader, ObjectMapper json) {
         this.reloader = reloader;
         this.json = json;
     }
@@ -43,7 +43,7 @@ public final class WorkflowReload implements Processor {
         if (result.outcome() == Outcome.INVALID) {
             throw new ProblemException(ProblemType.WORKFLOWS_INVALID, "The workflows file "
                     + reloader.getSource() + " has " + result.problems().size() + " problem(s); revision "
-                    + result.revision() + " keeps serving.", result.problems().stream().map(WorkflowReload::error).toList());
+                    + result.revision() + " keeps serving.", result.problems().stream().map(ReloadWorkflows::error).toList());
         }
         if (result.outcome() == Outcome.FAILED) {
             throw new ProblemException(ProblemType.RELOAD_FAILED, "Revision " + result.revision()
