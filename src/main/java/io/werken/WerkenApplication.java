@@ -13,6 +13,7 @@ import io.werken.config.JournalConfiguration;
 import io.werken.config.ManagementConfiguration;
 import io.werken.config.OwnRoutesConfiguration;
 import io.werken.config.ReadyConfiguration;
+import io.werken.config.SettingsConfiguration;
 import io.werken.config.StartupConfiguration;
 import io.werken.config.WorkflowReloadConfiguration;
 import io.werken.config.WorkflowsConfiguration;
@@ -45,7 +46,7 @@ public final class WerkenApplication {
      * broker connection) twice.
      */
     public static List<CamelConfiguration> configurations() {
-        return List.of(new StartupConfiguration(), new CoreConfiguration(), new WorkflowsConfiguration(), new DedupeConfiguration(),
+        return List.of(new SettingsConfiguration(), new StartupConfiguration(), new CoreConfiguration(), new WorkflowsConfiguration(), new DedupeConfiguration(),
                 new OwnRoutesConfiguration(), new HttpConfiguration(), new EmbeddedBrokerConfiguration(),
                 new BrokerConfiguration(),
                 new WorkflowReloadConfiguration(), new JournalConfiguration(), new IngestConfiguration(),
