@@ -51,6 +51,7 @@ import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.WorkflowReloader;
+import io.werken.settings.Settings;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -81,10 +82,10 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public ManagementAccessGuard managementAccessGuard(
-            @PropertyInject("werken.management.admin-token") String adminToken,
+    public ManagementAccessGuard managementAccessGuard(Settings settings,
             @PropertyInject(value = "camel.management.health-path", defaultValue = "/observe/health") String healthPath,
             ConsoleSessions consoleSessions, ObjectMapper werkenJson, CamelContext context) {
+        String adminToken = settings.management().adminToken();
         // Health's status (for orchestrators' probes), metrics (for scrapers) and the OpenAPI document (the same for
         // every Werken, for API tooling) stay open; everything else, health's details included, is guarded. The status
         // is Camel's health endpoint's, worked out the same way.
@@ -113,10 +114,10 @@ public class ManagementConfiguration implements CamelConfiguration {
      * event loop (every webhook on that loop waits) makes Werken DOWN.
      */
     @BindToRegistry
-    public EventLoopHealthCheck eventLoopHealthCheck(
+    public EventLoopHealthCheck eventLoopHealthCheck(Settings settings,
             WebhookHttpServer webhookHttpServer,
-            @PropertyInject("werken.http.event-loop-blocked-ms") long blockedMs,
             CamelContext context) throws Exception {
+        long blockedMs = settings.http().eventLoopBlockedMs();
         // A beat a tenth of the threshold: the silence is then measured to within a tenth of it.
         EventLoopHeartbeat heartbeat = new EventLoopHeartbeat(webhookHttpServer::getVertx, Math.max(10, blockedMs / 10));
         context.addStartupListener(heartbeat);
@@ -138,14 +139,15 @@ public class ManagementConfiguration implements CamelConfiguration {
 
     /** Bound under the id Camel's plugin registry looks the Jolokia plugin up by, ahead of its own. */
     @BindToRegistry(JolokiaPlatformHttpPlugin.NAME)
-    public JolokiaPlatformHttpPlugin jolokiaPlatformHttpPlugin(
-            @PropertyInject("werken.management.jolokia-access") String access) {
+    public JolokiaPlatformHttpPlugin jolokiaPlatformHttpPlugin(Settings settings) {
+        String access = settings.management().jolokiaAccess();
         return JolokiaAccess.plugin(JolokiaAccess.policyLocation(access));
     }
 
     /** Bound under the component name the routes use, not after its class. */
     @BindToRegistry(ManagementHttpComponent.NAME)
-    public ManagementHttpComponent managementHttpComponent(@PropertyInject("camel.management.port") int port) {
+    public ManagementHttpComponent managementHttpComponent(Settings settings) {
+        int port = settings.management().port();
         return new ManagementHttpComponent(port);
     }
 
@@ -165,31 +167,31 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public DryRun dryRun(CurrentWorkflows currentWorkflows, WebhookRequestValidator webhookRequestValidator,
+    public DryRun dryRun(Settings settings, CurrentWorkflows currentWorkflows, WebhookRequestValidator webhookRequestValidator,
                          ActionPlanner actionPlanner, ObjectMapper werkenJson,
-                         ReceivedWebhookFactory receivedWebhookFactory,
-                         @PropertyInject("werken.queue.actions") String actionsQueue) {
+                         ReceivedWebhookFactory receivedWebhookFactory) {
+        String actionsQueue = settings.queues().actions();
         return new DryRun(currentWorkflows, webhookRequestValidator, actionPlanner, werkenJson, receivedWebhookFactory,
                 actionsQueue);
     }
 
     @BindToRegistry
-    public DeadLetterQueue deadLetterQueue(BrokerAddress brokerAddress,
-                                           @PropertyInject("werken.queue.received") String receivedQueue,
-                                           @PropertyInject("werken.rabbitmq.connection-timeout-ms") int connectionTimeoutMs) {
+    public DeadLetterQueue deadLetterQueue(Settings settings, BrokerAddress brokerAddress) {
+        String receivedQueue = settings.queues().received();
+        int connectionTimeoutMs = settings.broker().connectionTimeoutMs();
         // The broker Werken uses: RabbitMQ's node(s), or the embedded broker.
         return new DeadLetterQueue(brokerAddress, receivedQueue, connectionTimeoutMs);
     }
 
     @BindToRegistry
-    public DeadLetterListing deadLetterListing(DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson,
-                                               @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
+    public DeadLetterListing deadLetterListing(Settings settings, DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson) {
+        int retryAfterSeconds = settings.http().retryAfterSeconds();
         return new DeadLetterListing(deadLetterQueue, werkenJson, retryAfterSeconds);
     }
 
     @BindToRegistry
-    public DeadLetterRequeuing deadLetterRequeuing(DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson,
-                                                   @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
+    public DeadLetterRequeuing deadLetterRequeuing(Settings settings, DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson) {
+        int retryAfterSeconds = settings.http().retryAfterSeconds();
         return new DeadLetterRequeuing(deadLetterQueue, werkenJson, retryAfterSeconds);
     }
 
@@ -236,10 +238,10 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public DraftDryRun draftDryRun(WebhookRequestValidator webhookRequestValidator,
+    public DraftDryRun draftDryRun(Settings settings, WebhookRequestValidator webhookRequestValidator,
                                    WorkflowCatalog.Settings workflowSettings, ActionPlanner actionPlanner,
-                                   ObjectMapper werkenJson, ReceivedWebhookFactory receivedWebhookFactory,
-                                   @PropertyInject("werken.queue.actions") String actionsQueue) {
+                                   ObjectMapper werkenJson, ReceivedWebhookFactory receivedWebhookFactory) {
+        String actionsQueue = settings.queues().actions();
         return new DraftDryRun(webhookRequestValidator, workflowSettings, actionPlanner, werkenJson,
                 receivedWebhookFactory, actionsQueue);
     }
@@ -277,15 +279,14 @@ public class ManagementConfiguration implements CamelConfiguration {
 
     /** Reads the queues over Werken's own broker connection (a passive declare on a cached channel), not one per call. */
     @BindToRegistry
-    public QueueListing queueListing(CachingConnectionFactory cachingConnectionFactory, CurrentWorkflows currentWorkflows,
-                                     @PropertyInject("werken.queue.received") String receivedQueue,
-                                     @PropertyInject("werken.queue.actions") String actionsQueue,
-                                     @PropertyInject("werken.journal.mode") String journalMode,
-                                     @PropertyInject("werken.journal.queue") String journalQueue,
-                                     @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds,
+    public QueueListing queueListing(Settings settings, CachingConnectionFactory cachingConnectionFactory, CurrentWorkflows currentWorkflows,
                                      ObjectMapper werkenJson) {
+        String receivedQueue = settings.queues().received();
+        String actionsQueue = settings.queues().actions();
+        String journalQueue = settings.journal().queue();
+        int retryAfterSeconds = settings.http().retryAfterSeconds();
         return new QueueListing(new RabbitAdmin(cachingConnectionFactory), receivedQueue,
-                BrokerTopology.deadLetterQueue(receivedQueue), JournalConfiguration.on(journalMode) ? journalQueue : null,
+                BrokerTopology.deadLetterQueue(receivedQueue), settings.journal().on() ? journalQueue : null,
                 actionsQueue, currentWorkflows, werkenJson, retryAfterSeconds);
     }
 
