@@ -3,7 +3,6 @@ package io.werken.config;
 import java.nio.file.Path;
 
 import io.werken.broker.BrokerAddress;
-import io.werken.broker.BrokerTopology;
 import io.werken.embedded.EmbeddedBroker;
 import io.werken.settings.Settings;
 import org.apache.camel.BindToRegistry;
@@ -35,7 +34,8 @@ public class EmbeddedBrokerConfiguration implements CamelConfiguration {
             }
             return rabbitMq;
         }
-        EmbeddedBroker broker = EmbeddedBroker.start(settings.broker().embeddedAmqpPort(), Path.of(settings.broker().dataDir()));
+        EmbeddedBroker broker = EmbeddedBroker.start(settings.broker().embeddedAmqpPort(),
+                Path.of(settings.broker().dataDir()));
         // Bound by hand, so that it is stopped with the registry, after the routes that use it.
         context.getRegistry().bind("embeddedBroker", EmbeddedBroker.class, broker, null, "close");
         broker.deadLetter(receivedQueue, settings.queues().receivedDeadLetters());

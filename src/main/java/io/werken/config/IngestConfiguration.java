@@ -20,8 +20,8 @@ import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.TraceContextReader;
 import io.werken.ingest.WebhookHeaderFilterStrategy;
 import io.werken.ingest.WebhookRequestValidator;
-import io.werken.workflow.CurrentWorkflows;
 import io.werken.settings.Settings;
+import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -95,7 +95,8 @@ public class IngestConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public EventPublisher eventPublisher(Settings settings, MessagePublisher publisher, ObjectMapper werkenJson, Clock clock) {
+    public EventPublisher eventPublisher(Settings settings, MessagePublisher publisher, ObjectMapper werkenJson,
+                                         Clock clock) {
         String receivedQueue = settings.queues().received();
         return new EventPublisher(publisher, werkenJson, clock, receivedQueue);
     }

@@ -22,9 +22,9 @@ import io.werken.journal.ReplayJobs;
 import io.werken.journal.RevisionRecorder;
 import io.werken.journal.WorkflowImpact;
 import io.werken.metrics.WerkenMetrics;
+import io.werken.settings.Settings;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
-import io.werken.settings.Settings;
 import io.werken.workflow.SecretResolver;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -89,7 +89,8 @@ public class JournalConfiguration implements CamelConfiguration {
         }
 
         JournalHousekeeping housekeeping = new JournalHousekeeping(store, new RabbitAdmin(cachingConnectionFactory),
-                queue, revisions, currentWorkflows, journal.retention(), journal.maxEvents(), journal.maxLag(), werkenMetrics.registry(), clock);
+                queue, revisions, currentWorkflows, journal.retention(), journal.maxEvents(), journal.maxLag(),
+                werkenMetrics.registry(), clock);
         ScheduledExecutorService upkeep = context.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "JournalHousekeeping");
         upkeep.scheduleWithFixedDelay(housekeeping, 1, 5, TimeUnit.SECONDS);

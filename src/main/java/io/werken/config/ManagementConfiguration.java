@@ -42,6 +42,7 @@ import io.werken.manage.EventReplay;
 import io.werken.manage.ReplayResume;
 import io.werken.manage.ReplayStatus;
 import io.werken.manage.WorkflowImpactCheck;
+import io.werken.settings.Settings;
 import io.werken.workflow.WorkflowCatalog;
 import io.werken.manage.WorkflowDefinition;
 import io.werken.manage.WorkflowListing;
@@ -51,7 +52,6 @@ import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.WorkflowReloader;
-import io.werken.settings.Settings;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -167,7 +167,8 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public DryRun dryRun(Settings settings, CurrentWorkflows currentWorkflows, WebhookRequestValidator webhookRequestValidator,
+    public DryRun dryRun(Settings settings, CurrentWorkflows currentWorkflows,
+                         WebhookRequestValidator webhookRequestValidator,
                          ActionPlanner actionPlanner, ObjectMapper werkenJson,
                          ReceivedWebhookFactory receivedWebhookFactory) {
         String actionsQueue = settings.queues().actions();
@@ -184,13 +185,15 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public DeadLetterListing deadLetterListing(Settings settings, DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson) {
+    public DeadLetterListing deadLetterListing(Settings settings, DeadLetterQueue deadLetterQueue,
+                                               ObjectMapper werkenJson) {
         int retryAfterSeconds = settings.http().retryAfterSeconds();
         return new DeadLetterListing(deadLetterQueue, werkenJson, retryAfterSeconds);
     }
 
     @BindToRegistry
-    public DeadLetterRequeuing deadLetterRequeuing(Settings settings, DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson) {
+    public DeadLetterRequeuing deadLetterRequeuing(Settings settings, DeadLetterQueue deadLetterQueue,
+                                                   ObjectMapper werkenJson) {
         int retryAfterSeconds = settings.http().retryAfterSeconds();
         return new DeadLetterRequeuing(deadLetterQueue, werkenJson, retryAfterSeconds);
     }
@@ -279,7 +282,8 @@ public class ManagementConfiguration implements CamelConfiguration {
 
     /** Reads the queues over Werken's own broker connection (a passive declare on a cached channel), not one per call. */
     @BindToRegistry
-    public QueueListing queueListing(Settings settings, CachingConnectionFactory cachingConnectionFactory, CurrentWorkflows currentWorkflows,
+    public QueueListing queueListing(Settings settings, CachingConnectionFactory cachingConnectionFactory,
+                                     CurrentWorkflows currentWorkflows,
                                      ObjectMapper werkenJson) {
         String receivedQueue = settings.queues().received();
         String actionsQueue = settings.queues().actions();

@@ -9,9 +9,9 @@ import io.werken.broker.BrokerAddress;
 import io.werken.core.ReadyAnnouncement;
 import io.werken.http.ManagementAccessGuard;
 import io.werken.http.WebhookHttpServer;
+import io.werken.settings.Settings;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.WorkflowCatalog;
-import io.werken.settings.Settings;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -53,7 +53,8 @@ public class ReadyConfiguration implements CamelConfiguration {
                    + ", broker " + broker(brokerAddress)
                    + ", workflows " + workflows.source() + " rev " + workflows.revision() + " (" + workflows.size()
                    + (workflows.size() == 1 ? " workflow)" : " workflows)")
-                   + ", journal " + journal(settings.journal().on(), settings.journal().url(), settings.broker().dataDir());
+                   + ", journal "
+                   + journal(settings.journal().on(), settings.journal().url(), settings.broker().dataDir());
         });
         context.addStartupListener(announcement);
         return announcement;

@@ -39,7 +39,8 @@ public class StartupConfiguration implements CamelConfiguration {
         try {
             Ports.refuseIfTaken("WERKEN_HTTP_PORT", settings.http().host(), settings.http().port());
             if (settings.management().enabled()) {
-                Ports.refuseIfTaken("WERKEN_MANAGEMENT_PORT", settings.management().host(), settings.management().port());
+                Ports.refuseIfTaken("WERKEN_MANAGEMENT_PORT", settings.management().host(),
+                        settings.management().port());
             }
             if (embeddedBroker) {
                 EmbeddedBroker.refuseIfTaken(settings.broker().embeddedAmqpPort());

@@ -4,11 +4,11 @@ import java.time.Duration;
 
 import io.werken.broker.BrokerTopology;
 import io.werken.metrics.WerkenMetrics;
+import io.werken.settings.Settings;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.WorkflowCatalog;
 import io.werken.workflow.WorkflowCatalogHealthCheck;
 import io.werken.workflow.WorkflowReloader;
-import io.werken.settings.Settings;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -26,7 +26,8 @@ public class WorkflowReloadConfiguration implements CamelConfiguration {
      * operation as {@code org.apache.camel:context=werken,type=services,name=WorkflowReloader}.
      */
     @BindToRegistry
-    public WorkflowReloader workflowReloader(Settings settings, CurrentWorkflows currentWorkflows, WorkflowCatalog.Settings workflowSettings,
+    public WorkflowReloader workflowReloader(Settings settings, CurrentWorkflows currentWorkflows,
+                                             WorkflowCatalog.Settings workflowSettings,
                                              BrokerTopology brokerTopology, WerkenMetrics werkenMetrics,
                                              CamelContext context) throws Exception {
         Settings.Workflows workflows = settings.workflows();

@@ -6,7 +6,8 @@ import java.util.TreeSet;
 
 /**
  * The {@code camel.server.*} keys Werken's own webhook server implements (host, port, max-body-size, and enabled,
- * which must stay false): any other, SSL or CORS say, would silently do nothing, so a deployer who sets one is refused.
+ * which must stay false): any other key of Camel's own server (TLS, authentication, path, static files, uploads)
+ * would silently do nothing, so a deployer who sets one is refused.
  */
 final class CamelServerKeys {
 

@@ -147,7 +147,8 @@ public record Settings(Http http, Management management, Broker broker, Queues q
                 r.integer("werken.dispatch.consumers", "WERKEN_DISPATCH_CONSUMERS", 1, 1024),
                 r.integer("werken.dispatch.prefetch", "WERKEN_DISPATCH_PREFETCH", 1, 65_535),
                 r.integer("werken.dispatch.max-redeliveries", "WERKEN_DISPATCH_MAX_REDELIVERIES", 0, MAX),
-                r.number("werken.dispatch.redelivery-delay-ms", "WERKEN_DISPATCH_REDELIVERY_DELAY_MS", 0, Long.MAX_VALUE));
+                r.number("werken.dispatch.redelivery-delay-ms", "WERKEN_DISPATCH_REDELIVERY_DELAY_MS", 0,
+                        Long.MAX_VALUE));
         Dedupe dedupe = new Dedupe(
                 r.string("werken.dedupe.store", "WERKEN_DEDUPE_STORE").trim(),
                 r.number("werken.dedupe.window-seconds", "WERKEN_DEDUPE_WINDOW_SECONDS", 1, Long.MAX_VALUE),

@@ -29,8 +29,8 @@ import io.werken.expression.Expression;
 import io.werken.expression.ExpressionCompiler;
 import io.werken.expression.ExpressionException;
 import io.werken.expression.ParamsTemplate;
-import io.werken.verify.SignatureScheme;
 import io.werken.settings.ApplicationProperties;
+import io.werken.verify.SignatureScheme;
 
 /**
  * The workflows Werken knows, loaded once from {@code workflows.json} and validated as a whole: first against
@@ -80,7 +80,7 @@ public final class WorkflowCatalog {
             return Set.of(settings.queues().received(), settings.queues().receivedDeadLetters());
         }
 
-        /** Secrets from the environment, and application.properties' defaults (the comprehension limit, queue names). */
+        /** Secrets from the environment, and application.properties' defaults (comprehension limit, queue names). */
         public static Settings defaults() {
             return withSecrets(SecretResolver.fromEnvironment());
         }

@@ -16,7 +16,7 @@ class SettingsTest {
     @AfterEach
     void clearSystemProperties() {
         System.clearProperty("werken.dispatch.consumers");
-        System.clearProperty("camel.server.cors-enabled");
+        System.clearProperty("camel.server.authentication-enabled");
     }
 
     @Test
@@ -68,10 +68,10 @@ class SettingsTest {
 
     @Test
     void aCamelServerKeyTheWebhookServerDoesNotImplementIsRefused() {
-        System.setProperty("camel.server.cors-enabled", "true");
+        System.setProperty("camel.server.authentication-enabled", "true");
         assertThatThrownBy(() -> Settings.from(ApplicationProperties.standalone(name -> null)))
-                .hasMessageContaining("camel.server.cors-enabled is not implemented by Werken's webhook server");
-        System.clearProperty("camel.server.cors-enabled");
+                .hasMessageContaining("camel.server.authentication-enabled is not implemented by Werken's webhook server");
+        System.clearProperty("camel.server.authentication-enabled");
 
         Map<String, String> valid = new HashMap<>();
         ApplicationProperties.standalone(name -> null).keys()
