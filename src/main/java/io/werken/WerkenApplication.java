@@ -13,6 +13,7 @@ import io.werken.config.JournalConfiguration;
 import io.werken.config.ManagementConfiguration;
 import io.werken.config.OwnRoutesConfiguration;
 import io.werken.config.ReadyConfiguration;
+import io.werken.config.SettingsConfiguration;
 import io.werken.config.StartupConfiguration;
 import io.werken.config.WorkflowReloadConfiguration;
 import io.werken.config.WorkflowsConfiguration;
@@ -37,7 +38,9 @@ public final class WerkenApplication {
 
     /**
      * The wiring, one configuration per role, in the order Camel binds them: each may use the beans of those before it
-     * (see {@code io.werken.config}). The settings a deployer can get wrong are refused before Werken touches the
+     * (see {@code io.werken.config}). The settings are read and checked first, into the one {@code Settings} every
+     * other configuration takes (SettingsConfiguration), so that a wrong value is refused, in one line with every
+     * problem, before anything starts. What else a deployer can get wrong is refused before Werken touches the
      * broker: workflows, dedupe and own routes come before the broker (the embedded one is started only then) and its
      * queues are declared (routes start only once
      * every configuration is bound, so own workers still find their queues declared). Instances, not scanned classes:
@@ -45,7 +48,8 @@ public final class WerkenApplication {
      * broker connection) twice.
      */
     public static List<CamelConfiguration> configurations() {
-        return List.of(new StartupConfiguration(), new CoreConfiguration(), new WorkflowsConfiguration(), new DedupeConfiguration(),
+        return List.of(new SettingsConfiguration(), new StartupConfiguration(), new CoreConfiguration(),
+                new WorkflowsConfiguration(), new DedupeConfiguration(),
                 new OwnRoutesConfiguration(), new HttpConfiguration(), new EmbeddedBrokerConfiguration(),
                 new BrokerConfiguration(),
                 new WorkflowReloadConfiguration(), new JournalConfiguration(), new IngestConfiguration(),

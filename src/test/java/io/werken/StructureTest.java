@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The structure a new engineer relies on: packages under {@code io.werken} that depend on each other one way only
- * ({@code core} at the bottom, {@code config} and the command line {@code cli} at the top and imported by the main
+ * ({@code core} at the bottom, {@code settings} just above it, {@code config} and the command line {@code cli} at the top and imported by the main
  * class alone), and every
  * {@code werken*} exchange property named once, in {@link ExchangeProperties}.
  */
@@ -82,6 +82,15 @@ class StructureTest {
             }
         });
         assertThat(graph.get(ROOT)).contains("config");
+    }
+
+    @Test
+    void theSettingsSitJustAboveCoreSoThatEveryPackageMayReadThem() {
+        Map<String, Set<String>> graph = dependencies();
+
+        assertThat(graph.get("settings")).as("settings depends on core alone").containsOnly("core");
+        assertThat(graph.get("config")).contains("settings");
+        assertThat(graph.get("cli")).contains("settings");
     }
 
     @Test

@@ -51,8 +51,8 @@ final class RequeueDeadLettersCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DeadLetterQueue queue;
         try {
-            queue = new DeadLetterQueue(settings.broker(), settings.get("werken.queue.received"),
-                    Integer.parseInt(settings.get("werken.rabbitmq.connection-timeout-ms")));
+            queue = new DeadLetterQueue(settings.broker(), settings.settings().queues().received(),
+                    settings.settings().broker().connectionTimeoutMs());
         } catch (RuntimeException e) {
             err.println("requeue-dead-letters: " + e.getMessage());
             err.flush();

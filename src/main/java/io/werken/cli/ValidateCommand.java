@@ -5,12 +5,10 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-import io.werken.broker.BrokerTopology;
-import io.werken.expression.ExpressionCompiler;
+import io.werken.settings.Settings;
 import io.werken.workflow.InvalidWorkflowsException;
 import io.werken.workflow.SecretResolver;
 import io.werken.workflow.Workflow;
@@ -19,7 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -57,18 +54,9 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String receivedQueue = settings.env("WERKEN_QUEUE_RECEIVED") == null ? "received_webhooks"
-                : settings.env("WERKEN_QUEUE_RECEIVED");
-        int maxIterations;
-        try {
-            String given = settings.env("WERKEN_CEL_MAX_ITERATIONS");
-            maxIterations = given == null ? WorkflowCatalog.DEFAULT_MAX_ITERATIONS : Integer.parseInt(given);
-        } catch (NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), "WERKEN_CEL_MAX_ITERATIONS must be a whole number");
-        }
-        WorkflowCatalog.Settings catalogSettings = new WorkflowCatalog.Settings(new SecretResolver(settings.environment()),
-                new ExpressionCompiler(maxIterations),
-                Set.of(receivedQueue, BrokerTopology.deadLetterQueue(receivedQueue)));
+        Settings werken = settings.settings();
+        WorkflowCatalog.Settings catalogSettings = WorkflowCatalog.Settings.of(werken,
+                new SecretResolver(settings.environment()));
         try (InputStream in = Files.newInputStream(file)) {
             WorkflowCatalog catalog = WorkflowCatalog.load(file.toString(), in, catalogSettings);
             out.println(file + ": valid, " + catalog.size() + (catalog.size() == 1 ? " workflow: " : " workflows: ")

@@ -5,6 +5,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 
+import io.werken.core.StartupRefusedException;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,7 +76,9 @@ public final class WerkenCommand implements Callable<Integer> {
         });
         line.setExecutionExceptionHandler((e, failed, parseResult) -> {
             // A failure the command did not foresee: one line, not a stack trace.
-            failed.getErr().println(failed.getCommandName() + ": " + e);
+            // A wrong setting: what is wrong, every problem, as the server would say it.
+            failed.getErr().println(failed.getCommandName() + ": "
+                                    + (e instanceof StartupRefusedException ? e.getMessage() : e));
             return 1;
         });
         return line;

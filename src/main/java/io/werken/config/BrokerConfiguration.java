@@ -12,12 +12,12 @@ import io.werken.broker.BrokerTopology;
 import io.werken.broker.ConfirmedPublisher;
 import io.werken.broker.QueueType;
 import io.werken.metrics.WerkenMetrics;
+import io.werken.settings.Settings;
 import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.PropertyInject;
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
@@ -29,10 +29,10 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 public class BrokerConfiguration implements CamelConfiguration {
 
     @BindToRegistry(destroyMethod = "destroy")
-    public CachingConnectionFactory cachingConnectionFactory(
-            BrokerAddress brokerAddress,
-            @PropertyInject("werken.rabbitmq.connection-timeout-ms") int connectionTimeoutMs,
-            @PropertyInject("werken.dispatch.consumers") int dispatchConsumers) {
+    public CachingConnectionFactory cachingConnectionFactory(Settings settings,
+            BrokerAddress brokerAddress) {
+        int connectionTimeoutMs = settings.broker().connectionTimeoutMs();
+        int dispatchConsumers = settings.dispatch().consumers();
         CachingConnectionFactory factory = new CachingConnectionFactory(brokerAddress.uri());
         if (brokerAddress.cluster()) {
             // A cluster: each new connection (the first, and every one replacing a connection lost with its node)
@@ -62,20 +62,19 @@ public class BrokerConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public BrokerTopology brokerTopology(
+    public BrokerTopology brokerTopology(Settings settings,
             CachingConnectionFactory cachingConnectionFactory,
-            @PropertyInject("werken.queue.received") String receivedQueue,
-            @PropertyInject("werken.queue.actions") String actionsQueue,
-            @PropertyInject("werken.queue.dead-letter-exchange") String deadLetterExchange,
-            @PropertyInject("werken.queue.type") String queueType,
-            @PropertyInject("werken.queue.delivery-limit") int deliveryLimit,
-            @PropertyInject("werken.journal.mode") String journalMode,
-            @PropertyInject("werken.journal.queue") String journalQueue,
             CurrentWorkflows currentWorkflows,
             WerkenMetrics werkenMetrics) {
+        String receivedQueue = settings.queues().received();
+        String actionsQueue = settings.queues().actions();
+        String deadLetterExchange = settings.queues().deadLetterExchange();
+        String queueType = settings.queues().type();
+        int deliveryLimit = settings.queues().deliveryLimit();
+        String journalQueue = settings.journal().queue();
         BrokerTopology topology = new BrokerTopology(cachingConnectionFactory, receivedQueue, actionsQueue,
                 deadLetterExchange, QueueType.parse(queueType), deliveryLimit, currentWorkflows.catalog().actionQueues());
-        if (JournalConfiguration.on(journalMode)) {
+        if (settings.journal().on()) {
             topology.declareJournalQueue(journalQueue);
         }
         topology.declareAtStartup(cachingConnectionFactory);
@@ -97,10 +96,10 @@ public class BrokerConfiguration implements CamelConfiguration {
      */
     @BindToRegistry
     public ConfirmedPublisher confirmedPublisher(
-            CachingConnectionFactory cachingConnectionFactory,
-            @PropertyInject("werken.rabbitmq.confirm-timeout-ms") long confirmTimeoutMs,
-            @PropertyInject("werken.rabbitmq.publisher-channels") int publisherChannels,
+            Settings settings, CachingConnectionFactory cachingConnectionFactory,
             WerkenMetrics werkenMetrics, CamelContext context) throws Exception {
+        long confirmTimeoutMs = settings.broker().confirmTimeoutMs();
+        int publisherChannels = settings.broker().publisherChannels();
         ConfirmedPublisher publisher = new ConfirmedPublisher(context, cachingConnectionFactory,
                 Duration.ofMillis(confirmTimeoutMs), publisherChannels, werkenMetrics::confirmed);
         publisher.start();

@@ -10,12 +10,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.werken.expression.ExpressionCompiler;
 import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.WerkenMetrics;
+import io.werken.settings.Settings;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.PropertyInject;
 
 /**
  * What every path shares: the clock events are stamped with, Werken's JSON settings, the expression language, the
@@ -58,7 +58,7 @@ public class CoreConfiguration implements CamelConfiguration {
 
     /** The workflow language's environment, which the catalog compiles its expressions in. */
     @BindToRegistry
-    public ExpressionCompiler expressionCompiler(@PropertyInject("werken.workflows.max-iterations") int maxIterations) {
-        return new ExpressionCompiler(maxIterations);
+    public ExpressionCompiler expressionCompiler(Settings settings) {
+        return new ExpressionCompiler(settings.workflows().maxIterations());
     }
 }

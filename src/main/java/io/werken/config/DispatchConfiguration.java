@@ -5,6 +5,7 @@ import java.time.Clock;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.MessagePublisher;
 import io.werken.journal.JournalRecords;
+import io.werken.settings.Settings;
 import io.werken.workflow.PinnedWorkflows;
 import io.werken.workflow.WorkflowCatalog;
 import io.werken.broker.QueueType;
@@ -22,7 +23,6 @@ import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
-import org.apache.camel.PropertyInject;
 
 /** The dispatch-actions and dead-letter routes' steps, in route order, and the retry logger of dispatch-errors. */
 @Configuration
@@ -39,12 +39,10 @@ public class DispatchConfiguration implements CamelConfiguration {
      * ({@code x-delivery-limit}, BrokerTopology), and a re-published copy would start its count again.
      */
     @BindToRegistry
-    public DeliveryCounter deliveryCounter(MessagePublisher publisher,
-                                           @PropertyInject("werken.queue.received") String receivedQueue,
-                                           @PropertyInject("werken.queue.type") String queueType,
-                                           @PropertyInject("werken.queue.delivery-limit") int deliveryLimit) {
-        return QueueType.parse(queueType) == QueueType.CLASSIC && deliveryLimit > 0
-                ? new DeliveryCounter(publisher, receivedQueue, deliveryLimit) : DeliveryCounter.off();
+    public DeliveryCounter deliveryCounter(MessagePublisher publisher, Settings settings) {
+        Settings.Queues queues = settings.queues();
+        return QueueType.parse(queues.type()) == QueueType.CLASSIC && queues.deliveryLimit() > 0
+                ? new DeliveryCounter(publisher, queues.received(), queues.deliveryLimit()) : DeliveryCounter.off();
     }
 
     @BindToRegistry
@@ -59,9 +57,8 @@ public class DispatchConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public ActionMessageFactory actionMessageFactory(ActionPlanner actionPlanner,
-                                                     @PropertyInject("werken.queue.actions") String actionsQueue,
-                                                     WerkenMetrics werkenMetrics) {
-        return new ActionMessageFactory(actionPlanner, actionsQueue, werkenMetrics);
+                                                     Settings settings, WerkenMetrics werkenMetrics) {
+        return new ActionMessageFactory(actionPlanner, settings.queues().actions(), werkenMetrics);
     }
 
     @BindToRegistry
@@ -72,10 +69,10 @@ public class DispatchConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public DeadLetterPublisher deadLetterPublisher(MessagePublisher publisher, Clock clock,
-                                                   @PropertyInject("werken.queue.received") String receivedQueue,
-                                                   WerkenMetrics werkenMetrics, JournalRecords journalRecords,
-                                                   ObjectMapper werkenJson) {
-        return new DeadLetterPublisher(publisher, clock, receivedQueue, werkenMetrics, journalRecords, werkenJson);
+                                                   Settings settings, WerkenMetrics werkenMetrics,
+                                                   JournalRecords journalRecords, ObjectMapper werkenJson) {
+        return new DeadLetterPublisher(publisher, clock, settings.queues().received(), werkenMetrics, journalRecords,
+                werkenJson);
     }
 
     @BindToRegistry

@@ -3,13 +3,12 @@ package io.werken.config;
 import java.nio.file.Path;
 
 import io.werken.broker.BrokerAddress;
-import io.werken.broker.BrokerTopology;
 import io.werken.embedded.EmbeddedBroker;
+import io.werken.settings.Settings;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.PropertyInject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +22,10 @@ public class EmbeddedBrokerConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBrokerConfiguration.class);
 
     @BindToRegistry
-    public BrokerAddress brokerAddress(
-            @PropertyInject("werken.rabbitmq.uri") String uri,
-            @PropertyInject("werken.embedded.amqp-port") int port,
-            @PropertyInject("werken.embedded.data-dir") String dataDir,
-            @PropertyInject("werken.queue.received") String receivedQueue,
-            CamelContext context) {
-        if (uri != null && !uri.isBlank()) {
+    public BrokerAddress brokerAddress(Settings settings, CamelContext context) {
+        String uri = settings.broker().rabbitMqUri();
+        String receivedQueue = settings.queues().received();
+        if (uri != null) {
             BrokerAddress rabbitMq = BrokerAddress.rabbitMq(uri);
             if (rabbitMq.cluster()) {
                 LOG.debug("Using a RabbitMQ cluster, any of {} (WERKEN_RABBITMQ_URI)", rabbitMq.hostsAndPorts());
@@ -38,10 +34,11 @@ public class EmbeddedBrokerConfiguration implements CamelConfiguration {
             }
             return rabbitMq;
         }
-        EmbeddedBroker broker = EmbeddedBroker.start(port, Path.of(dataDir));
+        EmbeddedBroker broker = EmbeddedBroker.start(settings.broker().embeddedAmqpPort(),
+                Path.of(settings.broker().dataDir()));
         // Bound by hand, so that it is stopped with the registry, after the routes that use it.
         context.getRegistry().bind("embeddedBroker", EmbeddedBroker.class, broker, null, "close");
-        broker.deadLetter(receivedQueue, BrokerTopology.deadLetterQueue(receivedQueue));
+        broker.deadLetter(receivedQueue, settings.queues().receivedDeadLetters());
         LOG.debug("Using the embedded broker on {}:{} (data in {}); workers connect with {}. To use RabbitMQ instead, "
                  + "set WERKEN_RABBITMQ_URI (e.g. amqp://guest:guest@localhost:5672/%2F)", EmbeddedBroker.HOST,
                 broker.port(), broker.dataDir().toAbsolutePath(), broker.uri().replace("/%2F", "/"));

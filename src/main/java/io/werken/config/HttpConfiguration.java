@@ -13,12 +13,12 @@ import io.werken.metrics.WerkenMetrics;
 import io.werken.http.WebhookHttpEngine;
 import io.werken.http.WebhookHttpServer;
 import io.werken.ingest.WebhookRequestValidator;
+import io.werken.settings.Settings;
 import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.PropertyInject;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 
 /** The webhook port: its Vert.x server with Werken's limits, the edge's problem pages, and the HTTP routes' errors. */
@@ -30,7 +30,8 @@ public class HttpConfiguration implements CamelConfiguration {
      * waits there for the broker's confirm: the pool must hold every request in flight (Vert.x's default is 20).
      */
     @BindToRegistry
-    public VertxOptions vertxOptions(@PropertyInject("werken.http.worker-threads") int workerThreads) {
+    public VertxOptions vertxOptions(Settings settings) {
+        int workerThreads = settings.http().workerThreads();
         return new VertxOptions().setWorkerPoolSize(workerThreads);
     }
 
@@ -39,22 +40,22 @@ public class HttpConfiguration implements CamelConfiguration {
      * connection limits can be set; it reads the same camel.server.* keys.
      */
     @BindToRegistry
-    public WebhookHttpServer webhookHttpServer(
-            @PropertyInject("camel.server.host") String host,
-            @PropertyInject("camel.server.port") int port,
-            @PropertyInject("camel.server.max-body-size") long maxBodyBytes,
-            @PropertyInject("werken.http.max-request-line-bytes") int maxRequestLineBytes,
-            @PropertyInject("werken.http.max-header-bytes") int maxHeaderBytes,
-            @PropertyInject("werken.http.idle-timeout-seconds") int idleTimeoutSeconds,
-            @PropertyInject("werken.http.max-connections") int maxConnections,
-            @PropertyInject("werken.management.max-connections") int maxManagementConnections,
-            @PropertyInject("werken.http.max-inflight-body-bytes") long maxInflightBodyBytes,
-            @PropertyInject("werken.http.request-timeout-seconds") int requestTimeoutSeconds,
-            @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds,
+    public WebhookHttpServer webhookHttpServer(Settings settings,
             ObjectMapper werkenJson,
             WerkenMetrics werkenMetrics,
             RecentRefusals recentRefusals,
             CamelContext context) throws Exception {
+        String host = settings.http().host();
+        int port = settings.http().port();
+        long maxBodyBytes = settings.http().maxBodyBytes();
+        int maxRequestLineBytes = settings.http().maxRequestLineBytes();
+        int maxHeaderBytes = settings.http().maxHeaderBytes();
+        int idleTimeoutSeconds = settings.http().idleTimeoutSeconds();
+        int maxConnections = settings.http().maxConnections();
+        int maxManagementConnections = settings.management().maxConnections();
+        long maxInflightBodyBytes = settings.http().maxInflightBodyBytes();
+        int requestTimeoutSeconds = settings.http().requestTimeoutSeconds();
+        int retryAfterSeconds = settings.http().retryAfterSeconds();
         // One body budget for both ports, as they share one heap; each port counts its own connections. Made here
         // rather than as beans of their own, which this server would depend on in an order Camel does not promise.
         InflightBodies bodies = new InflightBodies(maxInflightBodyBytes, maxConnections);
@@ -89,8 +90,9 @@ public class HttpConfiguration implements CamelConfiguration {
 
     /** Bound under the name platform-http looks its engine up by, not after its class. */
     @BindToRegistry("platform-http-engine")
-    public WebhookHttpEngine webhookHttpEngine(@PropertyInject("camel.server.port") int port, DedupeStore dedupeStore,
+    public WebhookHttpEngine webhookHttpEngine(Settings settings, DedupeStore dedupeStore,
                                                CurrentWorkflows currentWorkflows) {
+        int port = settings.http().port();
         // Only a webhook whose workflow deduplicates with a remote store waits on the network before its publish.
         return new WebhookHttpEngine(port, request -> dedupeStore.isRemote() && currentWorkflows
                 .find(request.pathParam(WebhookRequestValidator.WORKFLOW_ID_HEADER))
@@ -98,20 +100,20 @@ public class HttpConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public HttpErrorPages httpErrorPages(
+    public HttpErrorPages httpErrorPages(Settings settings,
             ObjectMapper werkenJson,
-            @PropertyInject("camel.server.max-body-size") long maxBodyBytes,
-            @PropertyInject("werken.http.max-header-count") int maxHeaderCount,
-            @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds,
             WerkenMetrics werkenMetrics, RecentRefusals recentRefusals) {
+        long maxBodyBytes = settings.http().maxBodyBytes();
+        int maxHeaderCount = settings.http().maxHeaderCount();
+        int retryAfterSeconds = settings.http().retryAfterSeconds();
         return new HttpErrorPages(werkenJson, maxBodyBytes, maxHeaderCount, retryAfterSeconds, werkenMetrics,
                 recentRefusals);
     }
 
     @BindToRegistry
-    public ProblemResponder problemResponder(
-            ObjectMapper werkenJson, @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds,
-            WerkenMetrics werkenMetrics, RecentRefusals recentRefusals) {
+    public ProblemResponder problemResponder(Settings settings,
+            ObjectMapper werkenJson, WerkenMetrics werkenMetrics, RecentRefusals recentRefusals) {
+        int retryAfterSeconds = settings.http().retryAfterSeconds();
         return new ProblemResponder(werkenJson, retryAfterSeconds, werkenMetrics, recentRefusals);
     }
 }

@@ -20,12 +20,12 @@ import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.TraceContextReader;
 import io.werken.ingest.WebhookHeaderFilterStrategy;
 import io.werken.ingest.WebhookRequestValidator;
+import io.werken.settings.Settings;
 import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
@@ -42,17 +42,19 @@ public class IngestConfiguration implements CamelConfiguration {
 
     /** Besides the configured headers, those the signature schemes and deduplication read. */
     @BindToRegistry
-    public WebhookHeaderFilterStrategy webhookHeaderFilterStrategy(
-            @PropertyInject("werken.http.allowed-headers") String allowedHeaders, CurrentWorkflows currentWorkflows) {
+    public WebhookHeaderFilterStrategy webhookHeaderFilterStrategy(Settings settings,
+            CurrentWorkflows currentWorkflows) {
+        String allowedHeaders = settings.http().allowedHeaders();
         Set<String> configured = Arrays.stream(allowedHeaders.split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
         return WebhookHeaderFilterStrategy.forWorkflows(configured, currentWorkflows);
     }
 
     @BindToRegistry
-    public WebhookRequestValidator webhookRequestValidator(
-            CurrentWorkflows currentWorkflows, @PropertyInject("werken.http.max-json-depth") int maxJsonDepth,
-            @PropertyInject("werken.http.max-json-number-exponent") int maxJsonNumberExponent) {
+    public WebhookRequestValidator webhookRequestValidator(Settings settings,
+            CurrentWorkflows currentWorkflows) {
+        int maxJsonDepth = settings.http().maxJsonDepth();
+        int maxJsonNumberExponent = settings.http().maxJsonNumberExponent();
         return new WebhookRequestValidator(currentWorkflows, maxJsonDepth, maxJsonNumberExponent);
     }
 
@@ -61,11 +63,11 @@ public class IngestConfiguration implements CamelConfiguration {
      * queue: a costly check never holds the event loop, and costly bodies can take no more CPU than these threads.
      */
     @BindToRegistry
-    public PayloadSchemaCheck payloadSchemaCheck(
-            @PropertyInject("werken.http.payload-check-threads") int threads,
-            @PropertyInject("werken.http.payload-check-queue") int queue,
-            @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds,
+    public PayloadSchemaCheck payloadSchemaCheck(Settings settings,
             CamelContext context) {
+        int threads = settings.http().payloadCheckThreads();
+        int queue = settings.http().payloadCheckQueue();
+        int retryAfterSeconds = settings.http().retryAfterSeconds();
         ThreadPoolProfile profile = new ThreadPoolProfileBuilder("werken-payload-check")
                 .poolSize(threads).maxPoolSize(threads).maxQueueSize(queue)
                 .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build();
@@ -80,9 +82,10 @@ public class IngestConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public DuplicateResponder duplicateResponder(
+    public DuplicateResponder duplicateResponder(Settings settings,
             DedupeStore dedupeStore, ObjectMapper werkenJson,
-            @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds, WerkenMetrics werkenMetrics) {
+            WerkenMetrics werkenMetrics) {
+        int retryAfterSeconds = settings.http().retryAfterSeconds();
         return new DuplicateResponder(dedupeStore, werkenJson, retryAfterSeconds, werkenMetrics);
     }
 
@@ -92,8 +95,9 @@ public class IngestConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public EventPublisher eventPublisher(MessagePublisher publisher, ObjectMapper werkenJson, Clock clock,
-                                         @PropertyInject("werken.queue.received") String receivedQueue) {
+    public EventPublisher eventPublisher(Settings settings, MessagePublisher publisher, ObjectMapper werkenJson,
+                                         Clock clock) {
+        String receivedQueue = settings.queues().received();
         return new EventPublisher(publisher, werkenJson, clock, receivedQueue);
     }
 

@@ -2,9 +2,6 @@ package io.werken.config;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +22,7 @@ import io.werken.journal.ReplayJobs;
 import io.werken.journal.RevisionRecorder;
 import io.werken.journal.DraftImpact;
 import io.werken.metrics.WerkenMetrics;
+import io.werken.settings.Settings;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.SecretResolver;
@@ -32,7 +30,6 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.PropertyInject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -49,62 +46,32 @@ public class JournalConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalConfiguration.class);
 
-    /** {@code WERKEN_JOURNAL}: on or off; anything else refuses startup. */
-    static boolean on(String mode) {
-        return switch (mode.trim().toLowerCase(Locale.ROOT)) {
-            case "on" -> true;
-            case "off" -> false;
-            default -> throw new StartupRefusedException("WERKEN_JOURNAL must be on or off, not '" + mode + "'");
-        };
+    @BindToRegistry
+    public JournalRecords journalRecords(Settings settings, ObjectMapper werkenJson, Clock clock) {
+        return settings.journal().on()
+                ? new JournalRecords(werkenJson, clock, settings.journal().queue(), settings.queues().actions())
+                : JournalRecords.off();
     }
 
     @BindToRegistry
-    public JournalRecords journalRecords(@PropertyInject("werken.journal.mode") String mode,
-                                         @PropertyInject("werken.journal.queue") String queue,
-                                         @PropertyInject("werken.queue.actions") String actionsQueue,
-                                         ObjectMapper werkenJson, Clock clock) {
-        return on(mode) ? new JournalRecords(werkenJson, clock, queue, actionsQueue) : JournalRecords.off();
-    }
-
-    @BindToRegistry
-    public Journal journal(@PropertyInject("werken.journal.mode") String mode,
-                           @PropertyInject("werken.journal.url") String url,
-                           @PropertyInject("werken.journal.user") String user,
-                           @PropertyInject("werken.journal.password") String password,
-                           @PropertyInject("werken.journal.pool-size") int poolSize,
-                           @PropertyInject("werken.embedded.data-dir") String dataDir,
-                           @PropertyInject("werken.journal.queue") String queue,
-                           @PropertyInject("werken.journal.batch-size") int batchSize,
-                           @PropertyInject("werken.journal.retention") String retention,
-                           @PropertyInject("werken.journal.max-events") long maxEvents,
-                           @PropertyInject("werken.journal.scan-limit") int scanLimit,
-                           @PropertyInject("werken.journal.replay-rate") double replayRate,
-                           @PropertyInject("werken.journal.max-lag") long maxLag,
-                           @PropertyInject("werken.queue.received") String receivedQueue,
-                           @PropertyInject("werken.queue.actions") String actionsQueue,
+    public Journal journal(Settings settings,
                            JournalRecords journalRecords, MessagePublisher publisher,
                            CachingConnectionFactory cachingConnectionFactory, CurrentWorkflows currentWorkflows,
                            ActionPlanner actionPlanner, ExpressionCompiler expressionCompiler,
                            EvaluationLimits evaluationLimits, WerkenMetrics werkenMetrics, ObjectMapper werkenJson,
                            Clock clock, CamelContext context) {
-        if (!on(mode)) {
+        Settings.Journal journal = settings.journal();
+        if (!journal.on()) {
             LOG.debug("The event journal is off (WERKEN_JOURNAL=off)");
             return Journal.off();
         }
-        Duration keep = retention(retention);
-        check(poolSize >= 1 && poolSize <= 100, "WERKEN_JOURNAL_POOL_SIZE must be 1..100, not " + poolSize);
-        check(batchSize >= 1 && batchSize <= 10_000, "WERKEN_JOURNAL_BATCH_SIZE must be 1..10000, not " + batchSize);
-        check(maxEvents >= 1, "WERKEN_JOURNAL_MAX_EVENTS must be at least 1, not " + maxEvents);
-        check(scanLimit >= 1, "WERKEN_JOURNAL_SCAN_LIMIT must be at least 1, not " + scanLimit);
-        check(replayRate > 0, "WERKEN_REPLAY_RATE must be above 0 (events per second), not " + replayRate);
-        check(maxLag >= 1, "WERKEN_JOURNAL_MAX_LAG must be at least 1, not " + maxLag);
-        String jdbcUrl = url == null || url.isBlank() ? null : url.trim();
-        if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql://")) {
-            throw new StartupRefusedException("WERKEN_JOURNAL_URL must be a jdbc:postgresql:// URL (or empty for the "
-                    + "embedded store), not '" + jdbcUrl.replaceAll("password=[^&]*", "password=...") + "'");
-        }
-        JournalStore store = JournalStore.open(new JournalStore.Settings(jdbcUrl, blankToNull(user),
-                secret(password), Path.of(dataDir).resolve("journal"), poolSize));
+        // The settings checked the numbers, the retention and the URL's scheme.
+        String queue = journal.queue();
+        String receivedQueue = settings.queues().received();
+        String actionsQueue = settings.queues().actions();
+        JournalStore store = JournalStore.open(new JournalStore.Settings(journal.url(), journal.user(),
+                secret(journal.password()), Path.of(settings.broker().dataDir()).resolve("journal"),
+                journal.poolSize()));
         context.getRegistry().bind("journalStore", JournalStore.class, store, null, "close");
         LOG.debug("The event journal writes to {}", store.describe());
 
@@ -112,7 +79,7 @@ public class JournalConfiguration implements CamelConfiguration {
         currentWorkflows.onReplace(revisions::loaded);
         revisions.loaded(currentWorkflows.catalog());
 
-        JournalWriter writer = new JournalWriter(cachingConnectionFactory, queue, batchSize, store, werkenJson,
+        JournalWriter writer = new JournalWriter(cachingConnectionFactory, queue, journal.batchSize(), store, werkenJson,
                 context.getExecutorServiceManager().newSingleThreadExecutor(this, "JournalWriter"),
                 werkenMetrics.registry(), clock);
         try {
@@ -122,7 +89,8 @@ public class JournalConfiguration implements CamelConfiguration {
         }
 
         JournalHousekeeping housekeeping = new JournalHousekeeping(store, new RabbitAdmin(cachingConnectionFactory),
-                queue, revisions, currentWorkflows, keep, maxEvents, maxLag, werkenMetrics.registry(), clock);
+                queue, revisions, currentWorkflows, journal.retention(), journal.maxEvents(), journal.maxLag(),
+                werkenMetrics.registry(), clock);
         ScheduledExecutorService upkeep = context.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "JournalHousekeeping");
         upkeep.scheduleWithFixedDelay(housekeeping, 1, 5, TimeUnit.SECONDS);
@@ -132,7 +100,7 @@ public class JournalConfiguration implements CamelConfiguration {
         DraftImpact impact = new DraftImpact(actionPlanner, actionsQueue);
         Replayer replayer = new Replayer(store, publisher, currentWorkflows, werkenJson, clock, receivedQueue);
         ReplayJobs replays = new ReplayJobs(store, replayer, search, werkenJson, clock,
-                context.getExecutorServiceManager().newFixedThreadPool(this, "JournalReplay", 2), replayRate);
+                context.getExecutorServiceManager().newFixedThreadPool(this, "JournalReplay", 2), journal.replayRate());
         try {
             // Stopped before the thread pools: a replay then stops at its next event, and is saved interrupted.
             context.addService(replays, true, false);
@@ -149,21 +117,7 @@ public class JournalConfiguration implements CamelConfiguration {
             LOG.warn("Could not look for interrupted replays ({}); they show as running until the journal's database "
                      + "answers", e.getMessage());
         }
-        return new Journal(store, search, impact, replayer, replays, scanLimit);
-    }
-
-    private static Duration retention(String text) {
-        try {
-            Duration duration = Duration.parse(text.trim());
-            if (duration.isNegative() || duration.isZero()) {
-                throw new StartupRefusedException("WERKEN_JOURNAL_RETENTION must be a positive ISO-8601 duration "
-                        + "such as P7D or PT12H, not '" + text + "'");
-            }
-            return duration;
-        } catch (DateTimeParseException e) {
-            throw new StartupRefusedException("WERKEN_JOURNAL_RETENTION must be an ISO-8601 duration such as P7D or "
-                    + "PT12H, not '" + text + "'");
-        }
+        return new Journal(store, search, impact, replayer, replays, journal.scanLimit());
     }
 
     private static String secret(String password) {
@@ -178,15 +132,5 @@ public class JournalConfiguration implements CamelConfiguration {
             }
         }
         return password;
-    }
-
-    private static String blankToNull(String text) {
-        return text == null || text.isBlank() ? null : text;
-    }
-
-    private static void check(boolean ok, String refusal) {
-        if (!ok) {
-            throw new StartupRefusedException(refusal);
-        }
     }
 }

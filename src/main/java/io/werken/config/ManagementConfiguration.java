@@ -43,6 +43,7 @@ import io.werken.manage.ReplayEvent;
 import io.werken.manage.ResumeReplay;
 import io.werken.manage.ShowReplay;
 import io.werken.manage.WorkflowImpact;
+import io.werken.settings.Settings;
 import io.werken.workflow.WorkflowCatalog;
 import io.werken.manage.ShowWorkflow;
 import io.werken.manage.ListWorkflows;
@@ -82,10 +83,10 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public ManagementAccessPolicy managementAccessPolicy(
-            @PropertyInject("werken.management.admin-token") String adminToken,
+    public ManagementAccessPolicy managementAccessPolicy(Settings settings,
             @PropertyInject(value = "camel.management.health-path", defaultValue = "/observe/health") String healthPath,
             ConsoleSessions consoleSessions) {
+        String adminToken = settings.management().adminToken();
         // Health's status (for orchestrators' probes), metrics (for scrapers) and the OpenAPI document (the same for
         // every Werken, for API tooling) stay open; everything else, health's details included, is guarded.
         return new ManagementAccessPolicy(adminToken, healthPath, List.of("/observe/metrics", "/openapi.json"), consoleSessions);
@@ -114,10 +115,10 @@ public class ManagementConfiguration implements CamelConfiguration {
      * event loop (every webhook on that loop waits) makes Werken DOWN.
      */
     @BindToRegistry
-    public EventLoopHealthCheck eventLoopHealthCheck(
+    public EventLoopHealthCheck eventLoopHealthCheck(Settings settings,
             WebhookHttpServer webhookHttpServer,
-            @PropertyInject("werken.http.event-loop-blocked-ms") long blockedMs,
             CamelContext context) throws Exception {
+        long blockedMs = settings.http().eventLoopBlockedMs();
         // A beat a tenth of the threshold: the silence is then measured to within a tenth of it.
         EventLoopHeartbeat heartbeat = new EventLoopHeartbeat(webhookHttpServer::getVertx, Math.max(10, blockedMs / 10));
         context.addStartupListener(heartbeat);
@@ -139,14 +140,15 @@ public class ManagementConfiguration implements CamelConfiguration {
 
     /** Bound under the id Camel's plugin registry looks the Jolokia plugin up by, ahead of its own. */
     @BindToRegistry(JolokiaPlatformHttpPlugin.NAME)
-    public JolokiaPlatformHttpPlugin jolokiaPlatformHttpPlugin(
-            @PropertyInject("werken.management.jolokia-access") String access) {
+    public JolokiaPlatformHttpPlugin jolokiaPlatformHttpPlugin(Settings settings) {
+        String access = settings.management().jolokiaAccess();
         return JolokiaAccess.plugin(JolokiaAccess.policyLocation(access));
     }
 
     /** Bound under the component name the routes use, not after its class. */
     @BindToRegistry(ManagementHttpComponent.NAME)
-    public ManagementHttpComponent managementHttpComponent(@PropertyInject("camel.management.port") int port) {
+    public ManagementHttpComponent managementHttpComponent(Settings settings) {
+        int port = settings.management().port();
         return new ManagementHttpComponent(port);
     }
 
@@ -166,31 +168,34 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public DryRunWorkflow dryRunWorkflow(CurrentWorkflows currentWorkflows, WebhookRequestValidator webhookRequestValidator,
+    public DryRunWorkflow dryRunWorkflow(Settings settings, CurrentWorkflows currentWorkflows,
+                         WebhookRequestValidator webhookRequestValidator,
                          ActionPlanner actionPlanner, ObjectMapper werkenJson,
-                         ReceivedWebhookFactory receivedWebhookFactory,
-                         @PropertyInject("werken.queue.actions") String actionsQueue) {
+                         ReceivedWebhookFactory receivedWebhookFactory) {
+        String actionsQueue = settings.queues().actions();
         return new DryRunWorkflow(currentWorkflows, webhookRequestValidator, actionPlanner, werkenJson, receivedWebhookFactory,
                 actionsQueue);
     }
 
     @BindToRegistry
-    public DeadLetterQueue deadLetterQueue(BrokerAddress brokerAddress,
-                                           @PropertyInject("werken.queue.received") String receivedQueue,
-                                           @PropertyInject("werken.rabbitmq.connection-timeout-ms") int connectionTimeoutMs) {
+    public DeadLetterQueue deadLetterQueue(Settings settings, BrokerAddress brokerAddress) {
+        String receivedQueue = settings.queues().received();
+        int connectionTimeoutMs = settings.broker().connectionTimeoutMs();
         // The broker Werken uses: RabbitMQ's node(s), or the embedded broker.
         return new DeadLetterQueue(brokerAddress, receivedQueue, connectionTimeoutMs);
     }
 
     @BindToRegistry
-    public ListDeadLetters listDeadLetters(DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson,
-                                               @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
+    public ListDeadLetters listDeadLetters(Settings settings, DeadLetterQueue deadLetterQueue,
+                                               ObjectMapper werkenJson) {
+        int retryAfterSeconds = settings.http().retryAfterSeconds();
         return new ListDeadLetters(deadLetterQueue, werkenJson, retryAfterSeconds);
     }
 
     @BindToRegistry
-    public RequeueDeadLetters requeueDeadLetters(DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson,
-                                                   @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds) {
+    public RequeueDeadLetters requeueDeadLetters(Settings settings, DeadLetterQueue deadLetterQueue,
+                                                   ObjectMapper werkenJson) {
+        int retryAfterSeconds = settings.http().retryAfterSeconds();
         return new RequeueDeadLetters(deadLetterQueue, werkenJson, retryAfterSeconds);
     }
 
@@ -237,10 +242,10 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public DryRunWorkflowDraft dryRunWorkflowDraft(WebhookRequestValidator webhookRequestValidator,
+    public DryRunWorkflowDraft dryRunWorkflowDraft(Settings settings, WebhookRequestValidator webhookRequestValidator,
                                    WorkflowCatalog.Settings workflowSettings, ActionPlanner actionPlanner,
-                                   ObjectMapper werkenJson, ReceivedWebhookFactory receivedWebhookFactory,
-                                   @PropertyInject("werken.queue.actions") String actionsQueue) {
+                                   ObjectMapper werkenJson, ReceivedWebhookFactory receivedWebhookFactory) {
+        String actionsQueue = settings.queues().actions();
         return new DryRunWorkflowDraft(webhookRequestValidator, workflowSettings, actionPlanner, werkenJson,
                 receivedWebhookFactory, actionsQueue);
     }
@@ -278,15 +283,15 @@ public class ManagementConfiguration implements CamelConfiguration {
 
     /** Reads the queues over Werken's own broker connection (a passive declare on a cached channel), not one per call. */
     @BindToRegistry
-    public ListQueues listQueues(CachingConnectionFactory cachingConnectionFactory, CurrentWorkflows currentWorkflows,
-                                     @PropertyInject("werken.queue.received") String receivedQueue,
-                                     @PropertyInject("werken.queue.actions") String actionsQueue,
-                                     @PropertyInject("werken.journal.mode") String journalMode,
-                                     @PropertyInject("werken.journal.queue") String journalQueue,
-                                     @PropertyInject("werken.http.retry-after-seconds") int retryAfterSeconds,
+    public ListQueues listQueues(Settings settings, CachingConnectionFactory cachingConnectionFactory,
+                                     CurrentWorkflows currentWorkflows,
                                      ObjectMapper werkenJson) {
+        String receivedQueue = settings.queues().received();
+        String actionsQueue = settings.queues().actions();
+        String journalQueue = settings.journal().queue();
+        int retryAfterSeconds = settings.http().retryAfterSeconds();
         return new ListQueues(new RabbitAdmin(cachingConnectionFactory), receivedQueue,
-                BrokerTopology.deadLetterQueue(receivedQueue), JournalConfiguration.on(journalMode) ? journalQueue : null,
+                BrokerTopology.deadLetterQueue(receivedQueue), settings.journal().on() ? journalQueue : null,
                 actionsQueue, currentWorkflows, werkenJson, retryAfterSeconds);
     }
 

@@ -5,6 +5,7 @@ import io.werken.ownroutes.LibDirectory;
 import io.werken.ownroutes.OwnRoutes;
 import io.werken.ownroutes.OwnRoutesGuard;
 import io.werken.ownroutes.OwnRoutesHealthCheck;
+import io.werken.settings.Settings;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -25,16 +26,15 @@ public class OwnRoutesConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public OwnRoutes ownRoutes(WerkenMetrics werkenMetrics,
-                               @PropertyInject("werken.lib.dir") String libDirectory,
-                               @PropertyInject("werken.routes.dir") String directory,
-                               @PropertyInject("werken.routes.allow-http") boolean allowHttp,
+                               Settings settings,
                                @PropertyInject("camel.main.routes-include-pattern") String includePattern,
                                CamelContext context) {
         // First: the own routes' components and beans resolve through it, from the routes' first load on. (Not a bean
         // of its own: Camel binds a configuration's methods in no fixed order, so this one could not rely on it.)
-        LibDirectory.install(context, libDirectory);
-        loaded = directory.isBlank() ? OwnRoutes.none() : OwnRoutes.load(context, directory,
-                OwnRoutesGuard.forWerkenRoutes(context, includePattern).withHttpAllowed(allowHttp),
+        Settings.OwnRoutes own = settings.ownRoutes();
+        LibDirectory.install(context, own.libDir() == null ? "" : own.libDir());
+        loaded = own.dir() == null ? OwnRoutes.none() : OwnRoutes.load(context, own.dir(),
+                OwnRoutesGuard.forWerkenRoutes(context, includePattern).withHttpAllowed(own.allowHttp()),
                 werkenMetrics.registry());
         return loaded;
     }

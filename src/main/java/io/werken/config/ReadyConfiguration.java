@@ -9,13 +9,13 @@ import io.werken.broker.BrokerAddress;
 import io.werken.core.ReadyAnnouncement;
 import io.werken.http.ManagementAccessPolicy;
 import io.werken.http.WebhookHttpServer;
+import io.werken.settings.Settings;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.PropertyInject;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 
 /**
@@ -28,15 +28,13 @@ public class ReadyConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public ReadyAnnouncement readyAnnouncement(
-            @PropertyInject("camel.server.host") String httpHost,
-            @PropertyInject(value = "camel.management.enabled", defaultValue = "false") boolean management,
-            @PropertyInject(value = "camel.management.host", defaultValue = "0.0.0.0") String managementHost,
-            @PropertyInject(value = "camel.management.port", defaultValue = "9876") int managementPort,
-            @PropertyInject("werken.journal.mode") String journalMode,
-            @PropertyInject("werken.journal.url") String journalUrl,
-            @PropertyInject("werken.embedded.data-dir") String dataDir,
+            Settings settings,
             WebhookHttpServer webhookHttpServer, BrokerAddress brokerAddress, CurrentWorkflows currentWorkflows,
             ManagementAccessPolicy managementAccessPolicy, CamelContext context) throws Exception {
+        String httpHost = settings.http().host();
+        boolean management = settings.management().enabled();
+        String managementHost = settings.management().host();
+        int managementPort = settings.management().port();
         ReadyAnnouncement announcement = new ReadyAnnouncement(() -> {
             List<String> notes = new ArrayList<>();
             if (management) {
@@ -55,7 +53,8 @@ public class ReadyConfiguration implements CamelConfiguration {
                    + ", broker " + broker(brokerAddress)
                    + ", workflows " + workflows.source() + " rev " + workflows.revision() + " (" + workflows.size()
                    + (workflows.size() == 1 ? " workflow)" : " workflows)")
-                   + ", journal " + journal(journalMode, journalUrl, dataDir);
+                   + ", journal "
+                   + journal(settings.journal().on(), settings.journal().url(), settings.broker().dataDir());
         });
         context.addStartupListener(announcement);
         return announcement;
@@ -83,8 +82,8 @@ public class ReadyConfiguration implements CamelConfiguration {
     }
 
     /** Where the journal writes: PostgreSQL's host and database, the embedded store's directory, or off. */
-    static String journal(String mode, String url, String dataDir) {
-        if (!JournalConfiguration.on(mode)) {
+    static String journal(boolean on, String url, String dataDir) {
+        if (!on) {
             return "off";
         }
         if (url == null || url.isBlank()) {

@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import io.werken.core.DataDirectory;
 import io.werken.core.Ports;
 import io.werken.embedded.EmbeddedBroker;
+import io.werken.settings.Settings;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
-import org.apache.camel.PropertyInject;
 
 /**
  * What Werken checks before it starts anything or creates anything on disk: that the ports it will listen on are free
@@ -27,31 +27,23 @@ public class StartupConfiguration implements CamelConfiguration {
      * PostgreSQL), so that a Werken without an embedded store leaves no directory behind.
      */
     @BindToRegistry(destroyMethod = "close")
-    public StartupChecks startupChecks(
-            @PropertyInject("camel.server.host") String httpHost,
-            @PropertyInject("camel.server.port") int httpPort,
-            @PropertyInject(value = "camel.management.enabled", defaultValue = "false") boolean management,
-            @PropertyInject(value = "camel.management.host", defaultValue = "0.0.0.0") String managementHost,
-            @PropertyInject(value = "camel.management.port", defaultValue = "9876") int managementPort,
-            @PropertyInject("werken.rabbitmq.uri") String rabbitMqUri,
-            @PropertyInject("werken.embedded.amqp-port") int amqpPort,
-            @PropertyInject("werken.embedded.data-dir") String dataDir,
-            @PropertyInject("werken.journal.mode") String journalMode,
-            @PropertyInject("werken.journal.url") String journalUrl) {
-        boolean embeddedBroker = rabbitMqUri == null || rabbitMqUri.isBlank();
-        boolean embeddedJournal = JournalConfiguration.on(journalMode) && (journalUrl == null || journalUrl.isBlank());
+    public StartupChecks startupChecks(Settings settings) {
+        String dataDir = settings.broker().dataDir();
+        boolean embeddedBroker = settings.broker().embedded();
+        boolean embeddedJournal = settings.journal().on() && settings.journal().url() == null;
         boolean usesDataDir = embeddedBroker || embeddedJournal;
         // A data directory that exists may be another Werken's: say so first, rather than that its ports are taken.
         if (usesDataDir && Files.isDirectory(Path.of(dataDir))) {
             dataDirectory = DataDirectory.lock(dataDir);
         }
         try {
-            Ports.refuseIfTaken("WERKEN_HTTP_PORT", httpHost, httpPort);
-            if (management) {
-                Ports.refuseIfTaken("WERKEN_MANAGEMENT_PORT", managementHost, managementPort);
+            Ports.refuseIfTaken("WERKEN_HTTP_PORT", settings.http().host(), settings.http().port());
+            if (settings.management().enabled()) {
+                Ports.refuseIfTaken("WERKEN_MANAGEMENT_PORT", settings.management().host(),
+                        settings.management().port());
             }
             if (embeddedBroker) {
-                EmbeddedBroker.refuseIfTaken(amqpPort);
+                EmbeddedBroker.refuseIfTaken(settings.broker().embeddedAmqpPort());
             }
         } catch (RuntimeException e) {
             refused();

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.werken.broker.BrokerTopology;
 import io.werken.metrics.WerkenMetrics;
+import io.werken.settings.Settings;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.WorkflowCatalog;
 import io.werken.workflow.WorkflowCatalogHealthCheck;
@@ -12,7 +13,6 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.PropertyInject;
 
 /**
  * Reloading the workflows without a restart, after the broker's wiring (a reload declares its new queues first), and
@@ -26,15 +26,14 @@ public class WorkflowReloadConfiguration implements CamelConfiguration {
      * operation as {@code org.apache.camel:context=werken,type=services,name=WorkflowReloader}.
      */
     @BindToRegistry
-    public WorkflowReloader workflowReloader(@PropertyInject("werken.workflows") String location,
-                                             @PropertyInject("werken.workflows.watch") boolean watch,
-                                             @PropertyInject("werken.workflows.poll-interval-ms") long pollIntervalMs,
-                                             CurrentWorkflows currentWorkflows, WorkflowCatalog.Settings workflowSettings,
+    public WorkflowReloader workflowReloader(Settings settings, CurrentWorkflows currentWorkflows,
+                                             WorkflowCatalog.Settings workflowSettings,
                                              BrokerTopology brokerTopology, WerkenMetrics werkenMetrics,
                                              CamelContext context) throws Exception {
-        WorkflowReloader reloader = new WorkflowReloader(location, context, workflowSettings, currentWorkflows,
-                catalog -> brokerTopology.declareActionQueues(catalog.actionQueues()), watch,
-                Duration.ofMillis(pollIntervalMs));
+        Settings.Workflows workflows = settings.workflows();
+        WorkflowReloader reloader = new WorkflowReloader(workflows.location(), context, workflowSettings,
+                currentWorkflows, catalog -> brokerTopology.declareActionQueues(catalog.actionQueues()),
+                workflows.watch(), Duration.ofMillis(workflows.pollIntervalMs()));
         werkenMetrics.watch(reloader);
         context.addService(reloader, true, true);
         return reloader;

@@ -1,11 +1,9 @@
 package io.werken.config;
 
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.broker.BrokerTopology;
 import io.werken.expression.EvaluationLimits;
 import io.werken.expression.ExpressionCompiler;
+import io.werken.settings.Settings;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.SecretResolver;
@@ -15,7 +13,6 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.PropertyInject;
 
 /**
  * The workflows in use, first loaded from {@code WERKEN_WORKFLOWS} with the workflow language's limits (reloads come
@@ -24,33 +21,44 @@ import org.apache.camel.PropertyInject;
 @Configuration
 public class WorkflowsConfiguration implements CamelConfiguration {
 
-    @BindToRegistry
-    public WorkflowCatalog.Settings workflowSettings(@PropertyInject("werken.queue.received") String receivedQueue,
-                                                     ExpressionCompiler expressionCompiler) {
-        return new WorkflowCatalog.Settings(SecretResolver.fromEnvironment(), expressionCompiler,
-                Set.of(receivedQueue, BrokerTopology.deadLetterQueue(receivedQueue)));
-    }
+    private WorkflowCatalog.Settings catalogSettings;
 
     @BindToRegistry
-    public CurrentWorkflows currentWorkflows(@PropertyInject("werken.workflows") String location,
-                                             @PropertyInject("werken.queue.received") String receivedQueue,
-                                             ExpressionCompiler expressionCompiler, CamelContext context) {
-        return new CurrentWorkflows(WorkflowsFile.load(location, context,
-                workflowSettings(receivedQueue, expressionCompiler)));
+    public WorkflowCatalog.Settings workflowSettings(Settings settings, ExpressionCompiler expressionCompiler) {
+        return catalogSettings(settings, expressionCompiler);
+    }
+
+    /**
+     * The first load, with the same catalog settings as every later reload: built once, here, whichever of this
+     * configuration's methods Camel binds first (it binds them in no fixed order).
+     */
+    @BindToRegistry
+    public CurrentWorkflows currentWorkflows(Settings settings, ExpressionCompiler expressionCompiler,
+                                             CamelContext context) {
+        return new CurrentWorkflows(WorkflowsFile.load(settings.workflows().location(), context,
+                catalogSettings(settings, expressionCompiler)));
+    }
+
+    private synchronized WorkflowCatalog.Settings catalogSettings(Settings settings,
+                                                                  ExpressionCompiler expressionCompiler) {
+        if (catalogSettings == null) {
+            catalogSettings = new WorkflowCatalog.Settings(SecretResolver.fromEnvironment(), expressionCompiler,
+                    WorkflowCatalog.Settings.reservedQueues(settings));
+        }
+        return catalogSettings;
     }
 
     /** What one event's expressions may spend: the workflow language's bounds, and the journal search's. */
     @BindToRegistry
-    public EvaluationLimits evaluationLimits(@PropertyInject("werken.workflows.max-evaluation-steps") long maxSteps,
-                                             @PropertyInject("werken.workflows.max-evaluation-bytes") long maxBytes,
-                                             @PropertyInject("werken.workflows.max-evaluation-ms") long maxMillis) {
-        return new EvaluationLimits(maxSteps, maxBytes, maxMillis);
+    public EvaluationLimits evaluationLimits(Settings settings) {
+        Settings.Workflows workflows = settings.workflows();
+        return new EvaluationLimits(workflows.maxEvaluationSteps(), workflows.maxEvaluationBytes(),
+                workflows.maxEvaluationMs());
     }
 
     @BindToRegistry
     public ActionPlanner actionPlanner(ObjectMapper werkenJson,
-                                       @PropertyInject("werken.workflows.max-params-bytes") int maxParamsBytes,
-                                       EvaluationLimits evaluationLimits) {
-        return new ActionPlanner(werkenJson, maxParamsBytes, evaluationLimits);
+                                       Settings settings, EvaluationLimits evaluationLimits) {
+        return new ActionPlanner(werkenJson, settings.workflows().maxParamsBytes(), evaluationLimits);
     }
 }

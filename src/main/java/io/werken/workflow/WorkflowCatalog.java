@@ -29,6 +29,7 @@ import io.werken.expression.Expression;
 import io.werken.expression.ExpressionCompiler;
 import io.werken.expression.ExpressionException;
 import io.werken.expression.ParamsTemplate;
+import io.werken.settings.ApplicationProperties;
 import io.werken.verify.SignatureScheme;
 
 /**
@@ -41,9 +42,6 @@ public final class WorkflowCatalog {
 
     /** The schema every workflows file must meet, in the jar (and in the repository, for editors). */
     public static final String SCHEMA_RESOURCE = "workflows.schema.json";
-
-    /** Iterations any one comprehension of an expression may take, unless configured otherwise. */
-    public static final int DEFAULT_MAX_ITERATIONS = 1000;
 
     private static final String SCHEMA_KEY = "$schema";
 
@@ -68,14 +66,28 @@ public final class WorkflowCatalog {
             reservedQueues = Set.copyOf(reservedQueues);
         }
 
-        /** Secrets from the environment, the default comprehension limit, Werken's default queue names. */
+        /**
+         * For Werken's {@code settings}: its comprehension limit, and its received queue and that queue's dead letters
+         * reserved; secrets resolved by {@code secrets}.
+         */
+        public static Settings of(io.werken.settings.Settings settings, SecretResolver secrets) {
+            return new Settings(secrets, new ExpressionCompiler(settings.workflows().maxIterations()),
+                    reservedQueues(settings));
+        }
+
+        /** The queues no action may name: Werken's received queue and its dead letters. */
+        public static Set<String> reservedQueues(io.werken.settings.Settings settings) {
+            return Set.of(settings.queues().received(), settings.queues().receivedDeadLetters());
+        }
+
+        /** Secrets from the environment, and application.properties' defaults (comprehension limit, queue names). */
         public static Settings defaults() {
             return withSecrets(SecretResolver.fromEnvironment());
         }
 
+        /** As {@link #defaults()}, resolving secrets with {@code secrets}. */
         public static Settings withSecrets(SecretResolver secrets) {
-            return new Settings(secrets, new ExpressionCompiler(DEFAULT_MAX_ITERATIONS),
-                    Set.of("received_webhooks", "received_webhooks.dlq"));
+            return of(io.werken.settings.Settings.from(ApplicationProperties.standalone(name -> null)), secrets);
         }
     }
 

@@ -6,6 +6,7 @@ import io.werken.broker.BrokerAddress;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The commands read the same settings, with the same defaults, as Werken itself. */
 class CliSettingsTest {
@@ -14,9 +15,9 @@ class CliSettingsTest {
     void usesApplicationPropertiesDefaults() {
         CliSettings settings = new CliSettings(name -> null);
 
-        assertThat(settings.get("werken.rabbitmq.uri")).isEmpty();
+        assertThat(settings.settings().broker().rabbitMqUri()).isNull();
         assertThat(settings.broker().uri()).hasToString("amqp://guest:guest@127.0.0.1:5672/%2F");
-        assertThat(settings.get("werken.queue.received")).isEqualTo("received_webhooks");
+        assertThat(settings.settings().queues().received()).isEqualTo("received_webhooks");
     }
 
     @Test
@@ -32,7 +33,31 @@ class CliSettingsTest {
         CliSettings settings = new CliSettings(env::get);
 
         assertThat(settings.broker().uri()).hasToString("amqp://u:p@broker:5673/v");
-        assertThat(settings.get("werken.queue.received")).isEqualTo("events");
+        assertThat(settings.settings().queues().received()).isEqualTo("events");
+    }
+
+    @Test
+    void systemPropertiesOverrideApplicationPropertiesAsTheyDoForTheServer() {
+        System.setProperty("werken.queue.received", "from-a-system-property");
+        System.setProperty("camel.management.port", "19877");
+        try {
+            CliSettings settings = new CliSettings(Map.of("WERKEN_QUEUE_RECEIVED", "events")::get);
+
+            assertThat(settings.settings().queues().received()).isEqualTo("from-a-system-property");
+            assertThat(settings.managementUrl()).isEqualTo("http://127.0.0.1:19877");
+        } finally {
+            System.clearProperty("werken.queue.received");
+            System.clearProperty("camel.management.port");
+        }
+    }
+
+    @Test
+    void aWrongSettingRefusesTheCommandWithEveryProblem() {
+        CliSettings settings = new CliSettings(Map.of("WERKEN_EMBEDDED_AMQP_PORT", "70000",
+                "WERKEN_DISPATCH_CONSUMERS", "0")::get);
+
+        assertThatThrownBy(settings::broker).hasMessage("2 settings are wrong: "
+                + "WERKEN_EMBEDDED_AMQP_PORT must be 0..65535, not 70000; WERKEN_DISPATCH_CONSUMERS must be 1..1024, not 0");
     }
 
     @Test

@@ -23,10 +23,10 @@ class ReadyConfigurationTest {
 
     @Test
     void theJournalWithoutCredentials() {
-        assertThat(ReadyConfiguration.journal("off", "", "./werken-data")).isEqualTo("off");
-        assertThat(ReadyConfiguration.journal("on", "", "/var/lib/werken"))
+        assertThat(ReadyConfiguration.journal(false, "", "./werken-data")).isEqualTo("off");
+        assertThat(ReadyConfiguration.journal(true, "", "/var/lib/werken"))
                 .isEqualTo("embedded H2 at " + Path.of("/var/lib/werken/journal"));
-        assertThat(ReadyConfiguration.journal("on", "jdbc:postgresql://db.example:5432/werken?user=w&password=p", ""))
+        assertThat(ReadyConfiguration.journal(true, "jdbc:postgresql://db.example:5432/werken?user=w&password=p", ""))
                 .isEqualTo("PostgreSQL db.example:5432/werken");
     }
 }

@@ -5,11 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.werken.settings.Settings;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code docs/configuration.md} lists exactly the settings Werken reads: every {@code WERKEN_*} variable that
  * {@code application.properties} or {@code log4j2.properties} reads has a row, with its property and its default, and
  * every row names a variable Werken reads (one read by code rather than a property, {@code "WERKEN_X"} in
- * {@code src/main/java}, has {@code —} as its property).
+ * {@code src/main/java}, has {@code —} as its property); and the {@link Settings} object reads exactly those of
+ * application.properties, each through the property whose placeholder names it.
  */
 class ConfigurationReferenceTest {
 
@@ -69,6 +73,38 @@ class ConfigurationReferenceTest {
                         .isEqualTo("—");
             }
         }
+    }
+
+    @Test
+    void theSettingsObjectReadsExactlyTheVariablesThePageListsUnderTheirPropertiesAndDefaults() throws IOException {
+        Map<String, String> read = Settings.variables();
+        Map<String, String[]> properties = settings();
+        Map<String, Matcher> rows = rows();
+        // Log4j reads its own (the log levels) before any Settings exists; the page lists them all the same.
+        Set<String> log4j = new TreeSet<>();
+        Matcher m = SETTING.matcher(Files.readString(SOURCES.get(1)));
+        while (m.find()) {
+            log4j.add(m.group(4));
+        }
+
+        assertThat(read).as("the variables Settings reads").hasSizeGreaterThan(50);
+        assertThat(rows.keySet()).as("the variables %s lists", PAGE).containsAll(read.keySet());
+        for (String variable : rows.keySet()) {
+            if (!log4j.contains(variable) && !rows.get(variable).group(2).equals("—")) {
+                assertThat(read).as("%s is listed in %s but Settings never reads it", variable, PAGE)
+                        .containsKey(variable);
+            }
+        }
+        read.forEach((variable, key) -> {
+            assertThat(rows.get(variable).group(2)).as("%s's property", variable).isEqualTo("`" + key + "`");
+            assertThat(properties.get(variable)).as("%s is read from application.properties' %s", variable, key)
+                    .isNotNull();
+            assertThat(properties.get(variable)[0]).as("the property whose placeholder names %s", variable)
+                    .isEqualTo(key);
+            String expectedDefault = properties.get(variable)[1].isEmpty() ? "(none)"
+                    : "`" + properties.get(variable)[1] + "`";
+            assertThat(rows.get(variable).group(3)).as("%s's default", variable).startsWith(expectedDefault);
+        });
     }
 
     /** Werken's Java sources, for variables read without a property (a launcher's, say). */

@@ -97,6 +97,28 @@ class StartupRefusalsIT {
         }
     }
 
+    @Test
+    void everyWrongSettingAtOnce() throws Exception {
+        Map<String, String> env = settings();
+        env.put("WERKEN_DISPATCH_CONSUMERS", "0");
+        env.put("WERKEN_JOURNAL_POOL_SIZE", "101");
+
+        assertRefusedInOneLine(WerkenProcess.command(env, List.of("-Dwerken.queue.type=stream"), LIMIT),
+                "3 settings are wrong: WERKEN_QUEUE_TYPE must be classic or quorum, not 'stream'; "
+                + "WERKEN_DISPATCH_CONSUMERS must be 1..1024, not 0; WERKEN_JOURNAL_POOL_SIZE must be 1..100, not 101");
+    }
+
+    @Test
+    void aCamelServerKeyTheWebhookServerDoesNotImplement() throws Exception {
+        Map<String, String> env = settings();
+        // Keys Camel's own server has (so camel-main binds them without complaint), which Werken's does not implement.
+        env.put("CAMEL_SERVER_USEGLOBALSSLCONTEXTPARAMETERS", "true");
+
+        assertRefusedInOneLine(WerkenProcess.command(env, List.of("-Dcamel.server.authenticationEnabled=true"), LIMIT),
+                "CAMEL_SERVER_USEGLOBALSSLCONTEXTPARAMETERS, camel.server.authenticationEnabled are not implemented by "
+                + "Werken's webhook server");
+    }
+
     /** Werken on its embedded broker at {@code amqpPort}, with a data directory that does not exist yet. */
     private Map<String, String> embedded(int amqpPort) throws Exception {
         return WerkenProcess.embeddedSettings(amqpPort, temp.resolve("new-parent").resolve("data"));

@@ -9,7 +9,6 @@ import io.werken.expression.EvaluationLimits;
 import io.werken.expression.Expression;
 import io.werken.expression.ExpressionCompiler;
 import io.werken.expression.ExpressionException;
-import io.werken.workflow.WorkflowCatalog;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EventSearchTest {
 
     private final EventSearch search = new EventSearch(
-            new ExpressionCompiler(WorkflowCatalog.DEFAULT_MAX_ITERATIONS), EvaluationLimits.DEFAULTS);
+            new ExpressionCompiler(1000), EvaluationLimits.DEFAULTS);
 
     /** An event of workflow {@code github} received {@code second} seconds after 10:00, kept in full. */
     private static JournalRecord full(String id, int second, String payload, Map<String, String> headers) {
@@ -74,7 +73,7 @@ class EventSearchTest {
 
     @Test
     void aSearchPastItsDeadlineStopsAsAtTheScanLimitAndGoesOnFromItsCursor() throws ExpressionException {
-        EventSearch hurried = new EventSearch(new ExpressionCompiler(WorkflowCatalog.DEFAULT_MAX_ITERATIONS),
+        EventSearch hurried = new EventSearch(new ExpressionCompiler(1000),
                 EvaluationLimits.DEFAULTS, java.time.Duration.ZERO);
         InMemoryJournal journal = new InMemoryJournal(List.of(full("e1", 1, "{}"), full("e2", 2, "{}"), full("e3", 3, "{}")));
         var where = hurried.compile("true");
