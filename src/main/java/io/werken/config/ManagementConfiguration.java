@@ -68,7 +68,8 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
  * The management port: who may use it (the access guard, put first on Camel's management server, and the console's
  * sessions, which it accepts like the token), the web console, Jolokia's policy, the component Werken's management
  * routes listen with, their steps (workflows, dead letters, the journal's, and the console's statistics, queues and
- * refusals), the statistics' sampler, and the health check of the webhook server's event loops.
+ * refusals), the statistics' sampler, and the health check of the webhook server's event loops. Over 300 lines
+ * because it binds one small bean method per management endpoint, each a line or two of wiring.
  */
 @Configuration
 public class ManagementConfiguration implements CamelConfiguration {
