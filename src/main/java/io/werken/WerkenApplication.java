@@ -1,7 +1,6 @@
 package io.werken;
 
-import java.util.List;
-
+import io.werken.cli.WerkenCommand;
 import io.werken.config.BrokerConfiguration;
 import io.werken.config.CoreConfiguration;
 import io.werken.config.DedupeConfiguration;
@@ -19,7 +18,7 @@ import io.werken.config.WorkflowReloadConfiguration;
 import io.werken.config.WorkflowsConfiguration;
 import io.werken.core.StartupRefusedException;
 import io.werken.http.ManagementServerFactory;
-import io.werken.cli.WerkenCommand;
+import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
@@ -33,8 +32,7 @@ public final class WerkenApplication {
 
     private static final Logger LOG = LoggerFactory.getLogger(WerkenApplication.class);
 
-    private WerkenApplication() {
-    }
+    private WerkenApplication() {}
 
     /**
      * The wiring, one configuration per role, in the order Camel binds them: each may use the beans of those before it
@@ -48,12 +46,22 @@ public final class WerkenApplication {
      * broker connection) twice.
      */
     public static List<CamelConfiguration> configurations() {
-        return List.of(new SettingsConfiguration(), new StartupConfiguration(), new CoreConfiguration(),
-                new WorkflowsConfiguration(), new DedupeConfiguration(),
-                new OwnRoutesConfiguration(), new HttpConfiguration(), new EmbeddedBrokerConfiguration(),
+        return List.of(
+                new SettingsConfiguration(),
+                new StartupConfiguration(),
+                new CoreConfiguration(),
+                new WorkflowsConfiguration(),
+                new DedupeConfiguration(),
+                new OwnRoutesConfiguration(),
+                new HttpConfiguration(),
+                new EmbeddedBrokerConfiguration(),
                 new BrokerConfiguration(),
-                new WorkflowReloadConfiguration(), new JournalConfiguration(), new IngestConfiguration(),
-                new DispatchConfiguration(), new ManagementConfiguration(), new ReadyConfiguration());
+                new WorkflowReloadConfiguration(),
+                new JournalConfiguration(),
+                new IngestConfiguration(),
+                new DispatchConfiguration(),
+                new ManagementConfiguration(),
+                new ReadyConfiguration());
     }
 
     /**

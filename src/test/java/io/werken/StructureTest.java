@@ -1,5 +1,8 @@
 package io.werken;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.werken.core.ExchangeProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -16,11 +19,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import io.werken.core.ExchangeProperties;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The structure a new engineer relies on: packages under {@code io.werken} that depend on each other one way only
@@ -32,9 +31,11 @@ class StructureTest {
 
     private static final Path MAIN = Path.of("src/main/java/io/werken");
     private static final Path ROUTES = Path.of("src/main/resources/routes");
-    private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.werken\\.(\\w+)\\.", Pattern.MULTILINE);
+    private static final Pattern IMPORT =
+            Pattern.compile("^import (?:static )?io\\.werken\\.(\\w+)\\.", Pattern.MULTILINE);
     /** A reference to a Werken package's class without an import, e.g. in Javadoc {@code {@link io.werken.x.Y}}. */
     private static final Pattern QUALIFIED = Pattern.compile("\\bio\\.werken\\.(\\w+)\\.[A-Z]");
+
     private static final String ROOT = "(root)";
 
     /** Package -> the other io.werken packages its main classes import or name. */
@@ -42,7 +43,8 @@ class StructureTest {
         Map<String, Set<String>> graph = new TreeMap<>();
         for (Path file : sourceFiles(MAIN)) {
             Path relative = MAIN.relativize(file);
-            String from = relative.getNameCount() == 1 ? ROOT : relative.getName(0).toString();
+            String from =
+                    relative.getNameCount() == 1 ? ROOT : relative.getName(0).toString();
             Set<String> to = graph.computeIfAbsent(from, k -> new TreeSet<>());
             String source = read(file);
             for (Pattern pattern : List.of(IMPORT, QUALIFIED)) {
@@ -75,7 +77,9 @@ class StructureTest {
     void coreIsTheBottomAndTheWiringIsImportedByTheMainClassAlone() {
         Map<String, Set<String>> graph = dependencies();
 
-        assertThat(graph.get("core")).as("core depends on no other Werken package").isEmpty();
+        assertThat(graph.get("core"))
+                .as("core depends on no other Werken package")
+                .isEmpty();
         graph.forEach((from, to) -> {
             if (!from.equals(ROOT)) {
                 assertThat(to).as("%s may not import the wiring", from).doesNotContain("config");
@@ -112,12 +116,15 @@ class StructureTest {
     void everyExchangePropertyARouteNamesIsDeclaredOnce() {
         List<String> values = Arrays.stream(ExchangeProperties.class.getDeclaredFields())
                 .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getType() == String.class)
-                .map(StructureTest::value).toList();
+                .map(StructureTest::value)
+                .toList();
         Set<String> declared = new TreeSet<>(values);
         assertThat(values).as("no two constants name the same property").hasSameSizeAs(declared);
         Set<String> named = new TreeSet<>();
-        Matcher m = Pattern.compile("\\bwerken[A-Z]\\w*").matcher(String.join("\n", sourceFiles(ROUTES).stream()
-                .map(StructureTest::read).toList()));
+        Matcher m = Pattern.compile("\\bwerken[A-Z]\\w*")
+                .matcher(String.join(
+                        "\n",
+                        sourceFiles(ROUTES).stream().map(StructureTest::read).toList()));
         while (m.find()) {
             named.add(m.group());
         }
@@ -133,7 +140,8 @@ class StructureTest {
         List<String> offenders = sourceFiles(MAIN).stream()
                 .filter(file -> !file.endsWith("core/ExchangeProperties.java"))
                 .filter(file -> literal.matcher(read(file)).find())
-                .map(Path::toString).toList();
+                .map(Path::toString)
+                .toList();
 
         assertThat(offenders).isEmpty();
     }
@@ -152,7 +160,10 @@ class StructureTest {
 
     private static List<Path> sourceFiles(Path root) {
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(f -> f.toString().endsWith(".java") || f.toString().endsWith(".yaml")).sorted().toList();
+            return files.filter(
+                            f -> f.toString().endsWith(".java") || f.toString().endsWith(".yaml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

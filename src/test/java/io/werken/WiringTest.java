@@ -1,5 +1,10 @@
 package io.werken;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.werken.ownroutes.OwnRoutes;
+import io.werken.ownroutes.OwnRoutesGuard;
+import io.werken.ownroutes.OwnRoutesReloadStrategy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,17 +15,11 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import io.werken.ownroutes.OwnRoutes;
-import io.werken.ownroutes.OwnRoutesGuard;
-import io.werken.ownroutes.OwnRoutesReloadStrategy;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The application's wiring, bound as {@link WerkenApplication} binds it, with its routes built but not started (no
@@ -41,7 +40,8 @@ class WiringTest extends CamelMainTestSupport {
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         Properties properties = new Properties();
-        // The routes are built (every ref: resolved) but not started, and nothing listens on port 1: no broker is touched.
+        // The routes are built (every ref: resolved) but not started, and nothing listens on port 1: no broker is
+        // touched.
         properties.put("camel.main.auto-startup", "false");
         properties.put("werken.rabbitmq.uri", "amqp://guest:guest@127.0.0.1:1/%2F");
         properties.put("werken.dedupe.store", "memory");
@@ -50,7 +50,9 @@ class WiringTest extends CamelMainTestSupport {
         properties.put("camel.management.enabled", "false");
         // The embedded journal store in a directory of its own, not ./werken-data.
         try {
-            properties.put("werken.embedded.data-dir", java.nio.file.Files.createTempDirectory("werken-wiring-").toString());
+            properties.put(
+                    "werken.embedded.data-dir",
+                    java.nio.file.Files.createTempDirectory("werken-wiring-").toString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -59,7 +61,8 @@ class WiringTest extends CamelMainTestSupport {
 
     @Test
     void theRoutesAreBuiltOnTheApplicationsWiring() {
-        assertThat(context.getRoutes()).extracting(route -> route.getRouteId())
+        assertThat(context.getRoutes())
+                .extracting(route -> route.getRouteId())
                 .contains("ingest-webhook", "dispatch-actions", "dead-letter");
     }
 
@@ -68,13 +71,17 @@ class WiringTest extends CamelMainTestSupport {
         Set<String> ids = new TreeSet<>();
         context.getRoutes().forEach(route -> ids.add(route.getRouteId()));
         context.getCamelContextExtension().getContextPlugin(Model.class).getRouteConfigurationDefinitions().stream()
-                .map(RouteConfigurationDefinition::getId).forEach(ids::add);
+                .map(RouteConfigurationDefinition::getId)
+                .forEach(ids::add);
 
-        OwnRoutesGuard guard = OwnRoutesGuard.forWerkenRoutes(context,
-                context.resolvePropertyPlaceholders("{{camel.main.routes-include-pattern}}"));
+        OwnRoutesGuard guard = OwnRoutesGuard.forWerkenRoutes(
+                context, context.resolvePropertyPlaceholders("{{camel.main.routes-include-pattern}}"));
 
         assertThat(guard.werkenIds()).isEqualTo(ids);
-        assertThat(context.getRegistry().lookupByNameAndType("ownRoutes", OwnRoutes.class).directory()).isEmpty();
+        assertThat(context.getRegistry()
+                        .lookupByNameAndType("ownRoutes", OwnRoutes.class)
+                        .directory())
+                .isEmpty();
         assertThat(context.hasService(OwnRoutesReloadStrategy.class)).isNull();
     }
 
@@ -82,8 +89,16 @@ class WiringTest extends CamelMainTestSupport {
     void everyBeanARouteNamesIsBoundUnderItsClassName() {
         Set<String> references = routeReferences();
 
-        assertThat(references).contains("webhookRequestValidator", "dedupeStore", "eventPublisher", "actionPublisher",
-                "deadLetterPublisher", "problemResponder", "dispatchRetryLogger", "webhookHeaderFilterStrategy");
+        assertThat(references)
+                .contains(
+                        "webhookRequestValidator",
+                        "dedupeStore",
+                        "eventPublisher",
+                        "actionPublisher",
+                        "deadLetterPublisher",
+                        "problemResponder",
+                        "dispatchRetryLogger",
+                        "webhookHeaderFilterStrategy");
         for (String name : references) {
             Object bean = context.getRegistry().lookupByName(name);
             assertThat(bean).as("bean %s", name).isNotNull();
@@ -94,7 +109,8 @@ class WiringTest extends CamelMainTestSupport {
                     classNames.add(implemented.getSimpleName());
                 }
             }
-            assertThat(classNames).as("bean %s is named after its class", name)
+            assertThat(classNames)
+                    .as("bean %s is named after its class", name)
                     .contains(Character.toUpperCase(name.charAt(0)) + name.substring(1));
         }
     }

@@ -2,7 +2,6 @@ package io.werken.broker;
 
 import java.time.Clock;
 import java.util.Date;
-
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
@@ -19,6 +18,7 @@ public final class AmqpMessages {
 
     /** Headers a dead-lettered event carries to say why and when. */
     public static final String DEAD_LETTER_REASON = "x-werken-dead-letter-reason";
+
     public static final String DEAD_LETTER_EXCEPTION = "x-werken-dead-letter-exception";
     public static final String DEAD_LETTERED_AT = "x-werken-dead-lettered-at";
     public static final String ORIGINAL_QUEUE = "x-werken-original-queue";
@@ -29,8 +29,7 @@ public final class AmqpMessages {
      */
     public static final String DELIVERY_COUNT = "x-werken-delivery-count";
 
-    private AmqpMessages() {
-    }
+    private AmqpMessages() {}
 
     /** A persistent JSON message of the given AMQP {@code type}, stamped now by {@code clock}. */
     public static Message persistentJson(byte[] body, String messageId, String type, Clock clock) {

@@ -1,13 +1,12 @@
 package io.werken.broker;
 
+import com.rabbitmq.client.Address;
+import io.werken.core.StartupRefusedException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
-
-import com.rabbitmq.client.Address;
-import io.werken.core.StartupRefusedException;
 
 /**
  * The AMQP broker Werken uses: the URIs of its nodes (one, or several of a RabbitMQ cluster), and a name for logs and
@@ -54,9 +53,10 @@ public record BrokerAddress(List<URI> uris, boolean embedded, String name) {
         }
         URI first = uris.get(0);
         for (URI other : uris.subList(1, uris.size())) {
-            if (!first.getScheme().equals(other.getScheme()) || !Objects.equals(first.getRawUserInfo(), other.getRawUserInfo())
-                || !Objects.equals(first.getRawPath(), other.getRawPath())
-                || !Objects.equals(first.getRawQuery(), other.getRawQuery())) {
+            if (!first.getScheme().equals(other.getScheme())
+                    || !Objects.equals(first.getRawUserInfo(), other.getRawUserInfo())
+                    || !Objects.equals(first.getRawPath(), other.getRawPath())
+                    || !Objects.equals(first.getRawQuery(), other.getRawQuery())) {
                 throw new StartupRefusedException("WERKEN_RABBITMQ_URI: the nodes of a cluster share scheme, "
                         + "credentials, virtual host and query; '" + withoutPassword(other) + "' differs from '"
                         + withoutPassword(first) + "' in more than host and port");

@@ -1,9 +1,8 @@
 package io.werken.broker;
 
+import com.rabbitmq.client.ShutdownSignalException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-
-import com.rabbitmq.client.ShutdownSignalException;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionListener;
 

@@ -1,7 +1,6 @@
 package io.werken.broker;
 
 import java.util.Map;
-
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.springframework.amqp.rabbit.connection.Connection;
@@ -35,8 +34,11 @@ public final class BrokerHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        builder.detail("broker", address.cluster() ? address.hostsAndPorts()
-                : connectionFactory.getHost() + ":" + connectionFactory.getPort());
+        builder.detail(
+                "broker",
+                address.cluster()
+                        ? address.hostsAndPorts()
+                        : connectionFactory.getHost() + ":" + connectionFactory.getPort());
         builder.detail("broker.name", address.name());
         builder.detail("broker.embedded", address.embedded());
         try {
@@ -57,8 +59,10 @@ public final class BrokerHealthCheck extends AbstractHealthCheck {
             }
             if (address.cluster() && connection.isOpen() && connection.getDelegate() != null) {
                 // Which node of the cluster Werken is on now: it moves when its node goes away.
-                builder.detail("broker.connected", connection.getDelegate().getAddress().getHostAddress() + ":"
-                                                   + connection.getDelegate().getPort());
+                builder.detail(
+                        "broker.connected",
+                        connection.getDelegate().getAddress().getHostAddress() + ":"
+                                + connection.getDelegate().getPort());
             }
         } catch (RuntimeException e) {
             builder.message(address.name() + " unreachable: " + e.getMessage()).down();

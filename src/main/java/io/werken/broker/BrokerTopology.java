@@ -1,5 +1,6 @@
 package io.werken.broker;
 
+import io.werken.core.StartupRefusedException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -7,8 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import io.werken.core.StartupRefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpConnectException;
@@ -55,9 +54,19 @@ public final class BrokerTopology implements ConnectionListener {
     /** How often a quorum received queue delivers an event before it dead-letters it, unless configured otherwise. */
     public static final int DEFAULT_DELIVERY_LIMIT = 5;
 
-    public BrokerTopology(CachingConnectionFactory connectionFactory, String receivedQueue, String actionsQueue,
-                          String deadLetterExchange, QueueType queueType) {
-        this(connectionFactory, receivedQueue, actionsQueue, deadLetterExchange, queueType, DEFAULT_DELIVERY_LIMIT,
+    public BrokerTopology(
+            CachingConnectionFactory connectionFactory,
+            String receivedQueue,
+            String actionsQueue,
+            String deadLetterExchange,
+            QueueType queueType) {
+        this(
+                connectionFactory,
+                receivedQueue,
+                actionsQueue,
+                deadLetterExchange,
+                queueType,
+                DEFAULT_DELIVERY_LIMIT,
                 Set.of());
     }
 
@@ -66,11 +75,17 @@ public final class BrokerTopology implements ConnectionListener {
      *                      returned to the queue more often than this (0: no limit given, the queue's policy decides)
      * @param actionQueues  the queues the workflows' actions name besides {@code actionsQueue}
      */
-    public BrokerTopology(CachingConnectionFactory connectionFactory, String receivedQueue, String actionsQueue,
-                          String deadLetterExchange, QueueType queueType, int deliveryLimit, Set<String> actionQueues) {
+    public BrokerTopology(
+            CachingConnectionFactory connectionFactory,
+            String receivedQueue,
+            String actionsQueue,
+            String deadLetterExchange,
+            QueueType queueType,
+            int deliveryLimit,
+            Set<String> actionQueues) {
         if (deliveryLimit < 0) {
             throw new StartupRefusedException("WERKEN_QUEUE_DELIVERY_LIMIT is " + deliveryLimit
-                                              + ": use a positive number, or 0 to leave the limit to a policy");
+                    + ": use a positive number, or 0 to leave the limit to a policy");
         }
         this.deliveryLimit = deliveryLimit;
         this.actionQueues = withoutDefault(actionQueues, actionsQueue);
@@ -130,8 +145,10 @@ public final class BrokerTopology implements ConnectionListener {
         } catch (AmqpException e) {
             // Refused, unknown host, bad credentials: all may be fixed on the broker's side without restarting Werken.
             declarationProblem = "RabbitMQ unusable: " + e.getMessage();
-            LOG.warn("RabbitMQ is not usable at startup ({}); Werken reports DOWN, answers 503 and declares its "
-                     + "queues once it can connect", e.getMessage());
+            LOG.warn(
+                    "RabbitMQ is not usable at startup ({}); Werken reports DOWN, answers 503 and declares its "
+                            + "queues once it can connect",
+                    e.getMessage());
         }
         connectionFactory.addConnectionListener(this);
     }
@@ -158,8 +175,10 @@ public final class BrokerTopology implements ConnectionListener {
         DirectExchange dlx = new DirectExchange(deadLetterExchange, true, false);
         Queue dlq = queue(deadLetterQueue(receivedQueue), Map.of());
         Map<String, Object> receivedArguments = new HashMap<>(Map.of(
-                "x-dead-letter-exchange", deadLetterExchange,
-                "x-dead-letter-routing-key", deadLetterQueue(receivedQueue)));
+                "x-dead-letter-exchange",
+                deadLetterExchange,
+                "x-dead-letter-routing-key",
+                deadLetterQueue(receivedQueue)));
         if (queueType == QueueType.QUORUM && deliveryLimit > 0) {
             // Classic queues have no delivery limit (the argument would be ignored); a redelivered classic event
             // carries the redelivered flag only.
@@ -181,8 +200,13 @@ public final class BrokerTopology implements ConnectionListener {
         }
         admin.declareBinding(dlqBinding);
         declarationProblem = null;
-        LOG.debug("Declared queues {}, {} and {} ({}), dead-letter exchange {}{}{}", received.getName(), actions.getName(),
-                dlq.getName(), queueType.name().toLowerCase(Locale.ROOT), deadLetterExchange,
+        LOG.debug(
+                "Declared queues {}, {} and {} ({}), dead-letter exchange {}{}{}",
+                received.getName(),
+                actions.getName(),
+                dlq.getName(),
+                queueType.name().toLowerCase(Locale.ROOT),
+                deadLetterExchange,
                 actionQueues.isEmpty() ? "" : ", the workflows' action queues " + String.join(", ", actionQueues),
                 journalQueue == null ? "" : ", and the journal's queue " + journalQueue);
     }
@@ -204,11 +228,14 @@ public final class BrokerTopology implements ConnectionListener {
         } catch (RuntimeException e) {
             String brokerSays = rootMessage(e);
             if (brokerSays.contains("PRECONDITION_FAILED")) {
-                throw new TopologyClashException("Queue '" + queue.getName() + "' already exists on the broker with "
-                        + "other arguments than Werken declares (" + queue.getArguments() + "). Make WERKEN_QUEUE_TYPE "
-                        + "(and, for quorum, WERKEN_QUEUE_DELIVERY_LIMIT) match the existing queue, or delete the "
-                        + "queue so Werken can declare it. Broker said: "
-                        + brokerSays, e);
+                throw new TopologyClashException(
+                        "Queue '" + queue.getName() + "' already exists on the broker with "
+                                + "other arguments than Werken declares (" + queue.getArguments()
+                                + "). Make WERKEN_QUEUE_TYPE "
+                                + "(and, for quorum, WERKEN_QUEUE_DELIVERY_LIMIT) match the existing queue, or delete the "
+                                + "queue so Werken can declare it. Broker said: "
+                                + brokerSays,
+                        e);
             }
             throw e;
         }

@@ -1,5 +1,6 @@
 package io.werken.broker;
 
+import com.rabbitmq.client.AMQP;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +15,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
-
-import com.rabbitmq.client.AMQP;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
@@ -69,8 +68,12 @@ public final class ConfirmedPublisher extends ServiceSupport implements MessageP
      *                            the connection's I/O thread, before the caller is released: it must be quick and
      *                            never block.
      */
-    public ConfirmedPublisher(CamelContext context, ConnectionFactory connectionFactory, Duration confirmTimeout,
-                              int laneCount, LongConsumer confirmLatencyNanos) {
+    public ConfirmedPublisher(
+            CamelContext context,
+            ConnectionFactory connectionFactory,
+            Duration confirmTimeout,
+            int laneCount,
+            LongConsumer confirmLatencyNanos) {
         this.context = context;
         // Publish on a connection of its own: a broker that blocks publishers (memory or disk alarm) must not also
         // stall the dispatch consumers' acknowledgements.
@@ -111,11 +114,14 @@ public final class ConfirmedPublisher extends ServiceSupport implements MessageP
         if (cause instanceof TimeoutException) {
             // If no lane has taken it yet, it never will: the caller is told it failed, so it must not go out later.
             publication.claimed().set(true);
-            return new PublishFailedException("No publisher confirm on '" + publication.queues() + "' within "
-                                              + confirmTimeout.toMillis() + " ms", cause);
+            return new PublishFailedException(
+                    "No publisher confirm on '" + publication.queues() + "' within " + confirmTimeout.toMillis()
+                            + " ms",
+                    cause);
         }
         return cause instanceof PublishFailedException failed
-                ? failed : new PublishFailedException("Publish to '" + publication.queues() + "' failed", cause);
+                ? failed
+                : new PublishFailedException("Publish to '" + publication.queues() + "' failed", cause);
     }
 
     /**
@@ -127,14 +133,18 @@ public final class ConfirmedPublisher extends ServiceSupport implements MessageP
     public CompletableFuture<Void> publishAllAsync(List<Outbound> messages) {
         Publication publication = enqueue(messages);
         CompletableFuture<Void> result = new CompletableFuture<>();
-        publication.confirmed().copy().orTimeout(confirmTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ok, e) -> {
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (cause == null) {
-                result.complete(null);
-            } else {
-                result.completeExceptionally(failure(publication, cause));
-            }
-        });
+        publication
+                .confirmed()
+                .copy()
+                .orTimeout(confirmTimeout.toNanos(), TimeUnit.NANOSECONDS)
+                .whenComplete((ok, e) -> {
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (cause == null) {
+                        result.complete(null);
+                    } else {
+                        result.completeExceptionally(failure(publication, cause));
+                    }
+                });
         return result;
     }
 
@@ -143,13 +153,13 @@ public final class ConfirmedPublisher extends ServiceSupport implements MessageP
         // copies the message's own headers and adds none.
         List<AMQP.BasicProperties> properties = new ArrayList<>(messages.size());
         for (Outbound outbound : messages) {
-            properties.add(converter.fromMessageProperties(outbound.message().getMessageProperties(),
-                    StandardCharsets.UTF_8.name()));
+            properties.add(converter.fromMessageProperties(
+                    outbound.message().getMessageProperties(), StandardCharsets.UTF_8.name()));
         }
         Publication publication = new Publication(messages, properties);
         if (!running) {
-            publication.fail(new PublishFailedException(stopped
-                    ? "Werken is stopping: not publishing" : "The publisher is not started: not publishing"));
+            publication.fail(new PublishFailedException(
+                    stopped ? "Werken is stopping: not publishing" : "The publisher is not started: not publishing"));
         } else if (messages.isEmpty()) {
             publication.confirmed().complete(null);
         } else {

@@ -1,5 +1,12 @@
 package io.werken.broker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,14 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.GetResponse;
 
 /**
  * {@code <received queue>.dlq} as an operator sees it: how many events it holds, the first few of them without taking
@@ -46,12 +45,10 @@ public final class DeadLetterQueue {
      * @param reason         {@code x-werken-dead-letter-reason}, or the broker's {@code x-death} reason
      * @param deadLetteredAt {@code x-werken-dead-lettered-at}, or the broker's {@code x-death} time
      */
-    public record DeadLetter(String eventId, String workflowId, String reason, String deadLetteredAt) {
-    }
+    public record DeadLetter(String eventId, String workflowId, String reason, String deadLetteredAt) {}
 
     /** A look at the queue: how many events it holds, and the first of them, oldest first. */
-    public record Peek(long count, List<DeadLetter> first) {
-    }
+    public record Peek(long count, List<DeadLetter> first) {}
 
     /**
      * The outcome of a re-queue.
@@ -62,8 +59,8 @@ public final class DeadLetterQueue {
      *                          it again at once); it was not moved twice and stays on the queue. Null if none
      * @param stoppedBecause    why it stopped early on a failure (that event stays on the queue), or null
      */
-    public record Requeued(long heldAtStart, List<String> movedEventIds, String movedAgainEventId,
-                           String stoppedBecause) {
+    public record Requeued(
+            long heldAtStart, List<String> movedEventIds, String movedAgainEventId, String stoppedBecause) {
 
         public Requeued {
             movedEventIds = List.copyOf(movedEventIds);
@@ -103,7 +100,7 @@ public final class DeadLetterQueue {
      */
     public synchronized Peek peek(int limit) throws Exception {
         try (Connection connection = open("werken-dead-letters");
-             Channel channel = connection.createChannel()) {
+                Channel channel = connection.createChannel()) {
             long count = channel.queueDeclarePassive(deadLetterQueue).getMessageCount();
             List<DeadLetter> first = new ArrayList<>();
             long lastTag = -1;
@@ -128,7 +125,7 @@ public final class DeadLetterQueue {
     /** Ready messages on the queue now. */
     public long count() throws Exception {
         try (Connection connection = open("werken-dead-letters");
-             Channel channel = connection.createChannel()) {
+                Channel channel = connection.createChannel()) {
             return channel.queueDeclarePassive(deadLetterQueue).getMessageCount();
         }
     }
@@ -143,7 +140,7 @@ public final class DeadLetterQueue {
      */
     public synchronized Requeued requeue(long max, Consumer<String> onMoved) throws Exception {
         try (Connection connection = open("werken-requeue");
-             Channel channel = connection.createChannel()) {
+                Channel channel = connection.createChannel()) {
             channel.confirmSelect();
             AtomicReference<String> returned = new AtomicReference<>();
             channel.addReturnListener(r -> returned.set(r.getReplyText()));
@@ -167,13 +164,21 @@ public final class DeadLetterQueue {
                 try {
                     channel.waitForConfirmsOrDie(CONFIRM_TIMEOUT.toMillis());
                 } catch (IOException | RuntimeException e) {
-                    return new Requeued(heldAtStart, moved, null, "event_id=" + eventId + " was not confirmed on "
-                            + receivedQueue + "; it stays on " + deadLetterQueue + " (" + e.getMessage() + ")");
+                    return new Requeued(
+                            heldAtStart,
+                            moved,
+                            null,
+                            "event_id=" + eventId + " was not confirmed on " + receivedQueue + "; it stays on "
+                                    + deadLetterQueue + " (" + e.getMessage() + ")");
                 }
                 if (returned.get() != null) {
                     channel.basicNack(tag, false, true);
-                    return new Requeued(heldAtStart, moved, null, "Queue " + receivedQueue + " does not exist ("
-                            + returned.get() + "); event_id=" + eventId + " stays on " + deadLetterQueue);
+                    return new Requeued(
+                            heldAtStart,
+                            moved,
+                            null,
+                            "Queue " + receivedQueue + " does not exist (" + returned.get() + "); event_id=" + eventId
+                                    + " stays on " + deadLetterQueue);
                 }
                 channel.basicAck(tag, false);
                 // An event without an id still counts once toward the limit.
@@ -203,8 +208,10 @@ public final class DeadLetterQueue {
         Map<String, Object> headers = props.getHeaders() == null ? Map.of() : props.getHeaders();
         String reason = text(headers.get(AmqpMessages.DEAD_LETTER_REASON));
         String at = text(headers.get(AmqpMessages.DEAD_LETTERED_AT));
-        if ((reason == null || at == null) && headers.get("x-death") instanceof List<?> deaths && !deaths.isEmpty()
-            && deaths.get(0) instanceof Map<?, ?> death) {
+        if ((reason == null || at == null)
+                && headers.get("x-death") instanceof List<?> deaths
+                && !deaths.isEmpty()
+                && deaths.get(0) instanceof Map<?, ?> death) {
             // Dead-lettered by the broker (Werken could not publish the dead letter itself): its own record says why.
             if (reason == null && death.get("reason") != null) {
                 reason = "dead-lettered by the broker: " + text(death.get("reason"));
@@ -234,8 +241,12 @@ public final class DeadLetterQueue {
 
     private static AMQP.BasicProperties requeued(AMQP.BasicProperties dead) {
         Map<String, Object> headers = new HashMap<>(dead.getHeaders() == null ? Map.of() : dead.getHeaders());
-        headers.keySet().removeIf(name -> name.startsWith("x-werken-") || name.equals(AmqpMessages.ORIGINAL_QUEUE)
-                || name.startsWith("x-death") || name.startsWith("x-first-death") || name.startsWith("x-last-death"));
+        headers.keySet()
+                .removeIf(name -> name.startsWith("x-werken-")
+                        || name.equals(AmqpMessages.ORIGINAL_QUEUE)
+                        || name.startsWith("x-death")
+                        || name.startsWith("x-first-death")
+                        || name.startsWith("x-last-death"));
         return dead.builder()
                 .headers(headers)
                 .type("webhook.received")

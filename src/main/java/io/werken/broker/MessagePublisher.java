@@ -2,7 +2,6 @@ package io.werken.broker;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-
 import org.springframework.amqp.core.Message;
 
 /**
@@ -13,8 +12,7 @@ import org.springframework.amqp.core.Message;
 public interface MessagePublisher {
 
     /** A message and the queue it goes to, on the default exchange. */
-    record Outbound(String queue, Message message) {
-    }
+    record Outbound(String queue, Message message) {}
 
     /** Publishes {@code messages}, in order, each to its queue, and waits for all their confirms. */
     void publishAll(List<Outbound> messages);

@@ -1,13 +1,12 @@
 package io.werken.broker;
 
+import com.rabbitmq.client.AMQP;
+import io.werken.broker.MessagePublisher.Outbound;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-
-import com.rabbitmq.client.AMQP;
-import io.werken.broker.MessagePublisher.Outbound;
 
 /**
  * A caller's messages with their AMQP properties, published together on one {@link PublisherLane}, and the caller's
@@ -16,14 +15,24 @@ import io.werken.broker.MessagePublisher.Outbound;
  * @param claimed taken, by a lane or by a caller that gave up waiting: whoever sets it first decides
  * @param retried handed to a new channel once already (after a send that left nothing)
  */
-record Publication(List<Outbound> messages, List<AMQP.BasicProperties> properties, CompletableFuture<Void> confirmed,
-                   AtomicInteger unconfirmed, AtomicBoolean claimed, AtomicBoolean retried) {
+record Publication(
+        List<Outbound> messages,
+        List<AMQP.BasicProperties> properties,
+        CompletableFuture<Void> confirmed,
+        AtomicInteger unconfirmed,
+        AtomicBoolean claimed,
+        AtomicBoolean retried) {
 
     /** Tells a lane to stop. */
     static final Publication STOP = new Publication(List.of(), List.of());
 
     Publication(List<Outbound> messages, List<AMQP.BasicProperties> properties) {
-        this(messages, properties, new CompletableFuture<>(), new AtomicInteger(messages.size()), new AtomicBoolean(),
+        this(
+                messages,
+                properties,
+                new CompletableFuture<>(),
+                new AtomicInteger(messages.size()),
+                new AtomicBoolean(),
                 new AtomicBoolean());
     }
 

@@ -1,12 +1,11 @@
 package io.werken.broker;
 
+import com.rabbitmq.client.Channel;
+import io.werken.broker.UnconfirmedPublications.NothingSentException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.LongConsumer;
-
-import com.rabbitmq.client.Channel;
-import io.werken.broker.UnconfirmedPublications.NothingSentException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
@@ -27,8 +26,11 @@ final class PublisherLane implements Runnable {
     private final Duration confirmTimeout;
     private final LongConsumer confirmLatencyNanos;
 
-    PublisherLane(BlockingQueue<Publication> pending, ConnectionFactory connections, Duration confirmTimeout,
-                  LongConsumer confirmLatencyNanos) {
+    PublisherLane(
+            BlockingQueue<Publication> pending,
+            ConnectionFactory connections,
+            Duration confirmTimeout,
+            LongConsumer confirmLatencyNanos) {
         this.pending = pending;
         this.connections = connections;
         this.confirmTimeout = confirmTimeout;
@@ -55,7 +57,10 @@ final class PublisherLane implements Runnable {
                 }
                 channel.publish(publication);
             } catch (RuntimeException e) {
-                LOG.debug("Publisher lane {} lost its channel: {}", Thread.currentThread().getName(), e.toString());
+                LOG.debug(
+                        "Publisher lane {} lost its channel: {}",
+                        Thread.currentThread().getName(),
+                        e.toString());
                 if (channel != null) {
                     // After a failed basicPublish the channel's sequence numbers may no longer match the broker's:
                     // leave it. Closing it fails what is still unconfirmed on it, so those callers fail, not wait.
@@ -108,7 +113,8 @@ final class PublisherLane implements Runnable {
                 UnconfirmedPublications.abort(channel);
             }
             throw e instanceof RuntimeException runtime
-                    ? runtime : new IllegalStateException("Cannot open a publisher channel: " + e.getMessage(), e);
+                    ? runtime
+                    : new IllegalStateException("Cannot open a publisher channel: " + e.getMessage(), e);
         }
     }
 }

@@ -1,12 +1,12 @@
 package io.werken.broker;
 
-import java.util.Locale;
-
 import io.werken.core.StartupRefusedException;
+import java.util.Locale;
 
 /** The RabbitMQ queue type Werken declares its queues with ({@code WERKEN_QUEUE_TYPE}). */
 public enum QueueType {
-    CLASSIC, QUORUM;
+    CLASSIC,
+    QUORUM;
 
     public static QueueType parse(String value) {
         try {

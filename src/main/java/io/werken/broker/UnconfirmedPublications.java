@@ -1,5 +1,12 @@
 package io.werken.broker;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.ReturnListener;
+import com.rabbitmq.client.ShutdownListener;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.werken.broker.MessagePublisher.Outbound;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -9,14 +16,6 @@ import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
-
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ConfirmListener;
-import com.rabbitmq.client.ReturnListener;
-import com.rabbitmq.client.ShutdownListener;
-import com.rabbitmq.client.ShutdownSignalException;
-import io.werken.broker.MessagePublisher.Outbound;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +94,11 @@ final class UnconfirmedPublications implements ConfirmListener, ReturnListener, 
             // Recorded before the publish: the ack can arrive before basicPublish returns.
             unconfirmed.put(sequence, message);
             try {
-                channel.basicPublish("", outbound.queue(), true, publication.properties().get(i),
+                channel.basicPublish(
+                        "",
+                        outbound.queue(),
+                        true,
+                        publication.properties().get(i),
                         outbound.message().getBody());
             } catch (IOException | RuntimeException e) {
                 unconfirmed.remove(sequence);
@@ -142,11 +145,11 @@ final class UnconfirmedPublications implements ConfirmListener, ReturnListener, 
         Publication publication = message.publication;
         String queue = message.outbound.queue();
         if (!ack) {
-            publication.fail(new PublishFailedException("The broker refused message " + message.messageId
-                                                        + " on '" + queue + "'"));
+            publication.fail(new PublishFailedException(
+                    "The broker refused message " + message.messageId + " on '" + queue + "'"));
         } else if (message.returned != null) {
             publication.fail(new PublishFailedException("The broker could not route message " + message.messageId
-                                                        + " to queue '" + queue + "': " + message.returned));
+                    + " to queue '" + queue + "': " + message.returned));
         } else {
             recordLatency(now - message.publishedAt);
             if (publication.unconfirmed().decrementAndGet() == 0) {
@@ -161,18 +164,27 @@ final class UnconfirmedPublications implements ConfirmListener, ReturnListener, 
      * for each other, and then the broker returns them alike unless the queue appeared in between.
      */
     @Override
-    public void handleReturn(int replyCode, String replyText, String exchange, String routingKey,
-                             AMQP.BasicProperties properties, byte[] body) {
+    public void handleReturn(
+            int replyCode,
+            String replyText,
+            String exchange,
+            String routingKey,
+            AMQP.BasicProperties properties,
+            byte[] body) {
         String messageId = properties == null ? null : properties.getMessageId();
         for (Unconfirmed message : unconfirmed.values()) {
-            if (message.returned == null && message.outbound.queue().equals(routingKey)
-                && Objects.equals(message.messageId, messageId)) {
+            if (message.returned == null
+                    && message.outbound.queue().equals(routingKey)
+                    && Objects.equals(message.messageId, messageId)) {
                 message.returned = replyText;
                 return;
             }
         }
-        LOG.warn("The broker returned message {} to '{}' ({}) that no caller waits for any more", messageId,
-                routingKey, replyText);
+        LOG.warn(
+                "The broker returned message {} to '{}' ({}) that no caller waits for any more",
+                messageId,
+                routingKey,
+                replyText);
     }
 
     /** Fails what the broker can no longer confirm, except messages the lane is still handing over. */
@@ -189,7 +201,8 @@ final class UnconfirmedPublications implements ConfirmListener, ReturnListener, 
     private static void lost(Unconfirmed message, ShutdownSignalException cause) {
         message.publication.fail(new PublishFailedException(
                 "The channel to the broker closed before it confirmed message " + message.messageId + " on '"
-                + message.outbound.queue() + "': " + cause.getMessage(), cause));
+                        + message.outbound.queue() + "': " + cause.getMessage(),
+                cause));
     }
 
     /** Waits (up to the confirm timeout) for the broker to confirm what is outstanding, then closes the channel. */

@@ -1,11 +1,10 @@
 package io.werken.cli;
 
-import java.util.function.Function;
-
 import io.werken.broker.BrokerAddress;
 import io.werken.embedded.EmbeddedBroker;
 import io.werken.settings.ApplicationProperties;
 import io.werken.settings.Settings;
+import java.util.function.Function;
 
 /**
  * The settings a command reads: the server's {@link Settings}, built the same way from Werken's own
@@ -41,7 +40,8 @@ final class CliSettings {
      */
     BrokerAddress broker() {
         Settings.Broker broker = settings().broker();
-        return broker.embedded() ? BrokerAddress.embedded(EmbeddedBroker.uri(broker.embeddedAmqpPort()))
+        return broker.embedded()
+                ? BrokerAddress.embedded(EmbeddedBroker.uri(broker.embeddedAmqpPort()))
                 : BrokerAddress.rabbitMq(broker.rabbitMqUri());
     }
 

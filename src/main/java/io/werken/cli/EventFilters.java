@@ -2,7 +2,6 @@ package io.werken.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import picocli.CommandLine.Option;
 
 /** The journal listing's filters ({@code GET /events}, {@code POST /events/replay}) as options of a command. */
@@ -11,12 +10,16 @@ final class EventFilters {
     @Option(names = "--workflow", paramLabel = "ID", description = "Only events of this workflow.")
     String workflow;
 
-    @Option(names = "--outcome", paramLabel = "OUTCOME",
+    @Option(
+            names = "--outcome",
+            paramLabel = "OUTCOME",
             description = "Only events with this outcome (e.g. dispatched, dead_lettered).")
     String outcome;
 
-    @Option(names = "--since", paramLabel = "TIME", description = "Only events received at or after TIME "
-            + "(ISO-8601, e.g. 2026-12-01T00:00:00Z).")
+    @Option(
+            names = "--since",
+            paramLabel = "TIME",
+            description = "Only events received at or after TIME " + "(ISO-8601, e.g. 2026-12-01T00:00:00Z).")
     String since;
 
     @Option(names = "--until", paramLabel = "TIME", description = "Only events received before TIME (ISO-8601).")
@@ -31,8 +34,11 @@ final class EventFilters {
     @Option(names = "--replay-of", paramLabel = "EVENT_ID", description = "Only the replays of this event.")
     String replayOf;
 
-    @Option(names = "--where", paramLabel = "CEL", description = "Only events that meet this CEL condition over "
-            + "payload, headers and event, e.g. \"payload.repository.name == 'werken'\".")
+    @Option(
+            names = "--where",
+            paramLabel = "CEL",
+            description = "Only events that meet this CEL condition over "
+                    + "payload, headers and event, e.g. \"payload.repository.name == 'werken'\".")
     String where;
 
     /** The query parameters these options set. */

@@ -1,14 +1,13 @@
 package io.werken.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,18 +19,27 @@ import picocli.CommandLine.Spec;
  * {@code events [EVENT_ID] [filters]}: the journal of a running Werken through its management API: one event in full
  * ({@code GET /events/{id}}), or the events newest first, filtered and searched ({@code GET /events}), as a table.
  */
-@Command(name = "events",
+@Command(
+        name = "events",
         header = "List or search the event journal of the running Werken.",
-        description = { "List or search the event journal of the running Werken (its management API, GET /events), "
-                + "newest first; with EVENT_ID, show that event in full (GET /events/EVENT_ID) as JSON." },
+        description = {
+            "List or search the event journal of the running Werken (its management API, GET /events), "
+                    + "newest first; with EVENT_ID, show that event in full (GET /events/EVENT_ID) as JSON."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = { "0:answered", "1:the server refused or could not be reached (the reason on stderr)",
-            "2:a wrong command line" })
+        exitCodeList = {
+            "0:answered",
+            "1:the server refused or could not be reached (the reason on stderr)",
+            "2:a wrong command line"
+        })
 final class EventsCommand implements Callable<Integer> {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 
     @Parameters(paramLabel = "EVENT_ID", arity = "0..1", description = "Show this event in full.")
@@ -40,7 +48,11 @@ final class EventsCommand implements Callable<Integer> {
     @Mixin
     EventFilters filters;
 
-    @Option(names = "--limit", paramLabel = "N", converter = WholeNumber.class, description = "At most N events (1 to 500; default 50).")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            converter = WholeNumber.class,
+            description = "At most N events (1 to 500; default 50).")
     Long limit;
 
     @Option(names = "--cursor", paramLabel = "CURSOR", description = "Go on from where the previous page ended.")
@@ -97,10 +109,16 @@ final class EventsCommand implements Callable<Integer> {
 
     private static void table(JsonNode page, PrintWriter out) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] { "EVENT_ID", "RECEIVED_AT", "WORKFLOW", "OUTCOME", "ACTIONS", "REPLAY_OF" });
+        rows.add(new String[] {"EVENT_ID", "RECEIVED_AT", "WORKFLOW", "OUTCOME", "ACTIONS", "REPLAY_OF"});
         for (JsonNode event : page.path("events")) {
-            rows.add(new String[] { text(event, "event_id"), text(event, "received_at"), text(event, "workflow_id"),
-                text(event, "outcome"), text(event, "actions_published"), text(event, "replay_of") });
+            rows.add(new String[] {
+                text(event, "event_id"),
+                text(event, "received_at"),
+                text(event, "workflow_id"),
+                text(event, "outcome"),
+                text(event, "actions_published"),
+                text(event, "replay_of")
+            });
         }
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
@@ -125,12 +143,15 @@ final class EventsCommand implements Callable<Integer> {
             if (page.path("unevaluable").asLong() > 0) {
                 summary.append(", ").append(page.get("unevaluable").asLong()).append(" where= could not evaluate");
                 if (page.hasNonNull("unevaluable_reason")) {
-                    summary.append(" (").append(page.get("unevaluable_reason").asText()).append(')');
+                    summary.append(" (")
+                            .append(page.get("unevaluable_reason").asText())
+                            .append(')');
                 }
             }
         }
         if (page.hasNonNull("next_cursor")) {
-            summary.append("; more with --cursor ").append(page.get("next_cursor").asText());
+            summary.append("; more with --cursor ")
+                    .append(page.get("next_cursor").asText());
         }
         out.println(summary);
     }

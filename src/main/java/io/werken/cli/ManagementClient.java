@@ -1,5 +1,7 @@
 package io.werken.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -13,9 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Calls the management API of a running Werken for the {@code events} and {@code replay} commands, with
@@ -37,7 +36,8 @@ final class ManagementClient {
 
     private final String baseUrl;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ManagementClient(String baseUrl, String token) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -58,9 +58,15 @@ final class ManagementClient {
     }
 
     private JsonNode send(String method, String path, Map<String, String> query) throws Failure {
-        String url = baseUrl + path + (query.isEmpty() ? "" : "?" + query.entrySet().stream()
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&")));
+        String url = baseUrl
+                + path
+                + (query.isEmpty()
+                        ? ""
+                        : "?"
+                                + query.entrySet().stream()
+                                        .map(e -> e.getKey() + "="
+                                                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                                        .collect(Collectors.joining("&")));
         HttpRequest.Builder request;
         try {
             request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Accept", "application/json");
@@ -75,8 +81,9 @@ final class ManagementClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw new Failure("No Werken answers at " + baseUrl + " (" + e.getClass().getSimpleName() + "): is it "
-                    + "running? Its management port is WERKEN_MANAGEMENT_PORT (default 9876), or give --url.");
+            throw new Failure(
+                    "No Werken answers at " + baseUrl + " (" + e.getClass().getSimpleName() + "): is it "
+                            + "running? Its management port is WERKEN_MANAGEMENT_PORT (default 9876), or give --url.");
         } catch (HttpTimeoutException e) {
             throw new Failure(method + " " + baseUrl + path + " got no answer within " + TIMEOUT.toSeconds() + " s");
         } catch (IOException e) {
@@ -106,13 +113,18 @@ final class ManagementClient {
             line.append(": ").append(problem.get("detail").asText());
         }
         if (status == 401) {
-            line.append(token == null ? " (set WERKEN_ADMIN_TOKEN to the server's admin token)"
-                    : " (WERKEN_ADMIN_TOKEN is not the server's admin token)");
+            line.append(
+                    token == null
+                            ? " (set WERKEN_ADMIN_TOKEN to the server's admin token)"
+                            : " (WERKEN_ADMIN_TOKEN is not the server's admin token)");
         }
         if (problem != null && problem.path("errors").isArray()) {
             for (JsonNode error : problem.get("errors")) {
-                line.append(System.lineSeparator()).append("  ").append(error.path("pointer").asText())
-                        .append(": ").append(error.path("message").asText());
+                line.append(System.lineSeparator())
+                        .append("  ")
+                        .append(error.path("pointer").asText())
+                        .append(": ")
+                        .append(error.path("message").asText());
             }
         }
         return line.toString();

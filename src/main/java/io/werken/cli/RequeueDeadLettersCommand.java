@@ -1,10 +1,9 @@
 package io.werken.cli;
 
+import io.werken.broker.DeadLetterQueue;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.werken.broker.DeadLetterQueue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,23 +16,35 @@ import picocli.CommandLine.Spec;
  * run, at most as many as the queue held when it started). Every line names the broker and the queues. The management
  * port's {@code POST /dead-letters/requeue} does the same over HTTP.
  */
-@Command(name = "requeue-dead-letters",
+@Command(
+        name = "requeue-dead-letters",
         header = "Move dead-lettered events back to the received queue, each at most once.",
-        description = { "Move dead-lettered events from the dead-letter queue (received_webhooks.dlq) back to the "
-                + "received queue, oldest first, for dispatch to try again. Each event moves at most once per run, "
-                + "and no more than the queue held when the run started. The broker is WERKEN_RABBITMQ_URI, or the "
-                + "embedded broker of the Werken on this machine (WERKEN_EMBEDDED_AMQP_PORT)." },
+        description = {
+            "Move dead-lettered events from the dead-letter queue (received_webhooks.dlq) back to the "
+                    + "received queue, oldest first, for dispatch to try again. Each event moves at most once per run, "
+                    + "and no more than the queue held when the run started. The broker is WERKEN_RABBITMQ_URI, or the "
+                    + "embedded broker of the Werken on this machine (WERKEN_EMBEDDED_AMQP_PORT)."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = { "0:done (also when there was nothing to move)",
+        exitCodeList = {
+            "0:done (also when there was nothing to move)",
             "1:stopped: the broker could not be reached, or an event could not be moved (it stays where it was)",
-            "2:a wrong command line" })
+            "2:a wrong command line"
+        })
 final class RequeueDeadLettersCommand implements Callable<Integer> {
 
-    @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = "--max", paramLabel = "N", converter = WholeNumber.class, description = "Move at most N events (1 or more; default: all that the "
-            + "queue holds when the run starts).")
+    @Option(
+            names = "--max",
+            paramLabel = "N",
+            converter = WholeNumber.class,
+            description =
+                    "Move at most N events (1 or more; default: all that the " + "queue holds when the run starts).")
     Long max;
 
     @Spec
@@ -51,7 +62,9 @@ final class RequeueDeadLettersCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DeadLetterQueue queue;
         try {
-            queue = new DeadLetterQueue(settings.broker(), settings.settings().queues().received(),
+            queue = new DeadLetterQueue(
+                    settings.broker(),
+                    settings.settings().queues().received(),
                     settings.settings().broker().connectionTimeoutMs());
         } catch (RuntimeException e) {
             err.println("requeue-dead-letters: " + e.getMessage());
@@ -77,7 +90,8 @@ final class RequeueDeadLettersCommand implements Callable<Integer> {
                     + " on " + queue.broker() + " (dispatch dead-lettered it again); this run moved it once already");
         }
         if (result.stoppedBecause() != null) {
-            err.println("Re-queue" + where + " stopped after " + result.moved() + " event(s): " + result.stoppedBecause());
+            err.println(
+                    "Re-queue" + where + " stopped after " + result.moved() + " event(s): " + result.stoppedBecause());
             err.flush();
             return 1;
         }

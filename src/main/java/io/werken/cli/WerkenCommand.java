@@ -1,12 +1,10 @@
 package io.werken.cli;
 
+import io.werken.core.StartupRefusedException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
-
-import io.werken.core.StartupRefusedException;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,15 +14,20 @@ import picocli.CommandLine.Option;
  * {@code requeue-dead-letters}, {@code events}, {@code replay} and {@code help}. Exit 0 when the command did what it
  * was asked, 1 when it could not, 2 for a command line it does not understand (the usage on stderr).
  */
-@Command(name = "java -jar werken.jar",
-        description = "Werken: webhooks in, workflow actions out, over RabbitMQ. Without a command, it runs the server.",
+@Command(
+        name = "java -jar werken.jar",
+        description =
+                "Werken: webhooks in, workflow actions out, over RabbitMQ. Without a command, it runs the server.",
         synopsisSubcommandLabel = "[COMMAND]",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = { "0:done", "1:failed (the reason on stderr)", "2:a wrong command line (the usage on stderr)" },
-        footer = { "", "'java -jar werken.jar help COMMAND' tells more about a command." })
+        exitCodeList = {"0:done", "1:failed (the reason on stderr)", "2:a wrong command line (the usage on stderr)"},
+        footer = {"", "'java -jar werken.jar help COMMAND' tells more about a command."})
 public final class WerkenCommand implements Callable<Integer> {
 
-    @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 
     private final IntSupplier server;
@@ -63,8 +66,10 @@ public final class WerkenCommand implements Callable<Integer> {
             // has a suggestion for a mistyped command).
             CommandLine wrong = e.getCommandLine();
             PrintWriter err = wrong.getErr();
-            if (e instanceof CommandLine.UnmatchedArgumentException unmatched && wrong.getParent() == null
-                && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            if (e instanceof CommandLine.UnmatchedArgumentException unmatched
+                    && wrong.getParent() == null
+                    && !unmatched.getUnmatched().isEmpty()
+                    && !unmatched.getUnmatched().get(0).startsWith("-")) {
                 err.println("Unknown command: '" + unmatched.getUnmatched().get(0) + "'");
             } else {
                 err.println(e.getMessage());
@@ -77,8 +82,9 @@ public final class WerkenCommand implements Callable<Integer> {
         line.setExecutionExceptionHandler((e, failed, parseResult) -> {
             // A failure the command did not foresee: one line, not a stack trace.
             // A wrong setting: what is wrong, every problem, as the server would say it.
-            failed.getErr().println(failed.getCommandName() + ": "
-                                    + (e instanceof StartupRefusedException ? e.getMessage() : e));
+            failed.getErr()
+                    .println(failed.getCommandName() + ": "
+                            + (e instanceof StartupRefusedException ? e.getMessage() : e));
             return 1;
         });
         return line;

@@ -1,9 +1,5 @@
 package io.werken.config;
 
-import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import io.micrometer.core.instrument.Gauge;
 import io.werken.broker.BrokerAddress;
 import io.werken.broker.BrokerConnectionState;
@@ -14,6 +10,9 @@ import io.werken.broker.QueueType;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.settings.Settings;
 import io.werken.workflow.CurrentWorkflows;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -29,8 +28,7 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 public class BrokerConfiguration implements CamelConfiguration {
 
     @BindToRegistry(destroyMethod = "destroy")
-    public CachingConnectionFactory cachingConnectionFactory(Settings settings,
-            BrokerAddress brokerAddress) {
+    public CachingConnectionFactory cachingConnectionFactory(Settings settings, BrokerAddress brokerAddress) {
         int connectionTimeoutMs = settings.broker().connectionTimeoutMs();
         int dispatchConsumers = settings.dispatch().consumers();
         CachingConnectionFactory factory = new CachingConnectionFactory(brokerAddress.uri());
@@ -62,7 +60,8 @@ public class BrokerConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public BrokerTopology brokerTopology(Settings settings,
+    public BrokerTopology brokerTopology(
+            Settings settings,
             CachingConnectionFactory cachingConnectionFactory,
             CurrentWorkflows currentWorkflows,
             WerkenMetrics werkenMetrics) {
@@ -72,8 +71,14 @@ public class BrokerConfiguration implements CamelConfiguration {
         String queueType = settings.queues().type();
         int deliveryLimit = settings.queues().deliveryLimit();
         String journalQueue = settings.journal().queue();
-        BrokerTopology topology = new BrokerTopology(cachingConnectionFactory, receivedQueue, actionsQueue,
-                deadLetterExchange, QueueType.parse(queueType), deliveryLimit, currentWorkflows.catalog().actionQueues());
+        BrokerTopology topology = new BrokerTopology(
+                cachingConnectionFactory,
+                receivedQueue,
+                actionsQueue,
+                deadLetterExchange,
+                QueueType.parse(queueType),
+                deliveryLimit,
+                currentWorkflows.catalog().actionQueues());
         if (settings.journal().on()) {
             topology.declareJournalQueue(journalQueue);
         }
@@ -96,20 +101,27 @@ public class BrokerConfiguration implements CamelConfiguration {
      */
     @BindToRegistry
     public ConfirmedPublisher confirmedPublisher(
-            Settings settings, CachingConnectionFactory cachingConnectionFactory,
-            WerkenMetrics werkenMetrics, CamelContext context) throws Exception {
+            Settings settings,
+            CachingConnectionFactory cachingConnectionFactory,
+            WerkenMetrics werkenMetrics,
+            CamelContext context)
+            throws Exception {
         long confirmTimeoutMs = settings.broker().confirmTimeoutMs();
         int publisherChannels = settings.broker().publisherChannels();
-        ConfirmedPublisher publisher = new ConfirmedPublisher(context, cachingConnectionFactory,
-                Duration.ofMillis(confirmTimeoutMs), publisherChannels, werkenMetrics::confirmed);
+        ConfirmedPublisher publisher = new ConfirmedPublisher(
+                context,
+                cachingConnectionFactory,
+                Duration.ofMillis(confirmTimeoutMs),
+                publisherChannels,
+                werkenMetrics::confirmed);
         publisher.start();
         context.addService(publisher, true, false);
         return publisher;
     }
 
     @BindToRegistry
-    public BrokerHealthCheck brokerHealthCheck(CachingConnectionFactory cachingConnectionFactory,
-                                               BrokerAddress brokerAddress) {
+    public BrokerHealthCheck brokerHealthCheck(
+            CachingConnectionFactory cachingConnectionFactory, BrokerAddress brokerAddress) {
         return new BrokerHealthCheck(cachingConnectionFactory, brokerAddress);
     }
 }

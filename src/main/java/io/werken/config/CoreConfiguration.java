@@ -1,21 +1,20 @@
 package io.werken.config;
 
-import java.time.Clock;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.core.WerkenJson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.werken.core.WerkenJson;
 import io.werken.expression.ExpressionCompiler;
 import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.settings.Settings;
-import org.apache.camel.component.micrometer.MicrometerConstants;
+import java.time.Clock;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 
 /**
  * What every path shares: the clock events are stamped with, Werken's JSON settings, the expression language, the
@@ -41,8 +40,8 @@ public class CoreConfiguration implements CamelConfiguration {
      */
     @BindToRegistry
     public WerkenMetrics werkenMetrics(CamelContext context) {
-        MeterRegistry registry = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
-                MeterRegistry.class);
+        MeterRegistry registry = context.getRegistry()
+                .lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         if (registry == null) {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);

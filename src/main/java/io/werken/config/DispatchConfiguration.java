@@ -1,13 +1,7 @@
 package io.werken.config;
 
-import java.time.Clock;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.MessagePublisher;
-import io.werken.journal.JournalRecords;
-import io.werken.settings.Settings;
-import io.werken.workflow.PinnedWorkflows;
-import io.werken.workflow.WorkflowCatalog;
 import io.werken.broker.QueueType;
 import io.werken.dispatch.ActionMessageFactory;
 import io.werken.dispatch.ActionPublisher;
@@ -17,9 +11,14 @@ import io.werken.dispatch.DispatchRetryLogger;
 import io.werken.dispatch.EventReader;
 import io.werken.dispatch.PlainListenerContainerFactory;
 import io.werken.dispatch.WorkflowLookup;
+import io.werken.journal.JournalRecords;
 import io.werken.metrics.WerkenMetrics;
+import io.werken.settings.Settings;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
+import io.werken.workflow.PinnedWorkflows;
+import io.werken.workflow.WorkflowCatalog;
+import java.time.Clock;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
@@ -42,7 +41,8 @@ public class DispatchConfiguration implements CamelConfiguration {
     public DeliveryCounter deliveryCounter(MessagePublisher publisher, Settings settings) {
         Settings.Queues queues = settings.queues();
         return QueueType.parse(queues.type()) == QueueType.CLASSIC && queues.deliveryLimit() > 0
-                ? new DeliveryCounter(publisher, queues.received(), queues.deliveryLimit()) : DeliveryCounter.off();
+                ? new DeliveryCounter(publisher, queues.received(), queues.deliveryLimit())
+                : DeliveryCounter.off();
     }
 
     @BindToRegistry
@@ -56,23 +56,31 @@ public class DispatchConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public ActionMessageFactory actionMessageFactory(ActionPlanner actionPlanner,
-                                                     Settings settings, WerkenMetrics werkenMetrics) {
+    public ActionMessageFactory actionMessageFactory(
+            ActionPlanner actionPlanner, Settings settings, WerkenMetrics werkenMetrics) {
         return new ActionMessageFactory(actionPlanner, settings.queues().actions(), werkenMetrics);
     }
 
     @BindToRegistry
-    public ActionPublisher actionPublisher(MessagePublisher publisher, ObjectMapper werkenJson, Clock clock,
-                                           WerkenMetrics werkenMetrics, JournalRecords journalRecords) {
+    public ActionPublisher actionPublisher(
+            MessagePublisher publisher,
+            ObjectMapper werkenJson,
+            Clock clock,
+            WerkenMetrics werkenMetrics,
+            JournalRecords journalRecords) {
         return new ActionPublisher(publisher, werkenJson, clock, werkenMetrics, journalRecords);
     }
 
     @BindToRegistry
-    public DeadLetterPublisher deadLetterPublisher(MessagePublisher publisher, Clock clock,
-                                                   Settings settings, WerkenMetrics werkenMetrics,
-                                                   JournalRecords journalRecords, ObjectMapper werkenJson) {
-        return new DeadLetterPublisher(publisher, clock, settings.queues().received(), werkenMetrics, journalRecords,
-                werkenJson);
+    public DeadLetterPublisher deadLetterPublisher(
+            MessagePublisher publisher,
+            Clock clock,
+            Settings settings,
+            WerkenMetrics werkenMetrics,
+            JournalRecords journalRecords,
+            ObjectMapper werkenJson) {
+        return new DeadLetterPublisher(
+                publisher, clock, settings.queues().received(), werkenMetrics, journalRecords, werkenJson);
     }
 
     @BindToRegistry

@@ -1,10 +1,9 @@
 package io.werken.config;
 
-import java.nio.file.Path;
-
 import io.werken.broker.BrokerAddress;
 import io.werken.embedded.EmbeddedBroker;
 import io.werken.settings.Settings;
+import java.nio.file.Path;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -30,18 +29,25 @@ public class EmbeddedBrokerConfiguration implements CamelConfiguration {
             if (rabbitMq.cluster()) {
                 LOG.debug("Using a RabbitMQ cluster, any of {} (WERKEN_RABBITMQ_URI)", rabbitMq.hostsAndPorts());
             } else {
-                LOG.debug("Using RabbitMQ at {}:{} (WERKEN_RABBITMQ_URI)", rabbitMq.uri().getHost(), rabbitMq.uri().getPort());
+                LOG.debug(
+                        "Using RabbitMQ at {}:{} (WERKEN_RABBITMQ_URI)",
+                        rabbitMq.uri().getHost(),
+                        rabbitMq.uri().getPort());
             }
             return rabbitMq;
         }
-        EmbeddedBroker broker = EmbeddedBroker.start(settings.broker().embeddedAmqpPort(),
-                Path.of(settings.broker().dataDir()));
+        EmbeddedBroker broker = EmbeddedBroker.start(
+                settings.broker().embeddedAmqpPort(), Path.of(settings.broker().dataDir()));
         // Bound by hand, so that it is stopped with the registry, after the routes that use it.
         context.getRegistry().bind("embeddedBroker", EmbeddedBroker.class, broker, null, "close");
         broker.deadLetter(receivedQueue, settings.queues().receivedDeadLetters());
-        LOG.debug("Using the embedded broker on {}:{} (data in {}); workers connect with {}. To use RabbitMQ instead, "
-                 + "set WERKEN_RABBITMQ_URI (e.g. amqp://guest:guest@localhost:5672/%2F)", EmbeddedBroker.HOST,
-                broker.port(), broker.dataDir().toAbsolutePath(), broker.uri().replace("/%2F", "/"));
+        LOG.debug(
+                "Using the embedded broker on {}:{} (data in {}); workers connect with {}. To use RabbitMQ instead, "
+                        + "set WERKEN_RABBITMQ_URI (e.g. amqp://guest:guest@localhost:5672/%2F)",
+                EmbeddedBroker.HOST,
+                broker.port(),
+                broker.dataDir().toAbsolutePath(),
+                broker.uri().replace("/%2F", "/"));
         return BrokerAddress.embedded(broker.uri());
     }
 }

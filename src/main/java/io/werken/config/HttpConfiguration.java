@@ -8,11 +8,11 @@ import io.werken.http.ConnectionGuards;
 import io.werken.http.HttpErrorPages;
 import io.werken.http.InflightBodies;
 import io.werken.http.ProblemResponder;
-import io.werken.metrics.RecentRefusals;
-import io.werken.metrics.WerkenMetrics;
 import io.werken.http.WebhookHttpEngine;
 import io.werken.http.WebhookHttpServer;
 import io.werken.ingest.WebhookRequestValidator;
+import io.werken.metrics.RecentRefusals;
+import io.werken.metrics.WerkenMetrics;
 import io.werken.settings.Settings;
 import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.BindToRegistry;
@@ -40,11 +40,13 @@ public class HttpConfiguration implements CamelConfiguration {
      * connection limits can be set; it reads the same camel.server.* keys.
      */
     @BindToRegistry
-    public WebhookHttpServer webhookHttpServer(Settings settings,
+    public WebhookHttpServer webhookHttpServer(
+            Settings settings,
             ObjectMapper werkenJson,
             WerkenMetrics werkenMetrics,
             RecentRefusals recentRefusals,
-            CamelContext context) throws Exception {
+            CamelContext context)
+            throws Exception {
         String host = settings.http().host();
         int port = settings.http().port();
         long maxBodyBytes = settings.http().maxBodyBytes();
@@ -59,19 +61,40 @@ public class HttpConfiguration implements CamelConfiguration {
         // One body budget for both ports, as they share one heap; each port counts its own connections. Made here
         // rather than as beans of their own, which this server would depend on in an order Camel does not promise.
         InflightBodies bodies = new InflightBodies(maxInflightBodyBytes, maxConnections);
-        ConnectionGuards guards = new ConnectionGuards("webhook", maxConnections, maxBodyBytes, requestTimeoutSeconds,
-                retryAfterSeconds, bodies, werkenJson, werkenMetrics, recentRefusals);
+        ConnectionGuards guards = new ConnectionGuards(
+                "webhook",
+                maxConnections,
+                maxBodyBytes,
+                requestTimeoutSeconds,
+                retryAfterSeconds,
+                bodies,
+                werkenJson,
+                werkenMetrics,
+                recentRefusals);
         // The management port's guards: the same limits (a dry run takes a webhook's body), found by its server.
-        ConnectionGuards management = new ConnectionGuards("management", maxManagementConnections, maxBodyBytes,
-                requestTimeoutSeconds, retryAfterSeconds, bodies, werkenJson, null, null);
+        ConnectionGuards management = new ConnectionGuards(
+                "management",
+                maxManagementConnections,
+                maxBodyBytes,
+                requestTimeoutSeconds,
+                retryAfterSeconds,
+                bodies,
+                werkenJson,
+                null,
+                null);
         context.getRegistry().bind(ConnectionGuards.MANAGEMENT, management);
         Gauge.builder("werken.http.inflight.body.bytes", bodies, InflightBodies::reserved)
-                .description("Request-body bytes reserved by unfinished requests (limit: WERKEN_MAX_INFLIGHT_BODY_BYTES)")
+                .description(
+                        "Request-body bytes reserved by unfinished requests (limit: WERKEN_MAX_INFLIGHT_BODY_BYTES)")
                 .register(werkenMetrics.registry());
-        Gauge.builder("werken.http.connections", guards, ConnectionGuards::openConnections).tag("port", "webhook")
-                .description("Connections open, by port").register(werkenMetrics.registry());
-        Gauge.builder("werken.http.connections", management, ConnectionGuards::openConnections).tag("port", "management")
-                .description("Connections open, by port").register(werkenMetrics.registry());
+        Gauge.builder("werken.http.connections", guards, ConnectionGuards::openConnections)
+                .tag("port", "webhook")
+                .description("Connections open, by port")
+                .register(werkenMetrics.registry());
+        Gauge.builder("werken.http.connections", management, ConnectionGuards::openConnections)
+                .tag("port", "management")
+                .description("Connections open, by port")
+                .register(werkenMetrics.registry());
         VertxPlatformHttpServerConfiguration configuration = new VertxPlatformHttpServerConfiguration();
         configuration.setBindHost(host);
         configuration.setBindPort(port);
@@ -80,8 +103,11 @@ public class HttpConfiguration implements CamelConfiguration {
         configuration.getBodyHandler().setHandleFileUploads(false);
         // A body of known length up to 64 KiB gets a buffer of its size at once, rather than one that doubles to it.
         configuration.getBodyHandler().setPreallocateBodyBuffer(true);
-        WebhookHttpServer server = new WebhookHttpServer(configuration,
-                new WebhookHttpServer.Limits(maxRequestLineBytes, maxHeaderBytes, idleTimeoutSeconds), werkenJson, guards,
+        WebhookHttpServer server = new WebhookHttpServer(
+                configuration,
+                new WebhookHttpServer.Limits(maxRequestLineBytes, maxHeaderBytes, idleTimeoutSeconds),
+                werkenJson,
+                guards,
                 recentRefusals);
         server.setCamelContext(context);
         context.addService(server, true, false);
@@ -90,29 +116,32 @@ public class HttpConfiguration implements CamelConfiguration {
 
     /** Bound under the name platform-http looks its engine up by, not after its class. */
     @BindToRegistry("platform-http-engine")
-    public WebhookHttpEngine webhookHttpEngine(Settings settings, DedupeStore dedupeStore,
-                                               CurrentWorkflows currentWorkflows) {
+    public WebhookHttpEngine webhookHttpEngine(
+            Settings settings, DedupeStore dedupeStore, CurrentWorkflows currentWorkflows) {
         int port = settings.http().port();
         // Only a webhook whose workflow deduplicates with a remote store waits on the network before its publish.
-        return new WebhookHttpEngine(port, request -> dedupeStore.isRemote() && currentWorkflows
-                .find(request.pathParam(WebhookRequestValidator.WORKFLOW_ID_HEADER))
-                .map(workflow -> workflow.dedupe() != null).orElse(false));
+        return new WebhookHttpEngine(
+                port,
+                request -> dedupeStore.isRemote()
+                        && currentWorkflows
+                                .find(request.pathParam(WebhookRequestValidator.WORKFLOW_ID_HEADER))
+                                .map(workflow -> workflow.dedupe() != null)
+                                .orElse(false));
     }
 
     @BindToRegistry
-    public HttpErrorPages httpErrorPages(Settings settings,
-            ObjectMapper werkenJson,
-            WerkenMetrics werkenMetrics, RecentRefusals recentRefusals) {
+    public HttpErrorPages httpErrorPages(
+            Settings settings, ObjectMapper werkenJson, WerkenMetrics werkenMetrics, RecentRefusals recentRefusals) {
         long maxBodyBytes = settings.http().maxBodyBytes();
         int maxHeaderCount = settings.http().maxHeaderCount();
         int retryAfterSeconds = settings.http().retryAfterSeconds();
-        return new HttpErrorPages(werkenJson, maxBodyBytes, maxHeaderCount, retryAfterSeconds, werkenMetrics,
-                recentRefusals);
+        return new HttpErrorPages(
+                werkenJson, maxBodyBytes, maxHeaderCount, retryAfterSeconds, werkenMetrics, recentRefusals);
     }
 
     @BindToRegistry
-    public ProblemResponder problemResponder(Settings settings,
-            ObjectMapper werkenJson, WerkenMetrics werkenMetrics, RecentRefusals recentRefusals) {
+    public ProblemResponder problemResponder(
+            Settings settings, ObjectMapper werkenJson, WerkenMetrics werkenMetrics, RecentRefusals recentRefusals) {
         int retryAfterSeconds = settings.http().retryAfterSeconds();
         return new ProblemResponder(werkenJson, retryAfterSeconds, werkenMetrics, recentRefusals);
     }

@@ -1,15 +1,8 @@
 package io.werken.config;
 
-import java.time.Clock;
-import java.util.Arrays;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.stream.Collectors;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.MessagePublisher;
 import io.werken.dedupe.DedupeStore;
-import io.werken.metrics.WerkenMetrics;
 import io.werken.ingest.AcceptedResponder;
 import io.werken.ingest.DedupeKeyConfirmer;
 import io.werken.ingest.DedupeKeys;
@@ -20,8 +13,14 @@ import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.TraceContextReader;
 import io.werken.ingest.WebhookHeaderFilterStrategy;
 import io.werken.ingest.WebhookRequestValidator;
+import io.werken.metrics.WerkenMetrics;
 import io.werken.settings.Settings;
 import io.werken.workflow.CurrentWorkflows;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Collectors;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -39,20 +38,20 @@ public class IngestConfiguration implements CamelConfiguration {
         return new TraceContextReader();
     }
 
-
     /** Besides the configured headers, those the signature schemes and deduplication read. */
     @BindToRegistry
-    public WebhookHeaderFilterStrategy webhookHeaderFilterStrategy(Settings settings,
-            CurrentWorkflows currentWorkflows) {
+    public WebhookHeaderFilterStrategy webhookHeaderFilterStrategy(
+            Settings settings, CurrentWorkflows currentWorkflows) {
         String allowedHeaders = settings.http().allowedHeaders();
-        Set<String> configured = Arrays.stream(allowedHeaders.split(",")).map(String::trim)
-                .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        Set<String> configured = Arrays.stream(allowedHeaders.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.toSet());
         return WebhookHeaderFilterStrategy.forWorkflows(configured, currentWorkflows);
     }
 
     @BindToRegistry
-    public WebhookRequestValidator webhookRequestValidator(Settings settings,
-            CurrentWorkflows currentWorkflows) {
+    public WebhookRequestValidator webhookRequestValidator(Settings settings, CurrentWorkflows currentWorkflows) {
         int maxJsonDepth = settings.http().maxJsonDepth();
         int maxJsonNumberExponent = settings.http().maxJsonNumberExponent();
         return new WebhookRequestValidator(currentWorkflows, maxJsonDepth, maxJsonNumberExponent);
@@ -63,16 +62,18 @@ public class IngestConfiguration implements CamelConfiguration {
      * queue: a costly check never holds the event loop, and costly bodies can take no more CPU than these threads.
      */
     @BindToRegistry
-    public PayloadSchemaCheck payloadSchemaCheck(Settings settings,
-            CamelContext context) {
+    public PayloadSchemaCheck payloadSchemaCheck(Settings settings, CamelContext context) {
         int threads = settings.http().payloadCheckThreads();
         int queue = settings.http().payloadCheckQueue();
         int retryAfterSeconds = settings.http().retryAfterSeconds();
         ThreadPoolProfile profile = new ThreadPoolProfileBuilder("werken-payload-check")
-                .poolSize(threads).maxPoolSize(threads).maxQueueSize(queue)
-                .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build();
-        ExecutorService checkThreads = context.getExecutorServiceManager()
-                .newThreadPool(this, "PayloadSchemaCheck", profile);
+                .poolSize(threads)
+                .maxPoolSize(threads)
+                .maxQueueSize(queue)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
+                .build();
+        ExecutorService checkThreads =
+                context.getExecutorServiceManager().newThreadPool(this, "PayloadSchemaCheck", profile);
         return new PayloadSchemaCheck(checkThreads, retryAfterSeconds);
     }
 
@@ -82,9 +83,8 @@ public class IngestConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public DuplicateResponder duplicateResponder(Settings settings,
-            DedupeStore dedupeStore, ObjectMapper werkenJson,
-            WerkenMetrics werkenMetrics) {
+    public DuplicateResponder duplicateResponder(
+            Settings settings, DedupeStore dedupeStore, ObjectMapper werkenJson, WerkenMetrics werkenMetrics) {
         int retryAfterSeconds = settings.http().retryAfterSeconds();
         return new DuplicateResponder(dedupeStore, werkenJson, retryAfterSeconds, werkenMetrics);
     }
@@ -95,8 +95,8 @@ public class IngestConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public EventPublisher eventPublisher(Settings settings, MessagePublisher publisher, ObjectMapper werkenJson,
-                                         Clock clock) {
+    public EventPublisher eventPublisher(
+            Settings settings, MessagePublisher publisher, ObjectMapper werkenJson, Clock clock) {
         String receivedQueue = settings.queues().received();
         return new EventPublisher(publisher, werkenJson, clock, receivedQueue);
     }

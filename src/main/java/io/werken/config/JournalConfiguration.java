@@ -1,15 +1,11 @@
 package io.werken.config;
 
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.MessagePublisher;
 import io.werken.core.StartupRefusedException;
 import io.werken.expression.EvaluationLimits;
 import io.werken.expression.ExpressionCompiler;
+import io.werken.journal.DraftImpact;
 import io.werken.journal.EventSearch;
 import io.werken.journal.Journal;
 import io.werken.journal.JournalHealthCheck;
@@ -17,15 +13,18 @@ import io.werken.journal.JournalHousekeeping;
 import io.werken.journal.JournalRecords;
 import io.werken.journal.JournalStore;
 import io.werken.journal.JournalWriter;
-import io.werken.journal.Replayer;
 import io.werken.journal.ReplayJobs;
+import io.werken.journal.Replayer;
 import io.werken.journal.RevisionRecorder;
-import io.werken.journal.DraftImpact;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.settings.Settings;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.SecretResolver;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -49,17 +48,28 @@ public class JournalConfiguration implements CamelConfiguration {
     @BindToRegistry
     public JournalRecords journalRecords(Settings settings, ObjectMapper werkenJson, Clock clock) {
         return settings.journal().on()
-                ? new JournalRecords(werkenJson, clock, settings.journal().queue(), settings.queues().actions())
+                ? new JournalRecords(
+                        werkenJson,
+                        clock,
+                        settings.journal().queue(),
+                        settings.queues().actions())
                 : JournalRecords.off();
     }
 
     @BindToRegistry
-    public Journal journal(Settings settings,
-                           JournalRecords journalRecords, MessagePublisher publisher,
-                           CachingConnectionFactory cachingConnectionFactory, CurrentWorkflows currentWorkflows,
-                           ActionPlanner actionPlanner, ExpressionCompiler expressionCompiler,
-                           EvaluationLimits evaluationLimits, WerkenMetrics werkenMetrics, ObjectMapper werkenJson,
-                           Clock clock, CamelContext context) {
+    public Journal journal(
+            Settings settings,
+            JournalRecords journalRecords,
+            MessagePublisher publisher,
+            CachingConnectionFactory cachingConnectionFactory,
+            CurrentWorkflows currentWorkflows,
+            ActionPlanner actionPlanner,
+            ExpressionCompiler expressionCompiler,
+            EvaluationLimits evaluationLimits,
+            WerkenMetrics werkenMetrics,
+            ObjectMapper werkenJson,
+            Clock clock,
+            CamelContext context) {
         Settings.Journal journal = settings.journal();
         if (!journal.on()) {
             LOG.debug("The event journal is off (WERKEN_JOURNAL=off)");
@@ -69,8 +79,11 @@ public class JournalConfiguration implements CamelConfiguration {
         String queue = journal.queue();
         String receivedQueue = settings.queues().received();
         String actionsQueue = settings.queues().actions();
-        JournalStore store = JournalStore.open(new JournalStore.Settings(journal.url(), journal.user(),
-                secret(journal.password()), Path.of(settings.broker().dataDir()).resolve("journal"),
+        JournalStore store = JournalStore.open(new JournalStore.Settings(
+                journal.url(),
+                journal.user(),
+                secret(journal.password()),
+                Path.of(settings.broker().dataDir()).resolve("journal"),
                 journal.poolSize()));
         context.getRegistry().bind("journalStore", JournalStore.class, store, null, "close");
         LOG.debug("The event journal writes to {}", store.describe());
@@ -79,28 +92,48 @@ public class JournalConfiguration implements CamelConfiguration {
         currentWorkflows.onReplace(revisions::loaded);
         revisions.loaded(currentWorkflows.catalog());
 
-        JournalWriter writer = new JournalWriter(cachingConnectionFactory, queue, journal.batchSize(), store, werkenJson,
+        JournalWriter writer = new JournalWriter(
+                cachingConnectionFactory,
+                queue,
+                journal.batchSize(),
+                store,
+                werkenJson,
                 context.getExecutorServiceManager().newSingleThreadExecutor(this, "JournalWriter"),
-                werkenMetrics.registry(), clock);
+                werkenMetrics.registry(),
+                clock);
         try {
             context.addService(writer, true, false);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot add the journal's writer: " + e.getMessage(), e);
         }
 
-        JournalHousekeeping housekeeping = new JournalHousekeeping(store, new RabbitAdmin(cachingConnectionFactory),
-                queue, revisions, currentWorkflows, journal.retention(), journal.maxEvents(), journal.maxLag(),
-                werkenMetrics.registry(), clock);
-        ScheduledExecutorService upkeep = context.getExecutorServiceManager()
-                .newSingleThreadScheduledExecutor(this, "JournalHousekeeping");
+        JournalHousekeeping housekeeping = new JournalHousekeeping(
+                store,
+                new RabbitAdmin(cachingConnectionFactory),
+                queue,
+                revisions,
+                currentWorkflows,
+                journal.retention(),
+                journal.maxEvents(),
+                journal.maxLag(),
+                werkenMetrics.registry(),
+                clock);
+        ScheduledExecutorService upkeep =
+                context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "JournalHousekeeping");
         upkeep.scheduleWithFixedDelay(housekeeping, 1, 5, TimeUnit.SECONDS);
         context.getRegistry().bind("journalHealthCheck", new JournalHealthCheck(store, writer, housekeeping));
 
         EventSearch search = new EventSearch(expressionCompiler, evaluationLimits);
         DraftImpact impact = new DraftImpact(actionPlanner, actionsQueue);
         Replayer replayer = new Replayer(store, publisher, currentWorkflows, werkenJson, clock, receivedQueue);
-        ReplayJobs replays = new ReplayJobs(store, replayer, search, werkenJson, clock,
-                context.getExecutorServiceManager().newFixedThreadPool(this, "JournalReplay", 2), journal.replayRate());
+        ReplayJobs replays = new ReplayJobs(
+                store,
+                replayer,
+                search,
+                werkenJson,
+                clock,
+                context.getExecutorServiceManager().newFixedThreadPool(this, "JournalReplay", 2),
+                journal.replayRate());
         try {
             // Stopped before the thread pools: a replay then stops at its next event, and is saved interrupted.
             context.addService(replays, true, false);
@@ -110,12 +143,16 @@ public class JournalConfiguration implements CamelConfiguration {
         try {
             int interrupted = replays.interruptedAtLastStop();
             if (interrupted > 0) {
-                LOG.warn("{} bulk replays were running when Werken last stopped: they are interrupted; resume each "
-                         + "with POST /replays/{{id}}/resume", interrupted);
+                LOG.warn(
+                        "{} bulk replays were running when Werken last stopped: they are interrupted; resume each "
+                                + "with POST /replays/{{id}}/resume",
+                        interrupted);
             }
         } catch (RuntimeException e) {
-            LOG.warn("Could not look for interrupted replays ({}); they show as running until the journal's database "
-                     + "answers", e.getMessage());
+            LOG.warn(
+                    "Could not look for interrupted replays ({}); they show as running until the journal's database "
+                            + "answers",
+                    e.getMessage());
         }
         return new Journal(store, search, impact, replayer, replays, journal.scanLimit());
     }

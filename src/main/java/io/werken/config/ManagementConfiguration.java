@@ -1,13 +1,9 @@
 package io.werken.config;
 
-import java.time.Clock;
-import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.BrokerAddress;
 import io.werken.broker.BrokerTopology;
+import io.werken.broker.DeadLetterQueue;
 import io.werken.core.StartupRefusedException;
 import io.werken.http.ConsoleHandler;
 import io.werken.http.ConsoleSessions;
@@ -21,38 +17,41 @@ import io.werken.http.ManagementServerFactory;
 import io.werken.http.WebhookHttpServer;
 import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.WebhookRequestValidator;
-import io.werken.manage.ListDeadLetters;
-import io.werken.manage.DryRunWorkflowDraft;
-import io.werken.manage.ListQueues;
-import io.werken.manage.ShowOpenApi;
-import io.werken.manage.ListRefusals;
-import io.werken.manage.ShowWorkflowRevision;
-import io.werken.manage.ListWorkflowRevisions;
-import io.werken.manage.ShowStats;
+import io.werken.journal.Journal;
+import io.werken.manage.BulkReplay;
 import io.werken.manage.CheckWorkflowDraft;
+import io.werken.manage.DryRunWorkflow;
+import io.werken.manage.DryRunWorkflowDraft;
+import io.werken.manage.ListDeadLetters;
+import io.werken.manage.ListEvents;
+import io.werken.manage.ListQueues;
+import io.werken.manage.ListRefusals;
+import io.werken.manage.ListWorkflowRevisions;
+import io.werken.manage.ListWorkflows;
+import io.werken.manage.ReloadWorkflows;
+import io.werken.manage.ReplayEvent;
+import io.werken.manage.RequeueDeadLetters;
+import io.werken.manage.ResumeReplay;
+import io.werken.manage.ShowEvent;
+import io.werken.manage.ShowOpenApi;
+import io.werken.manage.ShowReplay;
+import io.werken.manage.ShowStats;
+import io.werken.manage.ShowWorkflow;
+import io.werken.manage.ShowWorkflowRevision;
+import io.werken.manage.WorkflowImpact;
 import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.StatsSampler;
 import io.werken.metrics.WerkenMetrics;
-import io.werken.manage.RequeueDeadLetters;
-import io.werken.manage.DryRunWorkflow;
-import io.werken.journal.Journal;
-import io.werken.manage.BulkReplay;
-import io.werken.manage.ShowEvent;
-import io.werken.manage.ListEvents;
-import io.werken.manage.ReplayEvent;
-import io.werken.manage.ResumeReplay;
-import io.werken.manage.ShowReplay;
-import io.werken.manage.WorkflowImpact;
 import io.werken.settings.Settings;
-import io.werken.workflow.WorkflowCatalog;
-import io.werken.manage.ShowWorkflow;
-import io.werken.manage.ListWorkflows;
-import io.werken.manage.ReloadWorkflows;
-import io.werken.broker.DeadLetterQueue;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.Workflow;
+import io.werken.workflow.WorkflowCatalog;
 import io.werken.workflow.WorkflowReloader;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -84,30 +83,37 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public ManagementAccessPolicy managementAccessPolicy(Settings settings,
+    public ManagementAccessPolicy managementAccessPolicy(
+            Settings settings,
             @PropertyInject(value = "camel.management.health-path", defaultValue = "/observe/health") String healthPath,
             ConsoleSessions consoleSessions) {
         String adminToken = settings.management().adminToken();
         // Health's status (for orchestrators' probes), metrics (for scrapers) and the OpenAPI document (the same for
         // every Werken, for API tooling) stay open; everything else, health's details included, is guarded.
-        return new ManagementAccessPolicy(adminToken, healthPath, List.of("/observe/metrics", "/openapi.json"), consoleSessions);
+        return new ManagementAccessPolicy(
+                adminToken, healthPath, List.of("/observe/metrics", "/openapi.json"), consoleSessions);
     }
 
     /** Carries the policy out; the status it answers is Camel's health endpoint's, worked out the same way. */
     @BindToRegistry
-    public ManagementAccessGuard managementAccessGuard(ManagementAccessPolicy managementAccessPolicy,
-                                                       ObjectMapper werkenJson, CamelContext context) {
-        return new ManagementAccessGuard(managementAccessPolicy, probe -> switch (probe) {
-            case ALL -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invoke(context, "oneline"), false);
-            case LIVENESS -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeLiveness(context, "oneline"), false);
-            case READINESS -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(context, "oneline"), true);
-        }, werkenJson);
+    public ManagementAccessGuard managementAccessGuard(
+            ManagementAccessPolicy managementAccessPolicy, ObjectMapper werkenJson, CamelContext context) {
+        return new ManagementAccessGuard(
+                managementAccessPolicy,
+                probe -> switch (probe) {
+                    case ALL -> HealthCheckHelper.isResultsUp(HealthCheckHelper.invoke(context, "oneline"), false);
+                    case LIVENESS ->
+                        HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeLiveness(context, "oneline"), false);
+                    case READINESS ->
+                        HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(context, "oneline"), true);
+                },
+                werkenJson);
     }
 
     /** The web console at /console/: its files, sign-in and sign-out; mounted after the guard. */
     @BindToRegistry
-    public ConsoleHandler consoleHandler(ManagementAccessPolicy managementAccessPolicy, ConsoleSessions consoleSessions,
-                                         ObjectMapper werkenJson) {
+    public ConsoleHandler consoleHandler(
+            ManagementAccessPolicy managementAccessPolicy, ConsoleSessions consoleSessions, ObjectMapper werkenJson) {
         return new ConsoleHandler(managementAccessPolicy, consoleSessions, werkenJson);
     }
 
@@ -116,12 +122,12 @@ public class ManagementConfiguration implements CamelConfiguration {
      * event loop (every webhook on that loop waits) makes Werken DOWN.
      */
     @BindToRegistry
-    public EventLoopHealthCheck eventLoopHealthCheck(Settings settings,
-            WebhookHttpServer webhookHttpServer,
-            CamelContext context) throws Exception {
+    public EventLoopHealthCheck eventLoopHealthCheck(
+            Settings settings, WebhookHttpServer webhookHttpServer, CamelContext context) throws Exception {
         long blockedMs = settings.http().eventLoopBlockedMs();
         // A beat a tenth of the threshold: the silence is then measured to within a tenth of it.
-        EventLoopHeartbeat heartbeat = new EventLoopHeartbeat(webhookHttpServer::getVertx, Math.max(10, blockedMs / 10));
+        EventLoopHeartbeat heartbeat =
+                new EventLoopHeartbeat(webhookHttpServer::getVertx, Math.max(10, blockedMs / 10));
         context.addStartupListener(heartbeat);
         return new EventLoopHealthCheck(heartbeat, blockedMs);
     }
@@ -169,12 +175,20 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public DryRunWorkflow dryRunWorkflow(Settings settings, CurrentWorkflows currentWorkflows,
-                         WebhookRequestValidator webhookRequestValidator,
-                         ActionPlanner actionPlanner, ObjectMapper werkenJson,
-                         ReceivedWebhookFactory receivedWebhookFactory) {
+    public DryRunWorkflow dryRunWorkflow(
+            Settings settings,
+            CurrentWorkflows currentWorkflows,
+            WebhookRequestValidator webhookRequestValidator,
+            ActionPlanner actionPlanner,
+            ObjectMapper werkenJson,
+            ReceivedWebhookFactory receivedWebhookFactory) {
         String actionsQueue = settings.queues().actions();
-        return new DryRunWorkflow(currentWorkflows, webhookRequestValidator, actionPlanner, werkenJson, receivedWebhookFactory,
+        return new DryRunWorkflow(
+                currentWorkflows,
+                webhookRequestValidator,
+                actionPlanner,
+                werkenJson,
+                receivedWebhookFactory,
                 actionsQueue);
     }
 
@@ -187,15 +201,15 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public ListDeadLetters listDeadLetters(Settings settings, DeadLetterQueue deadLetterQueue,
-                                               ObjectMapper werkenJson) {
+    public ListDeadLetters listDeadLetters(
+            Settings settings, DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson) {
         int retryAfterSeconds = settings.http().retryAfterSeconds();
         return new ListDeadLetters(deadLetterQueue, werkenJson, retryAfterSeconds);
     }
 
     @BindToRegistry
-    public RequeueDeadLetters requeueDeadLetters(Settings settings, DeadLetterQueue deadLetterQueue,
-                                                   ObjectMapper werkenJson) {
+    public RequeueDeadLetters requeueDeadLetters(
+            Settings settings, DeadLetterQueue deadLetterQueue, ObjectMapper werkenJson) {
         int retryAfterSeconds = settings.http().retryAfterSeconds();
         return new RequeueDeadLetters(deadLetterQueue, werkenJson, retryAfterSeconds);
     }
@@ -231,24 +245,38 @@ public class ManagementConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public WorkflowImpact workflowImpact(Journal journal, WebhookRequestValidator webhookRequestValidator,
-                                                   WorkflowCatalog.Settings workflowSettings, ObjectMapper werkenJson) {
+    public WorkflowImpact workflowImpact(
+            Journal journal,
+            WebhookRequestValidator webhookRequestValidator,
+            WorkflowCatalog.Settings workflowSettings,
+            ObjectMapper werkenJson) {
         return new WorkflowImpact(journal, webhookRequestValidator, workflowSettings, werkenJson);
     }
 
     @BindToRegistry
-    public CheckWorkflowDraft checkWorkflowDraft(WebhookRequestValidator webhookRequestValidator,
-                                                 WorkflowCatalog.Settings workflowSettings, ObjectMapper werkenJson) {
+    public CheckWorkflowDraft checkWorkflowDraft(
+            WebhookRequestValidator webhookRequestValidator,
+            WorkflowCatalog.Settings workflowSettings,
+            ObjectMapper werkenJson) {
         return new CheckWorkflowDraft(webhookRequestValidator, workflowSettings, werkenJson);
     }
 
     @BindToRegistry
-    public DryRunWorkflowDraft dryRunWorkflowDraft(Settings settings, WebhookRequestValidator webhookRequestValidator,
-                                   WorkflowCatalog.Settings workflowSettings, ActionPlanner actionPlanner,
-                                   ObjectMapper werkenJson, ReceivedWebhookFactory receivedWebhookFactory) {
+    public DryRunWorkflowDraft dryRunWorkflowDraft(
+            Settings settings,
+            WebhookRequestValidator webhookRequestValidator,
+            WorkflowCatalog.Settings workflowSettings,
+            ActionPlanner actionPlanner,
+            ObjectMapper werkenJson,
+            ReceivedWebhookFactory receivedWebhookFactory) {
         String actionsQueue = settings.queues().actions();
-        return new DryRunWorkflowDraft(webhookRequestValidator, workflowSettings, actionPlanner, werkenJson,
-                receivedWebhookFactory, actionsQueue);
+        return new DryRunWorkflowDraft(
+                webhookRequestValidator,
+                workflowSettings,
+                actionPlanner,
+                werkenJson,
+                receivedWebhookFactory,
+                actionsQueue);
     }
 
     @BindToRegistry
@@ -266,13 +294,17 @@ public class ManagementConfiguration implements CamelConfiguration {
      * executor service manager names, tracks and stops with the context.
      */
     @BindToRegistry
-    public StatsSampler statsSampler(WerkenMetrics werkenMetrics, CurrentWorkflows currentWorkflows, Clock clock,
-                                     CamelContext context) {
-        StatsSampler sampler = new StatsSampler(werkenMetrics,
-                () -> currentWorkflows.catalog().workflows().stream().map(Workflow::id).toList(), clock,
+    public StatsSampler statsSampler(
+            WerkenMetrics werkenMetrics, CurrentWorkflows currentWorkflows, Clock clock, CamelContext context) {
+        StatsSampler sampler = new StatsSampler(
+                werkenMetrics,
+                () -> currentWorkflows.catalog().workflows().stream()
+                        .map(Workflow::id)
+                        .toList(),
+                clock,
                 STATS_INTERVAL_SECONDS);
-        ScheduledExecutorService thread = context.getExecutorServiceManager()
-                .newSingleThreadScheduledExecutor(this, "StatsSampler");
+        ScheduledExecutorService thread =
+                context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "StatsSampler");
         thread.scheduleAtFixedRate(sampler, STATS_INTERVAL_SECONDS, STATS_INTERVAL_SECONDS, TimeUnit.SECONDS);
         return sampler;
     }
@@ -284,16 +316,24 @@ public class ManagementConfiguration implements CamelConfiguration {
 
     /** Reads the queues over Werken's own broker connection (a passive declare on a cached channel), not one per call. */
     @BindToRegistry
-    public ListQueues listQueues(Settings settings, CachingConnectionFactory cachingConnectionFactory,
-                                     CurrentWorkflows currentWorkflows,
-                                     ObjectMapper werkenJson) {
+    public ListQueues listQueues(
+            Settings settings,
+            CachingConnectionFactory cachingConnectionFactory,
+            CurrentWorkflows currentWorkflows,
+            ObjectMapper werkenJson) {
         String receivedQueue = settings.queues().received();
         String actionsQueue = settings.queues().actions();
         String journalQueue = settings.journal().queue();
         int retryAfterSeconds = settings.http().retryAfterSeconds();
-        return new ListQueues(new RabbitAdmin(cachingConnectionFactory), receivedQueue,
-                BrokerTopology.deadLetterQueue(receivedQueue), settings.journal().on() ? journalQueue : null,
-                actionsQueue, currentWorkflows, werkenJson, retryAfterSeconds);
+        return new ListQueues(
+                new RabbitAdmin(cachingConnectionFactory),
+                receivedQueue,
+                BrokerTopology.deadLetterQueue(receivedQueue),
+                settings.journal().on() ? journalQueue : null,
+                actionsQueue,
+                currentWorkflows,
+                werkenJson,
+                retryAfterSeconds);
     }
 
     @BindToRegistry

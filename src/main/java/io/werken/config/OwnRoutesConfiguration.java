@@ -25,17 +25,22 @@ public class OwnRoutesConfiguration implements CamelConfiguration {
     private volatile OwnRoutes loaded;
 
     @BindToRegistry
-    public OwnRoutes ownRoutes(WerkenMetrics werkenMetrics,
-                               Settings settings,
-                               @PropertyInject("camel.main.routes-include-pattern") String includePattern,
-                               CamelContext context) {
+    public OwnRoutes ownRoutes(
+            WerkenMetrics werkenMetrics,
+            Settings settings,
+            @PropertyInject("camel.main.routes-include-pattern") String includePattern,
+            CamelContext context) {
         // First: the own routes' components and beans resolve through it, from the routes' first load on. (Not a bean
         // of its own: Camel binds a configuration's methods in no fixed order, so this one could not rely on it.)
         Settings.OwnRoutes own = settings.ownRoutes();
         LibDirectory.install(context, own.libDir() == null ? "" : own.libDir());
-        loaded = own.dir() == null ? OwnRoutes.none() : OwnRoutes.load(context, own.dir(),
-                OwnRoutesGuard.forWerkenRoutes(context, includePattern).withHttpAllowed(own.allowHttp()),
-                werkenMetrics.registry());
+        loaded = own.dir() == null
+                ? OwnRoutes.none()
+                : OwnRoutes.load(
+                        context,
+                        own.dir(),
+                        OwnRoutesGuard.forWerkenRoutes(context, includePattern).withHttpAllowed(own.allowHttp()),
+                        werkenMetrics.registry());
         return loaded;
     }
 

@@ -1,12 +1,11 @@
 package io.werken.config;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import io.werken.core.DataDirectory;
 import io.werken.core.Ports;
 import io.werken.embedded.EmbeddedBroker;
 import io.werken.settings.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
@@ -37,9 +36,12 @@ public class StartupConfiguration implements CamelConfiguration {
             dataDirectory = DataDirectory.lock(dataDir);
         }
         try {
-            Ports.refuseIfTaken("WERKEN_HTTP_PORT", settings.http().host(), settings.http().port());
+            Ports.refuseIfTaken(
+                    "WERKEN_HTTP_PORT", settings.http().host(), settings.http().port());
             if (settings.management().enabled()) {
-                Ports.refuseIfTaken("WERKEN_MANAGEMENT_PORT", settings.management().host(),
+                Ports.refuseIfTaken(
+                        "WERKEN_MANAGEMENT_PORT",
+                        settings.management().host(),
                         settings.management().port());
             }
             if (embeddedBroker) {

@@ -1,7 +1,5 @@
 package io.werken.config;
 
-import java.time.Duration;
-
 import io.werken.broker.BrokerTopology;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.settings.Settings;
@@ -9,6 +7,7 @@ import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.WorkflowCatalog;
 import io.werken.workflow.WorkflowCatalogHealthCheck;
 import io.werken.workflow.WorkflowReloader;
+import java.time.Duration;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -26,14 +25,23 @@ public class WorkflowReloadConfiguration implements CamelConfiguration {
      * operation as {@code org.apache.camel:context=werken,type=services,name=WorkflowReloader}.
      */
     @BindToRegistry
-    public WorkflowReloader workflowReloader(Settings settings, CurrentWorkflows currentWorkflows,
-                                             WorkflowCatalog.Settings workflowSettings,
-                                             BrokerTopology brokerTopology, WerkenMetrics werkenMetrics,
-                                             CamelContext context) throws Exception {
+    public WorkflowReloader workflowReloader(
+            Settings settings,
+            CurrentWorkflows currentWorkflows,
+            WorkflowCatalog.Settings workflowSettings,
+            BrokerTopology brokerTopology,
+            WerkenMetrics werkenMetrics,
+            CamelContext context)
+            throws Exception {
         Settings.Workflows workflows = settings.workflows();
-        WorkflowReloader reloader = new WorkflowReloader(workflows.location(), context, workflowSettings,
-                currentWorkflows, catalog -> brokerTopology.declareActionQueues(catalog.actionQueues()),
-                workflows.watch(), Duration.ofMillis(workflows.pollIntervalMs()));
+        WorkflowReloader reloader = new WorkflowReloader(
+                workflows.location(),
+                context,
+                workflowSettings,
+                currentWorkflows,
+                catalog -> brokerTopology.declareActionQueues(catalog.actionQueues()),
+                workflows.watch(),
+                Duration.ofMillis(workflows.pollIntervalMs()));
         werkenMetrics.watch(reloader);
         context.addService(reloader, true, true);
         return reloader;

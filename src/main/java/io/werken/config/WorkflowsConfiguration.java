@@ -33,16 +33,18 @@ public class WorkflowsConfiguration implements CamelConfiguration {
      * configuration's methods Camel binds first (it binds them in no fixed order).
      */
     @BindToRegistry
-    public CurrentWorkflows currentWorkflows(Settings settings, ExpressionCompiler expressionCompiler,
-                                             CamelContext context) {
-        return new CurrentWorkflows(WorkflowsFile.load(settings.workflows().location(), context,
-                catalogSettings(settings, expressionCompiler)));
+    public CurrentWorkflows currentWorkflows(
+            Settings settings, ExpressionCompiler expressionCompiler, CamelContext context) {
+        return new CurrentWorkflows(WorkflowsFile.load(
+                settings.workflows().location(), context, catalogSettings(settings, expressionCompiler)));
     }
 
-    private synchronized WorkflowCatalog.Settings catalogSettings(Settings settings,
-                                                                  ExpressionCompiler expressionCompiler) {
+    private synchronized WorkflowCatalog.Settings catalogSettings(
+            Settings settings, ExpressionCompiler expressionCompiler) {
         if (catalogSettings == null) {
-            catalogSettings = new WorkflowCatalog.Settings(SecretResolver.fromEnvironment(), expressionCompiler,
+            catalogSettings = new WorkflowCatalog.Settings(
+                    SecretResolver.fromEnvironment(),
+                    expressionCompiler,
                     WorkflowCatalog.Settings.reservedQueues(settings));
         }
         return catalogSettings;
@@ -52,13 +54,12 @@ public class WorkflowsConfiguration implements CamelConfiguration {
     @BindToRegistry
     public EvaluationLimits evaluationLimits(Settings settings) {
         Settings.Workflows workflows = settings.workflows();
-        return new EvaluationLimits(workflows.maxEvaluationSteps(), workflows.maxEvaluationBytes(),
-                workflows.maxEvaluationMs());
+        return new EvaluationLimits(
+                workflows.maxEvaluationSteps(), workflows.maxEvaluationBytes(), workflows.maxEvaluationMs());
     }
 
     @BindToRegistry
-    public ActionPlanner actionPlanner(ObjectMapper werkenJson,
-                                       Settings settings, EvaluationLimits evaluationLimits) {
+    public ActionPlanner actionPlanner(ObjectMapper werkenJson, Settings settings, EvaluationLimits evaluationLimits) {
         return new ActionPlanner(werkenJson, settings.workflows().maxParamsBytes(), evaluationLimits);
     }
 }

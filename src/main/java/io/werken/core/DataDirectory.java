@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +36,7 @@ public final class DataDirectory implements AutoCloseable {
     private final Path created;
     /** What the data directory held before this run. */
     private final Set<Path> before;
+
     private final FileLock lock;
 
     private DataDirectory(String setting, Path dir, Path created, Set<Path> before, FileLock lock) {
@@ -70,7 +70,8 @@ public final class DataDirectory implements AutoCloseable {
         Path file = dir.resolve(LOCK_FILE);
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -81,12 +82,15 @@ public final class DataDirectory implements AutoCloseable {
                 String holder = holder(channel);
                 channel.close();
                 // Nothing of the other Werken's is touched: its directory and lock file were there before.
-                throw new StartupRefusedException("WERKEN_DATA_DIR " + shown(setting, dir) + " is in use by another Werken"
-                        + (holder.isEmpty() ? "" : " (pid " + holder + ")") + ": give this one a WERKEN_DATA_DIR of its "
-                        + "own, or stop the other first.");
+                throw new StartupRefusedException(
+                        "WERKEN_DATA_DIR " + shown(setting, dir) + " is in use by another Werken"
+                                + (holder.isEmpty() ? "" : " (pid " + holder + ")")
+                                + ": give this one a WERKEN_DATA_DIR of its "
+                                + "own, or stop the other first.");
             }
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            channel.write(
+                    ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
             channel.force(false);
             return new DataDirectory(setting, dir, created, before, lock);
         } catch (IOException e) {
@@ -143,7 +147,9 @@ public final class DataDirectory implements AutoCloseable {
     private static String holder(FileChannel channel) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(32);
         channel.read(buffer, 0);
-        return new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).trim().replaceAll("\\D", "");
+        return new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII)
+                .trim()
+                .replaceAll("\\D", "");
     }
 
     /** The setting as written, and where it resolves if it is relative (to the working directory). */

@@ -17,8 +17,7 @@ public final class EventLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
 
-    private EventLog() {
-    }
+    private EventLog() {}
 
     /** A webhook of {@code workflowId} whose event the broker has confirmed (answered 202). */
     public static void accepted(String workflowId) {

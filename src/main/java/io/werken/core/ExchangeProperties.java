@@ -60,6 +60,5 @@ public final class ExchangeProperties {
      *  {@code ActionPublisher} and {@code DeadLetterPublisher} for the event's journal record. */
     public static final String PLANNED = "werkenPlanned";
 
-    private ExchangeProperties() {
-    }
+    private ExchangeProperties() {}
 }

@@ -24,8 +24,7 @@ public final class LogContext {
         }
     };
 
-    private LogContext() {
-    }
+    private LogContext() {}
 
     /** From now until {@code exchange} completes, this thread's log lines carry {@code trace}'s id (and no event id). */
     public static void begin(Exchange exchange, TraceContext trace) {

@@ -17,8 +17,7 @@ public final class Ports {
      */
     static final String SKIP_CHECKS = "werken.test.skip-port-checks";
 
-    private Ports() {
-    }
+    private Ports() {}
 
     /** Refuses Werken's start if {@code port} (0: any free port, never checked) cannot be listened on at {@code host}. */
     public static void refuseIfTaken(String setting, String host, int port) {
@@ -38,8 +37,8 @@ public final class Ports {
         } catch (BindException e) {
             throw inUse(setting, host, port, hint);
         } catch (IOException | IllegalArgumentException | SecurityException e) {
-            throw new StartupRefusedException("Port " + port + " (" + setting + ") cannot be listened on at " + host
-                    + ": " + e.getMessage(), e);
+            throw new StartupRefusedException(
+                    "Port " + port + " (" + setting + ") cannot be listened on at " + host + ": " + e.getMessage(), e);
         }
     }
 
@@ -56,8 +55,9 @@ public final class Ports {
 
     /** The refusal for a port something else listens on. */
     public static StartupRefusedException inUse(String setting, String host, int port, String hint) {
-        return new StartupRefusedException("Port " + port + " (" + setting + ") is in use on " + host
-                + ": stop what listens there, or set " + setting + " to a free port." + (hint == null ? "" : " " + hint));
+        return new StartupRefusedException(
+                "Port " + port + " (" + setting + ") is in use on " + host + ": stop what listens there, or set "
+                        + setting + " to a free port." + (hint == null ? "" : " " + hint));
     }
 
     /** Whether {@code e}, or one of its causes, is a failed bind: the address is in use. */

@@ -1,9 +1,8 @@
 package io.werken.core;
 
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
 
 /**
  * An RFC 9457 problem detail, the body of every error Werken answers ({@code application/problem+json}).
@@ -16,7 +15,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param errors   for {@code payload-invalid}: each place the body fails its schema (an extension member)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({ "type", "title", "status", "detail", "instance", "errors" })
+@JsonPropertyOrder({"type", "title", "status", "detail", "instance", "errors"})
 public record Problem(String type, String title, int status, String detail, String instance, List<Error> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
@@ -24,8 +23,7 @@ public record Problem(String type, String title, int status, String detail, Stri
     private static final String TYPE_PREFIX = "urn:werken:problem:";
 
     /** One error inside the request body: a JSON Pointer into it, and what is wrong there. */
-    public record Error(String pointer, String message) {
-    }
+    public record Error(String pointer, String message) {}
 
     public Problem(String type, String title, int status, String detail, String instance) {
         this(type, title, status, detail, instance, null);
@@ -36,7 +34,12 @@ public record Problem(String type, String title, int status, String detail, Stri
     }
 
     public static Problem of(ProblemType type, String detail, String instance, List<Error> errors) {
-        return new Problem(TYPE_PREFIX + type.slug(), type.title(), type.status(), detail, instance,
+        return new Problem(
+                TYPE_PREFIX + type.slug(),
+                type.title(),
+                type.status(),
+                detail,
+                instance,
                 errors == null || errors.isEmpty() ? null : List.copyOf(errors));
     }
 

@@ -26,8 +26,8 @@ public class ProblemException extends RuntimeException {
         this(problemType, detail, Map.of(), errors);
     }
 
-    private ProblemException(ProblemType problemType, String detail, Map<String, String> responseHeaders,
-                                     List<Problem.Error> errors) {
+    private ProblemException(
+            ProblemType problemType, String detail, Map<String, String> responseHeaders, List<Problem.Error> errors) {
         super(detail, null, false, false);
         this.problemType = problemType;
         this.responseHeaders = Map.copyOf(responseHeaders);

@@ -2,7 +2,6 @@ package io.werken.core;
 
 /** Every kind of error Werken answers over HTTP, with its status; the README lists them for callers. */
 public enum ProblemType {
-
     INVALID_JSON("invalid-json", "Request body is not valid JSON", 400),
     INVALID_QUERY("invalid-query", "Query parameter not valid", 400),
     ADMIN_TOKEN_REQUIRED("admin-token-required", "The management port needs the admin token", 401),

@@ -14,8 +14,7 @@ public final class RandomIds {
 
     private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(RandomIds::newRandom);
 
-    private RandomIds() {
-    }
+    private RandomIds() {}
 
     /** A new random UUID, in its usual 36-character form. */
     public static String uuid() {

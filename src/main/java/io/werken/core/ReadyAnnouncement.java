@@ -3,7 +3,6 @@ package io.werken.core;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.slf4j.Logger;
@@ -45,8 +44,11 @@ public final class ReadyAnnouncement implements StartupListener {
         LOG.info("Werken ready: {}", ready.get());
         // Camel's own line about SIGTERM is off (it would also follow a refused start, which exits without one).
         if (STOPPING_HOOK.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> LOG.info("Werken stopping: finishing the webhooks and "
-                + "dispatches in flight (at most WERKEN_SHUTDOWN_TIMEOUT_SECONDS)"), "werken-stopping"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> LOG.info("Werken stopping: finishing the webhooks and "
+                                    + "dispatches in flight (at most WERKEN_SHUTDOWN_TIMEOUT_SECONDS)"),
+                            "werken-stopping"));
         }
     }
 

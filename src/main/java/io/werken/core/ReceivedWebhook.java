@@ -1,12 +1,11 @@
 package io.werken.core;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.util.Map;
 
 /**
  * The event envelope Werken puts on {@code received_webhooks} for each accepted webhook (documented in the README):
@@ -33,9 +32,16 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonSerialize(using = ReceivedWebhookSerializer.class)
-public record ReceivedWebhook(String eventId, String workflowId, String workflowRevision, String receivedAt,
-                              Map<String, String> headers, JsonNode payload, String replayOf,
-                              JsonNode workflowDefinition, @JsonIgnore byte[] payloadBytes) {
+public record ReceivedWebhook(
+        String eventId,
+        String workflowId,
+        String workflowRevision,
+        String receivedAt,
+        Map<String, String> headers,
+        JsonNode payload,
+        String replayOf,
+        JsonNode workflowDefinition,
+        @JsonIgnore byte[] payloadBytes) {
 
     /** The AMQP {@code type} of an event on the received queue. */
     public static final String AMQP_TYPE = "webhook.received";
@@ -45,14 +51,19 @@ public record ReceivedWebhook(String eventId, String workflowId, String workflow
     }
 
     /** A webhook's event, its payload written from the tree. */
-    public ReceivedWebhook(String eventId, String workflowId, String workflowRevision, String receivedAt,
-                           Map<String, String> headers, JsonNode payload) {
+    public ReceivedWebhook(
+            String eventId,
+            String workflowId,
+            String workflowRevision,
+            String receivedAt,
+            Map<String, String> headers,
+            JsonNode payload) {
         this(eventId, workflowId, workflowRevision, receivedAt, headers, payload, null, null, null);
     }
 
     /** An event of a workflow that reads no headers. */
-    public ReceivedWebhook(String eventId, String workflowId, String workflowRevision, String receivedAt,
-                           JsonNode payload) {
+    public ReceivedWebhook(
+            String eventId, String workflowId, String workflowRevision, String receivedAt, JsonNode payload) {
         this(eventId, workflowId, workflowRevision, receivedAt, Map.of(), payload);
     }
 }

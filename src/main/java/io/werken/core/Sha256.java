@@ -7,8 +7,7 @@ import java.security.NoSuchAlgorithmException;
 /** SHA-256, which every JVM must provide: Werken's one place that asks the JVM for it. */
 public final class Sha256 {
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     /** The SHA-256 digest of {@code bytes}. */
     public static byte[] digest(byte[] bytes) {

@@ -20,6 +20,7 @@ public record TraceContext(String traceId, String spanId, String flags) {
 
     /** {@code vv-<32 hex>-<16 hex>-ff}: version 00 is exactly this long; a later version may go on after a dash. */
     private static final int LENGTH = 55;
+
     private static final String ZERO_TRACE = "0".repeat(32);
     private static final String ZERO_SPAN = "0".repeat(16);
     private static final String SAMPLED = "01";
@@ -31,8 +32,14 @@ public record TraceContext(String traceId, String spanId, String flags) {
         }
         // By hand rather than with a regular expression: dispatch reads one for every event.
         String value = traceparent.trim();
-        if (value.length() < LENGTH || !hex(value, 0, 2) || value.charAt(2) != '-' || !hex(value, 3, 35)
-            || value.charAt(35) != '-' || !hex(value, 36, 52) || value.charAt(52) != '-' || !hex(value, 53, 55)) {
+        if (value.length() < LENGTH
+                || !hex(value, 0, 2)
+                || value.charAt(2) != '-'
+                || !hex(value, 3, 35)
+                || value.charAt(35) != '-'
+                || !hex(value, 36, 52)
+                || value.charAt(52) != '-'
+                || !hex(value, 53, 55)) {
             return Optional.empty();
         }
         String version = value.substring(0, 2);

@@ -15,8 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  */
 public final class WerkenJson {
 
-    private WerkenJson() {
-    }
+    private WerkenJson() {}
 
     public static JsonMapper.Builder builder(JsonFactory factory) {
         return JsonMapper.builder(factory)
@@ -34,7 +33,9 @@ public final class WerkenJson {
      */
     public static JsonFactory strictFactory(int maxDepth) {
         return JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(maxDepth)
+                        .build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                 .build();
@@ -42,6 +43,9 @@ public final class WerkenJson {
 
     /** A reader of one JSON value (nothing may follow it) made by {@code factory}, numbers kept exact. */
     public static ObjectReader strictReader(JsonFactory factory) {
-        return builder(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build().reader();
+        return builder(factory)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build()
+                .reader();
     }
 }

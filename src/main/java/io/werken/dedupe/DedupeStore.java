@@ -42,8 +42,11 @@ public interface DedupeStore extends IdempotentRepository, AutoCloseable {
         try {
             return confirm(key);
         } catch (DedupeStoreUnavailableException e) {
-            LoggerFactory.getLogger(DedupeStore.class).warn("Delivery {} accepted, but the dedupe store could not"
-                    + " confirm it: {}", key, e.getMessage());
+            LoggerFactory.getLogger(DedupeStore.class)
+                    .warn(
+                            "Delivery {} accepted, but the dedupe store could not" + " confirm it: {}",
+                            key,
+                            e.getMessage());
             return false;
         }
     }
@@ -67,6 +70,5 @@ public interface DedupeStore extends IdempotentRepository, AutoCloseable {
     }
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
-
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -16,10 +15,12 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public final class MemoryDedupeStore extends ServiceSupport implements DedupeStore {
 
-    private enum State { PENDING, CONFIRMED }
-
-    private record Entry(State state, long expiresAtNanos) {
+    private enum State {
+        PENDING,
+        CONFIRMED
     }
+
+    private record Entry(State state, long expiresAtNanos) {}
 
     private final Duration window;
     private final Duration pendingTtl;

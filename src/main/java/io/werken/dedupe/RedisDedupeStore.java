@@ -2,7 +2,6 @@ package io.werken.dedupe;
 
 import java.net.URI;
 import java.time.Duration;
-
 import org.apache.camel.component.redis.processor.idempotent.SpringRedisStringIdempotentRepository;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -26,8 +25,12 @@ public final class RedisDedupeStore extends SpringRedisStringIdempotentRepositor
     private final Duration window;
     private final Duration pendingTtl;
 
-    private RedisDedupeStore(JedisConnectionFactory connectionFactory, StringRedisTemplate template, String prefix,
-                             Duration window, Duration pendingTtl) {
+    private RedisDedupeStore(
+            JedisConnectionFactory connectionFactory,
+            StringRedisTemplate template,
+            String prefix,
+            Duration window,
+            Duration pendingTtl) {
         super(template, prefix);
         setFlushOnStartup(false);
         this.connectionFactory = connectionFactory;
@@ -42,8 +45,8 @@ public final class RedisDedupeStore extends SpringRedisStringIdempotentRepositor
         if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new IllegalArgumentException("WERKEN_REDIS_URI must look like redis://host:6379");
         }
-        RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(uri.getHost(),
-                uri.getPort() < 0 ? 6379 : uri.getPort());
+        RedisStandaloneConfiguration server =
+                new RedisStandaloneConfiguration(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
         if (uri.getPath() != null && uri.getPath().length() > 1) {
             server.setDatabase(Integer.parseInt(uri.getPath().substring(1)));
         }
@@ -59,7 +62,8 @@ public final class RedisDedupeStore extends SpringRedisStringIdempotentRepositor
             }
         }
         JedisClientConfiguration.JedisClientConfigurationBuilder client = JedisClientConfiguration.builder()
-                .connectTimeout(Duration.ofSeconds(2)).readTimeout(Duration.ofSeconds(2));
+                .connectTimeout(Duration.ofSeconds(2))
+                .readTimeout(Duration.ofSeconds(2));
         if ("rediss".equals(uri.getScheme())) {
             client.useSsl();
         }

@@ -1,13 +1,12 @@
 package io.werken.dispatch;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
 
 /**
  * One action for a worker, as published on {@code required_actions} or the action's own queue (documented field by
@@ -30,10 +29,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param replayOf   for an action of a replayed event, the event it replays (absent otherwise)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonPropertyOrder({ "action_id", "event_id", "workflow_id", "workflow_revision", "index", "count", "type", "params",
-                     "payload", "received_at", "headers", "replay_of" })
+@JsonPropertyOrder({
+    "action_id",
+    "event_id",
+    "workflow_id",
+    "workflow_revision",
+    "index",
+    "count",
+    "type",
+    "params",
+    "payload",
+    "received_at",
+    "headers",
+    "replay_of"
+})
 public record ActionMessage(
-        String actionId, String eventId, String workflowId, String workflowRevision, int index, int count,
-        String type, ObjectNode params, JsonNode payload, String receivedAt, Map<String, String> headers,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String replayOf) {
-}
+        String actionId,
+        String eventId,
+        String workflowId,
+        String workflowRevision,
+        int index,
+        int count,
+        String type,
+        ObjectNode params,
+        JsonNode payload,
+        String receivedAt,
+        Map<String, String> headers,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String replayOf) {}

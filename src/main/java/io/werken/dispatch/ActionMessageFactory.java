@@ -1,8 +1,5 @@
 package io.werken.dispatch;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.werken.core.ExchangeProperties;
 import io.werken.core.ReceivedWebhook;
 import io.werken.metrics.WerkenMetrics;
@@ -10,6 +7,8 @@ import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.ActionPlanner.Outcome;
 import io.werken.workflow.ActionPlanner.PlannedAction;
 import io.werken.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -35,16 +34,17 @@ public final class ActionMessageFactory implements Processor {
     public void process(Exchange exchange) {
         ReceivedWebhook event = exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class);
         Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
-        exchange.getMessage().setBody(create(event, workflow, planned -> exchange.setProperty(ExchangeProperties.PLANNED, planned)));
+        exchange.getMessage()
+                .setBody(create(event, workflow, planned -> exchange.setProperty(ExchangeProperties.PLANNED, planned)));
     }
 
     List<QueuedAction> create(ReceivedWebhook event, Workflow workflow) {
-        return create(event, workflow, planned -> { });
+        return create(event, workflow, planned -> {});
     }
 
     /** {@code keep} is handed what every action came to, for the event's journal record. */
-    private List<QueuedAction> create(ReceivedWebhook event, Workflow workflow,
-                                      java.util.function.Consumer<List<PlannedAction>> keep) {
+    private List<QueuedAction> create(
+            ReceivedWebhook event, Workflow workflow, java.util.function.Consumer<List<PlannedAction>> keep) {
         List<PlannedAction> planned = planner.plan(workflow, event, true);
         keep.accept(planned);
         int count = 0;
@@ -65,9 +65,21 @@ public final class ActionMessageFactory implements Processor {
                 continue;
             }
             int index = action.action().index();
-            messages.add(new QueuedAction(action.action().queueOr(actionsQueue), new ActionMessage(
-                    event.eventId() + ":" + index, event.eventId(), event.workflowId(), workflow.revision(), index, count, action.action().type(), action.params(), event.payload(),
-                    event.receivedAt(), event.headers(), event.replayOf())));
+            messages.add(new QueuedAction(
+                    action.action().queueOr(actionsQueue),
+                    new ActionMessage(
+                            event.eventId() + ":" + index,
+                            event.eventId(),
+                            event.workflowId(),
+                            workflow.revision(),
+                            index,
+                            count,
+                            action.action().type(),
+                            action.params(),
+                            event.payload(),
+                            event.receivedAt(),
+                            event.headers(),
+                            event.replayOf())));
         }
         return messages;
     }

@@ -1,12 +1,5 @@
 package io.werken.dispatch;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.util.List;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.AmqpMessages;
@@ -20,6 +13,12 @@ import io.werken.journal.JournalRecords;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.ActionPlanner.PlannedAction;
 import io.werken.workflow.Workflow;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.amqp.core.Message;
@@ -46,8 +45,8 @@ public final class ActionPublisher implements Processor {
         this(publisher, json, clock, metrics, JournalRecords.off());
     }
 
-    public ActionPublisher(MessagePublisher publisher, ObjectMapper json, Clock clock, WerkenMetrics metrics,
-                           JournalRecords journal) {
+    public ActionPublisher(
+            MessagePublisher publisher, ObjectMapper json, Clock clock, WerkenMetrics metrics, JournalRecords journal) {
         this.publisher = publisher;
         this.json = json;
         this.clock = clock;
@@ -60,8 +59,12 @@ public final class ActionPublisher implements Processor {
         List<?> actions = exchange.getMessage().getBody(List.class);
         ReceivedWebhook event = exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class);
         // The journal's record goes in the same confirmed batch: it is on the broker before the event is acknowledged.
-        Outbound record = journal.on() ? journal.dispatched(event, exchange.getProperty(ExchangeProperties.WORKFLOW,
-                Workflow.class), planned(exchange), exchange.getProperty(ExchangeProperties.TRACEPARENT, String.class))
+        Outbound record = journal.on()
+                ? journal.dispatched(
+                        event,
+                        exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class),
+                        planned(exchange),
+                        exchange.getProperty(ExchangeProperties.TRACEPARENT, String.class))
                 : null;
         if (actions.isEmpty()) {
             if (record != null) {
@@ -70,13 +73,14 @@ public final class ActionPublisher implements Processor {
             dispatched(event, 0);
             return;
         }
-        String traceparent = exchange.getProperty(ExchangeProperties.TRACE, TraceContext.class).traceparent();
+        String traceparent = exchange.getProperty(ExchangeProperties.TRACE, TraceContext.class)
+                .traceparent();
         Outbound[] messages = new Outbound[actions.size() + (record == null ? 0 : 1)];
         for (int i = 0; i < actions.size(); i++) {
             QueuedAction queued = (QueuedAction) actions.get(i);
             ActionMessage action = queued.message();
-            Message message = AmqpMessages.persistentJson(json.writeValueAsBytes(action), action.actionId(),
-                    action.type(), clock);
+            Message message = AmqpMessages.persistentJson(
+                    json.writeValueAsBytes(action), action.actionId(), action.type(), clock);
             message.getMessageProperties().setCorrelationId(action.eventId());
             message.getMessageProperties().setHeader(TraceContext.HEADER, traceparent);
             messages[i] = new Outbound(queued.queue(), message);
@@ -103,7 +107,9 @@ public final class ActionPublisher implements Processor {
         EventLog.dispatched(event.workflowId(), published);
         try {
             Instant received = receivedAt(event.receivedAt());
-            metrics.dispatched(event.workflowId(), Duration.between(received, clock.instant()).toNanos());
+            metrics.dispatched(
+                    event.workflowId(),
+                    Duration.between(received, clock.instant()).toNanos());
         } catch (DateTimeException e) {
             // No latency to record for it.
         }
@@ -116,8 +122,13 @@ public final class ActionPublisher implements Processor {
      */
     static Instant receivedAt(String text) {
         int n = text.length();
-        if ((n == 20 || n == 24 && text.charAt(19) == '.') && text.charAt(4) == '-' && text.charAt(7) == '-'
-                && text.charAt(10) == 'T' && text.charAt(13) == ':' && text.charAt(16) == ':' && text.charAt(n - 1) == 'Z') {
+        if ((n == 20 || n == 24 && text.charAt(19) == '.')
+                && text.charAt(4) == '-'
+                && text.charAt(7) == '-'
+                && text.charAt(10) == 'T'
+                && text.charAt(13) == ':'
+                && text.charAt(16) == ':'
+                && text.charAt(n - 1) == 'Z') {
             int year = digits(text, 0, 4);
             int month = digits(text, 5, 2);
             int day = digits(text, 8, 2);
@@ -125,10 +136,21 @@ public final class ActionPublisher implements Processor {
             int minute = digits(text, 14, 2);
             int second = digits(text, 17, 2);
             int millis = n == 24 ? digits(text, 20, 3) : 0;
-            if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour < 24
-                    && minute >= 0 && minute < 60 && second >= 0 && second < 60 && millis >= 0) {
+            if (year >= 0
+                    && month >= 1
+                    && month <= 12
+                    && day >= 1
+                    && day <= 31
+                    && hour >= 0
+                    && hour < 24
+                    && minute >= 0
+                    && minute < 60
+                    && second >= 0
+                    && second < 60
+                    && millis >= 0) {
                 long days = java.time.LocalDate.of(year, month, day).toEpochDay();
-                return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second, millis * 1_000_000L);
+                return Instant.ofEpochSecond(
+                        days * 86_400 + hour * 3_600L + minute * 60L + second, millis * 1_000_000L);
             }
         }
         return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, Instant::from);

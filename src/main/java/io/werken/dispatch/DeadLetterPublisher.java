@@ -1,21 +1,20 @@
 package io.werken.dispatch;
 
-import java.time.Clock;
-import java.time.format.DateTimeFormatter;
-import java.util.UUID;
-
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.AmqpMessages;
 import io.werken.broker.BrokerTopology;
 import io.werken.broker.MessagePublisher;
 import io.werken.broker.MessagePublisher.Outbound;
-import io.werken.core.ReceivedWebhook;
-import io.werken.journal.JournalRecords;
-import io.werken.workflow.Workflow;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.List;
 import io.werken.core.ExchangeProperties;
+import io.werken.core.ReceivedWebhook;
 import io.werken.core.TraceContext;
+import io.werken.journal.JournalRecords;
 import io.werken.metrics.WerkenMetrics;
+import io.werken.workflow.Workflow;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.amqp.core.Message;
@@ -43,8 +42,13 @@ public final class DeadLetterPublisher implements Processor {
     }
 
     /** With {@code json} to read an event that dispatch had not read yet (a delivery-limit dead letter). */
-    public DeadLetterPublisher(MessagePublisher publisher, Clock clock, String receivedQueue, WerkenMetrics metrics,
-                               JournalRecords journal, ObjectMapper json) {
+    public DeadLetterPublisher(
+            MessagePublisher publisher,
+            Clock clock,
+            String receivedQueue,
+            WerkenMetrics metrics,
+            JournalRecords journal,
+            ObjectMapper json) {
         this.publisher = publisher;
         this.clock = clock;
         this.receivedQueue = receivedQueue;
@@ -56,11 +60,13 @@ public final class DeadLetterPublisher implements Processor {
     @Override
     public void process(Exchange exchange) {
         Throwable reason = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Message message = deadLetter(exchange.getProperty(ExchangeProperties.ENVELOPE, byte[].class),
-                exchange.getProperty(ExchangeProperties.MESSAGE_ID, String.class), reason);
+        Message message = deadLetter(
+                exchange.getProperty(ExchangeProperties.ENVELOPE, byte[].class),
+                exchange.getProperty(ExchangeProperties.MESSAGE_ID, String.class),
+                reason);
         // The event's own trace, unchanged: a re-queued dead letter goes on in the sender's trace.
-        TraceContext.parse(exchange.getProperty(ExchangeProperties.TRACEPARENT, String.class)).ifPresent(trace ->
-                message.getMessageProperties().setHeader(TraceContext.HEADER, trace.traceparent()));
+        TraceContext.parse(exchange.getProperty(ExchangeProperties.TRACEPARENT, String.class))
+                .ifPresent(trace -> message.getMessageProperties().setHeader(TraceContext.HEADER, trace.traceparent()));
         Outbound deadLetter = new Outbound(BrokerTopology.deadLetterQueue(receivedQueue), message);
         Outbound record = journal.on() ? record(exchange, reason) : null;
         // The journal's record in the same confirmed batch: it is on the broker before the event is acknowledged.
@@ -79,9 +85,12 @@ public final class DeadLetterPublisher implements Processor {
             }
         }
         String why = DeadLetterReason.of(reason).label() + ": " + (reason == null ? "unknown" : reason.getMessage());
-        return journal.deadLettered(event, exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class),
+        return journal.deadLettered(
+                event,
+                exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class),
                 exchange.getProperty(ExchangeProperties.PLANNED, List.class),
-                exchange.getProperty(ExchangeProperties.TRACEPARENT, String.class), why);
+                exchange.getProperty(ExchangeProperties.TRACEPARENT, String.class),
+                why);
     }
 
     /** The event in {@code envelope}, or null if it is not one. */
@@ -97,11 +106,17 @@ public final class DeadLetterPublisher implements Processor {
     }
 
     Message deadLetter(byte[] envelope, String messageId, Throwable reason) {
-        Message message = AmqpMessages.persistentJson(envelope == null ? new byte[0] : envelope,
-                messageId == null ? "unidentified-" + UUID.randomUUID() : messageId, TYPE, clock);
+        Message message = AmqpMessages.persistentJson(
+                envelope == null ? new byte[0] : envelope,
+                messageId == null ? "unidentified-" + UUID.randomUUID() : messageId,
+                TYPE,
+                clock);
         MessageProperties properties = message.getMessageProperties();
-        properties.setHeader(AmqpMessages.DEAD_LETTER_REASON, reason == null ? "unknown" : String.valueOf(reason.getMessage()));
-        properties.setHeader(AmqpMessages.DEAD_LETTER_EXCEPTION, reason == null ? "unknown" : reason.getClass().getName());
+        properties.setHeader(
+                AmqpMessages.DEAD_LETTER_REASON, reason == null ? "unknown" : String.valueOf(reason.getMessage()));
+        properties.setHeader(
+                AmqpMessages.DEAD_LETTER_EXCEPTION,
+                reason == null ? "unknown" : reason.getClass().getName());
         properties.setHeader(AmqpMessages.DEAD_LETTERED_AT, DateTimeFormatter.ISO_INSTANT.format(clock.instant()));
         properties.setHeader(AmqpMessages.ORIGINAL_QUEUE, receivedQueue);
         return message;

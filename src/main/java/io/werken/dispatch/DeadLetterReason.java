@@ -29,7 +29,8 @@ public enum DeadLetterReason {
 
     /** The reason for the failure that sent an event to the dead-letter queue. */
     public static DeadLetterReason of(Throwable failure) {
-        return failure instanceof UndispatchableEventException undispatchable ? undispatchable.reason()
+        return failure instanceof UndispatchableEventException undispatchable
+                ? undispatchable.reason()
                 : RETRIES_EXHAUSTED;
     }
 }

@@ -1,10 +1,9 @@
 package io.werken.dispatch;
 
-import java.util.Date;
-
 import io.werken.broker.AmqpMessages;
 import io.werken.broker.MessagePublisher;
 import io.werken.core.TraceContext;
+import java.util.Date;
 import org.apache.camel.Message;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 import org.slf4j.Logger;
@@ -63,14 +62,20 @@ public final class DeliveryCounter {
             throw new DeliveryLimitException(messageId, cutOffs, limit);
         }
         publisher.publish(receivedQueue, copy(in, envelope, messageId, traceparent, cutOffs));
-        LOG.warn("Re-queued event_id={} with {}={}: its dispatch was cut off (the process died or lost its connection), "
-                 + "{} time(s) of at most {}", messageId, AmqpMessages.DELIVERY_COUNT, cutOffs, cutOffs, limit);
+        LOG.warn(
+                "Re-queued event_id={} with {}={}: its dispatch was cut off (the process died or lost its connection), "
+                        + "{} time(s) of at most {}",
+                messageId,
+                AmqpMessages.DELIVERY_COUNT,
+                cutOffs,
+                cutOffs,
+                limit);
         return false;
     }
 
     /** The event as it was published, with the count: its AMQP properties from the consumed message's headers. */
-    private static org.springframework.amqp.core.Message copy(Message in, byte[] envelope, String messageId,
-                                                            String traceparent, int cutOffs) {
+    private static org.springframework.amqp.core.Message copy(
+            Message in, byte[] envelope, String messageId, String traceparent, int cutOffs) {
         MessageProperties properties = new MessageProperties();
         properties.setMessageId(messageId);
         properties.setType(in.getHeader(SpringRabbitMQConstants.TYPE, String.class));

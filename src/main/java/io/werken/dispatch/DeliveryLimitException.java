@@ -7,8 +7,10 @@ package io.werken.dispatch;
 public class DeliveryLimitException extends UndispatchableEventException {
 
     public DeliveryLimitException(String eventId, int cutOffs, int limit) {
-        super(DeadLetterReason.DELIVERY_LIMIT, "Event " + eventId + " not dispatched: its dispatch was cut off " + cutOffs
-                + " times (the process died or lost its connection while dispatching it), more than "
-                + "WERKEN_QUEUE_DELIVERY_LIMIT (" + limit + ") allows: delivery_limit");
+        super(
+                DeadLetterReason.DELIVERY_LIMIT,
+                "Event " + eventId + " not dispatched: its dispatch was cut off " + cutOffs
+                        + " times (the process died or lost its connection while dispatching it), more than "
+                        + "WERKEN_QUEUE_DELIVERY_LIMIT (" + limit + ") allows: delivery_limit");
     }
 }

@@ -18,7 +18,9 @@ public final class DispatchRetryLogger implements Processor {
             cause = exchange.getException();
         }
         Object eventId = exchange.getProperty(ExchangeProperties.MESSAGE_ID);
-        LOG.warn("Retrying dispatch event_id={} attempt={} reason=\"{}\"", eventId == null ? "none" : eventId,
+        LOG.warn(
+                "Retrying dispatch event_id={} attempt={} reason=\"{}\"",
+                eventId == null ? "none" : eventId,
                 exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class),
                 cause == null ? "unknown" : cause.getMessage());
     }

@@ -1,10 +1,5 @@
 package io.werken.dispatch;
 
-import java.io.IOException;
-import java.util.Arrays;
-import java.util.Map;
-import java.util.TreeMap;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -16,6 +11,10 @@ import io.werken.core.ExchangeProperties;
 import io.werken.core.LogContext;
 import io.werken.core.ReceivedWebhook;
 import io.werken.core.TraceContext;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -37,6 +36,7 @@ public final class EventReader implements Processor {
     private final ObjectMapper json;
     /** Reads one value at a time from the envelope's parser, leaving the rest of the envelope to read. */
     private final ObjectReader trees;
+
     private final DeliveryCounter deliveries;
 
     public EventReader(ObjectMapper json) {
@@ -95,32 +95,46 @@ public final class EventReader implements Processor {
                 JsonToken value = parser.nextToken();
                 boolean payload = "payload".equals(name);
                 long start = payload ? parser.currentTokenLocation().getByteOffset() : -1;
-                event.set(name, value == JsonToken.VALUE_STRING ? json.getNodeFactory().textNode(parser.getText())
-                        : trees.<JsonNode>readTree(parser));
+                event.set(
+                        name,
+                        value == JsonToken.VALUE_STRING
+                                ? json.getNodeFactory().textNode(parser.getText())
+                                : trees.<JsonNode>readTree(parser));
                 if (payload) {
                     payloadStart = (int) start;
                     payloadEnd = (int) parser.currentLocation().getByteOffset();
                 }
             }
         } catch (IOException e) {
-            throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope is not valid JSON: " + e.getMessage());
+            throw new UndispatchableEventException(
+                    DeadLetterReason.INVALID_EVENT, "Envelope is not valid JSON: " + e.getMessage());
         }
         String eventId = requiredText(event, "event_id");
         String workflowId = requiredText(event, "workflow_id");
         String receivedAt = requiredText(event, "received_at");
         JsonNode payload = event.get("payload");
         if (payload == null) {
-            throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope " + eventId + " has no \"payload\"");
+            throw new UndispatchableEventException(
+                    DeadLetterReason.INVALID_EVENT, "Envelope " + eventId + " has no \"payload\"");
         }
         JsonNode revision = event.get("workflow_revision");
         JsonNode replayOf = event.get("replay_of");
         JsonNode definition = event.get("workflow_definition");
         if (definition != null && !definition.isObject()) {
-            throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope " + eventId + " has a \"workflow_definition\" that is not an object");
+            throw new UndispatchableEventException(
+                    DeadLetterReason.INVALID_EVENT,
+                    "Envelope " + eventId + " has a \"workflow_definition\" that is not an object");
         }
-        return new ReceivedWebhook(eventId, workflowId, revision == null || !revision.isTextual() ? null : revision.asText(),
-                receivedAt, headers(event, eventId), payload, replayOf == null || !replayOf.isTextual() ? null : replayOf.asText(),
-                definition, Arrays.copyOfRange(envelope, payloadStart, payloadEnd));
+        return new ReceivedWebhook(
+                eventId,
+                workflowId,
+                revision == null || !revision.isTextual() ? null : revision.asText(),
+                receivedAt,
+                headers(event, eventId),
+                payload,
+                replayOf == null || !replayOf.isTextual() ? null : replayOf.asText(),
+                definition,
+                Arrays.copyOfRange(envelope, payloadStart, payloadEnd));
     }
 
     /** The headers the workflow read; an event without them (written before they existed) has none. */
@@ -130,12 +144,14 @@ public final class EventReader implements Processor {
             return Map.of();
         }
         if (!headers.isObject()) {
-            throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope " + eventId + " has \"headers\" that are not an object");
+            throw new UndispatchableEventException(
+                    DeadLetterReason.INVALID_EVENT, "Envelope " + eventId + " has \"headers\" that are not an object");
         }
         Map<String, String> values = new TreeMap<>();
         for (Map.Entry<String, JsonNode> header : headers.properties()) {
             if (!header.getValue().isTextual()) {
-                throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope " + eventId + " has a header that is not a string");
+                throw new UndispatchableEventException(
+                        DeadLetterReason.INVALID_EVENT, "Envelope " + eventId + " has a header that is not a string");
             }
             values.put(header.getKey(), header.getValue().textValue());
         }
@@ -145,7 +161,8 @@ public final class EventReader implements Processor {
     private static String requiredText(JsonNode event, String field) {
         JsonNode value = event.get(field);
         if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-            throw new UndispatchableEventException(DeadLetterReason.INVALID_EVENT, "Envelope has no \"" + field + "\" string");
+            throw new UndispatchableEventException(
+                    DeadLetterReason.INVALID_EVENT, "Envelope has no \"" + field + "\" string");
         }
         return value.asText();
     }

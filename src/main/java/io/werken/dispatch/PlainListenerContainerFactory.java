@@ -18,7 +18,9 @@ public final class PlainListenerContainerFactory extends DefaultListenerContaine
     @Override
     public AbstractMessageListenerContainer createListenerContainer(SpringRabbitMQEndpoint endpoint) {
         AbstractMessageListenerContainer container = super.createListenerContainer(endpoint);
-        if (endpoint.getRetry() == null && endpoint.getMaximumRetryAttempts() <= 0 && endpoint.isRejectAndDontRequeue()) {
+        if (endpoint.getRetry() == null
+                && endpoint.getMaximumRetryAttempts() <= 0
+                && endpoint.isRejectAndDontRequeue()) {
             container.setAdviceChain();
             container.setDefaultRequeueRejected(false);
         }

@@ -1,12 +1,12 @@
 package io.werken.dispatch;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.ReceivedWebhook;
-import io.werken.workflow.Workflow;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.InvalidWorkflowsException;
 import io.werken.workflow.PinnedWorkflows;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.werken.workflow.Workflow;
 import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -44,14 +44,19 @@ public final class WorkflowLookup implements Processor {
             try {
                 return pinned.of(event.workflowId(), event.workflowRevision(), (ObjectNode) event.workflowDefinition());
             } catch (InvalidWorkflowsException e) {
-                throw new UndispatchableEventException(DeadLetterReason.UNKNOWN_WORKFLOW, "Event " + event.eventId()
-                        + " replays workflow '" + event.workflowId() + "' on its revision " + event.workflowRevision()
-                        + ", which no longer compiles: " + e.getMessage());
+                throw new UndispatchableEventException(
+                        DeadLetterReason.UNKNOWN_WORKFLOW,
+                        "Event " + event.eventId()
+                                + " replays workflow '" + event.workflowId() + "' on its revision "
+                                + event.workflowRevision()
+                                + ", which no longer compiles: " + e.getMessage());
             }
         }
         WorkflowCatalog catalog = workflows.catalog();
-        return catalog.find(event.workflowId()).orElseThrow(() -> new UndispatchableEventException(DeadLetterReason.UNKNOWN_WORKFLOW,
-                "Event " + event.eventId() + " names workflow '" + event.workflowId() + "', which " + catalog.source()
-                + " (revision " + catalog.revision() + ") does not define"));
+        return catalog.find(event.workflowId())
+                .orElseThrow(() -> new UndispatchableEventException(
+                        DeadLetterReason.UNKNOWN_WORKFLOW,
+                        "Event " + event.eventId() + " names workflow '" + event.workflowId() + "', which "
+                                + catalog.source() + " (revision " + catalog.revision() + ") does not define"));
     }
 }

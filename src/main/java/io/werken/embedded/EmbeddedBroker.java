@@ -1,15 +1,13 @@
 package io.werken.embedded;
 
+import io.werken.core.Ports;
+import io.werken.core.StartupRefusedException;
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-
-import io.werken.core.Ports;
-import io.werken.core.StartupRefusedException;
 import org.apache.camel.util.ObjectHelper;
 import org.apache.qpid.server.SystemLauncher;
 import org.apache.qpid.server.SystemLauncherListener;
@@ -44,7 +42,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
     private static final String CONFIG = "embedded/broker-config.json";
     private static final String PORT_SETTING = "WERKEN_EMBEDDED_AMQP_PORT";
-    private static final String RABBITMQ_HINT = "If a RabbitMQ listens there, set WERKEN_RABBITMQ_URI to use it instead.";
+    private static final String RABBITMQ_HINT =
+            "If a RabbitMQ listens there, set WERKEN_RABBITMQ_URI to use it instead.";
 
     private final SystemLauncher launcher;
     private final Broker<?> broker;
@@ -74,16 +73,19 @@ public final class EmbeddedBroker implements AutoCloseable {
         try {
             Files.createDirectories(storePath);
         } catch (IOException e) {
-            throw new StartupRefusedException("WERKEN_DATA_DIR " + dataDir.toAbsolutePath() + " cannot be created: " + e);
+            throw new StartupRefusedException(
+                    "WERKEN_DATA_DIR " + dataDir.toAbsolutePath() + " cannot be created: " + e);
         }
         return start(port, dataDir, storePath);
     }
 
     private static EmbeddedBroker start(int port, Path dataDir, Path storePath) {
-        // Derby's own log to Broker-J's logger (and so to Werken's), not to a derby.log in the working directory: Broker-J
+        // Derby's own log to Broker-J's logger (and so to Werken's), not to a derby.log in the working directory:
+        // Broker-J
         // sets this only after Derby has been loaded, too late for the first start in a JVM.
-        System.getProperties().putIfAbsent("derby.stream.error.method",
-                "org.apache.qpid.server.store.derby.DerbyUtils.getDerbyLogWriter");
+        System.getProperties()
+                .putIfAbsent(
+                        "derby.stream.error.method", "org.apache.qpid.server.store.derby.DerbyUtils.getDerbyLogWriter");
         AtomicReference<RuntimeException> startupError = new AtomicReference<>();
         AtomicReference<SystemConfig<?>> system = new AtomicReference<>();
         // startup() logs and swallows what goes wrong: the listener is how Werken learns of it.
@@ -101,13 +103,17 @@ public final class EmbeddedBroker implements AutoCloseable {
         long started = System.nanoTime();
         try {
             launcher.startup(Map.of(
-                    SystemConfig.TYPE, "Memory",
+                    SystemConfig.TYPE,
+                    "Memory",
                     SystemConfig.INITIAL_CONFIGURATION_LOCATION,
                     EmbeddedBroker.class.getClassLoader().getResource(CONFIG).toExternalForm(),
-                    SystemConfig.STARTUP_LOGGED_TO_SYSTEM_OUT, false,
+                    SystemConfig.STARTUP_LOGGED_TO_SYSTEM_OUT,
+                    false,
                     // Nothing of the broker's outside the data directory: no preferences file, no work directory.
-                    "preferenceStoreAttributes", Map.of("type", "Noop"),
-                    SystemConfig.CONTEXT, Map.of(
+                    "preferenceStoreAttributes",
+                    Map.of("type", "Noop"),
+                    SystemConfig.CONTEXT,
+                    Map.of(
                             "qpid.work_dir", storePath.toString(),
                             "werken.embedded.host", HOST,
                             "werken.embedded.port", Integer.toString(port),
@@ -124,13 +130,18 @@ public final class EmbeddedBroker implements AutoCloseable {
                     // Taken since the check (say, a RabbitMQ restarting there): the same refusal as the check's.
                     throw Ports.inUse(PORT_SETTING, HOST, port, RABBITMQ_HINT);
                 }
-                throw new StartupRefusedException("The embedded broker cannot listen on " + HOST + ":" + port + " ("
-                        + PORT_SETTING + "). Set " + PORT_SETTING + " to another port, or WERKEN_RABBITMQ_URI to use "
-                        + "RabbitMQ instead.", startupError.get());
+                throw new StartupRefusedException(
+                        "The embedded broker cannot listen on " + HOST + ":" + port + " ("
+                                + PORT_SETTING + "). Set " + PORT_SETTING
+                                + " to another port, or WERKEN_RABBITMQ_URI to use "
+                                + "RabbitMQ instead.",
+                        startupError.get());
             }
-            throw new StartupRefusedException("The embedded broker cannot start with its store in WERKEN_DATA_DIR "
-                    + dataDir.toAbsolutePath() + ": " + problem.replaceAll("[.\\s]+$", "")
-                    + ". Or set WERKEN_RABBITMQ_URI to use RabbitMQ instead.", startupError.get());
+            throw new StartupRefusedException(
+                    "The embedded broker cannot start with its store in WERKEN_DATA_DIR "
+                            + dataDir.toAbsolutePath() + ": " + problem.replaceAll("[.\\s]+$", "")
+                            + ". Or set WERKEN_RABBITMQ_URI to use RabbitMQ instead.",
+                    startupError.get());
         }
         try {
             keepOutOfJvmShutdown(broker);
@@ -139,8 +150,13 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw e;
         }
         int boundPort = broker.getChildByName(Port.class, "AMQP").getBoundPort();
-        LOG.debug("Embedded broker (Apache Qpid Broker-J {}) started in {} ms on {}:{}, data in {}",
-                broker.getProductVersion(), (System.nanoTime() - started) / 1_000_000, HOST, boundPort, storePath);
+        LOG.debug(
+                "Embedded broker (Apache Qpid Broker-J {}) started in {} ms on {}:{}, data in {}",
+                broker.getProductVersion(),
+                (System.nanoTime() - started) / 1_000_000,
+                HOST,
+                boundPort,
+                storePath);
         return new EmbeddedBroker(launcher, broker, boundPort, dataDir);
     }
 
@@ -156,8 +172,10 @@ public final class EmbeddedBroker implements AutoCloseable {
             hook.setAccessible(true);
             Runtime.getRuntime().removeShutdownHook((Thread) hook.get(broker));
         } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalStateException("Cannot take Broker-J's shutdown hook out (" + e + "); this Broker-J version "
-                                            + "is not the one Werken was built for", e);
+            throw new IllegalStateException(
+                    "Cannot take Broker-J's shutdown hook out (" + e + "); this Broker-J version "
+                            + "is not the one Werken was built for",
+                    e);
         }
     }
 
@@ -171,9 +189,12 @@ public final class EmbeddedBroker implements AutoCloseable {
             return "its AMQP port could not bind";
         }
         VirtualHostNode<?> node = broker.getChildByName(VirtualHostNode.class, "default");
-        if (node == null || node.getState() != State.ACTIVE || node.getVirtualHost() == null
-            || node.getVirtualHost().getState() != State.ACTIVE) {
-            return "its store could not be opened (virtual host node " + (node == null ? "missing" : node.getState()) + ")";
+        if (node == null
+                || node.getState() != State.ACTIVE
+                || node.getVirtualHost() == null
+                || node.getVirtualHost().getState() != State.ACTIVE) {
+            return "its store could not be opened (virtual host node " + (node == null ? "missing" : node.getState())
+                    + ")";
         }
         return null;
     }
@@ -190,16 +211,18 @@ public final class EmbeddedBroker implements AutoCloseable {
      * broker's model, before Werken declares its queues, so that Werken declares the same queues on either broker.
      */
     public void deadLetter(String queue, String deadLetterQueue) {
-        VirtualHost<?> host = broker.getChildByName(VirtualHostNode.class, "default").getVirtualHost();
+        VirtualHost<?> host =
+                broker.getChildByName(VirtualHostNode.class, "default").getVirtualHost();
         if (host.getChildByName(Queue.class, deadLetterQueue) == null) {
             host.createChild(Queue.class, Map.of(Queue.NAME, deadLetterQueue, Queue.DURABLE, true));
         }
         Map<String, Object> alternate = Map.of(AlternateBinding.DESTINATION, deadLetterQueue);
         Queue<?> existing = host.getChildByName(Queue.class, queue);
         if (existing == null) {
-            host.createChild(Queue.class, Map.of(Queue.NAME, queue, Queue.DURABLE, true, Queue.ALTERNATE_BINDING, alternate));
+            host.createChild(
+                    Queue.class, Map.of(Queue.NAME, queue, Queue.DURABLE, true, Queue.ALTERNATE_BINDING, alternate));
         } else if (existing.getAlternateBinding() == null
-                   || !deadLetterQueue.equals(existing.getAlternateBinding().getDestination())) {
+                || !deadLetterQueue.equals(existing.getAlternateBinding().getDestination())) {
             existing.setAttributes(Map.of(Queue.ALTERNATE_BINDING, alternate));
         }
     }

@@ -1,11 +1,10 @@
 package io.werken.expression;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cel.runtime.CelVariableResolver;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.cel.runtime.CelVariableResolver;
 
 /**
  * What one event's expressions see: {@code payload}, {@code headers} and {@code event}. Made once per event and
@@ -18,6 +17,7 @@ public final class Bindings {
     private final Map<String, Object> variables;
     /** Handed to CEL as it is: evaluating with the map would copy it into a new activation for every expression. */
     private final CelVariableResolver resolver;
+
     private final EvaluationLimits limits;
     private IdentityHashMap<Object, JsonNode> approximated;
     /** Made at the first expression CEL evaluates: bare field paths cost nothing, nor does an event that has only those. */

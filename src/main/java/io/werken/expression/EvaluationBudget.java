@@ -1,11 +1,10 @@
 package io.werken.expression;
 
-import java.util.Collection;
-import java.util.Map;
-
 import dev.cel.common.ast.CelExpr;
 import dev.cel.common.values.CelByteString;
 import dev.cel.runtime.CelEvaluationListener;
+import java.util.Collection;
+import java.util.Map;
 
 /**
  * One event's {@link EvaluationLimits} being spent: CEL calls it after every node it evaluates ({@code trace}), and it
@@ -43,7 +42,8 @@ final class EvaluationBudget implements CelEvaluationListener {
             throw new BudgetExceeded(exceeded);
         }
         if (++steps > limits.maxSteps()) {
-            exceed("the event's expressions took more than " + limits.maxSteps() + " evaluation steps (WERKEN_CEL_MAX_STEPS)");
+            exceed("the event's expressions took more than " + limits.maxSteps()
+                    + " evaluation steps (WERKEN_CEL_MAX_STEPS)");
         }
         if ((steps & (CLOCK_EVERY - 1)) == 0 && System.nanoTime() - start > maxNanos) {
             exceed("the event's expressions took more than " + limits.maxMillis() + " ms (WERKEN_CEL_MAX_MS)");
@@ -93,7 +93,8 @@ final class EvaluationBudget implements CelEvaluationListener {
             case "_+_" -> {
                 // A macro's accumulator grows by the list literal it appends, which is charged on its own.
                 CelExpr first = call.args().get(0);
-                return !(first.getKind() == CelExpr.ExprKind.Kind.IDENT && first.ident().name().equals(ACCUMULATOR));
+                return !(first.getKind() == CelExpr.ExprKind.Kind.IDENT
+                        && first.ident().name().equals(ACCUMULATOR));
             }
             default -> {
                 return true;
@@ -119,7 +120,7 @@ final class EvaluationBudget implements CelEvaluationListener {
         bytes += size;
         if (bytes > limits.maxBytes()) {
             exceed("the event's expressions built more than " + limits.maxBytes()
-                   + " bytes of strings, lists and maps (WERKEN_CEL_MAX_BYTES)");
+                    + " bytes of strings, lists and maps (WERKEN_CEL_MAX_BYTES)");
         }
     }
 

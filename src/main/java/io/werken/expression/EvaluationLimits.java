@@ -21,7 +21,7 @@ public record EvaluationLimits(long maxSteps, long maxBytes, long maxMillis) {
     public EvaluationLimits {
         if (maxSteps < 1 || maxBytes < 1 || maxMillis < 1) {
             throw new IllegalArgumentException("Every evaluation limit must be at least 1, not steps " + maxSteps
-                                               + ", bytes " + maxBytes + ", ms " + maxMillis);
+                    + ", bytes " + maxBytes + ", ms " + maxMillis);
         }
     }
 }

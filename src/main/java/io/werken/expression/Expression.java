@@ -1,13 +1,12 @@
 package io.werken.expression;
 
+import dev.cel.common.CelErrorCode;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import dev.cel.common.CelErrorCode;
-import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelRuntime;
 
 /** A compiled CEL expression: evaluated against one event's {@link Bindings}, many times, by many threads. */
 public final class Expression {
@@ -22,6 +21,7 @@ public final class Expression {
     private final Set<String> variables;
     /** For a bare field path (e.g. {@code payload.user_id}), its variable and its fields; otherwise null. */
     private final String root;
+
     private final String[] fields;
 
     Expression(String source, CelRuntime.Program program, Set<String> variables) {
@@ -75,8 +75,8 @@ public final class Expression {
             return program.trace(bindings.resolver(), budget);
         } catch (CelEvaluationException e) {
             budget.check();
-            throw new ExpressionException("CEL: " + e.getMessage(),
-                    e.getErrorCode() == CelErrorCode.ITERATION_BUDGET_EXCEEDED);
+            throw new ExpressionException(
+                    "CEL: " + e.getMessage(), e.getErrorCode() == CelErrorCode.ITERATION_BUDGET_EXCEEDED);
         } catch (RuntimeException | StackOverflowError e) {
             budget.check();
             throw new ExpressionException("CEL: evaluation failed: " + e);

@@ -1,8 +1,5 @@
 package io.werken.expression;
 
-import java.util.Set;
-import java.util.stream.Collectors;
-
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
@@ -17,6 +14,8 @@ import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The workflow language's CEL environment: the variables every expression sees ({@code payload}, {@code headers},
@@ -67,15 +66,18 @@ public final class ExpressionCompiler {
         CelAbstractSyntaxTree ast = check(source);
         CelKind kind = ast.getResultType().kind();
         if (kind != CelKind.BOOL && kind != CelKind.DYN) {
-            throw new ExpressionException("a condition must be a boolean expression, but '" + source.strip() + "' is of type "
-                                          + ast.getResultType().name());
+            throw new ExpressionException("a condition must be a boolean expression, but '" + source.strip()
+                    + "' is of type " + ast.getResultType().name());
         }
         return new Expression(source, program(ast), variables(ast));
     }
 
     /** The variables the expression names: every identifier among {@code payload}, {@code headers}, {@code event}. */
     private static Set<String> variables(CelAbstractSyntaxTree ast) {
-        return CelNavigableAst.fromAst(ast).getRoot().allNodes().map(CelNavigableExpr::expr)
+        return CelNavigableAst.fromAst(ast)
+                .getRoot()
+                .allNodes()
+                .map(CelNavigableExpr::expr)
                 .filter(e -> e.getKind() == CelExpr.ExprKind.Kind.IDENT)
                 .map(e -> e.ident().name())
                 .filter(name -> name.equals(PAYLOAD) || name.equals(HEADERS) || name.equals(EVENT))
@@ -102,14 +104,18 @@ public final class ExpressionCompiler {
      * with a few dozen characters; and a literal is checked here once rather than at every evaluation.
      */
     private static void checkPatterns(CelAbstractSyntaxTree ast) throws ExpressionException {
-        for (CelExpr call : CelNavigableAst.fromAst(ast).getRoot().allNodes().map(CelNavigableExpr::expr)
-                .filter(e -> e.getKind() == CelExpr.ExprKind.Kind.CALL && e.call().function().equals("matches"))
+        for (CelExpr call : CelNavigableAst.fromAst(ast)
+                .getRoot()
+                .allNodes()
+                .map(CelNavigableExpr::expr)
+                .filter(e -> e.getKind() == CelExpr.ExprKind.Kind.CALL
+                        && e.call().function().equals("matches"))
                 .toList()) {
             // s.matches(p) or matches(s, p): the pattern is the last argument either way.
             CelExpr pattern = call.call().args().get(call.call().args().size() - 1);
             String column = column(ast, pattern);
             if (pattern.getKind() != CelExpr.ExprKind.Kind.CONSTANT
-                || pattern.constant().getKind() != CelConstant.Kind.STRING_VALUE) {
+                    || pattern.constant().getKind() != CelConstant.Kind.STRING_VALUE) {
                 throw new ExpressionException("matches()" + column + ": the pattern must be a string literal, not"
                         + " taken from the payload or computed (such a pattern could exhaust memory when compiled)");
             }
@@ -122,7 +128,8 @@ public final class ExpressionCompiler {
 
     /** Where {@code expr} starts: the first of its nodes (a call's own position is its operator or parenthesis). */
     private static String column(CelAbstractSyntaxTree ast, CelExpr expr) {
-        return CelNavigableExpr.fromExpr(expr).allNodes()
+        return CelNavigableExpr.fromExpr(expr)
+                .allNodes()
                 .map(node -> ast.getSource().getPositionsMap().get(node.expr().id()))
                 .filter(java.util.Objects::nonNull)
                 .min(Integer::compare)
@@ -146,6 +153,7 @@ public final class ExpressionCompiler {
         }
         var issue = e.getErrors().get(0);
         String more = e.getErrors().size() > 1 ? " (and " + (e.getErrors().size() - 1) + " more)" : "";
-        return "CEL: " + issue.getMessage() + " at column " + (issue.getSourceLocation().getColumn() + 1) + more;
+        return "CEL: " + issue.getMessage() + " at column "
+                + (issue.getSourceLocation().getColumn() + 1) + more;
     }
 }

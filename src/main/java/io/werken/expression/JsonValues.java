@@ -1,5 +1,11 @@
 package io.werken.expression;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.primitives.UnsignedLong;
+import dev.cel.common.values.NullValue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.AbstractList;
@@ -9,13 +15,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.common.primitives.UnsignedLong;
-import dev.cel.common.values.NullValue;
 
 /**
  * How JSON and CEL values meet. The payload is seen by CEL through read-only views that convert a value only when an
@@ -27,8 +26,7 @@ public final class JsonValues {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
-    private JsonValues() {
-    }
+    private JsonValues() {}
 
     /** The CEL view of a JSON value. */
     static Object toCel(JsonNode node, Bindings bindings) {
@@ -97,8 +95,8 @@ public final class JsonValues {
             ObjectNode object = NODES.objectNode();
             for (Map.Entry<?, ?> entry : map.entrySet()) {
                 if (!(entry.getKey() instanceof String key)) {
-                    throw new ExpressionException("a map with a " + typeName(entry.getKey())
-                                                  + " key cannot be written as a JSON object");
+                    throw new ExpressionException(
+                            "a map with a " + typeName(entry.getKey()) + " key cannot be written as a JSON object");
                 }
                 object.set(key, toJson(entry.getValue(), bindings));
             }
@@ -170,8 +168,11 @@ public final class JsonValues {
         if (nanos == 0) {
             return seconds + "s";
         }
-        return new java.math.BigDecimal(seconds).add(java.math.BigDecimal.valueOf(nanos, 9)).stripTrailingZeros()
-                .toPlainString() + "s";
+        return new java.math.BigDecimal(seconds)
+                        .add(java.math.BigDecimal.valueOf(nanos, 9))
+                        .stripTrailingZeros()
+                        .toPlainString()
+                + "s";
     }
 
     /** A JSON object as a CEL map, converting each value when it is read. */
@@ -250,5 +251,4 @@ public final class JsonValues {
             return node.size();
         }
     }
-
 }

@@ -1,14 +1,13 @@
 package io.werken.expression;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * An action's {@code params} with their templates compiled: rendered once per event into the params the worker gets.
@@ -53,7 +52,8 @@ public final class ParamsTemplate {
     }
 
     /** Compiles every template, adding each one that does not compile to {@code problems} (then the result is null). */
-    public static ParamsTemplate compile(ObjectNode params, ExpressionCompiler compiler, List<ParamsException> problems) {
+    public static ParamsTemplate compile(
+            ObjectNode params, ExpressionCompiler compiler, List<ParamsException> problems) {
         if (!containsTemplate(params)) {
             return new ParamsTemplate(params, null);
         }
@@ -86,8 +86,8 @@ public final class ParamsTemplate {
         return false;
     }
 
-    private static Node compileNode(JsonNode node, String pointer, ExpressionCompiler compiler,
-                                    List<ParamsException> problems) {
+    private static Node compileNode(
+            JsonNode node, String pointer, ExpressionCompiler compiler, List<ParamsException> problems) {
         if (!containsTemplate(node)) {
             return bindings -> node;
         }
@@ -110,8 +110,9 @@ public final class ParamsTemplate {
         if (node.isObject()) {
             Map<String, Node> fields = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> field : node.properties()) {
-                fields.put(field.getKey(), compileNode(field.getValue(), pointer + "/" + escape(field.getKey()), compiler,
-                        problems));
+                fields.put(
+                        field.getKey(),
+                        compileNode(field.getValue(), pointer + "/" + escape(field.getKey()), compiler, problems));
             }
             return bindings -> {
                 ObjectNode object = NODES.objectNode();

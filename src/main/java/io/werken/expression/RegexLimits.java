@@ -20,26 +20,25 @@ public final class RegexLimits {
     /** Saturation, so that sizes cannot overflow whatever a pattern says. */
     private static final long HUGE = 1L << 40;
 
-    private RegexLimits() {
-    }
+    private RegexLimits() {}
 
     /** Why {@code pattern} is refused, or null if it may be compiled (it may still be invalid: RE2 says so then). */
     public static String problem(String pattern) {
         Measure measure = measure(pattern);
         if (measure.repeat > MAX_REPEAT) {
             return "the pattern " + quote(pattern) + " nests counted repetitions ({n}) to " + describe(measure.repeat)
-                   + " copies, more than " + MAX_REPEAT + ": RE2 writes them all out when it compiles the pattern";
+                    + " copies, more than " + MAX_REPEAT + ": RE2 writes them all out when it compiles the pattern";
         }
         if (measure.size > MAX_SIZE) {
-            return "the pattern " + quote(pattern) + " expands to " + describe(measure.size) + " instructions, more than "
-                   + MAX_SIZE + ": RE2 writes out every repetition when it compiles the pattern";
+            return "the pattern " + quote(pattern) + " expands to " + describe(measure.size)
+                    + " instructions, more than " + MAX_SIZE
+                    + ": RE2 writes out every repetition when it compiles the pattern";
         }
         return null;
     }
 
     /** An estimate of RE2J's program size, and the largest product of nested counted repetitions. */
-    record Measure(long size, long repeat) {
-    }
+    record Measure(long size, long repeat) {}
 
     static Measure measure(String pattern) {
         Deque<Group> open = new ArrayDeque<>();
@@ -150,7 +149,9 @@ public final class RegexLimits {
             return next;
         }
         char kind = pattern.charAt(next);
-        if ((kind == 'p' || kind == 'P' || kind == 'x') && next + 1 < pattern.length() && pattern.charAt(next + 1) == '{') {
+        if ((kind == 'p' || kind == 'P' || kind == 'x')
+                && next + 1 < pattern.length()
+                && pattern.charAt(next + 1) == '{') {
             int end = pattern.indexOf('}', next);
             return end < 0 ? pattern.length() : end + 1;
         }

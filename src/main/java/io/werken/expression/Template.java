@@ -1,10 +1,9 @@
 package io.werken.expression;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A string of a workflow's params that holds {@code {{ <CEL expression> }}}. A string that is exactly one template
@@ -44,8 +43,8 @@ public final class Template {
             }
             int close = closingBraces(text, open + OPEN.length());
             if (close < 0) {
-                throw new ExpressionException("the template opened at character " + (open + 1) + " is not closed by '}}'"
-                                              + " (write {{ '{{' }} for a literal '{{')");
+                throw new ExpressionException("the template opened at character " + (open + 1)
+                        + " is not closed by '}}'" + " (write {{ '{{' }} for a literal '{{')");
             }
             String source = text.substring(open + OPEN.length(), close);
             try {

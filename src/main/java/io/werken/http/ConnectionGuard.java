@@ -1,8 +1,5 @@
 package io.werken.http;
 
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -28,6 +25,8 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +54,10 @@ final class ConnectionGuard extends ChannelDuplexHandler {
 
     /** Whether the request failed, or cannot be answered, because its connection is gone (client or Werken closed it). */
     static boolean connectionGone(io.vertx.ext.web.RoutingContext ctx) {
-        return ctx.failure() instanceof io.vertx.core.http.HttpClosedException || ctx.response().closed();
+        return ctx.failure() instanceof io.vertx.core.http.HttpClosedException
+                || ctx.response().closed();
     }
+
     private static final AttributeKey<ConnectionGuard> KEY = AttributeKey.valueOf("werken.connectionGuard");
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     private static final long DISARMED = Long.MAX_VALUE;
@@ -67,6 +68,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     private final boolean overLimit;
     /** Joined the connection at its first request (a server Camel created): its decoder is Vert.x's own. */
     private final boolean late;
+
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> timer;
     private long deadline;
@@ -92,7 +94,9 @@ final class ConnectionGuard extends ChannelDuplexHandler {
 
     /** The guard of a Vert.x connection, or null if it has none. */
     static ConnectionGuard of(HttpConnection connection) {
-        return connection instanceof ConnectionBase base ? base.channel().attr(KEY).get() : null;
+        return connection instanceof ConnectionBase base
+                ? base.channel().attr(KEY).get()
+                : null;
     }
 
     /** Whether Werken refused a request on this connection or closed it (so a closed connection is no client abort). */
@@ -195,8 +199,12 @@ final class ConnectionGuard extends ChannelDuplexHandler {
             return false;
         }
         if (overLimit) {
-            refuse(ProblemType.OVERLOADED, "Werken has as many connections open as it may (" + port.maxConnections()
-                    + "); retry after " + port.retryAfterSeconds() + " seconds.", uri, withVertx);
+            refuse(
+                    ProblemType.OVERLOADED,
+                    "Werken has as many connections open as it may (" + port.maxConnections() + "); retry after "
+                            + port.retryAfterSeconds() + " seconds.",
+                    uri,
+                    withVertx);
             return false;
         }
         if (length > port.maxBodyBytes()) {
@@ -257,8 +265,8 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     }
 
     private String budgetFull() {
-        return "Werken is holding as many request bodies as it may (" + port.bodies().budget()
-               + " bytes); retry after " + port.retryAfterSeconds() + " seconds.";
+        return "Werken is holding as many request bodies as it may ("
+                + port.bodies().budget() + " bytes); retry after " + port.retryAfterSeconds() + " seconds.";
     }
 
     // ---- the deadline ----------------------------------------------------------------------------------------
@@ -288,8 +296,11 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         }
         // Nothing begun (an idle keep-alive connection, or a request line or headers still on their way).
         closedByWerken = true;
-        LOG.debug("Closed connection event_id=none reason=\"no request in full within {} s\" port={} remote={}",
-                port.requestTimeoutSeconds(), port.port(), ctx.channel().remoteAddress());
+        LOG.debug(
+                "Closed connection event_id=none reason=\"no request in full within {} s\" port={} remote={}",
+                port.requestTimeoutSeconds(),
+                port.port(),
+                ctx.channel().remoteAddress());
         stopReading();
         ctx.close();
     }
@@ -305,8 +316,13 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         closedByWerken = true;
         stopReading();
         String instance = pathOf(uri);
-        LOG.info("Rejected request event_id=none status={} reason=\"{}\" port={} path={} remote={}", type.status(), detail,
-                port.port(), instance, ctx.channel().remoteAddress());
+        LOG.info(
+                "Rejected request event_id=none status={} reason=\"{}\" port={} path={} remote={}",
+                type.status(),
+                detail,
+                port.port(),
+                instance,
+                ctx.channel().remoteAddress());
         port.refused(type, detail, instance, ctx.channel().remoteAddress());
         int earlier = withVertx ? awaitingAnswers - 1 : awaitingAnswers;
         if (earlier > 0 || answerStarted) {
@@ -314,8 +330,10 @@ final class ConnectionGuard extends ChannelDuplexHandler {
             return false;
         }
         silenced = true;
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(type.status()), Unpooled.wrappedBuffer(port.problem(type, detail, instance)));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(type.status()),
+                Unpooled.wrappedBuffer(port.problem(type, detail, instance)));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
@@ -362,7 +380,8 @@ final class ConnectionGuard extends ChannelDuplexHandler {
             }
             answerStarted = true;
             if (requestInProgress && awaitingAnswers == 1
-                || HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(response.headers().get(HttpHeaderNames.CONNECTION))) {
+                    || HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(
+                            response.headers().get(HttpHeaderNames.CONNECTION))) {
                 // Answered before the request arrived in full (its rest is never read), or told to close.
                 closeAfterAnswer = true;
             }

@@ -1,11 +1,5 @@
 package io.werken.http;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.ChannelPipeline;
@@ -17,6 +11,11 @@ import io.werken.core.Problem;
 import io.werken.core.ProblemType;
 import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.WerkenMetrics;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,12 +54,19 @@ public final class ConnectionGuards {
      * @param refusals where refusals are kept for {@code GET /refusals}, or null for a port whose requests are not
      *                 webhooks
      */
-    public ConnectionGuards(String port, int maxConnections, long maxBodyBytes, int requestTimeoutSeconds,
-                            int retryAfterSeconds, InflightBodies bodies, ObjectMapper json, WerkenMetrics metrics,
-                            RecentRefusals refusals) {
+    public ConnectionGuards(
+            String port,
+            int maxConnections,
+            long maxBodyBytes,
+            int requestTimeoutSeconds,
+            int retryAfterSeconds,
+            InflightBodies bodies,
+            ObjectMapper json,
+            WerkenMetrics metrics,
+            RecentRefusals refusals) {
         if (maxConnections <= 0 || maxBodyBytes <= 0 || requestTimeoutSeconds <= 0) {
             throw new IllegalArgumentException("WERKEN_MAX_CONNECTIONS, WERKEN_MAX_BODY_BYTES and "
-                                               + "WERKEN_REQUEST_TIMEOUT_SECONDS must be positive");
+                    + "WERKEN_REQUEST_TIMEOUT_SECONDS must be positive");
         }
         this.port = port;
         this.maxConnections = maxConnections;
@@ -83,8 +89,11 @@ public final class ConnectionGuards {
         int now = open.incrementAndGet();
         if (now > 2 * maxConnections) {
             open.decrementAndGet();
-            LOG.info("Closed connection event_id=none reason=\"{} connections open on the {} port, twice the limit\" remote={}",
-                    now - 1, port, connection.remoteAddress());
+            LOG.info(
+                    "Closed connection event_id=none reason=\"{} connections open on the {} port, twice the limit\" remote={}",
+                    now - 1,
+                    port,
+                    connection.remoteAddress());
             http1.channel().close();
             return;
         }
@@ -100,17 +109,20 @@ public final class ConnectionGuards {
      */
     public boolean admit(HttpServerRequest request) {
         if (!(request.connection() instanceof Http1xServerConnection http1) || ConnectionGuard.of(http1) != null) {
-            // HTTP/2 (h2c, which Camel's server allows) frames its streams itself; its body limit is the body handler's.
+            // HTTP/2 (h2c, which Camel's server allows) frames its streams itself; its body limit is the body
+            // handler's.
             return true;
         }
         int now = open.incrementAndGet();
         ConnectionGuard guard = new ConnectionGuard(this, now > maxConnections, true);
         http1.channelHandlerContext().pipeline().addBefore("handler", ConnectionGuard.NAME, guard);
         List<String> codings = request.headers().getAll("Transfer-Encoding");
-        String framing = StrictRequestDecoder.framingProblem(codings, request.headers().contains("Content-Length"),
+        String framing = StrictRequestDecoder.framingProblem(
+                codings,
+                request.headers().contains("Content-Length"),
                 request.headers().getAll("Host").size());
-        return guard.admitLate(request.uri(), framing, request.headers().get("Content-Length"), !codings.isEmpty(),
-                request.isEnded());
+        return guard.admitLate(
+                request.uri(), framing, request.headers().get("Content-Length"), !codings.isEmpty(), request.isEnded());
     }
 
     void closed() {
@@ -156,9 +168,15 @@ public final class ConnectionGuards {
             metrics.webhook(WerkenMetrics.NO_WORKFLOW, type.slug());
         }
         if (refusals != null) {
-            refusals.record(null, type.status(), type.slug(), detail,
+            refusals.record(
+                    null,
+                    type.status(),
+                    type.slug(),
+                    detail,
                     remote instanceof InetSocketAddress inet && inet.getAddress() != null
-                            ? inet.getAddress().getHostAddress() : null, path);
+                            ? inet.getAddress().getHostAddress()
+                            : null,
+                    path);
         }
     }
 

@@ -1,5 +1,16 @@
 package io.werken.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.werken.core.Problem;
+import io.werken.core.ProblemType;
+import io.werken.core.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -12,18 +23,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import io.werken.core.Problem;
-import io.werken.core.ProblemType;
-import io.werken.core.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +47,7 @@ public final class ConsoleHandler implements Handler<RoutingContext> {
     public static final String SESSION_PATH = PATH + "/session";
     /** uPlot's files, from {@code org.webjars.npm:uplot} (the pom pins the same version). */
     static final String UPLOT_PATH = "vendor/uplot/";
+
     static final String UPLOT_RESOURCES = "META-INF/resources/webjars/uplot/1.6.30/dist/";
     static final String RESOURCES = "console/";
 
@@ -71,8 +71,7 @@ public final class ConsoleHandler implements Handler<RoutingContext> {
     private static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
 
     /** A file as it is answered. */
-    private record Asset(byte[] bytes, String contentType, String etag, boolean html) {
-    }
+    private record Asset(byte[] bytes, String contentType, String etag, boolean html) {}
 
     private final ConsoleSessionEndpoint sessionEndpoint;
     private final ObjectMapper json;
@@ -88,7 +87,8 @@ public final class ConsoleHandler implements Handler<RoutingContext> {
     /** Adds the session endpoint and the files to {@code router}, after its guard. */
     public void mount(Router router) {
         // The sign-in's body is one small JSON object.
-        router.route(SESSION_PATH).handler(BodyHandler.create(false).setBodyLimit(ConsoleSessionEndpoint.MAX_BODY_BYTES))
+        router.route(SESSION_PATH)
+                .handler(BodyHandler.create(false).setBodyLimit(ConsoleSessionEndpoint.MAX_BODY_BYTES))
                 .handler(sessionEndpoint);
         router.route().handler(this);
     }
@@ -129,8 +129,10 @@ public final class ConsoleHandler implements Handler<RoutingContext> {
         HttpMethod method = ctx.request().method();
         if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
             ctx.response().putHeader("Allow", "GET, HEAD");
-            VertxProblems.send(ctx, json, Problem.of(ProblemType.METHOD_NOT_ALLOWED,
-                    "The console's files answer GET and HEAD only.", path));
+            VertxProblems.send(
+                    ctx,
+                    json,
+                    Problem.of(ProblemType.METHOD_NOT_ALLOWED, "The console's files answer GET and HEAD only.", path));
             return;
         }
         if (path.equals(PATH)) {
@@ -153,8 +155,10 @@ public final class ConsoleHandler implements Handler<RoutingContext> {
         ctx.vertx().executeBlocking(load, false).onComplete(loaded -> {
             if (loaded.failed()) {
                 LOG.warn("Console file not read path={} resource={}", path, resource, loaded.cause());
-                VertxProblems.send(ctx, json, Problem.of(ProblemType.INTERNAL_ERROR,
-                        "The console's file could not be read.", path));
+                VertxProblems.send(
+                        ctx,
+                        json,
+                        Problem.of(ProblemType.INTERNAL_ERROR, "The console's file could not be read.", path));
             } else if (loaded.result() == null) {
                 notFound(ctx, path);
             } else {
@@ -231,7 +235,8 @@ public final class ConsoleHandler implements Handler<RoutingContext> {
         }
         if (ctx.request().method() == HttpMethod.HEAD) {
             // Vert.x sends whatever end() is given, for a HEAD too (seen on this port): the length alone.
-            response.putHeader("Content-Length", Integer.toString(asset.bytes().length)).end();
+            response.putHeader("Content-Length", Integer.toString(asset.bytes().length))
+                    .end();
         } else {
             response.end(Buffer.buffer(asset.bytes()));
         }

@@ -1,10 +1,5 @@
 package io.werken.http;
 
-import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +11,10 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,10 +73,13 @@ final class ConsoleSessionEndpoint implements Handler<RoutingContext> {
 
     private void signIn(RoutingContext ctx) {
         String contentType = ctx.request().getHeader("Content-Type");
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].trim().equals("application/json")) {
+        if (contentType == null
+                || !contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].trim().equals("application/json")) {
             // Also keeps out HTML forms, which cannot send JSON as such.
-            problem(ctx, ProblemType.UNSUPPORTED_MEDIA_TYPE, "Sign in with Content-Type: application/json and "
-                    + "{\"token\": \"<WERKEN_ADMIN_TOKEN>\"}.");
+            problem(
+                    ctx,
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "Sign in with Content-Type: application/json and " + "{\"token\": \"<WERKEN_ADMIN_TOKEN>\"}.");
             return;
         }
         JsonNode body;
@@ -88,15 +90,23 @@ final class ConsoleSessionEndpoint implements Handler<RoutingContext> {
             body = null;
         }
         if (body == null || !body.isObject()) {
-            problem(ctx, ProblemType.INVALID_JSON, "Sign in with a JSON object: {\"token\": \"<WERKEN_ADMIN_TOKEN>\"}.");
+            problem(
+                    ctx,
+                    ProblemType.INVALID_JSON,
+                    "Sign in with a JSON object: {\"token\": \"<WERKEN_ADMIN_TOKEN>\"}.");
             return;
         }
         if (access.tokenRequired()) {
             JsonNode token = body.get("token");
             if (token == null || !token.isTextual() || !access.isAdminToken(token.asText())) {
-                LOG.info("Refused console sign-in status=401 reason=\"{}\" remote={}",
-                        ProblemType.ADMIN_TOKEN_REQUIRED.slug(), remote(ctx));
-                problem(ctx, ProblemType.ADMIN_TOKEN_REQUIRED, "The token is not the admin token (WERKEN_ADMIN_TOKEN).");
+                LOG.info(
+                        "Refused console sign-in status=401 reason=\"{}\" remote={}",
+                        ProblemType.ADMIN_TOKEN_REQUIRED.slug(),
+                        remote(ctx));
+                problem(
+                        ctx,
+                        ProblemType.ADMIN_TOKEN_REQUIRED,
+                        "The token is not the admin token (WERKEN_ADMIN_TOKEN).");
                 return;
             }
         }
@@ -118,7 +128,8 @@ final class ConsoleSessionEndpoint implements Handler<RoutingContext> {
 
     /** {@code werken_session=<id>; Path=/; HttpOnly; SameSite=Strict}, and {@code Secure} over TLS. */
     static String cookie(String value, boolean secure) {
-        return ConsoleSessions.COOKIE + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+        return ConsoleSessions.COOKIE + "=" + value + "; Path=/; HttpOnly; SameSite=Strict"
+                + (secure ? "; Secure" : "");
     }
 
     private static void setCookie(RoutingContext ctx, String id) {
@@ -132,7 +143,9 @@ final class ConsoleSessionEndpoint implements Handler<RoutingContext> {
 
     private void answer(RoutingContext ctx, int status, Map<String, Object> body) {
         try {
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+            ctx.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", "application/json")
                     .end(Buffer.buffer(json.writeValueAsBytes(body)));
         } catch (JsonProcessingException e) {
             problem(ctx, ProblemType.INTERNAL_ERROR, "The answer could not be written.");

@@ -1,5 +1,6 @@
 package io.werken.http;
 
+import io.werken.core.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -10,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
-
-import io.werken.core.Sha256;
 
 /**
  * The console's signed-in browsers, in memory: each session a random id (the {@code werken_session} cookie) and a CSRF
@@ -25,11 +24,13 @@ public final class ConsoleSessions {
 
     /** The session cookie's name. */
     public static final String COOKIE = "werken_session";
+
     public static final int DEFAULT_CAPACITY = 1_000;
     public static final Duration DEFAULT_IDLE = Duration.ofHours(12);
 
     /** 32 random bytes in base64url without padding: what {@link #create()} hands out, and nothing else is looked up. */
     private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9_-]{43}");
+
     private static final int RANDOM_BYTES = 32;
 
     /** A session as its browser knows it: the cookie's value and the token its state-changing requests carry. */
@@ -37,8 +38,9 @@ public final class ConsoleSessions {
 
         /** Whether {@code presented} is this session's CSRF token, in time that does not depend on where they differ. */
         public boolean csrfMatches(String presented) {
-            return presented != null && MessageDigest.isEqual(csrfToken.getBytes(StandardCharsets.US_ASCII),
-                    presented.getBytes(StandardCharsets.UTF_8));
+            return presented != null
+                    && MessageDigest.isEqual(
+                            csrfToken.getBytes(StandardCharsets.US_ASCII), presented.getBytes(StandardCharsets.UTF_8));
         }
 
         @Override
@@ -47,8 +49,7 @@ public final class ConsoleSessions {
         }
     }
 
-    private record Entry(String csrfToken, long lastUsedMillis) {
-    }
+    private record Entry(String csrfToken, long lastUsedMillis) {}
 
     private final int capacity;
     private final long idleMillis;

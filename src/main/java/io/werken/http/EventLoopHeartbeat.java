@@ -1,15 +1,14 @@
 package io.werken.http;
 
+import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
-
-import io.netty.util.concurrent.EventExecutor;
-import io.vertx.core.Vertx;
-import io.vertx.core.impl.VertxInternal;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 
@@ -22,8 +21,7 @@ import org.apache.camel.StartupListener;
 public final class EventLoopHeartbeat implements StartupListener {
 
     /** The event loop that has gone longest without a beat, and how long (0 before the beats start). */
-    public record Silence(String loop, long millis) {
-    }
+    public record Silence(String loop, long millis) {}
 
     private final Supplier<Vertx> vertx;
     private final long intervalMillis;
@@ -67,8 +65,8 @@ public final class EventLoopHeartbeat implements StartupListener {
             EventExecutor executor = executors.get(i);
             // The loop's thread name, read on the loop itself, for the health check's detail.
             executor.execute(() -> threadNames.set(loop, Thread.currentThread().getName()));
-            executor.scheduleAtFixedRate(() -> last.set(loop, System.nanoTime()), intervalMillis, intervalMillis,
-                    TimeUnit.MILLISECONDS);
+            executor.scheduleAtFixedRate(
+                    () -> last.set(loop, System.nanoTime()), intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
         }
         names = threadNames;
         lastBeat = last;

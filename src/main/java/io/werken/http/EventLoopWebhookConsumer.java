@@ -1,14 +1,13 @@
 package io.werken.http;
 
-import java.util.List;
-import java.util.concurrent.Executor;
-import java.util.function.Predicate;
-
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import io.werken.core.ExchangeProperties;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Processor;
@@ -35,9 +34,12 @@ public final class EventLoopWebhookConsumer extends VertxPlatformHttpConsumer {
 
     private final Predicate<RoutingContext> mayBlock;
 
-    public EventLoopWebhookConsumer(PlatformHttpEndpoint endpoint, Processor processor,
-                                    List<Handler<RoutingContext>> handlers, String routerName,
-                                    Predicate<RoutingContext> mayBlock) {
+    public EventLoopWebhookConsumer(
+            PlatformHttpEndpoint endpoint,
+            Processor processor,
+            List<Handler<RoutingContext>> handlers,
+            String routerName,
+            Predicate<RoutingContext> mayBlock) {
         super(endpoint, processor, handlers, routerName);
         this.mayBlock = mayBlock;
     }
@@ -75,7 +77,11 @@ public final class EventLoopWebhookConsumer extends VertxPlatformHttpConsumer {
     }
 
     private void answer(Exchange exchange, RoutingContext ctx) {
-        PlatformHttpResponses.write(ctx, exchange, getEndpoint().getHeaderFilterStrategy(), getEndpoint().isMuteException())
+        PlatformHttpResponses.write(
+                        ctx,
+                        exchange,
+                        getEndpoint().getHeaderFilterStrategy(),
+                        getEndpoint().isMuteException())
                 .onComplete(written -> {
                     if (written.succeeded()) {
                         complete(exchange);
@@ -91,7 +97,11 @@ public final class EventLoopWebhookConsumer extends VertxPlatformHttpConsumer {
             // The client left before its answer (HttpErrorPages counts it as aborted): nothing failed here.
             LOG.debug("No answer written event_id=none reason=\"connection closed\" path={}", ctx.normalizedPath());
         } else {
-            getExceptionHandler().handleException("Failed handling platform-http endpoint " + getEndpoint().getPath(), failure);
+            getExceptionHandler()
+                    .handleException(
+                            "Failed handling platform-http endpoint "
+                                    + getEndpoint().getPath(),
+                            failure);
         }
         ctx.fail(failure);
         if (getEndpoint().isHandleWriteResponseError() && failure != null) {

@@ -1,16 +1,15 @@
 package io.werken.http;
 
-import java.util.Locale;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.werken.core.Problem;
 import io.werken.core.ProblemType;
 import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.WerkenMetrics;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +41,13 @@ public final class HttpErrorPages {
     private final RecentRefusals refusals;
     private volatile CamelContext context;
 
-    public HttpErrorPages(ObjectMapper json, long maxBodyBytes, int maxHeaderCount, int retryAfterSeconds,
-                          WerkenMetrics metrics, RecentRefusals refusals) {
+    public HttpErrorPages(
+            ObjectMapper json,
+            long maxBodyBytes,
+            int maxHeaderCount,
+            int retryAfterSeconds,
+            WerkenMetrics metrics,
+            RecentRefusals refusals) {
         this.metrics = metrics;
         this.refusals = refusals;
         this.json = json;
@@ -59,9 +63,12 @@ public final class HttpErrorPages {
         router.route().order(Integer.MIN_VALUE).handler(this::guard);
         // The webhook routes live on a sub-router, whose errorHandler()s Vert.x never consults: a last, catch-all
         // route answers unmatched paths, and its failure handler the requests that failed before or outside a route.
-        router.route().last()
+        router.route()
+                .last()
                 .handler(ctx -> {
-                    LOG.info("Rejected request event_id=none status=404 reason=\"no such path\" path={}", ctx.normalizedPath());
+                    LOG.info(
+                            "Rejected request event_id=none status=404 reason=\"no such path\" path={}",
+                            ctx.normalizedPath());
                     answer(ctx, ProblemType.NOT_FOUND.status(), notFound(ctx));
                 })
                 .failureHandler(this::answerFailure);
@@ -71,16 +78,23 @@ public final class HttpErrorPages {
         CamelContext camel = context;
         if (camel != null && (camel.isStopping() || camel.isStopped())) {
             // Intake stops first on SIGTERM: say so, rather than 404 for a route that is gone.
-            LOG.info("Rejected request event_id=none status=503 reason=\"shutting down\" path={}", ctx.normalizedPath());
-            ctx.response().putHeader("Retry-After", Integer.toString(retryAfterSeconds)).putHeader("Connection", "close");
-            answer(ctx, ProblemType.SHUTTING_DOWN, "Werken is shutting down and did not accept the webhook; retry after "
-                    + retryAfterSeconds + " seconds.");
+            LOG.info(
+                    "Rejected request event_id=none status=503 reason=\"shutting down\" path={}", ctx.normalizedPath());
+            ctx.response()
+                    .putHeader("Retry-After", Integer.toString(retryAfterSeconds))
+                    .putHeader("Connection", "close");
+            answer(
+                    ctx,
+                    ProblemType.SHUTTING_DOWN,
+                    "Werken is shutting down and did not accept the webhook; retry after " + retryAfterSeconds
+                            + " seconds.");
             return;
         }
         // A webhook that passed this check just before shutdown began can still meet a consumer Camel has suspended,
         // which answers a bare 503: every 503 from this port tells the sender when to retry.
         ctx.addHeadersEndHandler(ignored -> {
-            if (ctx.response().getStatusCode() == 503 && !ctx.response().headers().contains("Retry-After")) {
+            if (ctx.response().getStatusCode() == 503
+                    && !ctx.response().headers().contains("Retry-After")) {
                 ctx.response().putHeader("Retry-After", Integer.toString(retryAfterSeconds));
             }
         });
@@ -97,7 +111,8 @@ public final class HttpErrorPages {
 
     private void refuseFormBodies(RoutingContext ctx) {
         String contentType = ctx.request().getHeader("Content-Type");
-        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        String mediaType =
+                contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (mediaType.startsWith("multipart/") || mediaType.equals("application/x-www-form-urlencoded")) {
             LOG.info("Rejected request event_id=none status=415 reason=\"form body\" path={}", ctx.normalizedPath());
             answer(ctx, 415, "Content-Type '" + mediaType + "' is not supported; send the body as application/json.");
@@ -116,10 +131,16 @@ public final class HttpErrorPages {
                 case 413 -> "The request body is larger than the limit of " + maxBodyBytes + " bytes.";
                 case 405 -> "Method " + ctx.request().method() + " is not allowed here.";
                 case 404 -> notFound(ctx);
-                default -> "The request could not be read as HTTP: " + HttpResponseStatus.valueOf(status).reasonPhrase() + ".";
+                default ->
+                    "The request could not be read as HTTP: "
+                            + HttpResponseStatus.valueOf(status).reasonPhrase() + ".";
             };
-            LOG.info("Rejected request event_id=none status={} reason=\"{}\" method={} path={}", status, detail,
-                    ctx.request().method(), ctx.normalizedPath());
+            LOG.info(
+                    "Rejected request event_id=none status={} reason=\"{}\" method={} path={}",
+                    status,
+                    detail,
+                    ctx.request().method(),
+                    ctx.normalizedPath());
             answer(ctx, status, detail);
         } else {
             LOG.error("Unhandled HTTP failure event_id=none status=500 path={}", ctx.normalizedPath(), ctx.failure());
@@ -142,10 +163,13 @@ public final class HttpErrorPages {
         }
         if (!ctx.response().headWritten()) {
             metrics.webhook(WerkenMetrics.NO_WORKFLOW, WerkenMetrics.ABORTED);
-            LOG.info("Client closed the connection event_id=none reason=\"aborted before the answer\" method={} path={}",
-                    ctx.request().method(), ctx.normalizedPath());
+            LOG.info(
+                    "Client closed the connection event_id=none reason=\"aborted before the answer\" method={} path={}",
+                    ctx.request().method(),
+                    ctx.normalizedPath());
         } else {
-            LOG.debug("Client closed the connection event_id=none reason=\"aborted during the answer\" path={}",
+            LOG.debug(
+                    "Client closed the connection event_id=none reason=\"aborted during the answer\" path={}",
                     ctx.normalizedPath());
         }
         return true;
@@ -171,7 +195,8 @@ public final class HttpErrorPages {
         ProblemType type = status == 500 ? ProblemType.INTERNAL_ERROR : PAGES.get(status);
         Problem problem = type != null
                 ? Problem.of(type, detail, ctx.normalizedPath())
-                : Problem.ofStatus(status, HttpResponseStatus.valueOf(status).reasonPhrase(), detail, ctx.normalizedPath());
+                : Problem.ofStatus(
+                        status, HttpResponseStatus.valueOf(status).reasonPhrase(), detail, ctx.normalizedPath());
         String outcome = type != null ? type.slug() : "status-" + status;
         metrics.webhook(WerkenMetrics.NO_WORKFLOW, outcome);
         refused(ctx, status, outcome, detail);
@@ -179,7 +204,7 @@ public final class HttpErrorPages {
     }
 
     private void refused(RoutingContext ctx, int status, String type, String detail) {
-        refusals.record(null, status, type, detail, VertxProblems.remote(ctx.request().remoteAddress()),
-                ctx.normalizedPath());
+        refusals.record(
+                null, status, type, detail, VertxProblems.remote(ctx.request().remoteAddress()), ctx.normalizedPath());
     }
 }

@@ -19,7 +19,8 @@ public final class InflightBodies {
     /** {@code maxConnections}: the webhook port's connection limit, over which the allowance is spread. */
     public InflightBodies(long budget, int maxConnections) {
         if (budget <= 0 || maxConnections <= 0) {
-            throw new IllegalArgumentException("WERKEN_MAX_INFLIGHT_BODY_BYTES and WERKEN_MAX_CONNECTIONS must be positive");
+            throw new IllegalArgumentException(
+                    "WERKEN_MAX_INFLIGHT_BODY_BYTES and WERKEN_MAX_CONNECTIONS must be positive");
         }
         this.budget = budget;
         this.allowance = budget / maxConnections;

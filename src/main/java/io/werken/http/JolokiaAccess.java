@@ -1,9 +1,8 @@
 package io.werken.http;
 
+import io.werken.core.StartupRefusedException;
 import java.io.IOException;
 import java.nio.file.Path;
-
-import io.werken.core.StartupRefusedException;
 import org.apache.camel.component.platform.http.plugin.DefaultJolokiaPlatformHttpPlugin;
 import org.apache.camel.component.platform.http.plugin.JolokiaPlatformHttpPlugin;
 import org.jolokia.server.core.restrictor.RestrictorFactory;
@@ -24,12 +23,12 @@ public final class JolokiaAccess {
 
     /** The shipped policies. */
     public static final String READ_ONLY = "classpath:/jolokia-access.xml";
+
     public static final String READ_WRITE = "classpath:/jolokia-access-read-write.xml";
 
     private static final String POLICY_PROPERTY = "jolokia.policyLocation";
 
-    private JolokiaAccess() {
-    }
+    private JolokiaAccess() {}
 
     /** The policy location {@code setting} (the value of {@code WERKEN_JOLOKIA_ACCESS}) names, checked to load. */
     public static String policyLocation(String setting) {
@@ -53,8 +52,9 @@ public final class JolokiaAccess {
             if (e instanceof StartupRefusedException refused) {
                 throw refused;
             }
-            throw new StartupRefusedException("WERKEN_JOLOKIA_ACCESS: the Jolokia policy at " + location
-                    + " cannot be read: " + e.getMessage(), e);
+            throw new StartupRefusedException(
+                    "WERKEN_JOLOKIA_ACCESS: the Jolokia policy at " + location + " cannot be read: " + e.getMessage(),
+                    e);
         }
         return location;
     }

@@ -1,7 +1,5 @@
 package io.werken.http;
 
-import java.util.concurrent.Callable;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
@@ -16,6 +14,7 @@ import io.werken.http.ManagementAccessPolicy.Browser;
 import io.werken.http.ManagementAccessPolicy.Decision;
 import io.werken.http.ManagementAccessPolicy.Probe;
 import io.werken.http.ManagementAccessPolicy.Request;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,28 +55,58 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
         String path = ctx.normalizedPath();
         HttpServerRequest request = ctx.request();
         Cookie cookie = request.getCookie(ConsoleSessions.COOKIE);
-        Decision decision = policy.decide(new Request(request.method().name(), path, host,
+        Decision decision = policy.decide(new Request(
+                request.method().name(),
+                path,
+                host,
                 request.getHeader("Authorization"),
                 new Browser(host(request), request.getHeader("Origin"), request.getHeader("Sec-Fetch-Site")),
-                cookie == null ? null : cookie.getValue(), request.getHeader(ManagementAccessPolicy.CSRF_HEADER)));
+                cookie == null ? null : cookie.getValue(),
+                request.getHeader(ManagementAccessPolicy.CSRF_HEADER)));
         switch (decision) {
             case ALLOW -> ctx.next();
             case STATUS_ONLY -> answerStatus(ctx, policy.probe(path));
-            case TOKEN_MISSING -> refuse(ctx, ProblemType.ADMIN_TOKEN_REQUIRED, CHALLENGE, host,
-                    "The management port needs the admin token: send Authorization: Bearer <WERKEN_ADMIN_TOKEN>.");
-            case TOKEN_WRONG -> refuse(ctx, ProblemType.ADMIN_TOKEN_REQUIRED, CHALLENGE + ", error=\"invalid_token\"", host,
-                    "The bearer token is not the admin token (WERKEN_ADMIN_TOKEN).");
-            case NOT_LOOPBACK -> refuse(ctx, ProblemType.LOOPBACK_ONLY, null, host,
-                    "No admin token is configured, so the management port answers only clients on this machine; set "
-                    + "WERKEN_ADMIN_TOKEN to let others in with it.");
-            case CROSS_SITE -> refuse(ctx, ProblemType.LOOPBACK_ONLY, null, host,
-                    "No admin token is configured, so the management port answers only clients on this machine, and "
-                    + "not web pages of other sites or requests for another host name; set WERKEN_ADMIN_TOKEN to use "
-                    + "it from a browser.");
-            case CSRF_INVALID -> refuse(ctx, ProblemType.CSRF_TOKEN_INVALID, null, host,
-                    "A state-changing request that carries the console's session cookie, or that a browser sends, needs"
-                    + " header " + ManagementAccessPolicy.CSRF_HEADER + " with its session's token (GET "
-                    + ConsoleHandler.SESSION_PATH + " gives it), and comes from this port's own origin only.");
+            case TOKEN_MISSING ->
+                refuse(
+                        ctx,
+                        ProblemType.ADMIN_TOKEN_REQUIRED,
+                        CHALLENGE,
+                        host,
+                        "The management port needs the admin token: send Authorization: Bearer <WERKEN_ADMIN_TOKEN>.");
+            case TOKEN_WRONG ->
+                refuse(
+                        ctx,
+                        ProblemType.ADMIN_TOKEN_REQUIRED,
+                        CHALLENGE + ", error=\"invalid_token\"",
+                        host,
+                        "The bearer token is not the admin token (WERKEN_ADMIN_TOKEN).");
+            case NOT_LOOPBACK ->
+                refuse(
+                        ctx,
+                        ProblemType.LOOPBACK_ONLY,
+                        null,
+                        host,
+                        "No admin token is configured, so the management port answers only clients on this machine; set "
+                                + "WERKEN_ADMIN_TOKEN to let others in with it.");
+            case CROSS_SITE ->
+                refuse(
+                        ctx,
+                        ProblemType.LOOPBACK_ONLY,
+                        null,
+                        host,
+                        "No admin token is configured, so the management port answers only clients on this machine, and "
+                                + "not web pages of other sites or requests for another host name; set WERKEN_ADMIN_TOKEN to use "
+                                + "it from a browser.");
+            case CSRF_INVALID ->
+                refuse(
+                        ctx,
+                        ProblemType.CSRF_TOKEN_INVALID,
+                        null,
+                        host,
+                        "A state-changing request that carries the console's session cookie, or that a browser sends, needs"
+                                + " header " + ManagementAccessPolicy.CSRF_HEADER + " with its session's token (GET "
+                                + ConsoleHandler.SESSION_PATH
+                                + " gives it), and comes from this port's own origin only.");
         }
     }
 
@@ -115,15 +144,21 @@ public final class ManagementAccessGuard implements Handler<RoutingContext> {
         ctx.vertx().executeBlocking(status, false).onComplete(up -> {
             boolean isUp = up.succeeded() && Boolean.TRUE.equals(up.result());
             // Camel's own layout of exposureLevel=oneline, so that probes and scripts read the same either way.
-            ctx.response().setStatusCode(isUp ? 200 : 503)
+            ctx.response()
+                    .setStatusCode(isUp ? 200 : 503)
                     .putHeader("Content-Type", "application/json")
                     .end(isUp ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
         });
     }
 
     private void refuse(RoutingContext ctx, ProblemType type, String challenge, String host, String detail) {
-        LOG.info("Refused management request status={} reason=\"{}\" method={} path={} remote={}", type.status(),
-                type.slug(), ctx.request().method(), ctx.normalizedPath(), host);
+        LOG.info(
+                "Refused management request status={} reason=\"{}\" method={} path={} remote={}",
+                type.status(),
+                type.slug(),
+                ctx.request().method(),
+                ctx.normalizedPath(),
+                host);
         if (challenge != null) {
             ctx.response().putHeader("WWW-Authenticate", challenge);
         }

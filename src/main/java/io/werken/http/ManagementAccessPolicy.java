@@ -71,7 +71,11 @@ public final class ManagementAccessPolicy {
     }
 
     /** Which of Camel's health endpoints: all checks, liveness or readiness. */
-    public enum Probe { ALL, LIVENESS, READINESS }
+    public enum Probe {
+        ALL,
+        LIVENESS,
+        READINESS
+    }
 
     /** What the browser says about where a request comes from (all null for a non-browser client). */
     public record Browser(String host, String origin, String fetchSite) {
@@ -84,8 +88,14 @@ public final class ManagementAccessPolicy {
      * null), {@code sessionCookie} the {@code werken_session} cookie's value and {@code csrfToken} the
      * {@code X-CSRF-Token} header (each null when absent).
      */
-    public record Request(String method, String path, String remoteHost, String authorization, Browser browser,
-                          String sessionCookie, String csrfToken) {
+    public record Request(
+            String method,
+            String path,
+            String remoteHost,
+            String authorization,
+            Browser browser,
+            String sessionCookie,
+            String csrfToken) {
 
         public Request {
             browser = browser == null ? Browser.NONE : browser;
@@ -106,8 +116,8 @@ public final class ManagementAccessPolicy {
      * @param openPaths  paths answered in full to anyone, with everything under them
      * @param sessions   the console's sessions: a valid session cookie counts as the token
      */
-    public ManagementAccessPolicy(String adminToken, String healthPath, List<String> openPaths,
-                                  ConsoleSessions sessions) {
+    public ManagementAccessPolicy(
+            String adminToken, String healthPath, List<String> openPaths, ConsoleSessions sessions) {
         this.token = new AdminToken(adminToken);
         this.healthPath = healthPath;
         this.openPaths = List.copyOf(openPaths);

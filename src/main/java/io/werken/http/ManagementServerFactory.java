@@ -1,11 +1,10 @@
 package io.werken.http;
 
-import java.util.concurrent.atomic.AtomicReference;
-
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.werken.core.Ports;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Service;
@@ -41,10 +40,11 @@ public final class ManagementServerFactory implements MainHttpServerFactory, Cam
     }
 
     @Override
-    public Service newHttpManagementServer(CamelContext camelContext,
-                                           HttpManagementServerConfigurationProperties configuration) {
+    public Service newHttpManagementServer(
+            CamelContext camelContext, HttpManagementServerConfigurationProperties configuration) {
         // Camel's own set-up (bind address, SSL, authentication), carried over to the guarded server.
-        ManagementHttpServer stock = (ManagementHttpServer) camelDefaults.newHttpManagementServer(camelContext, configuration);
+        ManagementHttpServer stock =
+                (ManagementHttpServer) camelDefaults.newHttpManagementServer(camelContext, configuration);
         GuardedManagementHttpServer server = new GuardedManagementHttpServer();
         server.setCamelContext(camelContext);
         server.setConfiguration(stock.getConfiguration());
@@ -62,7 +62,8 @@ public final class ManagementServerFactory implements MainHttpServerFactory, Cam
         server.setSendEnabled(configuration.isSendEnabled());
         // The webhook port's body limit, for the body handlers of the management routes (a dry run takes a webhook's
         // body); Vert.x's own default is 10 MB. HTTP/1.1 bodies meet it in the ConnectionGuard already.
-        server.setMaxBodySize(Long.parseLong(camelContext.resolvePropertyPlaceholders("{{camel.server.max-body-size}}")));
+        server.setMaxBodySize(
+                Long.parseLong(camelContext.resolvePropertyPlaceholders("{{camel.server.max-body-size}}")));
         return server;
     }
 
@@ -107,7 +108,8 @@ public final class ManagementServerFactory implements MainHttpServerFactory, Cam
             } finally {
                 getCamelContext().getRegistry().unbind(VERTX);
             }
-            HttpServer listening = getRouter() == null ? null : getRouter().getServer().getServer();
+            HttpServer listening =
+                    getRouter() == null ? null : getRouter().getServer().getServer();
             if (bindFailure.get() != null || listening == null || listening.actualPort() <= 0) {
                 throw Ports.inUse("WERKEN_MANAGEMENT_PORT", getHost(), getPort(), null);
             }
@@ -119,10 +121,12 @@ public final class ManagementServerFactory implements MainHttpServerFactory, Cam
             if (guard == null) {
                 throw new IllegalStateException("No ManagementAccessGuard is bound: the management port stays closed");
             }
-            ConnectionGuards limits = getCamelContext().getRegistry()
+            ConnectionGuards limits = getCamelContext()
+                    .getRegistry()
                     .lookupByNameAndType(ConnectionGuards.MANAGEMENT, ConnectionGuards.class);
             if (limits == null) {
-                throw new IllegalStateException("No management ConnectionGuards are bound: the management port stays closed");
+                throw new IllegalStateException(
+                        "No management ConnectionGuards are bound: the management port stays closed");
             }
             // Camel creates this port's server, so its connections get their guard at their first request: the same
             // body limit, body budget and request deadline as the webhook port, before the access guard or any body

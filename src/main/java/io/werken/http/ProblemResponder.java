@@ -1,7 +1,5 @@
 package io.werken.http;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
@@ -9,13 +7,14 @@ import io.werken.broker.PublishFailedException;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.LogContext;
 import io.werken.core.Problem;
+import io.werken.core.ProblemException;
 import io.werken.core.ProblemType;
 import io.werken.core.ReceivedWebhook;
-import io.werken.core.ProblemException;
 import io.werken.dedupe.DedupeStoreUnavailableException;
 import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.Workflow;
+import java.util.Map;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -70,34 +69,62 @@ public final class ProblemResponder implements Processor {
             type = rejected.problemType();
             problem = Problem.of(type, rejected.getMessage(), path, rejected.errors());
             headers = rejected.responseHeaders();
-            LOG.info("Rejected {} event_id=none status={} reason=\"{}\" path={}",
-                    webhook ? "webhook" : "request", problem.status(),
-                    problem.detail(), path);
+            LOG.info(
+                    "Rejected {} event_id=none status={} reason=\"{}\" path={}",
+                    webhook ? "webhook" : "request",
+                    problem.status(),
+                    problem.detail(),
+                    path);
         } else if (cause instanceof PublishFailedException || cause instanceof AmqpException) {
             type = ProblemType.BROKER_UNAVAILABLE;
-            problem = unavailable(type, webhook ? "The broker did not confirm the webhook" : "The broker could not be reached",
-                    "broker unavailable", subject, cause, exchange, path);
+            problem = unavailable(
+                    type,
+                    webhook ? "The broker did not confirm the webhook" : "The broker could not be reached",
+                    "broker unavailable",
+                    subject,
+                    cause,
+                    exchange,
+                    path);
             headers = retryAfter();
         } else if (cause instanceof DedupeStoreUnavailableException) {
             type = ProblemType.DEDUPE_STORE_UNAVAILABLE;
-            problem = unavailable(type, "The dedupe store could not be reached",
-                    "dedupe store unavailable", subject, cause, exchange, path);
+            problem = unavailable(
+                    type,
+                    "The dedupe store could not be reached",
+                    "dedupe store unavailable",
+                    subject,
+                    cause,
+                    exchange,
+                    path);
             headers = retryAfter();
         } else {
             type = ProblemType.INTERNAL_ERROR;
-            problem = Problem.of(type, webhook
-                    ? "Werken could not process the webhook; it was not accepted."
-                    : "Werken could not process " + subject + " (route " + exchange.getFromRouteId()
-                      + "); the cause is in Werken's log.", path);
-            LOG.error("{} failed route={} event_id={} status=500 path={}", webhook ? "Webhook" : "Request",
-                    exchange.getFromRouteId(), eventId(exchange), path, cause);
+            problem = Problem.of(
+                    type,
+                    webhook
+                            ? "Werken could not process the webhook; it was not accepted."
+                            : "Werken could not process " + subject + " (route " + exchange.getFromRouteId()
+                                    + "); the cause is in Werken's log.",
+                    path);
+            LOG.error(
+                    "{} failed route={} event_id={} status=500 path={}",
+                    webhook ? "Webhook" : "Request",
+                    exchange.getFromRouteId(),
+                    eventId(exchange),
+                    path,
+                    cause);
         }
 
         if (webhook) {
             Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
             metrics.webhook(workflow == null ? WerkenMetrics.NO_WORKFLOW : workflow.id(), type.slug());
-            refusals.record(workflow == null ? null : workflow.id(), problem.status(), type.slug(), problem.detail(),
-                    remote(exchange), path);
+            refusals.record(
+                    workflow == null ? null : workflow.id(),
+                    problem.status(),
+                    type.slug(),
+                    problem.detail(),
+                    remote(exchange),
+                    path);
         }
         message.removeHeaders("*");
         headers.forEach(message::setHeader);
@@ -110,13 +137,26 @@ public final class ProblemResponder implements Processor {
     }
 
     /** A 503: nothing was accepted, and the log line says why, with the event id the webhook would have had. */
-    private Problem unavailable(ProblemType type, String what, String reason, String subject, Throwable cause,
-                                Exchange exchange, String path) {
-        LOG.warn("{} not accepted event_id={} status=503 reason=\"{}: {}\" path={}",
-                webhook(subject) ? "Webhook" : "Request", eventId(exchange), reason, cause.getMessage(),
+    private Problem unavailable(
+            ProblemType type,
+            String what,
+            String reason,
+            String subject,
+            Throwable cause,
+            Exchange exchange,
+            String path) {
+        LOG.warn(
+                "{} not accepted event_id={} status=503 reason=\"{}: {}\" path={}",
+                webhook(subject) ? "Webhook" : "Request",
+                eventId(exchange),
+                reason,
+                cause.getMessage(),
                 path);
-        return Problem.of(type, what + ", so " + subject + (webhook(subject) ? " was not accepted" : " was not carried out")
-                             + "; retry after " + retryAfterSeconds + " seconds.", path);
+        return Problem.of(
+                type,
+                what + ", so " + subject + (webhook(subject) ? " was not accepted" : " was not carried out")
+                        + "; retry after " + retryAfterSeconds + " seconds.",
+                path);
     }
 
     private static boolean webhook(String subject) {
@@ -143,7 +183,8 @@ public final class ProblemResponder implements Processor {
     /** The address the webhook came from, or null where the message is not platform-http's. */
     private static String remote(Exchange exchange) {
         return exchange.getIn() instanceof HttpMessage http && http.getRequest() != null
-                ? VertxProblems.remote(http.getRequest().remoteAddress()) : null;
+                ? VertxProblems.remote(http.getRequest().remoteAddress())
+                : null;
     }
 
     /** The id the event would have had, or why there is none (it failed before an event was created). */

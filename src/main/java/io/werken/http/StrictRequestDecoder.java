@@ -1,14 +1,13 @@
 package io.werken.http;
 
-import java.util.List;
-import java.util.Locale;
-
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Vert.x's HTTP/1.1 request decoder, refusing the framings that let two parties disagree on where a request ends
@@ -37,9 +36,12 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     static String framingProblem(HttpHeaders headers) {
         // The common request (no Transfer-Encoding, one Host) builds no list here.
         List<String> codings = headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
-                ? headers.getAll(HttpHeaderNames.TRANSFER_ENCODING) : List.of();
+                ? headers.getAll(HttpHeaderNames.TRANSFER_ENCODING)
+                : List.of();
         int hosts = 0;
-        for (var values = headers.valueStringIterator(HttpHeaderNames.HOST); values.hasNext() && hosts < 2; values.next()) {
+        for (var values = headers.valueStringIterator(HttpHeaderNames.HOST);
+                values.hasNext() && hosts < 2;
+                values.next()) {
             hosts++;
         }
         return framingProblem(codings, headers.contains(HttpHeaderNames.CONTENT_LENGTH), hosts);
@@ -51,9 +53,10 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
             if (contentLength) {
                 return "The request has both Content-Length and Transfer-Encoding; send one of them.";
             }
-            if (codings.size() != 1 || !codings.get(0).trim().toLowerCase(Locale.ROOT).equals("chunked")) {
+            if (codings.size() != 1
+                    || !codings.get(0).trim().toLowerCase(Locale.ROOT).equals("chunked")) {
                 return "Transfer-Encoding '" + String.join(", ", codings)
-                       + "' is not supported; send the body with Content-Length or Transfer-Encoding: chunked.";
+                        + "' is not supported; send the body with Content-Length or Transfer-Encoding: chunked.";
             }
         }
         if (hosts > 1) {

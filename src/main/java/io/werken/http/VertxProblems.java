@@ -12,8 +12,7 @@ import io.werken.core.Problem;
  */
 final class VertxProblems {
 
-    private VertxProblems() {
-    }
+    private VertxProblems() {}
 
     /** A peer's IP address as text, or null if there is none (a domain socket, a request without a connection). */
     static String remote(io.vertx.core.net.SocketAddress address) {
@@ -30,7 +29,8 @@ final class VertxProblems {
             return;
         }
         try {
-            ctx.response().setStatusCode(problem.status())
+            ctx.response()
+                    .setStatusCode(problem.status())
                     .putHeader("Content-Type", Problem.MEDIA_TYPE)
                     .end(Buffer.buffer(json.writeValueAsBytes(problem)));
         } catch (JsonProcessingException e) {

@@ -1,8 +1,7 @@
 package io.werken.http;
 
-import java.util.function.Predicate;
-
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Predicate;
 import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
@@ -40,7 +39,11 @@ public final class WebhookHttpEngine extends VertxPlatformHttpEngine {
         if (!WEBHOOK_PATH.equals(endpoint.getPath())) {
             return super.createConsumer(endpoint, processor);
         }
-        return new EventLoopWebhookConsumer(endpoint, processor, getHandlers(),
-                VertxPlatformHttpRouter.getRouterNameFromPort(getServerPort()), mayBlock);
+        return new EventLoopWebhookConsumer(
+                endpoint,
+                processor,
+                getHandlers(),
+                VertxPlatformHttpRouter.getRouterNameFromPort(getServerPort()),
+                mayBlock);
     }
 }

@@ -1,14 +1,7 @@
 package io.werken.http;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.core.Ports;
-import io.werken.core.Problem;
-import io.werken.core.ProblemType;
-import io.werken.metrics.RecentRefusals;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -16,6 +9,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.werken.core.Ports;
+import io.werken.core.Problem;
+import io.werken.core.ProblemType;
+import io.werken.metrics.RecentRefusals;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
@@ -46,11 +45,14 @@ public final class WebhookHttpServer extends VertxPlatformHttpServer {
     private volatile HttpServer listening;
 
     /** Connection-level limits of the webhook port. */
-    public record Limits(int maxRequestLineBytes, int maxHeaderBytes, int idleTimeoutSeconds) {
-    }
+    public record Limits(int maxRequestLineBytes, int maxHeaderBytes, int idleTimeoutSeconds) {}
 
-    public WebhookHttpServer(VertxPlatformHttpServerConfiguration configuration, Limits limits, ObjectMapper json,
-                             ConnectionGuards guards, RecentRefusals refusals) {
+    public WebhookHttpServer(
+            VertxPlatformHttpServerConfiguration configuration,
+            Limits limits,
+            ObjectMapper json,
+            ConnectionGuards guards,
+            RecentRefusals refusals) {
         super(configuration);
         this.configuration = configuration;
         this.limits = limits;
@@ -70,8 +72,8 @@ public final class WebhookHttpServer extends VertxPlatformHttpServer {
     }
 
     private VertxPlatformHttpRouter router() {
-        return VertxPlatformHttpRouter.lookup(getCamelContext(),
-                VertxPlatformHttpRouter.getRouterNameFromPort(configuration.getBindPort()));
+        return VertxPlatformHttpRouter.lookup(
+                getCamelContext(), VertxPlatformHttpRouter.getRouterNameFromPort(configuration.getBindPort()));
     }
 
     @Override
@@ -83,14 +85,17 @@ public final class WebhookHttpServer extends VertxPlatformHttpServer {
                 .setMaxHeaderSize(limits.maxHeaderBytes())
                 .setIdleTimeout(limits.idleTimeoutSeconds())
                 .setIdleTimeoutUnit(TimeUnit.SECONDS);
-        HttpServer server = getVertx().createHttpServer(options)
+        HttpServer server = getVertx()
+                .createHttpServer(options)
                 // Each connection gets its guard (connection and body limits, request deadline, strict framing).
                 .connectionHandler(connection -> guards.guard(connection, options))
                 .invalidRequestHandler(this::answerInvalidRequest)
                 .requestHandler(router());
         try {
             listening = server.listen(configuration.getBindPort(), configuration.getBindHost())
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (Ports.isBindFailure(e)) {
                 // Taken since Werken checked it: the same one-line refusal as the check's.
@@ -98,10 +103,17 @@ public final class WebhookHttpServer extends VertxPlatformHttpServer {
             }
             throw e;
         }
-        LOG.debug("Webhook HTTP server listening on {}:{} (request line <= {} bytes, headers <= {} bytes, idle timeout {} s, "
-                 + "connections <= {}, request bodies in flight <= {} bytes, each request in full within {} s)",
-                configuration.getBindHost(), listening.actualPort(), limits.maxRequestLineBytes(), limits.maxHeaderBytes(),
-                limits.idleTimeoutSeconds(), guards.maxConnections(), guards.bodies().budget(), guards.requestTimeoutSeconds());
+        LOG.debug(
+                "Webhook HTTP server listening on {}:{} (request line <= {} bytes, headers <= {} bytes, idle timeout {} s, "
+                        + "connections <= {}, request bodies in flight <= {} bytes, each request in full within {} s)",
+                configuration.getBindHost(),
+                listening.actualPort(),
+                limits.maxRequestLineBytes(),
+                limits.maxHeaderBytes(),
+                limits.idleTimeoutSeconds(),
+                guards.maxConnections(),
+                guards.bodies().budget(),
+                guards.requestTimeoutSeconds());
     }
 
     @Override
@@ -147,7 +159,7 @@ public final class WebhookHttpServer extends VertxPlatformHttpServer {
         if (cause instanceof TooLongHttpLineException) {
             type = ProblemType.URI_TOO_LONG;
             detail = "The request line (method, URI and version) is longer than the limit of "
-                     + limits.maxRequestLineBytes() + " bytes.";
+                    + limits.maxRequestLineBytes() + " bytes.";
         } else if (cause instanceof TooLongHttpHeaderException) {
             type = ProblemType.HEADERS_TOO_LARGE;
             detail = "The request headers are larger than the limit of " + limits.maxHeaderBytes() + " bytes.";
@@ -155,12 +167,16 @@ public final class WebhookHttpServer extends VertxPlatformHttpServer {
             type = ProblemType.MALFORMED_REQUEST;
             detail = "The request could not be read as HTTP.";
         }
-        LOG.info("Rejected request event_id=none status={} reason=\"{}\" remote={}", type.status(), detail,
+        LOG.info(
+                "Rejected request event_id=none status={} reason=\"{}\" remote={}",
+                type.status(),
+                detail,
                 request.remoteAddress());
         refusals.record(null, type.status(), type.slug(), detail, VertxProblems.remote(request.remoteAddress()), null);
         Problem problem = Problem.of(type, detail, null);
         try {
-            request.response().setStatusCode(type.status())
+            request.response()
+                    .setStatusCode(type.status())
                     .putHeader("Content-Type", Problem.MEDIA_TYPE)
                     .putHeader("Connection", "close")
                     .end(Buffer.buffer(json.writeValueAsBytes(problem)));

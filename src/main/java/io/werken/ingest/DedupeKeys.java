@@ -1,14 +1,13 @@
 package io.werken.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.werken.core.ExchangeProperties;
+import io.werken.workflow.Workflow;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.werken.core.ExchangeProperties;
-import io.werken.workflow.Workflow;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -38,8 +37,11 @@ public final class DedupeKeys implements Processor {
             key = header(in, IDEMPOTENCY_KEY);
         }
         if (key != null) {
-            exchange.setProperty(ExchangeProperties.DEDUPE_KEY, workflow.id() + ":" + HexFormat.of().formatHex(sha256(key)));
-            exchange.setProperty(ExchangeProperties.EVENT_ID, eventId(workflow.id(), key).toString());
+            exchange.setProperty(
+                    ExchangeProperties.DEDUPE_KEY,
+                    workflow.id() + ":" + HexFormat.of().formatHex(sha256(key)));
+            exchange.setProperty(
+                    ExchangeProperties.EVENT_ID, eventId(workflow.id(), key).toString());
         }
     }
 

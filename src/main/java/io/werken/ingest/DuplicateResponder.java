@@ -1,16 +1,15 @@
 package io.werken.ingest;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.core.ProblemType;
-import io.werken.core.ProblemException;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.LogContext;
+import io.werken.core.ProblemException;
+import io.werken.core.ProblemType;
 import io.werken.dedupe.DedupeStore;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.Workflow;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -45,11 +44,14 @@ public final class DuplicateResponder implements Processor {
         Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
         LogContext.event(eventId);
         if (!store.isConfirmed(key)) {
-            throw new ProblemException(ProblemType.DELIVERY_IN_PROGRESS, "Event " + eventId
-                    + " for this delivery is still being accepted; retry after " + retryAfterSeconds + " seconds.",
+            throw new ProblemException(
+                    ProblemType.DELIVERY_IN_PROGRESS,
+                    "Event " + eventId + " for this delivery is still being accepted; retry after " + retryAfterSeconds
+                            + " seconds.",
                     Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
         }
-        LOG.info("Duplicate delivery of event {} for workflow '{}' answered, nothing published", eventId, workflow.id());
+        LOG.info(
+                "Duplicate delivery of event {} for workflow '{}' answered, nothing published", eventId, workflow.id());
         WebhookAccepted.duplicate(eventId, workflow.id()).answer(exchange.getMessage(), json, 200);
         metrics.webhook(workflow.id(), WerkenMetrics.DUPLICATE);
         LogContext.clear();

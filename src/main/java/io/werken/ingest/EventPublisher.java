@@ -1,11 +1,5 @@
 package io.werken.ingest;
 
-import java.time.Clock;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.AmqpMessages;
@@ -15,6 +9,11 @@ import io.werken.core.ExchangeProperties;
 import io.werken.core.LogContext;
 import io.werken.core.ReceivedWebhook;
 import io.werken.core.TraceContext;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
@@ -83,8 +82,10 @@ public final class EventPublisher extends AsyncProcessorSupport {
             // The event loop has served other webhooks meanwhile: this one's log lines carry its own ids again.
             LogContext.resume(trace, event.eventId());
             if (failure != null) {
-                exchange.setException(failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure);
+                exchange.setException(
+                        failure instanceof CompletionException && failure.getCause() != null
+                                ? failure.getCause()
+                                : failure);
             }
             callback.done(false);
         }));

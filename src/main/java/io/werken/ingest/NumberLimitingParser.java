@@ -1,14 +1,13 @@
 package io.werken.ingest;
 
-import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 
 /**
  * A JSON parser that refuses a number whose decimal exponent or scale is beyond a limit before anything turns it into
@@ -91,9 +90,13 @@ final class NumberLimitingParser extends JsonParserDelegate {
         }
         if (!withinLimit(getTextCharacters(), getTextOffset(), getTextLength(), limit)) {
             String pointer = getParsingContext().pathAsPointer().toString();
-            throw new NumberLimitException(this, "number at " + (pointer.isEmpty() ? "the top level" : pointer)
-                    + " out of range: its decimal exponent must lie within \u00b1" + limit + " and it may have at most "
-                    + limit + " digits after the decimal point", currentTokenLocation());
+            throw new NumberLimitException(
+                    this,
+                    "number at " + (pointer.isEmpty() ? "the top level" : pointer)
+                            + " out of range: its decimal exponent must lie within \u00b1" + limit
+                            + " and it may have at most "
+                            + limit + " digits after the decimal point",
+                    currentTokenLocation());
         }
     }
 

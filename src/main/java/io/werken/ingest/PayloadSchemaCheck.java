@@ -1,19 +1,18 @@
 package io.werken.ingest;
 
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.werken.core.ExchangeProperties;
 import io.werken.core.LogContext;
 import io.werken.core.Problem;
+import io.werken.core.ProblemException;
 import io.werken.core.ProblemType;
 import io.werken.core.TraceContext;
-import io.werken.core.ProblemException;
 import io.werken.workflow.PayloadSchema;
 import io.werken.workflow.Workflow;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
@@ -79,9 +78,10 @@ public final class PayloadSchemaCheck extends AsyncProcessorSupport {
                 });
             });
         } catch (RejectedExecutionException e) {
-            exchange.setException(new ProblemException(ProblemType.OVERLOADED,
+            exchange.setException(new ProblemException(
+                    ProblemType.OVERLOADED,
                     "Werken is checking as many payloads against their schemas as it can, so the webhook was not"
-                    + " accepted; retry after " + retryAfterSeconds + " seconds.",
+                            + " accepted; retry after " + retryAfterSeconds + " seconds.",
                     Map.of("Retry-After", Integer.toString(retryAfterSeconds))));
             callback.done(true);
             return true;
@@ -102,10 +102,14 @@ public final class PayloadSchemaCheck extends AsyncProcessorSupport {
         }
         PayloadSchema.PayloadError first = errors.get(0);
         String where = first.pointer().isEmpty() ? "the body" : first.pointer();
-        throw new ProblemException(ProblemType.PAYLOAD_INVALID,
+        throw new ProblemException(
+                ProblemType.PAYLOAD_INVALID,
                 "The body does not match the payload schema of workflow '" + workflow.id() + "': " + where + ": "
-                + first.message() + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more, in errors)" : "")
-                + ".",
-                errors.stream().map(e -> new Problem.Error(e.pointer(), e.message())).toList());
+                        + first.message()
+                        + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more, in errors)" : "")
+                        + ".",
+                errors.stream()
+                        .map(e -> new Problem.Error(e.pointer(), e.message()))
+                        .toList());
     }
 }

@@ -1,5 +1,11 @@
 package io.werken.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.werken.core.ExchangeProperties;
+import io.werken.core.LogContext;
+import io.werken.core.RandomIds;
+import io.werken.core.ReceivedWebhook;
+import io.werken.workflow.Workflow;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -7,13 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.werken.core.ExchangeProperties;
-import io.werken.core.LogContext;
-import io.werken.core.RandomIds;
-import io.werken.core.ReceivedWebhook;
-import io.werken.workflow.Workflow;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -36,7 +35,9 @@ public final class ReceivedWebhookFactory implements Processor {
     @Override
     public void process(Exchange exchange) {
         Workflow workflow = exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class);
-        ReceivedWebhook event = create(workflow, exchange.getMessage().getBody(JsonNode.class),
+        ReceivedWebhook event = create(
+                workflow,
+                exchange.getMessage().getBody(JsonNode.class),
                 exchange.getProperty(ExchangeProperties.PAYLOAD_BYTES, byte[].class),
                 exchange.getProperty(ExchangeProperties.EVENT_ID, String.class),
                 workflowHeaders(workflow, exchange.getMessage()));
@@ -56,11 +57,18 @@ public final class ReceivedWebhookFactory implements Processor {
      * As {@link #create(Workflow, JsonNode, String, Map)}, with {@code payloadBytes} the JSON value of the body exactly
      * as sent, which the envelope then carries instead of writing {@code payload} anew (null: written from the tree).
      */
-    public ReceivedWebhook create(Workflow workflow, JsonNode payload, byte[] payloadBytes, String eventId,
-                                  Map<String, String> headers) {
-        return new ReceivedWebhook(eventId != null ? eventId : RandomIds.uuid(), workflow.id(), workflow.revision(),
-                DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)), headers, payload,
-                null, null, payloadBytes);
+    public ReceivedWebhook create(
+            Workflow workflow, JsonNode payload, byte[] payloadBytes, String eventId, Map<String, String> headers) {
+        return new ReceivedWebhook(
+                eventId != null ? eventId : RandomIds.uuid(),
+                workflow.id(),
+                workflow.revision(),
+                DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)),
+                headers,
+                payload,
+                null,
+                null,
+                payloadBytes);
     }
 
     /**
@@ -74,7 +82,8 @@ public final class ReceivedWebhookFactory implements Processor {
         Map<String, String> headers = new TreeMap<>();
         for (String name : workflow.headers()) {
             List<String> values = message instanceof HttpMessage http && http.getRequest() != null
-                    ? http.getRequest().headers().getAll(name) : valuesOf(message.getHeader(name));
+                    ? http.getRequest().headers().getAll(name)
+                    : valuesOf(message.getHeader(name));
             if (!values.isEmpty()) {
                 headers.put(name, String.join(", ", values));
             }

@@ -18,8 +18,7 @@ final class StrictUtf8 {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HIGH_BITS = 0x8080808080808080L;
 
-    private StrictUtf8() {
-    }
+    private StrictUtf8() {}
 
     /** Why {@code body} is not UTF-8 JSON, as a phrase for a problem's detail; null when it is. */
     static String problem(byte[] body) {
@@ -77,13 +76,16 @@ final class StrictUtf8 {
                 }
                 int c1 = b[i + 1] & 0xFF;
                 // F0 80..8F is overlong; F4 90..BF is above U+10FFFF.
-                if (c1 < (c == 0xF0 ? 0x90 : 0x80) || c1 > (c == 0xF4 ? 0x8F : 0xBF) || !continuation(b[i + 2])
-                    || !continuation(b[i + 3])) {
+                if (c1 < (c == 0xF0 ? 0x90 : 0x80)
+                        || c1 > (c == 0xF4 ? 0x8F : 0xBF)
+                        || !continuation(b[i + 2])
+                        || !continuation(b[i + 3])) {
                     return i;
                 }
                 i += 4;
             } else {
-                // F5..FF lead to code points above U+10FFFF, or are no UTF-8 at all (FE, FF: a UTF-16/32 byte order mark).
+                // F5..FF lead to code points above U+10FFFF, or are no UTF-8 at all (FE, FF: a UTF-16/32 byte order
+                // mark).
                 return i;
             }
         }

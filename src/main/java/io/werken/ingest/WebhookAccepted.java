@@ -15,7 +15,7 @@ import org.apache.camel.Message;
  * {@code duplicate} for a repeat of a delivery accepted before. Both are written by {@link #answer}.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonPropertyOrder({ "event_id", "workflow_id", "status" })
+@JsonPropertyOrder({"event_id", "workflow_id", "status"})
 public record WebhookAccepted(String eventId, String workflowId, String status) {
 
     public static WebhookAccepted accepted(ReceivedWebhook event) {

@@ -1,14 +1,13 @@
 package io.werken.ingest;
 
+import io.werken.workflow.CurrentWorkflows;
+import io.werken.workflow.WorkflowCatalog;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import io.werken.workflow.CurrentWorkflows;
-import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.apache.camel.spi.HeaderFilterStrategy;
@@ -24,8 +23,7 @@ public final class WebhookHeaderFilterStrategy implements HeaderFilterStrategy {
     private static final Set<String> RESPONSE_HEADERS = Set.of("content-type", "retry-after", "allow");
 
     /** The allowlist for one catalog. */
-    private record Allowlist(WorkflowCatalog catalog, Set<String> names) {
-    }
+    private record Allowlist(WorkflowCatalog catalog, Set<String> names) {}
 
     private final Set<String> configuredHeaders;
     private final CurrentWorkflows workflows;

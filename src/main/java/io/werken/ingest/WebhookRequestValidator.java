@@ -1,22 +1,21 @@
 package io.werken.ingest;
 
-import java.io.IOException;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.werken.core.ExchangeProperties;
-import io.werken.core.WerkenJson;
-import io.werken.core.ProblemType;
 import io.werken.core.ProblemException;
-import io.werken.workflow.Workflow;
+import io.werken.core.ProblemType;
+import io.werken.core.WerkenJson;
 import io.werken.workflow.CurrentWorkflows;
+import io.werken.workflow.Workflow;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -58,14 +57,18 @@ public final class WebhookRequestValidator implements Processor {
         Message in = exchange.getMessage();
         String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
         if (!"POST".equals(method)) {
-            throw new ProblemException(ProblemType.METHOD_NOT_ALLOWED,
-                    "Webhooks are delivered with POST, not " + method + ".", Map.of("Allow", "POST"));
+            throw new ProblemException(
+                    ProblemType.METHOD_NOT_ALLOWED,
+                    "Webhooks are delivered with POST, not " + method + ".",
+                    Map.of("Allow", "POST"));
         }
 
         String workflowId = in.getHeader(WORKFLOW_ID_HEADER, String.class);
         // The one lookup of the workflow: every later step reads this workflow, of this revision, from the exchange.
-        Workflow workflow = workflows.find(workflowId).orElseThrow(() -> new ProblemException(
-                ProblemType.UNKNOWN_WORKFLOW, "There is no workflow '" + abbreviate(workflowId) + "'."));
+        Workflow workflow = workflows
+                .find(workflowId)
+                .orElseThrow(() -> new ProblemException(
+                        ProblemType.UNKNOWN_WORKFLOW, "There is no workflow '" + abbreviate(workflowId) + "'."));
         // Set before the checks below, so that a refusal is counted under its workflow.
         exchange.setProperty(ExchangeProperties.WORKFLOW, workflow);
 
@@ -87,7 +90,8 @@ public final class WebhookRequestValidator implements Processor {
      */
     static byte[] valueBytes(byte[] body) {
         int start = body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF
-                ? 3 : 0;
+                ? 3
+                : 0;
         int end = body.length;
         while (start < end && whitespace(body[start])) {
             start++;
@@ -114,23 +118,27 @@ public final class WebhookRequestValidator implements Processor {
         }
         String encoding = StrictUtf8.problem(body);
         if (encoding != null) {
-            throw new ProblemException(ProblemType.INVALID_JSON,
-                    "The request body is not JSON in UTF-8: " + encoding + ".");
+            throw new ProblemException(
+                    ProblemType.INVALID_JSON, "The request body is not JSON in UTF-8: " + encoding + ".");
         }
         JsonNode payload;
         try (JsonParser parser = new NumberLimitingParser(jsonFactory.createParser(body), maxNumberExponent)) {
             payload = jsonReader.readTree(parser);
         } catch (NumberLimitingParser.NumberLimitException e) {
-            throw new ProblemException(ProblemType.INVALID_JSON, "The request body has a " + e.getOriginalMessage()
-                    + " (WERKEN_MAX_JSON_NUMBER_EXPONENT)" + where(e) + ".");
+            throw new ProblemException(
+                    ProblemType.INVALID_JSON,
+                    "The request body has a " + e.getOriginalMessage() + " (WERKEN_MAX_JSON_NUMBER_EXPONENT)" + where(e)
+                            + ".");
         } catch (JsonProcessingException e) {
-            throw new ProblemException(ProblemType.INVALID_JSON,
+            throw new ProblemException(
+                    ProblemType.INVALID_JSON,
                     "The request body is not valid JSON: " + e.getOriginalMessage() + where(e) + ".");
         } catch (IOException e) {
             throw new ProblemException(ProblemType.INVALID_JSON, "The request body could not be read as JSON.");
         } catch (NumberFormatException | ArithmeticException e) {
             // The number check runs first, so this is not expected; a caller's number is still never a 500.
-            throw new ProblemException(ProblemType.INVALID_JSON,
+            throw new ProblemException(
+                    ProblemType.INVALID_JSON,
                     "The request body has a number that cannot be read (WERKEN_MAX_JSON_NUMBER_EXPONENT).");
         }
         if (payload == null || payload.isMissingNode()) {
@@ -140,8 +148,10 @@ public final class WebhookRequestValidator implements Processor {
     }
 
     private static String where(JsonProcessingException e) {
-        return e.getLocation() == null ? ""
-                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        return e.getLocation() == null
+                ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")";
     }
 
     /**
@@ -153,15 +163,15 @@ public final class WebhookRequestValidator implements Processor {
         if (in instanceof HttpMessage http && http.getRequest() != null) {
             java.util.List<String> values = http.getRequest().headers().getAll(name);
             if (values.size() > 1) {
-                throw new ProblemException(ProblemType.SIGNATURE_MALFORMED,
-                        "The " + name + " header is sent more than once.");
+                throw new ProblemException(
+                        ProblemType.SIGNATURE_MALFORMED, "The " + name + " header is sent more than once.");
             }
             return values.isEmpty() ? null : values.get(0);
         }
         Object value = in.getHeader(name);
         if (value instanceof Iterable<?>) {
-            throw new ProblemException(ProblemType.SIGNATURE_MALFORMED,
-                    "The " + name + " header is sent more than once.");
+            throw new ProblemException(
+                    ProblemType.SIGNATURE_MALFORMED, "The " + name + " header is sent more than once.");
         }
         return value == null ? null : value.toString();
     }
@@ -169,7 +179,8 @@ public final class WebhookRequestValidator implements Processor {
     /** JSON is accepted as {@code application/json} or any {@code +json} type, in UTF-8 (RFC 8259). */
     static void checkContentType(String contentType) {
         if (contentType == null || contentType.isBlank()) {
-            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+            throw new ProblemException(
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "The request has no Content-Type; send the body as application/json.");
         }
         String[] parts = contentType.split(";");
@@ -177,15 +188,18 @@ public final class WebhookRequestValidator implements Processor {
         boolean json = mediaType.equals("application/json")
                 || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
         if (!json) {
-            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                    "Content-Type '" + abbreviate(mediaType) + "' is not supported; send the body as application/json.");
+            throw new ProblemException(
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type '" + abbreviate(mediaType)
+                            + "' is not supported; send the body as application/json.");
         }
         for (int i = 1; i < parts.length; i++) {
             String[] param = parts[i].split("=", 2);
             if (param.length == 2 && param[0].trim().equalsIgnoreCase("charset")) {
                 String charset = param[1].trim().replace("\"", "");
                 if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
-                    throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    throw new ProblemException(
+                            ProblemType.UNSUPPORTED_MEDIA_TYPE,
                             "Charset '" + abbreviate(charset) + "' is not supported; JSON must be sent in UTF-8.");
                 }
             }

@@ -1,15 +1,5 @@
 package io.werken.journal;
 
-import java.io.IOException;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
-import java.util.function.Function;
-
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -22,6 +12,15 @@ import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.ActionPlanner.Outcome;
 import io.werken.workflow.ActionPlanner.PlannedAction;
 import io.werken.workflow.Workflow;
+import java.io.IOException;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * What a draft of a workflow would do to stored events: the draft is dry-run against each event's stored payload and
@@ -119,17 +118,25 @@ public final class DraftImpact {
      * {@link JournalStore#scan} gives them): at most {@code max} entries are looked at; if more follow,
      * {@code stopped_at_max} is true and {@code next_cursor} goes on after the last one.
      */
-    public ObjectNode run(Workflow draft, Function<EventQuery, EventPage<JournalRecord>> journal, EventQuery query,
-                          int max) {
+    public ObjectNode run(
+            Workflow draft, Function<EventQuery, EventPage<JournalRecord>> journal, EventQuery query, int max) {
         if (max < 1) {
             throw new IllegalArgumentException("max must be at least 1, not " + max);
         }
         if (query.workflow() != null && !query.workflow().equals(draft.id())) {
-            throw new IllegalArgumentException("The draft is of workflow '" + draft.id() + "', the query selects '"
-                                               + query.workflow() + "'");
+            throw new IllegalArgumentException(
+                    "The draft is of workflow '" + draft.id() + "', the query selects '" + query.workflow() + "'");
         }
-        EventQuery selected = new EventQuery(draft.id(), query.outcome(), query.since(), query.until(),
-                query.actionType(), query.queue(), query.replayOf(), query.limit(), query.cursor());
+        EventQuery selected = new EventQuery(
+                draft.id(),
+                query.outcome(),
+                query.since(),
+                query.until(),
+                query.actionType(),
+                query.queue(),
+                query.replayOf(),
+                query.limit(),
+                query.cursor());
 
         Map<String, Integer> totals = new LinkedHashMap<>();
         KINDS.forEach(kind -> totals.put(kind, 0));
@@ -142,8 +149,8 @@ public final class DraftImpact {
         String next = null;
         while (looked < max) {
             // Never more than max has left: a stop at max falls at a page's end, whose cursor the journal gives.
-            EventPage<JournalRecord> page = journal.apply(selected.withCursor(cursor)
-                    .withLimit(Math.min(EventSearch.PAGE, max - looked)));
+            EventPage<JournalRecord> page =
+                    journal.apply(selected.withCursor(cursor).withLimit(Math.min(EventSearch.PAGE, max - looked)));
             for (JournalRecord entry : page.events()) {
                 looked++;
                 ObjectNode difference = compare(draft, entry);
@@ -196,8 +203,16 @@ public final class DraftImpact {
         } catch (IOException e) {
             return null;
         }
-        ReceivedWebhook event = new ReceivedWebhook(entry.eventId(), entry.workflowId(), entry.workflowRevision(),
-                entry.receivedAt(), headersFor(draft, entry.headers()), payload, entry.replayOf(), null, null);
+        ReceivedWebhook event = new ReceivedWebhook(
+                entry.eventId(),
+                entry.workflowId(),
+                entry.workflowRevision(),
+                entry.receivedAt(),
+                headersFor(draft, entry.headers()),
+                payload,
+                entry.replayOf(),
+                null,
+                null);
         List<PlannedAction> planned = planner.plan(draft, event, false);
 
         Map<Integer, JournalAction> before = new HashMap<>();
@@ -205,7 +220,8 @@ public final class DraftImpact {
         if (JournalRecord.DISPATCHED.equals(entry.outcome())) {
             entry.actions().forEach(action -> before.put(action.index(), action));
         } else {
-            entry.actions().stream().filter(action -> !JournalAction.PUBLISHED.equals(action.outcome()))
+            entry.actions().stream()
+                    .filter(action -> !JournalAction.PUBLISHED.equals(action.outcome()))
                     .forEach(action -> before.put(action.index(), action));
         }
         boolean failsNow = planned.stream().anyMatch(action -> action.outcome() == Outcome.FAILED);
@@ -231,11 +247,19 @@ public final class DraftImpact {
                 continue;
             }
             JournalAction was = before.get(now.action().index());
-            boolean sameFailure = was != null && JournalAction.FAILED.equals(was.outcome())
-                                  && Objects.equals(was.reason(), now.reason());
+            boolean sameFailure = was != null
+                    && JournalAction.FAILED.equals(was.outcome())
+                    && Objects.equals(was.reason(), now.reason());
             if (!sameFailure) {
-                change(changes, now.action().index(), NOW_FAILING, now.action().type(),
-                        now.action().queueOr(actionsQueue), published(was) ? was.params() : null, null, now.reason());
+                change(
+                        changes,
+                        now.action().index(),
+                        NOW_FAILING,
+                        now.action().type(),
+                        now.action().queueOr(actionsQueue),
+                        published(was) ? was.params() : null,
+                        null,
+                        now.reason());
             }
         }
         return changes;
@@ -244,7 +268,9 @@ public final class DraftImpact {
     /** Index by index, what the draft publishes (none of its actions fails) against what was published. */
     private ArrayNode differences(List<PlannedAction> planned, Map<Integer, JournalAction> before) {
         ArrayNode changes = NODES.arrayNode();
-        int count = Math.max(planned.size(), before.keySet().stream().mapToInt(i -> i + 1).max().orElse(0));
+        int count = Math.max(
+                planned.size(),
+                before.keySet().stream().mapToInt(i -> i + 1).max().orElse(0));
         for (int index = 0; index < count; index++) {
             JournalAction was = before.get(index);
             PlannedAction now = index < planned.size() ? planned.get(index) : null;
@@ -264,12 +290,26 @@ public final class DraftImpact {
                 change(changes, index, ADDED, type, queue, null, now.params(), null);
             } else {
                 if (!type.equals(was.type())) {
-                    change(changes, index, TYPE_CHANGED, type, queue, NODES.textNode(was.type()),
-                            NODES.textNode(type), null);
+                    change(
+                            changes,
+                            index,
+                            TYPE_CHANGED,
+                            type,
+                            queue,
+                            NODES.textNode(was.type()),
+                            NODES.textNode(type),
+                            null);
                 }
                 if (!queue.equals(was.queue())) {
-                    change(changes, index, QUEUE_CHANGED, type, queue, NODES.textNode(was.queue()),
-                            NODES.textNode(queue), null);
+                    change(
+                            changes,
+                            index,
+                            QUEUE_CHANGED,
+                            type,
+                            queue,
+                            NODES.textNode(was.queue()),
+                            NODES.textNode(queue),
+                            null);
                 }
                 // Params not kept (the workflow was journaled as metadata then) cannot be compared.
                 if (was.params() != null && !was.params().equals(BY_VALUE, now.params())) {
@@ -299,8 +339,15 @@ public final class DraftImpact {
         return headers;
     }
 
-    private static void change(ArrayNode changes, int index, String kind, String type, String queue, JsonNode before,
-                               JsonNode after, String reason) {
+    private static void change(
+            ArrayNode changes,
+            int index,
+            String kind,
+            String type,
+            String queue,
+            JsonNode before,
+            JsonNode after,
+            String reason) {
         ObjectNode change = changes.addObject();
         change.put("index", index);
         change.put("kind", kind);

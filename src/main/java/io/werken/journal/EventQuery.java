@@ -18,8 +18,16 @@ import java.time.Instant;
  * @param limit      1..500
  * @param cursor     an opaque keyset cursor from {@link EventPage#nextCursor()}, or null for the first page
  */
-public record EventQuery(String workflow, String outcome, Instant since, Instant until, String actionType,
-                         String queue, String replayOf, int limit, String cursor) {
+public record EventQuery(
+        String workflow,
+        String outcome,
+        Instant since,
+        Instant until,
+        String actionType,
+        String queue,
+        String replayOf,
+        int limit,
+        String cursor) {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;

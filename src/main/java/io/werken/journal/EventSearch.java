@@ -1,12 +1,5 @@
 package io.werken.journal;
 
-import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +11,12 @@ import io.werken.expression.EvaluationLimits;
 import io.werken.expression.Expression;
 import io.werken.expression.ExpressionCompiler;
 import io.werken.expression.ExpressionException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The listing's {@code where=}: a CEL condition over {@code payload}, {@code headers} and {@code event}, compiled in
@@ -45,8 +44,13 @@ public final class EventSearch {
      *                           bytes or time), or their stored payload could not be read
      * @param unevaluableReason  why the first of those could not be judged; null when none
      */
-    public record Result(List<EventSummary> events, String nextCursor, int scanned, boolean stoppedAtScanLimit,
-                         int unevaluable, String unevaluableReason) {
+    public record Result(
+            List<EventSummary> events,
+            String nextCursor,
+            int scanned,
+            boolean stoppedAtScanLimit,
+            int unevaluable,
+            String unevaluableReason) {
 
         public Result {
             events = List.copyOf(events);
@@ -118,8 +122,8 @@ public final class EventSearch {
      * {@code scanLimit} entries, or at the journal's end; the result's cursor is then the one after the last entry
      * looked at, so that going on with it neither skips nor repeats an entry.
      */
-    public Result search(Function<EventQuery, EventPage<JournalRecord>> journal, EventQuery query, Expression where,
-                         int scanLimit) {
+    public Result search(
+            Function<EventQuery, EventPage<JournalRecord>> journal, EventQuery query, Expression where, int scanLimit) {
         if (scanLimit < 1) {
             throw new IllegalArgumentException("The scan limit must be at least 1, not " + scanLimit);
         }
@@ -186,8 +190,11 @@ public final class EventSearch {
                 return new Verdict(false, "the stored payload could not be read: " + e.getMessage());
             }
         }
-        Bindings bindings = new Bindings(payload, record.headers() == null ? Map.of() : record.headers(),
-                Bindings.event(record.eventId(), record.workflowId(), record.receivedAt()), limits);
+        Bindings bindings = new Bindings(
+                payload,
+                record.headers() == null ? Map.of() : record.headers(),
+                Bindings.event(record.eventId(), record.workflowId(), record.receivedAt()),
+                limits);
         try {
             return where.test(bindings) ? Verdict.MATCH : Verdict.NO_MATCH;
         } catch (ExpressionException e) {
@@ -196,7 +203,6 @@ public final class EventSearch {
             return e.limitExceeded() ? new Verdict(false, e.getMessage()) : Verdict.NO_MATCH;
         }
     }
-
 
     /** The listing cursor right after {@code entry}: a search that stops there goes on with the next entry. */
     private static String cursorAfter(JournalRecord entry) {

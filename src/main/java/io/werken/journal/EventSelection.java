@@ -47,13 +47,16 @@ final class EventSelection {
         selection.and(query.replayOf(), "e.replay_of = ?");
         // The column of an index (column, received_at DESC, event_id DESC) that an equality selects: H2 reads that
         // index in order only when the ORDER BY names it too (PostgreSQL sees that it is constant either way).
-        selection.leading = query.workflow() != null ? "e.workflow_id, "
+        selection.leading = query.workflow() != null
+                ? "e.workflow_id, "
                 : query.outcome() != null ? "e.outcome, " : query.replayOf() != null ? "e.replay_of, " : "";
         selection.and(query.since(), "e.received_at >= ?");
         selection.and(query.until(), "e.received_at < ?");
-        selection.and(query.actionType(),
+        selection.and(
+                query.actionType(),
                 "EXISTS (SELECT 1 FROM journal_actions a WHERE a.event_id = e.event_id AND a.type = ? AND a.outcome <> 'skipped')");
-        selection.and(query.queue(),
+        selection.and(
+                query.queue(),
                 "EXISTS (SELECT 1 FROM journal_actions a WHERE a.event_id = e.event_id AND a.queue = ? AND a.outcome <> 'skipped')");
         if (query.cursor() != null) {
             JournalCursor after = JournalCursor.decode(query.cursor());
@@ -72,11 +75,12 @@ final class EventSelection {
             throws SQLException {
         List<T> events = new ArrayList<>();
         Instant lastReceivedAt = null;
-        try (PreparedStatement statement = prepare(connection, columns); ResultSet rows = statement.executeQuery()) {
+        try (PreparedStatement statement = prepare(connection, columns);
+                ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 if (events.size() == limit) {
-                    return new EventPage<>(events,
-                            JournalCursor.encode(lastReceivedAt, idOf.apply(events.get(events.size() - 1))));
+                    return new EventPage<>(
+                            events, JournalCursor.encode(lastReceivedAt, idOf.apply(events.get(events.size() - 1))));
                 }
                 events.add(row.read(rows));
                 lastReceivedAt = JournalRows.time(rows, "received_at");
@@ -91,7 +95,8 @@ final class EventSelection {
             return events;
         }
         Map<String, List<JournalAction>> actions = new HashMap<>();
-        for (List<String> chunk : JournalRows.chunks(events.stream().map(JournalRecord::eventId).toList())) {
+        for (List<String> chunk :
+                JournalRows.chunks(events.stream().map(JournalRecord::eventId).toList())) {
             try (PreparedStatement statement = connection.prepareStatement("SELECT " + JournalRows.ACTION_COLUMNS
                     + " FROM journal_actions WHERE event_id IN (" + JournalRows.placeholders(chunk.size())
                     + ") ORDER BY event_id, idx")) {
@@ -106,9 +111,20 @@ final class EventSelection {
         }
         List<JournalRecord> whole = new ArrayList<>(events.size());
         for (JournalRecord e : events) {
-            whole.add(new JournalRecord(e.eventId(), e.workflowId(), e.workflowRevision(), e.receivedAt(),
-                    e.dispatchedAt(), e.outcome(), e.reason(), e.replayOf(), e.traceparent(), e.journal(), e.payload(),
-                    e.headers(), actions.getOrDefault(e.eventId(), List.of())));
+            whole.add(new JournalRecord(
+                    e.eventId(),
+                    e.workflowId(),
+                    e.workflowRevision(),
+                    e.receivedAt(),
+                    e.dispatchedAt(),
+                    e.outcome(),
+                    e.reason(),
+                    e.replayOf(),
+                    e.traceparent(),
+                    e.journal(),
+                    e.payload(),
+                    e.headers(),
+                    actions.getOrDefault(e.eventId(), List.of())));
         }
         return whole;
     }
@@ -121,8 +137,8 @@ final class EventSelection {
     }
 
     private PreparedStatement prepare(Connection connection, String columns) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement("SELECT " + columns + " FROM journal_events e"
-                + where + " ORDER BY " + leading + "e.received_at DESC, e.event_id DESC LIMIT ?");
+        PreparedStatement statement = connection.prepareStatement("SELECT " + columns + " FROM journal_events e" + where
+                + " ORDER BY " + leading + "e.received_at DESC, e.event_id DESC LIMIT ?");
         try {
             int index = 1;
             for (Object parameter : parameters) {

@@ -13,8 +13,13 @@ public final class Journal {
     private final ReplayJobs replays;
     private final int scanLimit;
 
-    public Journal(JournalStore store, EventSearch search, DraftImpact impact, Replayer replayer, ReplayJobs replays,
-                   int scanLimit) {
+    public Journal(
+            JournalStore store,
+            EventSearch search,
+            DraftImpact impact,
+            Replayer replayer,
+            ReplayJobs replays,
+            int scanLimit) {
         this.store = store;
         this.search = search;
         this.impact = impact;

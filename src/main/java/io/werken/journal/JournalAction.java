@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({ "index", "type", "queue", "outcome", "reason", "params" })
+@JsonPropertyOrder({"index", "type", "queue", "outcome", "reason", "params"})
 public record JournalAction(int index, String type, String queue, String outcome, String reason, JsonNode params) {
 
     public static final String PUBLISHED = "published";

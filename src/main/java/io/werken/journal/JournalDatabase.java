@@ -1,16 +1,15 @@
 package io.werken.journal;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.werken.core.StartupRefusedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import org.postgresql.ds.PGSimpleDataSource;
-import io.werken.core.StartupRefusedException;
 import org.apache.camel.util.ObjectHelper;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +46,7 @@ final class JournalDatabase implements AutoCloseable {
     private volatile boolean migrated;
     /** Attempts made to migrate (written under {@link #migrating}), and how the last one failed. */
     private volatile long attempts;
+
     private JournalUnavailableException lastFailure;
 
     private JournalDatabase(JournalStore.Settings settings, long connectionTimeoutMillis) {
@@ -62,7 +62,8 @@ final class JournalDatabase implements AutoCloseable {
         String remedy;
         if (embedded) {
             if (settings.embeddedDir() == null) {
-                throw new StartupRefusedException("The journal has neither a URL nor a directory for its embedded store");
+                throw new StartupRefusedException(
+                        "The journal has neither a URL nor a directory for its embedded store");
             }
             Path dir = settings.embeddedDir().toAbsolutePath().normalize();
             try {
@@ -79,8 +80,8 @@ final class JournalDatabase implements AutoCloseable {
             String url = settings.url().trim();
             this.description = withoutParameters(url);
             if (!url.startsWith("jdbc:postgresql:")) {
-                throw new StartupRefusedException("The journal's URL " + description
-                        + " is not a jdbc:postgresql:// URL (WERKEN_JOURNAL_URL)");
+                throw new StartupRefusedException(
+                        "The journal's URL " + description + " is not a jdbc:postgresql:// URL (WERKEN_JOURNAL_URL)");
             }
             PGSimpleDataSource postgres = new PGSimpleDataSource();
             // Defaults the URL may override (it is set last). No parameter values in the driver's messages: they
@@ -120,15 +121,20 @@ final class JournalDatabase implements AutoCloseable {
         } catch (SQLException e) {
             if (database.embedded) {
                 database.close();
-                throw new StartupRefusedException("Journal database " + database.description + " cannot be opened: "
-                        + database.reason(e), e);
+                throw new StartupRefusedException(
+                        "Journal database " + database.description + " cannot be opened: " + database.reason(e), e);
             }
-            LOG.warn("Journal database {} is unreachable ({}): Werken starts without it, and migrates its schema when"
-                    + " it answers", database.description, database.reason(e));
+            LOG.warn(
+                    "Journal database {} is unreachable ({}): Werken starts without it, and migrates its schema when"
+                            + " it answers",
+                    database.description,
+                    database.reason(e));
         } catch (StartupRefusedException e) {
             if (!database.embedded && !database.answers()) {
-                LOG.warn("Journal database {} went away while being migrated ({}): migrating it when it answers",
-                        database.description, database.scrub(e.getMessage()));
+                LOG.warn(
+                        "Journal database {} went away while being migrated ({}): migrating it when it answers",
+                        database.description,
+                        database.scrub(e.getMessage()));
             } else {
                 database.close();
                 throw new StartupRefusedException(database.scrub(e.getMessage()), e.getCause());

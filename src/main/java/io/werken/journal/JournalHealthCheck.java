@@ -1,7 +1,6 @@
 package io.werken.journal;
 
 import java.util.Map;
-
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -39,7 +38,9 @@ public final class JournalHealthCheck extends AbstractHealthCheck {
         builder.detail("lag_records", housekeeping.lag());
         builder.detail("max_lag_records", housekeeping.maxLag());
         if (writer.lastWrittenMillis() > 0) {
-            builder.detail("last_written_at", java.time.Instant.ofEpochMilli(writer.lastWrittenMillis()).toString());
+            builder.detail(
+                    "last_written_at",
+                    java.time.Instant.ofEpochMilli(writer.lastWrittenMillis()).toString());
         }
         builder.message("journal " + state);
         builder.up();

@@ -1,14 +1,13 @@
 package io.werken.journal;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.werken.workflow.CurrentWorkflows;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.werken.workflow.CurrentWorkflows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.QueueInformation;
@@ -28,6 +27,7 @@ public final class JournalHousekeeping implements Runnable {
     static final int BATCH = 1000;
     /** Batches one round removes at most, so that one round never holds the thread for long. */
     private static final int MAX_BATCHES = 100;
+
     private static final Duration RETENTION_EVERY = Duration.ofMinutes(1);
     private static final Duration WARN_EVERY = Duration.ofMinutes(1);
 
@@ -44,9 +44,17 @@ public final class JournalHousekeeping implements Runnable {
     private volatile Instant lastRetention = Instant.EPOCH;
     private volatile Instant lastWarning = Instant.EPOCH;
 
-    public JournalHousekeeping(JournalStore store, RabbitAdmin admin, String queue, RevisionRecorder revisions,
-                               CurrentWorkflows workflows, Duration retention, long maxEvents, long maxLag,
-                               MeterRegistry registry, Clock clock) {
+    public JournalHousekeeping(
+            JournalStore store,
+            RabbitAdmin admin,
+            String queue,
+            RevisionRecorder revisions,
+            CurrentWorkflows workflows,
+            Duration retention,
+            long maxEvents,
+            long maxLag,
+            MeterRegistry registry,
+            Clock clock) {
         this.store = store;
         this.admin = admin;
         this.queue = queue;
@@ -101,8 +109,12 @@ public final class JournalHousekeeping implements Runnable {
         lag.set(info == null ? -1 : info.getMessageCount());
         if (behind() && Duration.between(lastWarning, clock.instant()).compareTo(WARN_EVERY) >= 0) {
             lastWarning = clock.instant();
-            LOG.warn("The journal is behind: {} records wait on queue {} (WERKEN_JOURNAL_MAX_LAG {}); they are kept "
-                     + "on the broker and written once the journal's database takes them", lag.get(), queue, maxLag);
+            LOG.warn(
+                    "The journal is behind: {} records wait on queue {} (WERKEN_JOURNAL_MAX_LAG {}); they are kept "
+                            + "on the broker and written once the journal's database takes them",
+                    lag.get(),
+                    queue,
+                    maxLag);
         }
     }
 
@@ -128,8 +140,11 @@ public final class JournalHousekeeping implements Runnable {
             Set<String> keep = new java.util.HashSet<>(revisions.loadedRevisions());
             keep.add(workflows.catalog().revision());
             store.removeUnreferencedRevisions(keep);
-            LOG.info("Journal retention removed {} entries (older than {} or beyond the newest {})", count,
-                    retention, maxEvents);
+            LOG.info(
+                    "Journal retention removed {} entries (older than {} or beyond the newest {})",
+                    count,
+                    retention,
+                    maxEvents);
         }
         return count;
     }

@@ -19,8 +19,8 @@ final class JournalInserts {
             + " actions_published) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String INSERT_ACTION = "INSERT INTO journal_actions (event_id, idx, type, queue, outcome,"
             + " reason, params) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
-    private static final String INSERT_REVISION = "INSERT INTO journal_revisions (revision, loaded_at, source)"
-            + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String INSERT_REVISION =
+            "INSERT INTO journal_revisions (revision, loaded_at, source)" + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String UPDATE_REPLAY = "UPDATE journal_replays SET created_at = ?, updated_at = ?, state = ?,"
             + " request = ?, scanned = ?, replayed = ?, cursor = ?, last_event_id = ?, error = ? WHERE id = ?";
     private static final String INSERT_REPLAY = "INSERT INTO journal_replays (created_at, updated_at, state, request,"
@@ -39,8 +39,10 @@ final class JournalInserts {
                 JournalRows.require(action.type(), "event " + id + "'s action " + action.index() + " type");
                 JournalRows.require(action.outcome(), "event " + id + "'s action " + action.index() + " outcome");
             }
-            return new Checked(record,
-                    JournalRows.parse(JournalRows.require(record.receivedAt(), "event " + id + "'s received_at"),
+            return new Checked(
+                    record,
+                    JournalRows.parse(
+                            JournalRows.require(record.receivedAt(), "event " + id + "'s received_at"),
                             "event " + id + "'s received_at"),
                     JournalRows.parse(record.dispatchedAt(), "event " + id + "'s dispatched_at"),
                     JournalRecord.METADATA.equals(record.journal()));
@@ -51,14 +53,14 @@ final class JournalInserts {
         }
     }
 
-    private JournalInserts() {
-    }
+    private JournalInserts() {}
 
     /** @throws IllegalArgumentException a revision that can never be stored */
     static void check(WorkflowRevision revision) {
         String id = JournalRows.require(revision.revision(), "a revision's revision");
         JournalRows.require(revision.source(), "revision " + id + "'s source");
-        JournalRows.parse(JournalRows.require(revision.loadedAt(), "revision " + id + "'s loaded_at"),
+        JournalRows.parse(
+                JournalRows.require(revision.loadedAt(), "revision " + id + "'s loaded_at"),
                 "revision " + id + "'s loaded_at");
     }
 
@@ -144,9 +146,11 @@ final class JournalInserts {
     static JournalDatabase.Work<Void> saveReplay(ReplayJob job) {
         String id = JournalRows.require(job.id(), "a replay's id");
         JournalRows.require(job.state(), "replay " + id + "'s state");
-        Instant created = JournalRows.parse(JournalRows.require(job.createdAt(), "replay " + id + "'s created_at"),
+        Instant created = JournalRows.parse(
+                JournalRows.require(job.createdAt(), "replay " + id + "'s created_at"),
                 "replay " + id + "'s created_at");
-        Instant updated = JournalRows.parse(JournalRows.require(job.updatedAt(), "replay " + id + "'s updated_at"),
+        Instant updated = JournalRows.parse(
+                JournalRows.require(job.updatedAt(), "replay " + id + "'s updated_at"),
                 "replay " + id + "'s updated_at");
         return connection -> {
             if (saveReplay(connection, UPDATE_REPLAY, job, created, updated) == 0

@@ -5,6 +5,6 @@ public final class JournalOffException extends RuntimeException {
 
     public JournalOffException() {
         super("The event journal is off (WERKEN_JOURNAL=off): nothing is recorded, so there is nothing to list, show, "
-              + "search or replay. Set WERKEN_JOURNAL=on to keep a journal.");
+                + "search or replay. Set WERKEN_JOURNAL=on to keep a journal.");
     }
 }

@@ -1,12 +1,11 @@
 package io.werken.journal;
 
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What the journal keeps of one event that dispatch finished: published with its actions (or its dead letter) in the
@@ -28,11 +27,35 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({ "event_id", "workflow_id", "workflow_revision", "received_at", "dispatched_at", "outcome", "reason",
-                     "replay_of", "traceparent", "journal", "payload", "headers", "actions" })
-public record JournalRecord(String eventId, String workflowId, String workflowRevision, String receivedAt,
-                            String dispatchedAt, String outcome, String reason, String replayOf, String traceparent,
-                            String journal, byte[] payload, Map<String, String> headers, List<JournalAction> actions) {
+@JsonPropertyOrder({
+    "event_id",
+    "workflow_id",
+    "workflow_revision",
+    "received_at",
+    "dispatched_at",
+    "outcome",
+    "reason",
+    "replay_of",
+    "traceparent",
+    "journal",
+    "payload",
+    "headers",
+    "actions"
+})
+public record JournalRecord(
+        String eventId,
+        String workflowId,
+        String workflowRevision,
+        String receivedAt,
+        String dispatchedAt,
+        String outcome,
+        String reason,
+        String replayOf,
+        String traceparent,
+        String journal,
+        byte[] payload,
+        Map<String, String> headers,
+        List<JournalAction> actions) {
 
     public static final String DISPATCHED = "dispatched";
     public static final String DEAD_LETTERED = "dead_lettered";
@@ -46,7 +69,8 @@ public record JournalRecord(String eventId, String workflowId, String workflowRe
 
     /** The event as the listing shows it. */
     public EventSummary summary() {
-        return new EventSummary(eventId, workflowId, receivedAt, outcome, workflowRevision, actionsPublished(), replayOf);
+        return new EventSummary(
+                eventId, workflowId, receivedAt, outcome, workflowRevision, actionsPublished(), replayOf);
     }
 
     /** How many of its actions were published. */

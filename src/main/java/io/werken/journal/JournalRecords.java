@@ -1,14 +1,5 @@
 package io.werken.journal;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +11,14 @@ import io.werken.workflow.ActionPlanner.PlannedAction;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.WorkflowAction;
 import io.werken.workflow.WorkflowCatalog;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.springframework.amqp.core.Message;
 
 /**
@@ -59,8 +58,8 @@ public final class JournalRecords {
      * The record of an event whose actions ({@code planned}, every action of the definition) are being published; null
      * when the journal or the workflow's {@code journal} is off.
      */
-    public Outbound dispatched(ReceivedWebhook event, Workflow workflow, List<PlannedAction> planned,
-                               String traceparent) {
+    public Outbound dispatched(
+            ReceivedWebhook event, Workflow workflow, List<PlannedAction> planned, String traceparent) {
         if (!on() || JournalRecord.OFF.equals(workflow.journal())) {
             return null;
         }
@@ -73,8 +72,12 @@ public final class JournalRecords {
                 case SKIPPED -> JournalAction.SKIPPED;
                 case FAILED -> JournalAction.FAILED;
             };
-            actions.add(new JournalAction(definition.index(), definition.type(), definition.queueOr(actionsQueue),
-                    outcome, action.outcome() == Outcome.FAILED ? action.reason() : null,
+            actions.add(new JournalAction(
+                    definition.index(),
+                    definition.type(),
+                    definition.queueOr(actionsQueue),
+                    outcome,
+                    action.outcome() == Outcome.FAILED ? action.reason() : null,
                     full && action.outcome() == Outcome.PUBLISH ? action.params() : null));
         }
         return message(record(event, workflow.revision(), full, JournalRecord.DISPATCHED, null, traceparent, actions));
@@ -85,8 +88,8 @@ public final class JournalRecords {
      * dispatch got (either may be null). Each action that failed says why; the others, which were not published
      * either, say that the event was dead-lettered. Null when the journal or the workflow's {@code journal} is off.
      */
-    public Outbound deadLettered(ReceivedWebhook event, Workflow workflow, List<PlannedAction> planned,
-                                 String traceparent, String reason) {
+    public Outbound deadLettered(
+            ReceivedWebhook event, Workflow workflow, List<PlannedAction> planned, String traceparent, String reason) {
         if (!on() || workflow != null && JournalRecord.OFF.equals(workflow.journal())) {
             return null;
         }
@@ -94,44 +97,72 @@ public final class JournalRecords {
         List<JournalAction> actions = new ArrayList<>();
         if (workflow != null) {
             for (WorkflowAction definition : workflow.actions()) {
-                PlannedAction action = planned == null || definition.index() >= planned.size() ? null
+                PlannedAction action = planned == null || definition.index() >= planned.size()
+                        ? null
                         : planned.get(definition.index());
-                String outcome = action != null && action.outcome() == Outcome.SKIPPED ? JournalAction.SKIPPED
+                String outcome = action != null && action.outcome() == Outcome.SKIPPED
+                        ? JournalAction.SKIPPED
                         : JournalAction.FAILED;
-                String why = action != null && action.outcome() == Outcome.FAILED ? action.reason()
+                String why = action != null && action.outcome() == Outcome.FAILED
+                        ? action.reason()
                         : outcome.equals(JournalAction.SKIPPED) ? null : "not published: the event was dead-lettered";
-                actions.add(new JournalAction(definition.index(), definition.type(), definition.queueOr(actionsQueue),
-                        outcome, why, null));
+                actions.add(new JournalAction(
+                        definition.index(), definition.type(), definition.queueOr(actionsQueue), outcome, why, null));
             }
         }
-        return message(record(event, workflow == null ? event.workflowRevision() : workflow.revision(), full,
-                JournalRecord.DEAD_LETTERED, reason, traceparent, actions));
+        return message(record(
+                event,
+                workflow == null ? event.workflowRevision() : workflow.revision(),
+                full,
+                JournalRecord.DEAD_LETTERED,
+                reason,
+                traceparent,
+                actions));
     }
 
     /** The record of the workflows revision {@code catalog} was loaded from, the file as written. */
     public Outbound revision(WorkflowCatalog catalog) {
-        WorkflowRevision revision = new WorkflowRevision(catalog.revision(),
+        WorkflowRevision revision = new WorkflowRevision(
+                catalog.revision(),
                 DateTimeFormatter.ISO_INSTANT.format(catalog.loadedAt().truncatedTo(ChronoUnit.MILLIS)),
                 new String(catalog.content(), StandardCharsets.UTF_8));
         try {
-            return new Outbound(queue, AmqpMessages.persistentJson(json.writeValueAsBytes(revision),
-                    "revision-" + catalog.revision(), REVISION_TYPE, clock));
+            return new Outbound(
+                    queue,
+                    AmqpMessages.persistentJson(
+                            json.writeValueAsBytes(revision), "revision-" + catalog.revision(), REVISION_TYPE, clock));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write the journal record of revision " + catalog.revision(), e);
         }
     }
 
-    private JournalRecord record(ReceivedWebhook event, String revision, boolean full, String outcome, String reason,
-                                 String traceparent, List<JournalAction> actions) {
+    private JournalRecord record(
+            ReceivedWebhook event,
+            String revision,
+            boolean full,
+            String outcome,
+            String reason,
+            String traceparent,
+            List<JournalAction> actions) {
         byte[] payload = null;
         Map<String, String> headers = null;
         if (full) {
             payload = event.payloadBytes() != null ? event.payloadBytes() : bytes(event.payload());
             headers = new TreeMap<>(event.headers());
         }
-        return new JournalRecord(event.eventId(), event.workflowId(), revision, event.receivedAt(),
-                DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)), outcome, reason,
-                event.replayOf(), traceparent, full ? JournalRecord.FULL : JournalRecord.METADATA, payload, headers,
+        return new JournalRecord(
+                event.eventId(),
+                event.workflowId(),
+                revision,
+                event.receivedAt(),
+                DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)),
+                outcome,
+                reason,
+                event.replayOf(),
+                traceparent,
+                full ? JournalRecord.FULL : JournalRecord.METADATA,
+                payload,
+                headers,
                 actions);
     }
 
@@ -145,8 +176,8 @@ public final class JournalRecords {
 
     private Outbound message(JournalRecord record) {
         try {
-            Message message = AmqpMessages.persistentJson(json.writeValueAsBytes(record), "journal-" + record.eventId(),
-                    EVENT_TYPE, clock);
+            Message message = AmqpMessages.persistentJson(
+                    json.writeValueAsBytes(record), "journal-" + record.eventId(), EVENT_TYPE, clock);
             message.getMessageProperties().setCorrelationId(record.eventId());
             return new Outbound(queue, message);
         } catch (JsonProcessingException e) {

@@ -15,8 +15,7 @@ import java.util.Set;
  */
 final class JournalRetention {
 
-    private JournalRetention() {
-    }
+    private JournalRetention() {}
 
     /** Removes at most {@code batch} of the events received before {@code cutoff}, oldest first. */
     static int olderThan(Connection connection, Instant cutoff, int batch) throws SQLException {
@@ -70,7 +69,7 @@ final class JournalRetention {
 
     static long count(Connection connection) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM journal_events");
-             ResultSet rows = statement.executeQuery()) {
+                ResultSet rows = statement.executeQuery()) {
             rows.next();
             return rows.getLong(1);
         }

@@ -1,5 +1,8 @@
 package io.werken.journal;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.PreparedStatement;
@@ -17,10 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
  * The journal's rows as Java values and back: column lists, times (ISO-8601 UTC, milliseconds), JSON text, and lists
  * of event ids as {@code IN (...)} parameters.
@@ -32,18 +31,16 @@ final class JournalRows {
 
     static final String SUMMARY_COLUMNS =
             "e.event_id, e.workflow_id, e.received_at, e.outcome, e.workflow_revision, e.actions_published, e.replay_of";
-    static final String RECORD_COLUMNS = SUMMARY_COLUMNS
-            + ", e.dispatched_at, e.reason, e.traceparent, e.journal, e.payload, e.headers";
+    static final String RECORD_COLUMNS =
+            SUMMARY_COLUMNS + ", e.dispatched_at, e.reason, e.traceparent, e.journal, e.payload, e.headers";
     static final String ACTION_COLUMNS = "event_id, idx, type, queue, outcome, reason, params";
     static final String REPLAY_COLUMNS =
             "id, created_at, updated_at, state, request, scanned, replayed, cursor, last_event_id, error";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<LinkedHashMap<String, String>> HEADERS = new TypeReference<>() {
-    };
+    private static final TypeReference<LinkedHashMap<String, String>> HEADERS = new TypeReference<>() {};
 
-    private JournalRows() {
-    }
+    private JournalRows() {}
 
     /** A time as Werken writes them: {@code 2026-12-01T10:00:00.123Z}. */
     static String format(Instant instant) {
@@ -72,37 +69,63 @@ final class JournalRows {
     }
 
     static EventSummary summary(ResultSet rows) throws SQLException {
-        return new EventSummary(rows.getString("event_id"), rows.getString("workflow_id"),
-                format(time(rows, "received_at")), rows.getString("outcome"), rows.getString("workflow_revision"),
-                rows.getInt("actions_published"), rows.getString("replay_of"));
+        return new EventSummary(
+                rows.getString("event_id"),
+                rows.getString("workflow_id"),
+                format(time(rows, "received_at")),
+                rows.getString("outcome"),
+                rows.getString("workflow_revision"),
+                rows.getInt("actions_published"),
+                rows.getString("replay_of"));
     }
 
     /** The event of the current row, with {@code actions} (read separately, by event). */
     static JournalRecord record(ResultSet rows, List<JournalAction> actions) throws SQLException {
         String headers = rows.getString("headers");
-        return new JournalRecord(rows.getString("event_id"), rows.getString("workflow_id"),
-                rows.getString("workflow_revision"), format(time(rows, "received_at")),
-                format(time(rows, "dispatched_at")), rows.getString("outcome"), rows.getString("reason"),
-                rows.getString("replay_of"), rows.getString("traceparent"), rows.getString("journal"),
-                rows.getBytes("payload"), headers == null ? null : readHeaders(headers), actions);
+        return new JournalRecord(
+                rows.getString("event_id"),
+                rows.getString("workflow_id"),
+                rows.getString("workflow_revision"),
+                format(time(rows, "received_at")),
+                format(time(rows, "dispatched_at")),
+                rows.getString("outcome"),
+                rows.getString("reason"),
+                rows.getString("replay_of"),
+                rows.getString("traceparent"),
+                rows.getString("journal"),
+                rows.getBytes("payload"),
+                headers == null ? null : readHeaders(headers),
+                actions);
     }
 
     static JournalAction action(ResultSet rows) throws SQLException {
         String params = rows.getString("params");
-        return new JournalAction(rows.getInt("idx"), rows.getString("type"), rows.getString("queue"),
-                rows.getString("outcome"), rows.getString("reason"), params == null ? null : readTree(params));
+        return new JournalAction(
+                rows.getInt("idx"),
+                rows.getString("type"),
+                rows.getString("queue"),
+                rows.getString("outcome"),
+                rows.getString("reason"),
+                params == null ? null : readTree(params));
     }
 
     static ReplayJob replay(ResultSet rows) throws SQLException {
-        return new ReplayJob(rows.getString("id"), format(time(rows, "created_at")),
-                format(time(rows, "updated_at")), rows.getString("state"), rows.getString("request"),
-                rows.getLong("scanned"), rows.getLong("replayed"), rows.getString("cursor"),
-                rows.getString("last_event_id"), rows.getString("error"));
+        return new ReplayJob(
+                rows.getString("id"),
+                format(time(rows, "created_at")),
+                format(time(rows, "updated_at")),
+                rows.getString("state"),
+                rows.getString("request"),
+                rows.getLong("scanned"),
+                rows.getLong("replayed"),
+                rows.getString("cursor"),
+                rows.getString("last_event_id"),
+                rows.getString("error"));
     }
 
     static WorkflowRevision revision(ResultSet rows) throws SQLException {
-        return new WorkflowRevision(rows.getString("revision"), format(time(rows, "loaded_at")),
-                rows.getString("source"));
+        return new WorkflowRevision(
+                rows.getString("revision"), format(time(rows, "loaded_at")), rows.getString("source"));
     }
 
     static RevisionSummary revisionSummary(ResultSet rows) throws SQLException {

@@ -1,11 +1,9 @@
 package io.werken.journal;
 
+import io.werken.core.StartupRefusedException;
 import java.sql.Connection;
 import java.sql.SQLException;
-
 import javax.sql.DataSource;
-
-import io.werken.core.StartupRefusedException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -51,8 +49,10 @@ final class JournalSchema {
             refuseNewer(flyway.info().all());
             flyway.migrate();
         } catch (FlywayException e) {
-            throw new StartupRefusedException("Journal database " + description + " could not be migrated: "
-                    + JournalDatabase.firstLine(e.getMessage()), e);
+            throw new StartupRefusedException(
+                    "Journal database " + description + " could not be migrated: "
+                            + JournalDatabase.firstLine(e.getMessage()),
+                    e);
         }
     }
 
@@ -73,7 +73,8 @@ final class JournalSchema {
         }
         if (applied != null && (known == null || applied.isNewerThan(known))) {
             throw new StartupRefusedException("Journal database " + description + " has schema version "
-                    + applied.getVersion() + ", newer than this Werken's " + (known == null ? "none" : known.getVersion())
+                    + applied.getVersion() + ", newer than this Werken's "
+                    + (known == null ? "none" : known.getVersion())
                     + ": run a newer Werken, or " + remedy);
         }
     }

@@ -1,5 +1,6 @@
 package io.werken.journal;
 
+import io.werken.core.StartupRefusedException;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
-import io.werken.core.StartupRefusedException;
 
 /**
  * The journal's database (PostgreSQL, or H2 in PostgreSQL mode under the data directory), pooled by HikariCP, its
@@ -117,8 +116,8 @@ public final class JournalStore implements AutoCloseable {
      */
     public EventPage<EventSummary> list(EventQuery query) {
         EventSelection selection = EventSelection.of(query);
-        return database.read(connection -> selection.page(connection, JournalRows.SUMMARY_COLUMNS,
-                JournalRows::summary, EventSummary::eventId));
+        return database.read(connection ->
+                selection.page(connection, JournalRows.SUMMARY_COLUMNS, JournalRows::summary, EventSummary::eventId));
     }
 
     /**
@@ -130,8 +129,11 @@ public final class JournalStore implements AutoCloseable {
     public EventPage<JournalRecord> scan(EventQuery query) {
         EventSelection selection = EventSelection.of(query);
         return database.read(connection -> {
-            EventPage<JournalRecord> page = selection.page(connection, JournalRows.RECORD_COLUMNS,
-                    rows -> JournalRows.record(rows, List.of()), JournalRecord::eventId);
+            EventPage<JournalRecord> page = selection.page(
+                    connection,
+                    JournalRows.RECORD_COLUMNS,
+                    rows -> JournalRows.record(rows, List.of()),
+                    JournalRecord::eventId);
             return new EventPage<>(EventSelection.withActions(connection, page.events()), page.nextCursor());
         });
     }
@@ -182,8 +184,8 @@ public final class JournalStore implements AutoCloseable {
      */
     public List<RevisionSummary> revisions(int limit) {
         if (limit < 1 || limit > MAX_REVISIONS) {
-            throw new IllegalArgumentException("The revisions' limit must be from 1 to " + MAX_REVISIONS + ", not "
-                    + limit);
+            throw new IllegalArgumentException(
+                    "The revisions' limit must be from 1 to " + MAX_REVISIONS + ", not " + limit);
         }
         return database.read(connection -> {
             List<RevisionSummary> revisions = new ArrayList<>();
@@ -294,7 +296,8 @@ public final class JournalStore implements AutoCloseable {
      * {@link JournalRecord} or {@link EventSummary} carries it): for a search that stops within a page.
      */
     public static String cursorAfter(String receivedAt, String eventId) {
-        return JournalCursor.encode(JournalRows.parse(JournalRows.require(receivedAt, "received_at"), "received_at"),
+        return JournalCursor.encode(
+                JournalRows.parse(JournalRows.require(receivedAt, "received_at"), "received_at"),
                 JournalRows.require(eventId, "event_id"));
     }
 

@@ -1,5 +1,8 @@
 package io.werken.journal;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,10 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +58,15 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
     private volatile String problem;
     private volatile Instant problemSince;
 
-    public JournalWriter(ConnectionFactory connectionFactory, String queue, int batchSize, JournalStore store,
-                         ObjectMapper json, ExecutorService executor, MeterRegistry registry, Clock clock) {
+    public JournalWriter(
+            ConnectionFactory connectionFactory,
+            String queue,
+            int batchSize,
+            JournalStore store,
+            ObjectMapper json,
+            ExecutorService executor,
+            MeterRegistry registry,
+            Clock clock) {
         this.connectionFactory = connectionFactory;
         this.queue = queue;
         this.batchSize = batchSize;
@@ -69,11 +75,14 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
         this.executor = executor;
         this.clock = clock;
         this.written = Counter.builder("werken.journal.records.written")
-                .description("Journal records written to the journal's database").register(registry);
+                .description("Journal records written to the journal's database")
+                .register(registry);
         this.refused = Counter.builder("werken.journal.records.refused")
-                .description("Journal records the database refused alone (logged with their event id)").register(registry);
+                .description("Journal records the database refused alone (logged with their event id)")
+                .register(registry);
         this.failures = Counter.builder("werken.journal.write.failures")
-                .description("Batch writes that failed and were retried").register(registry);
+                .description("Batch writes that failed and were retried")
+                .register(registry);
     }
 
     @Override
@@ -154,8 +163,12 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
                 failed++;
                 if (problem == null) {
                     problemSince = clock.instant();
-                    LOG.warn("The journal cannot write to {} ({}); its records wait on queue {} and are written once "
-                             + "it can", store.describe(), e.getMessage(), queue);
+                    LOG.warn(
+                            "The journal cannot write to {} ({}); its records wait on queue {} and are written once "
+                                    + "it can",
+                            store.describe(),
+                            e.getMessage(),
+                            queue);
                 }
                 problem = e.getMessage();
                 if (failed >= FAILURES_BEFORE_ONE_BY_ONE && store.reachable()) {
@@ -175,7 +188,8 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
                 store.write(List.of(), List.of(revision));
             } catch (JournalUnavailableException | IllegalArgumentException e) {
                 refused.increment();
-                LOG.error("The journal database refused workflows revision {}: {}", revision.revision(), e.getMessage());
+                LOG.error(
+                        "The journal database refused workflows revision {}: {}", revision.revision(), e.getMessage());
             }
         }
         for (JournalRecord event : events) {
@@ -184,7 +198,8 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
                 written.increment();
             } catch (JournalUnavailableException | IllegalArgumentException e) {
                 refused.increment();
-                LOG.error("The journal database refused the record of event_id={}: {}", event.eventId(), e.getMessage());
+                LOG.error(
+                        "The journal database refused the record of event_id={}: {}", event.eventId(), e.getMessage());
             }
         }
         lastWrittenMillis.set(clock.millis());
@@ -202,8 +217,11 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
             }
         } catch (IOException e) {
             refused.increment();
-            LOG.error("Message {} on the journal queue {} is not a journal record ({}); it is dropped",
-                    message.getMessageProperties().getMessageId(), queue, e.getMessage());
+            LOG.error(
+                    "Message {} on the journal queue {} is not a journal record ({}); it is dropped",
+                    message.getMessageProperties().getMessageId(),
+                    queue,
+                    e.getMessage());
         }
     }
 

@@ -22,10 +22,29 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({ "id", "created_at", "updated_at", "state", "request", "scanned", "replayed", "cursor",
-                     "last_event_id", "error" })
-public record ReplayJob(String id, String createdAt, String updatedAt, String state, String request, long scanned,
-                        long replayed, String cursor, String lastEventId, String error) {
+@JsonPropertyOrder({
+    "id",
+    "created_at",
+    "updated_at",
+    "state",
+    "request",
+    "scanned",
+    "replayed",
+    "cursor",
+    "last_event_id",
+    "error"
+})
+public record ReplayJob(
+        String id,
+        String createdAt,
+        String updatedAt,
+        String state,
+        String request,
+        long scanned,
+        long replayed,
+        String cursor,
+        String lastEventId,
+        String error) {
 
     public static final String RUNNING = "running";
     public static final String DONE = "done";

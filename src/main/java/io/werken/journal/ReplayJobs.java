@@ -1,5 +1,10 @@
 package io.werken.journal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.core.RandomIds;
+import io.werken.expression.Expression;
+import io.werken.journal.Replayer.Revision;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
@@ -10,12 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.core.RandomIds;
-import io.werken.expression.Expression;
-import io.werken.journal.Replayer.Revision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +36,7 @@ public final class ReplayJobs extends org.apache.camel.support.service.ServiceSu
     private static final int ATTEMPTS = 12;
 
     /** What a bulk replay was asked for. */
-    public record Request(EventQuery query, String where, long max, Revision revision) {
-    }
+    public record Request(EventQuery query, String where, long max, Revision revision) {}
 
     private final JournalStore store;
     private final Replayer replayer;
@@ -51,8 +49,14 @@ public final class ReplayJobs extends org.apache.camel.support.service.ServiceSu
     private final Map<String, Boolean> running = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    public ReplayJobs(JournalStore store, Replayer replayer, EventSearch search, ObjectMapper json, Clock clock,
-                      ExecutorService executor, double rate) {
+    public ReplayJobs(
+            JournalStore store,
+            Replayer replayer,
+            EventSearch search,
+            ObjectMapper json,
+            Clock clock,
+            ExecutorService executor,
+            double rate) {
         this.store = store;
         this.replayer = replayer;
         this.search = search;
@@ -72,7 +76,13 @@ public final class ReplayJobs extends org.apache.camel.support.service.ServiceSu
     public int interruptedAtLastStop() {
         List<ReplayJob> stopped = store.replaysInState(ReplayJob.RUNNING);
         for (ReplayJob job : stopped) {
-            save(job, ReplayJob.INTERRUPTED, job.scanned(), job.replayed(), job.cursor(), job.lastEventId(),
+            save(
+                    job,
+                    ReplayJob.INTERRUPTED,
+                    job.scanned(),
+                    job.replayed(),
+                    job.cursor(),
+                    job.lastEventId(),
                     "Werken stopped while it ran; resume it with POST /replays/" + job.id() + "/resume");
         }
         return stopped.size();
@@ -81,8 +91,8 @@ public final class ReplayJobs extends org.apache.camel.support.service.ServiceSu
     /** Starts a bulk replay; answers it as saved. */
     public ReplayJob start(Request request) {
         String now = now();
-        ReplayJob job = new ReplayJob(RandomIds.uuid(), now, now, ReplayJob.RUNNING, write(request), 0, 0, null, null,
-                null);
+        ReplayJob job =
+                new ReplayJob(RandomIds.uuid(), now, now, ReplayJob.RUNNING, write(request), 0, 0, null, null, null);
         store.saveReplay(job);
         submit(job, request);
         return job;
@@ -96,11 +106,11 @@ public final class ReplayJobs extends org.apache.camel.support.service.ServiceSu
         }
         ReplayJob job = found.get();
         if (!job.state().equals(ReplayJob.INTERRUPTED) && !job.state().equals(ReplayJob.FAILED)) {
-            throw new ReplayRefusedException("Replay " + id + " is " + job.state()
-                    + ": only an interrupted or failed replay can be resumed.");
+            throw new ReplayRefusedException(
+                    "Replay " + id + " is " + job.state() + ": only an interrupted or failed replay can be resumed.");
         }
-        ReplayJob resumed = save(job, ReplayJob.RUNNING, job.scanned(), job.replayed(), job.cursor(),
-                job.lastEventId(), null);
+        ReplayJob resumed =
+                save(job, ReplayJob.RUNNING, job.scanned(), job.replayed(), job.cursor(), job.lastEventId(), null);
         submit(resumed, read(job.request()));
         return Optional.of(resumed);
     }
@@ -119,8 +129,8 @@ public final class ReplayJobs extends org.apache.camel.support.service.ServiceSu
         if (job.state().equals(ReplayJob.DONE) || job.state().equals(ReplayJob.CANCELLED)) {
             return Optional.of(job);
         }
-        return Optional.of(save(job, ReplayJob.CANCELLED, job.scanned(), job.replayed(), job.cursor(),
-                job.lastEventId(), null));
+        return Optional.of(
+                save(job, ReplayJob.CANCELLED, job.scanned(), job.replayed(), job.cursor(), job.lastEventId(), null));
     }
 
     public Optional<ReplayJob> find(String id) {
@@ -133,7 +143,13 @@ public final class ReplayJobs extends org.apache.camel.support.service.ServiceSu
             executor.execute(() -> run(job, request));
         } catch (RejectedExecutionException e) {
             running.remove(job.id());
-            save(job, ReplayJob.INTERRUPTED, job.scanned(), job.replayed(), job.cursor(), job.lastEventId(),
+            save(
+                    job,
+                    ReplayJob.INTERRUPTED,
+                    job.scanned(),
+                    job.replayed(),
+                    job.cursor(),
+                    job.lastEventId(),
                     "Werken is stopping; resume it with POST /replays/" + job.id() + "/resume");
         }
     }
@@ -157,8 +173,8 @@ public final class ReplayJobs extends org.apache.camel.support.service.ServiceSu
             boolean more = true;
             while (more && replayed < request.max()) {
                 String pageAt = cursor;
-                EventPage<JournalRecord> page = attempt(job,
-                        () -> store.scan(request.query().withCursor(pageAt).withLimit(PAGE)));
+                EventPage<JournalRecord> page = attempt(
+                        job, () -> store.scan(request.query().withCursor(pageAt).withLimit(PAGE)));
                 List<JournalRecord> events = page.events();
                 for (int i = 0; i < events.size() && replayed < request.max(); i++) {
                     if (cancelled.remove(job.id()) != null) {
@@ -197,12 +213,24 @@ public final class ReplayJobs extends org.apache.camel.support.service.ServiceSu
             LOG.info("Replay {} done: {} events replayed of {} looked at", job.id(), replayed, scanned);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            saveQuietly(job, ReplayJob.INTERRUPTED, scanned, replayed, cursor, last,
+            saveQuietly(
+                    job,
+                    ReplayJob.INTERRUPTED,
+                    scanned,
+                    replayed,
+                    cursor,
+                    last,
                     "Werken stopped while it ran; resume it with POST /replays/" + job.id() + "/resume");
         } catch (RuntimeException e) {
             LOG.warn("Replay {} failed after {} events: {}", job.id(), replayed, e.getMessage());
-            saveQuietly(job, ReplayJob.FAILED, scanned, replayed, cursor, last, e.getMessage()
-                    + "; resume it with POST /replays/" + job.id() + "/resume");
+            saveQuietly(
+                    job,
+                    ReplayJob.FAILED,
+                    scanned,
+                    replayed,
+                    cursor,
+                    last,
+                    e.getMessage() + "; resume it with POST /replays/" + job.id() + "/resume");
         } finally {
             running.remove(job.id());
             cancelled.remove(job.id());
@@ -228,16 +256,16 @@ public final class ReplayJobs extends org.apache.camel.support.service.ServiceSu
         }
     }
 
-    private ReplayJob save(ReplayJob job, String state, long scanned, long replayed, String cursor, String last,
-                           String error) {
-        ReplayJob saved = new ReplayJob(job.id(), job.createdAt(), now(), state, job.request(), scanned, replayed,
-                cursor, last, error);
+    private ReplayJob save(
+            ReplayJob job, String state, long scanned, long replayed, String cursor, String last, String error) {
+        ReplayJob saved = new ReplayJob(
+                job.id(), job.createdAt(), now(), state, job.request(), scanned, replayed, cursor, last, error);
         store.saveReplay(saved);
         return saved;
     }
 
-    private void saveQuietly(ReplayJob job, String state, long scanned, long replayed, String cursor, String last,
-                             String error) {
+    private void saveQuietly(
+            ReplayJob job, String state, long scanned, long replayed, String cursor, String last, String error) {
         try {
             save(job, state, scanned, replayed, cursor, last, error);
         } catch (RuntimeException e) {
@@ -251,11 +279,21 @@ public final class ReplayJobs extends org.apache.camel.support.service.ServiceSu
 
     private String write(Request request) {
         try {
-            return json.writeValueAsString(new StoredRequest(request.query().workflow(), request.query().outcome(),
-                    request.query().since() == null ? null : request.query().since().toString(),
-                    request.query().until() == null ? null : request.query().until().toString(),
-                    request.query().actionType(), request.query().queue(), request.query().replayOf(),
-                    request.where(), request.max(), request.revision().name().toLowerCase(java.util.Locale.ROOT)));
+            return json.writeValueAsString(new StoredRequest(
+                    request.query().workflow(),
+                    request.query().outcome(),
+                    request.query().since() == null
+                            ? null
+                            : request.query().since().toString(),
+                    request.query().until() == null
+                            ? null
+                            : request.query().until().toString(),
+                    request.query().actionType(),
+                    request.query().queue(),
+                    request.query().replayOf(),
+                    request.where(),
+                    request.max(),
+                    request.revision().name().toLowerCase(java.util.Locale.ROOT)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -264,10 +302,16 @@ public final class ReplayJobs extends org.apache.camel.support.service.ServiceSu
     private Request read(String text) {
         try {
             StoredRequest stored = json.readValue(text, StoredRequest.class);
-            EventQuery query = new EventQuery(stored.workflow(), stored.outcome(),
+            EventQuery query = new EventQuery(
+                    stored.workflow(),
+                    stored.outcome(),
                     stored.since() == null ? null : java.time.Instant.parse(stored.since()),
-                    stored.until() == null ? null : java.time.Instant.parse(stored.until()), stored.actionType(),
-                    stored.queue(), stored.replayOf(), PAGE, null);
+                    stored.until() == null ? null : java.time.Instant.parse(stored.until()),
+                    stored.actionType(),
+                    stored.queue(),
+                    stored.replayOf(),
+                    PAGE,
+                    null);
             return new Request(query, stored.where(), stored.max(), Revision.parse(stored.revision()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Replay request is not readable: " + e.getMessage(), e);
@@ -275,9 +319,18 @@ public final class ReplayJobs extends org.apache.camel.support.service.ServiceSu
     }
 
     /** What a replay was asked for, as kept with it (and shown by GET /replays/{id}). */
-    @com.fasterxml.jackson.databind.annotation.JsonNaming(com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(
+            com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    record StoredRequest(String workflow, String outcome, String since, String until, String actionType, String queue,
-                         String replayOf, String where, long max, String revision) {
-    }
+    record StoredRequest(
+            String workflow,
+            String outcome,
+            String since,
+            String until,
+            String actionType,
+            String queue,
+            String replayOf,
+            String where,
+            long max,
+            String revision) {}
 }

@@ -1,14 +1,5 @@
 package io.werken.journal;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.AmqpMessages;
@@ -19,6 +10,14 @@ import io.werken.core.ReceivedWebhook;
 import io.werken.core.TraceContext;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.WorkflowCatalog;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.springframework.amqp.core.Message;
 
 /**
@@ -32,14 +31,16 @@ public final class Replayer {
 
     /** Which definition a replay is dispatched with. */
     public enum Revision {
-        CURRENT, ORIGINAL;
+        CURRENT,
+        ORIGINAL;
 
         /** {@code current} or {@code original}; anything else is an IllegalArgumentException. */
         public static Revision parse(String text) {
             return switch (text) {
                 case "current" -> CURRENT;
                 case "original" -> ORIGINAL;
-                default -> throw new IllegalArgumentException("revision must be current or original, not '" + text + "'");
+                default ->
+                    throw new IllegalArgumentException("revision must be current or original, not '" + text + "'");
             };
         }
     }
@@ -51,8 +52,13 @@ public final class Replayer {
     private final Clock clock;
     private final String receivedQueue;
 
-    public Replayer(JournalStore store, MessagePublisher publisher, CurrentWorkflows workflows, ObjectMapper json,
-                    Clock clock, String receivedQueue) {
+    public Replayer(
+            JournalStore store,
+            MessagePublisher publisher,
+            CurrentWorkflows workflows,
+            ObjectMapper json,
+            Clock clock,
+            String receivedQueue) {
         this.store = store;
         this.publisher = publisher;
         this.workflows = workflows;
@@ -77,7 +83,8 @@ public final class Replayer {
 
     /** The id a bulk replay gives its replay of {@code originalId}: the same every time. */
     public static String replayId(String jobId, String originalId) {
-        return UUID.nameUUIDFromBytes((jobId + ":" + originalId).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes((jobId + ":" + originalId).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     ReceivedWebhook event(JournalRecord original, Revision revision, String eventId) {
@@ -89,8 +96,8 @@ public final class Replayer {
         try {
             payload = json.readTree(original.payload());
         } catch (IOException e) {
-            throw new ReplayRefusedException("Event " + original.eventId() + " has a stored payload that is not JSON: "
-                    + e.getMessage());
+            throw new ReplayRefusedException(
+                    "Event " + original.eventId() + " has a stored payload that is not JSON: " + e.getMessage());
         }
         String receivedAt = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
         Map<String, String> headers = original.headers() == null ? Map.of() : original.headers();
@@ -101,11 +108,27 @@ public final class Replayer {
                         + original.eventId() + " is not in the workflows in use (revision " + catalog.revision()
                         + "): replay it with revision=original.");
             }
-            return new ReceivedWebhook(eventId, original.workflowId(), catalog.revision(), receivedAt, headers, payload,
-                    original.eventId(), null, original.payload());
+            return new ReceivedWebhook(
+                    eventId,
+                    original.workflowId(),
+                    catalog.revision(),
+                    receivedAt,
+                    headers,
+                    payload,
+                    original.eventId(),
+                    null,
+                    original.payload());
         }
-        return new ReceivedWebhook(eventId, original.workflowId(), original.workflowRevision(), receivedAt, headers,
-                payload, original.eventId(), definition(original), original.payload());
+        return new ReceivedWebhook(
+                eventId,
+                original.workflowId(),
+                original.workflowRevision(),
+                receivedAt,
+                headers,
+                payload,
+                original.eventId(),
+                definition(original),
+                original.payload());
     }
 
     /** The original revision's definition of the event's workflow, from the journal. */
@@ -115,15 +138,15 @@ public final class Replayer {
             throw new ReplayRefusedException("Event " + original.eventId() + " names no workflows revision: replay it "
                     + "with revision=current.");
         }
-        WorkflowRevision stored = store.revision(revision).orElseThrow(() -> new ReplayRefusedException(
-                "The journal does not hold workflows revision " + revision + " of event " + original.eventId()
-                + ": replay it with revision=current."));
+        WorkflowRevision stored = store.revision(revision)
+                .orElseThrow(() -> new ReplayRefusedException("The journal does not hold workflows revision " + revision
+                        + " of event " + original.eventId() + ": replay it with revision=current."));
         JsonNode file;
         try {
             file = json.readTree(stored.source());
         } catch (IOException e) {
-            throw new ReplayRefusedException("Workflows revision " + revision + " in the journal is not JSON: "
-                    + e.getMessage());
+            throw new ReplayRefusedException(
+                    "Workflows revision " + revision + " in the journal is not JSON: " + e.getMessage());
         }
         JsonNode definition = file == null ? null : file.get(original.workflowId());
         if (definition == null || !definition.isObject()) {
@@ -142,8 +165,10 @@ public final class Replayer {
         }
         Message message = AmqpMessages.persistentJson(body, event.eventId(), ReceivedWebhook.AMQP_TYPE, clock);
         // The replay goes on in the original's trace, as a span of its own: both are found by that trace id.
-        message.getMessageProperties().setHeader(TraceContext.HEADER,
-                TraceContext.continueOrStart(originalTraceparent).traceparent());
+        message.getMessageProperties()
+                .setHeader(
+                        TraceContext.HEADER,
+                        TraceContext.continueOrStart(originalTraceparent).traceparent());
         return new Outbound(receivedQueue, message);
     }
 }

@@ -1,11 +1,10 @@
 package io.werken.journal;
 
+import io.werken.broker.MessagePublisher;
+import io.werken.workflow.WorkflowCatalog;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.werken.broker.MessagePublisher;
-import io.werken.workflow.WorkflowCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +54,10 @@ public final class RevisionRecorder {
                     pending.remove(catalog.revision(), catalog);
                 }
             } catch (RuntimeException e) {
-                LOG.warn("Could not put workflows revision {} on the journal queue ({}); trying again later",
-                        catalog.revision(), e.getMessage());
+                LOG.warn(
+                        "Could not put workflows revision {} on the journal queue ({}); trying again later",
+                        catalog.revision(),
+                        e.getMessage());
                 return false;
             }
         }

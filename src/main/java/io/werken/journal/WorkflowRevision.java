@@ -13,6 +13,5 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param source   the file as written (secrets only as their {@code env:}/{@code file:} references), UTF-8
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonPropertyOrder({ "revision", "loaded_at", "source" })
-public record WorkflowRevision(String revision, String loadedAt, String source) {
-}
+@JsonPropertyOrder({"revision", "loaded_at", "source"})
+public record WorkflowRevision(String revision, String loadedAt, String source) {}

@@ -1,11 +1,5 @@
 package io.werken.manage;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.expression.Expression;
 import io.werken.journal.EventQuery;
@@ -15,6 +9,11 @@ import io.werken.journal.Journal;
 import io.werken.journal.ReplayJob;
 import io.werken.journal.ReplayJobs;
 import io.werken.journal.Replayer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -32,6 +31,7 @@ public final class BulkReplay implements Processor {
 
     /** Most events one bulk replay may take. */
     static final long MAX = 1_000_000;
+
     private static final int SAMPLE = 10;
     private static final Set<String> PARAMETERS = JournalRequests.parameters(Set.of(), "max", "dry_run", "revision");
 
@@ -49,8 +49,8 @@ public final class BulkReplay implements Processor {
         ManagementRequests.requireMethod(in, "POST");
         Map<String, String> parameters = ManagementRequests.query(in, PARAMETERS);
         if (!parameters.containsKey("max")) {
-            throw ManagementRequests.invalidQuery("Query parameter 'max' is required: the most events to replay "
-                    + "(1 to " + MAX + ").");
+            throw ManagementRequests.invalidQuery(
+                    "Query parameter 'max' is required: the most events to replay " + "(1 to " + MAX + ").");
         }
         long max = ManagementRequests.wholeNumber(parameters, "max", 1, MAX).getAsLong();
         String dryRun = parameters.getOrDefault("dry_run", "false");
@@ -59,10 +59,10 @@ public final class BulkReplay implements Processor {
         }
         Replayer.Revision revision = ReplayEvent.revision(parameters.get("revision"));
         EventQuery query = JournalRequests.query(parameters).withLimit(EventQuery.MAX_LIMIT);
-        String where = parameters.get("where") == null || parameters.get("where").isBlank() ? null
-                : parameters.get("where");
-        Map<String, Object> answer = JournalRequests.call(() -> dryRun.equals("true")
-                ? dryRun(query, where, max) : start(query, where, max, revision));
+        String where =
+                parameters.get("where") == null || parameters.get("where").isBlank() ? null : parameters.get("where");
+        Map<String, Object> answer = JournalRequests.call(
+                () -> dryRun.equals("true") ? dryRun(query, where, max) : start(query, where, max, revision));
         JournalRequests.answer(in, json, answer, dryRun.equals("true") ? 200 : 202);
     }
 
@@ -95,8 +95,8 @@ public final class BulkReplay implements Processor {
                 stopped = true;
                 break;
             }
-            EventSearch.Result page = search.search(journal.store(), query.withCursor(cursor).withLimit(left),
-                    condition, (int) budget);
+            EventSearch.Result page =
+                    search.search(journal.store(), query.withCursor(cursor).withLimit(left), condition, (int) budget);
             matched += page.events().size();
             scanned += page.scanned();
             for (EventSummary event : page.events()) {

@@ -1,8 +1,5 @@
 package io.werken.manage;
 
-import java.util.List;
-import java.util.Set;
-
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.Problem;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.workflow.WorkflowCatalog;
+import java.util.List;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -23,15 +22,15 @@ import org.apache.camel.Processor;
 public final class CheckWorkflowDraft implements Processor {
 
     /** The answer. */
-    @JsonPropertyOrder({ "valid", "problems" })
-    public record Result(boolean valid, List<Problem.Error> problems) {
-    }
+    @JsonPropertyOrder({"valid", "problems"})
+    public record Result(boolean valid, List<Problem.Error> problems) {}
 
     private final WebhookRequestValidator bodyReader;
     private final WorkflowDrafts drafts;
     private final ObjectMapper json;
 
-    public CheckWorkflowDraft(WebhookRequestValidator bodyReader, WorkflowCatalog.Settings settings, ObjectMapper json) {
+    public CheckWorkflowDraft(
+            WebhookRequestValidator bodyReader, WorkflowCatalog.Settings settings, ObjectMapper json) {
         this.bodyReader = bodyReader;
         this.drafts = new WorkflowDrafts(settings, json);
         this.json = json;

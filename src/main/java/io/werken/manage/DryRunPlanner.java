@@ -1,10 +1,5 @@
 package io.werken.manage;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.UUID;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.werken.core.ReceivedWebhook;
 import io.werken.dispatch.DeadLetterReason;
@@ -14,6 +9,10 @@ import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.ActionPlanner.Outcome;
 import io.werken.workflow.ActionPlanner.PlannedAction;
 import io.werken.workflow.Workflow;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * What a dry run does once it has its workflow, payload and headers, for the workflow in use
@@ -40,24 +39,45 @@ final class DryRunPlanner {
         ReceivedWebhook event = events.create(workflow, payload, "dry-run-" + UUID.randomUUID(), headers);
         List<PlannedAction> planned = planner.plan(workflow, event, false);
         // Dispatch's rule (ActionMessageFactory): the first action that fails dead-letters the whole event.
-        PlannedAction failed = planned.stream().filter(p -> p.outcome() == Outcome.FAILED).findFirst().orElse(null);
-        List<DryRunWorkflow.Action> actions = planned.stream().map(p -> action(p, failed)).toList();
+        PlannedAction failed = planned.stream()
+                .filter(p -> p.outcome() == Outcome.FAILED)
+                .findFirst()
+                .orElse(null);
+        List<DryRunWorkflow.Action> actions =
+                planned.stream().map(p -> action(p, failed)).toList();
         if (failed != null) {
-            return new DryRunWorkflow.Result(workflow.id(), DryRunWorkflow.DEAD_LETTER, DeadLetterReason.ACTION_EVALUATION_FAILED.label(),
-                    failed.reason(), 0, actions);
+            return new DryRunWorkflow.Result(
+                    workflow.id(),
+                    DryRunWorkflow.DEAD_LETTER,
+                    DeadLetterReason.ACTION_EVALUATION_FAILED.label(),
+                    failed.reason(),
+                    0,
+                    actions);
         }
-        int wouldPublish = (int) planned.stream().filter(p -> p.outcome() == Outcome.PUBLISH).count();
+        int wouldPublish = (int)
+                planned.stream().filter(p -> p.outcome() == Outcome.PUBLISH).count();
         return new DryRunWorkflow.Result(workflow.id(), DryRunWorkflow.PUBLISH, null, null, wouldPublish, actions);
     }
 
     private DryRunWorkflow.Action action(PlannedAction planned, PlannedAction failed) {
         var action = planned.action();
         if (failed != null && planned.outcome() == Outcome.PUBLISH) {
-            return new DryRunWorkflow.Action(action.index(), action.type(), action.queueOr(actionsQueue), DryRunWorkflow.NOT_PUBLISHED,
-                    planned.params(), "not published: action " + failed.action().index() + " ("
-                    + failed.action().type() + ") failed, and dispatch publishes none of an event's actions then");
+            return new DryRunWorkflow.Action(
+                    action.index(),
+                    action.type(),
+                    action.queueOr(actionsQueue),
+                    DryRunWorkflow.NOT_PUBLISHED,
+                    planned.params(),
+                    "not published: action " + failed.action().index() + " ("
+                            + failed.action().type()
+                            + ") failed, and dispatch publishes none of an event's actions then");
         }
-        return new DryRunWorkflow.Action(action.index(), action.type(), action.queueOr(actionsQueue),
-                planned.outcome().name().toLowerCase(Locale.ROOT), planned.params(), planned.reason());
+        return new DryRunWorkflow.Action(
+                action.index(),
+                action.type(),
+                action.queueOr(actionsQueue),
+                planned.outcome().name().toLowerCase(Locale.ROOT),
+                planned.params(),
+                planned.reason());
     }
 }

@@ -1,8 +1,5 @@
 package io.werken.manage;
 
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,8 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.werken.ingest.ReceivedWebhookFactory;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.workflow.ActionPlanner;
-import io.werken.workflow.Workflow;
 import io.werken.workflow.CurrentWorkflows;
+import io.werken.workflow.Workflow;
+import java.util.List;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -51,24 +50,27 @@ public final class DryRunWorkflow implements Processor {
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({ "workflow_id", "outcome", "reason", "detail", "would_publish", "actions" })
-    public record Result(String workflowId, String outcome, String reason, String detail, int wouldPublish,
-                         List<Action> actions) {
-    }
+    @JsonPropertyOrder({"workflow_id", "outcome", "reason", "detail", "would_publish", "actions"})
+    public record Result(
+            String workflowId, String outcome, String reason, String detail, int wouldPublish, List<Action> actions) {}
 
     /** One action's outcome: publish (with the params it would carry), skipped, failed or not_published (with the reason). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({ "index", "type", "queue", "outcome", "params", "reason" })
-    public record Action(int index, String type, String queue, String outcome, ObjectNode params, String reason) {
-    }
+    @JsonPropertyOrder({"index", "type", "queue", "outcome", "params", "reason"})
+    public record Action(int index, String type, String queue, String outcome, ObjectNode params, String reason) {}
 
     private final CurrentWorkflows workflows;
     private final WebhookRequestValidator bodyReader;
     private final DryRunPlanner planner;
     private final ObjectMapper json;
 
-    public DryRunWorkflow(CurrentWorkflows workflows, WebhookRequestValidator bodyReader, ActionPlanner planner, ObjectMapper json,
-                  ReceivedWebhookFactory events, String actionsQueue) {
+    public DryRunWorkflow(
+            CurrentWorkflows workflows,
+            WebhookRequestValidator bodyReader,
+            ActionPlanner planner,
+            ObjectMapper json,
+            ReceivedWebhookFactory events,
+            String actionsQueue) {
         this.workflows = workflows;
         this.bodyReader = bodyReader;
         this.planner = new DryRunPlanner(planner, events, actionsQueue);

@@ -1,5 +1,17 @@
 package io.werken.manage;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.core.Problem;
+import io.werken.core.ProblemException;
+import io.werken.core.ProblemType;
+import io.werken.expression.ParamsTemplate;
+import io.werken.ingest.ReceivedWebhookFactory;
+import io.werken.ingest.WebhookRequestValidator;
+import io.werken.workflow.ActionPlanner;
+import io.werken.workflow.Workflow;
+import io.werken.workflow.WorkflowCatalog;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -7,19 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.core.Problem;
-import io.werken.core.ProblemType;
-import io.werken.core.ProblemException;
-import io.werken.expression.ParamsTemplate;
-import io.werken.ingest.ReceivedWebhookFactory;
-import io.werken.ingest.WebhookRequestValidator;
-import io.werken.workflow.ActionPlanner;
-import io.werken.workflow.Workflow;
-import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -41,8 +40,13 @@ public final class DryRunWorkflowDraft implements Processor {
     private final DryRunPlanner planner;
     private final ObjectMapper json;
 
-    public DryRunWorkflowDraft(WebhookRequestValidator bodyReader, WorkflowCatalog.Settings settings, ActionPlanner planner,
-                       ObjectMapper json, ReceivedWebhookFactory events, String actionsQueue) {
+    public DryRunWorkflowDraft(
+            WebhookRequestValidator bodyReader,
+            WorkflowCatalog.Settings settings,
+            ActionPlanner planner,
+            ObjectMapper json,
+            ReceivedWebhookFactory events,
+            String actionsQueue) {
         this.bodyReader = bodyReader;
         this.drafts = new WorkflowDrafts(settings, json);
         this.planner = new DryRunPlanner(planner, events, actionsQueue);
@@ -65,19 +69,20 @@ public final class DryRunWorkflowDraft implements Processor {
     private static void requireShape(JsonNode body) {
         List<Problem.Error> problems = new ArrayList<>();
         if (!body.isObject()) {
-            problems.add(new Problem.Error("", "must be an object with \"definition\", \"payload\" and, optionally, "
-                    + "\"headers\""));
+            problems.add(new Problem.Error(
+                    "", "must be an object with \"definition\", \"payload\" and, optionally, " + "\"headers\""));
         } else {
             for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (!FIELDS.contains(name)) {
-                    problems.add(new Problem.Error("/" + ParamsTemplate.escape(name), "unknown field; the body takes "
-                            + "\"definition\", \"payload\" and \"headers\""));
+                    problems.add(new Problem.Error(
+                            "/" + ParamsTemplate.escape(name),
+                            "unknown field; the body takes " + "\"definition\", \"payload\" and \"headers\""));
                 }
             }
             if (!body.has("definition")) {
-                problems.add(new Problem.Error("/definition", "missing: the draft of the workflow, as it would stand "
-                        + "in workflows.json"));
+                problems.add(new Problem.Error(
+                        "/definition", "missing: the draft of the workflow, as it would stand " + "in workflows.json"));
             }
             if (!body.has("payload")) {
                 problems.add(new Problem.Error("/payload", "missing: the webhook's body, any JSON value"));
@@ -89,17 +94,21 @@ public final class DryRunWorkflowDraft implements Processor {
                 } else {
                     headers.fields().forEachRemaining(header -> {
                         if (!header.getValue().isTextual()) {
-                            problems.add(new Problem.Error("/headers/" + ParamsTemplate.escape(header.getKey()),
-                                    "must be text"));
+                            problems.add(new Problem.Error(
+                                    "/headers/" + ParamsTemplate.escape(header.getKey()), "must be text"));
                         }
                     });
                 }
             }
         }
         if (!problems.isEmpty()) {
-            throw new ProblemException(ProblemType.DRAFT_INVALID, "The body must be {\"definition\": {...}, "
-                    + "\"payload\": <any JSON>, \"headers\": {...}}; " + problems.size() + " problem(s), each listed "
-                    + "with its place in the body.", problems);
+            throw new ProblemException(
+                    ProblemType.DRAFT_INVALID,
+                    "The body must be {\"definition\": {...}, "
+                            + "\"payload\": <any JSON>, \"headers\": {...}}; " + problems.size()
+                            + " problem(s), each listed "
+                            + "with its place in the body.",
+                    problems);
         }
     }
 
@@ -110,8 +119,10 @@ public final class DryRunWorkflowDraft implements Processor {
             return Map.of();
         }
         Map<String, String> byName = new TreeMap<>();
-        given.fields().forEachRemaining(header -> byName.put(header.getKey().toLowerCase(Locale.ROOT),
-                header.getValue().asText()));
+        given.fields()
+                .forEachRemaining(header -> byName.put(
+                        header.getKey().toLowerCase(Locale.ROOT),
+                        header.getValue().asText()));
         Map<String, String> headers = new TreeMap<>();
         for (String name : workflow.headers()) {
             String value = byName.get(name);

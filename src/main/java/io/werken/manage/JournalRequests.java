@@ -1,14 +1,7 @@
 package io.werken.manage;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Callable;
-
-import io.werken.core.ProblemType;
 import io.werken.core.ProblemException;
+import io.werken.core.ProblemType;
 import io.werken.expression.ExpressionException;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.journal.EventQuery;
@@ -16,6 +9,12 @@ import io.werken.journal.JournalOffException;
 import io.werken.journal.JournalRecord;
 import io.werken.journal.JournalUnavailableException;
 import io.werken.journal.ReplayRefusedException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * What the journal's endpoints share: the listing's filters from the query string, and the journal's failures as
@@ -25,12 +24,12 @@ import io.werken.journal.ReplayRefusedException;
 final class JournalRequests {
 
     /** The listing's filters. */
-    static final Set<String> FILTERS = Set.of("workflow", "outcome", "since", "until", "action_type", "queue",
-            "replay_of", "where");
+    static final Set<String> FILTERS =
+            Set.of("workflow", "outcome", "since", "until", "action_type", "queue", "replay_of", "where");
+
     static final int RETRY_AFTER_SECONDS = 5;
 
-    private JournalRequests() {
-    }
+    private JournalRequests() {}
 
     /** The listing's filters, less {@code without}, plus {@code more}. */
     static Set<String> parameters(Set<String> without, String... more) {
@@ -41,8 +40,9 @@ final class JournalRequests {
     }
 
     /** Answers {@code body} as JSON with {@code status}. */
-    static void answer(org.apache.camel.Message in, com.fasterxml.jackson.databind.ObjectMapper json, Object body,
-                       int status) throws com.fasterxml.jackson.core.JsonProcessingException {
+    static void answer(
+            org.apache.camel.Message in, com.fasterxml.jackson.databind.ObjectMapper json, Object body, int status)
+            throws com.fasterxml.jackson.core.JsonProcessingException {
         ManagementRequests.answer(in, json, body);
         in.setHeader(org.apache.camel.Exchange.HTTP_RESPONSE_CODE, status);
     }
@@ -50,14 +50,23 @@ final class JournalRequests {
     /** The filters of {@code query} (the listing's parameters), with {@code limit} and {@code cursor} if given. */
     static EventQuery query(Map<String, String> query) {
         String outcome = query.get("outcome");
-        if (outcome != null && !outcome.equals(JournalRecord.DISPATCHED) && !outcome.equals(JournalRecord.DEAD_LETTERED)) {
+        if (outcome != null
+                && !outcome.equals(JournalRecord.DISPATCHED)
+                && !outcome.equals(JournalRecord.DEAD_LETTERED)) {
             throw ManagementRequests.invalidQuery("Query parameter 'outcome' must be dispatched or dead_lettered, not '"
                     + WebhookRequestValidator.abbreviate(outcome) + "'.");
         }
         int limit = (int) ManagementRequests.wholeNumber(query, "limit", 1, EventQuery.MAX_LIMIT)
                 .orElse(EventQuery.DEFAULT_LIMIT);
-        return new EventQuery(blank(query.get("workflow")), outcome, time(query, "since"), time(query, "until"),
-                blank(query.get("action_type")), blank(query.get("queue")), blank(query.get("replay_of")), limit,
+        return new EventQuery(
+                blank(query.get("workflow")),
+                outcome,
+                time(query, "since"),
+                time(query, "until"),
+                blank(query.get("action_type")),
+                blank(query.get("queue")),
+                blank(query.get("replay_of")),
+                limit,
                 blank(query.get("cursor")));
     }
 
@@ -69,8 +78,9 @@ final class JournalRequests {
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
-            throw ManagementRequests.invalidQuery("Query parameter '" + name + "' must be an RFC 3339 date-time such as "
-                    + "2026-12-01T10:00:00Z, not '" + WebhookRequestValidator.abbreviate(value) + "'.");
+            throw ManagementRequests.invalidQuery(
+                    "Query parameter '" + name + "' must be an RFC 3339 date-time such as "
+                            + "2026-12-01T10:00:00Z, not '" + WebhookRequestValidator.abbreviate(value) + "'.");
         }
     }
 
@@ -85,13 +95,15 @@ final class JournalRequests {
         } catch (JournalOffException e) {
             throw new ProblemException(ProblemType.JOURNAL_OFF, e.getMessage());
         } catch (JournalUnavailableException e) {
-            throw new ProblemException(ProblemType.JOURNAL_UNAVAILABLE, e.getMessage()
-                    + ". Webhooks are still accepted and dispatched; their records wait on the broker.",
+            throw new ProblemException(
+                    ProblemType.JOURNAL_UNAVAILABLE,
+                    e.getMessage() + ". Webhooks are still accepted and dispatched; their records wait on the broker.",
                     Map.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS)));
         } catch (ReplayRefusedException e) {
             throw new ProblemException(ProblemType.REPLAY_REFUSED, e.getMessage());
         } catch (ExpressionException e) {
-            throw ManagementRequests.invalidQuery("Query parameter 'where' is not a valid condition: " + e.getMessage());
+            throw ManagementRequests.invalidQuery(
+                    "Query parameter 'where' is not a valid condition: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             // The store's refusal of a cursor it did not give, checked before it touches the database.
             throw ManagementRequests.invalidQuery(e.getMessage());

@@ -1,9 +1,5 @@
 package io.werken.manage;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.expression.Expression;
 import io.werken.journal.EventPage;
@@ -11,6 +7,9 @@ import io.werken.journal.EventQuery;
 import io.werken.journal.EventSearch;
 import io.werken.journal.EventSummary;
 import io.werken.journal.Journal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;

@@ -1,18 +1,17 @@
 package io.werken.manage;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.core.ProblemException;
+import io.werken.core.ProblemType;
+import io.werken.workflow.CurrentWorkflows;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.core.ProblemType;
-import io.werken.core.ProblemException;
-import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -32,13 +31,11 @@ public final class ListQueues implements Processor {
 
     /** One queue; {@code messages} and {@code consumers} are left out for a missing one. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({ "name", "role", "messages", "consumers", "missing" })
-    public record Entry(String name, String role, Long messages, Integer consumers, boolean missing) {
-    }
+    @JsonPropertyOrder({"name", "role", "messages", "consumers", "missing"})
+    public record Entry(String name, String role, Long messages, Integer consumers, boolean missing) {}
 
     /** The answer. */
-    public record Listing(List<Entry> queues) {
-    }
+    public record Listing(List<Entry> queues) {}
 
     private final AmqpAdmin admin;
     private final String receivedQueue;
@@ -50,8 +47,15 @@ public final class ListQueues implements Processor {
     private final int retryAfterSeconds;
 
     /** @param journalQueue the journal's queue, or null when the journal is off */
-    public ListQueues(AmqpAdmin admin, String receivedQueue, String deadLetterQueue, String journalQueue,
-                        String actionsQueue, CurrentWorkflows workflows, ObjectMapper json, int retryAfterSeconds) {
+    public ListQueues(
+            AmqpAdmin admin,
+            String receivedQueue,
+            String deadLetterQueue,
+            String journalQueue,
+            String actionsQueue,
+            CurrentWorkflows workflows,
+            ObjectMapper json,
+            int retryAfterSeconds) {
         this.admin = admin;
         this.receivedQueue = receivedQueue;
         this.deadLetterQueue = deadLetterQueue;
@@ -73,14 +77,20 @@ public final class ListQueues implements Processor {
             try {
                 info = admin.getQueueInfo(queue.getKey());
             } catch (AmqpException e) {
-                throw new ProblemException(ProblemType.QUEUES_UNAVAILABLE, "Could not read queue "
-                        + queue.getKey() + " on the broker: " + rootMessage(e) + ".",
+                throw new ProblemException(
+                        ProblemType.QUEUES_UNAVAILABLE,
+                        "Could not read queue " + queue.getKey() + " on the broker: " + rootMessage(e) + ".",
                         DeadLetterBroker.retryAfter(retryAfterSeconds));
             }
-            entries.add(info == null
-                    ? new Entry(queue.getKey(), queue.getValue(), null, null, true)
-                    : new Entry(queue.getKey(), queue.getValue(), (long) info.getMessageCount(),
-                            info.getConsumerCount(), false));
+            entries.add(
+                    info == null
+                            ? new Entry(queue.getKey(), queue.getValue(), null, null, true)
+                            : new Entry(
+                                    queue.getKey(),
+                                    queue.getValue(),
+                                    (long) info.getMessageCount(),
+                                    info.getConsumerCount(),
+                                    false));
         }
         ManagementRequests.answer(in, json, new Listing(entries));
     }

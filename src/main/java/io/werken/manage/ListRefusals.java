@@ -1,14 +1,13 @@
 package io.werken.manage;
 
-import java.util.List;
-import java.util.Set;
-
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.werken.metrics.RecentRefusals;
+import java.util.List;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -22,14 +21,12 @@ public final class ListRefusals implements Processor {
 
     /** One refusal. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonPropertyOrder({ "at", "workflow_id", "status", "type", "detail", "remote", "path" })
-    public record Entry(String at, String workflowId, int status, String type, String detail, String remote,
-                        String path) {
-    }
+    @JsonPropertyOrder({"at", "workflow_id", "status", "type", "detail", "remote", "path"})
+    public record Entry(
+            String at, String workflowId, int status, String type, String detail, String remote, String path) {}
 
     /** The answer. */
-    public record Listing(List<Entry> refusals) {
-    }
+    public record Listing(List<Entry> refusals) {}
 
     private final RecentRefusals refusals;
     private final ObjectMapper json;
@@ -44,8 +41,12 @@ public final class ListRefusals implements Processor {
         Message in = exchange.getMessage();
         ManagementRequests.requireMethod(in, "GET");
         ManagementRequests.query(in, Set.of());
-        ManagementRequests.answer(in, json, new Listing(refusals.newestFirst().stream()
-                .map(r -> new Entry(r.at(), r.workflowId(), r.status(), r.type(), r.detail(), r.remote(), r.path()))
-                .toList()));
+        ManagementRequests.answer(
+                in,
+                json,
+                new Listing(refusals.newestFirst().stream()
+                        .map(r -> new Entry(
+                                r.at(), r.workflowId(), r.status(), r.type(), r.detail(), r.remote(), r.path()))
+                        .toList()));
     }
 }

@@ -1,13 +1,12 @@
 package io.werken.manage;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.journal.Journal;
 import io.werken.journal.JournalStore;
 import io.werken.journal.RevisionSummary;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -25,11 +24,11 @@ public final class ListWorkflowRevisions implements Processor {
 
     /** The path parameter's value that means this listing rather than a workflow. */
     public static final String PATH_NAME = "revisions";
+
     static final int DEFAULT_LIMIT = 100;
 
     /** The answer. */
-    public record Listing(List<RevisionSummary> revisions) {
-    }
+    public record Listing(List<RevisionSummary> revisions) {}
 
     private final Journal journal;
     private final ObjectMapper json;
@@ -46,7 +45,8 @@ public final class ListWorkflowRevisions implements Processor {
         Map<String, String> query = ManagementRequests.query(in, Set.of("limit"));
         int limit = (int) ManagementRequests.wholeNumber(query, "limit", 1, JournalStore.MAX_REVISIONS)
                 .orElse(DEFAULT_LIMIT);
-        List<RevisionSummary> revisions = JournalRequests.call(() -> journal.store().revisions(limit));
+        List<RevisionSummary> revisions =
+                JournalRequests.call(() -> journal.store().revisions(limit));
         ManagementRequests.answer(in, json, new Listing(revisions));
     }
 }

@@ -1,21 +1,20 @@
 package io.werken.manage;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.buffer.Buffer;
+import io.werken.core.ProblemException;
+import io.werken.core.ProblemType;
+import io.werken.ingest.WebhookRequestValidator;
+import io.werken.workflow.CurrentWorkflows;
+import io.werken.workflow.Workflow;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.handler.codec.http.QueryStringDecoder;
-import io.vertx.core.buffer.Buffer;
-import io.werken.core.ProblemType;
-import io.werken.core.ProblemException;
-import io.werken.ingest.WebhookRequestValidator;
-import io.werken.workflow.Workflow;
-import io.werken.workflow.CurrentWorkflows;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -28,8 +27,7 @@ final class ManagementRequests {
     /** Netty's own default: parameters beyond it are ignored, far more than any management resource takes. */
     private static final int MAX_PARAMETERS = 1024;
 
-    private ManagementRequests() {
-    }
+    private ManagementRequests() {}
 
     /**
      * The one method check of the management routes: a wrong method is a problem+json 405 with {@code Allow}, which the
@@ -40,15 +38,20 @@ final class ManagementRequests {
     static void requireMethod(Message in, String method) {
         String actual = in.getHeader(Exchange.HTTP_METHOD, String.class);
         if (!method.equals(actual)) {
-            throw new ProblemException(ProblemType.METHOD_NOT_ALLOWED,
-                    "This resource answers " + method + ", not " + actual + ".", Map.of("Allow", method));
+            throw new ProblemException(
+                    ProblemType.METHOD_NOT_ALLOWED,
+                    "This resource answers " + method + ", not " + actual + ".",
+                    Map.of("Allow", method));
         }
     }
 
     static Workflow workflow(CurrentWorkflows workflows, Message in) {
         String workflowId = in.getHeader(WebhookRequestValidator.WORKFLOW_ID_HEADER, String.class);
-        return workflows.find(workflowId).orElseThrow(() -> new ProblemException(ProblemType.UNKNOWN_WORKFLOW,
-                "There is no workflow '" + WebhookRequestValidator.abbreviate(workflowId) + "'."));
+        return workflows
+                .find(workflowId)
+                .orElseThrow(() -> new ProblemException(
+                        ProblemType.UNKNOWN_WORKFLOW,
+                        "There is no workflow '" + WebhookRequestValidator.abbreviate(workflowId) + "'."));
     }
 
     static void answer(Message message, ObjectMapper json, Object body) throws JsonProcessingException {
@@ -80,7 +83,8 @@ final class ManagementRequests {
             String name = parameter.getKey();
             if (!known.contains(name)) {
                 throw invalidQuery("Unknown query parameter '" + WebhookRequestValidator.abbreviate(name)
-                        + "'; this resource takes " + String.join(", ", known.stream().sorted().toList()) + ".");
+                        + "'; this resource takes "
+                        + String.join(", ", known.stream().sorted().toList()) + ".");
             }
             if (parameter.getValue().size() > 1) {
                 throw invalidQuery("Query parameter '" + name + "' is given more than once.");

@@ -1,13 +1,12 @@
 package io.werken.manage;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.journal.Journal;
 import io.werken.journal.JournalRecord;
 import io.werken.journal.Replayer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -32,7 +31,8 @@ public final class ReplayEvent implements Processor {
     public void process(Exchange exchange) throws Exception {
         Message in = exchange.getMessage();
         ManagementRequests.requireMethod(in, "POST");
-        Replayer.Revision revision = revision(ManagementRequests.query(in, Set.of("revision")).get("revision"));
+        Replayer.Revision revision =
+                revision(ManagementRequests.query(in, Set.of("revision")).get("revision"));
         String eventId = in.getHeader(ShowEvent.EVENT_ID, String.class);
         Map<String, Object> answer = JournalRequests.call(() -> {
             JournalRecord original = ShowEvent.found(journal.store(), eventId);

@@ -1,17 +1,16 @@
 package io.werken.manage;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.werken.core.ProblemType;
-import io.werken.core.ProblemException;
 import io.werken.broker.DeadLetterQueue;
+import io.werken.core.ProblemException;
+import io.werken.core.ProblemType;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -47,11 +46,27 @@ public final class RequeueDeadLetters implements Processor {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonPropertyOrder({ "requeued", "requeuedEventIds", "notMovedAgain", "heldAtStart", "remaining",
-        "deadLetteredMeanwhile", "queue", "to", "broker" })
-    public record Result(long requeued, List<String> requeuedEventIds, String notMovedAgain, long heldAtStart,
-                         Long remaining, Long deadLetteredMeanwhile, String queue, String to, String broker) {
-    }
+    @JsonPropertyOrder({
+        "requeued",
+        "requeuedEventIds",
+        "notMovedAgain",
+        "heldAtStart",
+        "remaining",
+        "deadLetteredMeanwhile",
+        "queue",
+        "to",
+        "broker"
+    })
+    public record Result(
+            long requeued,
+            List<String> requeuedEventIds,
+            String notMovedAgain,
+            long heldAtStart,
+            Long remaining,
+            Long deadLetteredMeanwhile,
+            String queue,
+            String to,
+            String broker) {}
 
     private final DeadLetterQueue queue;
     private final ObjectMapper json;
@@ -68,14 +83,26 @@ public final class RequeueDeadLetters implements Processor {
         Message in = exchange.getMessage();
         ManagementRequests.requireMethod(in, "POST");
         Map<String, String> query = ManagementRequests.query(in, Set.of("max"));
-        long max = ManagementRequests.wholeNumber(query, "max", 1, MAX_PER_REQUEST).orElseThrow(() ->
-                ManagementRequests.invalidQuery("Say how many events to move: ?max=N (1 to " + MAX_PER_REQUEST + ")."));
-        DeadLetterQueue.Requeued result = DeadLetterBroker.call(queue, "re-queue", retryAfterSeconds, () ->
-                queue.requeue(max, eventId -> LOG.info("Re-queued event_id={} from {} to {} on {}", eventId,
-                        queue.name(), queue.receivedQueue(), queue.broker())));
+        long max = ManagementRequests.wholeNumber(query, "max", 1, MAX_PER_REQUEST)
+                .orElseThrow(() -> ManagementRequests.invalidQuery(
+                        "Say how many events to move: ?max=N (1 to " + MAX_PER_REQUEST + ")."));
+        DeadLetterQueue.Requeued result = DeadLetterBroker.call(
+                queue,
+                "re-queue",
+                retryAfterSeconds,
+                () -> queue.requeue(
+                        max,
+                        eventId -> LOG.info(
+                                "Re-queued event_id={} from {} to {} on {}",
+                                eventId,
+                                queue.name(),
+                                queue.receivedQueue(),
+                                queue.broker())));
         if (result.stoppedBecause() != null) {
-            throw new ProblemException(ProblemType.DEAD_LETTERS_UNAVAILABLE, "Re-queued " + result.moved()
-                    + " event(s), then stopped: " + result.stoppedBecause() + ".", DeadLetterBroker.retryAfter(retryAfterSeconds));
+            throw new ProblemException(
+                    ProblemType.DEAD_LETTERS_UNAVAILABLE,
+                    "Re-queued " + result.moved() + " event(s), then stopped: " + result.stoppedBecause() + ".",
+                    DeadLetterBroker.retryAfter(retryAfterSeconds));
         }
         Long remaining;
         try {
@@ -84,7 +111,18 @@ public final class RequeueDeadLetters implements Processor {
             remaining = null;
         }
         Long meanwhile = remaining == null ? null : Math.max(0, remaining - (result.heldAtStart() - result.moved()));
-        ManagementRequests.answer(in, json, new Result(result.moved(), result.movedEventIds(), result.movedAgainEventId(),
-                result.heldAtStart(), remaining, meanwhile, queue.name(), queue.receivedQueue(), queue.broker()));
+        ManagementRequests.answer(
+                in,
+                json,
+                new Result(
+                        result.moved(),
+                        result.movedEventIds(),
+                        result.movedAgainEventId(),
+                        result.heldAtStart(),
+                        remaining,
+                        meanwhile,
+                        queue.name(),
+                        queue.receivedQueue(),
+                        queue.broker()));
     }
 }

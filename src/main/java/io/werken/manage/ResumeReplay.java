@@ -1,10 +1,9 @@
 package io.werken.manage;
 
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.journal.Journal;
 import io.werken.journal.ReplayJob;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -29,7 +28,8 @@ public final class ResumeReplay implements Processor {
         ManagementRequests.requireMethod(in, "POST");
         ManagementRequests.query(in, Set.of());
         String id = in.getHeader(ShowReplay.REPLAY_ID, String.class);
-        ReplayJob job = JournalRequests.call(() -> ShowReplay.found(journal.replays().resume(id), id));
+        ReplayJob job =
+                JournalRequests.call(() -> ShowReplay.found(journal.replays().resume(id), id));
         JournalRequests.answer(in, json, job, 202);
     }
 }

@@ -1,18 +1,17 @@
 package io.werken.manage;
 
-import java.nio.charset.StandardCharsets;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
-import io.werken.core.ProblemType;
 import io.werken.core.ProblemException;
+import io.werken.core.ProblemType;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.journal.Journal;
 import io.werken.journal.JournalRecord;
 import io.werken.journal.JournalStore;
 import io.werken.journal.WorkflowRevision;
+import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -49,7 +48,11 @@ public final class ShowEvent implements Processor {
             body.set("definition", definition(store, record));
             body.set("replays", json.valueToTree(store.replaysOf(record.eventId())));
             if (record.replayOf() != null) {
-                body.set("replay_of", store.find(record.replayOf()).map(r -> (JsonNode) json.valueToTree(r.summary())).orElse(null));
+                body.set(
+                        "replay_of",
+                        store.find(record.replayOf())
+                                .map(r -> (JsonNode) json.valueToTree(r.summary()))
+                                .orElse(null));
             }
             return body;
         });
@@ -57,15 +60,30 @@ public final class ShowEvent implements Processor {
     }
 
     static JournalRecord found(JournalStore store, String eventId) {
-        return store.find(eventId).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND,
-                "The journal holds no event '" + WebhookRequestValidator.abbreviate(eventId) + "' (never accepted, not "
-                + "dispatched yet, removed by retention, or of a workflow whose \"journal\" is \"off\")."));
+        return store.find(eventId)
+                .orElseThrow(
+                        () -> new ProblemException(
+                                ProblemType.NOT_FOUND,
+                                "The journal holds no event '" + WebhookRequestValidator.abbreviate(eventId)
+                                        + "' (never accepted, not "
+                                        + "dispatched yet, removed by retention, or of a workflow whose \"journal\" is \"off\")."));
     }
 
     private ObjectNode event(JournalRecord record) {
-        ObjectNode event = json.valueToTree(new JournalRecord(record.eventId(), record.workflowId(),
-                record.workflowRevision(), record.receivedAt(), record.dispatchedAt(), record.outcome(), record.reason(),
-                record.replayOf(), record.traceparent(), record.journal(), null, record.headers(), record.actions()));
+        ObjectNode event = json.valueToTree(new JournalRecord(
+                record.eventId(),
+                record.workflowId(),
+                record.workflowRevision(),
+                record.receivedAt(),
+                record.dispatchedAt(),
+                record.outcome(),
+                record.reason(),
+                record.replayOf(),
+                record.traceparent(),
+                record.journal(),
+                null,
+                record.headers(),
+                record.actions()));
         event.put("actions_published", record.actionsPublished());
         if (record.payload() != null) {
             // The payload exactly as it was accepted, not re-serialised.
@@ -74,13 +92,13 @@ public final class ShowEvent implements Processor {
         return event;
     }
 
-
     /** The workflow's definition in the revision that dispatched the event; null if the journal does not hold it. */
     private JsonNode definition(JournalStore store, JournalRecord record) {
         if (record.workflowRevision() == null) {
             return null;
         }
-        return store.revision(record.workflowRevision()).map(revision -> definitionIn(revision, record.workflowId()))
+        return store.revision(record.workflowRevision())
+                .map(revision -> definitionIn(revision, record.workflowId()))
                 .orElse(null);
     }
 

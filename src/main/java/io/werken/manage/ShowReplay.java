@@ -1,14 +1,13 @@
 package io.werken.manage;
 
-import java.util.Optional;
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.core.ProblemType;
 import io.werken.core.ProblemException;
+import io.werken.core.ProblemType;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.journal.Journal;
 import io.werken.journal.ReplayJob;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -39,13 +38,13 @@ public final class ShowReplay implements Processor {
         }
         ManagementRequests.query(in, Set.of());
         String id = in.getHeader(REPLAY_ID, String.class);
-        ReplayJob job = JournalRequests.call(() -> found(cancel ? journal.replays().cancel(id)
-                : journal.replays().find(id), id));
+        ReplayJob job = JournalRequests.call(() ->
+                found(cancel ? journal.replays().cancel(id) : journal.replays().find(id), id));
         JournalRequests.answer(in, json, job, cancel ? 202 : 200);
     }
 
     static ReplayJob found(Optional<ReplayJob> job, String id) {
-        return job.orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND,
-                "There is no replay '" + WebhookRequestValidator.abbreviate(id) + "'."));
+        return job.orElseThrow(() -> new ProblemException(
+                ProblemType.NOT_FOUND, "There is no replay '" + WebhookRequestValidator.abbreviate(id) + "'."));
     }
 }

@@ -1,15 +1,14 @@
 package io.werken.manage;
 
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
-import java.util.Map;
-import java.util.Set;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.werken.metrics.StatsSampler;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -48,7 +47,9 @@ public final class ShowStats implements Processor {
             ArrayNode points = workflow.putArray("points");
             for (StatsSampler.Point point : series.points()) {
                 points.addObject()
-                        .put("t", DateTimeFormatter.ISO_INSTANT.format(point.at().truncatedTo(ChronoUnit.SECONDS)))
+                        .put(
+                                "t",
+                                DateTimeFormatter.ISO_INSTANT.format(point.at().truncatedTo(ChronoUnit.SECONDS)))
                         .put("accepted_per_s", point.acceptedPerS())
                         .put("refused_per_s", point.refusedPerS())
                         .put("dispatch_p99_ms", point.dispatchP99Ms())

@@ -3,8 +3,8 @@ package io.werken.manage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.werken.workflow.Workflow;
 import io.werken.workflow.CurrentWorkflows;
+import io.werken.workflow.Workflow;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

@@ -1,13 +1,12 @@
 package io.werken.manage;
 
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.core.ProblemType;
 import io.werken.core.ProblemException;
+import io.werken.core.ProblemType;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.journal.Journal;
 import io.werken.journal.WorkflowRevision;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -37,9 +36,12 @@ public final class ShowWorkflowRevision implements Processor {
         ManagementRequests.query(in, Set.of());
         String revision = in.getHeader(REVISION, String.class);
         WorkflowRevision found = JournalRequests.call(() -> journal.store().revision(revision))
-                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "The journal holds no revision '"
-                        + WebhookRequestValidator.abbreviate(revision) + "' of the workflows file (never loaded, or "
-                        + "removed by retention once no stored event referred to it)."));
+                .orElseThrow(() -> new ProblemException(
+                        ProblemType.NOT_FOUND,
+                        "The journal holds no revision '"
+                                + WebhookRequestValidator.abbreviate(revision)
+                                + "' of the workflows file (never loaded, or "
+                                + "removed by retention once no stored event referred to it)."));
         ManagementRequests.answer(in, json, found);
     }
 }

@@ -1,19 +1,18 @@
 package io.werken.manage;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.werken.core.Problem;
-import io.werken.core.ProblemType;
 import io.werken.core.ProblemException;
+import io.werken.core.ProblemType;
 import io.werken.expression.ParamsTemplate;
 import io.werken.ingest.WebhookRequestValidator;
 import io.werken.workflow.InvalidWorkflowsException;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.WorkflowCatalog;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * A draft of one workflow (its definition, as it would stand in {@code workflows.json}) compiled as {@code validate}
@@ -51,11 +50,19 @@ final class WorkflowDrafts {
         file.set(workflowId, draft);
         String prefix = "/" + ParamsTemplate.escape(workflowId);
         try {
-            Workflow workflow = WorkflowCatalog.load("draft of workflow '" + workflowId + "'",
-                    file.toString().getBytes(StandardCharsets.UTF_8), settings).find(workflowId).orElseThrow();
+            Workflow workflow = WorkflowCatalog.load(
+                            "draft of workflow '" + workflowId + "'",
+                            file.toString().getBytes(StandardCharsets.UTF_8),
+                            settings)
+                    .find(workflowId)
+                    .orElseThrow();
             return new Checked(workflow, List.of());
         } catch (InvalidWorkflowsException e) {
-            return new Checked(null, e.problems().stream().map(p -> ReloadWorkflows.error(relative(p, prefix))).toList());
+            return new Checked(
+                    null,
+                    e.problems().stream()
+                            .map(p -> ReloadWorkflows.error(relative(p, prefix)))
+                            .toList());
         }
     }
 
@@ -68,9 +75,13 @@ final class WorkflowDrafts {
         if (draft == null || !draft.isObject()) {
             throw new ProblemException(ProblemType.DRAFT_INVALID, NOT_A_DEFINITION, checked.problems());
         }
-        throw new ProblemException(ProblemType.DRAFT_INVALID, "The draft of workflow '"
-                + WebhookRequestValidator.abbreviate(workflowId) + "' has " + checked.problems().size()
-                + " problem(s); each is listed with its place in the draft.", checked.problems());
+        throw new ProblemException(
+                ProblemType.DRAFT_INVALID,
+                "The draft of workflow '"
+                        + WebhookRequestValidator.abbreviate(workflowId) + "' has "
+                        + checked.problems().size()
+                        + " problem(s); each is listed with its place in the draft.",
+                checked.problems());
     }
 
     /** A problem of the one-workflow file with its pointer made relative to the draft. */

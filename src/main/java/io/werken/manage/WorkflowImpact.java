@@ -1,8 +1,5 @@
 package io.werken.manage;
 
-import java.util.Map;
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +8,8 @@ import io.werken.journal.EventQuery;
 import io.werken.journal.Journal;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.WorkflowCatalog;
+import java.util.Map;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -34,8 +33,8 @@ public final class WorkflowImpact implements Processor {
     private final WorkflowDrafts drafts;
     private final ObjectMapper json;
 
-    public WorkflowImpact(Journal journal, WebhookRequestValidator bodyReader, WorkflowCatalog.Settings settings,
-                               ObjectMapper json) {
+    public WorkflowImpact(
+            Journal journal, WebhookRequestValidator bodyReader, WorkflowCatalog.Settings settings, ObjectMapper json) {
         this.journal = journal;
         this.bodyReader = bodyReader;
         this.drafts = new WorkflowDrafts(settings, json);
@@ -47,11 +46,20 @@ public final class WorkflowImpact implements Processor {
         Message in = exchange.getMessage();
         ManagementRequests.requireMethod(in, "POST");
         Map<String, String> parameters = ManagementRequests.query(in, PARAMETERS);
-        int max = (int) ManagementRequests.wholeNumber(parameters, "max", 1, MAX).orElse(DEFAULT_MAX);
+        int max =
+                (int) ManagementRequests.wholeNumber(parameters, "max", 1, MAX).orElse(DEFAULT_MAX);
         String workflowId = in.getHeader(WebhookRequestValidator.WORKFLOW_ID_HEADER, String.class);
         EventQuery query = JournalRequests.query(parameters);
-        query = new EventQuery(workflowId, query.outcome(), query.since(), query.until(), query.actionType(),
-                query.queue(), query.replayOf(), EventQuery.MAX_LIMIT, query.cursor());
+        query = new EventQuery(
+                workflowId,
+                query.outcome(),
+                query.since(),
+                query.until(),
+                query.actionType(),
+                query.queue(),
+                query.replayOf(),
+                EventQuery.MAX_LIMIT,
+                query.cursor());
         JsonNode draft = bodyReader.readJson(in, in.getBody(byte[].class));
         Workflow workflow = drafts.compile(workflowId, draft);
         EventQuery selected = query;

@@ -12,9 +12,11 @@ public final class LatencyHistogram {
 
     /** Sub-buckets per power of two, as bits: 8. */
     private static final int SUB_BITS = 3;
+
     private static final int SUB = 1 << SUB_BITS;
     /** The highest power of two with buckets of its own: 2^36 us, about 19 hours (the last bucket holds all above). */
     private static final int MAX_EXPONENT = 36;
+
     static final int BUCKETS = (MAX_EXPONENT - SUB_BITS + 2) * SUB;
 
     private final LongAdder[] counts = new LongAdder[BUCKETS];

@@ -33,12 +33,10 @@ public final class RecentRefusals {
      * @param remote     the address the request came from (the peer: a proxy's, behind one), or null
      * @param path       the request's path, or null
      */
-    public record Refusal(String at, String workflowId, int status, String type, String detail, String remote,
-                          String path) {
-    }
+    public record Refusal(
+            String at, String workflowId, int status, String type, String detail, String remote, String path) {}
 
-    private record Slot(long sequence, Refusal refusal) {
-    }
+    private record Slot(long sequence, Refusal refusal) {}
 
     private final Clock clock;
     private final AtomicReferenceArray<Slot> slots;
@@ -58,8 +56,14 @@ public final class RecentRefusals {
 
     /** Keeps a refusal, in place of the oldest once full. */
     public void record(String workflowId, int status, String type, String detail, String remote, String path) {
-        Refusal refusal = new Refusal(DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)),
-                workflowId, status, type, cut(detail), remote, cut(path));
+        Refusal refusal = new Refusal(
+                DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)),
+                workflowId,
+                status,
+                type,
+                cut(detail),
+                remote,
+                cut(path));
         long sequence = next.getAndIncrement();
         slots.set((int) (sequence % slots.length()), new Slot(sequence, refusal));
     }

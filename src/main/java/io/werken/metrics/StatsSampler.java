@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +40,8 @@ public final class StatsSampler implements Runnable {
      *                        no event was dispatched in the interval
      * @param dispatchMeanMs  the mean dispatch latency in milliseconds, or null if no event was dispatched
      */
-    public record Point(Instant at, double acceptedPerS, double refusedPerS, Double dispatchP99Ms, Double dispatchMeanMs) {
+    public record Point(
+            Instant at, double acceptedPerS, double refusedPerS, Double dispatchP99Ms, Double dispatchMeanMs) {
 
         static Point idle(Instant at) {
             return new Point(at, 0, 0, null, null);
@@ -49,12 +49,10 @@ public final class StatsSampler implements Runnable {
     }
 
     /** A workflow's points, oldest first; {@code workflowId} null for webhooks refused before a workflow was known. */
-    public record Series(String workflowId, List<Point> points) {
-    }
+    public record Series(String workflowId, List<Point> points) {}
 
     /** The points of one reading: only the workflows something happened to. */
-    private record Sample(Instant at, Map<String, Point> points) {
-    }
+    private record Sample(Instant at, Map<String, Point> points) {}
 
     private final WerkenMetrics metrics;
     private final Supplier<Collection<String>> workflowIds;
@@ -70,8 +68,8 @@ public final class StatsSampler implements Runnable {
      * @param workflowIds the workflows in use, which get a series (of zeros) even when idle
      * @param intervalSeconds how often {@link #run} is called; the ring holds {@value #MAX_MINUTES} minutes of them
      */
-    public StatsSampler(WerkenMetrics metrics, Supplier<Collection<String>> workflowIds, Clock clock,
-                        int intervalSeconds) {
+    public StatsSampler(
+            WerkenMetrics metrics, Supplier<Collection<String>> workflowIds, Clock clock, int intervalSeconds) {
         if (intervalSeconds < 1) {
             throw new IllegalArgumentException("The sampling interval must be at least a second");
         }
@@ -125,8 +123,14 @@ public final class StatsSampler implements Runnable {
                 lastLatencies.put(id, snapshot);
             }
             if (accepted > 0 || refused > 0 || dispatched.count() > 0) {
-                points.put(id, new Point(now, round(accepted), round(refused), round(dispatched.quantileMillis(0.99)),
-                        round(dispatched.meanMillis())));
+                points.put(
+                        id,
+                        new Point(
+                                now,
+                                round(accepted),
+                                round(refused),
+                                round(dispatched.quantileMillis(0.99)),
+                                round(dispatched.meanMillis())));
             }
         }
         ring[(int) (samples % ring.length)] = new Sample(now, Map.copyOf(points));

@@ -1,5 +1,13 @@
 package io.werken.metrics;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.werken.workflow.WorkflowCatalog;
+import io.werken.workflow.WorkflowReloader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,15 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.werken.workflow.WorkflowCatalog;
-import io.werken.workflow.WorkflowReloader;
 
 /**
  * Werken's own metrics, {@code werken_*} on {@code GET /observe/metrics} beside Camel's (the README lists each one).
@@ -33,27 +32,36 @@ public final class WerkenMetrics {
 
     /** The outcome label of an accepted webhook; a refused one's is its problem type ({@code signature-mismatch}). */
     public static final String ACCEPTED = "accepted";
+
     public static final String DUPLICATE = "duplicate";
     /** The outcome label of a request its client gave up on before it was answered (it closed the connection). */
     public static final String ABORTED = "aborted";
 
     /** Buckets for the latency histograms: from a millisecond (a confirm on an idle broker) to a minute (a backlog). */
     private static final Duration[] LATENCY_BUCKETS = {
-        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
-        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-        Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10),
-        Duration.ofSeconds(30), Duration.ofSeconds(60)
+        Duration.ofMillis(1),
+        Duration.ofMillis(2),
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(60)
     };
 
-    private record WebhookKey(String workflow, String outcome) {
-    }
+    private record WebhookKey(String workflow, String outcome) {}
 
     /** How many webhooks of a workflow (or {@link #NO_WORKFLOW}) were answered with an outcome, since Werken started. */
-    public record WebhookCount(String workflow, String outcome, double count) {
-    }
+    public record WebhookCount(String workflow, String outcome, double count) {}
 
-    private record ActionKey(String workflow, String type, String queue) {
-    }
+    private record ActionKey(String workflow, String type, String queue) {}
 
     private final MeterRegistry registry;
     private final ConcurrentMap<WebhookKey, Counter> webhooks = new ConcurrentHashMap<>();
@@ -63,6 +71,7 @@ public final class WerkenMetrics {
     private final Timer dispatchLatency;
     /** The dispatch latency by workflow, for the console's charts ({@link StatsSampler}); not served to Prometheus. */
     private final ConcurrentMap<String, LatencyHistogram> dispatchLatencyByWorkflow = new ConcurrentHashMap<>();
+
     private final Timer confirmLatency;
 
     public WerkenMetrics(MeterRegistry registry) {
@@ -88,37 +97,53 @@ public final class WerkenMetrics {
 
     /** A webhook answered: {@link #ACCEPTED}, {@link #DUPLICATE} or its problem type, for a workflow or {@link #NO_WORKFLOW}. */
     public void webhook(String workflow, String outcome) {
-        webhooks.computeIfAbsent(new WebhookKey(workflow == null ? NO_WORKFLOW : workflow, outcome),
-                key -> Counter.builder("werken.webhooks")
-                        .description("Webhooks answered, by workflow and outcome (accepted, duplicate, or the problem type)")
-                        .tag("workflow", key.workflow()).tag("outcome", key.outcome())
-                        .register(registry)).increment();
+        webhooks.computeIfAbsent(
+                        new WebhookKey(workflow == null ? NO_WORKFLOW : workflow, outcome),
+                        key -> Counter.builder("werken.webhooks")
+                                .description(
+                                        "Webhooks answered, by workflow and outcome (accepted, duplicate, or the problem type)")
+                                .tag("workflow", key.workflow())
+                                .tag("outcome", key.outcome())
+                                .register(registry))
+                .increment();
     }
 
     /** An action the broker confirmed. */
     public void actionPublished(String workflow, String type, String queue) {
-        published.computeIfAbsent(new ActionKey(workflow, type, queue),
-                key -> Counter.builder("werken.actions.published")
-                        .description("Action messages the broker confirmed, by workflow, action type and queue")
-                        .tag("workflow", key.workflow()).tag("type", key.type()).tag("queue", key.queue())
-                        .register(registry)).increment();
+        published
+                .computeIfAbsent(
+                        new ActionKey(workflow, type, queue),
+                        key -> Counter.builder("werken.actions.published")
+                                .description("Action messages the broker confirmed, by workflow, action type and queue")
+                                .tag("workflow", key.workflow())
+                                .tag("type", key.type())
+                                .tag("queue", key.queue())
+                                .register(registry))
+                .increment();
     }
 
     /** An action whose condition ({@code when}) did not hold for an event. */
     public void actionSkipped(String workflow, String type) {
-        skipped.computeIfAbsent(new ActionKey(workflow, type, ""),
-                key -> Counter.builder("werken.actions.skipped")
-                        .description("Actions not published because their condition (when) was false")
-                        .tag("workflow", key.workflow()).tag("type", key.type())
-                        .register(registry)).increment();
+        skipped.computeIfAbsent(
+                        new ActionKey(workflow, type, ""),
+                        key -> Counter.builder("werken.actions.skipped")
+                                .description("Actions not published because their condition (when) was false")
+                                .tag("workflow", key.workflow())
+                                .tag("type", key.type())
+                                .register(registry))
+                .increment();
     }
 
     /** An event put on the dead-letter queue, for one of a fixed set of reasons ({@code DeadLetterReason}). */
     public void eventDeadLettered(String reason) {
-        deadLettered.computeIfAbsent(reason, key -> Counter.builder("werken.events.dead.lettered")
-                .description("Events put on the dead-letter queue, by reason")
-                .tag("reason", key)
-                .register(registry)).increment();
+        deadLettered
+                .computeIfAbsent(
+                        reason,
+                        key -> Counter.builder("werken.events.dead.lettered")
+                                .description("Events put on the dead-letter queue, by reason")
+                                .tag("reason", key)
+                                .register(registry))
+                .increment();
     }
 
     /**
@@ -138,7 +163,8 @@ public final class WerkenMetrics {
     /** Every webhook count so far, by workflow and outcome. */
     public List<WebhookCount> webhookCounts() {
         List<WebhookCount> counts = new ArrayList<>(webhooks.size());
-        webhooks.forEach((key, counter) -> counts.add(new WebhookCount(key.workflow(), key.outcome(), counter.count())));
+        webhooks.forEach(
+                (key, counter) -> counts.add(new WebhookCount(key.workflow(), key.outcome(), counter.count())));
         return counts;
     }
 
@@ -166,7 +192,9 @@ public final class WerkenMetrics {
         Gauge.builder("werken.workflows", reloader, r -> r.current().catalog().size())
                 .description("Workflows in the revision in use")
                 .register(registry);
-        Gauge.builder("werken.workflow.loaded.timestamp.seconds", reloader,
+        Gauge.builder(
+                        "werken.workflow.loaded.timestamp.seconds",
+                        reloader,
                         r -> r.current().catalog().loadedAt().toEpochMilli() / 1000.0)
                 .description("When the revision in use was loaded (Unix time)")
                 .register(registry);

@@ -1,5 +1,6 @@
 package io.werken.ownroutes;
 
+import io.werken.core.StartupRefusedException;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -10,8 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import io.werken.core.StartupRefusedException;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,22 +65,31 @@ public final class LibDirectory {
         List<URL> urls = new ArrayList<>();
         for (Path jar : jars) {
             if (!Files.isRegularFile(jar) || !Files.isReadable(jar)) {
-                throw new StartupRefusedException("WERKEN_LIB_DIR " + directory + ": " + jar.getFileName()
-                        + " cannot be read.");
+                throw new StartupRefusedException(
+                        "WERKEN_LIB_DIR " + directory + ": " + jar.getFileName() + " cannot be read.");
             }
             try {
                 urls.add(jar.toUri().toURL());
             } catch (MalformedURLException e) {
-                throw new StartupRefusedException("WERKEN_LIB_DIR " + directory + ": " + jar.getFileName()
-                        + " has no URL: " + e.getMessage(), e);
+                throw new StartupRefusedException(
+                        "WERKEN_LIB_DIR " + directory + ": " + jar.getFileName() + " has no URL: " + e.getMessage(), e);
             }
         }
         ClassLoader parent = context.getApplicationContextClassLoader() != null
-                ? context.getApplicationContextClassLoader() : LibDirectory.class.getClassLoader();
+                ? context.getApplicationContextClassLoader()
+                : LibDirectory.class.getClassLoader();
         // Open as long as the JVM runs: a component from it may load classes at any time.
         context.setApplicationContextClassLoader(new URLClassLoader("werken-lib", urls.toArray(URL[]::new), parent));
-        LOG.info("WERKEN_LIB_DIR {}: {} jar(s) on the class path of own routes{}", directory, jars.size(),
-                jars.isEmpty() ? "" : " " + jars.stream().map(j -> j.getFileName().toString()).toList());
+        LOG.info(
+                "WERKEN_LIB_DIR {}: {} jar(s) on the class path of own routes{}",
+                directory,
+                jars.size(),
+                jars.isEmpty()
+                        ? ""
+                        : " "
+                                + jars.stream()
+                                        .map(j -> j.getFileName().toString())
+                                        .toList());
         return new LibDirectory(directory, jars);
     }
 

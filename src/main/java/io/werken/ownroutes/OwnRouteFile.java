@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.ResourceSupport;
 

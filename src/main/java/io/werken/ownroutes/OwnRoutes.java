@@ -1,5 +1,8 @@
 package io.werken.ownroutes;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.werken.core.StartupRefusedException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -9,10 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.werken.core.StartupRefusedException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.FailedToStartRouteException;
@@ -59,8 +58,8 @@ public final class OwnRoutes {
     }
 
     /** As {@link #load(CamelContext, String, OwnRoutesGuard)}, the watcher's meters in {@code meters}. */
-    public static OwnRoutes load(CamelContext context, String directorySetting, OwnRoutesGuard guard,
-                                 MeterRegistry meters) {
+    public static OwnRoutes load(
+            CamelContext context, String directorySetting, OwnRoutesGuard guard, MeterRegistry meters) {
         Path directory = Path.of(directorySetting).toAbsolutePath().normalize();
         if (!Files.isDirectory(directory)) {
             throw new StartupRefusedException("WERKEN_ROUTES_DIR " + directory + " is not a directory.");
@@ -73,8 +72,8 @@ public final class OwnRoutes {
             try {
                 file = OwnRouteFile.read(path);
             } catch (IOException e) {
-                throw new StartupRefusedException("Own route file " + path + " cannot be read: " + e.getMessage()
-                        + " (WERKEN_ROUTES_DIR)", e);
+                throw new StartupRefusedException(
+                        "Own route file " + path + " cannot be read: " + e.getMessage() + " (WERKEN_ROUTES_DIR)", e);
             }
             try {
                 for (String id : guard.check(file, takenBy)) {
@@ -98,8 +97,12 @@ public final class OwnRoutes {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot watch " + directory, e);
         }
-        LOG.info("Own routes: {} route(s) from {} file(s) in {}, reloaded when a {} file there changes",
-                takenBy.size(), resources.size(), directory, OwnRoutesReloadStrategy.PATTERN);
+        LOG.info(
+                "Own routes: {} route(s) from {} file(s) in {}, reloaded when a {} file there changes",
+                takenBy.size(),
+                resources.size(),
+                directory,
+                OwnRoutesReloadStrategy.PATTERN);
         Map<String, Path> routeFiles = new HashMap<>();
         takenBy.forEach((id, file) -> routeFiles.put(id, Path.of(file)));
         return new OwnRoutes(directory, reloadStrategy, routeFiles);
@@ -116,8 +119,8 @@ public final class OwnRoutes {
         if (file == null) {
             return null;
         }
-        return OwnRouteRefusedException.cannotStart(file.toString(), cannotStartCause(failure)).getMessage()
-                + " (WERKEN_ROUTES_DIR)";
+        return OwnRouteRefusedException.cannotStart(file.toString(), cannotStartCause(failure))
+                        .getMessage() + " (WERKEN_ROUTES_DIR)";
     }
 
     /**
@@ -161,7 +164,8 @@ public final class OwnRoutes {
                 }
             });
         } catch (IOException e) {
-            throw new StartupRefusedException("WERKEN_ROUTES_DIR " + directory + " cannot be read: " + e.getMessage(), e);
+            throw new StartupRefusedException(
+                    "WERKEN_ROUTES_DIR " + directory + " cannot be read: " + e.getMessage(), e);
         }
         files.sort(null);
         return files;

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -39,8 +38,14 @@ public final class OwnRoutesGuard {
      * of the same file. Everything else (beans, route configurations, rests, rest configuration, templates) is shared
      * by the whole Camel context and could reach Werken's own routes.
      */
-    static final Set<String> ACCEPTED = Set.of("route", "errorHandler", "onException", "onCompletion", "intercept",
-            "interceptFrom", "interceptSendToEndpoint");
+    static final Set<String> ACCEPTED = Set.of(
+            "route",
+            "errorHandler",
+            "onException",
+            "onCompletion",
+            "intercept",
+            "interceptFrom",
+            "interceptSendToEndpoint");
 
     /**
      * The components that would publish an endpoint on Werken's ports: platform-http serves the webhook port, and
@@ -49,8 +54,8 @@ public final class OwnRoutesGuard {
     static final Set<String> HTTP_SCHEMES = Set.of("platform-http", "management-http");
 
     /** A value that names one of {@link #HTTP_SCHEMES} as an endpoint: the scheme, alone or before ':' or '?'. */
-    private static final Pattern HTTP_ENDPOINT = Pattern.compile(
-            "(?i)^\\s*(?:" + String.join("|", HTTP_SCHEMES) + ")\\s*(?:[:?].*)?$", Pattern.DOTALL);
+    private static final Pattern HTTP_ENDPOINT =
+            Pattern.compile("(?i)^\\s*(?:" + String.join("|", HTTP_SCHEMES) + ")\\s*(?:[:?].*)?$", Pattern.DOTALL);
 
     private final CamelContext context;
     private final Set<String> werkenIds;
@@ -79,7 +84,8 @@ public final class OwnRoutesGuard {
         Set<String> ids = new TreeSet<>();
         try {
             for (String pattern : includePattern.split(",")) {
-                for (Resource resource : PluginHelper.getPackageScanResourceResolver(context).findResources(pattern.trim())) {
+                for (Resource resource :
+                        PluginHelper.getPackageScanResourceResolver(context).findResources(pattern.trim())) {
                     for (Object element : topLevel(resource.getLocation(), read(resource))) {
                         Object body = ((Map<?, ?>) element).values().iterator().next();
                         if (body instanceof Map<?, ?> map && map.get("id") instanceof String id) {
@@ -89,7 +95,8 @@ public final class OwnRoutesGuard {
                 }
             }
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot read Werken's own routes " + includePattern + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot read Werken's own routes " + includePattern + ": " + e.getMessage(), e);
         }
         if (ids.isEmpty()) {
             throw new IllegalStateException("No route ids found in Werken's own routes " + includePattern);
@@ -118,8 +125,10 @@ public final class OwnRoutesGuard {
         for (Object element : elements) {
             String kind = (String) ((Map<?, ?>) element).keySet().iterator().next();
             if (!ACCEPTED.contains(kind)) {
-                throw new OwnRouteRefusedException(file, "'" + kind + "' is not accepted here, only 'route' (with "
-                        + "errorHandler, onException, onCompletion and intercepts, which apply to the file's own routes)");
+                throw new OwnRouteRefusedException(
+                        file,
+                        "'" + kind + "' is not accepted here, only 'route' (with "
+                                + "errorHandler, onException, onCompletion and intercepts, which apply to the file's own routes)");
             }
         }
         if (!httpAllowed) {
@@ -134,20 +143,22 @@ public final class OwnRoutesGuard {
             String id = route.getRouteId();
             String from = route.getInput() == null ? "?" : route.getInput().getEndpointUri();
             if (id == null || id.isBlank()) {
-                throw new OwnRouteRefusedException(file, "the route from '" + from + "' has no id: give every route an "
-                        + "id, a reload replaces routes by id");
+                throw new OwnRouteRefusedException(
+                        file,
+                        "the route from '" + from + "' has no id: give every route an "
+                                + "id, a reload replaces routes by id");
             }
             if (route.getStartupOrder() != null) {
-                throw new OwnRouteRefusedException(file, "route '" + id + "' sets startupOrder, which Werken's routes "
-                        + "use: leave it out");
+                throw new OwnRouteRefusedException(
+                        file, "route '" + id + "' sets startupOrder, which Werken's routes " + "use: leave it out");
             }
             if (werkenIds.contains(id)) {
-                throw new OwnRouteRefusedException(file, "route id '" + id + "' is one of Werken's own routes; "
-                        + "choose another id");
+                throw new OwnRouteRefusedException(
+                        file, "route id '" + id + "' is one of Werken's own routes; " + "choose another id");
             }
             if (takenBy.containsKey(id)) {
-                throw new OwnRouteRefusedException(file, "route id '" + id + "' is already defined by "
-                        + takenBy.get(id) + "; choose another id");
+                throw new OwnRouteRefusedException(
+                        file, "route id '" + id + "' is already defined by " + takenBy.get(id) + "; choose another id");
             }
             if (!ids.add(id)) {
                 throw new OwnRouteRefusedException(file, "route id '" + id + "' is defined twice in the file");
@@ -169,7 +180,8 @@ public final class OwnRoutesGuard {
         for (Object element : elements) {
             Map.Entry<?, ?> entry = ((Map<?, ?>) element).entrySet().iterator().next();
             String where = entry.getValue() instanceof Map<?, ?> body && body.get("id") instanceof String id
-                    ? entry.getKey() + " '" + id + "'" : "'" + entry.getKey() + "'";
+                    ? entry.getKey() + " '" + id + "'"
+                    : "'" + entry.getKey() + "'";
             String found = httpEndpointIn(entry.getValue(), Collections.newSetFromMap(new IdentityHashMap<>()));
             if (found != null) {
                 throw httpRefused(file, where, found);
@@ -212,7 +224,9 @@ public final class OwnRoutesGuard {
         }
         if (value.contains("{{")) {
             try {
-                return HTTP_ENDPOINT.matcher(context.resolvePropertyPlaceholders(value)).matches();
+                return HTTP_ENDPOINT
+                        .matcher(context.resolvePropertyPlaceholders(value))
+                        .matches();
             } catch (RuntimeException e) {
                 // A placeholder Camel cannot resolve yet: the route will not build either, nothing to refuse here.
                 return false;
@@ -222,14 +236,17 @@ public final class OwnRoutesGuard {
     }
 
     private static OwnRouteRefusedException httpRefused(String file, String where, String endpoint) {
-        return new OwnRouteRefusedException(file, where + " uses '" + oneLine(endpoint) + "', which would serve HTTP on "
-                + "Werken's ports beside its webhooks; own routes may not, unless WERKEN_ROUTES_ALLOW_HTTP=true");
+        return new OwnRouteRefusedException(
+                file,
+                where + " uses '" + oneLine(endpoint) + "', which would serve HTTP on "
+                        + "Werken's ports beside its webhooks; own routes may not, unless WERKEN_ROUTES_ALLOW_HTTP=true");
     }
 
     /** The routes as Camel's YAML DSL reads them, without adding anything to the context. */
     private List<RouteDefinition> camelRoutes(String file, Resource resource) {
         try {
-            Collection<RoutesBuilder> builders = PluginHelper.getRoutesLoader(context).findRoutesBuilders(List.of(resource));
+            Collection<RoutesBuilder> builders =
+                    PluginHelper.getRoutesLoader(context).findRoutesBuilders(List.of(resource));
             List<RouteDefinition> routes = new ArrayList<>();
             for (RoutesBuilder builder : builders) {
                 if (builder instanceof RouteBuilder routeBuilder) {
@@ -257,8 +274,11 @@ public final class OwnRoutesGuard {
             throw new OwnRouteRefusedException(file, "must be a YAML list of '- route:' elements");
         }
         for (Object element : elements) {
-            if (!(element instanceof Map<?, ?> map) || map.size() != 1 || !(map.keySet().iterator().next() instanceof String)) {
-                throw new OwnRouteRefusedException(file, "must be a YAML list of '- route:' elements, each with one key");
+            if (!(element instanceof Map<?, ?> map)
+                    || map.size() != 1
+                    || !(map.keySet().iterator().next() instanceof String)) {
+                throw new OwnRouteRefusedException(
+                        file, "must be a YAML list of '- route:' elements, each with one key");
             }
         }
         return elements;

@@ -3,7 +3,6 @@ package io.werken.ownroutes;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Collectors;
-
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -36,9 +35,13 @@ public final class OwnRoutesHealthCheck extends AbstractHealthCheck {
             Map<Path, OwnRoutesReloadStrategy.Refusal> refused = watcher.refusedNow();
             if (!refused.isEmpty()) {
                 builder.detail("refused_files", refused.size());
-                builder.detail("refused", refused.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                        .map(e -> e.getValue().reason() + " (at " + e.getValue().at() + ")")
-                        .collect(Collectors.joining("; ")));
+                builder.detail(
+                        "refused",
+                        refused.entrySet().stream()
+                                .sorted(Map.Entry.comparingByKey())
+                                .map(e -> e.getValue().reason() + " (at "
+                                        + e.getValue().at() + ")")
+                                .collect(Collectors.joining("; ")));
             }
         });
     }

@@ -1,5 +1,8 @@
 package io.werken.ownroutes;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Route;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
@@ -44,13 +43,13 @@ public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
     private static final Logger LOG = LoggerFactory.getLogger(OwnRoutesReloadStrategy.class);
 
     /** Why a file's current content is refused, and since when. */
-    public record Refusal(String reason, Instant at) {
-    }
+    public record Refusal(String reason, Instant at) {}
 
     private final OwnRoutesGuard guard;
     private final MeterRegistry meters;
     /** A gauge of 1 per file whose current content is refused, removed once the file loads or is deleted. */
     private final Map<Path, Gauge> failedGauges = new ConcurrentHashMap<>();
+
     private final AtomicInteger refused = new AtomicInteger();
     private volatile String lastRefusal;
     /** Each file's last version that loaded: what a failed reload puts back. */
@@ -105,7 +104,9 @@ public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
             file = OwnRouteFile.read(path);
             ids = guard.check(file, takenByOthers(path));
         } catch (IOException e) {
-            refuse(path, new OwnRouteRefusedException(name, "cannot be read: " + OwnRoutesGuard.oneLine(e.getMessage())));
+            refuse(
+                    path,
+                    new OwnRouteRefusedException(name, "cannot be read: " + OwnRoutesGuard.oneLine(e.getMessage())));
             return;
         } catch (OwnRouteRefusedException e) {
             refuse(path, e);
@@ -152,8 +153,11 @@ public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
             try {
                 PluginHelper.getRoutesLoader(getCamelContext()).updateRoutes(List.of(previous));
             } catch (Exception e) {
-                LOG.error("Own route file {}: the version that ran before could not be loaded again either, so its "
-                        + "routes are stopped: {}", path, OwnRoutesGuard.oneLine(OwnRoutesGuard.describe(e)));
+                LOG.error(
+                        "Own route file {}: the version that ran before could not be loaded again either, so its "
+                                + "routes are stopped: {}",
+                        path,
+                        OwnRoutesGuard.oneLine(OwnRoutesGuard.describe(e)));
                 loaded.remove(path);
             }
         }
@@ -163,14 +167,19 @@ public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
         refused.incrementAndGet();
         lastRefusal = refusal.getMessage();
         refusedNow.put(path, new Refusal(refusal.getMessage(), Instant.now()));
-        failedGauges.computeIfAbsent(path, p -> Gauge.builder("werken.own.routes.failed", () -> 1)
-                .description("1 for each own route file whose current content is refused or cannot start (the version "
-                        + "before it, if any, runs on); gone once the file loads or is deleted")
-                .tag("file", p.getFileName().toString())
-                .register(meters));
+        failedGauges.computeIfAbsent(
+                path,
+                p -> Gauge.builder("werken.own.routes.failed", () -> 1)
+                        .description(
+                                "1 for each own route file whose current content is refused or cannot start (the version "
+                                        + "before it, if any, runs on); gone once the file loads or is deleted")
+                        .tag("file", p.getFileName().toString())
+                        .register(meters));
         // One line, no stack trace: the message names the file and the cause.
         String message = refusal.getMessage();
-        LOG.error("{}{} Nothing reloaded: Werken's routes and the own routes already running are unchanged.", message,
+        LOG.error(
+                "{}{} Nothing reloaded: Werken's routes and the own routes already running are unchanged.",
+                message,
                 message.endsWith(".") ? "" : ".");
     }
 
@@ -189,8 +198,11 @@ public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
         for (Route route : getCamelContext().getRoutes()) {
             Path source = OwnRouteFile.pathOf(route.getSourceResource());
             if (!path.equals(source)) {
-                taken.put(route.getRouteId(), route.getSourceResource() == null ? "a route without a file"
-                        : OwnRoutesGuard.displayName(route.getSourceResource()));
+                taken.put(
+                        route.getRouteId(),
+                        route.getSourceResource() == null
+                                ? "a route without a file"
+                                : OwnRoutesGuard.displayName(route.getSourceResource()));
             }
         }
         return taken;
@@ -216,10 +228,12 @@ public class OwnRoutesReloadStrategy extends RouteWatcherReloadStrategy {
     /** The own routes running now, read from files of the directory. */
     public long routeCount() {
         Path directory = Path.of(getFolder()).toAbsolutePath().normalize();
-        return getCamelContext().getRoutes().stream().filter(route -> {
-            Path source = OwnRouteFile.pathOf(route.getSourceResource());
-            return source != null && directory.equals(source.getParent());
-        }).count();
+        return getCamelContext().getRoutes().stream()
+                .filter(route -> {
+                    Path source = OwnRouteFile.pathOf(route.getSourceResource());
+                    return source != null && directory.equals(source.getParent());
+                })
+                .count();
     }
 
     /** The files whose current content is refused, with why: their earlier version, if any, still runs. */

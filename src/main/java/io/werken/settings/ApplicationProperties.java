@@ -4,7 +4,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -18,8 +17,7 @@ import org.apache.camel.spi.PropertiesFunction;
  */
 public final class ApplicationProperties {
 
-    private ApplicationProperties() {
-    }
+    private ApplicationProperties() {}
 
     /** The properties of a running Camel: its files and overrides, system properties, the process's environment. */
     public static Settings.CamelProperties of(CamelContext context) {
@@ -74,5 +72,4 @@ public final class ApplicationProperties {
             return colon < 0 ? null : remainder.substring(colon + 1);
         }
     }
-
 }

@@ -14,8 +14,7 @@ final class CamelServerKeys {
     private static final String PREFIX = "camel.server.";
     private static final Set<String> IMPLEMENTED = Set.of("enabled", "host", "port", "maxbodysize");
 
-    private CamelServerKeys() {
-    }
+    private CamelServerKeys() {}
 
     static void refuseUnimplemented(Set<String> keys, String enabled, SettingsReader reader) {
         Set<String> ignored = new TreeSet<>();

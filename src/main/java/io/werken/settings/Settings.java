@@ -1,41 +1,65 @@
 package io.werken.settings;
 
+import io.werken.core.StartupRefusedException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
-import io.werken.core.StartupRefusedException;
-
 /**
  * Every setting Werken reads, typed and checked, grouped by role: built once from Camel's properties component
  * (application.properties with its {@code WERKEN_*} placeholders, system properties, the environment), by the server
  * ({@link #from(CamelProperties)}) and by the commands alike. A wrong value is refused with every problem at once.
  */
-public record Settings(Http http, Management management, Broker broker, Queues queues, Dispatch dispatch,
-                       Dedupe dedupe, Workflows workflows, Journal journal, OwnRoutes ownRoutes,
-                       int shutdownTimeoutSeconds) {
+public record Settings(
+        Http http,
+        Management management,
+        Broker broker,
+        Queues queues,
+        Dispatch dispatch,
+        Dedupe dedupe,
+        Workflows workflows,
+        Journal journal,
+        OwnRoutes ownRoutes,
+        int shutdownTimeoutSeconds) {
 
     private static final int MAX_PORT = 65_535;
     private static final int MAX = Integer.MAX_VALUE;
 
     /** The webhook server (and the limits the management port shares). */
-    public record Http(String host, int port, int maxBodyBytes, int maxRequestLineBytes, int maxHeaderBytes,
-                       int maxHeaderCount, int idleTimeoutSeconds, int requestTimeoutSeconds, int maxConnections,
-                       long maxInflightBodyBytes, long eventLoopBlockedMs, String allowedHeaders, int maxJsonDepth,
-                       int maxJsonNumberExponent, int payloadCheckThreads, int payloadCheckQueue, int workerThreads,
-                       int retryAfterSeconds) {
-    }
+    public record Http(
+            String host,
+            int port,
+            int maxBodyBytes,
+            int maxRequestLineBytes,
+            int maxHeaderBytes,
+            int maxHeaderCount,
+            int idleTimeoutSeconds,
+            int requestTimeoutSeconds,
+            int maxConnections,
+            long maxInflightBodyBytes,
+            long eventLoopBlockedMs,
+            String allowedHeaders,
+            int maxJsonDepth,
+            int maxJsonNumberExponent,
+            int payloadCheckThreads,
+            int payloadCheckQueue,
+            int workerThreads,
+            int retryAfterSeconds) {}
 
     /** The management port: who may use it, and how many connections it holds. */
-    public record Management(boolean enabled, String host, int port, String adminToken, int maxConnections,
-                             String jolokiaAccess) {
-    }
+    public record Management(
+            boolean enabled, String host, int port, String adminToken, int maxConnections, String jolokiaAccess) {}
 
     /** RabbitMQ, or the embedded broker (when {@code rabbitMqUri} is null) and its data directory. */
-    public record Broker(String rabbitMqUri, int embeddedAmqpPort, String dataDir, long confirmTimeoutMs,
-                         int connectionTimeoutMs, int publisherChannels) {
+    public record Broker(
+            String rabbitMqUri,
+            int embeddedAmqpPort,
+            String dataDir,
+            long confirmTimeoutMs,
+            int connectionTimeoutMs,
+            int publisherChannels) {
 
         public boolean embedded() {
             return rabbitMqUri == null;
@@ -52,29 +76,45 @@ public record Settings(Http http, Management management, Broker broker, Queues q
     }
 
     /** The consumers of the received queue, and the retries of a failed publish of actions. */
-    public record Dispatch(int consumers, int prefetch, int maxRedeliveries, long redeliveryDelayMs) {
-    }
+    public record Dispatch(int consumers, int prefetch, int maxRedeliveries, long redeliveryDelayMs) {}
 
     /** Where dedupe keys are kept, and for how long. */
-    public record Dedupe(String store, long windowSeconds, int maxEntries, long pendingSeconds, String redisUri,
-                         String redisKeyPrefix) {
-    }
+    public record Dedupe(
+            String store,
+            long windowSeconds,
+            int maxEntries,
+            long pendingSeconds,
+            String redisUri,
+            String redisKeyPrefix) {}
 
     /** The workflows file, its reloads, and the workflow language's limits. */
-    public record Workflows(String location, boolean watch, long pollIntervalMs, int maxIterations,
-                            int maxParamsBytes, long maxEvaluationSteps, long maxEvaluationBytes,
-                            long maxEvaluationMs) {
-    }
+    public record Workflows(
+            String location,
+            boolean watch,
+            long pollIntervalMs,
+            int maxIterations,
+            int maxParamsBytes,
+            long maxEvaluationSteps,
+            long maxEvaluationBytes,
+            long maxEvaluationMs) {}
 
     /** The event journal: where it writes, and its upkeep. */
-    public record Journal(boolean on, String url, String user, String password, int poolSize, String queue,
-                          int batchSize, Duration retention, long maxEvents, int scanLimit, double replayRate,
-                          long maxLag) {
-    }
+    public record Journal(
+            boolean on,
+            String url,
+            String user,
+            String password,
+            int poolSize,
+            String queue,
+            int batchSize,
+            Duration retention,
+            long maxEvents,
+            int scanLimit,
+            double replayRate,
+            long maxLag) {}
 
     /** The integration engineer's own routes and jars. */
-    public record OwnRoutes(String dir, String libDir, boolean allowHttp) {
-    }
+    public record OwnRoutes(String dir, String libDir, boolean allowHttp) {}
 
     /**
      * The settings {@code properties} hold, or a {@link StartupRefusedException} naming every problem in one line
@@ -129,7 +169,8 @@ public record Settings(Http http, Management management, Broker broker, Queues q
                 r.integer("camel.management.port", "WERKEN_MANAGEMENT_PORT", 0, MAX_PORT),
                 r.optional("werken.management.admin-token", "WERKEN_ADMIN_TOKEN"),
                 r.integer("werken.management.max-connections", "WERKEN_MAX_MANAGEMENT_CONNECTIONS", 1, MAX),
-                r.string("werken.management.jolokia-access", "WERKEN_JOLOKIA_ACCESS").trim());
+                r.string("werken.management.jolokia-access", "WERKEN_JOLOKIA_ACCESS")
+                        .trim());
         Broker broker = new Broker(
                 r.optional("werken.rabbitmq.uri", "WERKEN_RABBITMQ_URI"),
                 r.integer("werken.embedded.amqp-port", "WERKEN_EMBEDDED_AMQP_PORT", 0, MAX_PORT),
@@ -140,14 +181,18 @@ public record Settings(Http http, Management management, Broker broker, Queues q
         Queues queues = new Queues(
                 r.string("werken.queue.received", "WERKEN_QUEUE_RECEIVED").trim(),
                 r.string("werken.queue.actions", "WERKEN_QUEUE_ACTIONS").trim(),
-                r.string("werken.queue.dead-letter-exchange", "WERKEN_DEAD_LETTER_EXCHANGE").trim(),
+                r.string("werken.queue.dead-letter-exchange", "WERKEN_DEAD_LETTER_EXCHANGE")
+                        .trim(),
                 r.choice("werken.queue.type", "WERKEN_QUEUE_TYPE", "classic", "quorum"),
                 r.integer("werken.queue.delivery-limit", "WERKEN_QUEUE_DELIVERY_LIMIT", 0, MAX));
         Dispatch dispatch = new Dispatch(
                 r.integer("werken.dispatch.consumers", "WERKEN_DISPATCH_CONSUMERS", 1, 1024),
                 r.integer("werken.dispatch.prefetch", "WERKEN_DISPATCH_PREFETCH", 1, 65_535),
                 r.integer("werken.dispatch.max-redeliveries", "WERKEN_DISPATCH_MAX_REDELIVERIES", 0, MAX),
-                r.number("werken.dispatch.redelivery-delay-ms", "WERKEN_DISPATCH_REDELIVERY_DELAY_MS", 0,
+                r.number(
+                        "werken.dispatch.redelivery-delay-ms",
+                        "WERKEN_DISPATCH_REDELIVERY_DELAY_MS",
+                        0,
                         Long.MAX_VALUE));
         Dedupe dedupe = new Dedupe(
                 r.string("werken.dedupe.store", "WERKEN_DEDUPE_STORE").trim(),
@@ -171,19 +216,22 @@ public record Settings(Http http, Management management, Broker broker, Queues q
                 r.optional("werken.lib.dir", "WERKEN_LIB_DIR"),
                 r.bool("werken.routes.allow-http", "WERKEN_ROUTES_ALLOW_HTTP"));
         int shutdownTimeout = r.integer("camel.main.shutdown-timeout", "WERKEN_SHUTDOWN_TIMEOUT_SECONDS", 1, MAX);
-        return new Settings(http, management, broker, queues, dispatch, dedupe, workflows, journal, ownRoutes,
-                shutdownTimeout);
+        return new Settings(
+                http, management, broker, queues, dispatch, dedupe, workflows, journal, ownRoutes, shutdownTimeout);
     }
 
     /** The journal's settings; its numbers are checked only when it is on (off, nothing reads them). */
     private static Journal journal(SettingsReader r) {
-        boolean on = r.choice("werken.journal.mode", "WERKEN_JOURNAL", "on", "off").equals("on");
+        boolean on =
+                r.choice("werken.journal.mode", "WERKEN_JOURNAL", "on", "off").equals("on");
         String url = r.optional("werken.journal.url", "WERKEN_JOURNAL_URL");
         if (on && url != null && !url.startsWith("jdbc:postgresql://")) {
             r.problem("WERKEN_JOURNAL_URL must be a jdbc:postgresql:// URL (or empty for the embedded store), not '"
-                      + url.replaceAll("password=[^&]*", "password=...") + "'");
+                    + url.replaceAll("password=[^&]*", "password=...") + "'");
         }
-        Journal journal = new Journal(on, url,
+        Journal journal = new Journal(
+                on,
+                url,
                 r.optional("werken.journal.user", "WERKEN_JOURNAL_USER"),
                 r.string("werken.journal.password", "WERKEN_JOURNAL_PASSWORD"),
                 on ? r.integer("werken.journal.pool-size", "WERKEN_JOURNAL_POOL_SIZE", 1, 100) : 1,
@@ -196,13 +244,15 @@ public record Settings(Http http, Management management, Broker broker, Queues q
                 on ? r.number("werken.journal.max-lag", "WERKEN_JOURNAL_MAX_LAG", 1, Long.MAX_VALUE) : 1);
         if (!on) {
             // Still named, so that the configuration reference lists them.
-            for (String[] unread : new String[][] {{"werken.journal.pool-size", "WERKEN_JOURNAL_POOL_SIZE"},
+            for (String[] unread : new String[][] {
+                {"werken.journal.pool-size", "WERKEN_JOURNAL_POOL_SIZE"},
                 {"werken.journal.batch-size", "WERKEN_JOURNAL_BATCH_SIZE"},
                 {"werken.journal.retention", "WERKEN_JOURNAL_RETENTION"},
                 {"werken.journal.max-events", "WERKEN_JOURNAL_MAX_EVENTS"},
                 {"werken.journal.scan-limit", "WERKEN_JOURNAL_SCAN_LIMIT"},
                 {"werken.journal.replay-rate", "WERKEN_REPLAY_RATE"},
-                {"werken.journal.max-lag", "WERKEN_JOURNAL_MAX_LAG"}}) {
+                {"werken.journal.max-lag", "WERKEN_JOURNAL_MAX_LAG"}
+            }) {
                 r.variables().putIfAbsent(unread[1], unread[0]);
             }
         }

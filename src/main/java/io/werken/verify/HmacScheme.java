@@ -1,11 +1,11 @@
 package io.werken.verify;
 
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.time.Instant;
 
 /**
  * An HMAC of the raw body in one header, hex or base64, after an optional prefix: the {@code hmac} scheme, and
@@ -13,7 +13,10 @@ import java.time.Instant;
  */
 public final class HmacScheme implements SignatureScheme {
 
-    public enum Encoding { HEX, BASE64 }
+    public enum Encoding {
+        HEX,
+        BASE64
+    }
 
     private final String name;
     private final String header;
@@ -22,7 +25,8 @@ public final class HmacScheme implements SignatureScheme {
     private final String prefix;
     private final List<byte[]> keys;
 
-    public HmacScheme(String name, String header, String algorithm, Encoding encoding, String prefix, List<byte[]> keys) {
+    public HmacScheme(
+            String name, String header, String algorithm, Encoding encoding, String prefix, List<byte[]> keys) {
         this.name = name;
         this.header = header;
         this.macAlgorithm = switch (algorithm) {
@@ -62,8 +66,8 @@ public final class HmacScheme implements SignatureScheme {
                     ? HexFormat.of().parseHex(encoded.toLowerCase(Locale.ROOT))
                     : Base64.getDecoder().decode(encoded);
         } catch (IllegalArgumentException e) {
-            throw Signatures.malformed("The " + header + " header is not " + (encoding == Encoding.HEX ? "hex" : "base64")
-                                       + " after its prefix.");
+            throw Signatures.malformed("The " + header + " header is not "
+                    + (encoding == Encoding.HEX ? "hex" : "base64") + " after its prefix.");
         }
         if (!Signatures.matchesAny(macAlgorithm, keys, candidate, body)) {
             throw Signatures.mismatch("The " + header + " signature does not match the body.");

@@ -1,20 +1,17 @@
 package io.werken.verify;
 
+import io.werken.core.ProblemException;
+import io.werken.core.ProblemType;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.List;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-
-import io.werken.core.ProblemType;
-import io.werken.core.ProblemException;
 
 /** HMAC and comparison helpers shared by the schemes; comparisons are constant-time. */
 final class Signatures {
 
-    private Signatures() {
-    }
+    private Signatures() {}
 
     static byte[] hmac(String algorithm, byte[] key, byte[]... parts) {
         try {
@@ -41,7 +38,8 @@ final class Signatures {
     static String required(RequestHeaders headers, String name) {
         String value = headers.get(name);
         if (value == null || value.isBlank()) {
-            throw new ProblemException(ProblemType.SIGNATURE_MISSING,
+            throw new ProblemException(
+                    ProblemType.SIGNATURE_MISSING,
                     "The request has no " + name + " header; this workflow only accepts signed webhooks.");
         }
         return value.trim();

@@ -1,13 +1,12 @@
 package io.werken.verify;
 
+import io.werken.core.ProblemException;
+import io.werken.core.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
-
-import io.werken.core.ProblemType;
-import io.werken.core.ProblemException;
 
 /**
  * <a href="https://www.standardwebhooks.com">Standard Webhooks</a>: {@code webhook-signature} holds space-separated
@@ -62,9 +61,11 @@ public final class StandardWebhooksScheme implements SignatureScheme {
         }
         long age = now.getEpochSecond() - Long.parseLong(timestamp);
         if (Math.abs(age) > toleranceSeconds) {
-            throw new ProblemException(ProblemType.TIMESTAMP_OUT_OF_TOLERANCE, "The " + TIMESTAMP + " is "
-                    + Math.abs(age) + " seconds " + (age > 0 ? "old" : "in the future") + "; at most "
-                    + toleranceSeconds + " are accepted.");
+            throw new ProblemException(
+                    ProblemType.TIMESTAMP_OUT_OF_TOLERANCE,
+                    "The " + TIMESTAMP + " is "
+                            + Math.abs(age) + " seconds " + (age > 0 ? "old" : "in the future") + "; at most "
+                            + toleranceSeconds + " are accepted.");
         }
 
         byte[] signed = (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8);

@@ -1,10 +1,5 @@
 package io.werken.workflow;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.werken.core.ReceivedWebhook;
@@ -12,6 +7,10 @@ import io.werken.expression.Bindings;
 import io.werken.expression.EvaluationLimits;
 import io.werken.expression.ExpressionException;
 import io.werken.expression.ParamsTemplate;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Decides, for one event, what each action of its workflow comes to: published with its rendered params, skipped
@@ -22,14 +21,17 @@ import io.werken.expression.ParamsTemplate;
 public final class ActionPlanner {
 
     /** What one action comes to. */
-    public enum Outcome { PUBLISH, SKIPPED, FAILED }
+    public enum Outcome {
+        PUBLISH,
+        SKIPPED,
+        FAILED
+    }
 
     /**
      * @param params the rendered params (for {@link Outcome#PUBLISH})
      * @param reason why it was skipped or failed: the workflow, the action index and type, the field, CEL's message
      */
-    public record PlannedAction(WorkflowAction action, Outcome outcome, ObjectNode params, String reason) {
-    }
+    public record PlannedAction(WorkflowAction action, Outcome outcome, ObjectNode params, String reason) {}
 
     private final ObjectMapper json;
     private final int maxParamsBytes;
@@ -74,7 +76,10 @@ public final class ActionPlanner {
         if (action.when() != null) {
             try {
                 if (!action.when().test(bindings)) {
-                    return new PlannedAction(action, Outcome.SKIPPED, null,
+                    return new PlannedAction(
+                            action,
+                            Outcome.SKIPPED,
+                            null,
                             "when is false: " + action.when().source().strip());
                 }
             } catch (ExpressionException e) {
@@ -90,21 +95,32 @@ public final class ActionPlanner {
         if (!action.template().isConstant()) {
             int size = serializedSize(params);
             if (size > maxParamsBytes) {
-                return failed(workflow, action, "params", "the rendered params are larger than the limit of "
-                                                          + maxParamsBytes + " bytes (WERKEN_MAX_PARAMS_BYTES)");
+                return failed(
+                        workflow,
+                        action,
+                        "params",
+                        "the rendered params are larger than the limit of " + maxParamsBytes
+                                + " bytes (WERKEN_MAX_PARAMS_BYTES)");
             }
         }
         return new PlannedAction(action, Outcome.PUBLISH, params, null);
     }
 
     private static PlannedAction failed(Workflow workflow, WorkflowAction action, String field, String message) {
-        return new PlannedAction(action, Outcome.FAILED, null, "workflow '" + workflow.id() + "', action "
-                + action.index() + " (" + action.type() + "), " + field + ": " + message);
+        return new PlannedAction(
+                action,
+                Outcome.FAILED,
+                null,
+                "workflow '" + workflow.id() + "', action " + action.index() + " (" + action.type() + "), " + field
+                        + ": " + message);
     }
 
     private Bindings bindings(ReceivedWebhook event) {
-        return new Bindings(event.payload(), event.headers(),
-                Bindings.event(event.eventId(), event.workflowId(), event.receivedAt()), limits);
+        return new Bindings(
+                event.payload(),
+                event.headers(),
+                Bindings.event(event.eventId(), event.workflowId(), event.receivedAt()),
+                limits);
     }
 
     /** The params' size as JSON, counted without keeping the bytes, and no further than just past the limit. */

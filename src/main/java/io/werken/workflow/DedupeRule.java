@@ -1,10 +1,9 @@
 package io.werken.workflow;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A workflow's {@code "dedupe": {"path": "$.id"}}: where in the payload its senders put a delivery's unique id.
@@ -17,7 +16,10 @@ public record DedupeRule(String path, JsonPointer pointer) {
 
     /** Reads the {@code "dedupe"} block; IllegalArgumentException with a one-line reason if it is not usable. */
     public static DedupeRule parse(JsonNode dedupe) {
-        if (!dedupe.isObject() || dedupe.size() != 1 || !dedupe.has("path") || !dedupe.get("path").isTextual()) {
+        if (!dedupe.isObject()
+                || dedupe.size() != 1
+                || !dedupe.has("path")
+                || !dedupe.get("path").isTextual()) {
             throw new IllegalArgumentException("must be {\"path\": \"$.<field>\"}");
         }
         String path = dedupe.get("path").asText();

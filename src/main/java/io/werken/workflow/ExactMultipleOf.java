@@ -1,8 +1,5 @@
 package io.werken.workflow;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.ExecutionContext;
 import com.networknt.schema.Schema;
@@ -12,6 +9,8 @@ import com.networknt.schema.keyword.Keyword;
 import com.networknt.schema.keyword.KeywordValidator;
 import com.networknt.schema.keyword.MultipleOfValidator;
 import com.networknt.schema.path.NodePath;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 
 /**
  * JSON Schema's {@code multipleOf}, decided exactly without dividing. The schema library divides the payload's number
@@ -31,8 +30,8 @@ final class ExactMultipleOf extends MultipleOfValidator {
         }
 
         @Override
-        public KeywordValidator newValidator(SchemaLocation location, JsonNode schemaNode, Schema parent,
-                                             SchemaContext context) {
+        public KeywordValidator newValidator(
+                SchemaLocation location, JsonNode schemaNode, Schema parent, SchemaContext context) {
             return new ExactMultipleOf(location, schemaNode, parent, context);
         }
     };
@@ -50,10 +49,12 @@ final class ExactMultipleOf extends MultipleOfValidator {
             return;
         }
         if (!isMultiple(node.decimalValue(), divisor)) {
-            context.addError(error().instanceNode(node).instanceLocation(location)
+            context.addError(error().instanceNode(node)
+                    .instanceLocation(location)
                     .evaluationPath(context.getEvaluationPath())
                     .locale(context.getExecutionConfig().getLocale())
-                    .arguments(divisor.toString()).build());
+                    .arguments(divisor.toString())
+                    .build());
         }
     }
 
@@ -64,12 +65,18 @@ final class ExactMultipleOf extends MultipleOfValidator {
         long shift = (long) divisor.scale() - value.scale();
         if (shift >= 0) {
             // ub | ua·10^shift, with 10^shift taken modulo ub: never a number larger than ub squared.
-            return unscaledValue.mod(unscaledDivisor)
-                    .multiply(BigInteger.TEN.modPow(BigInteger.valueOf(shift), unscaledDivisor))
-                    .mod(unscaledDivisor).signum() == 0;
+            return unscaledValue
+                            .mod(unscaledDivisor)
+                            .multiply(BigInteger.TEN.modPow(BigInteger.valueOf(shift), unscaledDivisor))
+                            .mod(unscaledDivisor)
+                            .signum()
+                    == 0;
         }
         // ub·10^-shift | ua: the scales are bounded (the payload's by WERKEN_MAX_JSON_NUMBER_EXPONENT, the divisor's by
         // its author), so this power is at most some hundreds of digits.
-        return unscaledValue.mod(unscaledDivisor.multiply(BigInteger.TEN.pow((int) -shift))).signum() == 0;
+        return unscaledValue
+                        .mod(unscaledDivisor.multiply(BigInteger.TEN.pow((int) -shift)))
+                        .signum()
+                == 0;
     }
 }

@@ -1,8 +1,7 @@
 package io.werken.workflow;
 
-import java.util.List;
-
 import io.werken.core.StartupRefusedException;
+import java.util.List;
 
 /**
  * The workflows file cannot be used. It lists every problem found, each led by the JSON Pointer of what is wrong
@@ -23,8 +22,8 @@ public class InvalidWorkflowsException extends StartupRefusedException {
     }
 
     public InvalidWorkflowsException(String source, List<String> problems) {
-        super("Invalid workflows file " + source + " (" + problems.size() + (problems.size() == 1 ? " problem): " : " problems): ")
-              + String.join("; ", problems));
+        super("Invalid workflows file " + source + " (" + problems.size()
+                + (problems.size() == 1 ? " problem): " : " problems): ") + String.join("; ", problems));
         this.problems = List.copyOf(problems);
     }
 

@@ -1,10 +1,5 @@
 package io.werken.workflow;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -17,6 +12,10 @@ import com.networknt.schema.path.PathType;
 import com.networknt.schema.regex.RegularExpression;
 import io.werken.expression.ParamsTemplate;
 import io.werken.expression.RegexLimits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * JSON Schema 2020-12, as Werken uses it for {@code workflows.schema.json} and for workflows' payload schemas: errors
@@ -26,8 +25,7 @@ import io.werken.expression.RegexLimits;
 final class JsonSchemas {
 
     /** A schema error: where in the instance, and what is wrong there. */
-    record Violation(String pointer, String message) {
-    }
+    record Violation(String pointer, String message) {}
 
     private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
 
@@ -36,16 +34,15 @@ final class JsonSchemas {
             .keyword(ExactMultipleOf.KEYWORD)
             .build();
 
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(DIALECT,
-            builder -> builder
-                    .schemaLoader(loader -> loader.fetchRemoteResources(false))
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
+            DIALECT,
+            builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false))
                     .schemaRegistryConfig(SchemaRegistryConfig.builder()
                             .pathType(PathType.JSON_POINTER)
                             .regularExpressionFactory(JsonSchemas::re2)
                             .build()));
 
-    private JsonSchemas() {
-    }
+    private JsonSchemas() {}
 
     static Schema compile(JsonNode schema) {
         return REGISTRY.getSchema(schema);
@@ -63,8 +60,8 @@ final class JsonSchemas {
     /** Keywords whose values are data, not schemas: a "pattern" inside them is no pattern. */
     private static final Set<String> DATA_KEYWORDS = Set.of("const", "enum", "examples", "default");
     /** Keywords whose values map names to schemas: a name there ("enum", say) is no keyword. */
-    private static final Set<String> SCHEMA_MAPS = Set.of("properties", "patternProperties", "$defs", "definitions",
-            "dependentSchemas");
+    private static final Set<String> SCHEMA_MAPS =
+            Set.of("properties", "patternProperties", "$defs", "definitions", "dependentSchemas");
 
     /**
      * Every {@code pattern} and {@code patternProperties} name of a schema that {@link RegexLimits} refuses, located by
@@ -84,8 +81,10 @@ final class JsonSchemas {
             }
             JsonNode patternProperties = node.get("patternProperties");
             if (patternProperties != null && patternProperties.isObject()) {
-                patternProperties.fieldNames().forEachRemaining(name -> addProblem(name,
-                        pointer + "/patternProperties/" + ParamsTemplate.escape(name), violations));
+                patternProperties
+                        .fieldNames()
+                        .forEachRemaining(name -> addProblem(
+                                name, pointer + "/patternProperties/" + ParamsTemplate.escape(name), violations));
             }
             for (Map.Entry<String, JsonNode> field : node.properties()) {
                 String at = pointer + "/" + ParamsTemplate.escape(field.getKey());

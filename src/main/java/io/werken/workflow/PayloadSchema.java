@@ -1,9 +1,8 @@
 package io.werken.workflow;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Schema;
+import java.util.List;
 
 /**
  * A workflow's {@code payload_schema}, compiled once when the workflows are loaded: what a webhook body for it must
@@ -15,8 +14,7 @@ public final class PayloadSchema {
     public static final int MAX_ERRORS = 20;
 
     /** One reason a body fails its schema: a JSON Pointer into the body and what is wrong there. */
-    public record PayloadError(String pointer, String message) {
-    }
+    public record PayloadError(String pointer, String message) {}
 
     private final Schema schema;
 
@@ -28,7 +26,8 @@ public final class PayloadSchema {
     public List<PayloadError> check(JsonNode payload) {
         try {
             return JsonSchemas.validate(schema, payload, MAX_ERRORS).stream()
-                    .map(v -> new PayloadError(v.pointer(), v.message())).toList();
+                    .map(v -> new PayloadError(v.pointer(), v.message()))
+                    .toList();
         } catch (NumberFormatException | ArithmeticException e) {
             // A backstop: a keyword of the schema library that takes a number through a double (as its multipleOf
             // did before ExactMultipleOf) meets the caller's number beyond that range: a 422, not a 500.

@@ -1,11 +1,10 @@
 package io.werken.workflow;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Workflows of earlier revisions, for events replayed on their original revision: such an event carries that
@@ -42,10 +41,22 @@ public final class PinnedWorkflows {
             dispatchable.remove("dedupe");
             ObjectNode file = JsonNodeFactory.instance.objectNode();
             file.set(workflowId, dispatchable);
-            Workflow loaded = WorkflowCatalog.load("revision " + revision + " of workflow '" + workflowId + "'",
-                    file.toString().getBytes(StandardCharsets.UTF_8), settings).find(workflowId).orElseThrow();
-            workflow = new Workflow(loaded.id(), loaded.description(), loaded.actions(), null, null, loaded.headers(),
-                    loaded.payloadSchema(), definition, revision);
+            Workflow loaded = WorkflowCatalog.load(
+                            "revision " + revision + " of workflow '" + workflowId + "'",
+                            file.toString().getBytes(StandardCharsets.UTF_8),
+                            settings)
+                    .find(workflowId)
+                    .orElseThrow();
+            workflow = new Workflow(
+                    loaded.id(),
+                    loaded.description(),
+                    loaded.actions(),
+                    null,
+                    null,
+                    loaded.headers(),
+                    loaded.payloadSchema(),
+                    definition,
+                    revision);
             compiled.put(key, workflow);
         }
         return workflow;

@@ -38,8 +38,8 @@ public final class SecretResolver {
             }
             String value = environment.apply(name);
             if (value == null || value.isEmpty()) {
-                throw new IllegalArgumentException("secret " + reference + ": environment variable " + name
-                                                   + " is not set or empty");
+                throw new IllegalArgumentException(
+                        "secret " + reference + ": environment variable " + name + " is not set or empty");
             }
             return value;
         }
@@ -49,8 +49,8 @@ public final class SecretResolver {
             try {
                 value = Files.readString(path, StandardCharsets.UTF_8);
             } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException("secret " + reference + ": cannot read " + path
-                                                   + " (" + e.getClass().getSimpleName() + ")");
+                throw new IllegalArgumentException("secret " + reference + ": cannot read " + path + " ("
+                        + e.getClass().getSimpleName() + ")");
             }
             if (value.endsWith("\n")) {
                 value = value.substring(0, value.length() - (value.endsWith("\r\n") ? 2 : 1));
@@ -61,7 +61,7 @@ public final class SecretResolver {
             return value;
         }
         throw new IllegalArgumentException("secret reference '" + abbreviate(reference)
-                                           + "' must be env:NAME or file:PATH (write references, never secret values)");
+                + "' must be env:NAME or file:PATH (write references, never secret values)");
     }
 
     private static String abbreviate(String reference) {

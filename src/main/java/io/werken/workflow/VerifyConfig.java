@@ -1,5 +1,9 @@
 package io.werken.workflow;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.werken.verify.HmacScheme;
+import io.werken.verify.SignatureScheme;
+import io.werken.verify.StandardWebhooksScheme;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -7,11 +11,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.werken.verify.HmacScheme;
-import io.werken.verify.SignatureScheme;
-import io.werken.verify.StandardWebhooksScheme;
 
 /**
  * Reads a workflow's {@code "verify"} block into a {@link SignatureScheme}, resolving its secrets. Any problem is an
@@ -22,8 +21,7 @@ public final class VerifyConfig {
     /** An HTTP header name (RFC 9110 token); Camel* names never reach a route, so they cannot be used. */
     private static final Pattern HEADER = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
 
-    private VerifyConfig() {
-    }
+    private VerifyConfig() {}
 
     public static SignatureScheme parse(JsonNode verify, SecretResolver secrets) {
         if (!verify.isObject()) {
@@ -44,13 +42,15 @@ public final class VerifyConfig {
                     }
                     seconds = tolerance.asLong();
                 }
-                yield new StandardWebhooksScheme(keys(verify, secrets, secret -> {
-                    try {
-                        return StandardWebhooksScheme.key(secret);
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("is not a whsec_<base64> secret");
-                    }
-                }), seconds);
+                yield new StandardWebhooksScheme(
+                        keys(verify, secrets, secret -> {
+                            try {
+                                return StandardWebhooksScheme.key(secret);
+                            } catch (IllegalArgumentException e) {
+                                throw new IllegalArgumentException("is not a whsec_<base64> secret");
+                            }
+                        }),
+                        seconds);
             }
             case "github" -> {
                 allowOnly(verify, Set.of("scheme", "secrets"));
@@ -59,9 +59,11 @@ public final class VerifyConfig {
             case "hmac" -> {
                 allowOnly(verify, Set.of("scheme", "secrets", "header", "algorithm", "encoding", "prefix"));
                 String header = text(verify, "header", null);
-                if (header == null || !HEADER.matcher(header).matches() || header.regionMatches(true, 0, "camel", 0, 5)) {
+                if (header == null
+                        || !HEADER.matcher(header).matches()
+                        || header.regionMatches(true, 0, "camel", 0, 5)) {
                     throw new IllegalArgumentException("\"header\" must name the HTTP header that carries the signature"
-                                                       + " (not a Camel* header)");
+                            + " (not a Camel* header)");
                 }
                 String algorithm = text(verify, "algorithm", "sha256");
                 if (!algorithm.equals("sha256") && !algorithm.equals("sha512")) {
@@ -71,19 +73,25 @@ public final class VerifyConfig {
                 if (!encoding.equals("hex") && !encoding.equals("base64")) {
                     throw new IllegalArgumentException("\"encoding\" must be hex or base64");
                 }
-                yield new HmacScheme("hmac", header, algorithm,
+                yield new HmacScheme(
+                        "hmac",
+                        header,
+                        algorithm,
                         encoding.equals("hex") ? HmacScheme.Encoding.HEX : HmacScheme.Encoding.BASE64,
-                        text(verify, "prefix", ""), keys(verify, secrets, VerifyConfig::utf8));
+                        text(verify, "prefix", ""),
+                        keys(verify, secrets, VerifyConfig::utf8));
             }
-            default -> throw new IllegalArgumentException("unknown scheme '" + scheme
-                                                          + "'; use standard-webhooks, github or hmac");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown scheme '" + scheme + "'; use standard-webhooks, github or hmac");
         };
     }
 
     private static List<byte[]> keys(JsonNode verify, SecretResolver secrets, Function<String, byte[]> toKey) {
         JsonNode list = verify.get("secrets");
         if (list == null || !list.isArray() || list.isEmpty()) {
-            throw new IllegalArgumentException("\"secrets\" must be a non-empty array of env:NAME or file:PATH references");
+            throw new IllegalArgumentException(
+                    "\"secrets\" must be a non-empty array of env:NAME or file:PATH references");
         }
         List<byte[]> keys = new ArrayList<>(list.size());
         for (JsonNode reference : list) {
@@ -120,7 +128,7 @@ public final class VerifyConfig {
             String name = names.next();
             if (!fields.contains(name)) {
                 throw new IllegalArgumentException("\"" + name + "\" is not a setting of scheme "
-                                                   + verify.get("scheme").asText());
+                        + verify.get("scheme").asText());
             }
         }
     }

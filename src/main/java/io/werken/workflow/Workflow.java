@@ -1,9 +1,8 @@
 package io.werken.workflow;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.werken.verify.SignatureScheme;
+import java.util.List;
 
 /**
  * A workflow from {@code workflows.json}: the ordered actions one webhook turns into, how its webhooks are signed
@@ -13,9 +12,16 @@ import io.werken.verify.SignatureScheme;
  * the {@code revision} of the file it was loaded from. A workflow is immutable: whoever holds one (a webhook being
  * ingested, an event being dispatched) sees the whole of one revision, whatever reloads happen meanwhile.
  */
-public record Workflow(String id, String description, List<WorkflowAction> actions, SignatureScheme verify,
-                       DedupeRule dedupe, List<String> headers, PayloadSchema payloadSchema, ObjectNode definition,
-                       String revision) {
+public record Workflow(
+        String id,
+        String description,
+        List<WorkflowAction> actions,
+        SignatureScheme verify,
+        DedupeRule dedupe,
+        List<String> headers,
+        PayloadSchema payloadSchema,
+        ObjectNode definition,
+        String revision) {
 
     public Workflow {
         actions = List.copyOf(actions);

@@ -11,8 +11,8 @@ import io.werken.expression.ParamsTemplate;
  *
  * @param index its position in the workflow, from 0: part of every {@code action_id} it produces
  */
-public record WorkflowAction(int index, String type, ObjectNode params, ParamsTemplate template, Expression when,
-                             String queue) {
+public record WorkflowAction(
+        int index, String type, ObjectNode params, ParamsTemplate template, Expression when, String queue) {
 
     /** The queue this action's messages go to: its own, or {@code actionsQueue} ({@code WERKEN_QUEUE_ACTIONS}). */
     public String queueOr(String actionsQueue) {

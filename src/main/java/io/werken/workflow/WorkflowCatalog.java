@@ -1,19 +1,5 @@
 package io.werken.workflow;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -31,6 +17,19 @@ import io.werken.expression.ExpressionException;
 import io.werken.expression.ParamsTemplate;
 import io.werken.settings.ApplicationProperties;
 import io.werken.verify.SignatureScheme;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The workflows Werken knows, loaded once from {@code workflows.json} and validated as a whole: first against
@@ -50,8 +49,9 @@ public final class WorkflowCatalog {
     private static final int REVISION_BYTES = 6;
 
     /** Werken's number handling (params reach workers exactly as written), strict about duplicates and trailing data. */
-    private static final ObjectMapper STRICT = WerkenJson
-            .builder(JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+    private static final ObjectMapper STRICT = WerkenJson.builder(JsonFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
@@ -72,8 +72,8 @@ public final class WorkflowCatalog {
          * reserved; secrets resolved by {@code secrets}.
          */
         public static Settings of(io.werken.settings.Settings settings, SecretResolver secrets) {
-            return new Settings(secrets, new ExpressionCompiler(settings.workflows().maxIterations()),
-                    reservedQueues(settings));
+            return new Settings(
+                    secrets, new ExpressionCompiler(settings.workflows().maxIterations()), reservedQueues(settings));
         }
 
         /** The queues no action may name: Werken's received queue and its dead letters. */
@@ -132,8 +132,11 @@ public final class WorkflowCatalog {
         try {
             root = STRICT.readTree(content);
         } catch (JsonProcessingException e) {
-            throw new InvalidWorkflowsException(source, List.of("not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+            throw new InvalidWorkflowsException(
+                    source,
+                    List.of("not valid JSON: " + e.getOriginalMessage() + " (line "
+                            + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
             throw new InvalidWorkflowsException("Cannot read workflows file " + source + ": " + e.getMessage(), e);
         }
@@ -156,8 +159,15 @@ public final class WorkflowCatalog {
                 continue;
             }
             String pointer = "/" + ParamsTemplate.escape(entry.getKey());
-            Workflow workflow = new WorkflowReader(entry.getKey(), pointer, (ObjectNode) entry.getValue(), revision,
-                    settings, misshapen, problems).read();
+            Workflow workflow = new WorkflowReader(
+                            entry.getKey(),
+                            pointer,
+                            (ObjectNode) entry.getValue(),
+                            revision,
+                            settings,
+                            misshapen,
+                            problems)
+                    .read();
             workflows.put(workflow.id(), workflow);
         }
         if (workflows.isEmpty() && problems.isEmpty()) {
@@ -175,8 +185,14 @@ public final class WorkflowCatalog {
      * misshapen ({@code misshapen} holds the pointers of its violations) is not read again, so that each problem is
      * reported once; every other part is, so that one typo does not hide the rest.
      */
-    private record WorkflowReader(String id, String pointer, ObjectNode node, String revision, Settings settings,
-                                  Set<String> misshapen, List<String> problems) {
+    private record WorkflowReader(
+            String id,
+            String pointer,
+            ObjectNode node,
+            String revision,
+            Settings settings,
+            Set<String> misshapen,
+            List<String> problems) {
 
         private boolean wellShaped(String at) {
             return misshapen.stream().noneMatch(p -> p.equals(at) || p.startsWith(at + "/"));
@@ -215,38 +231,49 @@ public final class WorkflowCatalog {
                     String header = node.get("headers").get(i).asText().toLowerCase(Locale.ROOT);
                     if (header.startsWith("camel")) {
                         problems.add(pointer + "/headers/" + i + ": Camel* headers never reach a route; "
-                                     + "they cannot be read");
+                                + "they cannot be read");
                     }
                     headers.add(header);
                 }
             }
-            return new Workflow(id, description == null || !description.isTextual() ? "" : description.asText(), actions,
-                    verify, dedupe, headers, payloadSchema(), node, revision);
+            return new Workflow(
+                    id,
+                    description == null || !description.isTextual() ? "" : description.asText(),
+                    actions,
+                    verify,
+                    dedupe,
+                    headers,
+                    payloadSchema(),
+                    node,
+                    revision);
         }
 
         private WorkflowAction action(int index, ObjectNode action) {
             String where = pointer + "/actions/" + index;
             JsonNode params = action.get("params");
-            ObjectNode paramsObject = params == null || !params.isObject()
-                    ? JsonNodeFactory.instance.objectNode() : (ObjectNode) params;
+            ObjectNode paramsObject =
+                    params == null || !params.isObject() ? JsonNodeFactory.instance.objectNode() : (ObjectNode) params;
             List<ParamsTemplate.ParamsException> paramsProblems = new ArrayList<>();
             ParamsTemplate template = ParamsTemplate.compile(paramsObject, settings.expressions(), paramsProblems);
             paramsProblems.forEach(e -> problems.add(where + "/params" + e.pointer() + ": " + e.getMessage()));
             Expression when = null;
             if (action.has("when") && action.get("when").isTextual() && wellShaped(where + "/when")) {
                 try {
-                    when = settings.expressions().compileCondition(action.get("when").asText());
+                    when = settings.expressions()
+                            .compileCondition(action.get("when").asText());
                 } catch (ExpressionException e) {
                     problems.add(where + "/when: " + e.getMessage());
                 }
             }
-            String queue = action.has("queue") && action.get("queue").isTextual() ? action.get("queue").asText() : null;
+            String queue = action.has("queue") && action.get("queue").isTextual()
+                    ? action.get("queue").asText()
+                    : null;
             if (queue != null && queue.startsWith("amq.")) {
                 problems.add(where + "/queue: '" + queue + "' starts with amq., which the broker reserves for itself");
             }
             if (queue != null && settings.reservedQueues().contains(queue)) {
                 problems.add(where + "/queue: '" + queue + "' is one of Werken's own queues; name a queue of the "
-                             + "action's workers");
+                        + "action's workers");
             }
             String type = action.has("type") ? action.get("type").asText() : "";
             return new WorkflowAction(index, type, paramsObject, template, when, queue);
@@ -295,7 +322,9 @@ public final class WorkflowCatalog {
     /** Request headers the workflows' signature schemes read (the HTTP edge must let them through). */
     public Set<String> signatureHeaders() {
         Set<String> headers = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        workflows.values().stream().filter(w -> w.verify() != null).forEach(w -> headers.addAll(w.verify().headers()));
+        workflows.values().stream()
+                .filter(w -> w.verify() != null)
+                .forEach(w -> headers.addAll(w.verify().headers()));
         return headers;
     }
 
@@ -309,8 +338,12 @@ public final class WorkflowCatalog {
     /** The queues actions name besides the default actions queue. */
     public Set<String> actionQueues() {
         Set<String> queues = new TreeSet<>();
-        workflows.values().forEach(w -> w.actions().stream().map(WorkflowAction::queue)
-                .filter(q -> q != null).forEach(queues::add));
+        workflows
+                .values()
+                .forEach(w -> w.actions().stream()
+                        .map(WorkflowAction::queue)
+                        .filter(q -> q != null)
+                        .forEach(queues::add));
         return queues;
     }
 

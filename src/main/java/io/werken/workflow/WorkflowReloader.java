@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.StaticService;
 import org.apache.camel.api.management.ManagedAttribute;
@@ -59,13 +58,21 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
      * and changed (for {@link Outcome#RELOADED}), and every problem, each led by its JSON Pointer where it has one (for
      * {@link Outcome#INVALID} and {@link Outcome#FAILED}).
      */
-    public record Result(Outcome outcome, String revision, String previousRevision, List<String> added,
-                         List<String> removed, List<String> changed, List<String> problems, Instant at,
-                         String refused) {
+    public record Result(
+            Outcome outcome,
+            String revision,
+            String previousRevision,
+            List<String> added,
+            List<String> removed,
+            List<String> changed,
+            List<String> problems,
+            Instant at,
+            String refused) {
 
         /** The same result, naming the revision of the file it refused (so the watcher does not refuse it again). */
         Result refusing(String revision) {
-            return new Result(outcome, this.revision, previousRevision, added, removed, changed, problems, at, revision);
+            return new Result(
+                    outcome, this.revision, previousRevision, added, removed, changed, problems, at, revision);
         }
     }
 
@@ -76,6 +83,7 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
     private final Consumer<WorkflowCatalog> prepare;
     /** Null when the file is not watched. */
     private final WorkflowsFileWatcher watcher;
+
     private final Map<Outcome, AtomicLong> counts = new java.util.EnumMap<>(Outcome.class);
 
     private final List<Consumer<WorkflowCatalog>> replaceListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -89,9 +97,14 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
      * @param pollInterval how often the file is looked at besides the file system's change events (which a file behind
      *                     a symlink into another directory does not raise)
      */
-    public WorkflowReloader(String location, CamelContext context, WorkflowCatalog.Settings settings,
-                            CurrentWorkflows current, Consumer<WorkflowCatalog> prepare, boolean watch,
-                            Duration pollInterval) {
+    public WorkflowReloader(
+            String location,
+            CamelContext context,
+            WorkflowCatalog.Settings settings,
+            CurrentWorkflows current,
+            Consumer<WorkflowCatalog> prepare,
+            boolean watch,
+            Duration pollInterval) {
         this.location = location;
         this.context = context;
         this.settings = settings;
@@ -127,36 +140,68 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
             fileRevision = WorkflowCatalog.revisionOf(content);
             boolean unchanged = fileRevision.equals(before.revision());
             if (unchanged && !evenIfUnchanged) {
-                result = result(Outcome.UNCHANGED, before.revision(), before.revision(), List.of(), List.of(),
-                        List.of(), List.of());
+                result = result(
+                        Outcome.UNCHANGED,
+                        before.revision(),
+                        before.revision(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of());
             } else {
                 WorkflowCatalog next = WorkflowCatalog.load(location, content, settings);
                 prepare.accept(next);
                 // The last step that can fail: the new workflows go in use below, once the result says so.
                 replaced = next;
                 result = unchanged
-                        ? result(Outcome.UNCHANGED, next.revision(), before.revision(), List.of(), List.of(), List.of(),
+                        ? result(
+                                Outcome.UNCHANGED,
+                                next.revision(),
+                                before.revision(),
+                                List.of(),
+                                List.of(),
+                                List.of(),
                                 List.of())
                         : changes(before, next);
             }
             if (result.outcome() == Outcome.UNCHANGED) {
-                LOG.info("Workflows file {} unchanged ({}): revision {} stays{}", location, trigger, before.revision(),
+                LOG.info(
+                        "Workflows file {} unchanged ({}): revision {} stays{}",
+                        location,
+                        trigger,
+                        before.revision(),
                         replaced == null ? "" : ", its secrets read again");
             } else {
-                LOG.info("Reloaded workflows file {} ({}): revision {} -> {}; added {}, removed {}, changed {}; {} "
-                         + "workflow(s) in use", location, trigger, before.revision(), result.revision(),
-                        result.added(), result.removed(), result.changed(), replaced.size());
+                LOG.info(
+                        "Reloaded workflows file {} ({}): revision {} -> {}; added {}, removed {}, changed {}; {} "
+                                + "workflow(s) in use",
+                        location,
+                        trigger,
+                        before.revision(),
+                        result.revision(),
+                        result.added(),
+                        result.removed(),
+                        result.changed(),
+                        replaced.size());
             }
         } catch (InvalidWorkflowsException e) {
             result = failed(Outcome.INVALID, before, e.problems()).refusing(fileRevision);
-            LOG.error("Workflows file {} not reloaded ({}); revision {} keeps serving. {}", location, trigger,
-                    before.revision(), e.getMessage());
+            LOG.error(
+                    "Workflows file {} not reloaded ({}); revision {} keeps serving. {}",
+                    location,
+                    trigger,
+                    before.revision(),
+                    e.getMessage());
         } catch (RuntimeException e) {
             // The broker could not declare a new queue, for instance: the file is fine, Werken is not ready for it.
             String problem = "could not prepare the new workflows: " + e.getMessage();
             result = failed(Outcome.FAILED, before, List.of(problem)).refusing(fileRevision);
-            LOG.error("Workflows file {} not reloaded ({}); revision {} keeps serving: {}", location, trigger,
-                    before.revision(), problem);
+            LOG.error(
+                    "Workflows file {} not reloaded ({}); revision {} keeps serving: {}",
+                    location,
+                    trigger,
+                    before.revision(),
+                    problem);
         }
         counts.get(result.outcome()).incrementAndGet();
         // The result first: whoever sees the new revision in use also sees the reload that put it there.
@@ -167,7 +212,9 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
                 try {
                     listener.accept(replaced);
                 } catch (RuntimeException e) {
-                    LOG.warn("A listener of workflow reloads failed (revision {} is in use): {}", replaced.revision(),
+                    LOG.warn(
+                            "A listener of workflow reloads failed (revision {} is in use): {}",
+                            replaced.revision(),
                             e.toString());
                 }
             }
@@ -183,21 +230,40 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
         List<String> added = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         for (Workflow workflow : next.workflows()) {
-            before.find(workflow.id()).ifPresentOrElse(old -> {
-                if (!old.definition().equals(workflow.definition())) {
-                    changed.add(workflow.id());
-                }
-            }, () -> added.add(workflow.id()));
+            before.find(workflow.id())
+                    .ifPresentOrElse(
+                            old -> {
+                                if (!old.definition().equals(workflow.definition())) {
+                                    changed.add(workflow.id());
+                                }
+                            },
+                            () -> added.add(workflow.id()));
         }
-        List<String> removed = before.workflows().stream().map(Workflow::id)
-                .filter(id -> next.find(id).isEmpty()).toList();
+        List<String> removed = before.workflows().stream()
+                .map(Workflow::id)
+                .filter(id -> next.find(id).isEmpty())
+                .toList();
         return result(Outcome.RELOADED, next.revision(), before.revision(), added, removed, changed, List.of());
     }
 
-    private static Result result(Outcome outcome, String revision, String previous, List<String> added,
-                                 List<String> removed, List<String> changed, List<String> problems) {
-        return new Result(outcome, revision, previous, List.copyOf(added), List.copyOf(removed), List.copyOf(changed),
-                List.copyOf(problems), Instant.now(), null);
+    private static Result result(
+            Outcome outcome,
+            String revision,
+            String previous,
+            List<String> added,
+            List<String> removed,
+            List<String> changed,
+            List<String> problems) {
+        return new Result(
+                outcome,
+                revision,
+                previous,
+                List.copyOf(added),
+                List.copyOf(removed),
+                List.copyOf(changed),
+                List.copyOf(problems),
+                Instant.now(),
+                null);
     }
 
     /** Calls {@code listener} with each catalog a reload puts in use, once it is in use. */
@@ -245,8 +311,9 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
         return current.catalog().size();
     }
 
-    @ManagedAttribute(description = "The last reload's outcome (RELOADED, UNCHANGED, INVALID, FAILED), or empty before "
-                                    + "the first")
+    @ManagedAttribute(
+            description =
+                    "The last reload's outcome (RELOADED, UNCHANGED, INVALID, FAILED), or empty before " + "the first")
     public String getLastReloadOutcome() {
         Result last = lastResult;
         return last == null ? "" : last.outcome().name();
@@ -278,12 +345,14 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
     public String reload() {
         Result result = reload("JMX");
         return switch (result.outcome()) {
-            case RELOADED -> "Reloaded: revision " + result.previousRevision() + " -> " + result.revision()
-                             + "; added " + result.added() + ", removed " + result.removed() + ", changed "
-                             + result.changed();
+            case RELOADED ->
+                "Reloaded: revision " + result.previousRevision() + " -> " + result.revision()
+                        + "; added " + result.added() + ", removed " + result.removed() + ", changed "
+                        + result.changed();
             case UNCHANGED -> "Unchanged: revision " + result.revision();
-            case INVALID, FAILED -> "Not reloaded; revision " + result.revision() + " keeps serving: "
-                           + String.join("; ", result.problems());
+            case INVALID, FAILED ->
+                "Not reloaded; revision " + result.revision() + " keeps serving: "
+                        + String.join("; ", result.problems());
         };
     }
 
@@ -332,7 +401,8 @@ public final class WorkflowReloader extends ServiceSupport implements StaticServ
     /** Whether the last reload failed for want of the broker, long enough ago to try again. */
     boolean failedAndDueAgain() {
         Result last = lastResult;
-        return last != null && last.outcome() == Outcome.FAILED
-               && last.at().plus(RETRY_FAILED).isBefore(Instant.now());
+        return last != null
+                && last.outcome() == Outcome.FAILED
+                && last.at().plus(RETRY_FAILED).isBefore(Instant.now());
     }
 }

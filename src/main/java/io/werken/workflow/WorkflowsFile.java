@@ -3,7 +3,6 @@ package io.werken.workflow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
@@ -16,8 +15,7 @@ public final class WorkflowsFile {
 
     private static final String FILE_SCHEME = "file:";
 
-    private WorkflowsFile() {
-    }
+    private WorkflowsFile() {}
 
     public static WorkflowCatalog load(String location, CamelContext context, WorkflowCatalog.Settings settings) {
         return WorkflowCatalog.load(location, read(location, context), settings);
@@ -27,7 +25,8 @@ public final class WorkflowsFile {
     public static byte[] read(String location, CamelContext context) {
         Resource resource = PluginHelper.getResourceLoader(context).resolveResource(uri(location));
         if (resource == null || !resource.exists()) {
-            throw new InvalidWorkflowsException("Workflows file " + location + " does not exist (set WERKEN_WORKFLOWS)");
+            throw new InvalidWorkflowsException(
+                    "Workflows file " + location + " does not exist (set WERKEN_WORKFLOWS)");
         }
         try (InputStream in = resource.getInputStream()) {
             return in.readAllBytes();

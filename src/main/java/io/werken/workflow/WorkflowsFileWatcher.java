@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -31,6 +30,7 @@ final class WorkflowsFileWatcher extends ServiceSupport {
 
     /** Changes arriving within this long of each other are one change (an editor's save, a ConfigMap's swap). */
     private static final Duration SETTLE = Duration.ofMillis(200);
+
     private static final Duration MAX_SETTLE = Duration.ofSeconds(2);
     /** How long a stop waits for the watching thread to end. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(5);
@@ -50,8 +50,8 @@ final class WorkflowsFileWatcher extends ServiceSupport {
      * @param lookAgain    called when the file may have changed (and once at the start)
      * @param dueAgain     whether to call {@code lookAgain} even though the file looks the same (a reload to retry)
      */
-    WorkflowsFileWatcher(Path file, CamelContext context, Duration pollInterval, Runnable lookAgain,
-                         BooleanSupplier dueAgain) {
+    WorkflowsFileWatcher(
+            Path file, CamelContext context, Duration pollInterval, Runnable lookAgain, BooleanSupplier dueAgain) {
         this.file = file;
         this.context = context;
         this.pollInterval = pollInterval;
@@ -64,7 +64,10 @@ final class WorkflowsFileWatcher extends ServiceSupport {
         Path directory = file.toAbsolutePath().getParent();
         WatchService service = directory.getFileSystem().newWatchService();
         // The directory, not the file: a rename or a symlink swap replaces the file, and a watch on it would end.
-        directory.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+        directory.register(
+                service,
+                StandardWatchEventKinds.ENTRY_CREATE,
+                StandardWatchEventKinds.ENTRY_MODIFY,
                 StandardWatchEventKinds.ENTRY_DELETE);
         watchService = service;
         thread = context.getExecutorServiceManager().newSingleThreadExecutor(this, "WorkflowsFileWatcher");
@@ -100,7 +103,8 @@ final class WorkflowsFileWatcher extends ServiceSupport {
                     key.pollEvents();
                     key.reset();
                     key = System.nanoTime() < settleUntil
-                            ? watchService.poll(SETTLE.toMillis(), TimeUnit.MILLISECONDS) : null;
+                            ? watchService.poll(SETTLE.toMillis(), TimeUnit.MILLISECONDS)
+                            : null;
                 }
                 Fingerprint now = Fingerprint.of(file);
                 if (changed || (now != null && !now.equals(seen)) || dueAgain.getAsBoolean()) {
@@ -127,7 +131,10 @@ final class WorkflowsFileWatcher extends ServiceSupport {
             try {
                 Path real = file.toRealPath();
                 BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class);
-                return new Fingerprint(real, attributes.fileKey(), attributes.lastModifiedTime().toInstant(),
+                return new Fingerprint(
+                        real,
+                        attributes.fileKey(),
+                        attributes.lastModifiedTime().toInstant(),
                         attributes.size());
             } catch (NoSuchFileException e) {
                 return null;

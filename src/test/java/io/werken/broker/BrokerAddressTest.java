@@ -1,11 +1,11 @@
 package io.werken.broker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.rabbitmq.client.Address;
 import io.werken.core.StartupRefusedException;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** WERKEN_RABBITMQ_URI: one node as before, or a comma-separated cluster whose nodes differ only in host and port. */
 class BrokerAddressTest {
@@ -21,14 +21,14 @@ class BrokerAddressTest {
 
     @Test
     void aCommaSeparatedListIsACluster() {
-        BrokerAddress broker = BrokerAddress.rabbitMq(
-                "amqp://u:p@rabbit-1:5672/v,amqp://u:p@rabbit-2:5673/v, amqp://u:p@rabbit-3/v,");
+        BrokerAddress broker =
+                BrokerAddress.rabbitMq("amqp://u:p@rabbit-1:5672/v,amqp://u:p@rabbit-2:5673/v, amqp://u:p@rabbit-3/v,");
 
         assertThat(broker.cluster()).isTrue();
         assertThat(broker.uri()).hasToString("amqp://u:p@rabbit-1:5672/v");
         assertThat(broker.hostsAndPorts()).isEqualTo("rabbit-1:5672,rabbit-2:5673,rabbit-3");
-        assertThat(broker.addresses()).containsExactly(new Address("rabbit-1", 5672), new Address("rabbit-2", 5673),
-                new Address("rabbit-3"));
+        assertThat(broker.addresses())
+                .containsExactly(new Address("rabbit-1", 5672), new Address("rabbit-2", 5673), new Address("rabbit-3"));
     }
 
     @Test

@@ -1,12 +1,11 @@
 package io.werken.cli;
 
-import java.util.Map;
-
-import io.werken.broker.BrokerAddress;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.werken.broker.BrokerAddress;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** The commands read the same settings, with the same defaults, as Werken itself. */
 class CliSettingsTest {
@@ -29,7 +28,8 @@ class CliSettingsTest {
 
     @Test
     void environmentVariablesWin() {
-        Map<String, String> env = Map.of("WERKEN_RABBITMQ_URI", "amqp://u:p@broker:5673/v", "WERKEN_QUEUE_RECEIVED", "events");
+        Map<String, String> env =
+                Map.of("WERKEN_RABBITMQ_URI", "amqp://u:p@broker:5673/v", "WERKEN_QUEUE_RECEIVED", "events");
         CliSettings settings = new CliSettings(env::get);
 
         assertThat(settings.broker().uri()).hasToString("amqp://u:p@broker:5673/v");
@@ -53,17 +53,19 @@ class CliSettingsTest {
 
     @Test
     void aWrongSettingRefusesTheCommandWithEveryProblem() {
-        CliSettings settings = new CliSettings(Map.of("WERKEN_EMBEDDED_AMQP_PORT", "70000",
-                "WERKEN_DISPATCH_CONSUMERS", "0")::get);
+        CliSettings settings =
+                new CliSettings(Map.of("WERKEN_EMBEDDED_AMQP_PORT", "70000", "WERKEN_DISPATCH_CONSUMERS", "0")::get);
 
-        assertThatThrownBy(settings::broker).hasMessage("2 settings are wrong: "
-                + "WERKEN_EMBEDDED_AMQP_PORT must be 0..65535, not 70000; WERKEN_DISPATCH_CONSUMERS must be 1..1024, not 0");
+        assertThatThrownBy(settings::broker)
+                .hasMessage(
+                        "2 settings are wrong: "
+                                + "WERKEN_EMBEDDED_AMQP_PORT must be 0..65535, not 70000; WERKEN_DISPATCH_CONSUMERS must be 1..1024, not 0");
     }
 
     @Test
     void aClusterIsEveryNodeOfTheUriList() {
-        CliSettings settings = new CliSettings(
-                Map.of("WERKEN_RABBITMQ_URI", "amqp://u:p@a:5672/v, amqp://u:p@b:5673/v")::get);
+        CliSettings settings =
+                new CliSettings(Map.of("WERKEN_RABBITMQ_URI", "amqp://u:p@a:5672/v, amqp://u:p@b:5673/v")::get);
 
         BrokerAddress broker = settings.broker();
         assertThat(broker.cluster()).isTrue();
@@ -78,13 +80,16 @@ class CliSettingsTest {
         assertThat(new CliSettings(Map.of("WERKEN_MANAGEMENT_HOST", "10.0.0.5")::get).managementUrl())
                 .isEqualTo("http://10.0.0.5:9876");
         assertThat(new CliSettings(name -> null).adminToken()).isNull();
-        assertThat(new CliSettings(Map.of("WERKEN_ADMIN_TOKEN", "s3cret")::get).adminToken()).isEqualTo("s3cret");
+        assertThat(new CliSettings(Map.of("WERKEN_ADMIN_TOKEN", "s3cret")::get).adminToken())
+                .isEqualTo("s3cret");
     }
 
     @Test
     void theBrokerIsNamedWithoutItsPassword() {
-        assertThat(new CliSettings(Map.of("WERKEN_RABBITMQ_URI", "amqp://u:p@broker:5673/v")::get).broker()
-                .withoutCredentials()).isEqualTo("amqp://broker:5673/v");
+        assertThat(new CliSettings(Map.of("WERKEN_RABBITMQ_URI", "amqp://u:p@broker:5673/v")::get)
+                        .broker()
+                        .withoutCredentials())
+                .isEqualTo("amqp://broker:5673/v");
         assertThat(new CliSettings(name -> null).broker().withoutCredentials()).isEqualTo("amqp://127.0.0.1:5672/%2F");
     }
 }

@@ -1,5 +1,8 @@
 package io.werken.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -9,14 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code events} and {@code replay} against a local HTTP server standing in for the management API: the request they
@@ -24,28 +23,31 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ManagementCommandsTest {
 
-    record Request(String method, String uri, String authorization) {
-    }
+    record Request(String method, String uri, String authorization) {}
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Answer> answers = new HashMap<>();
     private HttpServer server;
 
-    record Answer(int status, String contentType, String body) {
-    }
+    record Answer(int status, String contentType, String body) {}
 
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
-            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+            requests.add(new Request(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().toString(),
                     exchange.getRequestHeaders().getFirst("Authorization")));
-            Answer answer = answers.getOrDefault(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath(),
-                    new Answer(404, "application/problem+json", "{\"type\":\"about:blank\",\"title\":\"Not Found\","
-                            + "\"status\":404,\"detail\":\"No such endpoint.\"}"));
+            Answer answer = answers.getOrDefault(
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath(),
+                    new Answer(
+                            404,
+                            "application/problem+json",
+                            "{\"type\":\"about:blank\",\"title\":\"Not Found\","
+                                    + "\"status\":404,\"detail\":\"No such endpoint.\"}"));
             byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", answer.contentType());
             exchange.sendResponseHeaders(answer.status(), body.length);
@@ -72,9 +74,11 @@ class ManagementCommandsTest {
     private Run run(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine line = WerkenCommand.commandLine(() -> {
-            throw new AssertionError("no server");
-        }, env::get);
+        CommandLine line = WerkenCommand.commandLine(
+                () -> {
+                    throw new AssertionError("no server");
+                },
+                env::get);
         line.setOut(new PrintWriter(out, true));
         line.setErr(new PrintWriter(err, true));
         return new Run(line.execute(args), out.toString(), err.toString());
@@ -92,11 +96,21 @@ class ManagementCommandsTest {
                    "actions_published":2,"replay_of":"0b5c6a3e-1111-4c55-9e21-000000000000"}],
                  "next_cursor":"c-2","scanned":40,"stopped_at_scan_limit":false,"unevaluable":0}"""));
 
-        Run events = run(env("t0k3n"), "events", "--workflow", "mi-workflow", "--where", "payload.n > 1 && true",
-                "--limit", "2");
+        Run events = run(
+                env("t0k3n"),
+                "events",
+                "--workflow",
+                "mi-workflow",
+                "--where",
+                "payload.n > 1 && true",
+                "--limit",
+                "2");
 
-        assertThat(requests).containsExactly(new Request("GET",
-                "/events?workflow=mi-workflow&where=payload.n+%3E+1+%26%26+true&limit=2", "Bearer t0k3n"));
+        assertThat(requests)
+                .containsExactly(new Request(
+                        "GET",
+                        "/events?workflow=mi-workflow&where=payload.n+%3E+1+%26%26+true&limit=2",
+                        "Bearer t0k3n"));
         assertThat(events).isEqualTo(new Run(0, """
                 EVENT_ID                              RECEIVED_AT           WORKFLOW     OUTCOME        ACTIONS  REPLAY_OF
                 0b5c6a3e-1111-4c55-9e21-000000000002  2026-12-05T03:00:02Z  mi-workflow  dead_lettered  0        -
@@ -107,7 +121,9 @@ class ManagementCommandsTest {
 
     @Test
     void eventsWithAnIdShowsThatEventAsJsonWithoutATokenWhenNoneIsSet() {
-        answers.put("GET /events/ev-1", new Answer(200, "application/json", "{\"event_id\":\"ev-1\",\"outcome\":\"dispatched\"}"));
+        answers.put(
+                "GET /events/ev-1",
+                new Answer(200, "application/json", "{\"event_id\":\"ev-1\",\"outcome\":\"dispatched\"}"));
 
         Run event = run(env(null), "events", "ev-1");
 
@@ -127,9 +143,11 @@ class ManagementCommandsTest {
 
         Run replay = run(env("t0k3n"), "replay", "ev-1", "--revision", "original");
 
-        assertThat(requests).containsExactly(new Request("POST", "/events/ev-1/replay?revision=original", "Bearer t0k3n"));
-        assertThat(replay).isEqualTo(new Run(0,
-                "Replaying event_id=ev-1 (workflow mi-workflow, original revision) as event_id=ev-2\n", ""));
+        assertThat(requests)
+                .containsExactly(new Request("POST", "/events/ev-1/replay?revision=original", "Bearer t0k3n"));
+        assertThat(replay)
+                .isEqualTo(new Run(
+                        0, "Replaying event_id=ev-1 (workflow mi-workflow, original revision) as event_id=ev-2\n", ""));
     }
 
     @Test
@@ -137,12 +155,17 @@ class ManagementCommandsTest {
         answers.put("POST /events/replay", new Answer(202, "application/json", """
                 {"replay_id":"rp-9","state":"running","status":"/replays/rp-9"}"""));
 
-        Run replay = run(env(null), "replay", "--max", "100", "--outcome", "dead_lettered", "--since", "2026-12-01T00:00:00Z");
+        Run replay = run(
+                env(null), "replay", "--max", "100", "--outcome", "dead_lettered", "--since", "2026-12-01T00:00:00Z");
 
-        assertThat(requests).containsExactly(new Request("POST",
-                "/events/replay?max=100&outcome=dead_lettered&since=2026-12-01T00%3A00%3A00Z", null));
-        assertThat(replay).isEqualTo(new Run(0,
-                "Bulk replay rp-9 started (running); its progress: GET /replays/rp-9 on the management port\n", ""));
+        assertThat(requests)
+                .containsExactly(new Request(
+                        "POST", "/events/replay?max=100&outcome=dead_lettered&since=2026-12-01T00%3A00%3A00Z", null));
+        assertThat(replay)
+                .isEqualTo(new Run(
+                        0,
+                        "Bulk replay rp-9 started (running); its progress: GET /replays/rp-9 on the management port\n",
+                        ""));
     }
 
     @Test
@@ -171,8 +194,13 @@ class ManagementCommandsTest {
         Run events = run(env("wrong"), "events");
 
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
-        assertThat(events).isEqualTo(new Run(1, "", "events: GET " + url + "/events: 401 Unauthorized: This endpoint "
-                + "needs Authorization: Bearer <admin token>. (WERKEN_ADMIN_TOKEN is not the server's admin token)\n"));
+        assertThat(events)
+                .isEqualTo(
+                        new Run(
+                                1,
+                                "",
+                                "events: GET " + url + "/events: 401 Unauthorized: This endpoint "
+                                        + "needs Authorization: Bearer <admin token>. (WERKEN_ADMIN_TOKEN is not the server's admin token)\n"));
     }
 
     @Test
@@ -182,8 +210,12 @@ class ManagementCommandsTest {
 
         Run events = run(env(null), "replay", "ev-1");
 
-        assertThat(events).isEqualTo(new Run(1, "", "replay: No Werken answers at http://127.0.0.1:" + port
-                + " (ConnectException): is it running? Its management port is WERKEN_MANAGEMENT_PORT (default 9876), "
-                + "or give --url.\n"));
+        assertThat(events)
+                .isEqualTo(new Run(
+                        1,
+                        "",
+                        "replay: No Werken answers at http://127.0.0.1:" + port
+                                + " (ConnectException): is it running? Its management port is WERKEN_MANAGEMENT_PORT (default 9876), "
+                                + "or give --url.\n"));
     }
 }

@@ -1,5 +1,7 @@
 package io.werken.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,12 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import picocli.CommandLine;
 
 /** {@code java -jar werken.jar validate FILE}: its exit code and what it prints, and that it never prints a secret. */
 class ValidateCommandTest {
@@ -29,8 +28,12 @@ class ValidateCommandTest {
 
     private int validate(Map<String, String> environment, String... args) {
         try (PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
-             PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
-            CommandLine line = WerkenCommand.commandLine(() -> { throw new AssertionError("no server"); }, environment::get);
+                PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
+            CommandLine line = WerkenCommand.commandLine(
+                    () -> {
+                        throw new AssertionError("no server");
+                    },
+                    environment::get);
             line.setOut(new PrintWriter(out, true));
             line.setErr(new PrintWriter(err, true));
             String[] command = new String[args.length + 1];
@@ -80,7 +83,9 @@ class ValidateCommandTest {
         assertThat(errLines()).hasSize(4);
         assertThat(errLines().get(0)).isEqualTo(bad + ": invalid, 3 problems:");
         assertThat(errLines().get(1)).startsWith("  /w/actions/0/when: ");
-        assertThat(errLines().get(2)).startsWith("  /w/actions/1/params/title: ").contains("not closed");
+        assertThat(errLines().get(2))
+                .startsWith("  /w/actions/1/params/title: ")
+                .contains("not closed");
         assertThat(errLines().get(3)).startsWith("  /w/actions/2/queue: ").contains("'received_webhooks'");
     }
 
@@ -102,20 +107,30 @@ class ValidateCommandTest {
         assertThat(exit).isEqualTo(1);
         assertThat(errLines()).hasSize(5);
         assertThat(errLines().get(0)).isEqualTo(bad + ": invalid, 4 problems:");
-        assertThat(errLines()).anySatisfy(line -> assertThat(line)
-                .isEqualTo("  /w/actions/0/when: matches() at column 21: the pattern must be a string literal, not taken from"
-                           + " the payload or computed (such a pattern could exhaust memory when compiled)"));
-        assertThat(errLines()).anySatisfy(line -> assertThat(line)
-                .startsWith("  /w/actions/1/params/ok: {{ payload.sku.matches('(z{100}|y){1000}') }}: matches() at column 22:"
-                            + " the pattern '(z{100}|y){1000}'")
-                .contains("nests counted repetitions ({n}) to 100000 copies, more than 1000"));
-        assertThat(errLines()).anySatisfy(line -> assertThat(line)
-                .isEqualTo("  /w/payload_schema/properties/id/pattern: the pattern '^((\\w{30}){30}){30}$' nests counted"
-                           + " repetitions ({n}) to 27000 copies, more than 1000: RE2 writes them all out when it"
-                           + " compiles the pattern"));
+        assertThat(errLines())
+                .anySatisfy(
+                        line -> assertThat(line)
+                                .isEqualTo(
+                                        "  /w/actions/0/when: matches() at column 21: the pattern must be a string literal, not taken from"
+                                                + " the payload or computed (such a pattern could exhaust memory when compiled)"));
+        assertThat(errLines())
+                .anySatisfy(line -> assertThat(line)
+                        .startsWith(
+                                "  /w/actions/1/params/ok: {{ payload.sku.matches('(z{100}|y){1000}') }}: matches() at column 22:"
+                                        + " the pattern '(z{100}|y){1000}'")
+                        .contains("nests counted repetitions ({n}) to 100000 copies, more than 1000"));
+        assertThat(errLines())
+                .anySatisfy(line -> assertThat(line)
+                        .isEqualTo(
+                                "  /w/payload_schema/properties/id/pattern: the pattern '^((\\w{30}){30}){30}$' nests counted"
+                                        + " repetitions ({n}) to 27000 copies, more than 1000: RE2 writes them all out when it"
+                                        + " compiles the pattern"));
         // A property named like a data keyword ("enum") is a schema all the same: its pattern is measured too.
-        assertThat(errLines()).anySatisfy(line -> assertThat(line)
-                .startsWith("  /w/payload_schema/properties/enum/pattern: the pattern '(q{40}){40}' nests counted"));
+        assertThat(errLines())
+                .anySatisfy(
+                        line -> assertThat(line)
+                                .startsWith(
+                                        "  /w/payload_schema/properties/enum/pattern: the pattern '(q{40}){40}' nests counted"));
     }
 
     @Test
@@ -123,7 +138,8 @@ class ValidateCommandTest {
         Path file = file("{\"w\": {\"actions\": [{\"type\": \"a\", \"queue\": \"events\"}]}}");
 
         assertThat(validate(Map.of(), file.toString())).isZero();
-        assertThat(validate(Map.of("WERKEN_QUEUE_RECEIVED", "events"), file.toString())).isEqualTo(1);
+        assertThat(validate(Map.of("WERKEN_QUEUE_RECEIVED", "events"), file.toString()))
+                .isEqualTo(1);
         assertThat(err()).contains("/w/actions/0/queue: 'events' is one of Werken's own queues");
     }
 
@@ -132,9 +148,11 @@ class ValidateCommandTest {
         int exit = validate(Map.of());
 
         assertThat(exit).isEqualTo(2);
-        assertThat(errLines()).startsWith("Missing required parameter: 'FILE'",
-                "Check a workflows file offline, as Werken checks it at startup.",
-                "Usage: java -jar werken.jar validate [-h] FILE");
+        assertThat(errLines())
+                .startsWith(
+                        "Missing required parameter: 'FILE'",
+                        "Check a workflows file offline, as Werken checks it at startup.",
+                        "Usage: java -jar werken.jar validate [-h] FILE");
         assertThat(out()).isEmpty();
     }
 
@@ -157,7 +175,7 @@ class ValidateCommandTest {
     @Test
     void anUnsetSecretIsReportedByName() throws IOException {
         Path file = file("{\"gh\": {\"verify\": {\"scheme\": \"github\", \"secrets\": [\"env:GH_HOOK_SECRET\"]},"
-                         + " \"actions\": [{\"type\": \"a\"}]}}");
+                + " \"actions\": [{\"type\": \"a\"}]}}");
 
         int exit = validate(Map.of(), file.toString());
 
@@ -169,7 +187,7 @@ class ValidateCommandTest {
     @Test
     void aSetSecretsValueIsNeverPrinted() throws IOException {
         Path file = file("{\"gh\": {\"verify\": {\"scheme\": \"github\", \"secrets\": [\"env:GH_HOOK_SECRET\"]},"
-                         + " \"actions\": [{\"type\": \"a\"}]}}");
+                + " \"actions\": [{\"type\": \"a\"}]}}");
 
         int exit = validate(Map.of("GH_HOOK_SECRET", SECRET_VALUE), file.toString());
 
@@ -187,7 +205,9 @@ class ValidateCommandTest {
         int exit = validate(Map.of("SW_SECRET", SECRET_VALUE), file.toString());
 
         assertThat(exit).isEqualTo(1);
-        assertThat(errLines()).anySatisfy(line -> assertThat(line).startsWith("  /sw/verify: ").contains("env:SW_SECRET"));
+        assertThat(errLines())
+                .anySatisfy(
+                        line -> assertThat(line).startsWith("  /sw/verify: ").contains("env:SW_SECRET"));
         assertThat(errLines()).anySatisfy(line -> assertThat(line).startsWith("  /sw/actions/0/when: "));
         assertThat(out() + err()).doesNotContain(SECRET_VALUE);
     }

@@ -1,14 +1,13 @@
 package io.werken.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line as a user meets it: help, the default command, and what a mistyped command line gets (exit 2). */
 class WerkenCommandTest {
@@ -38,16 +37,17 @@ class WerkenCommandTest {
 
     private final AtomicInteger serverRuns = new AtomicInteger();
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     private Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine line = WerkenCommand.commandLine(() -> {
-            serverRuns.incrementAndGet();
-            return 0;
-        }, Map.<String, String>of()::get);
+        CommandLine line = WerkenCommand.commandLine(
+                () -> {
+                    serverRuns.incrementAndGet();
+                    return 0;
+                },
+                Map.<String, String>of()::get);
         line.setOut(new PrintWriter(out, true));
         line.setErr(new PrintWriter(err, true));
         int exit = line.execute(args);
@@ -59,8 +59,14 @@ class WerkenCommandTest {
         Run help = run("help");
 
         assertThat(help).isEqualTo(new Run(0, USAGE, ""));
-        assertThat(help.out()).contains("\n  run ", "\n  validate ", "\n  requeue-dead-letters ", "\n  events ",
-                "\n  replay ", "\n  help ");
+        assertThat(help.out())
+                .contains(
+                        "\n  run ",
+                        "\n  validate ",
+                        "\n  requeue-dead-letters ",
+                        "\n  events ",
+                        "\n  replay ",
+                        "\n  help ");
         assertThat(serverRuns).hasValue(0);
     }
 
@@ -100,18 +106,31 @@ class WerkenCommandTest {
     void anUnknownCommandIsAUsageError() {
         Run serve = run("serve");
 
-        assertThat(serve).isEqualTo(new Run(2, "", "Unknown command: 'serve'\n"
-                + "Did you mean: java -jar werken.jar events or java -jar werken.jar requeue-dead-letters?\n" + USAGE));
-        assertThat(run("requeue")).isEqualTo(new Run(2, "", "Unknown command: 'requeue'\n"
-                + "Did you mean: java -jar werken.jar requeue-dead-letters or java -jar werken.jar replay?\n" + USAGE));
+        assertThat(serve)
+                .isEqualTo(new Run(
+                        2,
+                        "",
+                        "Unknown command: 'serve'\n"
+                                + "Did you mean: java -jar werken.jar events or java -jar werken.jar requeue-dead-letters?\n"
+                                + USAGE));
+        assertThat(run("requeue"))
+                .isEqualTo(new Run(
+                        2,
+                        "",
+                        "Unknown command: 'requeue'\n"
+                                + "Did you mean: java -jar werken.jar requeue-dead-letters or java -jar werken.jar replay?\n"
+                                + USAGE));
         assertThat(serverRuns).hasValue(0);
     }
 
     @Test
     void anUnknownOptionIsAUsageError() {
         assertThat(run("--port", "8000")).isEqualTo(new Run(2, "", "Unknown options: '--port', '8000'\n" + USAGE));
-        assertThat(run("run", "--port=8000")).isEqualTo(new Run(2, "", "Unknown option: '--port=8000'\n"
-                + run("help", "run").out()));
+        assertThat(run("run", "--port=8000"))
+                .isEqualTo(new Run(
+                        2,
+                        "",
+                        "Unknown option: '--port=8000'\n" + run("help", "run").out()));
         assertThat(serverRuns).hasValue(0);
     }
 
@@ -119,22 +138,24 @@ class WerkenCommandTest {
     void aBadOptionValueIsOneLineAndTheUsage() {
         String usage = run("help", "requeue-dead-letters").out();
 
-        assertThat(run("requeue-dead-letters", "--max", "ten")).isEqualTo(new Run(2, "",
-                "Invalid value for option '--max': 'ten' is not a whole number\n" + usage));
-        assertThat(run("requeue-dead-letters", "--max", "0")).isEqualTo(new Run(2, "",
-                "Invalid value for option '--max': it must be 1 or more, not 0\n" + usage));
-        assertThat(run("requeue-dead-letters", "--max")).isEqualTo(new Run(2, "",
-                "Missing required parameter for option '--max' (N)\n" + usage));
+        assertThat(run("requeue-dead-letters", "--max", "ten"))
+                .isEqualTo(new Run(2, "", "Invalid value for option '--max': 'ten' is not a whole number\n" + usage));
+        assertThat(run("requeue-dead-letters", "--max", "0"))
+                .isEqualTo(new Run(2, "", "Invalid value for option '--max': it must be 1 or more, not 0\n" + usage));
+        assertThat(run("requeue-dead-letters", "--max"))
+                .isEqualTo(new Run(2, "", "Missing required parameter for option '--max' (N)\n" + usage));
     }
 
     @Test
     void replayNeedsAnEventIdOrABulkMax() {
         String usage = run("help", "replay").out();
 
-        assertThat(run("replay")).isEqualTo(new Run(2, "",
-                "Give the EVENT_ID to replay, or --max N (with filters) for a bulk replay\n" + usage));
-        assertThat(run("replay", "ev-1", "--max", "5")).isEqualTo(new Run(2, "",
-                "Give either EVENT_ID, or --max N with filters for a bulk replay, not both\n" + usage));
+        assertThat(run("replay"))
+                .isEqualTo(new Run(
+                        2, "", "Give the EVENT_ID to replay, or --max N (with filters) for a bulk replay\n" + usage));
+        assertThat(run("replay", "ev-1", "--max", "5"))
+                .isEqualTo(new Run(
+                        2, "", "Give either EVENT_ID, or --max N with filters for a bulk replay, not both\n" + usage));
     }
 
     @Test

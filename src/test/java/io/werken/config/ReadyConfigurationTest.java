@@ -1,11 +1,10 @@
 package io.werken.config;
 
-import java.nio.file.Path;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.werken.broker.BrokerAddress;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The ready line's broker and journal: where they are, never with credentials. */
 class ReadyConfigurationTest {
@@ -16,8 +15,8 @@ class ReadyConfigurationTest {
                 .isEqualTo("embedded amqp://127.0.0.1:5672");
         assertThat(ReadyConfiguration.broker(BrokerAddress.rabbitMq("amqp://werken:s3cret@rabbit:5673/prod")))
                 .isEqualTo("RabbitMQ rabbit:5673/prod");
-        assertThat(ReadyConfiguration.broker(BrokerAddress.rabbitMq(
-                "amqps://u:p@a.example/%2F,amqps://u:p@b.example:5679/%2F")))
+        assertThat(ReadyConfiguration.broker(
+                        BrokerAddress.rabbitMq("amqps://u:p@a.example/%2F,amqps://u:p@b.example:5679/%2F")))
                 .isEqualTo("RabbitMQ a.example:5671,b.example:5679/%2F");
     }
 

@@ -1,13 +1,12 @@
 package io.werken.core;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** One Werken per data directory, and a refused start that leaves the disk as it found it. */
 class DataDirectoryTest {
@@ -26,8 +25,8 @@ class DataDirectoryTest {
             assertThatThrownBy(() -> DataDirectory.lock(dir.toString()))
                     .isInstanceOf(StartupRefusedException.class)
                     .hasMessage("WERKEN_DATA_DIR " + dir + " is in use by another Werken (pid "
-                                + ProcessHandle.current().pid() + "): give this one a WERKEN_DATA_DIR of its own, or "
-                                + "stop the other first.");
+                            + ProcessHandle.current().pid() + "): give this one a WERKEN_DATA_DIR of its own, or "
+                            + "stop the other first.");
             assertThat(dir.resolve("broker")).isDirectory();
             assertThat(dir.resolve(DataDirectory.LOCK_FILE)).exists();
         }

@@ -1,11 +1,10 @@
 package io.werken.dedupe;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The in-memory dedupe store's window and bound. */
 class MemoryDedupeStoreTest {
@@ -23,7 +22,9 @@ class MemoryDedupeStoreTest {
         assertThat(store.add("w:b")).isTrue();
 
         nanos.addAndGet(Duration.ofSeconds(61).toNanos());
-        assertThat(store.contains("w:b")).as("a pending key whose instance never finished is released").isFalse();
+        assertThat(store.contains("w:b"))
+                .as("a pending key whose instance never finished is released")
+                .isFalse();
         assertThat(store.contains("w:a")).isTrue();
 
         nanos.addAndGet(Duration.ofHours(24).minusSeconds(62).toNanos());
@@ -41,9 +42,13 @@ class MemoryDedupeStoreTest {
         }
 
         // When full, the keys accepted longest ago go first: every one of the newest 100 is still remembered.
-        assertThat(java.util.stream.IntStream.range(900, 1000).filter(i -> store.contains("w:" + i)).count())
+        assertThat(java.util.stream.IntStream.range(900, 1000)
+                        .filter(i -> store.contains("w:" + i))
+                        .count())
                 .isEqualTo(100);
-        assertThat(java.util.stream.IntStream.range(0, 900).filter(i -> store.contains("w:" + i)).count())
+        assertThat(java.util.stream.IntStream.range(0, 900)
+                        .filter(i -> store.contains("w:" + i))
+                        .count())
                 .isZero();
     }
 
@@ -92,12 +97,10 @@ class MemoryDedupeStoreTest {
             }
 
             @Override
-            public void start() {
-            }
+            public void start() {}
 
             @Override
-            public void stop() {
-            }
+            public void stop() {}
         };
 
         assertThat(failing.remember("w:a")).isFalse();

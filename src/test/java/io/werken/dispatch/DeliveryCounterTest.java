@@ -1,8 +1,8 @@
 package io.werken.dispatch;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** The count an event carries is read whatever wrote it: a number of any width, its text, or nonsense (none). */
 class DeliveryCounterTest {

@@ -1,11 +1,7 @@
 package io.werken.dispatch;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.List;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,18 +9,21 @@ import io.werken.core.ExchangeProperties;
 import io.werken.core.ReceivedWebhook;
 import io.werken.core.WerkenJson;
 import io.werken.journal.JournalRecords;
-import io.werken.routes.RecordingPublisher;
 import io.werken.metrics.WerkenMetrics;
-import io.werken.workflow.CurrentWorkflows;
+import io.werken.routes.RecordingPublisher;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.BundledWorkflows;
+import io.werken.workflow.CurrentWorkflows;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The dispatch steps one by one: an event envelope read back, its workflow looked up, its ordered action messages,
@@ -35,8 +34,8 @@ class DispatchStepsTest {
     private final ObjectMapper json = new ObjectMapper();
     private final EventReader reader = new EventReader(json);
     private final WorkflowLookup lookup = new WorkflowLookup(new CurrentWorkflows(BundledWorkflows.catalog()));
-    private final ActionMessageFactory factory = new ActionMessageFactory(new ActionPlanner(json, 262_144), "required_actions",
-            WerkenMetrics.none());
+    private final ActionMessageFactory factory =
+            new ActionMessageFactory(new ActionPlanner(json, 262_144), "required_actions", WerkenMetrics.none());
 
     /** An exchange as the dispatch route has it once an envelope was consumed. */
     private static Exchange consumed(byte[] envelope) {
@@ -52,7 +51,8 @@ class DispatchStepsTest {
         reader.process(exchange);
         lookup.process(exchange);
         factory.process(exchange);
-        return ((List<io.werken.dispatch.QueuedAction>) exchange.getMessage().getBody(List.class)).stream().map(io.werken.dispatch.QueuedAction::message).toList();
+        return ((List<io.werken.dispatch.QueuedAction>) exchange.getMessage().getBody(List.class))
+                .stream().map(io.werken.dispatch.QueuedAction::message).toList();
     }
 
     private static byte[] bytes(String s) {
@@ -79,13 +79,25 @@ class DispatchStepsTest {
         assertThat(actions.get(1).actionId()).isEqualTo("e-1:1");
         assertThat(actions.get(1).type()).isEqualTo("log_evento");
         // The revision of the definition that produced them: the bundled file's, for both.
-        assertThat(actions).extracting(ActionMessage::workflowRevision).containsOnly(
-                BundledWorkflows.catalog().revision());
+        assertThat(actions)
+                .extracting(ActionMessage::workflowRevision)
+                .containsOnly(BundledWorkflows.catalog().revision());
 
         JsonNode serialized = json.readTree(json.writeValueAsBytes(first));
-        assertThat(serialized.fieldNames()).toIterable().containsExactly(
-                "action_id", "event_id", "workflow_id", "workflow_revision", "index", "count", "type", "params",
-                "payload", "received_at", "headers");
+        assertThat(serialized.fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "action_id",
+                        "event_id",
+                        "workflow_id",
+                        "workflow_revision",
+                        "index",
+                        "count",
+                        "type",
+                        "params",
+                        "payload",
+                        "received_at",
+                        "headers");
     }
 
     /** What dispatch publishes for an envelope, with the journal on: each message's queue and body, in order. */
@@ -99,8 +111,13 @@ class DispatchStepsTest {
         new ActionMessageFactory(new ActionPlanner(werken, 262_144), "required_actions", WerkenMetrics.none())
                 .process(exchange);
         try {
-            new ActionPublisher(published, werken, clock, WerkenMetrics.none(),
-                    new JournalRecords(werken, clock, "werken.journal", "required_actions")).process(exchange);
+            new ActionPublisher(
+                            published,
+                            werken,
+                            clock,
+                            WerkenMetrics.none(),
+                            new JournalRecords(werken, clock, "werken.journal", "required_actions"))
+                    .process(exchange);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -118,10 +135,18 @@ class DispatchStepsTest {
         JsonNode tree = werken.readTree(body);
         // The same event twice: its envelope as ingest writes it now (the body spliced in) and as it did before (the
         // payload written from the tree).
-        ReceivedWebhook asSent = new ReceivedWebhook("e-x", "mi-workflow", BundledWorkflows.catalog().revision(),
-                "2026-11-26T10:00:00Z", java.util.Map.of(), tree, null, null, bytes(body));
-        ReceivedWebhook rewritten = new ReceivedWebhook("e-x", "mi-workflow", BundledWorkflows.catalog().revision(),
-                "2026-11-26T10:00:00Z", tree);
+        ReceivedWebhook asSent = new ReceivedWebhook(
+                "e-x",
+                "mi-workflow",
+                BundledWorkflows.catalog().revision(),
+                "2026-11-26T10:00:00Z",
+                java.util.Map.of(),
+                tree,
+                null,
+                null,
+                bytes(body));
+        ReceivedWebhook rewritten = new ReceivedWebhook(
+                "e-x", "mi-workflow", BundledWorkflows.catalog().revision(), "2026-11-26T10:00:00Z", tree);
         byte[] envelope = werken.writeValueAsBytes(asSent);
         assertThat(new String(envelope, StandardCharsets.UTF_8)).endsWith("\"payload\":" + body + "}");
 
@@ -129,16 +154,24 @@ class DispatchStepsTest {
         var fromRewritten = dispatched(werken.writeValueAsBytes(rewritten));
 
         // Workers see exactly the action messages they saw before: the payload parsed and written by Werken.
-        List<String> actions = fromAsSent.stream().filter(m -> m.getKey().equals("required_actions"))
-                .map(java.util.Map.Entry::getValue).toList();
-        assertThat(actions).hasSize(2).isEqualTo(fromRewritten.stream()
-                .filter(m -> m.getKey().equals("required_actions")).map(java.util.Map.Entry::getValue).toList());
+        List<String> actions = fromAsSent.stream()
+                .filter(m -> m.getKey().equals("required_actions"))
+                .map(java.util.Map.Entry::getValue)
+                .toList();
+        assertThat(actions)
+                .hasSize(2)
+                .isEqualTo(fromRewritten.stream()
+                        .filter(m -> m.getKey().equals("required_actions"))
+                        .map(java.util.Map.Entry::getValue)
+                        .toList());
         for (String action : actions) {
             assertThat(werken.readTree(action).get("payload")).isEqualTo(tree);
         }
         // The journal keeps the payload's bytes as the sender wrote them.
-        List<String> records = fromAsSent.stream().filter(m -> m.getKey().equals("werken.journal"))
-                .map(java.util.Map.Entry::getValue).toList();
+        List<String> records = fromAsSent.stream()
+                .filter(m -> m.getKey().equals("werken.journal"))
+                .map(java.util.Map.Entry::getValue)
+                .toList();
         assertThat(records).hasSize(1);
         assertThat(werken.readTree(records.get(0)).get("payload").binaryValue()).isEqualTo(bytes(body));
     }
@@ -147,7 +180,8 @@ class DispatchStepsTest {
     void planningTheSameEventTwiceGivesTheSameActionIds() {
         byte[] envelope = bytes("""
                 {"event_id":"e-2","workflow_id":"blog-nuevo-post","received_at":"2026-11-26T10:00:00Z","payload":[]}""");
-        assertThat(plan(envelope)).extracting(ActionMessage::actionId)
+        assertThat(plan(envelope))
+                .extracting(ActionMessage::actionId)
                 .isEqualTo(plan(envelope).stream().map(ActionMessage::actionId).toList());
     }
 
@@ -172,7 +206,9 @@ class DispatchStepsTest {
         Exchange exchange = consumed(envelope);
         reader.process(exchange);
 
-        assertThat(exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class).workflowId()).isEqualTo("gone");
+        assertThat(exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class)
+                        .workflowId())
+                .isEqualTo("gone");
         assertThatThrownBy(() -> lookup.process(exchange))
                 .isInstanceOf(UndispatchableEventException.class)
                 .hasMessageContaining("'gone'");

@@ -1,5 +1,8 @@
 package io.werken.docs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.werken.settings.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,11 +14,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import io.werken.settings.Settings;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code docs/configuration.md} lists exactly the settings Werken reads: every {@code WERKEN_*} variable that
@@ -27,15 +26,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigurationReferenceTest {
 
     private static final Path PAGE = Path.of("docs/configuration.md");
-    private static final List<Path> SOURCES = List.of(Path.of("src/main/resources/application.properties"),
-            Path.of("src/main/resources/log4j2.properties"));
+    private static final List<Path> SOURCES = List.of(
+            Path.of("src/main/resources/application.properties"), Path.of("src/main/resources/log4j2.properties"));
     /** {@code key = ...{{env:WERKEN_X:default}}} (Camel) or {@code key = ${env:WERKEN_X:-default}} (Log4j). */
     private static final Pattern SETTING = Pattern.compile(
             "^([\\w.-]+)\\s*=\\s*.*?(?:\\{\\{env:(WERKEN_[A-Z0-9_]+)(?::([^}]*))?}}|\\$\\{env:(WERKEN_[A-Z0-9_]+)(?::-([^}]*))?})",
             Pattern.MULTILINE);
     /** A row of the page's table: | `WERKEN_X` | `property` | default | meaning |. */
-    private static final Pattern ROW = Pattern.compile("^\\| `(WERKEN_[A-Z0-9_]+)` \\| (.*?) \\| (.*?) \\| (.*) \\|$",
-            Pattern.MULTILINE);
+    private static final Pattern ROW =
+            Pattern.compile("^\\| `(WERKEN_[A-Z0-9_]+)` \\| (.*?) \\| (.*?) \\| (.*) \\|$", Pattern.MULTILINE);
 
     /** What Werken reads: variable -> {property, default}. */
     static Map<String, String[]> settings() throws IOException {
@@ -67,9 +66,11 @@ class ConfigurationReferenceTest {
         String code = mainSources();
         for (String variable : rows.keySet()) {
             if (!settings.containsKey(variable)) {
-                assertThat(code).as("%s is listed in %s but Werken never reads it", variable, PAGE)
+                assertThat(code)
+                        .as("%s is listed in %s but Werken never reads it", variable, PAGE)
                         .contains("\"" + variable + "\"");
-                assertThat(rows.get(variable).group(2)).as("%s is read by code, not by a property", variable)
+                assertThat(rows.get(variable).group(2))
+                        .as("%s is read by code, not by a property", variable)
                         .isEqualTo("—");
             }
         }
@@ -91,17 +92,23 @@ class ConfigurationReferenceTest {
         assertThat(rows.keySet()).as("the variables %s lists", PAGE).containsAll(read.keySet());
         for (String variable : rows.keySet()) {
             if (!log4j.contains(variable) && !rows.get(variable).group(2).equals("—")) {
-                assertThat(read).as("%s is listed in %s but Settings never reads it", variable, PAGE)
+                assertThat(read)
+                        .as("%s is listed in %s but Settings never reads it", variable, PAGE)
                         .containsKey(variable);
             }
         }
         read.forEach((variable, key) -> {
-            assertThat(rows.get(variable).group(2)).as("%s's property", variable).isEqualTo("`" + key + "`");
-            assertThat(properties.get(variable)).as("%s is read from application.properties' %s", variable, key)
+            assertThat(rows.get(variable).group(2))
+                    .as("%s's property", variable)
+                    .isEqualTo("`" + key + "`");
+            assertThat(properties.get(variable))
+                    .as("%s is read from application.properties' %s", variable, key)
                     .isNotNull();
-            assertThat(properties.get(variable)[0]).as("the property whose placeholder names %s", variable)
+            assertThat(properties.get(variable)[0])
+                    .as("the property whose placeholder names %s", variable)
                     .isEqualTo(key);
-            String expectedDefault = properties.get(variable)[1].isEmpty() ? "(none)"
+            String expectedDefault = properties.get(variable)[1].isEmpty()
+                    ? "(none)"
                     : "`" + properties.get(variable)[1] + "`";
             assertThat(rows.get(variable).group(3)).as("%s's default", variable).startsWith(expectedDefault);
         });
@@ -138,7 +145,9 @@ class ConfigurationReferenceTest {
         while (m.find()) {
             Matcher row = ROW.matcher(m.group());
             row.matches();
-            assertThat(rows.put(m.group(1), row)).as("%s listed twice", m.group(1)).isNull();
+            assertThat(rows.put(m.group(1), row))
+                    .as("%s listed twice", m.group(1))
+                    .isNull();
         }
         return rows;
     }

@@ -1,5 +1,7 @@
 package io.werken.docs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +13,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The README is a front page of at most 150 lines, and every relative link in it, in {@code docs/} and in the
@@ -46,8 +45,9 @@ class DocumentationLinksTest {
                 Path file = path.isEmpty() ? page : page.resolveSibling(path).normalize();
                 if (!Files.exists(file)) {
                     broken.add(page + ": " + target + " (no such file)");
-                } else if (hash >= 0 && file.toString().endsWith(".md")
-                           && !anchors(file).contains(target.substring(hash + 1))) {
+                } else if (hash >= 0
+                        && file.toString().endsWith(".md")
+                        && !anchors(file).contains(target.substring(hash + 1))) {
                     broken.add(page + ": " + target + " (no such heading)");
                 }
             }

@@ -1,16 +1,7 @@
 package io.werken.docs;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Comparator;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +17,17 @@ import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.WorkflowCatalog;
 import io.werken.workflow.WorkflowsFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -35,9 +37,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Every example under {@code examples/workflows/}: its {@code workflows.json} loads with Werken's own loader, and the
@@ -68,8 +67,10 @@ class WorkflowExamplesTest {
 
     @TestFactory
     Stream<DynamicTest> eachExamplesDryRunAnswersWhatItsExpectedFileSays() {
-        return examples().stream().flatMap(dir -> payloads(dir).stream().map(payload ->
-                DynamicTest.dynamicTest(EXAMPLES.relativize(payload).toString(), () -> check(dir, payload))));
+        return examples().stream()
+                .flatMap(dir -> payloads(dir).stream()
+                        .map(payload -> DynamicTest.dynamicTest(
+                                EXAMPLES.relativize(payload).toString(), () -> check(dir, payload))));
     }
 
     @Test
@@ -79,30 +80,36 @@ class WorkflowExamplesTest {
         assertThat(examples()).hasSizeGreaterThanOrEqualTo(8);
         for (Path dir : examples()) {
             assertThat(payloads(dir)).as("payloads in %s", dir).isNotEmpty();
-            assertThat(guide).as("docs/workflows.md links %s", dir)
+            assertThat(guide)
+                    .as("docs/workflows.md links %s", dir)
                     .contains("](../examples/workflows/" + dir.getFileName() + "/");
         }
     }
 
     private static void check(Path dir, Path payload) throws Exception {
-        String prefix = payload.getFileName().toString().substring(0,
-                payload.getFileName().toString().length() - PAYLOAD.length());
+        String prefix = payload.getFileName()
+                .toString()
+                .substring(0, payload.getFileName().toString().length() - PAYLOAD.length());
         Path expectedFile = dir.resolve(prefix + "dry-run.json");
         Path headersFile = dir.resolve(prefix + "headers.json");
 
-        WorkflowCatalog catalog = WorkflowsFile.load(dir.resolve("workflows.json").toString(), camel,
-                WorkflowCatalog.Settings.defaults());
+        WorkflowCatalog catalog = WorkflowsFile.load(
+                dir.resolve("workflows.json").toString(), camel, WorkflowCatalog.Settings.defaults());
         JsonNode expected = Files.exists(expectedFile) ? JSON.readTree(expectedFile.toFile()) : null;
-        String workflowId = expected != null && expected.has("workflow_id") ? expected.get("workflow_id").asText()
+        String workflowId = expected != null && expected.has("workflow_id")
+                ? expected.get("workflow_id").asText()
                 : catalog.workflows().iterator().next().id();
         Map<String, String> headers = Files.exists(headersFile)
-                ? JSON.readValue(headersFile.toFile(), JSON.getTypeFactory().constructMapType(Map.class, String.class, String.class))
+                ? JSON.readValue(
+                        headersFile.toFile(),
+                        JSON.getTypeFactory().constructMapType(Map.class, String.class, String.class))
                 : Map.of();
 
         JsonNode actual = dryRun(catalog, workflowId, Files.readAllBytes(payload), headers);
 
         if (WRITE) {
-            Files.writeString(expectedFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(actual) + "\n");
+            Files.writeString(
+                    expectedFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(actual) + "\n");
             return;
         }
         if (expected == null) {
@@ -111,10 +118,13 @@ class WorkflowExamplesTest {
         assertThat(expected.isObject()).as("%s is a JSON object", expectedFile).isTrue();
         for (Iterator<Map.Entry<String, JsonNode>> fields = expected.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
-            assertThat(actual.has(field.getKey())).as("%s: the dry run answers %s", expectedFile, field.getKey()).isTrue();
+            assertThat(actual.has(field.getKey()))
+                    .as("%s: the dry run answers %s", expectedFile, field.getKey())
+                    .isTrue();
             assertThat(actual.get(field.getKey()).equals(NUMBERS_BY_VALUE, field.getValue()))
-                    .as("%s: %s is %s, the dry run answered %s", expectedFile, field.getKey(), field.getValue(),
-                            actual.get(field.getKey()))
+                    .as(
+                            "%s: %s is %s, the dry run answered %s",
+                            expectedFile, field.getKey(), field.getValue(), actual.get(field.getKey()))
                     .isTrue();
         }
     }
@@ -123,8 +133,13 @@ class WorkflowExamplesTest {
     private static JsonNode dryRun(WorkflowCatalog catalog, String workflowId, byte[] body, Map<String, String> headers)
             throws Exception {
         CurrentWorkflows workflows = new CurrentWorkflows(catalog);
-        DryRunWorkflow dryRun = new DryRunWorkflow(workflows, new WebhookRequestValidator(workflows, 64, 400),
-                new ActionPlanner(JSON, 262_144), JSON, new ReceivedWebhookFactory(Clock.systemUTC()), "required_actions");
+        DryRunWorkflow dryRun = new DryRunWorkflow(
+                workflows,
+                new WebhookRequestValidator(workflows, 64, 400),
+                new ActionPlanner(JSON, 262_144),
+                JSON,
+                new ReceivedWebhookFactory(Clock.systemUTC()),
+                "required_actions");
         Exchange exchange = new DefaultExchange(camel);
         exchange.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
         exchange.getMessage().setHeader(WebhookRequestValidator.WORKFLOW_ID_HEADER, workflowId);
@@ -137,7 +152,8 @@ class WorkflowExamplesTest {
             ObjectNode problem = JSON.createObjectNode();
             problem.put("status", refused.problemType().status());
             problem.put("type", "urn:werken:problem:" + refused.problemType().slug());
-            problem.set("errors", JSON.valueToTree(refused.errors() == null ? List.<Problem.Error>of() : refused.errors()));
+            problem.set(
+                    "errors", JSON.valueToTree(refused.errors() == null ? List.<Problem.Error>of() : refused.errors()));
             return problem;
         }
         return JSON.readTree(exchange.getMessage().getBody(Buffer.class).getBytes());
@@ -145,7 +161,9 @@ class WorkflowExamplesTest {
 
     static List<Path> examples() {
         try (Stream<Path> dirs = Files.list(EXAMPLES)) {
-            return dirs.filter(dir -> Files.isRegularFile(dir.resolve("workflows.json"))).sorted().toList();
+            return dirs.filter(dir -> Files.isRegularFile(dir.resolve("workflows.json")))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -153,7 +171,9 @@ class WorkflowExamplesTest {
 
     private static List<Path> payloads(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(PAYLOAD)).sorted().toList();
+            return files.filter(f -> f.getFileName().toString().endsWith(PAYLOAD))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

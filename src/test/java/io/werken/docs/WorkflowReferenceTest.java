@@ -1,5 +1,9 @@
 package io.werken.docs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,12 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code docs/workflow-reference.md} is generated from {@code workflows.schema.json}, and this test fails when the two
@@ -34,8 +33,10 @@ class WorkflowReferenceTest {
             Files.writeString(PAGE, generated, StandardCharsets.UTF_8);
         }
         assertThat(Files.readString(PAGE, StandardCharsets.UTF_8))
-                .as("%s differs from what %s generates: run ./mvnw -q -Dtest=WorkflowReferenceTest"
-                    + " -Dwerken.docs.write=true test, and commit both", PAGE, SCHEMA)
+                .as(
+                        "%s differs from what %s generates: run ./mvnw -q -Dtest=WorkflowReferenceTest"
+                                + " -Dwerken.docs.write=true test, and commit both",
+                        PAGE, SCHEMA)
                 .isEqualTo(generated);
     }
 
@@ -53,7 +54,9 @@ class WorkflowReferenceTest {
             undescribed.add(path);
         }
         if (node.has("properties")) {
-            node.get("properties").fields().forEachRemaining(p -> properties(path + "." + p.getKey(), p.getValue(), undescribed));
+            node.get("properties")
+                    .fields()
+                    .forEachRemaining(p -> properties(path + "." + p.getKey(), p.getValue(), undescribed));
         }
     }
 
@@ -61,28 +64,41 @@ class WorkflowReferenceTest {
     static String render(JsonNode schema) {
         StringBuilder page = new StringBuilder();
         page.append("# Workflow reference\n\n")
-            .append("<!-- Generated from src/main/resources/workflows.schema.json by io.werken.docs.WorkflowReferenceTest;")
-            .append(" do not edit. Regenerate: ./mvnw -q -Dtest=WorkflowReferenceTest -Dwerken.docs.write=true test -->\n\n")
-            .append("Every key of a workflows file, from [`workflows.schema.json`](../src/main/resources/workflows.schema.json)")
-            .append(" (JSON Schema 2020-12, also in the jar). [Writing workflows](workflows.md) explains how to use them,")
-            .append(" with [an example per feature](../examples/workflows/).\n\n")
-            .append(schema.path("description").asText()).append("\n\n")
-            .append("Werken checks the schema first, then what a schema cannot say: every CEL expression compiles, every")
-            .append(" template is closed, secrets resolve, action queues are not Werken's own, payload schemas are schemas.\n\n");
+                .append(
+                        "<!-- Generated from src/main/resources/workflows.schema.json by io.werken.docs.WorkflowReferenceTest;")
+                .append(
+                        " do not edit. Regenerate: ./mvnw -q -Dtest=WorkflowReferenceTest -Dwerken.docs.write=true test -->\n\n")
+                .append(
+                        "Every key of a workflows file, from [`workflows.schema.json`](../src/main/resources/workflows.schema.json)")
+                .append(
+                        " (JSON Schema 2020-12, also in the jar). [Writing workflows](workflows.md) explains how to use them,")
+                .append(" with [an example per feature](../examples/workflows/).\n\n")
+                .append(schema.path("description").asText())
+                .append("\n\n")
+                .append(
+                        "Werken checks the schema first, then what a schema cannot say: every CEL expression compiles, every")
+                .append(
+                        " template is closed, secrets resolve, action queues are not Werken's own, payload schemas are schemas.\n\n");
 
         page.append("## The file\n\n")
-            .append("An object whose keys are workflow ids and whose values are [workflows](#workflow), at least one. ")
-            .append(schema.path("propertyNames").path("description").asText())
-            .append(" Pattern: ").append(code(schema.path("propertyNames").path("pattern").asText())).append(".\n\n");
+                .append(
+                        "An object whose keys are workflow ids and whose values are [workflows](#workflow), at least one. ")
+                .append(schema.path("propertyNames").path("description").asText())
+                .append(" Pattern: ")
+                .append(code(schema.path("propertyNames").path("pattern").asText()))
+                .append(".\n\n");
         table(page, schema, Set.of());
 
         for (Iterator<Map.Entry<String, JsonNode>> defs = schema.get("$defs").fields(); defs.hasNext(); ) {
             Map.Entry<String, JsonNode> def = defs.next();
-            page.append("## ").append(def.getKey()).append("\n\n")
-                .append(def.getValue().path("description").asText()).append("\n\n");
+            page.append("## ")
+                    .append(def.getKey())
+                    .append("\n\n")
+                    .append(def.getValue().path("description").asText())
+                    .append("\n\n");
             table(page, def.getValue(), required(def.getValue()));
             if (def.getValue().path("additionalProperties").isBoolean()
-                && !def.getValue().path("additionalProperties").asBoolean()) {
+                    && !def.getValue().path("additionalProperties").asBoolean()) {
                 page.append("No other key is allowed.\n\n");
             }
         }
@@ -96,13 +112,21 @@ class WorkflowReferenceTest {
     }
 
     private static void rows(StringBuilder page, String prefix, JsonNode object, Set<String> required) {
-        for (Iterator<Map.Entry<String, JsonNode>> properties = object.path("properties").fields(); properties.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> properties =
+                        object.path("properties").fields();
+                properties.hasNext(); ) {
             Map.Entry<String, JsonNode> property = properties.next();
             JsonNode node = property.getValue();
             String key = prefix + property.getKey();
-            page.append("| ").append(code(key)).append(" | ").append(cell(type(node))).append(" | ")
-                .append(required.contains(property.getKey()) ? "yes" : "").append(" | ")
-                .append(prose(node.path("description").asText())).append(" |\n");
+            page.append("| ")
+                    .append(code(key))
+                    .append(" | ")
+                    .append(cell(type(node)))
+                    .append(" | ")
+                    .append(required.contains(property.getKey()) ? "yes" : "")
+                    .append(" | ")
+                    .append(prose(node.path("description").asText()))
+                    .append(" |\n");
             if (node.has("properties") && !node.has("$ref")) {
                 rows(page, key + ".", node, required(node));
             }

@@ -1,16 +1,15 @@
 package io.werken.expression;
 
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.werken.core.WerkenJson;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** One event's expressions share a budget of steps, bytes and time; a hostile payload runs it out, not the heap. */
 class EvaluationBudgetTest {
@@ -43,8 +42,9 @@ class EvaluationBudgetTest {
         assertThatThrownBy(() -> template.render(bindings))
                 .isInstanceOf(ExpressionException.class)
                 .hasMessage("the event's expressions built more than 2097152 bytes of strings, lists and maps"
-                            + " (WERKEN_CEL_MAX_BYTES)");
-        assertThat(bindings.budget().bytes()).as("charged when the budget ran out")
+                        + " (WERKEN_CEL_MAX_BYTES)");
+        assertThat(bindings.budget().bytes())
+                .as("charged when the budget ran out")
                 .isLessThan(EvaluationLimits.DEFAULTS.maxBytes() + 2 * 2 * 300_100);
     }
 
@@ -53,13 +53,14 @@ class EvaluationBudgetTest {
         EvaluationLimits limits = new EvaluationLimits(1_000_000, 1000, 60_000);
         JsonNode payload = payload(10, 200);
         for (String source : new String[] {
-            "payload.items.map(i, i.name + payload.note + payload.note)",   // strings
-            "payload.items.map(i, [i.n, i.n, i.n, i.n])",                  // list literals
-            "payload.items.map(i, {'a': i.n, 'b': i.n})",                  // map literals
-            "payload.items.map(i, bytes(payload.note) + bytes(i.name))",   // bytes
+            "payload.items.map(i, i.name + payload.note + payload.note)", // strings
+            "payload.items.map(i, [i.n, i.n, i.n, i.n])", // list literals
+            "payload.items.map(i, {'a': i.n, 'b': i.n})", // map literals
+            "payload.items.map(i, bytes(payload.note) + bytes(i.name))", // bytes
         }) {
             Expression expression = COMPILER.compile(source);
-            assertThatThrownBy(() -> expression.evaluate(bindings(payload, limits))).as(source)
+            assertThatThrownBy(() -> expression.evaluate(bindings(payload, limits)))
+                    .as(source)
                     .hasMessageContaining("WERKEN_CEL_MAX_BYTES");
         }
     }
@@ -77,30 +78,32 @@ class EvaluationBudgetTest {
 
         assertThat(notes).asList().hasSize(1000);
         assertThat(long_).isTrue();
-        assertThat(bindings.budget().bytes()).as("8 bytes for each element of the map's list and of the 500 list literals")
+        assertThat(bindings.budget().bytes())
+                .as("8 bytes for each element of the map's list and of the 500 list literals")
                 .isEqualTo(8 * 1000 + 8 * 500);
     }
 
     @Test
     void nestedComprehensionsFailOnTheStepBudget() throws Exception {
-        Expression nested = COMPILER.compileCondition(
-                "payload.items.all(a, payload.items.all(b, a.n + b.n >= 0))");
+        Expression nested = COMPILER.compileCondition("payload.items.all(a, payload.items.all(b, a.n + b.n >= 0))");
         JsonNode payload = payload(1, 300);
 
         assertThatThrownBy(() -> nested.test(bindings(payload, new EvaluationLimits(50_000, 1 << 20, 60_000))))
                 .isInstanceOf(ExpressionException.class)
                 .hasMessage("the event's expressions took more than 50000 evaluation steps (WERKEN_CEL_MAX_STEPS)");
         assertThat(nested.test(bindings(payload, new EvaluationLimits(10_000_000, 1 << 20, 60_000))))
-                .as("the same with room enough").isTrue();
+                .as("the same with room enough")
+                .isTrue();
     }
 
     @Test
     void aBudgetRunOutInsideAnErrorAbsorbingOperatorStillFails() throws Exception {
         // CEL absorbs an error on one side of || when the other is true, and in exists(): the budget must not be.
-        Expression absorbing = COMPILER.compileCondition(
-                "payload.items.exists(a, payload.items.exists(b, a.n + b.n < 0)) || true");
+        Expression absorbing =
+                COMPILER.compileCondition("payload.items.exists(a, payload.items.exists(b, a.n + b.n < 0)) || true");
 
-        assertThatThrownBy(() -> absorbing.test(bindings(payload(1, 300), new EvaluationLimits(10_000, 1 << 20, 60_000))))
+        assertThatThrownBy(
+                        () -> absorbing.test(bindings(payload(1, 300), new EvaluationLimits(10_000, 1 << 20, 60_000))))
                 .hasMessageContaining("WERKEN_CEL_MAX_STEPS");
     }
 
@@ -114,7 +117,8 @@ class EvaluationBudgetTest {
         assertThat(stepsOfOne).as("more than half the budget").isBetween(1_001L, 2_000L);
         assertThatThrownBy(() -> count.evaluate(bindings)).hasMessageContaining("WERKEN_CEL_MAX_STEPS");
         // Once run out, even a trivial expression of the same event fails at once.
-        assertThatThrownBy(() -> COMPILER.compile("1 + 1").evaluate(bindings)).hasMessageContaining("WERKEN_CEL_MAX_STEPS");
+        assertThatThrownBy(() -> COMPILER.compile("1 + 1").evaluate(bindings))
+                .hasMessageContaining("WERKEN_CEL_MAX_STEPS");
         // A bare field path needs no interpreter, and no budget.
         assertThat(COMPILER.compile("payload.note").evaluate(bindings)).isEqualTo("x");
     }
@@ -147,9 +151,15 @@ class EvaluationBudgetTest {
         Bindings bindings = new Bindings(payload, Map.of("x-event", "order"), Map.of("id", "ev-1"));
 
         assertThat(COMPILER.compileCondition("payload.action == 'opened' && payload.amount > 100"
-                                             + " && 'vip' in payload.customer.tags").test(bindings)).isTrue();
-        assertThat(Template.compile("Order for {{ payload.customer.name }}: {{ payload.lines.map(l, l.sku + ' x'"
-                                    + " + string(l.qty)) }}", COMPILER).render(bindings).textValue())
+                                + " && 'vip' in payload.customer.tags")
+                        .test(bindings))
+                .isTrue();
+        assertThat(Template.compile(
+                                "Order for {{ payload.customer.name }}: {{ payload.lines.map(l, l.sku + ' x'"
+                                        + " + string(l.qty)) }}",
+                                COMPILER)
+                        .render(bindings)
+                        .textValue())
                 .isEqualTo("Order for Ada: [\"a x2\",\"b x1\"]");
         assertThat(bindings.budget().steps()).isLessThan(100);
         assertThat(bindings.budget().bytes()).isLessThan(200);

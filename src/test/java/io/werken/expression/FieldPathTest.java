@@ -3,9 +3,8 @@ package io.werken.expression;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A bare field path is read from the bindings directly: it must give exactly what CEL's interpreter gives. */
@@ -17,16 +16,25 @@ class FieldPathTest {
     private Bindings bindings() throws Exception {
         return new Bindings(JSON.readTree("""
                 {"user_id": 123, "data": "some important data", "price": 9.5, "big": 12345678901234567890,
-                 "none": null, "tags": ["a", "b"], "user": {"name": "adrian", "address": {"city": "Lima"}}}"""),
-                Map.of("x-source", "shop"), Map.of("id", "ev-1", "workflow_id", "wf"));
+                 "none": null, "tags": ["a", "b"], "user": {"name": "adrian", "address": {"city": "Lima"}}}"""), Map.of("x-source", "shop"), Map.of("id", "ev-1", "workflow_id", "wf"));
     }
 
     @Test
     void eachPathGivesWhatCelGives() throws Exception {
         Bindings bindings = bindings();
-        for (String source : new String[] {"payload.user_id", "payload.data", "payload.price", "payload.big",
-                "payload.none", "payload.tags", "payload.user", "payload.user.name", " payload . user.address.city ",
-                "event.id", "event.workflow_id"}) {
+        for (String source : new String[] {
+            "payload.user_id",
+            "payload.data",
+            "payload.price",
+            "payload.big",
+            "payload.none",
+            "payload.tags",
+            "payload.user",
+            "payload.user.name",
+            " payload . user.address.city ",
+            "event.id",
+            "event.workflow_id"
+        }) {
             Expression expression = compiler.compile(source);
             assertThat(expression.isFieldPath()).as(source).isTrue();
             assertThat(expression.evaluate(bindings)).as(source).isEqualTo(expression.evaluateWithCel(bindings));
@@ -35,8 +43,15 @@ class FieldPathTest {
 
     @Test
     void anythingElseIsLeftToCel() throws Exception {
-        for (String source : new String[] {"payload.user_id > 100", "payload['user_id']", "size(payload.tags)",
-                "payload", "has(payload.user)", "payload.user_id + 1", "event.id.size()"}) {
+        for (String source : new String[] {
+            "payload.user_id > 100",
+            "payload['user_id']",
+            "size(payload.tags)",
+            "payload",
+            "has(payload.user)",
+            "payload.user_id + 1",
+            "event.id.size()"
+        }) {
             assertThat(compiler.compile(source).isFieldPath()).as(source).isFalse();
         }
     }
@@ -44,8 +59,9 @@ class FieldPathTest {
     @Test
     void aPathThatDoesNotResolveFailsAsCelFails() throws Exception {
         Bindings bindings = bindings();
-        for (String source : new String[] {"payload.missing", "payload.user.age", "payload.data.length", "headers.other",
-                "payload.tags.first"}) {
+        for (String source : new String[] {
+            "payload.missing", "payload.user.age", "payload.data.length", "headers.other", "payload.tags.first"
+        }) {
             Expression expression = compiler.compile(source);
             String celError = null;
             try {
@@ -54,8 +70,10 @@ class FieldPathTest {
                 celError = e.getMessage();
             }
             assertThat(celError).as(source).isNotNull();
-            assertThatThrownBy(() -> expression.evaluate(bindings)).as(source)
-                    .isInstanceOf(ExpressionException.class).hasMessage(celError);
+            assertThatThrownBy(() -> expression.evaluate(bindings))
+                    .as(source)
+                    .isInstanceOf(ExpressionException.class)
+                    .hasMessage(celError);
         }
     }
 }

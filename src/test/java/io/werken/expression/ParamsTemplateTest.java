@@ -1,17 +1,16 @@
 package io.werken.expression;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.werken.core.WerkenJson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** An action's params as a whole: constant params as written, templates at any depth, errors by JSON Pointer. */
 class ParamsTemplateTest {
@@ -47,8 +46,9 @@ class ParamsTemplateTest {
         ObjectNode rendered = template.render(payload("{\"id\": 12, \"first\": \"apple\", \"sku\": \"A-1\"}"));
 
         assertThat(template.isConstant()).isFalse();
-        assertThat(rendered.toString()).isEqualTo(
-                "{\"kind\":\"order\",\"order\":{\"id\":12,\"lines\":[\"apple\",\"fixed\",7,{\"sku\":\"A-1\"}]}}");
+        assertThat(rendered.toString())
+                .isEqualTo(
+                        "{\"kind\":\"order\",\"order\":{\"id\":12,\"lines\":[\"apple\",\"fixed\",7,{\"sku\":\"A-1\"}]}}");
     }
 
     @Test
@@ -66,7 +66,8 @@ class ParamsTemplateTest {
         ParamsTemplate constant = ParamsTemplate.compile(onlyKey, COMPILER);
 
         assertThat(constant.isConstant()).isTrue();
-        assertThat(constant.render(payload("{\"k\": \"x\"}")).fieldNames()).toIterable()
+        assertThat(constant.render(payload("{\"k\": \"x\"}")).fieldNames())
+                .toIterable()
                 .containsExactly("{{ payload.k }}");
 
         ObjectNode keyAndValue = params("{\"{{ payload.k }}\": \"{{ payload.k }}\"}");
@@ -91,7 +92,8 @@ class ParamsTemplateTest {
         ObjectNode params = params("{\"a/b\": {\"list\": [\"ok\", \"{{ payload.x\"]}}");
 
         assertThatThrownBy(() -> ParamsTemplate.compile(params, COMPILER))
-                .isInstanceOfSatisfying(ParamsTemplate.ParamsException.class,
+                .isInstanceOfSatisfying(
+                        ParamsTemplate.ParamsException.class,
                         e -> assertThat(e.pointer()).isEqualTo("/a~1b/list/1"));
     }
 
@@ -108,7 +110,8 @@ class ParamsTemplateTest {
 
     @Test
     void everyFailingTemplateIsCollected() throws Exception {
-        ObjectNode params = params("{\"title\": \"{{ payload.x\", \"ok\": \"{{ payload.y }}\", \"sum\": \"{{ 1 + 'a' }}\"}");
+        ObjectNode params =
+                params("{\"title\": \"{{ payload.x\", \"ok\": \"{{ payload.y }}\", \"sum\": \"{{ 1 + 'a' }}\"}");
         List<ParamsTemplate.ParamsException> problems = new ArrayList<>();
 
         ParamsTemplate template = ParamsTemplate.compile(params, COMPILER, problems);

@@ -1,6 +1,7 @@
 package io.werken.expression;
 
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,10 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.werken.core.WerkenJson;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What one templated param value renders to: values as JSON, interpolated text, literals, and CEL's rules. */
 class TemplateTest {
@@ -23,11 +22,17 @@ class TemplateTest {
         return render(template, payload, Map.of(), Map.of(), new ExpressionCompiler(1000));
     }
 
-    private static JsonNode render(String template, String payload, Map<String, String> headers,
-                                   Map<String, String> event, ExpressionCompiler compiler) throws Exception {
+    private static JsonNode render(
+            String template,
+            String payload,
+            Map<String, String> headers,
+            Map<String, String> event,
+            ExpressionCompiler compiler)
+            throws Exception {
         ObjectNode params = JSON.createObjectNode().put("v", template);
         ParamsTemplate compiled = ParamsTemplate.compile(params, compiler);
-        return compiled.render(new Bindings(JSON.readTree(payload), headers, event)).get("v");
+        return compiled.render(new Bindings(JSON.readTree(payload), headers, event))
+                .get("v");
     }
 
     private static String payloadWithItems(int count) throws JsonProcessingException {
@@ -61,7 +66,8 @@ class TemplateTest {
 
     @Test
     void aSelectedObjectKeepsItsKeyOrder() throws Exception {
-        JsonNode value = render("{{ payload.obj }}", "{\"obj\": {\"z\": 1, \"a\": {\"y\": [true, null], \"b\": \"x\"}, \"m\": 2}}");
+        JsonNode value = render(
+                "{{ payload.obj }}", "{\"obj\": {\"z\": 1, \"a\": {\"y\": [true, null], \"b\": \"x\"}, \"m\": 2}}");
 
         assertThat(value.toString()).isEqualTo("{\"z\":1,\"a\":{\"y\":[true,null],\"b\":\"x\"},\"m\":2}");
     }
@@ -85,7 +91,8 @@ class TemplateTest {
     void booleansStayBooleans() throws Exception {
         assertThat(render("{{ payload.on }}", "{\"on\": true}").isBoolean()).isTrue();
         assertThat(render("{{ payload.on }}", "{\"on\": true}").booleanValue()).isTrue();
-        assertThat(render("{{ payload.off }}", "{\"off\": false}").booleanValue()).isFalse();
+        assertThat(render("{{ payload.off }}", "{\"off\": false}").booleanValue())
+                .isFalse();
     }
 
     @Test
@@ -106,7 +113,8 @@ class TemplateTest {
 
     @Test
     void textAroundTemplatesMakesAString() throws Exception {
-        JsonNode value = render("Hello {{ payload.name }}, you are {{ payload.age }}", "{\"name\": \"Ada\", \"age\": 36}");
+        JsonNode value =
+                render("Hello {{ payload.name }}, you are {{ payload.age }}", "{\"name\": \"Ada\", \"age\": 36}");
 
         assertThat(value.isTextual()).isTrue();
         assertThat(value.textValue()).isEqualTo("Hello Ada, you are 36");
@@ -114,8 +122,8 @@ class TemplateTest {
 
     @Test
     void aNonStringValueIsInterpolatedAsItsJsonText() throws Exception {
-        JsonNode value = render("ids: {{ payload.ids }}; meta: {{ payload.meta }}",
-                "{\"ids\": [1, 2], \"meta\": {\"k\": \"v\"}}");
+        JsonNode value = render(
+                "ids: {{ payload.ids }}; meta: {{ payload.meta }}", "{\"ids\": [1, 2], \"meta\": {\"k\": \"v\"}}");
 
         assertThat(value.textValue()).isEqualTo("ids: [1,2]; meta: {\"k\":\"v\"}");
     }
@@ -178,8 +186,8 @@ class TemplateTest {
     void aComprehensionOverTheLimitFails() throws Exception {
         String payload = payloadWithItems(100);
 
-        assertThatThrownBy(() -> render("{{ payload.items.map(i, i) }}", payload, Map.of(), Map.of(),
-                new ExpressionCompiler(10)))
+        assertThatThrownBy(() -> render(
+                        "{{ payload.items.map(i, i) }}", payload, Map.of(), Map.of(), new ExpressionCompiler(10)))
                 .isInstanceOf(ParamsTemplate.ParamsException.class)
                 .hasMessageContaining("CEL:")
                 .hasMessageContaining("evaluation error");
@@ -187,8 +195,8 @@ class TemplateTest {
 
     @Test
     void aComprehensionWithinTheLimitWorks() throws Exception {
-        JsonNode value = render("{{ payload.items.map(i, i) }}", payloadWithItems(5), Map.of(), Map.of(),
-                new ExpressionCompiler(10));
+        JsonNode value = render(
+                "{{ payload.items.map(i, i) }}", payloadWithItems(5), Map.of(), Map.of(), new ExpressionCompiler(10));
 
         assertThat(value.toString()).isEqualTo("[1,2,3,4,5]");
     }
@@ -198,18 +206,23 @@ class TemplateTest {
         Map<String, String> headers = Map.of("x-github-event", "push", "x-a", "1");
         ExpressionCompiler compiler = new ExpressionCompiler(1000);
 
-        assertThat(render("{{ headers['x-github-event'] }}", "{}", headers, Map.of(), compiler).textValue())
+        assertThat(render("{{ headers['x-github-event'] }}", "{}", headers, Map.of(), compiler)
+                        .textValue())
                 .isEqualTo("push");
-        assertThat(render("{{ 'x-a' in headers }}", "{}", headers, Map.of(), compiler).booleanValue()).isTrue();
-        assertThat(render("{{ 'x-a' in headers }}", "{}", Map.of(), Map.of(), compiler).booleanValue()).isFalse();
+        assertThat(render("{{ 'x-a' in headers }}", "{}", headers, Map.of(), compiler)
+                        .booleanValue())
+                .isTrue();
+        assertThat(render("{{ 'x-a' in headers }}", "{}", Map.of(), Map.of(), compiler)
+                        .booleanValue())
+                .isFalse();
     }
 
     @Test
     void theEventIsAMapOfItsIdentity() throws Exception {
         Map<String, String> event = Map.of("id", "evt-42", "workflow_id", "w", "received_at", "2026-12-01T10:00:00Z");
 
-        JsonNode value = render("{{ event.id }} of {{ event.workflow_id }}", "{}", Map.of(), event,
-                new ExpressionCompiler(1000));
+        JsonNode value = render(
+                "{{ event.id }} of {{ event.workflow_id }}", "{}", Map.of(), event, new ExpressionCompiler(1000));
 
         assertThat(value.textValue()).isEqualTo("evt-42 of w");
     }

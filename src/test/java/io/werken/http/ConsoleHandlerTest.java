@@ -1,10 +1,9 @@
 package io.werken.http;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** Which file of the jar a console path names, if any: nothing outside the console's folders, no directories. */
 class ConsoleHandlerTest {
@@ -23,13 +22,29 @@ class ConsoleHandlerTest {
 
     @Test
     void noPathLeavesTheConsolesFoldersOrNamesADirectory() {
-        for (String path : List.of("/console/../application.properties", "/console/..", "/console/./app.js",
-                "/console/%2e%2e/application.properties", "/console/..%2Fapplication.properties",
-                "/console/%252e%252e/workflows.json", "/console/..\\application.properties", "/console/.hidden.js",
-                "/console//app.js", "/console/pages/", "/console/pages", "/console/vendor/uplot/",
-                "/console/vendor/uplot/../../../package.json", "/console/vendor/uplot/sub/uPlot.esm.js",
-                "/console/application.properties", "/console/workflows.json.", "/console/README", "/console/a.d.ts",
-                "/console/app.js%00.html", "/console/app.js/", "/console/x:y.js", "/console/" + "a".repeat(300) + ".js")) {
+        for (String path : List.of(
+                "/console/../application.properties",
+                "/console/..",
+                "/console/./app.js",
+                "/console/%2e%2e/application.properties",
+                "/console/..%2Fapplication.properties",
+                "/console/%252e%252e/workflows.json",
+                "/console/..\\application.properties",
+                "/console/.hidden.js",
+                "/console//app.js",
+                "/console/pages/",
+                "/console/pages",
+                "/console/vendor/uplot/",
+                "/console/vendor/uplot/../../../package.json",
+                "/console/vendor/uplot/sub/uPlot.esm.js",
+                "/console/application.properties",
+                "/console/workflows.json.",
+                "/console/README",
+                "/console/a.d.ts",
+                "/console/app.js%00.html",
+                "/console/app.js/",
+                "/console/x:y.js",
+                "/console/" + "a".repeat(300) + ".js")) {
             assertThat(ConsoleHandler.resourceFor(path)).as(path).isNull();
         }
     }

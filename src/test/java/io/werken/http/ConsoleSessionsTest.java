@@ -1,14 +1,13 @@
 package io.werken.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The console's session store: random ids, a CSRF token each, idle expiry, a bound, sign-out. */
 class ConsoleSessionsTest {
@@ -47,7 +46,9 @@ class ConsoleSessionsTest {
         ConsoleSessions.Session session = sessions.create();
         assertThat(sessions.find(null)).isNull();
         assertThat(sessions.find("")).isNull();
-        assertThat(sessions.find(session.csrfToken())).as("the CSRF token is not a session id").isNull();
+        assertThat(sessions.find(session.csrfToken()))
+                .as("the CSRF token is not a session id")
+                .isNull();
         assertThat(sessions.find(session.id() + "A")).isNull();
         assertThat(sessions.find(session.id().substring(0, 42) + "!")).isNull();
     }

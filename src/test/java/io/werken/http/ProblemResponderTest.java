@@ -1,6 +1,6 @@
 package io.werken.http;
 
-import java.time.Clock;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.werken.core.WerkenJson;
 import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.WerkenMetrics;
+import java.time.Clock;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -17,8 +18,6 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The 500 says what failed: the webhook (counted among refusals) or the management request (not counted). */
 class ProblemResponderTest {
@@ -29,8 +28,8 @@ class ProblemResponderTest {
 
     @BeforeEach
     void start() throws Exception {
-        ProblemResponder responder = new ProblemResponder(json, 5, new WerkenMetrics(new SimpleMeterRegistry()),
-                refusals);
+        ProblemResponder responder =
+                new ProblemResponder(json, 5, new WerkenMetrics(new SimpleMeterRegistry()), refusals);
         context = new DefaultCamelContext();
         context.addComponent(ManagementHttpComponent.NAME, new DirectComponent());
         context.addRoutes(new RouteBuilder() {
@@ -38,9 +37,12 @@ class ProblemResponderTest {
             public void configure() {
                 onException(Exception.class).handled(true).process(responder);
                 // Named otherwise than ingest-webhook: the group, not the id, makes a route the webhook's.
-                from("direct:intake").routeId("take-webhook").routeGroup(ProblemResponder.WEBHOOK_GROUP)
+                from("direct:intake")
+                        .routeId("take-webhook")
+                        .routeGroup(ProblemResponder.WEBHOOK_GROUP)
                         .throwException(new IllegalStateException("boom"));
-                from(ManagementHttpComponent.NAME + ":queues").routeId("list-queues")
+                from(ManagementHttpComponent.NAME + ":queues")
+                        .routeId("list-queues")
                         .throwException(new IllegalStateException("boom"));
             }
         });
@@ -69,14 +71,16 @@ class ProblemResponderTest {
         assertThat(problem.path("status").asInt()).isEqualTo(500);
         assertThat(problem.path("detail").asText())
                 .isEqualTo("Werken could not process the management request (route list-queues); "
-                           + "the cause is in Werken's log.")
+                        + "the cause is in Werken's log.")
                 .doesNotContain("webhook");
         assertThat(refusals.newestFirst()).isEmpty();
     }
 
     private JsonNode answer(String uri) throws Exception {
-        Exchange exchange = context.createProducerTemplate().request(uri, e -> e.getIn().setBody("{}"));
-        assertThat(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)).isEqualTo(500);
+        Exchange exchange =
+                context.createProducerTemplate().request(uri, e -> e.getIn().setBody("{}"));
+        assertThat(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class))
+                .isEqualTo(500);
         return json.readTree(exchange.getMessage().getBody(Buffer.class).getBytes());
     }
 }

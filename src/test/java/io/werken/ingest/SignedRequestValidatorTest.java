@@ -1,35 +1,38 @@
 package io.werken.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.werken.core.ProblemException;
+import io.werken.core.ProblemType;
+import io.werken.verify.TestSigner;
+import io.werken.workflow.CurrentWorkflows;
+import io.werken.workflow.SecretResolver;
+import io.werken.workflow.WorkflowCatalog;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.werken.core.ProblemType;
-import io.werken.core.ProblemException;
-import io.werken.workflow.CurrentWorkflows;
-import io.werken.workflow.SecretResolver;
-import io.werken.verify.TestSigner;
-import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Where the signature check sits among the validator's checks: after the workflow, before content type and body. */
 class SignedRequestValidatorTest {
 
     private static final String SECRET = "gh-secret";
 
-    private final WebhookRequestValidator validator = new WebhookRequestValidator(new CurrentWorkflows(WorkflowCatalog.load("test.json",
-            new ByteArrayInputStream("""
+    private final WebhookRequestValidator validator = new WebhookRequestValidator(
+            new CurrentWorkflows(WorkflowCatalog.load(
+                    "test.json",
+                    new ByteArrayInputStream("""
                     {"gh": {"verify": {"scheme": "github", "secrets": ["env:GH"]}, "actions": [{"type": "t"}]}}
                     """.getBytes(StandardCharsets.UTF_8)),
-                    WorkflowCatalog.Settings.withSecrets(SecretResolver.of(Map.of("GH", SECRET))))), 64, 400);
+                    WorkflowCatalog.Settings.withSecrets(SecretResolver.of(Map.of("GH", SECRET))))),
+            64,
+            400);
 
     private static Exchange request(String contentType, byte[] body, Object signature) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
@@ -57,7 +60,8 @@ class SignedRequestValidatorTest {
 
         validator.process(exchange);
 
-        assertThat(exchange.getMessage().getBody(JsonNode.class).get("n").asInt()).isEqualTo(1);
+        assertThat(exchange.getMessage().getBody(JsonNode.class).get("n").asInt())
+                .isEqualTo(1);
     }
 
     @Test
@@ -79,7 +83,8 @@ class SignedRequestValidatorTest {
         String good = TestSigner.github(SECRET, body);
 
         assertThatThrownBy(() -> validator.process(request("application/json", body, List.of("sha256=00", good))))
-                .isInstanceOfSatisfying(ProblemException.class,
+                .isInstanceOfSatisfying(
+                        ProblemException.class,
                         e -> assertThat(e.problemType()).isEqualTo(ProblemType.SIGNATURE_MALFORMED));
     }
 }

@@ -1,5 +1,8 @@
 package io.werken.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.GetResponse;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.HashMap;
@@ -8,10 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.GetResponse;
 
 /**
  * What workers saw on required_actions: every action message by {@code action_id}, with repeats counted, to check

@@ -1,5 +1,12 @@
 package io.werken.it;
 
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -7,19 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.GetResponse;
-
-import static org.awaitility.Awaitility.await;
-
 /** Test access to the real RabbitMQ at {@code WERKEN_RABBITMQ_URI}: publish, read, count and delete queues. */
 public final class Broker implements AutoCloseable {
 
-    public static final String URI_VALUE = System.getenv().getOrDefault("WERKEN_RABBITMQ_URI",
-            "amqp://guest:guest@localhost:5672/%2F");
+    public static final String URI_VALUE =
+            System.getenv().getOrDefault("WERKEN_RABBITMQ_URI", "amqp://guest:guest@localhost:5672/%2F");
 
     private final Connection connection;
 
@@ -42,7 +41,9 @@ public final class Broker implements AutoCloseable {
     public List<GetResponse> drain(String queue) {
         List<GetResponse> messages = new ArrayList<>();
         try (Channel channel = connection.createChannel()) {
-            for (GetResponse message = channel.basicGet(queue, true); message != null; message = channel.basicGet(queue, true)) {
+            for (GetResponse message = channel.basicGet(queue, true);
+                    message != null;
+                    message = channel.basicGet(queue, true)) {
                 messages.add(message);
             }
             return messages;

@@ -1,14 +1,13 @@
 package io.werken.it;
 
-import java.net.ServerSocket;
-import java.net.http.HttpResponse;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.BrokerTopology;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** A 2xx means the broker confirmed: when it cannot, the caller gets 503 with Retry-After, and health says DOWN. */
 class BrokerFailuresIT {
@@ -17,9 +16,12 @@ class BrokerFailuresIT {
 
     @Test
     void aPublishTheBrokerCannotRouteIsNotAccepted() throws Exception {
-        try (Broker broker = new Broker(); RunningWerken werken = RunningWerken.start()) {
+        try (Broker broker = new Broker();
+                RunningWerken werken = RunningWerken.start()) {
             // Werken (re)declares its queues whenever it opens a connection: open the publishing one first.
-            assertThat(werken.post("mi-workflow", "application/json", "{}".getBytes()).statusCode()).isEqualTo(202);
+            assertThat(werken.post("mi-workflow", "application/json", "{}".getBytes())
+                            .statusCode())
+                    .isEqualTo(202);
             werken.stopDispatch();
             broker.delete(werken.receivedQueue);
 
@@ -29,8 +31,13 @@ class BrokerFailuresIT {
             assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
             WebhookRejectionsIT.assertProblem(response, 503, "broker-unavailable", "not accepted");
 
-            werken.context().getRegistry().findSingleByType(BrokerTopology.class).declare();
-            assertThat(werken.post("mi-workflow", "application/json", "{}".getBytes()).statusCode()).isEqualTo(202);
+            werken.context()
+                    .getRegistry()
+                    .findSingleByType(BrokerTopology.class)
+                    .declare();
+            assertThat(werken.post("mi-workflow", "application/json", "{}".getBytes())
+                            .statusCode())
+                    .isEqualTo(202);
         }
     }
 
@@ -41,10 +48,13 @@ class BrokerFailuresIT {
             closedPort = socket.getLocalPort();
         }
         try (RunningWerken werken = RunningWerken.start(Map.of(
-                "werken.rabbitmq.uri", "amqp://guest:guest@127.0.0.1:" + closedPort + "/%2F",
-                "werken.rabbitmq.connection-timeout-ms", "500"))) {
+                "werken.rabbitmq.uri",
+                "amqp://guest:guest@127.0.0.1:" + closedPort + "/%2F",
+                "werken.rabbitmq.connection-timeout-ms",
+                "500"))) {
 
-            HttpResponse<String> response = werken.post("mi-workflow", "application/json", "{\"user_id\": 1}".getBytes());
+            HttpResponse<String> response =
+                    werken.post("mi-workflow", "application/json", "{\"user_id\": 1}".getBytes());
 
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(response.headers().firstValue("Retry-After")).hasValue("5");

@@ -1,5 +1,9 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -9,14 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The broker fails under Werken, for real: a RabbitMQ node of the test's own is absent when Werken starts, then
@@ -48,9 +47,8 @@ class BrokerOutageIT {
 
     @Test
     void startsWithoutTheBrokerThenRidesOutTwoOutagesWithoutLosingAnAcceptedWebhook() throws Exception {
-        try (RunningWerken werken = RunningWerken.start(Map.of(
-                "werken.rabbitmq.uri", node.uri(),
-                "werken.rabbitmq.connection-timeout-ms", "1000"))) {
+        try (RunningWerken werken = RunningWerken.start(
+                Map.of("werken.rabbitmq.uri", node.uri(), "werken.rabbitmq.connection-timeout-ms", "1000"))) {
 
             // Started with no broker: DOWN, and webhooks are refused with 503 + Retry-After.
             assertThat(status(werken.health())).isEqualTo("DOWN");
@@ -66,7 +64,8 @@ class BrokerOutageIT {
 
             List<long[]> downWindows = new ArrayList<>();
             List<Duration> reconnects = new ArrayList<>();
-            try (LoadStream stream = new LoadStream(werken.webhookUri("mi-workflow"), 4000, 16).start(Duration.ofMillis(20))) {
+            try (LoadStream stream =
+                    new LoadStream(werken.webhookUri("mi-workflow"), 4000, 16).start(Duration.ofMillis(20))) {
                 for (int outage = 0; outage < 2; outage++) {
                     long acceptedBefore = stream.accepted();
                     await().atMost(Duration.ofSeconds(30)).until(() -> stream.accepted() >= acceptedBefore + 100);
@@ -74,10 +73,14 @@ class BrokerOutageIT {
                     node.stop();
                     long downFrom = System.nanoTime() + IN_FLIGHT_GRACE.toNanos();
                     // DOWN for the whole outage.
-                    await().during(OUTAGE).atMost(OUTAGE.plusSeconds(5)).until(() -> werken.health().statusCode() == 503);
+                    await().during(OUTAGE)
+                            .atMost(OUTAGE.plusSeconds(5))
+                            .until(() -> werken.health().statusCode() == 503);
                     long downUntil = System.nanoTime();
-                    assertThat(brokerUp(werken)).as("werken_broker_up during the outage").isEqualTo("0.0");
-                    downWindows.add(new long[] { downFrom, downUntil });
+                    assertThat(brokerUp(werken))
+                            .as("werken_broker_up during the outage")
+                            .isEqualTo("0.0");
+                    downWindows.add(new long[] {downFrom, downUntil});
 
                     node.start();
                     long brokerBack = System.nanoTime();
@@ -89,31 +92,47 @@ class BrokerOutageIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> stream.accepted() >= acceptedAfter + 100);
                 List<LoadStream.Outcome> outcomes = stream.finish();
 
-                List<String> accepted = outcomes.stream().filter(o -> o.status() == 202).map(LoadStream.Outcome::eventId).toList();
-                List<LoadStream.Outcome> unavailable = outcomes.stream().filter(o -> o.status() == 503).toList();
-                System.out.printf("BrokerOutageIT: %d requests, %d accepted, %d refused with 503, reconnected after %s%n",
+                List<String> accepted = outcomes.stream()
+                        .filter(o -> o.status() == 202)
+                        .map(LoadStream.Outcome::eventId)
+                        .toList();
+                List<LoadStream.Outcome> unavailable =
+                        outcomes.stream().filter(o -> o.status() == 503).toList();
+                System.out.printf(
+                        "BrokerOutageIT: %d requests, %d accepted, %d refused with 503, reconnected after %s%n",
                         outcomes.size(), accepted.size(), unavailable.size(), reconnects);
 
-                assertThat(outcomes).extracting(LoadStream.Outcome::status).as("every answer is 202 or 503").containsOnly(202, 503);
+                assertThat(outcomes)
+                        .extracting(LoadStream.Outcome::status)
+                        .as("every answer is 202 or 503")
+                        .containsOnly(202, 503);
                 assertThat(unavailable).as("the outages hit the stream").isNotEmpty();
-                assertThat(unavailable).allSatisfy(o -> assertThat(o.retryAfter()).isPresent());
+                assertThat(unavailable)
+                        .allSatisfy(o -> assertThat(o.retryAfter()).isPresent());
                 assertThat(accepted).doesNotContainNull().doesNotHaveDuplicates();
                 for (long[] window : downWindows) {
-                    assertThat(outcomes.stream().filter(o -> o.status() == 202)
-                            .filter(o -> o.endedNanos() > window[0] && o.endedNanos() < window[1]))
-                            .as("202s while the broker was down").isEmpty();
+                    assertThat(outcomes.stream()
+                                    .filter(o -> o.status() == 202)
+                                    .filter(o -> o.endedNanos() > window[0] && o.endedNanos() < window[1]))
+                            .as("202s while the broker was down")
+                            .isEmpty();
                 }
 
                 // Every accepted webhook's two actions reach required_actions (duplicates allowed, as repeats).
                 ActionLedger ledger = new ActionLedger();
                 try (Broker broker = new Broker(node.uri())) {
-                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                        ledger.add(broker.drain(werken.actionsQueue));
-                        return ledger.incomplete(accepted, 2).isEmpty();
-                    });
+                    await().atMost(Duration.ofSeconds(60))
+                            .pollInterval(Duration.ofMillis(500))
+                            .until(() -> {
+                                ledger.add(broker.drain(werken.actionsQueue));
+                                return ledger.incomplete(accepted, 2).isEmpty();
+                            });
                 }
-                System.out.printf("BrokerOutageIT: %d action messages, %d duplicates, %d events confirmed but answered 503%n",
-                        ledger.messages(), ledger.duplicates(), ledger.eventsBeyond(accepted).size());
+                System.out.printf(
+                        "BrokerOutageIT: %d action messages, %d duplicates, %d events confirmed but answered 503%n",
+                        ledger.messages(),
+                        ledger.duplicates(),
+                        ledger.eventsBeyond(accepted).size());
                 assertThat(ledger.conflicting()).isEmpty();
             }
             assertThat(reconnects).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(RECONNECT));
@@ -122,14 +141,14 @@ class BrokerOutageIT {
 
     /** The werken_broker_up gauge's value, as /observe/metrics gives it. */
     private static String brokerUp(RunningWerken werken) throws Exception {
-        HttpResponse<String> metrics = werken.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + werken.managementPort + "/observe/metrics")));
-        Matcher value = Pattern.compile("(?m)^werken_broker_up(?:\\{[^}]*\\})? (\\S+)$").matcher(metrics.body());
+        HttpResponse<String> metrics = werken.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + werken.managementPort + "/observe/metrics")));
+        Matcher value =
+                Pattern.compile("(?m)^werken_broker_up(?:\\{[^}]*\\})? (\\S+)$").matcher(metrics.body());
         return value.find() ? value.group(1) : "absent";
     }
 
     private static String status(HttpResponse<String> health) throws Exception {
         return JSON.readTree(health.body()).get("status").asText();
     }
-
 }

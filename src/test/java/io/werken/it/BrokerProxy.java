@@ -81,23 +81,26 @@ public final class BrokerProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to, boolean reply) {
-        Thread thread = new Thread(() -> {
-            byte[] buffer = new byte[8192];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                    if (reply) {
-                        awaitGate();
+        Thread thread = new Thread(
+                () -> {
+                    byte[] buffer = new byte[8192];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                            if (reply) {
+                                awaitGate();
+                            }
+                            out.write(buffer, 0, n);
+                            out.flush();
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // cut, or the other side closed
+                    } finally {
+                        closeQuietly(from);
+                        closeQuietly(to);
                     }
-                    out.write(buffer, 0, n);
-                    out.flush();
-                }
-            } catch (IOException | InterruptedException e) {
-                // cut, or the other side closed
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-            }
-        }, "broker-proxy-" + (reply ? "reply" : "request"));
+                },
+                "broker-proxy-" + (reply ? "reply" : "request"));
         thread.setDaemon(true);
         thread.start();
     }

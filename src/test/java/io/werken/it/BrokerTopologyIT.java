@@ -1,22 +1,21 @@
 package io.werken.it;
 
-import java.net.URI;
-import java.util.Map;
-import java.util.UUID;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
 import io.werken.broker.BrokerTopology;
 import io.werken.broker.QueueType;
 import io.werken.broker.TopologyClashException;
+import java.net.URI;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /** Werken declares its own durable topology, and refuses to start against a queue declared differently. */
 class BrokerTopologyIT {
@@ -63,8 +62,17 @@ class BrokerTopologyIT {
 
         broker.declareQueue(out, Map.of("x-queue-type", "quorum"));
         // A quorum queue refuses a redeclaration with other arguments: this one holds only with the delivery limit.
-        broker.declareQueue(in, Map.of("x-queue-type", "quorum", "x-dead-letter-exchange", "werken.dlx",
-                "x-dead-letter-routing-key", dlq, "x-delivery-limit", BrokerTopology.DEFAULT_DELIVERY_LIMIT));
+        broker.declareQueue(
+                in,
+                Map.of(
+                        "x-queue-type",
+                        "quorum",
+                        "x-dead-letter-exchange",
+                        "werken.dlx",
+                        "x-dead-letter-routing-key",
+                        dlq,
+                        "x-delivery-limit",
+                        BrokerTopology.DEFAULT_DELIVERY_LIMIT));
         // And Werken's own redeclaration, on every reconnect, holds too.
         topology(QueueType.QUORUM).declare();
     }
@@ -72,7 +80,13 @@ class BrokerTopologyIT {
     @Test
     void aQuorumEventRedeliveredPastTheLimitIsDeadLetteredWithTheReason() throws Exception {
         topology(QueueType.QUORUM).declare();
-        broker.publish(in, new AMQP.BasicProperties.Builder().messageId("poison-1").deliveryMode(2).build(), "{}".getBytes());
+        broker.publish(
+                in,
+                new AMQP.BasicProperties.Builder()
+                        .messageId("poison-1")
+                        .deliveryMode(2)
+                        .build(),
+                "{}".getBytes());
 
         // As a consumer that never gets through it would: taken and handed back, again and again.
         int deliveries = 0;
@@ -89,14 +103,16 @@ class BrokerTopologyIT {
         assertThat(dead.getProps().getMessageId()).isEqualTo("poison-1");
         assertThat(dead.getProps().getHeaders().get("x-death").toString()).contains("reason=delivery_limit");
         assertThat(broker.depth(in)).isZero();
-        assertThat(deliveries).as("deliveries before the broker dead-lettered it")
+        assertThat(deliveries)
+                .as("deliveries before the broker dead-lettered it")
                 .isBetween(BrokerTopology.DEFAULT_DELIVERY_LIMIT, BrokerTopology.DEFAULT_DELIVERY_LIMIT + 1);
     }
 
     @Test
     void aRejectedEventReachesTheDeadLetterQueueThroughTheBroker() throws Exception {
         topology(QueueType.CLASSIC).declare();
-        broker.publish(in, new AMQP.BasicProperties.Builder().messageId("rejected-1").build(), "{}".getBytes());
+        broker.publish(
+                in, new AMQP.BasicProperties.Builder().messageId("rejected-1").build(), "{}".getBytes());
 
         broker.rejectNext(in);
 
@@ -120,7 +136,8 @@ class BrokerTopologyIT {
     void werkenDoesNotStartAgainstAClashingQueue() {
         broker.declareQueue(in, Map.of("x-queue-type", "quorum"));
 
-        assertThatThrownBy(() -> RunningWerken.start(Map.of("werken.queue.received", in)).close())
+        assertThatThrownBy(() ->
+                        RunningWerken.start(Map.of("werken.queue.received", in)).close())
                 .hasStackTraceContaining("Queue '" + in + "' already exists");
     }
 }

@@ -1,5 +1,7 @@
 package io.werken.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,9 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
@@ -52,8 +51,15 @@ public final class Browser implements AutoCloseable {
     /** How long a wait may take: a page of the console loads in well under a second. */
     public static final Duration WAIT = Duration.ofSeconds(15);
 
-    static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    static final List<String> FLAGS = List.of(
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
             "--window-size=1280,900");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -136,7 +142,9 @@ public final class Browser implements AutoCloseable {
     /** Waits (at most {@link #WAIT}) until the condition is true or non-null, and returns what it returned. */
     public <T> T waitUntil(Function<WebDriver, T> condition) {
         // A page that re-renders replaces elements under the condition's feet: look again.
-        return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).until(condition);
+        return new WebDriverWait(driver, WAIT)
+                .ignoring(StaleElementReferenceException.class)
+                .until(condition);
     }
 
     /** Waits for a visible element. */
@@ -222,7 +230,9 @@ public final class Browser implements AutoCloseable {
         String own = origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
         return requests().stream()
                 .filter(url -> !(url.startsWith("data:") || url.startsWith("blob:") || url.startsWith("about:")))
-                .filter(url -> !(url.equals(own) || url.startsWith(own + "/") || url.startsWith(own + "?")
+                .filter(url -> !(url.equals(own)
+                        || url.startsWith(own + "/")
+                        || url.startsWith(own + "?")
                         || url.startsWith(own + "#")))
                 .toList();
     }
@@ -234,7 +244,8 @@ public final class Browser implements AutoCloseable {
      */
     public List<String> consoleErrors() {
         for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
-            if (entry.getLevel().intValue() >= Level.SEVERE.intValue() && !entry.getMessage().contains("/favicon.ico ")) {
+            if (entry.getLevel().intValue() >= Level.SEVERE.intValue()
+                    && !entry.getMessage().contains("/favicon.ico ")) {
                 consoleErrors.add(entry.getMessage());
             }
         }
@@ -262,12 +273,14 @@ public final class Browser implements AutoCloseable {
             }
             JsonNode params = message.path("params");
             switch (message.path("method").asText()) {
-                case "Network.requestWillBeSent" -> requests.add(params.path("request").path("url").asText());
-                case "Network.webSocketCreated" -> requests.add(params.path("url").asText());
-                case "Page.javascriptDialogOpening" -> dialogs.add(params.path("type").asText().toLowerCase(Locale.ROOT)
-                        + ": " + params.path("message").asText());
-                default -> {
-                }
+                case "Network.requestWillBeSent" ->
+                    requests.add(params.path("request").path("url").asText());
+                case "Network.webSocketCreated" ->
+                    requests.add(params.path("url").asText());
+                case "Page.javascriptDialogOpening" ->
+                    dialogs.add(params.path("type").asText().toLowerCase(Locale.ROOT) + ": "
+                            + params.path("message").asText());
+                default -> {}
             }
         }
     }

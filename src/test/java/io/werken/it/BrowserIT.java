@@ -1,14 +1,13 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The browser tests' {@link Browser} works here: Debian's Chromium opens a page of a running Werken and shows it, the
@@ -20,7 +19,8 @@ class BrowserIT {
 
     @Test
     void chromiumShowsTheHealthOfARunningWerkenAndSeesThatThePageKeptToItself() throws Exception {
-        try (RunningWerken werken = RunningWerken.start(); Browser browser = Browser.start()) {
+        try (RunningWerken werken = RunningWerken.start();
+                Browser browser = Browser.start()) {
             String origin = "http://127.0.0.1:" + werken.managementPort;
 
             browser.open(origin + "/observe/health");
@@ -52,14 +52,15 @@ class BrowserIT {
             assertThat(browser.consoleErrors()).isEmpty();
 
             browser.script("console.error('logged by the page');");
-            browser.script("const image = document.createElement('img');"
-                    + "image.src = 'http://127.0.0.1:" + elsewhere + "/beacon?leaked=1'; document.body.append(image);");
+            browser.script("const image = document.createElement('img');" + "image.src = 'http://127.0.0.1:" + elsewhere
+                    + "/beacon?leaked=1'; document.body.append(image);");
             browser.waitUntil(d -> !browser.requestsLeaving(origin).isEmpty());
             browser.screenshot("browser-self-test-misbehaving");
             browser.script("setTimeout(() => alert('opened by the page'), 0);");
             browser.waitUntil(d -> browser.dialogOpened());
 
-            assertThat(browser.requestsLeaving(origin)).containsExactly("http://127.0.0.1:" + elsewhere + "/beacon?leaked=1");
+            assertThat(browser.requestsLeaving(origin))
+                    .containsExactly("http://127.0.0.1:" + elsewhere + "/beacon?leaked=1");
             assertThat(browser.dialogs()).containsExactly("alert: opened by the page");
             assertThat(browser.consoleErrors()).anyMatch(error -> error.contains("logged by the page"));
         }

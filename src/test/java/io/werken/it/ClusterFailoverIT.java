@@ -1,5 +1,8 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,12 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Werken on a three-node RabbitMQ cluster of the test's own, quorum queues, two Werken processes
@@ -38,18 +37,23 @@ class ClusterFailoverIT {
     private static final Duration DOWN_AT_LEAST = Duration.ofSeconds(8);
 
     /** One stopped node: when it was stopped, and when it was started again. */
-    private record Fault(String what, RabbitNode node, long stoppedAt, long restartedAt) {
-    }
+    private record Fault(String what, RabbitNode node, long stoppedAt, long restartedAt) {}
 
     /** What a fault cost the surviving Werken, measured from its stream and its health. */
-    private record Cost(Fault fault, long refused, Duration refusedFor, Duration acceptingAgainAfter,
-                        Duration healthDownFor) {
+    private record Cost(
+            Fault fault, long refused, Duration refusedFor, Duration acceptingAgainAfter, Duration healthDownFor) {
 
         @Override
         public String toString() {
-            return String.format("%s %s: %d webhooks refused (503) over %.1f s, accepting again %.1f s after the stop, "
-                                 + "health DOWN for %.1f s", fault.what(), fault.node().nodeName, refused,
-                    seconds(refusedFor), seconds(acceptingAgainAfter), seconds(healthDownFor));
+            return String.format(
+                    "%s %s: %d webhooks refused (503) over %.1f s, accepting again %.1f s after the stop, "
+                            + "health DOWN for %.1f s",
+                    fault.what(),
+                    fault.node().nodeName,
+                    refused,
+                    seconds(refusedFor),
+                    seconds(acceptingAgainAfter),
+                    seconds(healthDownFor));
         }
     }
 
@@ -85,7 +89,8 @@ class ClusterFailoverIT {
         nodes.get(1).joinCluster(nodes.get(0));
         nodes.get(2).joinCluster(nodes.get(0));
         assertThat(nodes.get(0).cli("rabbitmqctl", "cluster_status"))
-                .contains(nodes.get(1).nodeName).contains(nodes.get(2).nodeName);
+                .contains(nodes.get(1).nodeName)
+                .contains(nodes.get(2).nodeName);
         Duration clusterUp = Duration.ofNanos(System.nanoTime() - began);
 
         String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
@@ -101,43 +106,64 @@ class ClusterFailoverIT {
         otherEnv.put("WERKEN_MANAGEMENT_PORT", Integer.toString(WerkenProcess.freePort()));
         // Each Werken's embedded journal store in a directory of its own (one process per store; a shared journal
         // would be PostgreSQL).
-        otherEnv.put("WERKEN_DATA_DIR", java.nio.file.Files.createTempDirectory("werken-data-").toString());
+        otherEnv.put(
+                "WERKEN_DATA_DIR",
+                java.nio.file.Files.createTempDirectory("werken-data-").toString());
         WerkenProcess survivor = start(env, "cluster-survivor");
         WerkenProcess victim = start(otherEnv, "cluster-killed");
-        healthPoller.scheduleAtFixedRate(() -> health.add(new long[] { System.nanoTime(), survivor.healthStatus() }),
-                0, 200, TimeUnit.MILLISECONDS);
+        healthPoller.scheduleAtFixedRate(
+                () -> health.add(new long[] {System.nanoTime(), survivor.healthStatus()}),
+                0,
+                200,
+                TimeUnit.MILLISECONDS);
 
         List<Fault> faults = new ArrayList<>();
         List<LoadStream.Outcome> survivorOutcomes;
         List<LoadStream.Outcome> victimOutcomes;
         Duration killedAfter;
-        try (LoadStream toSurvivor = new LoadStream(survivor.webhookUri("mi-workflow"), 4000, 8).start(Duration.ofMillis(25));
-             LoadStream toVictim = new LoadStream(victim.webhookUri("mi-workflow"), 1500, 8).start(Duration.ofMillis(25))) {
+        try (LoadStream toSurvivor =
+                        new LoadStream(survivor.webhookUri("mi-workflow"), 4000, 8).start(Duration.ofMillis(25));
+                LoadStream toVictim =
+                        new LoadStream(victim.webhookUri("mi-workflow"), 1500, 8).start(Duration.ofMillis(25))) {
             awaitAccepted(toSurvivor, 100);
             awaitAccepted(toVictim, 100);
 
             // 1. The node with the received queue's leader goes; the other Werken is killed while it is away.
             RabbitNode leaderNode = leaderOf(receivedQueue);
-            System.out.printf("ClusterFailoverIT: queue leaders %s; Werken's connections on %s%n",
+            System.out.printf(
+                    "ClusterFailoverIT: queue leaders %s; Werken's connections on %s%n",
                     leaders(prefix), werkenConnections());
             long stoppedAt = System.nanoTime();
             leaderNode.stop();
-            await().atMost(Duration.ofSeconds(30)).until(() -> toVictim.soFar().stream().anyMatch(o -> o.endedNanos() > stoppedAt));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> toVictim.soFar().stream().anyMatch(o -> o.endedNanos() > stoppedAt));
             victim.kill();
             killedAfter = Duration.ofNanos(System.nanoTime() - stoppedAt);
             victimOutcomes = toVictim.finish();
-            faults.add(new Fault("leader's node stopped", leaderNode, stoppedAt, recoverThenRestart(leaderNode, toSurvivor, survivor, stoppedAt)));
+            faults.add(new Fault(
+                    "leader's node stopped",
+                    leaderNode,
+                    stoppedAt,
+                    recoverThenRestart(leaderNode, toSurvivor, survivor, stoppedAt)));
 
             // 2. A node the survivor is connected to goes (the first outage moved its connections off the leader's).
             Map<RabbitNode, Integer> connections = werkenConnections();
-            System.out.printf("ClusterFailoverIT: after the first outage, queue leaders %s; Werken's connections on %s%n",
+            System.out.printf(
+                    "ClusterFailoverIT: after the first outage, queue leaders %s; Werken's connections on %s%n",
                     leaders(prefix), connections);
-            Optional<RabbitNode> connected = connections.keySet().stream().filter(n -> n != leaderNode).findFirst()
+            Optional<RabbitNode> connected = connections.keySet().stream()
+                    .filter(n -> n != leaderNode)
+                    .findFirst()
                     .or(() -> connections.keySet().stream().findFirst());
-            assertThat(connected).as("a node the surviving Werken is connected to").isPresent();
+            assertThat(connected)
+                    .as("a node the surviving Werken is connected to")
+                    .isPresent();
             long secondStop = System.nanoTime();
             connected.get().stop();
-            faults.add(new Fault("connected node stopped", connected.get(), secondStop,
+            faults.add(new Fault(
+                    "connected node stopped",
+                    connected.get(),
+                    secondStop,
                     recoverThenRestart(connected.get(), toSurvivor, survivor, secondStop)));
 
             awaitAccepted(toSurvivor, 100);
@@ -146,48 +172,75 @@ class ClusterFailoverIT {
 
         // What each stop cost the surviving Werken.
         List<Cost> costs = faults.stream().map(f -> cost(f, survivorOutcomes)).toList();
-        List<LoadStream.Outcome> all = Stream.concat(survivorOutcomes.stream(), victimOutcomes.stream()).toList();
-        List<String> accepted = all.stream().filter(o -> o.status() == 202).map(LoadStream.Outcome::eventId).toList();
-        System.out.printf("ClusterFailoverIT: cluster of 3 up in %.1f s; %d webhooks sent, %d accepted (202), %d refused "
-                          + "(503), %d unanswered (the killed Werken's, killed %.1f s after the first stop)%n",
-                seconds(clusterUp), all.size(), accepted.size(), all.stream().filter(o -> o.status() == 503).count(),
-                all.stream().filter(o -> o.status() == -1).count(), seconds(killedAfter));
+        List<LoadStream.Outcome> all = Stream.concat(survivorOutcomes.stream(), victimOutcomes.stream())
+                .toList();
+        List<String> accepted = all.stream()
+                .filter(o -> o.status() == 202)
+                .map(LoadStream.Outcome::eventId)
+                .toList();
+        System.out.printf(
+                "ClusterFailoverIT: cluster of 3 up in %.1f s; %d webhooks sent, %d accepted (202), %d refused "
+                        + "(503), %d unanswered (the killed Werken's, killed %.1f s after the first stop)%n",
+                seconds(clusterUp),
+                all.size(),
+                accepted.size(),
+                all.stream().filter(o -> o.status() == 503).count(),
+                all.stream().filter(o -> o.status() == -1).count(),
+                seconds(killedAfter));
         costs.forEach(c -> System.out.println("ClusterFailoverIT: " + c));
 
-        assertThat(survivorOutcomes).extracting(LoadStream.Outcome::status).as("the survivor answers 202 or 503")
+        assertThat(survivorOutcomes)
+                .extracting(LoadStream.Outcome::status)
+                .as("the survivor answers 202 or 503")
                 .isSubsetOf(202, 503);
-        assertThat(victimOutcomes).extracting(LoadStream.Outcome::status)
-                .as("202, 503, or the connection died with the process").isSubsetOf(202, 503, -1);
-        assertThat(all.stream().filter(o -> o.status() == 503)).allSatisfy(o -> assertThat(o.retryAfter()).isPresent());
+        assertThat(victimOutcomes)
+                .extracting(LoadStream.Outcome::status)
+                .as("202, 503, or the connection died with the process")
+                .isSubsetOf(202, 503, -1);
+        assertThat(all.stream().filter(o -> o.status() == 503))
+                .allSatisfy(o -> assertThat(o.retryAfter()).isPresent());
         assertThat(accepted).doesNotContainNull().doesNotHaveDuplicates();
 
         // Every accepted webhook's two actions reach required_actions, dispatched by whichever Werken was left.
         ActionLedger ledger = new ActionLedger();
         try (Broker broker = new Broker(nodes.get(0).uri())) {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                ledger.add(broker.drain(actionsQueue));
-                return ledger.incomplete(accepted, 2).isEmpty();
-            });
-            System.out.printf("ClusterFailoverIT: %d action messages for %d accepted webhooks, %d duplicate(s) (same "
-                              + "action_id), %d event(s) dispatched whose caller got no 202; dead-lettered %d; total %.0f s%n",
-                    ledger.messages(), accepted.size(), ledger.duplicates(), ledger.eventsBeyond(accepted).size(),
-                    broker.depth(receivedQueue + ".dlq"), seconds(Duration.ofNanos(System.nanoTime() - began)));
-            assertThat(ledger.conflicting()).as("action_ids repeated with other contents").isEmpty();
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        ledger.add(broker.drain(actionsQueue));
+                        return ledger.incomplete(accepted, 2).isEmpty();
+                    });
+            System.out.printf(
+                    "ClusterFailoverIT: %d action messages for %d accepted webhooks, %d duplicate(s) (same "
+                            + "action_id), %d event(s) dispatched whose caller got no 202; dead-lettered %d; total %.0f s%n",
+                    ledger.messages(),
+                    accepted.size(),
+                    ledger.duplicates(),
+                    ledger.eventsBeyond(accepted).size(),
+                    broker.depth(receivedQueue + ".dlq"),
+                    seconds(Duration.ofNanos(System.nanoTime() - began)));
+            assertThat(ledger.conflicting())
+                    .as("action_ids repeated with other contents")
+                    .isEmpty();
             assertThat(broker.depth(receivedQueue + ".dlq")).as("dead-lettered").isZero();
             await().atMost(Duration.ofSeconds(30)).until(() -> broker.depth(receivedQueue) == 0);
         }
 
         // Both recovered by themselves: the cluster whole again, the survivor UP without a restart, each within 15 s.
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-            String members = nodes.get(0).cli("rabbitmqctl", "-q", "list_queues", "--no-table-headers", "name", "online");
+            String members =
+                    nodes.get(0).cli("rabbitmqctl", "-q", "list_queues", "--no-table-headers", "name", "online");
             assertThat(members.lines().filter(l -> l.startsWith(prefix)))
-                    .as("every queue with its three members online").hasSizeGreaterThanOrEqualTo(3)
+                    .as("every queue with its three members online")
+                    .hasSizeGreaterThanOrEqualTo(3)
                     .allSatisfy(line -> nodes.forEach(n -> assertThat(line).contains(n.nodeName)));
         });
         assertThat(survivor.healthStatus()).isEqualTo(200);
         assertThat(survivor.output()).doesNotContain("Unhandled HTTP failure").doesNotContain("status=500");
         assertThat(costs).allSatisfy(c -> {
-            assertThat(c.acceptingAgainAfter()).as(c.fault().what() + ": accepting again").isLessThanOrEqualTo(RECOVERY);
+            assertThat(c.acceptingAgainAfter())
+                    .as(c.fault().what() + ": accepting again")
+                    .isLessThanOrEqualTo(RECOVERY);
             assertThat(c.healthDownFor()).as(c.fault().what() + ": health DOWN").isLessThanOrEqualTo(RECOVERY);
         });
     }
@@ -197,18 +250,30 @@ class ClusterFailoverIT {
      * 202s since its last refusal) and is UP, then starts the node again and waits until it runs. Returns when the
      * restart began.
      */
-    private long recoverThenRestart(RabbitNode node, LoadStream stream, WerkenProcess werken, long stoppedAt) throws Exception {
+    private long recoverThenRestart(RabbitNode node, LoadStream stream, WerkenProcess werken, long stoppedAt)
+            throws Exception {
         long downFor = System.nanoTime() - stoppedAt;
         if (downFor < DOWN_AT_LEAST.toNanos()) {
-            await().pollDelay(Duration.ofNanos(DOWN_AT_LEAST.toNanos() - downFor)).until(() -> true);
+            await().pollDelay(Duration.ofNanos(DOWN_AT_LEAST.toNanos() - downFor))
+                    .until(() -> true);
         }
-        await().atMost(RECOVERY.plusSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            List<LoadStream.Outcome> since = stream.soFar().stream().filter(o -> o.endedNanos() > stoppedAt).toList();
-            long lastRefusal = since.stream().filter(o -> o.status() != 202).mapToLong(LoadStream.Outcome::endedNanos)
-                    .max().orElse(stoppedAt);
-            return since.stream().filter(o -> o.status() == 202 && o.endedNanos() > lastRefusal).count() >= 20
-                   && werken.healthStatus() == 200;
-        });
+        await().atMost(RECOVERY.plusSeconds(15))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    List<LoadStream.Outcome> since = stream.soFar().stream()
+                            .filter(o -> o.endedNanos() > stoppedAt)
+                            .toList();
+                    long lastRefusal = since.stream()
+                            .filter(o -> o.status() != 202)
+                            .mapToLong(LoadStream.Outcome::endedNanos)
+                            .max()
+                            .orElse(stoppedAt);
+                    return since.stream()
+                                            .filter(o -> o.status() == 202 && o.endedNanos() > lastRefusal)
+                                            .count()
+                                    >= 20
+                            && werken.healthStatus() == 200;
+                });
         long restartedAt = System.nanoTime();
         node.start();
         return restartedAt;
@@ -222,19 +287,44 @@ class ClusterFailoverIT {
     private Cost cost(Fault fault, List<LoadStream.Outcome> outcomes) {
         List<LoadStream.Outcome> during = outcomes.stream()
                 .filter(o -> o.endedNanos() >= fault.stoppedAt() && o.endedNanos() < fault.restartedAt())
-                .sorted(Comparator.comparingLong(LoadStream.Outcome::endedNanos)).toList();
-        List<LoadStream.Outcome> refused = during.stream().filter(o -> o.status() != 202).toList();
-        long lastRefusal = refused.isEmpty() ? fault.stoppedAt() : refused.get(refused.size() - 1).endedNanos();
-        long firstRefusal = refused.isEmpty() ? fault.stoppedAt() : refused.get(0).endedNanos();
-        long acceptingAgain = during.stream().filter(o -> o.status() == 202 && o.endedNanos() >= lastRefusal)
-                .mapToLong(LoadStream.Outcome::endedNanos).findFirst().orElse(fault.restartedAt());
-        List<long[]> samples = health.stream().filter(s -> s[0] >= fault.stoppedAt() && s[0] < fault.restartedAt()).toList();
-        long lastDown = samples.stream().filter(s -> s[1] != 200).mapToLong(s -> s[0]).max().orElse(fault.stoppedAt());
-        long upAgain = samples.stream().filter(s -> s[1] == 200 && s[0] > lastDown).mapToLong(s -> s[0]).min()
+                .sorted(Comparator.comparingLong(LoadStream.Outcome::endedNanos))
+                .toList();
+        List<LoadStream.Outcome> refused =
+                during.stream().filter(o -> o.status() != 202).toList();
+        long lastRefusal = refused.isEmpty()
+                ? fault.stoppedAt()
+                : refused.get(refused.size() - 1).endedNanos();
+        long firstRefusal =
+                refused.isEmpty() ? fault.stoppedAt() : refused.get(0).endedNanos();
+        long acceptingAgain = during.stream()
+                .filter(o -> o.status() == 202 && o.endedNanos() >= lastRefusal)
+                .mapToLong(LoadStream.Outcome::endedNanos)
+                .findFirst()
                 .orElse(fault.restartedAt());
-        long firstDown = samples.stream().filter(s -> s[1] != 200).mapToLong(s -> s[0]).min().orElse(upAgain);
-        return new Cost(fault, refused.size(), Duration.ofNanos(lastRefusal - firstRefusal),
-                Duration.ofNanos(acceptingAgain - fault.stoppedAt()), Duration.ofNanos(upAgain - firstDown));
+        List<long[]> samples = health.stream()
+                .filter(s -> s[0] >= fault.stoppedAt() && s[0] < fault.restartedAt())
+                .toList();
+        long lastDown = samples.stream()
+                .filter(s -> s[1] != 200)
+                .mapToLong(s -> s[0])
+                .max()
+                .orElse(fault.stoppedAt());
+        long upAgain = samples.stream()
+                .filter(s -> s[1] == 200 && s[0] > lastDown)
+                .mapToLong(s -> s[0])
+                .min()
+                .orElse(fault.restartedAt());
+        long firstDown = samples.stream()
+                .filter(s -> s[1] != 200)
+                .mapToLong(s -> s[0])
+                .min()
+                .orElse(upAgain);
+        return new Cost(
+                fault,
+                refused.size(),
+                Duration.ofNanos(lastRefusal - firstRefusal),
+                Duration.ofNanos(acceptingAgain - fault.stoppedAt()),
+                Duration.ofNanos(upAgain - firstDown));
     }
 
     private WerkenProcess start(Map<String, String> env, String name) throws Exception {
@@ -253,14 +343,19 @@ class ClusterFailoverIT {
     }
 
     private RabbitNode node(String nodeName) {
-        return nodes.stream().filter(n -> n.nodeName.equals(nodeName.trim())).findFirst()
+        return nodes.stream()
+                .filter(n -> n.nodeName.equals(nodeName.trim()))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("No node " + nodeName));
     }
 
     /** The test's queues and the node each one's leader is on. */
     private Map<String, String> leaders(String prefix) throws Exception {
-        return running().cli("rabbitmqctl", "-q", "list_queues", "--no-table-headers", "name", "leader").lines()
-                .map(l -> l.split("\\s+")).filter(f -> f.length == 2 && f[0].startsWith(prefix))
+        return running()
+                .cli("rabbitmqctl", "-q", "list_queues", "--no-table-headers", "name", "leader")
+                .lines()
+                .map(l -> l.split("\\s+"))
+                .filter(f -> f.length == 2 && f[0].startsWith(prefix))
                 .collect(Collectors.toMap(f -> f[0], f -> f[1]));
     }
 
@@ -279,11 +374,21 @@ class ClusterFailoverIT {
         Pattern name = Pattern.compile("\"connection_name\",(?:longstr,)?(?:<<)?\"werken(?:\\.publisher)?\"");
         Map<String, RabbitNode> connections = new HashMap<>();
         for (RabbitNode asked : nodes.stream().filter(RabbitNode::isRunning).toList()) {
-            for (String line : asked.cli("rabbitmqctl", "-q", "list_connections", "--no-table-headers", "port",
-                    "peer_port", "client_properties").lines().toList()) {
+            for (String line : asked.cli(
+                            "rabbitmqctl",
+                            "-q",
+                            "list_connections",
+                            "--no-table-headers",
+                            "port",
+                            "peer_port",
+                            "client_properties")
+                    .lines()
+                    .toList()) {
                 if (name.matcher(line).find()) {
                     String[] ports = line.trim().split("\\s+");
-                    nodes.stream().filter(n -> n.port == Integer.parseInt(ports[0])).findFirst()
+                    nodes.stream()
+                            .filter(n -> n.port == Integer.parseInt(ports[0]))
+                            .findFirst()
                             .ifPresent(n -> connections.put(ports[0] + ":" + ports[1], n));
                 }
             }

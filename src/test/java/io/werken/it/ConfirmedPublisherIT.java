@@ -1,5 +1,14 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.GetResponse;
+import io.werken.broker.ConfirmedPublisher;
+import io.werken.broker.MessagePublisher;
+import io.werken.broker.PublishFailedException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,12 +24,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.function.LongConsumer;
 import java.util.stream.IntStream;
-
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.GetResponse;
-import io.werken.broker.ConfirmedPublisher;
-import io.werken.broker.MessagePublisher;
-import io.werken.broker.PublishFailedException;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,10 +33,6 @@ import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
 /** The publisher behind every 202 and every acknowledged event, against the real broker's confirms, nacks and returns. */
 class ConfirmedPublisherIT {
 
@@ -42,6 +41,7 @@ class ConfirmedPublisherIT {
     private final String missingQueue = queue + ".missing";
     /** Gives the publishers' lanes their threads, as Werken's Camel context does. */
     private final DefaultCamelContext camel = new DefaultCamelContext();
+
     private CachingConnectionFactory factory;
     private ConfirmedPublisher publisher;
     private Broker broker;
@@ -50,7 +50,7 @@ class ConfirmedPublisherIT {
     void connect() {
         // As Werken configures it: no Spring publisher confirms or returns, the publisher does its own.
         factory = new CachingConnectionFactory(URI.create(Broker.URI_VALUE));
-        publisher = publisher(factory, Duration.ofSeconds(5), 1, nanos -> { });
+        publisher = publisher(factory, Duration.ofSeconds(5), 1, nanos -> {});
         broker = new Broker();
     }
 
@@ -64,20 +64,26 @@ class ConfirmedPublisherIT {
     }
 
     /** A started publisher, as Werken's wiring makes one. */
-    private ConfirmedPublisher publisher(CachingConnectionFactory connections, Duration confirmTimeout, int lanes,
-                                         LongConsumer confirmLatencyNanos) {
-        ConfirmedPublisher started = new ConfirmedPublisher(camel, connections, confirmTimeout, lanes, confirmLatencyNanos);
+    private ConfirmedPublisher publisher(
+            CachingConnectionFactory connections,
+            Duration confirmTimeout,
+            int lanes,
+            LongConsumer confirmLatencyNanos) {
+        ConfirmedPublisher started =
+                new ConfirmedPublisher(camel, connections, confirmTimeout, lanes, confirmLatencyNanos);
         started.start();
         return started;
     }
 
     private ConfirmedPublisher publisher(CachingConnectionFactory connections, Duration confirmTimeout) {
-        return publisher(connections, confirmTimeout, 1, nanos -> { });
+        return publisher(connections, confirmTimeout, 1, nanos -> {});
     }
 
     /** {@code messages}, each to {@code queue}. */
     private static List<MessagePublisher.Outbound> to(String queue, Message... messages) {
-        return Arrays.stream(messages).map(m -> new MessagePublisher.Outbound(queue, m)).toList();
+        return Arrays.stream(messages)
+                .map(m -> new MessagePublisher.Outbound(queue, m))
+                .toList();
     }
 
     private static Message message(String id) {
@@ -118,8 +124,8 @@ class ConfirmedPublisherIT {
         publisher.publishAll(to(queue, withHeaders, message("bare")));
 
         GetResponse first = broker.get(queue);
-        assertThat(headersOf(first)).containsExactly(
-                Map.entry("x-werken-attempt", "2"), Map.entry("x-werken-workflow", "mi-workflow"));
+        assertThat(headersOf(first))
+                .containsExactly(Map.entry("x-werken-attempt", "2"), Map.entry("x-werken-workflow", "mi-workflow"));
         AMQP.BasicProperties props = first.getProps();
         assertThat(props.getMessageId()).isEqualTo("e-1:0");
         assertThat(props.getType()).isEqualTo("werken.action");
@@ -131,7 +137,8 @@ class ConfirmedPublisherIT {
         assertThat(first.getBody()).isEqualTo("{}".getBytes());
         // A message without headers arrives without any, and publishing wrote none into the caller's message either.
         assertThat(headersOf(broker.get(queue))).isEmpty();
-        assertThat(withHeaders.getMessageProperties().getHeaders()).containsOnlyKeys("x-werken-workflow", "x-werken-attempt");
+        assertThat(withHeaders.getMessageProperties().getHeaders())
+                .containsOnlyKeys("x-werken-workflow", "x-werken-attempt");
     }
 
     @Test
@@ -143,7 +150,9 @@ class ConfirmedPublisherIT {
         // No waiting: returning means confirmed.
         assertThat(broker.depth(queue)).isEqualTo(3);
         assertThat(List.of(broker.get(queue), broker.get(queue), broker.get(queue)))
-                .extracting(GetResponse::getProps).extracting(p -> p.getMessageId()).containsExactly("a", "b", "c");
+                .extracting(GetResponse::getProps)
+                .extracting(p -> p.getMessageId())
+                .containsExactly("a", "b", "c");
     }
 
     @Test
@@ -176,14 +185,16 @@ class ConfirmedPublisherIT {
         }
 
         CompletableFuture.allOf(routed.toArray(CompletableFuture[]::new)).join();
-        assertThat(unroutable).allSatisfy(call -> assertThatThrownBy(call::join)
-                .hasCauseInstanceOf(PublishFailedException.class)
-                .hasMessageContaining("could not route message m-").hasMessageContaining(missingQueue));
+        assertThat(unroutable)
+                .allSatisfy(call -> assertThatThrownBy(call::join)
+                        .hasCauseInstanceOf(PublishFailedException.class)
+                        .hasMessageContaining("could not route message m-")
+                        .hasMessageContaining(missingQueue));
         assertThat(broker.depth(queue)).isEqualTo(200);
 
         assertThatThrownBy(() -> publisher.publishAll(List.of(
-                new MessagePublisher.Outbound(queue, message("routed")),
-                new MessagePublisher.Outbound(missingQueue, message("lost")))))
+                        new MessagePublisher.Outbound(queue, message("routed")),
+                        new MessagePublisher.Outbound(missingQueue, message("lost")))))
                 .isInstanceOf(PublishFailedException.class)
                 .hasMessageContaining("could not route message lost to queue '" + missingQueue + "'");
     }
@@ -226,7 +237,8 @@ class ConfirmedPublisherIT {
                 proxy.cutConnections();
 
                 // Long before the 30 s confirm timeout.
-                assertThat(waiting).failsWithin(Duration.ofSeconds(5))
+                assertThat(waiting)
+                        .failsWithin(Duration.ofSeconds(5))
                         .withThrowableOfType(ExecutionException.class)
                         .withCauseInstanceOf(PublishFailedException.class)
                         .withMessageContaining("closed before it confirmed message a");
@@ -269,13 +281,19 @@ class ConfirmedPublisherIT {
         Queue<Long> latencies = new ConcurrentLinkedQueue<>();
         try (ConfirmedPublisher timed = publisher(factory, Duration.ofSeconds(5), 1, latencies::add)) {
             long start = System.nanoTime();
-            timed.publishAll(IntStream.range(0, 50).mapToObj(i -> new MessagePublisher.Outbound(queue, message("t-" + i))).toList());
+            timed.publishAll(IntStream.range(0, 50)
+                    .mapToObj(i -> new MessagePublisher.Outbound(queue, message("t-" + i)))
+                    .toList());
             long elapsed = System.nanoTime() - start;
 
-            assertThat(latencies).hasSize(50).allSatisfy(nanos -> assertThat(nanos).isPositive().isLessThanOrEqualTo(elapsed));
+            assertThat(latencies)
+                    .hasSize(50)
+                    .allSatisfy(nanos -> assertThat(nanos).isPositive().isLessThanOrEqualTo(elapsed));
 
-            assertThatThrownBy(() -> timed.publish(queue, message("nacked"))).isInstanceOf(PublishFailedException.class);
-            assertThatThrownBy(() -> timed.publish(missingQueue, message("returned"))).isInstanceOf(PublishFailedException.class);
+            assertThatThrownBy(() -> timed.publish(queue, message("nacked")))
+                    .isInstanceOf(PublishFailedException.class);
+            assertThatThrownBy(() -> timed.publish(missingQueue, message("returned")))
+                    .isInstanceOf(PublishFailedException.class);
             assertThat(latencies).hasSize(50);
         }
     }
@@ -283,7 +301,7 @@ class ConfirmedPublisherIT {
     @Test
     void manyCallersAtOnceEachReturnOnlyOnceTheirOwnMessagesAreConfirmed() {
         broker.declareQueue(queue, Map.of());
-        try (ConfirmedPublisher lanes = publisher(factory, Duration.ofSeconds(5), 2, nanos -> { })) {
+        try (ConfirmedPublisher lanes = publisher(factory, Duration.ofSeconds(5), 2, nanos -> {})) {
             List<CompletableFuture<Void>> calls = IntStream.range(0, 500)
                     .mapToObj(i -> lanes.publishAllAsync(to(queue, message(i + "-a"), message(i + "-b"))))
                     .toList();
@@ -296,9 +314,11 @@ class ConfirmedPublisherIT {
     @Test
     void theLanesAreThreadsOfCamelsThatEndWithThePublisher() {
         broker.declareQueue(queue, Map.of());
-        ConfirmedPublisher lanes = publisher(factory, Duration.ofSeconds(5), 2, nanos -> { });
+        ConfirmedPublisher lanes = publisher(factory, Duration.ofSeconds(5), 2, nanos -> {});
         lanes.publish(queue, message("through a lane"));
-        assertThat(laneThreads()).hasSize(3).allSatisfy(name -> assertThat(name).startsWith("Camel (" + camel.getName() + ") "));
+        assertThat(laneThreads())
+                .hasSize(3)
+                .allSatisfy(name -> assertThat(name).startsWith("Camel (" + camel.getName() + ") "));
 
         lanes.close();
 
@@ -310,8 +330,11 @@ class ConfirmedPublisherIT {
     /** This test's lanes: other tests of the same JVM may still be stopping Camel contexts of their own. */
     private List<String> laneThreads() {
         String ours = "Camel (" + camel.getName() + ") ";
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(name -> name.startsWith(ours) && name.endsWith("- ConfirmedPublisher")).toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(name -> name.startsWith(ours) && name.endsWith("- ConfirmedPublisher"))
+                .toList();
     }
 
     @Test

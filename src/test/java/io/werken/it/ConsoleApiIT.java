@@ -1,5 +1,10 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -12,16 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The management endpoints the console reads, called as a script calls them, on a running Werken with the real broker
@@ -35,10 +34,12 @@ class ConsoleApiIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** Two sampling intervals and some: the statistics are sampled every 10 s. */
     private static final Duration STATS_WAIT = Duration.ofSeconds(45);
+
     private static final int MAX_BODY_BYTES = 65_536;
 
     @TempDir
     static Path dir;
+
     static Postgres postgres;
     static RunningWerken werken;
     static Path workflows;
@@ -85,8 +86,11 @@ class ConsoleApiIT {
 
     private static HttpResponse<String> management(RunningWerken on, String method, String pathAndQuery, String body)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + on.managementPort + pathAndQuery))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + on.managementPort + pathAndQuery))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         return on.send(request);
     }
@@ -97,7 +101,9 @@ class ConsoleApiIT {
 
     private static JsonNode get(RunningWerken on, String pathAndQuery) throws Exception {
         HttpResponse<String> response = management(on, "GET", pathAndQuery, null);
-        assertThat(response.statusCode()).as(pathAndQuery + " " + response.body()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as(pathAndQuery + " " + response.body())
+                .isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         return JSON.readTree(response.body());
     }
@@ -166,15 +172,17 @@ class ConsoleApiIT {
     @Test
     void theStatisticsShowAcceptedAndRefusedWebhooksPerSecondAndTheDispatchLatencyPerWorkflow() throws Exception {
         for (int i = 0; i < 12; i++) {
-            assertThat(webhook("stats", "application/json", "{}".getBytes(StandardCharsets.UTF_8))).isEqualTo(202);
+            assertThat(webhook("stats", "application/json", "{}".getBytes(StandardCharsets.UTF_8)))
+                    .isEqualTo(202);
         }
-        assertThat(webhook("strict", "application/json", "{}".getBytes(StandardCharsets.UTF_8))).isEqualTo(422);
+        assertThat(webhook("strict", "application/json", "{}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(422);
 
         // Sampled every 10 s by Werken's own thread: the rates, times the interval, add up to what was sent.
         await().atMost(STATS_WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
             JsonNode stats = get("/stats?minutes=5");
             return Math.round(sum(series(stats, "stats"), "accepted_per_s") * 10) == 12
-                   && sum(series(stats, "strict"), "refused_per_s") > 0;
+                    && sum(series(stats, "strict"), "refused_per_s") > 0;
         });
         JsonNode stats = get("/stats?minutes=5");
         assertThat(stats.get("interval_seconds").asInt()).isEqualTo(10);
@@ -184,20 +192,27 @@ class ConsoleApiIT {
         assertThat(sum(counted, "refused_per_s")).isZero();
         List<JsonNode> dispatched = new ArrayList<>();
         counted.get("points").forEach(point -> {
-            assertThat(point.fieldNames()).toIterable().containsExactly("t", "accepted_per_s", "refused_per_s",
-                    "dispatch_p99_ms", "dispatch_mean_ms");
+            assertThat(point.fieldNames())
+                    .toIterable()
+                    .containsExactly("t", "accepted_per_s", "refused_per_s", "dispatch_p99_ms", "dispatch_mean_ms");
             if (!point.get("dispatch_mean_ms").isNull()) {
                 dispatched.add(point);
             }
         });
-        assertThat(dispatched).as("the dispatch latency of the intervals the events were dispatched in").isNotEmpty()
+        assertThat(dispatched)
+                .as("the dispatch latency of the intervals the events were dispatched in")
+                .isNotEmpty()
                 .allSatisfy(point -> {
-                    assertThat(point.get("dispatch_mean_ms").asDouble()).isPositive().isLessThan(30_000);
+                    assertThat(point.get("dispatch_mean_ms").asDouble())
+                            .isPositive()
+                            .isLessThan(30_000);
                     assertThat(point.get("dispatch_p99_ms").asDouble()).isPositive();
                 });
-        assertThat(series(stats, "spare").get("points")).as("an idle workflow has a point of zeros per interval")
+        assertThat(series(stats, "spare").get("points"))
+                .as("an idle workflow has a point of zeros per interval")
                 .hasSameSizeAs(counted.get("points"))
-                .allSatisfy(point -> assertThat(point.get("accepted_per_s").asDouble()).isZero());
+                .allSatisfy(point ->
+                        assertThat(point.get("accepted_per_s").asDouble()).isZero());
 
         problem(management("GET", "/stats?minutes=61", null), 400, "invalid-query");
         problem(management("GET", "/stats?hours=1", null), 400, "invalid-query");
@@ -211,7 +226,9 @@ class ConsoleApiIT {
         assertThat(listing.get("queues").findValuesAsText("role"))
                 .containsSubsequence("received", "dead_letters", "journal", "actions");
         assertThat(queue(listing, werken.receivedQueue).get("role").asText()).isEqualTo("received");
-        assertThat(queue(listing, werken.receivedQueue).get("consumers").asInt()).as("the dispatch consumers").isEqualTo(32);
+        assertThat(queue(listing, werken.receivedQueue).get("consumers").asInt())
+                .as("the dispatch consumers")
+                .isEqualTo(32);
         assertThat(queue(listing, werken.deadLetterQueue).get("role").asText()).isEqualTo("dead_letters");
         assertThat(queue(listing, werken.journalQueue).get("consumers").asInt()).isPositive();
         assertThat(queue(listing, werken.actionsQueue).get("role").asText()).isEqualTo("actions");
@@ -221,17 +238,23 @@ class ConsoleApiIT {
         werken.stopDispatch();
         try {
             for (int i = 0; i < 3; i++) {
-                assertThat(webhook("shop", "application/json", "{\"customer\": \"q\"}".getBytes(StandardCharsets.UTF_8)))
+                assertThat(webhook(
+                                "shop", "application/json", "{\"customer\": \"q\"}".getBytes(StandardCharsets.UTF_8)))
                         .isEqualTo(202);
             }
             await().atMost(WAIT).until(() -> {
                 JsonNode received = queue(get("/queues"), werken.receivedQueue);
-                return received.get("messages").asInt() == 3 && received.get("consumers").asInt() == 0;
+                return received.get("messages").asInt() == 3
+                        && received.get("consumers").asInt() == 0;
             });
         } finally {
             werken.startDispatch();
         }
-        await().atMost(WAIT).until(() -> queue(get("/queues"), werken.receivedQueue).get("messages").asInt() == 0);
+        await().atMost(WAIT)
+                .until(() -> queue(get("/queues"), werken.receivedQueue)
+                                .get("messages")
+                                .asInt()
+                        == 0);
 
         try (Broker broker = new Broker()) {
             broker.delete(spareQueue);
@@ -248,25 +271,36 @@ class ConsoleApiIT {
     void everyPlaceTheWebhookPortRefusesARequestShowsInTheRefusalsNewestFirst() throws Exception {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         // The ingest route: a body its schema refuses (the workflow known), and a workflow that does not exist.
-        assertThat(webhook("strict", "application/json", "{}".getBytes(StandardCharsets.UTF_8))).isEqualTo(422);
-        assertThat(webhook("nope-" + tag, "application/json", "{}".getBytes(StandardCharsets.UTF_8))).isEqualTo(404);
+        assertThat(webhook("strict", "application/json", "{}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(422);
+        assertThat(webhook("nope-" + tag, "application/json", "{}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(404);
         // The edge: a form body (the problem pages' guard), a body over the limit (the connection guard, from its
         // Content-Length), and a request line over the limit (Vert.x's decoder, answered by the server).
-        assertThat(webhook("shop", "application/x-www-form-urlencoded", "a=1".getBytes(StandardCharsets.UTF_8))).isEqualTo(415);
-        refusedAtTheEdge(HttpRequest.newBuilder(werken.webhookUri("shop")).header("Content-Type", "application/json")
+        assertThat(webhook("shop", "application/x-www-form-urlencoded", "a=1".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(415);
+        refusedAtTheEdge(HttpRequest.newBuilder(werken.webhookUri("shop"))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[MAX_BODY_BYTES + 1])));
         refusedAtTheEdge(HttpRequest.newBuilder(werken.webhookUri("long-" + "x".repeat(5000)))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
 
         await().atMost(WAIT).until(() -> get("/refusals").get("refusals").size() >= 5);
         JsonNode refusals = get("/refusals").get("refusals");
         List<String> newestFirst = new ArrayList<>();
         refusals.forEach(r -> newestFirst.add(r.get("type").asText()));
-        assertThat(newestFirst).containsSubsequence("uri-too-long", "body-too-large", "unsupported-media-type",
-                "unknown-workflow", "payload-invalid");
+        assertThat(newestFirst)
+                .containsSubsequence(
+                        "uri-too-long",
+                        "body-too-large",
+                        "unsupported-media-type",
+                        "unknown-workflow",
+                        "payload-invalid");
         for (JsonNode refusal : refusals) {
-            assertThat(refusal.fieldNames()).toIterable().containsExactly("at", "workflow_id", "status", "type", "detail",
-                    "remote", "path");
+            assertThat(refusal.fieldNames())
+                    .toIterable()
+                    .containsExactly("at", "workflow_id", "status", "type", "detail", "remote", "path");
             assertThat(refusal.get("at").asText()).endsWith("Z");
         }
         JsonNode schema = first(refusals, "payload-invalid");
@@ -302,16 +336,22 @@ class ConsoleApiIT {
     @Test
     void theRevisionsAreListedNewestFirstAndEachShowsTheFileAsWritten() throws Exception {
         String first = get("/workflows").get("revision").asText();
-        await().atMost(WAIT).until(() -> get("/workflows/revisions").get("revisions").findValuesAsText("revision")
-                .contains(first));
+        await().atMost(WAIT)
+                .until(() -> get("/workflows/revisions")
+                        .get("revisions")
+                        .findValuesAsText("revision")
+                        .contains(first));
 
         String next = file("v2");
         Files.writeString(workflows, next);
         JsonNode reloaded = post("/workflows/reload", null);
         String second = reloaded.get("revision").asText();
         assertThat(second).isNotEqualTo(first);
-        await().atMost(WAIT).until(() -> get("/workflows/revisions").get("revisions").findValuesAsText("revision")
-                .contains(second));
+        await().atMost(WAIT)
+                .until(() -> get("/workflows/revisions")
+                        .get("revisions")
+                        .findValuesAsText("revision")
+                        .contains(second));
 
         JsonNode listing = get("/workflows/revisions");
         assertThat(listing.get("revisions").findValuesAsText("revision")).containsSubsequence(second, first);
@@ -337,9 +377,13 @@ class ConsoleApiIT {
         JsonNode dryRun = post("/workflows/revisions/dry-run", "{}");
         assertThat(dryRun.get("workflow_id").asText()).isEqualTo("revisions");
         assertThat(dryRun.get("actions").findValuesAsText("type")).containsExactly("named_like_the_path");
-        assertThat(post("/workflows/revisions/check", "{\"actions\": [{\"type\": \"a\"}]}").get("valid").asBoolean())
+        assertThat(post("/workflows/revisions/check", "{\"actions\": [{\"type\": \"a\"}]}")
+                        .get("valid")
+                        .asBoolean())
                 .isTrue();
-        assertThat(post("/workflows/shop/dry-run", "{\"customer\": \"ana\"}").at("/actions/0/params/to").asText())
+        assertThat(post("/workflows/shop/dry-run", "{\"customer\": \"ana\"}")
+                        .at("/actions/0/params/to")
+                        .asText())
                 .isEqualTo("ana");
     }
 
@@ -347,10 +391,15 @@ class ConsoleApiIT {
 
     @Test
     void aDraftIsCheckedWithEachProblemAtItsPlace() throws Exception {
-        assertThat(post("/workflows/shop/check", "{\"actions\": [{\"type\": \"notify\", \"when\": \"payload.total > 1\"}]}"))
+        assertThat(post(
+                        "/workflows/shop/check",
+                        "{\"actions\": [{\"type\": \"notify\", \"when\": \"payload.total > 1\"}]}"))
                 .isEqualTo(JSON.readTree("{\"valid\": true, \"problems\": []}"));
-        assertThat(post("/workflows/not-yet/check", "{\"actions\": [{\"type\": \"new\"}]}").get("valid").asBoolean())
-                .as("a workflow still to be added").isTrue();
+        assertThat(post("/workflows/not-yet/check", "{\"actions\": [{\"type\": \"new\"}]}")
+                        .get("valid")
+                        .asBoolean())
+                .as("a workflow still to be added")
+                .isTrue();
 
         JsonNode invalid = post("/workflows/shop/check", """
                 {"actions": [{"type": "ok"}, {"type": "bad", "when": "payload.(",
@@ -377,34 +426,48 @@ class ConsoleApiIT {
             actionsBefore = broker.depth(werken.actionsQueue);
         }
 
-        JsonNode big = post("/workflows/shop/draft/dry-run", "{\"definition\": " + definition
-                + ", \"payload\": {\"customer\": \"ana\", \"total\": 250}, \"headers\": {\"X-Tenant\": \"acme\"}}");
-        JsonNode small = post("/workflows/shop/draft/dry-run", "{\"definition\": " + definition
-                + ", \"payload\": {\"customer\": \"bo\", \"total\": 5}, \"headers\": {\"x-tenant\": \"t2\"}}");
+        JsonNode big = post(
+                "/workflows/shop/draft/dry-run",
+                "{\"definition\": " + definition
+                        + ", \"payload\": {\"customer\": \"ana\", \"total\": 250}, \"headers\": {\"X-Tenant\": \"acme\"}}");
+        JsonNode small = post(
+                "/workflows/shop/draft/dry-run",
+                "{\"definition\": " + definition
+                        + ", \"payload\": {\"customer\": \"bo\", \"total\": 5}, \"headers\": {\"x-tenant\": \"t2\"}}");
 
         assertThat(big).isEqualTo(JSON.readTree("""
                 {"workflow_id": "shop", "outcome": "publish", "would_publish": 2, "actions": [
                   {"index": 0, "type": "notify", "queue": "%s", "outcome": "publish",
                    "params": {"to": "ana", "tenant": "acme"}},
-                  {"index": 1, "type": "vip", "queue": "%s", "outcome": "publish", "params": {"total": 250}}]}"""
-                .formatted(werken.actionsQueue, draftQueue)));
+                  {"index": 1, "type": "vip", "queue": "%s", "outcome": "publish", "params": {"total": 250}}]}""".formatted(werken.actionsQueue, draftQueue)));
         assertThat(small.at("/actions/1/outcome").asText()).isEqualTo("skipped");
         assertThat(small.at("/actions/1/reason").asText()).contains("payload.total > 100");
         try (Broker broker = new Broker()) {
-            assertThat(broker.queueExists(draftQueue)).as("the draft's queue is not declared").isFalse();
+            assertThat(broker.queueExists(draftQueue))
+                    .as("the draft's queue is not declared")
+                    .isFalse();
             assertThat(broker.depth(werken.actionsQueue)).isEqualTo(actionsBefore);
         }
 
-        JsonNode invalid = problem(management("POST", "/workflows/shop/draft/dry-run",
-                "{\"definition\": {\"actions\": [{\"type\": \"x\", \"when\": \"payload.(\"}]}, \"payload\": {}}"),
-                422, "draft-invalid");
+        JsonNode invalid = problem(
+                management(
+                        "POST",
+                        "/workflows/shop/draft/dry-run",
+                        "{\"definition\": {\"actions\": [{\"type\": \"x\", \"when\": \"payload.(\"}]}, \"payload\": {}}"),
+                422,
+                "draft-invalid");
         assertThat(invalid.get("errors").findValuesAsText("pointer")).containsExactly("/actions/0/when");
-        JsonNode shape = problem(management("POST", "/workflows/shop/draft/dry-run", "{\"definition\": {}}"),
-                422, "draft-invalid");
+        JsonNode shape = problem(
+                management("POST", "/workflows/shop/draft/dry-run", "{\"definition\": {}}"), 422, "draft-invalid");
         assertThat(shape.get("errors").findValuesAsText("pointer")).containsExactly("/payload");
-        problem(management("POST", "/workflows/strict/draft/dry-run", "{\"definition\": "
-                + "{\"payload_schema\": {\"required\": [\"id\"]}, \"actions\": [{\"type\": \"k\"}]}, \"payload\": {}}"),
-                422, "payload-invalid");
+        problem(
+                management(
+                        "POST",
+                        "/workflows/strict/draft/dry-run",
+                        "{\"definition\": "
+                                + "{\"payload_schema\": {\"required\": [\"id\"]}, \"actions\": [{\"type\": \"k\"}]}, \"payload\": {}}"),
+                422,
+                "payload-invalid");
     }
 
     // --- the embedded broker, the journal off ------------------------------------------------------------------
@@ -413,16 +476,22 @@ class ConsoleApiIT {
     void onTheEmbeddedBrokerWithTheJournalOffTheQueuesAreListedAndTheRevisionsSayTheJournalIsOff() throws Exception {
         int amqpPort = WerkenProcess.freePort();
         try (RunningWerken embedded = RunningWerken.start(Map.of(
-                "werken.rabbitmq.uri", "",
-                "werken.embedded.amqp-port", Integer.toString(amqpPort),
-                "werken.embedded.data-dir", Files.createTempDirectory(dir, "embedded-").toString(),
-                "werken.journal.mode", "off"))) {
+                "werken.rabbitmq.uri",
+                "",
+                "werken.embedded.amqp-port",
+                Integer.toString(amqpPort),
+                "werken.embedded.data-dir",
+                Files.createTempDirectory(dir, "embedded-").toString(),
+                "werken.journal.mode",
+                "off"))) {
             JsonNode listing = get(embedded, "/queues");
-            assertThat(listing.get("queues").findValuesAsText("role")).startsWith("received", "dead_letters", "actions")
+            assertThat(listing.get("queues").findValuesAsText("role"))
+                    .startsWith("received", "dead_letters", "actions")
                     .doesNotContain("journal");
             assertThat(listing.get("queues").findValuesAsText("name")).contains("ci_builds", "code_reviews");
             assertThat(listing.get("queues").findValuesAsText("missing")).containsOnly("false");
-            assertThat(queue(listing, embedded.receivedQueue).get("consumers").asInt()).isPositive();
+            assertThat(queue(listing, embedded.receivedQueue).get("consumers").asInt())
+                    .isPositive();
 
             for (String path : List.of("/workflows/revisions", "/workflows/revisions/abc")) {
                 JsonNode off = problem(management(embedded, "GET", path, null), 404, "journal-off");

@@ -1,5 +1,11 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -12,10 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.AMQP;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,9 +29,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The console at {@code /console/} in a real Chromium, against a running Werken with an admin token: each test does a
@@ -51,6 +50,7 @@ class ConsoleIT {
 
     @TempDir
     static Path dir;
+
     static RunningWerken werken;
     static Broker broker;
     static String origin;
@@ -70,9 +70,8 @@ class ConsoleIT {
                 }
                 """);
         broker = new Broker();
-        werken = RunningWerken.start(Map.of(
-                "werken.workflows", workflows.toString(),
-                "werken.management.admin-token", TOKEN));
+        werken = RunningWerken.start(
+                Map.of("werken.workflows", workflows.toString(), "werken.management.admin-token", TOKEN));
         origin = "http://127.0.0.1:" + werken.managementPort;
     }
 
@@ -118,16 +117,20 @@ class ConsoleIT {
         assertThat(session.getPath()).isEqualTo("/");
         assertThat((String) browser.script("return document.cookie;")).doesNotContain(SESSION_COOKIE);
         assertThat(sessionOf(session.getValue()).get("signed_in").asBoolean()).isTrue();
-        assertThat(managementWithCookie(session.getValue(), "/workflows").statusCode()).isEqualTo(200);
+        assertThat(managementWithCookie(session.getValue(), "/workflows").statusCode())
+                .isEqualTo(200);
 
         browser.waitForTest("signout").click();
         browser.waitForTest("signin-token");
         browser.screenshot("signed-out");
         // Signed out on the server too: the old cookie opens nothing.
-        assertThat(managementWithCookie(session.getValue(), "/workflows").statusCode()).isEqualTo(401);
+        assertThat(managementWithCookie(session.getValue(), "/workflows").statusCode())
+                .isEqualTo(401);
 
         assertKeptToItself(browser);
-        assertThat(browser.consoleErrors()).as("nothing but the wrong token's 401").allMatch(e -> e.contains("401"));
+        assertThat(browser.consoleErrors())
+                .as("nothing but the wrong token's 401")
+                .allMatch(e -> e.contains("401"));
     }
 
     @Test
@@ -144,16 +147,21 @@ class ConsoleIT {
         browser.waitForTest("where-input").sendKeys("payload.customer == '" + customer + "'");
         browser.waitForTest("search-button").click();
         // The listing now holds the one event that matches.
-        browser.waitUntil(d -> d.findElements(eventRow(other)).isEmpty() && !d.findElements(eventRow(wanted)).isEmpty());
+        browser.waitUntil(d -> d.findElements(eventRow(other)).isEmpty()
+                && !d.findElements(eventRow(wanted)).isEmpty());
         assertThat(browser.allByTest("event-row")).hasSize(1);
         browser.screenshot("events-where");
 
         browser.waitFor(eventLink(wanted)).click();
         browser.waitUntil(d -> d.getCurrentUrl().endsWith("#/events/" + wanted));
         assertThat(browser.waitForTest("event-id").getText()).contains(wanted);
-        String payload = browser.waitUntil(d -> textOf(browser, "payload").contains(customer) ? textOf(browser, "payload") : null);
+        String payload = browser.waitUntil(
+                d -> textOf(browser, "payload").contains(customer) ? textOf(browser, "payload") : null);
         assertThat(payload).contains("250");
-        assertThat(browser.waitForTest("actions-table").getText()).contains("notify").contains("big_order").contains("published");
+        assertThat(browser.waitForTest("actions-table").getText())
+                .contains("notify")
+                .contains("big_order")
+                .contains("published");
         browser.waitForTest("replays-none");
         browser.screenshot("event");
 
@@ -162,16 +170,20 @@ class ConsoleIT {
         browser.screenshot("event-replay-confirm");
         browser.waitForTest("confirm-replay").click();
         // The replay is a new event, dispatched and journaled with replay_of set...
-        String replay = await().atMost(WAIT).until(() -> replaysOf(wanted), ids -> ids.size() == 1).get(0);
+        String replay = await().atMost(WAIT)
+                .until(() -> replaysOf(wanted), ids -> ids.size() == 1)
+                .get(0);
         assertThat(browser.waitForTest("replay-result").getText()).contains(replay);
         // ...and the original's page, which reads itself again, lists it.
         browser.waitUntil(d -> textOf(browser, "replays-table").contains(replay));
         browser.screenshot("event-with-replay");
 
         // The replay's page says what it replays.
-        browser.waitFor(By.cssSelector("[data-test=\"replays-table\"] a[href$=\"#/events/" + replay + "\"]")).click();
+        browser.waitFor(By.cssSelector("[data-test=\"replays-table\"] a[href$=\"#/events/" + replay + "\"]"))
+                .click();
         browser.waitUntil(d -> d.getCurrentUrl().endsWith("#/events/" + replay));
-        browser.waitUntil(d -> textOf(browser, "replay-of-table").contains(wanted) || textOf(browser, "event-facts").contains(wanted));
+        browser.waitUntil(d -> textOf(browser, "replay-of-table").contains(wanted)
+                || textOf(browser, "event-facts").contains(wanted));
         browser.waitForTest("replay-of-link");
         browser.screenshot("event-replay");
 
@@ -183,7 +195,10 @@ class ConsoleIT {
     void requeuesADeadLetter() throws Exception {
         String eventId = "ev-console-" + shortId();
         String reason = "the console test's dead letter " + shortId();
-        broker.publish(werken.deadLetterQueue, deadLetter(eventId, reason), envelope(eventId, "{\"customer\":\"dl\",\"total\":1}"));
+        broker.publish(
+                werken.deadLetterQueue,
+                deadLetter(eventId, reason),
+                envelope(eventId, "{\"customer\":\"dl\",\"total\":1}"));
 
         Browser browser = signedIn();
         browser.open(origin + "/console/#/dead-letters");
@@ -224,24 +239,29 @@ class ConsoleIT {
 
         Browser browser = signedIn();
         browser.open(origin + "/console/#/playground/shop");
-        browser.waitUntil(d -> valueOf(d.findElement(Browser.test("draft-editor"))).contains("notify"));
+        browser.waitUntil(
+                d -> valueOf(d.findElement(Browser.test("draft-editor"))).contains("notify"));
         WebElement editor = browser.waitForTest("draft-editor");
 
         // A draft with a condition that does not compile: its problem is shown, at its place, as it is typed.
         replaceText(editor, draft("payload.total >", note));
         browser.waitFor(By.cssSelector("[data-test=\"draft-problem\"][data-pointer=\"/actions/1/when\"]"));
         assertThat(browser.waitForTest("draft-status").getText()).containsIgnoringCase("invalid");
-        assertThat(browser.allByTest("draft-editor-gutter").get(0).findElements(By.cssSelector(".bad"))).isNotEmpty();
+        assertThat(browser.allByTest("draft-editor-gutter").get(0).findElements(By.cssSelector(".bad")))
+                .isNotEmpty();
         browser.screenshot("playground-problem");
 
         replaceText(editor, draft("payload.total > 100", note));
         browser.waitUntil(d -> browser.allByTest("draft-problem").isEmpty()
-                && !textOf(browser, "draft-status").toLowerCase(java.util.Locale.ROOT).contains("invalid"));
+                && !textOf(browser, "draft-status")
+                        .toLowerCase(java.util.Locale.ROOT)
+                        .contains("invalid"));
 
         // The payload, taken from the stored event.
         browser.waitForTest("payload-event-id").sendKeys(stored);
         browser.waitForTest("payload-event-button").click();
-        browser.waitUntil(d -> valueOf(d.findElement(Browser.test("payload-editor"))).contains(customer));
+        browser.waitUntil(
+                d -> valueOf(d.findElement(Browser.test("payload-editor"))).contains(customer));
 
         browser.waitForTest("dry-run-button").click();
         String dryRun = browser.waitUntil(d -> {
@@ -257,7 +277,8 @@ class ConsoleIT {
         browser.waitFor(By.cssSelector("[data-test=\"impact-result\"] a[href$=\"#/events/" + stored + "\"]"));
         String impact = textOf(browser, "impact-result");
         assertThat(impact).contains(stored.substring(0, 8)).contains("\"v1\"").contains("\"" + note + "\"");
-        assertThat(browser.driver().findElements(By.cssSelector("[data-test=\"impact-change\"][data-kind=\"params_changed\"]")))
+        assertThat(browser.driver()
+                        .findElements(By.cssSelector("[data-test=\"impact-change\"][data-kind=\"params_changed\"]")))
                 .isNotEmpty();
         browser.screenshot("playground-impact", browser.waitForTest("impact-result"));
 
@@ -268,7 +289,8 @@ class ConsoleIT {
     @Test
     void aRefusedRequestAppearsInRefusals() throws Exception {
         String flow = "no-such-flow-" + shortId();
-        HttpResponse<String> notJson = werken.post("shop", "application/json", "{not json".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> notJson =
+                werken.post("shop", "application/json", "{not json".getBytes(StandardCharsets.UTF_8));
         assertThat(notJson.statusCode()).isEqualTo(400);
         HttpResponse<String> unknown = werken.post(flow, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
         assertThat(unknown.statusCode()).isEqualTo(404);
@@ -276,8 +298,13 @@ class ConsoleIT {
         Browser browser = signedIn();
         browser.open(origin + "/console/#/refusals");
         // The unknown workflow's refusal names it in its detail.
-        String page = browser.waitUntil(d -> textOf(browser, "refusals-table").contains(flow) ? textOf(browser, "refusals-table") : null);
-        assertThat(page).contains("unknown-workflow").contains("invalid-json").contains("shop").contains("127.0.0.1");
+        String page = browser.waitUntil(
+                d -> textOf(browser, "refusals-table").contains(flow) ? textOf(browser, "refusals-table") : null);
+        assertThat(page)
+                .contains("unknown-workflow")
+                .contains("invalid-json")
+                .contains("shop")
+                .contains("127.0.0.1");
         browser.screenshot("refusals");
 
         assertKeptToItself(browser);
@@ -308,8 +335,10 @@ class ConsoleIT {
         String eventId = JSON.readTree(accepted.body()).get("event_id").asText();
         journaled(eventId);
         // And a refusal whose workflow id is hostile too.
-        HttpResponse<String> refused = werken.send(HttpRequest.newBuilder(URI.create(werken.webhookUri("").toString()
-                        + URLEncoder.encode("<img src=x onerror=alert(4)>\u202E", StandardCharsets.UTF_8).replace("+", "%20")))
+        HttpResponse<String> refused = werken.send(HttpRequest.newBuilder(
+                        URI.create(werken.webhookUri("").toString()
+                                + URLEncoder.encode("<img src=x onerror=alert(4)>\u202E", StandardCharsets.UTF_8)
+                                        .replace("+", "%20")))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")));
         assertThat(refused.statusCode()).isEqualTo(404);
@@ -323,20 +352,27 @@ class ConsoleIT {
         browser.waitFor(eventLink(eventId)).click();
         String page = browser.waitForText(script);
         assertThat(page).contains(image).contains(link).contains("<svg onload=alert(3)>");
-        assertThat(page).as("bidi and zero-width characters are shown escaped, never as themselves")
-                .doesNotContain("\u202E").doesNotContain("\u200B")
-                .containsIgnoringCase("invoice\\u202efdp.exe").containsIgnoringCase("pay\\u200bpal");
+        assertThat(page)
+                .as("bidi and zero-width characters are shown escaped, never as themselves")
+                .doesNotContain("\u202E")
+                .doesNotContain("\u200B")
+                .containsIgnoringCase("invoice\\u202efdp.exe")
+                .containsIgnoringCase("pay\\u200bpal");
         assertInert(browser);
         browser.screenshot("hostile-event");
 
         browser.open(origin + "/console/#/refusals");
-        String refusals = browser.waitUntil(d -> textOf(browser, "refusals-table").contains("onerror=alert(4)")
-                ? textOf(browser, "refusals-table") : null);
+        String refusals =
+                browser.waitUntil(d -> textOf(browser, "refusals-table").contains("onerror=alert(4)")
+                        ? textOf(browser, "refusals-table")
+                        : null);
         assertThat(refusals).doesNotContain("\u202E").containsIgnoringCase("\\u202e");
         assertInert(browser);
         browser.screenshot("hostile-refusals");
 
-        assertThat(browser.consoleErrors()).as("an injected script or handler would at least break the CSP").isEmpty();
+        assertThat(browser.consoleErrors())
+                .as("an injected script or handler would at least break the CSP")
+                .isEmpty();
     }
 
     @Test
@@ -352,9 +388,14 @@ class ConsoleIT {
         HttpResponse<String> signIn = management("POST", "/console/session", "{\"token\":\"" + TOKEN + "\"}", Map.of());
         assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
         String setCookie = signIn.headers().allValues("Set-Cookie").stream()
-                .filter(c -> c.startsWith(SESSION_COOKIE + "=")).findFirst().orElseThrow();
-        assertThat(setCookie).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict")
-                .containsIgnoringCase("Path=/").doesNotContainIgnoringCase("Secure");
+                .filter(c -> c.startsWith(SESSION_COOKIE + "="))
+                .findFirst()
+                .orElseThrow();
+        assertThat(setCookie)
+                .containsIgnoringCase("HttpOnly")
+                .containsIgnoringCase("SameSite=Strict")
+                .containsIgnoringCase("Path=/")
+                .doesNotContainIgnoringCase("Secure");
         String session = setCookie.substring(SESSION_COOKIE.length() + 1).split(";", 2)[0];
         String csrf = JSON.readTree(signIn.body()).get("csrf_token").asText();
         assertThat(csrf).isNotBlank();
@@ -363,31 +404,48 @@ class ConsoleIT {
 
         assertCsrfRefused(management("POST", replay, null, Map.of("Cookie", cookie)));
         assertCsrfRefused(management("POST", replay, null, Map.of("Cookie", cookie, "X-CSRF-Token", csrf + "x")));
-        assertCsrfRefused(management("POST", replay, null, Map.of("Cookie", cookie, "X-CSRF-Token", csrf,
-                "Origin", "http://evil.example")));
-        assertCsrfRefused(management("POST", replay, null, Map.of("Cookie", cookie, "X-CSRF-Token", csrf,
-                "Origin", "http://localhost:" + werken.managementPort + "0")));
-        assertCsrfRefused(management("POST", replay, null, Map.of("Cookie", cookie, "X-CSRF-Token", csrf,
-                "Sec-Fetch-Site", "cross-site")));
+        assertCsrfRefused(management(
+                "POST", replay, null, Map.of("Cookie", cookie, "X-CSRF-Token", csrf, "Origin", "http://evil.example")));
+        assertCsrfRefused(management(
+                "POST",
+                replay,
+                null,
+                Map.of(
+                        "Cookie",
+                        cookie,
+                        "X-CSRF-Token",
+                        csrf,
+                        "Origin",
+                        "http://localhost:" + werken.managementPort + "0")));
+        assertCsrfRefused(management(
+                "POST", replay, null, Map.of("Cookie", cookie, "X-CSRF-Token", csrf, "Sec-Fetch-Site", "cross-site")));
         // A browser sends Basic by itself too: from another site, with the token as Basic's password, refused.
-        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("x:" + TOKEN).getBytes(StandardCharsets.UTF_8));
-        assertCsrfRefused(management("POST", replay, null, Map.of("Authorization", basic, "Origin", "http://evil.example")));
+        String basic = "Basic "
+                + java.util.Base64.getEncoder().encodeToString(("x:" + TOKEN).getBytes(StandardCharsets.UTF_8));
+        assertCsrfRefused(
+                management("POST", replay, null, Map.of("Authorization", basic, "Origin", "http://evil.example")));
         assertCsrfRefused(management("DELETE", "/console/session", null, Map.of("Cookie", cookie)));
-        assertThat(managementWithCookie(session, "/workflows").statusCode()).as("still signed in").isEqualTo(200);
+        assertThat(managementWithCookie(session, "/workflows").statusCode())
+                .as("still signed in")
+                .isEqualTo(200);
 
         // With the session's CSRF token from the port's own origin, and from a script with the bearer token: done.
-        HttpResponse<String> fromThePage = management("POST", replay, null, Map.of("Cookie", cookie,
-                "X-CSRF-Token", csrf, "Origin", origin, "Sec-Fetch-Site", "same-origin"));
+        HttpResponse<String> fromThePage = management(
+                "POST",
+                replay,
+                null,
+                Map.of("Cookie", cookie, "X-CSRF-Token", csrf, "Origin", origin, "Sec-Fetch-Site", "same-origin"));
         assertThat(fromThePage.statusCode()).as(fromThePage.body()).isEqualTo(202);
         HttpResponse<String> fromAScript = management("POST", replay, null, Map.of("Authorization", "Bearer " + TOKEN));
         assertThat(fromAScript.statusCode()).as(fromAScript.body()).isEqualTo(202);
-        List<String> made = List.of(JSON.readTree(fromThePage.body()).get("event_id").asText(),
+        List<String> made = List.of(
+                JSON.readTree(fromThePage.body()).get("event_id").asText(),
                 JSON.readTree(fromAScript.body()).get("event_id").asText());
         await().atMost(WAIT).until(() -> replaysOf(eventId).size() >= 2);
         assertThat(replaysOf(eventId)).containsExactlyInAnyOrderElementsOf(made);
 
-        HttpResponse<String> signOut = management("DELETE", "/console/session", null, Map.of("Cookie", cookie,
-                "X-CSRF-Token", csrf));
+        HttpResponse<String> signOut =
+                management("DELETE", "/console/session", null, Map.of("Cookie", cookie, "X-CSRF-Token", csrf));
         assertThat(signOut.statusCode()).isBetween(200, 204);
         assertThat(managementWithCookie(session, "/workflows").statusCode()).isEqualTo(401);
     }
@@ -439,7 +497,9 @@ class ConsoleIT {
     private static void assertNotSignedIn(Browser browser) throws Exception {
         Cookie cookie = browser.cookie(SESSION_COOKIE);
         if (cookie != null) {
-            assertThat(sessionOf(cookie.getValue()).get("signed_in").asBoolean()).as("signed in without the token").isFalse();
+            assertThat(sessionOf(cookie.getValue()).get("signed_in").asBoolean())
+                    .as("signed in without the token")
+                    .isFalse();
         }
     }
 
@@ -450,13 +510,18 @@ class ConsoleIT {
 
     /** The link from an event's row to its page. */
     private static By eventLink(String eventId) {
-        return By.cssSelector("[data-test=\"event-row\"][data-event-id=\"" + eventId + "\"] [data-test=\"event-link\"]");
+        return By.cssSelector(
+                "[data-test=\"event-row\"][data-event-id=\"" + eventId + "\"] [data-test=\"event-link\"]");
     }
 
     /** No dialog opened, no request left for anywhere but the management port. */
     private static void assertKeptToItself(Browser browser) {
-        assertThat(browser.dialogOpened()).as("a dialog opened: %s", browser.dialogs()).isFalse();
-        assertThat(browser.requestsLeaving(origin)).as("requests that left the page").isEmpty();
+        assertThat(browser.dialogOpened())
+                .as("a dialog opened: %s", browser.dialogs())
+                .isFalse();
+        assertThat(browser.requestsLeaving(origin))
+                .as("requests that left the page")
+                .isEmpty();
     }
 
     /** What a hostile value could have made of the page: none of it is there. */
@@ -464,12 +529,18 @@ class ConsoleIT {
         assertKeptToItself(browser);
         assertThat(browser.requests()).as("an image from a hostile src").noneMatch(url -> url.endsWith("/x"));
         assertThat(count(browser, "script:not([src])")).as("inline scripts").isZero();
-        assertThat(count(browser, "[onerror], [onload], [onclick], [onmouseover], [onfocus]")).as("handler attributes").isZero();
-        assertThat(count(browser, "img[src=\"x\"]")).as("an image made from data").isZero();
-        assertThat((Boolean) browser.script("return [...document.querySelectorAll('a[href], [src], [action], [formaction]')]"
-                + ".some(e => /^\\s*javascript:/i.test(e.getAttribute('href') || e.getAttribute('src')"
-                + " || e.getAttribute('action') || e.getAttribute('formaction') || ''));"))
-                .as("javascript: links").isFalse();
+        assertThat(count(browser, "[onerror], [onload], [onclick], [onmouseover], [onfocus]"))
+                .as("handler attributes")
+                .isZero();
+        assertThat(count(browser, "img[src=\"x\"]"))
+                .as("an image made from data")
+                .isZero();
+        assertThat((Boolean)
+                        browser.script("return [...document.querySelectorAll('a[href], [src], [action], [formaction]')]"
+                                + ".some(e => /^\\s*javascript:/i.test(e.getAttribute('href') || e.getAttribute('src')"
+                                + " || e.getAttribute('action') || e.getAttribute('formaction') || ''));"))
+                .as("javascript: links")
+                .isFalse();
     }
 
     private static long count(Browser browser, String selector) {
@@ -520,7 +591,9 @@ class ConsoleIT {
         HttpResponse<String> response = bearer("GET", "/events?replay_of=" + eventId);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         List<String> ids = new ArrayList<>();
-        JSON.readTree(response.body()).get("events").forEach(e -> ids.add(e.get("event_id").asText()));
+        JSON.readTree(response.body())
+                .get("events")
+                .forEach(e -> ids.add(e.get("event_id").asText()));
         return ids;
     }
 
@@ -533,13 +606,17 @@ class ConsoleIT {
     }
 
     private static JsonNode sessionOf(String session) throws Exception {
-        return JSON.readTree(management("GET", "/console/session", null, Map.of("Cookie", SESSION_COOKIE + "=" + session)).body());
+        return JSON.readTree(
+                management("GET", "/console/session", null, Map.of("Cookie", SESSION_COOKIE + "=" + session))
+                        .body());
     }
 
     private static HttpResponse<String> management(String method, String path, String body, Map<String, String> headers)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(origin + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -548,9 +625,12 @@ class ConsoleIT {
     }
 
     private static void assertCsrfRefused(HttpResponse<String> response) throws Exception {
-        assertThat(response.statusCode()).as("%s %s", response.request().headers().map(), response.body()).isEqualTo(403);
+        assertThat(response.statusCode())
+                .as("%s %s", response.request().headers().map(), response.body())
+                .isEqualTo(403);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(JSON.readTree(response.body()).get("type").asText()).isEqualTo("urn:werken:problem:csrf-token-invalid");
+        assertThat(JSON.readTree(response.body()).get("type").asText())
+                .isEqualTo("urn:werken:problem:csrf-token-invalid");
     }
 
     /** The properties DeadLetterPublisher gives a dead-lettered event. */
@@ -560,16 +640,22 @@ class ConsoleIT {
                 .type("webhook.dead-lettered")
                 .contentType("application/json")
                 .deliveryMode(2)
-                .headers(Map.of("x-werken-dead-letter-reason", reason,
-                        "x-werken-dead-letter-exception", "io.werken.broker.PublishFailedException",
-                        "x-werken-dead-lettered-at", "2026-12-04T10:00:00Z",
-                        "x-werken-original-queue", "received_webhooks"))
+                .headers(Map.of(
+                        "x-werken-dead-letter-reason",
+                        reason,
+                        "x-werken-dead-letter-exception",
+                        "io.werken.broker.PublishFailedException",
+                        "x-werken-dead-lettered-at",
+                        "2026-12-04T10:00:00Z",
+                        "x-werken-original-queue",
+                        "received_webhooks"))
                 .build();
     }
 
     private static byte[] envelope(String eventId, String payload) {
         return ("{\"event_id\":\"" + eventId + "\",\"workflow_id\":\"shop\",\"received_at\":\"2026-12-04T09:59:59Z\","
-                + "\"headers\":{},\"payload\":" + payload + "}").getBytes(StandardCharsets.UTF_8);
+                        + "\"headers\":{},\"payload\":" + payload + "}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static String shortId() {

@@ -1,12 +1,5 @@
 package io.werken.it;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +8,12 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
@@ -32,8 +31,8 @@ final class ContractSchemas {
 
     private ContractSchemas(JsonNode document, Dialect dialect) {
         this.document = document;
-        this.registry = SchemaRegistry.withDefaultDialect(dialect,
-                builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false)));
+        this.registry = SchemaRegistry.withDefaultDialect(
+                dialect, builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false)));
     }
 
     /** The OpenAPI document as Werken serves it. */
@@ -44,7 +43,8 @@ final class ContractSchemas {
     /** {@code docs/asyncapi.yaml}. */
     static ContractSchemas asyncApi(Path yaml) throws IOException {
         try (InputStream in = Files.newInputStream(yaml)) {
-            return new ContractSchemas(JSON.valueToTree(new Load(LoadSettings.builder().build()).loadFromInputStream(in)),
+            return new ContractSchemas(
+                    JSON.valueToTree(new Load(LoadSettings.builder().build()).loadFromInputStream(in)),
                     Dialects.getDraft7());
         }
     }
@@ -55,12 +55,12 @@ final class ContractSchemas {
 
     /** The schema of an answer: {@code paths/<path>/<method>/responses/<status>/content/<mediaType>/schema}. */
     Schema response(String path, String method, int status, String mediaType) {
-        JsonNode response = resolve(document.path("paths").path(path).path(method).path("responses")
-                .path(Integer.toString(status)));
+        JsonNode response = resolve(
+                document.path("paths").path(path).path(method).path("responses").path(Integer.toString(status)));
         JsonNode schema = response.path("content").path(mediaType).path("schema");
         if (schema.isMissingNode()) {
-            throw new IllegalArgumentException("The OpenAPI document has no " + mediaType + " schema for " + method
-                                               + " " + path + " " + status);
+            throw new IllegalArgumentException(
+                    "The OpenAPI document has no " + mediaType + " schema for " + method + " " + path + " " + status);
         }
         return inDocument(schema);
     }
@@ -76,7 +76,8 @@ final class ContractSchemas {
     }
 
     private Schema messagePart(String message, String part) {
-        JsonNode schema = document.path("components").path("messages").path(message).path(part);
+        JsonNode schema =
+                document.path("components").path("messages").path(message).path(part);
         if (schema.isMissingNode()) {
             throw new IllegalArgumentException("The AsyncAPI document has no " + part + " for message " + message);
         }

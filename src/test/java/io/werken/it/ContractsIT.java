@@ -1,5 +1,14 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Schema;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.GetResponse;
+import io.werken.journal.JournalWriter;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,22 +24,12 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.Schema;
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.GetResponse;
-import io.werken.journal.JournalWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The published contracts hold for a real Werken on the real RabbitMQ: its HTTP answers match the OpenAPI document it
@@ -72,8 +71,8 @@ class ContractsIT {
         workflowsFile = Files.createTempDirectory("werken-contracts-").resolve("workflows.json");
         Files.writeString(workflowsFile, workflows("first"));
         broker = new Broker();
-        werken = RunningWerken.start(Map.of("werken.workflows", workflowsFile.toString(),
-                "werken.workflows.watch", "false"));
+        werken = RunningWerken.start(
+                Map.of("werken.workflows", workflowsFile.toString(), "werken.workflows.watch", "false"));
     }
 
     @AfterAll
@@ -96,11 +95,13 @@ class ContractsIT {
         ContractSchemas openApi = ContractSchemas.openApi(document.body());
         assertThat(openApi.document().path("openapi").asText()).isEqualTo("3.1.0");
 
-        HttpResponse<String> accepted = webhook("contract-flow", "{\"n\": 1}", Map.of("Idempotency-Key", "contract-1", "X-Contract-Kind", "http"));
+        HttpResponse<String> accepted = webhook(
+                "contract-flow", "{\"n\": 1}", Map.of("Idempotency-Key", "contract-1", "X-Contract-Kind", "http"));
         assertThat(accepted.statusCode()).isEqualTo(202);
         assertConforms(openApi.response("/webhook/{workflow_id}", "post", 202, "application/json"), accepted);
 
-        HttpResponse<String> duplicate = webhook("contract-flow", "{\"n\": 1}", Map.of("Idempotency-Key", "contract-1", "X-Contract-Kind", "http"));
+        HttpResponse<String> duplicate = webhook(
+                "contract-flow", "{\"n\": 1}", Map.of("Idempotency-Key", "contract-1", "X-Contract-Kind", "http"));
         assertThat(duplicate.statusCode()).isEqualTo(200);
         assertConforms(openApi.response("/webhook/{workflow_id}", "post", 200, "application/json"), duplicate);
 
@@ -125,8 +126,11 @@ class ContractsIT {
         assertConforms(openApi.response("/workflows/{workflow_id}/dry-run", "post", 200, "application/json"), dryRun);
 
         // The journal writes the accepted event once dispatch has finished it.
-        await().atMost(WAIT).until(() -> JSON.readTree(management("GET", "/events", null).body())
-                .path("events").size() == 1);
+        await().atMost(WAIT)
+                .until(() -> JSON.readTree(management("GET", "/events", null).body())
+                                .path("events")
+                                .size()
+                        == 1);
         HttpResponse<String> events = management("GET", "/events?limit=5", null);
         assertConforms(openApi.response("/events", "get", 200, "application/json"), events);
         String eventId = JSON.readTree(accepted.body()).path("event_id").asText();
@@ -142,9 +146,11 @@ class ContractsIT {
             assertThat(answer.statusCode()).as(path).isEqualTo(200);
             assertConforms(openApi.response(path, "get", 200, "application/json"), answer);
         }
-        assertConforms(openApi.response("/console/session", "get", 200, "application/json"),
+        assertConforms(
+                openApi.response("/console/session", "get", 200, "application/json"),
                 management("GET", "/console/session", null));
-        assertConforms(openApi.response("/observe/health", "get", 200, "application/json"),
+        assertConforms(
+                openApi.response("/observe/health", "get", 200, "application/json"),
                 management("GET", "/observe/health", null));
 
         // What the test made: the accepted event's actions.
@@ -159,14 +165,17 @@ class ContractsIT {
 
         // The envelope, taken off received_webhooks before dispatch can.
         werken.stopDispatch();
-        HttpResponse<String> accepted = webhook("contract-flow", "{\"n\": 3}",
-                Map.of("X-Contract-Kind", "envelope", "traceparent", TRACEPARENT));
+        HttpResponse<String> accepted = webhook(
+                "contract-flow", "{\"n\": 3}", Map.of("X-Contract-Kind", "envelope", "traceparent", TRACEPARENT));
         assertThat(accepted.statusCode()).isEqualTo(202);
         String eventId = JSON.readTree(accepted.body()).path("event_id").asText();
         GetResponse envelope = broker.take(werken.receivedQueue, 1, WAIT).get(0);
         assertWerkenMessage(envelope, eventId, "webhook.received");
         assertMessageConforms(asyncApi, "receivedWebhook", envelope);
-        assertThat(JSON.readTree(envelope.getBody()).path("headers").path("x-contract-kind").asText())
+        assertThat(JSON.readTree(envelope.getBody())
+                        .path("headers")
+                        .path("x-contract-kind")
+                        .asText())
                 .isEqualTo("envelope");
 
         // Dispatch's messages: the actions on both queues, the journal's records (its writer stopped, so they stay on
@@ -195,12 +204,14 @@ class ContractsIT {
 
         Map<String, GetResponse> byId = new LinkedHashMap<>();
         await().atMost(WAIT).until(() -> {
-            for (GetResponse record = broker.get(werken.journalQueue); record != null;
-                 record = broker.get(werken.journalQueue)) {
+            for (GetResponse record = broker.get(werken.journalQueue);
+                    record != null;
+                    record = broker.get(werken.journalQueue)) {
                 byId.put(record.getProps().getMessageId(), record);
             }
-            return byId.containsKey("journal-" + eventId) && byId.containsKey("journal-ev-contract-vanished")
-                   && byId.keySet().stream().anyMatch(id -> id.startsWith("revision-"));
+            return byId.containsKey("journal-" + eventId)
+                    && byId.containsKey("journal-ev-contract-vanished")
+                    && byId.keySet().stream().anyMatch(id -> id.startsWith("revision-"));
         });
         GetResponse dispatched = byId.get("journal-" + eventId);
         assertWerkenMessage(dispatched, "journal-" + eventId, "werken.journal.event");
@@ -208,9 +219,12 @@ class ContractsIT {
         assertThat(JSON.readTree(dispatched.getBody()).path("outcome").asText()).isEqualTo("dispatched");
         GetResponse deadLettered = byId.get("journal-ev-contract-vanished");
         assertMessageConforms(asyncApi, "journalEvent", deadLettered);
-        assertThat(JSON.readTree(deadLettered.getBody()).path("outcome").asText()).isEqualTo("dead_lettered");
-        GetResponse revision = byId.values().stream().filter(r -> r.getProps().getMessageId().startsWith("revision-"))
-                .findFirst().orElseThrow();
+        assertThat(JSON.readTree(deadLettered.getBody()).path("outcome").asText())
+                .isEqualTo("dead_lettered");
+        GetResponse revision = byId.values().stream()
+                .filter(r -> r.getProps().getMessageId().startsWith("revision-"))
+                .findFirst()
+                .orElseThrow();
         assertWerkenMessage(revision, revision.getProps().getMessageId(), "werken.journal.revision");
         assertMessageConforms(asyncApi, "journalRevision", revision);
 
@@ -226,20 +240,25 @@ class ContractsIT {
         assertThat(scrape.statusCode()).isEqualTo(200);
         Set<String> exported = new TreeSet<>();
         // Each sample's name, and each family's (# TYPE): a histogram's own name as well as its _bucket, _count, _sum.
-        Matcher sample = Pattern.compile("(?m)^(?:# TYPE )?([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]").matcher(scrape.body());
+        Matcher sample = Pattern.compile("(?m)^(?:# TYPE )?([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]")
+                .matcher(scrape.body());
         while (sample.find()) {
             exported.add(sample.group(1));
         }
 
         Set<String> referenced = new TreeSet<>();
-        for (Path file : List.of(Path.of("deploy/prometheus/werken-alerts.yml"),
-                Path.of("deploy/grafana/werken-dashboard.json"))) {
+        for (Path file : List.of(
+                Path.of("deploy/prometheus/werken-alerts.yml"), Path.of("deploy/grafana/werken-dashboard.json"))) {
             Set<String> names = metricNames(Files.readString(file));
             assertThat(names).as("metrics read by %s", file).isNotEmpty();
             referenced.addAll(names);
         }
-        assertThat(referenced).contains("werken_broker_up", "werken_events_dead_lettered_total",
-                "werken_journal_lag_records", "werken_workflow_reloads_total");
+        assertThat(referenced)
+                .contains(
+                        "werken_broker_up",
+                        "werken_events_dead_lettered_total",
+                        "werken_journal_lag_records",
+                        "werken_workflow_reloads_total");
         // Micrometer registers the GC pause timer at the JVM's first collection, which a short test may not reach.
         referenced.removeIf(name -> name.startsWith("jvm_gc_pause_seconds"));
         assertThat(exported).as("what /observe/metrics exports").containsAll(referenced);
@@ -249,11 +268,17 @@ class ContractsIT {
     private static GetResponse deadLetter(String eventId) {
         byte[] vanished = """
                 {"event_id":"%s","workflow_id":"deleted-flow","workflow_revision":"0123456789ab",\
-                "received_at":"2026-11-26T00:00:00Z","headers":{},"payload":{"n":4}}""".formatted(eventId)
-                .getBytes(StandardCharsets.UTF_8);
-        broker.publish(werken.receivedQueue, new AMQP.BasicProperties.Builder().messageId(eventId)
-                .type("webhook.received").contentType("application/json").deliveryMode(2)
-                .headers(Map.of("traceparent", TRACEPARENT)).build(), vanished);
+                "received_at":"2026-11-26T00:00:00Z","headers":{},"payload":{"n":4}}""".formatted(eventId).getBytes(StandardCharsets.UTF_8);
+        broker.publish(
+                werken.receivedQueue,
+                new AMQP.BasicProperties.Builder()
+                        .messageId(eventId)
+                        .type("webhook.received")
+                        .contentType("application/json")
+                        .deliveryMode(2)
+                        .headers(Map.of("traceparent", TRACEPARENT))
+                        .build(),
+                vanished);
         return takeFor(werken.deadLetterQueue, eventId);
     }
 
@@ -262,21 +287,27 @@ class ContractsIT {
      * once it is there; messages before it, left by another test, are taken and dropped.
      */
     private static GetResponse takeFor(String queue, String eventId) {
-        return await().atMost(WAIT).until(() -> {
-            for (GetResponse message = broker.get(queue); message != null; message = broker.get(queue)) {
-                if (eventId.equals(message.getProps().getCorrelationId())
-                    || eventId.equals(message.getProps().getMessageId())) {
-                    return message;
-                }
-            }
-            return null;
-        }, java.util.Objects::nonNull);
+        return await().atMost(WAIT)
+                .until(
+                        () -> {
+                            for (GetResponse message = broker.get(queue);
+                                    message != null;
+                                    message = broker.get(queue)) {
+                                if (eventId.equals(message.getProps().getCorrelationId())
+                                        || eventId.equals(message.getProps().getMessageId())) {
+                                    return message;
+                                }
+                            }
+                            return null;
+                        },
+                        java.util.Objects::nonNull);
     }
 
     /** The Werken, Camel and JVM metric names in a PromQL-bearing file. */
     static Set<String> metricNames(String text) {
         Set<String> names = new TreeSet<>();
-        Matcher name = Pattern.compile("\\b((?:werken|camel|jvm|process|system)_[a-z0-9_]+)\\b").matcher(text);
+        Matcher name = Pattern.compile("\\b((?:werken|camel|jvm|process|system)_[a-z0-9_]+)\\b")
+                .matcher(text);
         while (name.find()) {
             names.add(name.group(1));
         }
@@ -297,17 +328,22 @@ class ContractsIT {
             throws Exception {
         JsonNode payload = JSON.readTree(message.getBody());
         assertThat(ContractSchemas.errors(asyncApi.payload(name), payload))
-                .as("%s payload %s", name, payload).isEmpty();
-        JsonNode document = asyncApi.document().path("components").path("messages").path(name);
+                .as("%s payload %s", name, payload)
+                .isEmpty();
+        JsonNode document =
+                asyncApi.document().path("components").path("messages").path(name);
         Map<String, Object> headers = new LinkedHashMap<>();
         if (message.getProps().getHeaders() != null) {
             // AMQP strings arrive as LongString, numbers as Integer or Long.
-            message.getProps().getHeaders().forEach((key, value) ->
-                    headers.put(key, value instanceof Number ? value : String.valueOf(value)));
+            message.getProps()
+                    .getHeaders()
+                    .forEach((key, value) -> headers.put(key, value instanceof Number ? value : String.valueOf(value)));
         }
         if (document.has("headers")) {
             JsonNode tree = JSON.valueToTree(headers);
-            assertThat(ContractSchemas.errors(asyncApi.headers(name), tree)).as("%s headers %s", name, tree).isEmpty();
+            assertThat(ContractSchemas.errors(asyncApi.headers(name), tree))
+                    .as("%s headers %s", name, tree)
+                    .isEmpty();
         } else {
             assertThat(headers).as("%s carries no headers", name).isEmpty();
         }
@@ -315,8 +351,9 @@ class ContractsIT {
 
     private static void assertConforms(Schema schema, HttpResponse<String> answer) throws Exception {
         JsonNode body = JSON.readTree(answer.body());
-        assertThat(ContractSchemas.errors(schema, body)).as("%s %s: %s", answer.request().method(),
-                answer.uri(), body).isEmpty();
+        assertThat(ContractSchemas.errors(schema, body))
+                .as("%s %s: %s", answer.request().method(), answer.uri(), body)
+                .isEmpty();
     }
 
     private static HttpResponse<String> webhook(String workflow, String body, Map<String, String> headers)
@@ -329,13 +366,13 @@ class ContractsIT {
     }
 
     private static HttpResponse<String> management(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + werken.managementPort
-                                                                         + path));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + werken.managementPort + path));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body));
+        request.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return werken.send(request);
     }
 }

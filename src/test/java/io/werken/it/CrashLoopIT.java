@@ -1,5 +1,12 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.rabbitmq.client.GetResponse;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,17 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * One accepted webhook whose dispatch kills the JVM every time (its expression runs the heap out, and Werken's JVM
@@ -68,7 +67,10 @@ class CrashLoopIT {
         }
         Files.deleteIfExists(workflows);
         try (Broker broker = new Broker()) {
-            broker.delete(prefix + "received_webhooks", prefix + "required_actions", prefix + "received_webhooks.dlq",
+            broker.delete(
+                    prefix + "received_webhooks",
+                    prefix + "required_actions",
+                    prefix + "received_webhooks.dlq",
                     prefix + "werken.journal");
         }
     }
@@ -84,7 +86,9 @@ class CrashLoopIT {
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
             String eventId = JSON.readTree(accepted.body()).get("event_id").asText();
             await().atMost(Duration.ofSeconds(60)).until(() -> !first.isAlive());
-            assertThat(first.exitCode()).as("the first process died of its dispatch, see " + first.log).isNotZero();
+            assertThat(first.exitCode())
+                    .as("the first process died of its dispatch, see " + first.log)
+                    .isNotZero();
             assertThat(first.output()).contains("OutOfMemoryError");
 
             // A supervisor restarts it each time it exits; it must come to rest within a bounded number of starts.
@@ -94,28 +98,36 @@ class CrashLoopIT {
                 current = WerkenProcess.launch(env, "crash-loop-" + (++starts));
                 processes.add(current);
                 WerkenProcess started = current;
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
-                        !started.isAlive() || started.healthStatus() == 200 && broker.depth(dlq) > 0);
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> !started.isAlive() || started.healthStatus() == 200 && broker.depth(dlq) > 0);
             }
-            System.out.printf("CrashLoopIT: %d start(s) of Werken; the last %s%n", starts,
-                    current.isAlive() ? "stays up" : "died too, exit " + current.exitCode());
+            System.out.printf(
+                    "CrashLoopIT: %d start(s) of Werken; the last %s%n",
+                    starts, current.isAlive() ? "stays up" : "died too, exit " + current.exitCode());
 
-            assertThat(current.isAlive()).as("Werken runs after %d starts (see %s)", starts, current.log).isTrue();
+            assertThat(current.isAlive())
+                    .as("Werken runs after %d starts (see %s)", starts, current.log)
+                    .isTrue();
             GetResponse dead = broker.take(dlq, 1, Duration.ofSeconds(10)).get(0);
             assertThat(dead.getProps().getMessageId()).isEqualTo(eventId);
             assertThat(JSON.readTree(dead.getBody()).get("event_id").asText()).isEqualTo(eventId);
             assertThat(header(dead, "x-werken-dead-letter-reason"))
-                    .contains("cut off " + (LIMIT + 1) + " times").contains("WERKEN_QUEUE_DELIVERY_LIMIT");
+                    .contains("cut off " + (LIMIT + 1) + " times")
+                    .contains("WERKEN_QUEUE_DELIVERY_LIMIT");
 
             // What comes next is dispatched, by this same process.
             List<String> next = new ArrayList<>();
             for (int n = 0; n < 3; n++) {
-                HttpResponse<String> response = post(current, "steady", JSON.createObjectNode().put("n", n));
+                HttpResponse<String> response =
+                        post(current, "steady", JSON.createObjectNode().put("n", n));
                 assertThat(response.statusCode()).isEqualTo(202);
                 next.add(JSON.readTree(response.body()).get("event_id").asText());
             }
             List<GetResponse> actions = broker.take(prefix + "required_actions", 3, Duration.ofSeconds(30));
-            assertThat(actions).extracting(a -> a.getProps().getCorrelationId()).containsExactlyInAnyOrderElementsOf(next);
+            assertThat(actions)
+                    .extracting(a -> a.getProps().getCorrelationId())
+                    .containsExactlyInAnyOrderElementsOf(next);
             assertThat(current.isAlive()).isTrue();
             assertThat(broker.depth(received)).isZero();
         }
@@ -132,12 +144,17 @@ class CrashLoopIT {
         return payload;
     }
 
-    private static HttpResponse<String> post(WerkenProcess werken, String workflowId, ObjectNode payload) throws Exception {
+    private static HttpResponse<String> post(WerkenProcess werken, String workflowId, ObjectNode payload)
+            throws Exception {
         URI uri = werken.webhookUri(workflowId);
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(payload))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(payload)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static String header(GetResponse message, String name) {

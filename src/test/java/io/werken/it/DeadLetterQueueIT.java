@@ -1,24 +1,23 @@
 package io.werken.it;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
 import io.werken.broker.BrokerAddress;
 import io.werken.broker.DeadLetterQueue;
 import io.werken.cli.WerkenCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A re-queue moves each event at most once per run, even when dispatch dead-letters it again before the re-queue's
@@ -56,7 +55,9 @@ class DeadLetterQueueIT {
         assertThat(result.heldAtStart()).isEqualTo(3);
         assertThat(result.movedAgainEventId()).isNull();
         assertThat(result.stoppedBecause()).isNull();
-        assertThat(broker.drain(dlq)).extracting(m -> m.getProps().getMessageId()).containsExactlyElementsOf(poison);
+        assertThat(broker.drain(dlq))
+                .extracting(m -> m.getProps().getMessageId())
+                .containsExactlyElementsOf(poison);
     }
 
     @Test
@@ -72,7 +73,9 @@ class DeadLetterQueueIT {
 
         assertThat(result.movedEventIds()).containsExactly("ev-a");
         assertThat(result.movedAgainEventId()).isEqualTo("ev-a");
-        assertThat(broker.drain(dlq)).extracting(m -> m.getProps().getMessageId()).containsExactly("ev-a");
+        assertThat(broker.drain(dlq))
+                .extracting(m -> m.getProps().getMessageId())
+                .containsExactly("ev-a");
     }
 
     @Test
@@ -93,21 +96,24 @@ class DeadLetterQueueIT {
             }
         };
         StringWriter err = new StringWriter();
-        CommandLine line = WerkenCommand.commandLine(() -> {
-            throw new AssertionError("no server");
-        }, Map.of("WERKEN_RABBITMQ_URI", Broker.URI_VALUE,
-                "WERKEN_QUEUE_RECEIVED", received)::get);
+        CommandLine line = WerkenCommand.commandLine(
+                () -> {
+                    throw new AssertionError("no server");
+                },
+                Map.of("WERKEN_RABBITMQ_URI", Broker.URI_VALUE, "WERKEN_QUEUE_RECEIVED", received)::get);
         line.setOut(out);
         line.setErr(new PrintWriter(err, true));
 
         int exit = line.execute("requeue-dead-letters");
 
-        String where = " from " + dlq + " to " + received + " on " + BrokerAddress.rabbitMq(Broker.URI_VALUE).withoutCredentials();
+        String where = " from " + dlq + " to " + received + " on "
+                + BrokerAddress.rabbitMq(Broker.URI_VALUE).withoutCredentials();
         assertThat(exit).as(err.toString()).isZero();
         assertThat(err.toString()).isEmpty();
-        assertThat(printed.toString()).isEqualTo("Re-queued event_id=ev-cmd-a" + where + "\n"
-                + "Re-queued event_id=ev-cmd-b" + where + "\n"
-                + "Re-queued 2 dead-lettered event(s)" + where + " (" + dlq + " held 2 at the start)\n");
+        assertThat(printed.toString())
+                .isEqualTo("Re-queued event_id=ev-cmd-a" + where + "\n"
+                        + "Re-queued event_id=ev-cmd-b" + where + "\n"
+                        + "Re-queued 2 dead-lettered event(s)" + where + " (" + dlq + " held 2 at the start)\n");
         assertThat(broker.depth(dlq)).isEqualTo(2);
     }
 
@@ -116,9 +122,15 @@ class DeadLetterQueueIT {
     }
 
     private void deadLetter(String eventId) {
-        broker.publish(dlq, new AMQP.BasicProperties.Builder().messageId(eventId).deliveryMode(2).build(),
+        broker.publish(
+                dlq,
+                new AMQP.BasicProperties.Builder()
+                        .messageId(eventId)
+                        .deliveryMode(2)
+                        .build(),
                 ("{\"event_id\":\"" + eventId + "\",\"workflow_id\":\"no-such-flow\",\"received_at\":"
-                 + "\"2026-12-01T00:00:00Z\",\"payload\":{}}").getBytes(StandardCharsets.UTF_8));
+                                + "\"2026-12-01T00:00:00Z\",\"payload\":{}}")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     /** What dispatch does with a still-broken event: takes it off the received queue and dead-letters it again. */

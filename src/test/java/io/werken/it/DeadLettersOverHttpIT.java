@@ -1,20 +1,19 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.GetResponse;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The dead-letter queue over the management port: {@code GET /dead-letters} shows the count and the first events
@@ -30,11 +29,20 @@ class DeadLettersOverHttpIT {
     @Test
     void listsWithoutTakingThenRequeuesExactlyTheOldestWhichIsDispatchedWithItsEventId() throws Exception {
         // One consumer, so that the event Werken dead-letters itself lands behind the two put there by hand.
-        try (Broker broker = new Broker(); RunningWerken werken = RunningWerken.start(Map.of(
-                "werken.dispatch.consumers", "1", "werken.management.admin-token", TOKEN))) {
-            broker.publish(werken.deadLetterQueue, deadLetter("ev-http-1", "an earlier outage"), envelope("ev-http-1", "mi-workflow"));
-            broker.publish(werken.deadLetterQueue, deadLetter("ev-http-2", "another reason"), envelope("ev-http-2", "gone-flow"));
-            broker.publish(werken.receivedQueue, new AMQP.BasicProperties.Builder().messageId("ev-http-3").build(),
+        try (Broker broker = new Broker();
+                RunningWerken werken = RunningWerken.start(
+                        Map.of("werken.dispatch.consumers", "1", "werken.management.admin-token", TOKEN))) {
+            broker.publish(
+                    werken.deadLetterQueue,
+                    deadLetter("ev-http-1", "an earlier outage"),
+                    envelope("ev-http-1", "mi-workflow"));
+            broker.publish(
+                    werken.deadLetterQueue,
+                    deadLetter("ev-http-2", "another reason"),
+                    envelope("ev-http-2", "gone-flow"));
+            broker.publish(
+                    werken.receivedQueue,
+                    new AMQP.BasicProperties.Builder().messageId("ev-http-3").build(),
                     envelope("ev-http-3", "deleted-flow"));
             await().atMost(WAIT).until(() -> broker.depth(werken.deadLetterQueue) == 3);
 
@@ -48,14 +56,18 @@ class DeadLettersOverHttpIT {
             assertThat(listing.get("dead_letters").get(0)).isEqualTo(JSON.readTree("""
                     {"event_id": "ev-http-1", "workflow_id": "mi-workflow", "reason": "an earlier outage",
                      "dead_lettered_at": "2026-11-30T10:00:00Z"}"""));
-            assertThat(listing.get("dead_letters").get(1).get("event_id").asText()).isEqualTo("ev-http-2");
-            assertThat(listing.get("dead_letters").get(1).get("workflow_id").asText()).isEqualTo("gone-flow");
+            assertThat(listing.get("dead_letters").get(1).get("event_id").asText())
+                    .isEqualTo("ev-http-2");
+            assertThat(listing.get("dead_letters").get(1).get("workflow_id").asText())
+                    .isEqualTo("gone-flow");
 
-            // Nothing was taken off, and the order is as it was: the same listing again, and the default limit shows all three.
+            // Nothing was taken off, and the order is as it was: the same listing again, and the default limit shows
+            // all three.
             assertThat(broker.depth(werken.deadLetterQueue)).isEqualTo(3);
             JsonNode all = JSON.readTree(get(werken, "/dead-letters").body());
             assertThat(all.get("count").asLong()).isEqualTo(3);
-            assertThat(all.get("dead_letters").findValuesAsText("event_id")).containsExactly("ev-http-1", "ev-http-2", "ev-http-3");
+            assertThat(all.get("dead_letters").findValuesAsText("event_id"))
+                    .containsExactly("ev-http-1", "ev-http-2", "ev-http-3");
             JsonNode byWerken = all.get("dead_letters").get(2);
             assertThat(byWerken.get("workflow_id").asText()).isEqualTo("deleted-flow");
             assertThat(byWerken.get("reason").asText()).contains("'deleted-flow'");
@@ -67,15 +79,20 @@ class DeadLettersOverHttpIT {
             JsonNode moved = JSON.readTree(requeue.body());
             assertThat(moved).isEqualTo(JSON.readTree("""
                     {"requeued": 1, "requeued_event_ids": ["ev-http-1"], "held_at_start": 3, "remaining": 2,
-                     "dead_lettered_meanwhile": 0, "queue": "%s", "to": "%s", "broker": "%s"}"""
-                    .formatted(werken.deadLetterQueue, werken.receivedQueue,
-                            io.werken.broker.BrokerAddress.rabbitMq(Broker.URI_VALUE).withoutCredentials())));
+                     "dead_lettered_meanwhile": 0, "queue": "%s", "to": "%s", "broker": "%s"}""".formatted(
+                    werken.deadLetterQueue,
+                    werken.receivedQueue,
+                    io.werken.broker.BrokerAddress.rabbitMq(Broker.URI_VALUE).withoutCredentials())));
 
             // The oldest went back and was dispatched: its actions carry its event id, unchanged.
             List<GetResponse> actions = broker.take(werken.actionsQueue, 2, WAIT);
             assertThat(actions).extracting(a -> a.getProps().getCorrelationId()).containsOnly("ev-http-1");
-            assertThat(actions).extracting(a -> a.getProps().getMessageId()).containsExactly("ev-http-1:0", "ev-http-1:1");
-            assertThat(JSON.readTree(get(werken, "/dead-letters").body()).get("dead_letters").findValuesAsText("event_id"))
+            assertThat(actions)
+                    .extracting(a -> a.getProps().getMessageId())
+                    .containsExactly("ev-http-1:0", "ev-http-1:1");
+            assertThat(JSON.readTree(get(werken, "/dead-letters").body())
+                            .get("dead_letters")
+                            .findValuesAsText("event_id"))
                     .containsExactly("ev-http-2", "ev-http-3");
             assertThat(broker.depth(werken.deadLetterQueue)).isEqualTo(2);
             assertThat(broker.depth(werken.receivedQueue)).isZero();
@@ -84,15 +101,31 @@ class DeadLettersOverHttpIT {
 
     @Test
     void brokerDeadLettersAreDescribedAndBadQueryValuesAreProblemsThatMoveNothing() throws Exception {
-        try (Broker broker = new Broker(); RunningWerken werken = RunningWerken.start(Map.of(
-                "werken.management.admin-token", TOKEN))) {
+        try (Broker broker = new Broker();
+                RunningWerken werken = RunningWerken.start(Map.of("werken.management.admin-token", TOKEN))) {
             broker.publish(werken.deadLetterQueue, deadLetter("ev-bad-1", "kept"), envelope("ev-bad-1", "mi-workflow"));
-            // Dead-lettered by RabbitMQ itself (Werken could not publish the dead letter): only its x-death record says why.
-            broker.publish(werken.deadLetterQueue, new AMQP.BasicProperties.Builder().messageId("ev-bad-2")
-                    .headers(Map.of("x-death", List.of(Map.of("reason", "rejected", "queue", werken.receivedQueue,
-                            "count", 1L, "time", java.util.Date.from(java.time.Instant.parse("2026-11-30T11:00:00Z"))))))
-                    .build(), envelope("ev-bad-2", "blog-nuevo-post"));
-            JsonNode byBroker = JSON.readTree(get(werken, "/dead-letters").body()).get("dead_letters").get(1);
+            // Dead-lettered by RabbitMQ itself (Werken could not publish the dead letter): only its x-death record says
+            // why.
+            broker.publish(
+                    werken.deadLetterQueue,
+                    new AMQP.BasicProperties.Builder()
+                            .messageId("ev-bad-2")
+                            .headers(Map.of(
+                                    "x-death",
+                                    List.of(Map.of(
+                                            "reason",
+                                            "rejected",
+                                            "queue",
+                                            werken.receivedQueue,
+                                            "count",
+                                            1L,
+                                            "time",
+                                            java.util.Date.from(java.time.Instant.parse("2026-11-30T11:00:00Z"))))))
+                            .build(),
+                    envelope("ev-bad-2", "blog-nuevo-post"));
+            JsonNode byBroker = JSON.readTree(get(werken, "/dead-letters").body())
+                    .get("dead_letters")
+                    .get(1);
             assertThat(byBroker).isEqualTo(JSON.readTree("""
                     {"event_id": "ev-bad-2", "workflow_id": "blog-nuevo-post", "reason": "dead-lettered by the broker: rejected",
                      "dead_lettered_at": "2026-11-30T11:00:00Z"}"""));
@@ -108,12 +141,15 @@ class DeadLettersOverHttpIT {
             assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
 
             assertThat(broker.depth(werken.deadLetterQueue)).isEqualTo(2);
-            JsonNode countOnly = JSON.readTree(get(werken, "/dead-letters?limit=0").body());
+            JsonNode countOnly =
+                    JSON.readTree(get(werken, "/dead-letters?limit=0").body());
             assertThat(countOnly.get("count").asLong()).isEqualTo(2);
             assertThat(countOnly.get("dead_letters")).isEmpty();
-            assertThat(ManagementAccessIT.get(werken, "/dead-letters", null).statusCode()).isEqualTo(401);
-            HttpResponse<String> unauthorized = werken.send(HttpRequest.newBuilder(ManagementAccessIT.management(werken,
-                    "/dead-letters/requeue?max=1")).POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(ManagementAccessIT.get(werken, "/dead-letters", null).statusCode())
+                    .isEqualTo(401);
+            HttpResponse<String> unauthorized = werken.send(
+                    HttpRequest.newBuilder(ManagementAccessIT.management(werken, "/dead-letters/requeue?max=1"))
+                            .POST(HttpRequest.BodyPublishers.noBody()));
             assertThat(unauthorized.statusCode()).isEqualTo(401);
             assertThat(broker.depth(werken.deadLetterQueue)).isEqualTo(2);
         }
@@ -121,15 +157,16 @@ class DeadLettersOverHttpIT {
 
     @Test
     void poisonEventsThatDeadLetterAgainAtOnceAreEachMovedOncePerRequest() throws Exception {
-        try (Broker broker = new Broker(); RunningWerken werken = RunningWerken.start(Map.of(
-                "werken.management.admin-token", TOKEN))) {
+        try (Broker broker = new Broker();
+                RunningWerken werken = RunningWerken.start(Map.of("werken.management.admin-token", TOKEN))) {
             // Dispatch dead-letters each of them again as soon as it is back: a body that is not JSON, or a workflow
             // that does not exist.
             List<String> poison = new java.util.ArrayList<>();
             for (int i = 0; i < 23; i++) {
                 String eventId = "ev-poison-" + i;
                 poison.add(eventId);
-                byte[] body = i % 2 == 0 ? ("not an envelope " + i).getBytes(StandardCharsets.UTF_8)
+                byte[] body = i % 2 == 0
+                        ? ("not an envelope " + i).getBytes(StandardCharsets.UTF_8)
                         : envelope(eventId, "gone-flow-" + i);
                 broker.publish(werken.deadLetterQueue, deadLetter(eventId, "poison"), body);
             }
@@ -141,23 +178,31 @@ class DeadLettersOverHttpIT {
             JsonNode answer = JSON.readTree(requeue.body());
             assertThat(answer.get("requeued").asLong()).as(requeue.body()).isEqualTo(poison.size());
             // Each event moved once, by id, and the answer says how many came back while it ran.
-            assertThat(answer.get("requeued_event_ids")).extracting(JsonNode::asText)
+            assertThat(answer.get("requeued_event_ids"))
+                    .extracting(JsonNode::asText)
                     .containsExactlyInAnyOrderElementsOf(poison);
             assertThat(answer.get("held_at_start").asLong()).isEqualTo(poison.size());
             assertThat(answer.get("dead_lettered_meanwhile").asLong())
-                    .isEqualTo(answer.get("remaining").asLong()).isBetween(0L, (long) poison.size());
+                    .isEqualTo(answer.get("remaining").asLong())
+                    .isBetween(0L, (long) poison.size());
             assertThat(answer.has("not_moved_again")).isFalse();
-            assertThat(answer.get("broker").asText()).isEqualTo(io.werken.broker.BrokerAddress.rabbitMq(Broker.URI_VALUE).withoutCredentials());
+            assertThat(answer.get("broker").asText())
+                    .isEqualTo(io.werken.broker.BrokerAddress.rabbitMq(Broker.URI_VALUE)
+                            .withoutCredentials());
             // Each went back once and came back once: all of them on the dead-letter queue again, none twice.
-            await().atMost(WAIT).until(() -> broker.depth(werken.deadLetterQueue) == poison.size()
-                    && broker.depth(werken.receivedQueue) == 0);
-            assertThat(broker.drain(werken.deadLetterQueue)).extracting(m -> m.getProps().getMessageId())
+            await().atMost(WAIT)
+                    .until(() -> broker.depth(werken.deadLetterQueue) == poison.size()
+                            && broker.depth(werken.receivedQueue) == 0);
+            assertThat(broker.drain(werken.deadLetterQueue))
+                    .extracting(m -> m.getProps().getMessageId())
                     .containsExactlyInAnyOrderElementsOf(poison);
         }
     }
 
     private static void assertInvalidQuery(HttpResponse<String> response) throws Exception {
-        assertThat(response.statusCode()).as("%s %s", response.uri(), response.body()).isEqualTo(400);
+        assertThat(response.statusCode())
+                .as("%s %s", response.uri(), response.body())
+                .isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         JsonNode problem = JSON.readTree(response.body());
         assertThat(problem.get("type").asText()).isEqualTo("urn:werken:problem:invalid-query");
@@ -171,16 +216,21 @@ class DeadLettersOverHttpIT {
                 .type("webhook.dead-lettered")
                 .contentType("application/json")
                 .deliveryMode(2)
-                .headers(Map.of("x-werken-dead-letter-reason", reason,
-                        "x-werken-dead-letter-exception", "io.werken.broker.PublishFailedException",
-                        "x-werken-dead-lettered-at", "2026-11-30T10:00:00Z",
-                        "x-werken-original-queue", "received_webhooks"))
+                .headers(Map.of(
+                        "x-werken-dead-letter-reason",
+                        reason,
+                        "x-werken-dead-letter-exception",
+                        "io.werken.broker.PublishFailedException",
+                        "x-werken-dead-lettered-at",
+                        "2026-11-30T10:00:00Z",
+                        "x-werken-original-queue",
+                        "received_webhooks"))
                 .build();
     }
 
     private static byte[] envelope(String eventId, String workflowId) {
         return ("{\"event_id\":\"" + eventId + "\",\"workflow_id\":\"" + workflowId
-                + "\",\"received_at\":\"2026-11-30T09:59:59Z\",\"headers\":{},\"payload\":{\"n\":1}}")
+                        + "\",\"received_at\":\"2026-11-30T09:59:59Z\",\"headers\":{},\"payload\":{\"n\":1}}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 

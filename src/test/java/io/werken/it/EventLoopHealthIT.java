@@ -1,5 +1,12 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.impl.VertxInternal;
+import io.werken.http.WebhookHttpServer;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -7,17 +14,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vertx.core.impl.VertxInternal;
-import io.werken.http.WebhookHttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Health follows the webhook server's event loops: DOWN, naming the blocked loop, while a task holds them (here a task
@@ -34,8 +33,13 @@ class EventLoopHealthIT {
 
     @BeforeAll
     static void start() throws Exception {
-        werken = RunningWerken.start(Map.of("werken.http.event-loop-blocked-ms", "1000",
-                "werken.management.admin-token", TOKEN, "camel.main.name", "werken-event-loop"));
+        werken = RunningWerken.start(Map.of(
+                "werken.http.event-loop-blocked-ms",
+                "1000",
+                "werken.management.admin-token",
+                TOKEN,
+                "camel.main.name",
+                "werken-event-loop"));
     }
 
     @AfterAll
@@ -48,23 +52,28 @@ class EventLoopHealthIT {
     @Test
     void healthIsDownWhileTheWebhookEventLoopIsBlockedAndUpAfter() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> health(null).statusCode() == 200);
-        assertThat(check(health(TOKEN), "webhook-event-loop").get("status").asText()).isEqualTo("UP");
+        assertThat(check(health(TOKEN), "webhook-event-loop").get("status").asText())
+                .isEqualTo("UP");
 
         CountDownLatch release = new CountDownLatch(1);
-        VertxInternal vertx = (VertxInternal) werken.context().getRegistry().findSingleByType(WebhookHttpServer.class)
+        VertxInternal vertx = (VertxInternal) werken.context()
+                .getRegistry()
+                .findSingleByType(WebhookHttpServer.class)
                 .getVertx();
-        vertx.getEventLoopGroup().forEach(loop -> loop.execute(() -> {
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
+        vertx.getEventLoopGroup()
+                .forEach(loop -> loop.execute(() -> {
+                    try {
+                        release.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> health(TOKEN).statusCode() == 503);
             JsonNode blocked = check(health(TOKEN), "webhook-event-loop");
             assertThat(blocked.get("status").asText()).isEqualTo("DOWN");
-            assertThat(blocked.get("message").asText()).matches("webhook event loop blocked for \\d+ ms \\(.*eventloop.*\\)");
+            assertThat(blocked.get("message").asText())
+                    .matches("webhook event loop blocked for \\d+ ms \\(.*eventloop.*\\)");
 
             // Without the token: the status, and nothing of the checks, whatever the query asks for.
             HttpResponse<String> anonymous = health(null);
@@ -76,12 +85,14 @@ class EventLoopHealthIT {
         }
 
         await().atMost(Duration.ofSeconds(30)).until(() -> health(null).statusCode() == 200);
-        assertThat(check(health(TOKEN), "webhook-event-loop").get("status").asText()).isEqualTo("UP");
+        assertThat(check(health(TOKEN), "webhook-event-loop").get("status").asText())
+                .isEqualTo("UP");
     }
 
     private static HttpResponse<String> health(String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + werken.managementPort
-                + "/observe/health?exposureLevel=full&data=true")).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + werken.managementPort + "/observe/health?exposureLevel=full&data=true"))
+                .timeout(Duration.ofSeconds(10));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

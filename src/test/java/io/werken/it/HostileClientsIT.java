@@ -1,5 +1,8 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,16 +20,12 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Clients that misbehave on purpose, over raw sockets so that what Werken does with the connection shows: stalled and
@@ -43,7 +42,9 @@ class HostileClientsIT {
     private static final String HOOK = "/webhook/mi-workflow";
 
     private static final java.net.http.HttpClient HTTP_1_1 = java.net.http.HttpClient.newBuilder()
-            .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private static RunningWerken werken;
 
@@ -79,17 +80,23 @@ class HostileClientsIT {
                 Answer answer = Answer.read(sixth);
                 assertThat(answer.status).isEqualTo(503);
                 assertThat(answer.head).containsIgnoringCase("Retry-After:");
-                assertThat(answer.body).contains("urn:werken:problem:overloaded").contains("request bodies");
+                assertThat(answer.body)
+                        .contains("urn:werken:problem:overloaded")
+                        .contains("request bodies");
                 assertThat(answer.closedAfter).isTrue();
             }
             // An everyday webhook still goes through meanwhile.
-            assertThat(werken.post("mi-workflow", "application/json", "{\"ok\":true}".getBytes()).statusCode()).isEqualTo(202);
+            assertThat(werken.post("mi-workflow", "application/json", "{\"ok\":true}".getBytes())
+                            .statusCode())
+                    .isEqualTo(202);
 
             // The stalled ones are cut off by the request deadline: 408, and closed.
             for (Socket socket : stalled) {
                 Answer answer = Answer.read(socket);
                 assertThat(answer.status).isEqualTo(408);
-                assertThat(answer.body).contains("urn:werken:problem:request-timeout").contains(TIMEOUT_SECONDS + " seconds");
+                assertThat(answer.body)
+                        .contains("urn:werken:problem:request-timeout")
+                        .contains(TIMEOUT_SECONDS + " seconds");
                 assertThat(answer.closedAfter).isTrue();
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> reservedNow() == 0);
@@ -110,7 +117,8 @@ class HostileClientsIT {
             socket.setSoTimeout(250);
             int sent = 1;
             int first = -1;
-            // One byte every quarter second, each time waiting that long for an answer: 500 bytes would take two minutes.
+            // One byte every quarter second, each time waiting that long for an answer: 500 bytes would take two
+            // minutes.
             for (int i = 0; i < 200 && first < 0; i++) {
                 try {
                     first = in.read();
@@ -147,7 +155,9 @@ class HostileClientsIT {
                     break;
                 }
             }
-            assertThat(read).as("closed without an answer (no request had begun)").isEqualTo(-1);
+            assertThat(read)
+                    .as("closed without an answer (no request had begun)")
+                    .isEqualTo(-1);
         }
     }
 
@@ -161,7 +171,8 @@ class HostileClientsIT {
             assertThat(answer.status).isEqualTo(413);
             assertThat(answer.body).contains("urn:werken:problem:body-too-large");
             assertThat(answer.closedAfter).isTrue();
-            // Werken reads no more: 64 MB more (beyond any socket buffer) cannot all be written to a connection that is gone.
+            // Werken reads no more: 64 MB more (beyond any socket buffer) cannot all be written to a connection that is
+            // gone.
             assertThat(writeUntilRefused(out, 64L << 20)).isLessThan(64L << 20);
         }
     }
@@ -175,7 +186,8 @@ class HostileClientsIT {
         try (Socket socket = new Socket("127.0.0.1", werken.httpPort)) {
             OutputStream out = socket.getOutputStream();
             out.write(concat(
-                    head("POST", HOOK, many + "Content-Type: application/json\r\nContent-Length: 2\r\n"), "{}".getBytes(),
+                    head("POST", HOOK, many + "Content-Type: application/json\r\nContent-Length: 2\r\n"),
+                            "{}".getBytes(),
                     head("POST", HOOK, "Content-Type: application/json\r\nContent-Length: 2\r\n"), "{}".getBytes()));
             String all = readUntilClosed(socket);
             assertThat(all).startsWith("HTTP/1.1 431");
@@ -184,25 +196,46 @@ class HostileClientsIT {
     }
 
     static Stream<Arguments> ambiguousFraming() {
-        String smuggled = "POST /webhook/mi-workflow HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+        String smuggled =
+                "POST /webhook/mi-workflow HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
         return Stream.of(
-                Arguments.of("Content-Length and chunked",
-                        "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", "2\r\n{}\r\n0\r\n\r\n" + smuggled, "both Content-Length and Transfer-Encoding"),
-                Arguments.of("chunked and Content-Length, the other way round",
-                        "Transfer-Encoding: chunked\r\nContent-Length: 13\r\n", "0\r\n\r\n" + smuggled.substring(0, 8), "both Content-Length and Transfer-Encoding"),
-                Arguments.of("xchunked with a Content-Length",
-                        "Transfer-Encoding: xchunked\r\nContent-Length: 2\r\n", "{}", "Transfer-Encoding"),
-                Arguments.of("xchunked alone", "Transfer-Encoding: xchunked\r\n", "2\r\n{}\r\n0\r\n\r\n", "'xchunked' is not supported"),
-                Arguments.of("gzip, chunked", "Transfer-Encoding: gzip, chunked\r\n", "2\r\n{}\r\n0\r\n\r\n", "'gzip, chunked' is not supported"),
+                Arguments.of(
+                        "Content-Length and chunked",
+                        "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+                        "2\r\n{}\r\n0\r\n\r\n" + smuggled,
+                        "both Content-Length and Transfer-Encoding"),
+                Arguments.of(
+                        "chunked and Content-Length, the other way round",
+                        "Transfer-Encoding: chunked\r\nContent-Length: 13\r\n",
+                        "0\r\n\r\n" + smuggled.substring(0, 8),
+                        "both Content-Length and Transfer-Encoding"),
+                Arguments.of(
+                        "xchunked with a Content-Length",
+                        "Transfer-Encoding: xchunked\r\nContent-Length: 2\r\n",
+                        "{}",
+                        "Transfer-Encoding"),
+                Arguments.of(
+                        "xchunked alone",
+                        "Transfer-Encoding: xchunked\r\n",
+                        "2\r\n{}\r\n0\r\n\r\n",
+                        "'xchunked' is not supported"),
+                Arguments.of(
+                        "gzip, chunked",
+                        "Transfer-Encoding: gzip, chunked\r\n",
+                        "2\r\n{}\r\n0\r\n\r\n",
+                        "'gzip, chunked' is not supported"),
                 Arguments.of("two Host headers", "Host: y\r\nContent-Length: 2\r\n", "{}", "more than one Host"));
     }
 
     @ParameterizedTest(name = "{0} -> one 400, closed")
     @MethodSource("ambiguousFraming")
-    void ambiguousFramingIsRefusedOnceAndTheConnectionClosed(String name, String headers, String body, String detail) throws Exception {
+    void ambiguousFramingIsRefusedOnceAndTheConnectionClosed(String name, String headers, String body, String detail)
+            throws Exception {
         try (Socket socket = new Socket("127.0.0.1", werken.httpPort)) {
-            socket.getOutputStream().write(concat(head("POST", HOOK, "Content-Type: application/json\r\n" + headers),
-                    body.getBytes(StandardCharsets.US_ASCII)));
+            socket.getOutputStream()
+                    .write(concat(
+                            head("POST", HOOK, "Content-Type: application/json\r\n" + headers),
+                            body.getBytes(StandardCharsets.US_ASCII)));
             String all = readUntilClosed(socket);
             assertThat(all).startsWith("HTTP/1.1 400");
             assertThat(all).contains("urn:werken:problem:malformed-request").contains(detail);
@@ -217,9 +250,11 @@ class HostileClientsIT {
         try (Socket socket = stall(werken.httpPort, HOOK, 6_000, 3_000)) {
             socket.getOutputStream().flush();
         }
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                series("werken_webhooks_total{outcome=\"aborted\",workflow=\"(none)\"}") == abortedBefore + 1);
-        assertThat(series("werken_webhooks_total{outcome=\"internal-error\",workflow=\"(none)\"}")).isEqualTo(errorsBefore);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        series("werken_webhooks_total{outcome=\"aborted\",workflow=\"(none)\"}") == abortedBefore + 1);
+        assertThat(series("werken_webhooks_total{outcome=\"internal-error\",workflow=\"(none)\"}"))
+                .isEqualTo(errorsBefore);
     }
 
     @Test
@@ -227,18 +262,24 @@ class HostileClientsIT {
         // A dry run three times the body limit, with a Content-Length: refused before it is read.
         try (Socket socket = new Socket("127.0.0.1", werken.managementPort)) {
             OutputStream out = socket.getOutputStream();
-            out.write(head("POST", "/workflows/mi-workflow/dry-run",
+            out.write(head(
+                    "POST",
+                    "/workflows/mi-workflow/dry-run",
                     "Content-Type: application/json\r\nContent-Length: " + 3 * MAX_BODY + "\r\n"));
             out.write(new byte[4_000]);
             Answer answer = Answer.read(socket);
             assertThat(answer.status).isEqualTo(413);
-            assertThat(answer.body).contains("urn:werken:problem:body-too-large").contains(MAX_BODY + " bytes");
+            assertThat(answer.body)
+                    .contains("urn:werken:problem:body-too-large")
+                    .contains(MAX_BODY + " bytes");
             assertThat(answer.closedAfter).isTrue();
         }
         // The same, chunked: refused once over the limit.
         try (Socket socket = new Socket("127.0.0.1", werken.managementPort)) {
             OutputStream out = socket.getOutputStream();
-            out.write(head("POST", "/workflows/mi-workflow/dry-run",
+            out.write(head(
+                    "POST",
+                    "/workflows/mi-workflow/dry-run",
                     "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"));
             byte[] chunk = concat("4000\r\n".getBytes(StandardCharsets.US_ASCII), new byte[0x4000], "\r\n".getBytes());
             try {
@@ -255,7 +296,8 @@ class HostileClientsIT {
         // And one within it is still served.
         HttpResponse<String> small = werken.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + werken.managementPort + "/workflows/mi-workflow/dry-run"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"user_id\":1}")));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user_id\":1}")));
         assertThat(small.statusCode()).isEqualTo(200);
     }
 
@@ -284,7 +326,8 @@ class HostileClientsIT {
     }
 
     static byte[] head(String method, String path, String headers) {
-        return (method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        return (method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     static byte[] concat(byte[]... parts) {
@@ -301,11 +344,14 @@ class HostileClientsIT {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         try {
-            for (int n = socket.getInputStream().read(buffer); n >= 0; n = socket.getInputStream().read(buffer)) {
+            for (int n = socket.getInputStream().read(buffer);
+                    n >= 0;
+                    n = socket.getInputStream().read(buffer)) {
                 all.write(buffer, 0, n);
             }
         } catch (SocketTimeoutException e) {
-            throw new AssertionError("The connection was still open 10 s later; received: " + all.toString(StandardCharsets.UTF_8));
+            throw new AssertionError(
+                    "The connection was still open 10 s later; received: " + all.toString(StandardCharsets.UTF_8));
         } catch (IOException reset) {
             // closed with unread bytes still on their way: a reset after the answer
         }
@@ -384,7 +430,8 @@ class HostileClientsIT {
             } catch (IOException reset) {
                 closed = true;
             }
-            return new Answer(Integer.parseInt(status.group(1)), head, new String(body, StandardCharsets.UTF_8), closed);
+            return new Answer(
+                    Integer.parseInt(status.group(1)), head, new String(body, StandardCharsets.UTF_8), closed);
         }
     }
 
@@ -396,10 +443,18 @@ class HostileClientsIT {
 
     private static double series(String name) throws IOException, InterruptedException {
         // HTTP/1.1: the JDK client's h2c upgrade attempt can hang a scrape past its own timeout.
-        String text = HTTP_1_1.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + werken.managementPort + "/observe/metrics"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return text.lines().filter(line -> line.startsWith(name + " ")).findFirst()
-                .map(line -> Double.parseDouble(line.substring(name.length() + 1).trim())).orElse(0.0);
+        String text = HTTP_1_1.send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + werken.managementPort + "/observe/metrics"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        return text.lines()
+                .filter(line -> line.startsWith(name + " "))
+                .findFirst()
+                .map(line ->
+                        Double.parseDouble(line.substring(name.length() + 1).trim()))
+                .orElse(0.0);
     }
 }

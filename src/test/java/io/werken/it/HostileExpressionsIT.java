@@ -1,5 +1,10 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.GetResponse;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,16 +17,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Werken as a process with the README's JVM options (192 MB heap, exit on OutOfMemoryError), given payloads that make
@@ -46,6 +45,7 @@ class HostileExpressionsIT {
 
     @TempDir
     Path dir;
+
     private String prefix;
     private WerkenProcess werken;
 
@@ -53,7 +53,9 @@ class HostileExpressionsIT {
     void start() throws Exception {
         prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         Map<String, String> env = WerkenProcess.settings(prefix);
-        env.put("WERKEN_WORKFLOWS", Files.writeString(dir.resolve("workflows.json"), WORKFLOWS).toString());
+        env.put(
+                "WERKEN_WORKFLOWS",
+                Files.writeString(dir.resolve("workflows.json"), WORKFLOWS).toString());
         // The time budget, lower than its default so that the slow payload exceeds it on any machine.
         env.put("WERKEN_CEL_MAX_MS", "100");
         werken = WerkenProcess.start(env, "hostile-expressions");
@@ -63,7 +65,10 @@ class HostileExpressionsIT {
     void stop() throws Exception {
         werken.close();
         try (Broker broker = new Broker()) {
-            broker.delete(prefix + "received_webhooks", prefix + "required_actions", prefix + "received_webhooks.dlq",
+            broker.delete(
+                    prefix + "received_webhooks",
+                    prefix + "required_actions",
+                    prefix + "received_webhooks.dlq",
                     prefix + "werken.journal");
         }
     }
@@ -72,11 +77,12 @@ class HostileExpressionsIT {
     void payloadsThatMakeExpressionsHugeOrSlowAreDeadLetteredAndWerkenStaysUp() throws Exception {
         // A 600,000-character title beside 800 tags: 480 MB of strings before the params' size is ever measured.
         String huge = "{\"title\": \"" + "t".repeat(600_000) + "\", \"tags\": ["
-                      + IntStream.range(0, 800).mapToObj(i -> "\"tag-" + i + "\"").collect(Collectors.joining(",")) + "]}";
+                + IntStream.range(0, 800).mapToObj(i -> "\"tag-" + i + "\"").collect(Collectors.joining(",")) + "]}";
         // 1,000 ids, none among 400,000 known ones: 400 million comparisons in a few thousand evaluation steps,
         // far more than the 100 ms this test allows (WERKEN_CEL_MAX_MS).
-        String slow = "{\"ids\": [" + IntStream.rangeClosed(1, 1000).mapToObj(Integer::toString).collect(Collectors.joining(","))
-                      + "], \"known\": [" + "0,".repeat(399_999) + "0]}";
+        String slow = "{\"ids\": ["
+                + IntStream.rangeClosed(1, 1000).mapToObj(Integer::toString).collect(Collectors.joining(","))
+                + "], \"known\": [" + "0,".repeat(399_999) + "0]}";
 
         String hugeId = accepted("digest", huge);
         String slowId = accepted("lookup", slow);
@@ -84,37 +90,50 @@ class HostileExpressionsIT {
 
         try (Broker broker = new Broker()) {
             await().atMost(WAIT).until(() -> {
-                assertThat(werken.isAlive()).as("Werken is running, see " + werken.log).isTrue();
+                assertThat(werken.isAlive())
+                        .as("Werken is running, see " + werken.log)
+                        .isTrue();
                 return broker.depth(prefix + "received_webhooks.dlq") >= 2;
             });
             List<GetResponse> dead = broker.take(prefix + "received_webhooks.dlq", 2, WAIT);
             assertThat(dead).extracting(d -> d.getProps().getMessageId()).containsExactlyInAnyOrder(hugeId, slowId);
             assertThat(dead).anySatisfy(d -> {
                 assertThat(d.getProps().getMessageId()).isEqualTo(hugeId);
-                assertThat(reason(d)).endsWith(" not dispatched: workflow 'digest', action 0 (digest), params/lines: the event's"
-                        + " expressions built more than 2097152 bytes of strings, lists and maps (WERKEN_CEL_MAX_BYTES)");
+                assertThat(reason(d))
+                        .endsWith(
+                                " not dispatched: workflow 'digest', action 0 (digest), params/lines: the event's"
+                                        + " expressions built more than 2097152 bytes of strings, lists and maps (WERKEN_CEL_MAX_BYTES)");
             });
             assertThat(dead).anySatisfy(d -> {
                 assertThat(d.getProps().getMessageId()).isEqualTo(slowId);
-                assertThat(reason(d)).endsWith(" not dispatched: workflow 'lookup', action 0 (lookup), when: the event's"
-                        + " expressions took more than 100 ms (WERKEN_CEL_MAX_MS)");
+                assertThat(reason(d))
+                        .endsWith(" not dispatched: workflow 'lookup', action 0 (lookup), when: the event's"
+                                + " expressions took more than 100 ms (WERKEN_CEL_MAX_MS)");
             });
 
             GetResponse ping = broker.take(prefix + "required_actions", 1, WAIT).get(0);
             assertThat(ping.getProps().getCorrelationId()).isEqualTo(pingId);
-            assertThat(JSON.readTree(ping.getBody()).get("params").get("n").asInt()).isEqualTo(7);
+            assertThat(JSON.readTree(ping.getBody()).get("params").get("n").asInt())
+                    .isEqualTo(7);
         }
-        assertThat(werken.isAlive()).as("Werken is still running, see " + werken.log).isTrue();
+        assertThat(werken.isAlive())
+                .as("Werken is still running, see " + werken.log)
+                .isTrue();
         assertThat(werken.healthStatus()).isEqualTo(200);
         assertThat(werken.output()).doesNotContain("OutOfMemoryError");
     }
 
     private String accepted(String workflow, String body) throws Exception {
-        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-                HttpRequest.newBuilder(werken.webhookUri(workflow)).timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(
+                        HttpRequest.newBuilder(werken.webhookUri(workflow))
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return JSON.readTree(response.body()).get("event_id").asText();
     }

@@ -1,5 +1,9 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,16 +15,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Bodies that once froze or broke ingest, on a running Werken: numbers of absurd exponent (the 20-byte 1e999999 held
@@ -37,7 +36,8 @@ class HostileNumbersIT {
 
     @BeforeAll
     static void start() throws Exception {
-        werken = RunningWerken.start(Map.of("werken.workflows", "src/test/resources/fixtures/workflows/number-schemas.json"));
+        werken = RunningWerken.start(
+                Map.of("werken.workflows", "src/test/resources/fixtures/workflows/number-schemas.json"));
     }
 
     @AfterAll
@@ -48,20 +48,38 @@ class HostileNumbersIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "{\"m\": 1e999999}", "{\"m\": 1e2147483648}", "{\"m\": -2.5E-2147483648}",
-        "{\"ms\": [0.01, 7e-999999]}", "{\"m\": 12.5E+400000}", "{\"n\": 1e99999999999999999999}" })
+    @ValueSource(
+            strings = {
+                "{\"m\": 1e999999}",
+                "{\"m\": 1e2147483648}",
+                "{\"m\": -2.5E-2147483648}",
+                "{\"ms\": [0.01, 7e-999999]}",
+                "{\"m\": 12.5E+400000}",
+                "{\"n\": 1e99999999999999999999}"
+            })
     void aNumberOfAbsurdExponentIs400AtIngestAndAtTheDryRun(String body) throws Exception {
-        for (HttpResponse<String> response : List.of(werken.post("priced", CT, bytes(body)), dryRun("priced", bytes(body)))) {
+        for (HttpResponse<String> response :
+                List.of(werken.post("priced", CT, bytes(body)), dryRun("priced", bytes(body)))) {
             JsonNode problem = assertInvalidJson(response);
-            assertThat(problem.get("detail").asText()).contains("out of range", "400", "WERKEN_MAX_JSON_NUMBER_EXPONENT");
+            assertThat(problem.get("detail").asText())
+                    .contains("out of range", "400", "WERKEN_MAX_JSON_NUMBER_EXPONENT");
         }
     }
 
     /** Jackson alone accepts these and hands the workflow other characters, or reads an encoding nobody named. */
     @ParameterizedTest
-    @ValueSource(strings = { "7B2273223A2261C0AF62227D", "7B2273223A22C08022 7D", "7B2273223A22EDA0BDEDB88022 7D",
-        "7B2273223A22F490808022 7D", "007B00220073002200 3A0031007D", "7B00220073002200 3A0031007D00",
-        "FEFF007B007D", "0000007B0000007D", "FFFE00007B0000007D000000" })
+    @ValueSource(
+            strings = {
+                "7B2273223A2261C0AF62227D",
+                "7B2273223A22C08022 7D",
+                "7B2273223A22EDA0BDEDB88022 7D",
+                "7B2273223A22F490808022 7D",
+                "007B00220073002200 3A0031007D",
+                "7B00220073002200 3A0031007D00",
+                "FEFF007B007D",
+                "0000007B0000007D",
+                "FFFE00007B0000007D000000"
+            })
     void bodiesThatAreNotUtf8JsonAre400AtIngestAndAtTheDryRun(String hex) throws Exception {
         byte[] body = HexFormat.of().parseHex(hex.replace(" ", ""));
         for (HttpResponse<String> response : List.of(werken.post("plain", CT, body), dryRun("plain", body))) {
@@ -76,16 +94,17 @@ class HostileNumbersIT {
      */
     @Test
     void otherWebhooksAreAcceptedWhileACostlyPayloadIsChecked() throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         StringBuilder costly = new StringBuilder("{\"ms\": [1e300");
         while (costly.length() < 1_000_000) {
             costly.append(", 1e300");
         }
         costly.append("]}");
-        CompletableFuture<HttpResponse<String>> huge = client.sendAsync(webhook("priced", "{\"m\": 1e999999}"),
-                HttpResponse.BodyHandlers.ofString());
-        CompletableFuture<HttpResponse<String>> checked = client.sendAsync(webhook("priced", costly.toString()),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> huge =
+                client.sendAsync(webhook("priced", "{\"m\": 1e999999}"), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> checked =
+                client.sendAsync(webhook("priced", costly.toString()), HttpResponse.BodyHandlers.ofString());
 
         List<Integer> acceptedMeanwhile = new ArrayList<>();
         for (int i = 0; i < 200 && !checked.isDone(); i++) {
@@ -96,23 +115,32 @@ class HostileNumbersIT {
             }
         }
 
-        assertThat(acceptedMeanwhile).as("webhooks accepted while the costly body was being checked").isNotEmpty();
+        assertThat(acceptedMeanwhile)
+                .as("webhooks accepted while the costly body was being checked")
+                .isNotEmpty();
         assertThat(huge.get().statusCode()).as(huge.get().body()).isEqualTo(400);
         assertThat(checked.get().statusCode()).as(checked.get().body()).isEqualTo(202);
     }
 
     private static HttpRequest webhook(String workflowId, String body) {
-        return HttpRequest.newBuilder(werken.webhookUri(workflowId)).header("Content-Type", CT)
-                .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpRequest.newBuilder(werken.webhookUri(workflowId))
+                .header("Content-Type", CT)
+                .timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     private static HttpResponse<String> dryRun(String workflowId, byte[] body) throws Exception {
-        return werken.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + werken.managementPort + "/workflows/"
-                + workflowId + "/dry-run")).header("Content-Type", CT).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        return werken.send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + werken.managementPort + "/workflows/" + workflowId + "/dry-run"))
+                .header("Content-Type", CT)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     private static JsonNode assertInvalidJson(HttpResponse<String> response) throws Exception {
-        assertThat(response.statusCode()).as("%s %s", response.uri(), response.body()).isEqualTo(400);
+        assertThat(response.statusCode())
+                .as("%s %s", response.uri(), response.body())
+                .isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         JsonNode problem = JSON.readTree(response.body());
         assertThat(problem.get("type").asText()).isEqualTo("urn:werken:problem:invalid-json");

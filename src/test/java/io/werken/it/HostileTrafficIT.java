@@ -1,5 +1,8 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,13 +22,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Ordinary webhooks keep flowing while a hostile client runs each attack of issue 19 in turn, against Werken as an
@@ -51,7 +50,11 @@ class HostileTrafficIT {
     void start() throws Exception {
         prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         Map<String, String> env = WerkenProcess.settings(prefix);
-        env.put("WERKEN_WORKFLOWS", Path.of("src/test/resources/fixtures/workflows/hostile-targets.json").toAbsolutePath().toString());
+        env.put(
+                "WERKEN_WORKFLOWS",
+                Path.of("src/test/resources/fixtures/workflows/hostile-targets.json")
+                        .toAbsolutePath()
+                        .toString());
         env.put("WERKEN_REQUEST_TIMEOUT_SECONDS", Integer.toString(REQUEST_TIMEOUT_SECONDS));
         werken = WerkenProcess.start(env, "hostile");
     }
@@ -61,7 +64,10 @@ class HostileTrafficIT {
         attackers.shutdownNow();
         werken.close();
         try (Broker broker = new Broker()) {
-            broker.delete(prefix + "received_webhooks", prefix + "required_actions", prefix + "received_webhooks.dlq",
+            broker.delete(
+                    prefix + "received_webhooks",
+                    prefix + "required_actions",
+                    prefix + "received_webhooks.dlq",
                     prefix + "werken.journal");
         }
     }
@@ -70,7 +76,8 @@ class HostileTrafficIT {
     void ordinaryWebhooksKeepGetting202WhileEachAttackRuns() throws Exception {
         List<String> report = new ArrayList<>();
         List<LoadStream.Outcome> ordinary;
-        try (LoadStream stream = new LoadStream(werken.webhookUri("mi-workflow"), 20_000, 8).start(Duration.ofMillis(10))) {
+        try (LoadStream stream =
+                new LoadStream(werken.webhookUri("mi-workflow"), 20_000, 8).start(Duration.ofMillis(10))) {
             report.add(stalledUploads(160, 1024 * 1024, 700 * 1024));
             report.add(trickledBodies(6));
             report.add(bodyStreamedPast413(64L * 1024 * 1024));
@@ -78,25 +85,34 @@ class HostileTrafficIT {
             report.add(absurdExponents(40));
             report.add(oversizedDryRuns(3, 12 * 1024 * 1024));
             report.add(ambiguousFramingAndInvalidUtf8());
-            assertThat(werken.isAlive()).as("Werken is still running after the attacks").isTrue();
+            assertThat(werken.isAlive())
+                    .as("Werken is still running after the attacks")
+                    .isTrue();
             ordinary = stream.finish();
         }
         long peakRssMib = peakRssMib();
-        System.out.printf("HostileTrafficIT: %d ordinary webhooks during the attacks, peak RSS %d MiB%n  %s%n",
+        System.out.printf(
+                "HostileTrafficIT: %d ordinary webhooks during the attacks, peak RSS %d MiB%n  %s%n",
                 ordinary.size(), peakRssMib, String.join("\n  ", report));
 
         assertThat(ordinary).as("ordinary webhooks sent during the attacks").hasSizeGreaterThan(500);
-        assertThat(ordinary).extracting(LoadStream.Outcome::status).as("every ordinary webhook's answer").containsOnly(202);
+        assertThat(ordinary)
+                .extracting(LoadStream.Outcome::status)
+                .as("every ordinary webhook's answer")
+                .containsOnly(202);
         assertThat(werken.healthStatus()).as("health after the attacks").isEqualTo(200);
         assertThat(peakRssMib).as("peak RSS (VmHWM) in MiB").isLessThan(RSS_BOUND_MIB);
 
         try (Broker broker = new Broker()) {
-            List<String> accepted = ordinary.stream().map(LoadStream.Outcome::eventId).toList();
+            List<String> accepted =
+                    ordinary.stream().map(LoadStream.Outcome::eventId).toList();
             ActionLedger ledger = new ActionLedger();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                ledger.add(broker.drain(prefix + "required_actions"));
-                return ledger.incomplete(accepted, 2).isEmpty();
-            });
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        ledger.add(broker.drain(prefix + "required_actions"));
+                        return ledger.incomplete(accepted, 2).isEmpty();
+                    });
             // The hostile expressions were accepted (their payloads are valid) and dead-lettered with the reason.
             await().atMost(Duration.ofSeconds(30)).until(() -> broker.depth(prefix + "received_webhooks.dlq") == 6);
         }
@@ -113,7 +129,10 @@ class HostileTrafficIT {
                     Socket socket = connect(werken.httpPort);
                     open.add(socket);
                     OutputStream out = socket.getOutputStream();
-                    out.write(head("POST", "/webhook/mi-workflow", "Content-Type: " + JSON + "\r\nContent-Length: " + declared));
+                    out.write(head(
+                            "POST",
+                            "/webhook/mi-workflow",
+                            "Content-Type: " + JSON + "\r\nContent-Length: " + declared));
                     writeFiller(out, sent);
                     outcomes.add(statusOrNone(socket, Duration.ofMillis(500)));
                 } catch (IOException e) {
@@ -126,11 +145,12 @@ class HostileTrafficIT {
             upload.get(60, TimeUnit.SECONDS);
         }
         // Hold what was not refused until the request deadline has passed: the server must close them itself.
-        await().atMost(Duration.ofSeconds(REQUEST_TIMEOUT_SECONDS * 4L)).pollDelay(Duration.ofSeconds(REQUEST_TIMEOUT_SECONDS))
+        await().atMost(Duration.ofSeconds(REQUEST_TIMEOUT_SECONDS * 4L))
+                .pollDelay(Duration.ofSeconds(REQUEST_TIMEOUT_SECONDS))
                 .until(() -> open.stream().allMatch(HostileTrafficIT::closedByPeer));
         open.forEach(HostileTrafficIT::closeQuietly);
         return "stalled uploads (" + connections + " x " + sent / 1024 + " KiB of " + declared / 1024 + " KiB): "
-               + tally(outcomes) + ", then every connection closed by Werken";
+                + tally(outcomes) + ", then every connection closed by Werken";
     }
 
     /** Bodies trickled a byte at a time: the request deadline closes them. */
@@ -138,27 +158,30 @@ class HostileTrafficIT {
         List<Socket> sockets = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             Socket socket = connect(werken.httpPort);
-            socket.getOutputStream().write(head("POST", "/webhook/mi-workflow", "Content-Type: " + JSON + "\r\nContent-Length: 4096"));
+            socket.getOutputStream()
+                    .write(head("POST", "/webhook/mi-workflow", "Content-Type: " + JSON + "\r\nContent-Length: 4096"));
             sockets.add(socket);
         }
         long start = System.nanoTime();
         // One byte per socket every 250 ms: never idle, never done. Bounded: at most 6 deadlines long.
-        await().atMost(Duration.ofSeconds(REQUEST_TIMEOUT_SECONDS * 6L)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            boolean allClosed = true;
-            for (Socket socket : sockets) {
-                try {
-                    socket.getOutputStream().write('1');
-                    socket.getOutputStream().flush();
-                    allClosed &= closedByPeer(socket);
-                } catch (IOException e) {
-                    // Closed by Werken.
-                }
-            }
-            return allClosed;
-        });
+        await().atMost(Duration.ofSeconds(REQUEST_TIMEOUT_SECONDS * 6L))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    boolean allClosed = true;
+                    for (Socket socket : sockets) {
+                        try {
+                            socket.getOutputStream().write('1');
+                            socket.getOutputStream().flush();
+                            allClosed &= closedByPeer(socket);
+                        } catch (IOException e) {
+                            // Closed by Werken.
+                        }
+                    }
+                    return allClosed;
+                });
         sockets.forEach(HostileTrafficIT::closeQuietly);
         return "trickled bodies (" + connections + "): all closed by Werken after "
-               + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s";
+                + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s";
     }
 
     /** A body far over the limit, streamed on after the 413: Werken must stop reading, not drain it. */
@@ -178,9 +201,11 @@ class HostileTrafficIT {
                 // Werken closed the connection: what we expect.
             }
         }
-        assertThat(written).as("bytes Werken let a client send after its 413 (of %d)", bytes).isLessThan(bytes / 2);
+        assertThat(written)
+                .as("bytes Werken let a client send after its 413 (of %d)", bytes)
+                .isLessThan(bytes / 2);
         return "body streamed past 413: Werken closed the connection after " + written / (1024 * 1024) + " MiB of "
-               + bytes / (1024 * 1024) + " MiB";
+                + bytes / (1024 * 1024) + " MiB";
     }
 
     /** Valid payloads that make the workflow's expression build one large string per item. */
@@ -188,7 +213,10 @@ class HostileTrafficIT {
         String order = "x".repeat(300 * 1024);
         StringBuilder items = new StringBuilder();
         for (int i = 0; i < 600; i++) {
-            items.append(i == 0 ? "" : ",").append("{\"name\":\"item-").append(i).append("\"}");
+            items.append(i == 0 ? "" : ",")
+                    .append("{\"name\":\"item-")
+                    .append(i)
+                    .append("\"}");
         }
         String body = "{\"order\":\"" + order + "\",\"items\":[" + items + "]}";
         List<String> statuses = new ArrayList<>();
@@ -215,7 +243,10 @@ class HostileTrafficIT {
         for (int i = 0; i < count; i++) {
             try (Socket socket = connect(werken.managementPort)) {
                 OutputStream out = socket.getOutputStream();
-                out.write(head("POST", "/workflows/mi-workflow/dry-run", "Content-Type: " + JSON + "\r\nContent-Length: " + size));
+                out.write(head(
+                        "POST",
+                        "/workflows/mi-workflow/dry-run",
+                        "Content-Type: " + JSON + "\r\nContent-Length: " + size));
                 try {
                     writeFiller(out, size);
                 } catch (IOException e) {
@@ -231,12 +262,18 @@ class HostileTrafficIT {
     private String ambiguousFramingAndInvalidUtf8() throws Exception {
         List<String> outcomes = new ArrayList<>();
         String body = "{\"a\":1}";
-        outcomes.add(raw(werken.httpPort, "POST /webhook/mi-workflow HTTP/1.1\r\nHost: a\r\nContent-Type: " + JSON
-                + "\r\nContent-Length: " + body.length() + "\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n" + body + "\r\n0\r\n\r\n"));
-        outcomes.add(raw(werken.httpPort, "POST /webhook/mi-workflow HTTP/1.1\r\nHost: a\r\nContent-Type: " + JSON
-                + "\r\nContent-Length: " + body.length() + "\r\nTransfer-Encoding: xchunked\r\n\r\n" + body));
-        outcomes.add(raw(werken.httpPort, "POST /webhook/mi-workflow HTTP/1.1\r\nHost: a\r\nHost: b\r\nContent-Type: " + JSON
-                + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body));
+        outcomes.add(raw(
+                werken.httpPort,
+                "POST /webhook/mi-workflow HTTP/1.1\r\nHost: a\r\nContent-Type: " + JSON + "\r\nContent-Length: "
+                        + body.length() + "\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n" + body + "\r\n0\r\n\r\n"));
+        outcomes.add(raw(
+                werken.httpPort,
+                "POST /webhook/mi-workflow HTTP/1.1\r\nHost: a\r\nContent-Type: " + JSON + "\r\nContent-Length: "
+                        + body.length() + "\r\nTransfer-Encoding: xchunked\r\n\r\n" + body));
+        outcomes.add(raw(
+                werken.httpPort,
+                "POST /webhook/mi-workflow HTTP/1.1\r\nHost: a\r\nHost: b\r\nContent-Type: " + JSON
+                        + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body));
         byte[] overlong = {'{', '"', 'a', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'};
         outcomes.add(post(werken.httpPort, "/webhook/mi-workflow", overlong));
         assertThat(outcomes).as("ambiguous framing and invalid UTF-8").containsOnly("400");
@@ -259,7 +296,8 @@ class HostileTrafficIT {
     }
 
     private static byte[] head(String method, String path, String headers) {
-        return (method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        return (method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     private static void writeFiller(OutputStream out, int bytes) throws IOException {
@@ -282,7 +320,10 @@ class HostileTrafficIT {
     private static String post(int port, String path, byte[] body) throws IOException {
         try (Socket socket = connect(port)) {
             OutputStream out = socket.getOutputStream();
-            out.write(head("POST", path, "Content-Type: " + JSON + "\r\nContent-Length: " + body.length + "\r\nConnection: close"));
+            out.write(head(
+                    "POST",
+                    path,
+                    "Content-Type: " + JSON + "\r\nContent-Length: " + body.length + "\r\nConnection: close"));
             out.write(body);
             out.flush();
             return statusOrNone(socket, Duration.ofSeconds(30));

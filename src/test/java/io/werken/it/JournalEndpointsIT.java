@@ -1,5 +1,10 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -12,17 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The journal's endpoints on the management port, on the real broker and a PostgreSQL database of the test's own:
@@ -36,6 +34,7 @@ class JournalEndpointsIT {
 
     @TempDir
     static Path dir;
+
     static Postgres postgres;
     static RunningWerken werken;
     static Path workflows;
@@ -62,10 +61,14 @@ class JournalEndpointsIT {
         Files.writeString(workflows, file("v1"));
         postgres = Postgres.shared();
         werken = RunningWerken.start(Map.of(
-                "werken.workflows", workflows.toString(),
-                "werken.journal.url", postgres.createDatabase(),
-                "werken.journal.user", Postgres.USER,
-                "werken.journal.replay-rate", "200"));
+                "werken.workflows",
+                workflows.toString(),
+                "werken.journal.url",
+                postgres.createDatabase(),
+                "werken.journal.user",
+                Postgres.USER,
+                "werken.journal.replay-rate",
+                "200"));
     }
 
     @AfterAll
@@ -80,26 +83,33 @@ class JournalEndpointsIT {
     }
 
     private static String accept(String workflow, String body) throws Exception {
-        HttpResponse<String> response = werken.post(workflow, "application/json", body.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response =
+                werken.post(workflow, "application/json", body.getBytes(StandardCharsets.UTF_8));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return JSON.readTree(response.body()).get("event_id").asText();
     }
 
     private static HttpResponse<String> management(String method, String pathAndQuery, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + werken.managementPort + pathAndQuery))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + werken.managementPort + pathAndQuery))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         return werken.send(request);
     }
 
     private static JsonNode get(String pathAndQuery) throws Exception {
         HttpResponse<String> response = management("GET", pathAndQuery, null);
-        assertThat(response.statusCode()).as(pathAndQuery + " " + response.body()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as(pathAndQuery + " " + response.body())
+                .isEqualTo(200);
         return JSON.readTree(response.body());
     }
 
     private static JsonNode journaled(String eventId) throws Exception {
-        await().atMost(WAIT).until(() -> management("GET", "/events/" + eventId, null).statusCode() == 200);
+        await().atMost(WAIT)
+                .until(() -> management("GET", "/events/" + eventId, null).statusCode() == 200);
         return get("/events/" + eventId);
     }
 
@@ -116,17 +126,23 @@ class JournalEndpointsIT {
     @Test
     void withTheJournalOffNothingIsRecordedAndItsEndpointsSaySo() throws Exception {
         try (RunningWerken off = RunningWerken.start(Map.of("werken.journal.mode", "off"));
-             Broker broker = new Broker()) {
-            HttpResponse<String> accepted = off.post("mi-workflow", "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+                Broker broker = new Broker()) {
+            HttpResponse<String> accepted =
+                    off.post("mi-workflow", "application/json", "{}".getBytes(StandardCharsets.UTF_8));
             assertThat(accepted.statusCode()).isEqualTo(202);
             for (String path : List.of("/events", "/events/x", "/replays/x")) {
-                HttpResponse<String> response = off.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + off.managementPort + path)).GET());
+                HttpResponse<String> response =
+                        off.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + off.managementPort + path))
+                                .GET());
                 assertThat(response.statusCode()).as(path).isEqualTo(404);
-                assertThat(response.body()).contains("urn:werken:problem:journal-off").contains("WERKEN_JOURNAL");
+                assertThat(response.body())
+                        .contains("urn:werken:problem:journal-off")
+                        .contains("WERKEN_JOURNAL");
             }
             await().atMost(WAIT).until(() -> broker.depth(off.actionsQueue) == 2);
-            assertThat(broker.queueExists(off.journalQueue)).as("no journal queue is declared").isFalse();
+            assertThat(broker.queueExists(off.journalQueue))
+                    .as("no journal queue is declared")
+                    .isFalse();
         }
     }
 
@@ -163,16 +179,22 @@ class JournalEndpointsIT {
         journaled(small);
         journaled(big);
 
-        assertThat(ids(get("/events?workflow=shop&action_type=big_order&limit=500"))).contains(big).doesNotContain(small);
-        assertThat(ids(get("/events?queue=" + q(bigOrders) + "&limit=500"))).contains(big).doesNotContain(small);
+        assertThat(ids(get("/events?workflow=shop&action_type=big_order&limit=500")))
+                .contains(big)
+                .doesNotContain(small);
+        assertThat(ids(get("/events?queue=" + q(bigOrders) + "&limit=500")))
+                .contains(big)
+                .doesNotContain(small);
 
         // Keyset pages of one: the next page never repeats an event, and the order is newest first.
         JsonNode first = get("/events?workflow=shop&limit=1");
-        JsonNode second = get("/events?workflow=shop&limit=1&cursor=" + q(first.get("next_cursor").asText()));
+        JsonNode second = get("/events?workflow=shop&limit=1&cursor="
+                + q(first.get("next_cursor").asText()));
         assertThat(ids(first)).hasSize(1);
         assertThat(ids(second)).hasSize(1).doesNotContainAnyElementsOf(ids(first));
         assertThat(first.get("events").get(0).get("received_at").asText())
-                .isGreaterThanOrEqualTo(second.get("events").get(0).get("received_at").asText());
+                .isGreaterThanOrEqualTo(
+                        second.get("events").get(0).get("received_at").asText());
 
         HttpResponse<String> bad = management("GET", "/events?since=yesterday", null);
         assertThat(bad.statusCode()).isEqualTo(400);
@@ -200,7 +222,8 @@ class JournalEndpointsIT {
         assertThat(detail.get("event").has("payload")).isFalse();
         assertThat(detail.get("event").get("journal").asText()).isEqualTo("metadata");
         assertThat(detail.get("event").get("actions").get(0).has("params")).isFalse();
-        assertThat(ids(get("/events?where=" + q("payload.a == 'secret'") + "&workflow=private"))).isEmpty();
+        assertThat(ids(get("/events?where=" + q("payload.a == 'secret'") + "&workflow=private")))
+                .isEmpty();
         // The off workflow's event was dispatched (after the metadata one), but never journaled.
         assertThat(management("GET", "/events/" + hushed, null).statusCode()).isEqualTo(404);
     }
@@ -211,8 +234,8 @@ class JournalEndpointsIT {
         journaled(original);
         Map<String, String> env = Map.of("WERKEN_MANAGEMENT_PORT", Integer.toString(werken.managementPort));
 
-        Map.Entry<Integer, String> events = WerkenProcess.command(env, "events", "--workflow", "shop", "--where",
-                "payload.customer == 'gus'");
+        Map.Entry<Integer, String> events =
+                WerkenProcess.command(env, "events", "--workflow", "shop", "--where", "payload.customer == 'gus'");
 
         assertThat(events.getKey()).as(events.getValue()).isZero();
         List<String> lines = events.getValue().lines().toList();
@@ -223,15 +246,17 @@ class JournalEndpointsIT {
         Map.Entry<Integer, String> replay = WerkenProcess.command(env, "replay", original);
 
         assertThat(replay.getKey()).as(replay.getValue()).isZero();
-        assertThat(replay.getValue()).startsWith("Replaying event_id=" + original + " (workflow shop, current revision) "
-                + "as event_id=");
-        String replayId = replay.getValue().strip().substring(replay.getValue().strip().lastIndexOf('=') + 1);
+        assertThat(replay.getValue())
+                .startsWith("Replaying event_id=" + original + " (workflow shop, current revision) " + "as event_id=");
+        String replayId =
+                replay.getValue().strip().substring(replay.getValue().strip().lastIndexOf('=') + 1);
         assertThat(journaled(replayId).get("event").get("replay_of").asText()).isEqualTo(original);
 
         Map.Entry<Integer, String> unknown = WerkenProcess.command(env, "replay", "no-such-event");
         assertThat(unknown.getKey()).as(unknown.getValue()).isEqualTo(1);
-        assertThat(unknown.getValue()).startsWith("replay: POST http://127.0.0.1:" + werken.managementPort
-                + "/events/no-such-event/replay: 404 ");
+        assertThat(unknown.getValue())
+                .startsWith("replay: POST http://127.0.0.1:" + werken.managementPort
+                        + "/events/no-such-event/replay: 404 ");
     }
 
     @Test
@@ -247,7 +272,8 @@ class JournalEndpointsIT {
         JsonNode detail = journaled(replay);
         assertThat(detail.get("event").get("replay_of").asText()).isEqualTo(original);
         assertThat(detail.get("replay_of").get("event_id").asText()).isEqualTo(original);
-        await().atMost(WAIT).until(() -> get("/events/" + original).get("replays").size() == 1);
+        await().atMost(WAIT)
+                .until(() -> get("/events/" + original).get("replays").size() == 1);
         assertThat(ids(get("/events?replay_of=" + original))).containsExactly(replay);
     }
 
@@ -255,19 +281,38 @@ class JournalEndpointsIT {
     void aReplayOnItsOriginalRevisionUsesTheDefinitionThatDispatchedIt() throws Exception {
         String original = accept("shop", "{\"customer\":\"fay\",\"total\":2}");
         JsonNode before = journaled(original);
-        assertThat(before.get("event").get("actions").get(0).get("params").get("note").asText()).isEqualTo("v1");
+        assertThat(before.get("event")
+                        .get("actions")
+                        .get(0)
+                        .get("params")
+                        .get("note")
+                        .asText())
+                .isEqualTo("v1");
 
         Files.writeString(workflows, file("v2"));
         assertThat(management("POST", "/workflows/reload", null).statusCode()).isEqualTo(200);
 
-        String current = JSON.readTree(management("POST", "/events/" + original + "/replay?revision=current", null).body())
-                .get("event_id").asText();
-        String pinned = JSON.readTree(management("POST", "/events/" + original + "/replay?revision=original", null).body())
-                .get("event_id").asText();
-        assertThat(journaled(current).get("event").get("actions").get(0).get("params").get("note").asText()).isEqualTo("v2");
+        String current = JSON.readTree(management("POST", "/events/" + original + "/replay?revision=current", null)
+                        .body())
+                .get("event_id")
+                .asText();
+        String pinned = JSON.readTree(management("POST", "/events/" + original + "/replay?revision=original", null)
+                        .body())
+                .get("event_id")
+                .asText();
+        assertThat(journaled(current)
+                        .get("event")
+                        .get("actions")
+                        .get(0)
+                        .get("params")
+                        .get("note")
+                        .asText())
+                .isEqualTo("v2");
         JsonNode replayed = journaled(pinned).get("event");
-        assertThat(replayed.get("actions").get(0).get("params").get("note").asText()).isEqualTo("v1");
-        assertThat(replayed.get("workflow_revision").asText()).isEqualTo(before.get("event").get("workflow_revision").asText());
+        assertThat(replayed.get("actions").get(0).get("params").get("note").asText())
+                .isEqualTo("v1");
+        assertThat(replayed.get("workflow_revision").asText())
+                .isEqualTo(before.get("event").get("workflow_revision").asText());
 
         Files.writeString(workflows, file("v1"));
         assertThat(management("POST", "/workflows/reload", null).statusCode()).isEqualTo(200);
@@ -285,7 +330,9 @@ class JournalEndpointsIT {
         }
         String where = q("payload.customer == '" + marker + "'");
 
-        JsonNode dry = JSON.readTree(management("POST", "/events/replay?workflow=shop&max=10&dry_run=true&where=" + where, null).body());
+        JsonNode dry = JSON.readTree(
+                management("POST", "/events/replay?workflow=shop&max=10&dry_run=true&where=" + where, null)
+                        .body());
         assertThat(dry.get("would_replay").asInt()).isEqualTo(5);
 
         HttpResponse<String> missingMax = management("POST", "/events/replay?workflow=shop", null);
@@ -294,15 +341,23 @@ class JournalEndpointsIT {
         HttpResponse<String> started = management("POST", "/events/replay?workflow=shop&max=3&where=" + where, null);
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         String replayId = JSON.readTree(started.body()).get("replay_id").asText();
-        await().atMost(WAIT).until(() -> get("/replays/" + replayId).get("state").asText().equals("done"));
+        await().atMost(WAIT)
+                .until(() -> get("/replays/" + replayId).get("state").asText().equals("done"));
         assertThat(get("/replays/" + replayId).get("replayed").asInt()).isEqualTo(3);
-        await().atMost(WAIT).until(() -> originals.stream().filter(id -> {
-            try {
-                return get("/events/" + id).get("replays").size() == 1;
-            } catch (Exception e) {
-                return false;
-            }
-        }).count() == 3);
+        await().atMost(WAIT)
+                .until(() -> originals.stream()
+                                .filter(id -> {
+                                    try {
+                                        return get("/events/" + id)
+                                                        .get("replays")
+                                                        .size()
+                                                == 1;
+                                    } catch (Exception e) {
+                                        return false;
+                                    }
+                                })
+                                .count()
+                        == 3);
     }
 
     @Test
@@ -326,7 +381,8 @@ class JournalEndpointsIT {
         assertThat(report.toString()).contains(small);
         assertThat(report.get("events_changed").asInt()).isGreaterThanOrEqualTo(2);
 
-        HttpResponse<String> invalid = management("POST", "/workflows/shop/impact", "{\"actions\": [{\"type\": \"x\", \"when\": \"payload.(\"}]}");
+        HttpResponse<String> invalid = management(
+                "POST", "/workflows/shop/impact", "{\"actions\": [{\"type\": \"x\", \"when\": \"payload.(\"}]}");
         assertThat(invalid.statusCode()).isEqualTo(422);
         assertThat(invalid.body()).contains("/actions/0/when");
     }

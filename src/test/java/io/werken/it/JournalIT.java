@@ -1,5 +1,8 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,13 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The journal's guarantee, on the real broker and a PostgreSQL cluster of the test's own: during a bounded stream of
@@ -48,7 +47,10 @@ class JournalIT {
             process.close();
         }
         try (Broker broker = new Broker()) {
-            broker.delete(prefix + "received_webhooks", prefix + "required_actions", prefix + "received_webhooks.dlq",
+            broker.delete(
+                    prefix + "received_webhooks",
+                    prefix + "required_actions",
+                    prefix + "received_webhooks.dlq",
                     prefix + "werken.journal");
         }
         cluster.close();
@@ -68,13 +70,18 @@ class JournalIT {
             cluster.stopImmediately();
             assertThat(cluster.accepts()).as("the journal's database is down").isFalse();
             // Ten seconds of traffic with the database down: webhooks are still accepted.
-            await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(11)).until(() -> true);
+            await().pollDelay(Duration.ofSeconds(10))
+                    .atMost(Duration.ofSeconds(11))
+                    .until(() -> true);
             acceptedWhileDown = stream.accepted() - beforeOutage;
-            assertThat(first.healthStatus()).as("Werken stays UP with its journal's database down").isEqualTo(200);
+            assertThat(first.healthStatus())
+                    .as("Werken stays UP with its journal's database down")
+                    .isEqualTo(200);
             cluster.start();
             outage = Duration.ofNanos(System.nanoTime() - stoppedAt);
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> stream.accepted() >= beforeOutage + acceptedWhileDown + 300);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> stream.accepted() >= beforeOutage + acceptedWhileDown + 300);
             first.kill();
             outcomes.addAll(stream.finish());
         }
@@ -84,14 +91,22 @@ class JournalIT {
             outcomes.addAll(stream.awaitAll(Duration.ofSeconds(60)));
         }
 
-        List<String> accepted = outcomes.stream().filter(o -> o.status() == 202).map(LoadStream.Outcome::eventId).toList();
-        assertThat(outcomes).extracting(LoadStream.Outcome::status)
-                .as("202, or the connection died with the process: never a 503 for the database").containsOnly(202, -1);
+        List<String> accepted = outcomes.stream()
+                .filter(o -> o.status() == 202)
+                .map(LoadStream.Outcome::eventId)
+                .toList();
+        assertThat(outcomes)
+                .extracting(LoadStream.Outcome::status)
+                .as("202, or the connection died with the process: never a 503 for the database")
+                .containsOnly(202, -1);
         assertThat(accepted).isNotEmpty().doesNotContainNull().doesNotHaveDuplicates();
-        assertThat(acceptedWhileDown).as("webhooks accepted while the database was down").isGreaterThan(100);
+        assertThat(acceptedWhileDown)
+                .as("webhooks accepted while the database was down")
+                .isGreaterThan(100);
 
         long caughtUpFrom = System.nanoTime();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> journaled(accepted) == accepted.size());
         Duration catchUp = Duration.ofNanos(System.nanoTime() - caughtUpFrom);
 
@@ -102,14 +117,16 @@ class JournalIT {
                 rows.setArray(1, ids);
                 try (ResultSet r = rows.executeQuery()) {
                     r.next();
-                    assertThat(r.getLong(1)).as("journal entries of the accepted webhooks").isEqualTo(accepted.size());
+                    assertThat(r.getLong(1))
+                            .as("journal entries of the accepted webhooks")
+                            .isEqualTo(accepted.size());
                     assertThat(r.getLong(2)).as("each exactly once").isEqualTo(accepted.size());
                 }
             }
             try (PreparedStatement incomplete = db.prepareStatement(
                     "SELECT e.event_id FROM journal_events e WHERE e.event_id = ANY(?) AND (e.outcome <> 'dispatched' "
-                    + "OR e.actions_published <> ? OR (SELECT count(*) FROM journal_actions a WHERE a.event_id = e.event_id "
-                    + "AND a.outcome = 'published' AND a.params IS NOT NULL) <> ?)")) {
+                            + "OR e.actions_published <> ? OR (SELECT count(*) FROM journal_actions a WHERE a.event_id = e.event_id "
+                            + "AND a.outcome = 'published' AND a.params IS NOT NULL) <> ?)")) {
                 incomplete.setArray(1, ids);
                 incomplete.setInt(2, ACTIONS_PER_EVENT);
                 incomplete.setInt(3, ACTIONS_PER_EVENT);
@@ -122,11 +139,18 @@ class JournalIT {
                 assertThat(missing).as("entries without all their actions").isEmpty();
             }
         }
-        System.out.printf("JournalIT: %d requests, %d accepted (%d while PostgreSQL was down for %d ms), %d refused with "
-                          + "503, %d cut off by the kill; all %d journaled exactly once with %d actions each, the last "
-                          + "%d ms after the stream ended%n", outcomes.size(), accepted.size(), acceptedWhileDown,
-                outage.toMillis(), outcomes.stream().filter(o -> o.status() == 503).count(),
-                outcomes.stream().filter(o -> o.status() == -1).count(), accepted.size(), ACTIONS_PER_EVENT,
+        System.out.printf(
+                "JournalIT: %d requests, %d accepted (%d while PostgreSQL was down for %d ms), %d refused with "
+                        + "503, %d cut off by the kill; all %d journaled exactly once with %d actions each, the last "
+                        + "%d ms after the stream ended%n",
+                outcomes.size(),
+                accepted.size(),
+                acceptedWhileDown,
+                outage.toMillis(),
+                outcomes.stream().filter(o -> o.status() == 503).count(),
+                outcomes.stream().filter(o -> o.status() == -1).count(),
+                accepted.size(),
+                ACTIONS_PER_EVENT,
                 catchUp.toMillis());
     }
 
@@ -139,7 +163,8 @@ class JournalIT {
     /** How many of {@code eventIds} the journal holds; 0 while the database is away. */
     private long journaled(List<String> eventIds) {
         try (Connection db = cluster.connect("journal");
-             PreparedStatement count = db.prepareStatement("SELECT count(*) FROM journal_events WHERE event_id = ANY(?)")) {
+                PreparedStatement count =
+                        db.prepareStatement("SELECT count(*) FROM journal_events WHERE event_id = ANY(?)")) {
             count.setArray(1, db.createArrayOf("text", eventIds.toArray()));
             try (ResultSet r = count.executeQuery()) {
                 r.next();

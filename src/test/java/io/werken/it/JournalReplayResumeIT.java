@@ -1,5 +1,10 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -11,13 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A bulk replay that Werken stops in the middle of: the next Werken on the same journal shows it interrupted where it
@@ -35,32 +34,52 @@ class JournalReplayResumeIT {
         String marker = "resume-" + UUID.randomUUID();
         try (Postgres postgres = Postgres.shared()) {
             Map<String, String> settings = new HashMap<>(Map.of(
-                    "werken.journal.url", postgres.createDatabase(),
-                    "werken.journal.user", Postgres.USER,
-                    "werken.journal.replay-rate", "4",
-                    "werken.queue.received", prefix + "received_webhooks",
-                    "werken.queue.actions", prefix + "required_actions",
-                    "werken.journal.queue", prefix + "werken.journal"));
+                    "werken.journal.url",
+                    postgres.createDatabase(),
+                    "werken.journal.user",
+                    Postgres.USER,
+                    "werken.journal.replay-rate",
+                    "4",
+                    "werken.queue.received",
+                    prefix + "received_webhooks",
+                    "werken.queue.actions",
+                    prefix + "required_actions",
+                    "werken.journal.queue",
+                    prefix + "werken.journal"));
             List<String> originals = new ArrayList<>();
             String replayId;
             long replayedAtStop;
             RunningWerken first = RunningWerken.start(settings);
             try {
                 for (int i = 0; i < EVENTS; i++) {
-                    HttpResponse<String> accepted = first.post("mi-workflow", "application/json",
+                    HttpResponse<String> accepted = first.post(
+                            "mi-workflow",
+                            "application/json",
                             ("{\"marker\":\"" + marker + "\",\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
                     assertThat(accepted.statusCode()).isEqualTo(202);
                     originals.add(JSON.readTree(accepted.body()).get("event_id").asText());
                 }
-                await().atMost(WAIT).until(() -> get(first, "/events?workflow=mi-workflow&limit=500&where="
-                        + q("payload.marker == '" + marker + "'")).get("events").size() == EVENTS);
+                await().atMost(WAIT)
+                        .until(() -> get(
+                                                first,
+                                                "/events?workflow=mi-workflow&limit=500&where="
+                                                        + q("payload.marker == '" + marker + "'"))
+                                        .get("events")
+                                        .size()
+                                == EVENTS);
 
-                HttpResponse<String> started = send(first, "POST", "/events/replay?workflow=mi-workflow&max=100&where="
-                        + q("payload.marker == '" + marker + "'"));
+                HttpResponse<String> started = send(
+                        first,
+                        "POST",
+                        "/events/replay?workflow=mi-workflow&max=100&where=" + q("payload.marker == '" + marker + "'"));
                 assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
                 replayId = JSON.readTree(started.body()).get("replay_id").asText();
                 // Four a second: stop Werken after a few.
-                await().atMost(WAIT).until(() -> get(first, "/replays/" + replayId).get("replayed").asInt() >= 3);
+                await().atMost(WAIT)
+                        .until(() -> get(first, "/replays/" + replayId)
+                                        .get("replayed")
+                                        .asInt()
+                                >= 3);
             } finally {
                 // What it published and journaled but has not written stays on the queues for the next Werken.
                 first.stopKeepingQueues();
@@ -74,22 +93,35 @@ class JournalReplayResumeIT {
 
                 HttpResponse<String> resumed = send(second, "POST", "/replays/" + replayId + "/resume");
                 assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(202);
-                await().atMost(WAIT).until(() -> get(second, "/replays/" + replayId).get("state").asText().equals("done"));
-                assertThat(get(second, "/replays/" + replayId).get("replayed").asInt()).isEqualTo(EVENTS);
+                await().atMost(WAIT)
+                        .until(() -> get(second, "/replays/" + replayId)
+                                .get("state")
+                                .asText()
+                                .equals("done"));
+                assertThat(get(second, "/replays/" + replayId).get("replayed").asInt())
+                        .isEqualTo(EVENTS);
                 HttpResponse<String> again = send(second, "POST", "/replays/" + replayId + "/resume");
-                assertThat(again.statusCode()).as("a replay that is done is not resumed").isEqualTo(409);
+                assertThat(again.statusCode())
+                        .as("a replay that is done is not resumed")
+                        .isEqualTo(409);
 
                 // Each original has exactly one replay in the journal.
                 await().atMost(WAIT).until(() -> replays(second, originals) == EVENTS);
                 for (String original : originals) {
-                    assertThat(get(second, "/events/" + original).get("replays")).as(original).hasSize(1);
+                    assertThat(get(second, "/events/" + original).get("replays"))
+                            .as(original)
+                            .hasSize(1);
                 }
             }
-            System.out.printf("JournalReplayResumeIT: %d events; stopped after %d replays, resumed, %d replayed once each%n",
+            System.out.printf(
+                    "JournalReplayResumeIT: %d events; stopped after %d replays, resumed, %d replayed once each%n",
                     EVENTS, replayedAtStop, EVENTS);
         } finally {
             try (Broker broker = new Broker()) {
-                broker.delete(prefix + "received_webhooks", prefix + "required_actions", prefix + "received_webhooks.dlq",
+                broker.delete(
+                        prefix + "received_webhooks",
+                        prefix + "required_actions",
+                        prefix + "received_webhooks.dlq",
                         prefix + "werken.journal");
             }
         }

@@ -3,13 +3,12 @@ package io.werken.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.rabbitmq.client.AMQP;
+import io.werken.dispatch.PlainListenerContainerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import com.rabbitmq.client.AMQP;
-import io.werken.dispatch.PlainListenerContainerFactory;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -28,7 +27,8 @@ class ListenerContainerIT {
         String dead = queue + ".dead";
         AtomicInteger runs = new AtomicInteger();
         CachingConnectionFactory connections = new CachingConnectionFactory(java.net.URI.create(Broker.URI_VALUE));
-        try (Broker broker = new Broker(); DefaultCamelContext context = new DefaultCamelContext()) {
+        try (Broker broker = new Broker();
+                DefaultCamelContext context = new DefaultCamelContext()) {
             broker.declareQueue(dead, Map.of());
             broker.declareQueue(queue, Map.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", dead));
             SpringRabbitMQComponent component = new SpringRabbitMQComponent();
@@ -39,23 +39,28 @@ class ListenerContainerIT {
                 @Override
                 public void configure() {
                     from("spring-rabbitmq:default?queues=" + queue + "&autoDeclare=false&acknowledgeMode=AUTO"
-                         + "&maximumRetryAttempts=0&rejectAndDontRequeue=true")
+                                    + "&maximumRetryAttempts=0&rejectAndDontRequeue=true")
                             .process(exchange -> runs.incrementAndGet())
                             .throwException(new IllegalStateException("escapes the route"));
                 }
             });
             context.start();
 
-            broker.publish(queue, new AMQP.BasicProperties.Builder().messageId("m-1").build(),
+            broker.publish(
+                    queue,
+                    new AMQP.BasicProperties.Builder().messageId("m-1").build(),
                     "{}".getBytes(StandardCharsets.UTF_8));
 
             await().atMost(Duration.ofSeconds(10)).until(() -> broker.depth(dead) == 1);
             // And it stays that way: no redelivery puts it back on the queue or runs the route again.
-            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+            await().during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> broker.depth(queue) == 0 && runs.get() == 1);
             assertThat(broker.depth(queue)).isZero();
             assertThat(broker.depth(dead)).isEqualTo(1);
-            assertThat(runs.get()).as("runs of the route: no redelivery, no retry").isEqualTo(1);
+            assertThat(runs.get())
+                    .as("runs of the route: no redelivery, no retry")
+                    .isEqualTo(1);
             assertThat(broker.get(dead).getProps().getMessageId()).isEqualTo("m-1");
         } finally {
             connections.destroy();

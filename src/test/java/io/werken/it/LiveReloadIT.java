@@ -1,5 +1,13 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.GetResponse;
+import io.werken.workflow.WorkflowCatalog;
+import io.werken.workflow.WorkflowReloader;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -20,22 +28,12 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.GetResponse;
-import io.werken.workflow.WorkflowCatalog;
-import io.werken.workflow.WorkflowReloader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The workflows file reloaded while Werken runs: edits written in place, by a rename and through symlink swaps (as a
@@ -48,7 +46,8 @@ class LiveReloadIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String RELOADER_MBEAN = "org.apache.camel:context=werken,type=services,name=WorkflowReloader";
-    private static final Path GITHUB_SECRET = Path.of("src/test/resources/fixtures/secrets/github").toAbsolutePath();
+    private static final Path GITHUB_SECRET =
+            Path.of("src/test/resources/fixtures/secrets/github").toAbsolutePath();
 
     @TempDir
     Path dir;
@@ -59,10 +58,11 @@ class LiveReloadIT {
         static Revision of(String name, Map<String, String> actions) {
             List<String> types = List.copyOf(actions.keySet());
             String json = actions.entrySet().stream()
-                    .map(a -> a.getValue() == null ? "{\"type\": \"%s\"}".formatted(a.getKey())
+                    .map(a -> a.getValue() == null
+                            ? "{\"type\": \"%s\"}".formatted(a.getKey())
                             : "{\"type\": \"%s\", \"queue\": \"%s\"}".formatted(a.getKey(), a.getValue()))
-                    .collect(Collectors.joining(", ", "{\"live\": {\"description\": \"revision " + name
-                            + "\", \"actions\": [", "]}}\n"));
+                    .collect(Collectors.joining(
+                            ", ", "{\"live\": {\"description\": \"revision " + name + "\", \"actions\": [", "]}}\n"));
             Map<String, String> queues = new HashMap<>();
             actions.forEach((type, queue) -> {
                 if (queue != null) {
@@ -103,7 +103,8 @@ class LiveReloadIT {
 
         Path file = dir.resolve("workflows.json");
         Files.writeString(file, a.json());
-        try (Broker broker = new Broker(); RunningWerken werken = start(file, true)) {
+        try (Broker broker = new Broker();
+                RunningWerken werken = start(file, true)) {
             try {
                 assertThat(reloader(werken).getRevision()).isEqualTo(a.revision());
                 assertThat(reloader(werken).isWatching()).isTrue();
@@ -113,10 +114,14 @@ class LiveReloadIT {
                     awaitAccepted(stream, 30);
 
                     // (a) written in place, naming a queue that does not exist yet.
-                    assertThat(broker.queueExists(auditQueue)).as("the new queue before the edit").isFalse();
+                    assertThat(broker.queueExists(auditQueue))
+                            .as("the new queue before the edit")
+                            .isFalse();
                     Files.writeString(file, b.json());
                     awaitInUse(werken, b, stream);
-                    assertThat(broker.queueExists(auditQueue)).as("the new queue is declared by the reload").isTrue();
+                    assertThat(broker.queueExists(auditQueue))
+                            .as("the new queue is declared by the reload")
+                            .isTrue();
 
                     // (b) replaced by a rename in the same directory.
                     Path temporary = dir.resolve(".workflows.json.tmp");
@@ -130,7 +135,10 @@ class LiveReloadIT {
                     Files.writeString(dir.resolve("..v4/workflows.json"), d.json());
                     Files.createSymbolicLink(dir.resolve("..data"), Path.of("..v4"));
                     Files.createSymbolicLink(dir.resolve(".workflows.json.link"), Path.of("..data/workflows.json"));
-                    Files.move(dir.resolve(".workflows.json.link"), file, StandardCopyOption.ATOMIC_MOVE,
+                    Files.move(
+                            dir.resolve(".workflows.json.link"),
+                            file,
+                            StandardCopyOption.ATOMIC_MOVE,
                             StandardCopyOption.REPLACE_EXISTING);
                     assertThat(Files.isSymbolicLink(file)).isTrue();
                     awaitInUse(werken, d, stream);
@@ -139,68 +147,106 @@ class LiveReloadIT {
                     Files.createDirectory(dir.resolve("..v5"));
                     Files.writeString(dir.resolve("..v5/workflows.json"), e.json());
                     Files.createSymbolicLink(dir.resolve("..data_tmp"), Path.of("..v5"));
-                    Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE,
+                    Files.move(
+                            dir.resolve("..data_tmp"),
+                            dir.resolve("..data"),
+                            StandardCopyOption.ATOMIC_MOVE,
                             StandardCopyOption.REPLACE_EXISTING);
                     awaitInUse(werken, e, stream);
 
-                    assertThat(stream.sent()).as("the stream still running after the last edit").isLessThan(600);
+                    assertThat(stream.sent())
+                            .as("the stream still running after the last edit")
+                            .isLessThan(600);
                     List<LoadStream.Outcome> outcomes = stream.awaitAll(Duration.ofSeconds(120));
 
                     assertThat(outcomes).hasSize(600);
-                    assertThat(outcomes).as("every webhook of the stream accepted")
-                            .allSatisfy(o -> assertThat(o.status()).as(String.valueOf(o.failure())).isEqualTo(202));
-                    Set<String> accepted = outcomes.stream().map(LoadStream.Outcome::eventId).collect(Collectors.toSet());
+                    assertThat(outcomes)
+                            .as("every webhook of the stream accepted")
+                            .allSatisfy(o -> assertThat(o.status())
+                                    .as(String.valueOf(o.failure()))
+                                    .isEqualTo(202));
+                    Set<String> accepted =
+                            outcomes.stream().map(LoadStream.Outcome::eventId).collect(Collectors.toSet());
                     assertThat(accepted).doesNotContainNull().hasSize(600);
 
                     // Every action of every accepted event, from both queues, with the queue it arrived on.
                     Map<String, List<Delivered>> byEvent = new HashMap<>();
-                    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
-                        collect(broker, werken.actionsQueue, byEvent);
-                        collect(broker, auditQueue, byEvent);
-                        return accepted.stream().allMatch(id -> byEvent.containsKey(id)
-                                && byEvent.get(id).size() == byEvent.get(id).get(0).message().get("count").asInt());
-                    });
-                    assertThat(byEvent.keySet()).as("actions only for accepted events").isEqualTo(accepted);
+                    await().atMost(Duration.ofSeconds(90))
+                            .pollInterval(Duration.ofMillis(250))
+                            .until(() -> {
+                                collect(broker, werken.actionsQueue, byEvent);
+                                collect(broker, auditQueue, byEvent);
+                                return accepted.stream()
+                                        .allMatch(id -> byEvent.containsKey(id)
+                                                && byEvent.get(id).size()
+                                                        == byEvent.get(id)
+                                                                .get(0)
+                                                                .message()
+                                                                .get("count")
+                                                                .asInt());
+                            });
+                    assertThat(byEvent.keySet())
+                            .as("actions only for accepted events")
+                            .isEqualTo(accepted);
 
                     Map<String, Integer> eventsPerRevision = new HashMap<>();
                     int auditActions = 0;
                     for (Map.Entry<String, List<Delivered>> event : byEvent.entrySet()) {
                         List<Delivered> delivered = event.getValue();
                         Set<String> revisions = delivered.stream()
-                                .map(m -> m.message().get("workflow_revision").asText()).collect(Collectors.toSet());
-                        assertThat(revisions).as("revisions of event %s's actions", event.getKey()).hasSize(1);
+                                .map(m -> m.message().get("workflow_revision").asText())
+                                .collect(Collectors.toSet());
+                        assertThat(revisions)
+                                .as("revisions of event %s's actions", event.getKey())
+                                .hasSize(1);
                         String revision = revisions.iterator().next();
-                        assertThat(byRevision).as("event %s's revision", event.getKey()).containsKey(revision);
+                        assertThat(byRevision)
+                                .as("event %s's revision", event.getKey())
+                                .containsKey(revision);
                         Revision definition = byRevision.get(revision);
                         eventsPerRevision.merge(definition.name(), 1, Integer::sum);
 
                         List<Delivered> inOrder = delivered.stream()
-                                .sorted(java.util.Comparator.comparingInt(m -> m.message().get("index").asInt())).toList();
-                        assertThat(inOrder).extracting(m -> m.message().get("index").asInt())
+                                .sorted(java.util.Comparator.comparingInt(
+                                        m -> m.message().get("index").asInt()))
+                                .toList();
+                        assertThat(inOrder)
+                                .extracting(m -> m.message().get("index").asInt())
                                 .as("indexes of event %s (revision %s)", event.getKey(), definition.name())
-                                .containsExactlyElementsOf(IntStream.range(0, definition.types().size()).boxed().toList());
-                        assertThat(inOrder).extracting(m -> m.message().get("type").asText())
+                                .containsExactlyElementsOf(
+                                        IntStream.range(0, definition.types().size())
+                                                .boxed()
+                                                .toList());
+                        assertThat(inOrder)
+                                .extracting(m -> m.message().get("type").asText())
                                 .as("types of event %s (revision %s)", event.getKey(), definition.name())
                                 .containsExactlyElementsOf(definition.types());
-                        assertThat(inOrder).extracting(m -> m.message().get("count").asInt())
+                        assertThat(inOrder)
+                                .extracting(m -> m.message().get("count").asInt())
                                 .containsOnly(definition.types().size());
                         for (Delivered m : inOrder) {
                             String type = m.message().get("type").asText();
-                            assertThat(m.queue()).as("queue of %s", type)
+                            assertThat(m.queue())
+                                    .as("queue of %s", type)
                                     .isEqualTo(definition.queues().getOrDefault(type, werken.actionsQueue));
                             assertThat(m.message().get("action_id").asText())
-                                    .isEqualTo(event.getKey() + ":" + m.message().get("index").asInt());
+                                    .isEqualTo(event.getKey() + ":"
+                                            + m.message().get("index").asInt());
                             if (m.queue().equals(auditQueue)) {
                                 auditActions++;
                             }
                         }
                     }
-                    assertThat(eventsPerRevision).as("events per revision: every edit happened mid-stream")
+                    assertThat(eventsPerRevision)
+                            .as("events per revision: every edit happened mid-stream")
                             .containsOnlyKeys("A", "B", "C", "D", "E")
                             .allSatisfy((name, count) -> assertThat(count).isPositive());
-                    assertThat(auditActions).as("the new queue holds exactly the revision-B events' audit actions")
+                    assertThat(auditActions)
+                            .as("the new queue holds exactly the revision-B events' audit actions")
                             .isEqualTo(eventsPerRevision.get("B"));
-                    assertThat(broker.depth(werken.deadLetterQueue)).as("dead letters").isZero();
+                    assertThat(broker.depth(werken.deadLetterQueue))
+                            .as("dead letters")
+                            .isZero();
                     assertThat(broker.depth(werken.receivedQueue)).isZero();
                     assertThat(reloader(werken).getReloadsSucceeded()).isEqualTo(4);
                 }
@@ -211,13 +257,13 @@ class LiveReloadIT {
     }
 
     /** An action message and the queue it was taken from. */
-    private record Delivered(String queue, JsonNode message) {
-    }
+    private record Delivered(String queue, JsonNode message) {}
 
     private static void collect(Broker broker, String queue, Map<String, List<Delivered>> byEvent) throws Exception {
         for (GetResponse m : broker.drain(queue)) {
             JsonNode message = JSON.readTree(m.getBody());
-            byEvent.computeIfAbsent(message.get("event_id").asText(), k -> new ArrayList<>()).add(new Delivered(queue, message));
+            byEvent.computeIfAbsent(message.get("event_id").asText(), k -> new ArrayList<>())
+                    .add(new Delivered(queue, message));
         }
     }
 
@@ -252,8 +298,8 @@ class LiveReloadIT {
             }
             """;
 
-    private static final Set<String> INVALID_POINTERS = Set.of("/live/actions/0/when", "/live/actions/1",
-            "/other/payload_schema/type");
+    private static final Set<String> INVALID_POINTERS =
+            Set.of("/live/actions/0/when", "/live/actions/1", "/other/payload_schema/type");
 
     private static final String FIXED = """
             {
@@ -269,13 +315,16 @@ class LiveReloadIT {
         Files.writeString(file, VALID);
         String valid = revisionOf(VALID);
         String invalid = revisionOf(INVALID);
-        try (Broker broker = new Broker(); RunningWerken werken = start(file, true)) {
+        try (Broker broker = new Broker();
+                RunningWerken werken = start(file, true)) {
             WorkflowReloader reloader = reloader(werken);
             assertThat(reloader.getRevision()).isEqualTo(valid);
             assertThat(jmx("LastReloadOutcome")).isEqualTo("");
 
             Files.writeString(file, INVALID);
-            await().atMost(WAIT).until(() -> reloader.lastResult() != null && invalid.equals(reloader.lastResult().refused()));
+            await().atMost(WAIT)
+                    .until(() -> reloader.lastResult() != null
+                            && invalid.equals(reloader.lastResult().refused()));
 
             assertThat(reloader.lastResult().outcome()).isEqualTo(WorkflowReloader.Outcome.INVALID);
             assertThat(reloader.getRevision()).as("the revision in use").isEqualTo(valid);
@@ -283,7 +332,9 @@ class LiveReloadIT {
             assertThat(webhook.statusCode()).as(webhook.body()).isEqualTo(202);
             List<JsonNode> actions = messages(broker.take(werken.actionsQueue, 2, WAIT));
             assertThat(actions).extracting(m -> m.get("type").asText()).containsExactly("a_first", "a_second");
-            assertThat(actions).extracting(m -> m.get("workflow_revision").asText()).containsOnly(valid);
+            assertThat(actions)
+                    .extracting(m -> m.get("workflow_revision").asText())
+                    .containsOnly(valid);
             assertThat(actions.get(1).get("params").get("n").asInt()).isEqualTo(7);
 
             JsonNode check = workflowsHealth(werken);
@@ -303,19 +354,24 @@ class LiveReloadIT {
 
             double invalidBefore = metric(werken, "werken_workflow_reloads_total", "result=\"invalid\"");
             assertThat(invalidBefore).as("invalid reloads counted").isPositive();
-            assertThat(metric(werken, "werken_workflow_revision", "revision=\"" + valid + "\"")).isEqualTo(1.0);
+            assertThat(metric(werken, "werken_workflow_revision", "revision=\"" + valid + "\""))
+                    .isEqualTo(1.0);
 
             HttpResponse<String> refused = postReload(werken);
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
-            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(refused.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
             JsonNode problem = JSON.readTree(refused.body());
             assertThat(problem.get("type").asText()).endsWith("workflows-invalid");
             assertThat(problem.get("detail").asText()).contains(valid);
             assertThat(StreamSupport.stream(problem.get("errors").spliterator(), false)
-                    .map(error -> error.get("pointer").asText()).collect(Collectors.toSet()))
-                    .as(refused.body()).isEqualTo(INVALID_POINTERS);
-            assertThat(problem.get("errors")).allSatisfy(error -> assertThat(error.get("message").asText()).isNotBlank());
+                            .map(error -> error.get("pointer").asText())
+                            .collect(Collectors.toSet()))
+                    .as(refused.body())
+                    .isEqualTo(INVALID_POINTERS);
+            assertThat(problem.get("errors"))
+                    .allSatisfy(
+                            error -> assertThat(error.get("message").asText()).isNotBlank());
             assertThat(metric(werken, "werken_workflow_reloads_total", "result=\"invalid\""))
                     .isEqualTo(invalidBefore + 1);
             assertThat(reloader.getRevision()).isEqualTo(valid);
@@ -330,16 +386,20 @@ class LiveReloadIT {
             assertThat(reloader.lastResult().changed()).containsExactly("live");
             assertThat(reloader.lastResult().removed()).isEmpty();
             assertThat(jmx("LastReloadOutcome")).isEqualTo("RELOADED");
-            assertThat(workflowsHealth(werken).get("data").has("last_reload_problems")).isFalse();
+            assertThat(workflowsHealth(werken).get("data").has("last_reload_problems"))
+                    .isFalse();
 
-            Object answer = ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName(RELOADER_MBEAN), "reload",
-                    new Object[0], new String[0]);
+            Object answer = ManagementFactory.getPlatformMBeanServer()
+                    .invoke(new ObjectName(RELOADER_MBEAN), "reload", new Object[0], new String[0]);
             assertThat((String) answer).isEqualTo("Unchanged: revision " + fixed);
             assertThat(jmx("LastReloadOutcome")).isEqualTo("UNCHANGED");
-            assertThat(metric(werken, "werken_workflow_reloads_total", "result=\"unchanged\"")).isEqualTo(1.0);
-            assertThat(metric(werken, "werken_workflow_revision", "revision=\"" + fixed + "\"")).isEqualTo(1.0);
+            assertThat(metric(werken, "werken_workflow_reloads_total", "result=\"unchanged\""))
+                    .isEqualTo(1.0);
+            assertThat(metric(werken, "werken_workflow_revision", "revision=\"" + fixed + "\""))
+                    .isEqualTo(1.0);
             assertThat(metric(werken, "werken_workflow_revision", "revision=\"" + valid + "\""))
-                    .as("the old revision's series is gone").isNaN();
+                    .as("the old revision's series is gone")
+                    .isNaN();
 
             webhook = werken.post("live", "application/json", "{}".getBytes());
             assertThat(webhook.statusCode()).isEqualTo(202);
@@ -361,12 +421,14 @@ class LiveReloadIT {
                   "extra": {"actions": [{"type": "log_evento"}]}
                 }
                 """;
-        try (Broker broker = new Broker(); RunningWerken werken = start(file, false)) {
+        try (Broker broker = new Broker();
+                RunningWerken werken = start(file, false)) {
             WorkflowReloader reloader = reloader(werken);
             assertThat(reloader.isWatching()).isFalse();
             Files.writeString(file, next);
             assertThat(werken.post("other", "application/json", "{}".getBytes()).statusCode())
-                    .as("not watched: the old revision serves until asked").isEqualTo(202);
+                    .as("not watched: the old revision serves until asked")
+                    .isEqualTo(202);
             assertThat(reloader.getRevision()).isEqualTo(valid);
             broker.take(werken.actionsQueue, 1, WAIT);
 
@@ -375,12 +437,18 @@ class LiveReloadIT {
             assertThat(JSON.readTree(reloaded.body())).isEqualTo(JSON.readTree("""
                     {"outcome": "reloaded", "revision": "%s", "previous_revision": "%s", "added": ["extra"],
                      "removed": ["other"], "changed": ["live"], "workflows": 2}""".formatted(revisionOf(next), valid)));
-            assertThat(werken.post("other", "application/json", "{}".getBytes()).statusCode()).isEqualTo(404);
-            assertThat(werken.post("extra", "application/json", "{}".getBytes()).statusCode()).isEqualTo(202);
-            assertThat(werken.post("live", "application/json", "{}".getBytes()).statusCode()).isEqualTo(202);
+            assertThat(werken.post("other", "application/json", "{}".getBytes()).statusCode())
+                    .isEqualTo(404);
+            assertThat(werken.post("extra", "application/json", "{}".getBytes()).statusCode())
+                    .isEqualTo(202);
+            assertThat(werken.post("live", "application/json", "{}".getBytes()).statusCode())
+                    .isEqualTo(202);
             List<JsonNode> actions = messages(broker.take(werken.actionsQueue, 4, WAIT));
-            assertThat(actions).extracting(m -> m.get("workflow_revision").asText()).containsOnly(revisionOf(next));
-            assertThat(actions).extracting(m -> m.get("type").asText())
+            assertThat(actions)
+                    .extracting(m -> m.get("workflow_revision").asText())
+                    .containsOnly(revisionOf(next));
+            assertThat(actions)
+                    .extracting(m -> m.get("type").asText())
                     .containsExactlyInAnyOrder("log_evento", "n_first", "n_second", "n_third");
 
             HttpResponse<String> again = postReload(werken);
@@ -388,8 +456,11 @@ class LiveReloadIT {
             assertThat(JSON.readTree(again.body())).isEqualTo(JSON.readTree("""
                     {"outcome": "unchanged", "revision": "%1$s", "previous_revision": "%1$s", "added": [],
                      "removed": [], "changed": [], "workflows": 2}""".formatted(revisionOf(next))));
-            assertThat(werken.send(HttpRequest.newBuilder(management(werken, "/workflows/reload")).GET()).statusCode())
-                    .as("GET shows a workflow named reload: there is none").isEqualTo(404);
+            assertThat(werken.send(HttpRequest.newBuilder(management(werken, "/workflows/reload"))
+                                    .GET())
+                            .statusCode())
+                    .as("GET shows a workflow named reload: there is none")
+                    .isEqualTo(404);
         }
     }
 
@@ -403,9 +474,11 @@ class LiveReloadIT {
                  "gone": {"actions": [{"type": "log_gone"}]}}
                 """;
         Files.writeString(file, plain);
-        try (Broker broker = new Broker(); RunningWerken werken = start(file, true)) {
+        try (Broker broker = new Broker();
+                RunningWerken werken = start(file, true)) {
             assertThat(post(werken, "orders", "{}", Map.of()).statusCode()).isEqualTo(202);
-            JsonNode before = messages(broker.take(werken.actionsQueue, 1, WAIT)).get(0);
+            JsonNode before =
+                    messages(broker.take(werken.actionsQueue, 1, WAIT)).get(0);
             assertThat(before.get("workflow_revision").asText()).isEqualTo(revisionOf(plain));
 
             // A payload schema: the next webhook without order_id is refused, one with it accepted.
@@ -418,11 +491,15 @@ class LiveReloadIT {
             HttpResponse<String> noId = post(werken, "orders", "{}", Map.of());
             assertThat(noId.statusCode()).as(noId.body()).isEqualTo(422);
             assertThat(noId.body()).contains("order_id");
-            assertThat(post(werken, "orders", "{\"order_id\": 1}", Map.of()).statusCode()).isEqualTo(202);
-            JsonNode withId = messages(broker.take(werken.actionsQueue, 1, WAIT)).get(0);
+            assertThat(post(werken, "orders", "{\"order_id\": 1}", Map.of()).statusCode())
+                    .isEqualTo(202);
+            JsonNode withId =
+                    messages(broker.take(werken.actionsQueue, 1, WAIT)).get(0);
             assertThat(withId.get("workflow_revision").asText()).isEqualTo(revisionOf(schema));
             assertThat(withId.get("payload")).isEqualTo(JSON.readTree("{\"order_id\": 1}"));
-            assertThat(withId.path("headers").size()).as("no headers listed yet").isZero();
+            assertThat(withId.path("headers").size())
+                    .as("no headers listed yet")
+                    .isZero();
 
             // Headers: the next event carries x-tenant.
             String headers = """
@@ -433,7 +510,8 @@ class LiveReloadIT {
             reloadTo(werken, file, headers);
             HttpResponse<String> tenant = post(werken, "orders", "{\"order_id\": 2}", Map.of("X-Tenant", "acme"));
             assertThat(tenant.statusCode()).as(tenant.body()).isEqualTo(202);
-            JsonNode withTenant = messages(broker.take(werken.actionsQueue, 1, WAIT)).get(0);
+            JsonNode withTenant =
+                    messages(broker.take(werken.actionsQueue, 1, WAIT)).get(0);
             assertThat(withTenant.get("workflow_revision").asText()).isEqualTo(revisionOf(headers));
             assertThat(withTenant.get("headers")).isEqualTo(JSON.readTree("{\"x-tenant\": \"acme\"}"));
             assertThat(withTenant.get("params")).isEqualTo(JSON.readTree("{\"tenant\": \"acme\"}"));
@@ -449,10 +527,14 @@ class LiveReloadIT {
             String body = "{\"order_id\": 3}";
             HttpResponse<String> unsigned = post(werken, "orders", body, Map.of("X-Tenant", "acme"));
             assertThat(unsigned.statusCode()).as(unsigned.body()).isEqualTo(401);
-            HttpResponse<String> signed = post(werken, "orders", body, Map.of("X-Tenant", "acme",
-                    "X-Hub-Signature-256", "sha256=" + githubSignature(body)));
+            HttpResponse<String> signed = post(
+                    werken,
+                    "orders",
+                    body,
+                    Map.of("X-Tenant", "acme", "X-Hub-Signature-256", "sha256=" + githubSignature(body)));
             assertThat(signed.statusCode()).as(signed.body()).isEqualTo(202);
-            JsonNode signedAction = messages(broker.take(werken.actionsQueue, 1, WAIT)).get(0);
+            JsonNode signedAction =
+                    messages(broker.take(werken.actionsQueue, 1, WAIT)).get(0);
             assertThat(signedAction.get("workflow_revision").asText()).isEqualTo(revisionOf(verified));
             assertThat(signedAction.get("payload")).isEqualTo(JSON.readTree(body));
 
@@ -468,18 +550,23 @@ class LiveReloadIT {
             assertThat(reloader(werken).lastResult().removed()).containsExactly("gone");
             HttpResponse<String> unknown = post(werken, "gone", "{}", Map.of());
             assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
-            assertThat(post(werken, "orders", "{}", Map.of()).statusCode()).as("no schema any more").isEqualTo(202);
+            assertThat(post(werken, "orders", "{}", Map.of()).statusCode())
+                    .as("no schema any more")
+                    .isEqualTo(202);
             werken.startDispatch();
 
             GetResponse dead = broker.take(werken.deadLetterQueue, 1, WAIT).get(0);
             assertThat(JSON.readTree(dead.getBody()).get("event_id").asText()).isEqualTo(eventId);
             assertThat(String.valueOf(dead.getProps().getHeaders().get("x-werken-dead-letter-reason")))
-                    .contains("'gone'").contains(revisionOf(removed));
+                    .contains("'gone'")
+                    .contains(revisionOf(removed));
             List<JsonNode> after = messages(broker.take(werken.actionsQueue, 1, WAIT));
             assertThat(after).extracting(m -> m.get("type").asText()).containsExactly("log_order");
             assertThat(after.get(0).get("workflow_revision").asText()).isEqualTo(revisionOf(removed));
             await().atMost(WAIT).until(() -> broker.depth(werken.receivedQueue) == 0);
-            assertThat(broker.depth(werken.actionsQueue)).as("no action for the dead-lettered event").isZero();
+            assertThat(broker.depth(werken.actionsQueue))
+                    .as("no action for the dead-lettered event")
+                    .isZero();
             assertThat(broker.depth(werken.deadLetterQueue)).isZero();
         }
     }
@@ -504,9 +591,12 @@ class LiveReloadIT {
 
     private static RunningWerken start(Path file, boolean watch) throws Exception {
         return RunningWerken.start(Map.of(
-                "werken.workflows", "file:" + file,
-                "werken.workflows.watch", Boolean.toString(watch),
-                "werken.workflows.poll-interval-ms", "300"));
+                "werken.workflows",
+                "file:" + file,
+                "werken.workflows.watch",
+                Boolean.toString(watch),
+                "werken.workflows.poll-interval-ms",
+                "300"));
     }
 
     private static WorkflowReloader reloader(RunningWerken werken) {
@@ -517,8 +607,8 @@ class LiveReloadIT {
         return WorkflowCatalog.revisionOf(content.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static HttpResponse<String> post(RunningWerken werken, String workflow, String body,
-                                             Map<String, String> headers) throws Exception {
+    private static HttpResponse<String> post(
+            RunningWerken werken, String workflow, String body, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(werken.webhookUri(workflow))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -544,8 +634,9 @@ class LiveReloadIT {
     }
 
     private static JsonNode healthReport(RunningWerken werken) throws Exception {
-        HttpResponse<String> health = werken.send(HttpRequest.newBuilder(
-                management(werken, "/observe/health?exposureLevel=full&data=true")).GET());
+        HttpResponse<String> health =
+                werken.send(HttpRequest.newBuilder(management(werken, "/observe/health?exposureLevel=full&data=true"))
+                        .GET());
         return JSON.readTree(health.body());
     }
 
@@ -557,7 +648,8 @@ class LiveReloadIT {
     private static JsonNode workflowsHealth(RunningWerken werken) throws Exception {
         JsonNode report = healthReport(werken);
         for (JsonNode check : report.get("checks")) {
-            if ("workflows".equals(check.path("name").asText()) || "werken/workflows".equals(check.path("name").asText())) {
+            if ("workflows".equals(check.path("name").asText())
+                    || "werken/workflows".equals(check.path("name").asText())) {
                 return check;
             }
         }
@@ -566,11 +658,14 @@ class LiveReloadIT {
 
     /** The value of the sample {@code name{...label...}} at /observe/metrics, or NaN when there is none. */
     private static double metric(RunningWerken werken, String name, String label) throws Exception {
-        HttpResponse<String> metrics = werken.send(HttpRequest.newBuilder(management(werken, "/observe/metrics")).GET());
-        return metrics.body().lines()
+        HttpResponse<String> metrics = werken.send(
+                HttpRequest.newBuilder(management(werken, "/observe/metrics")).GET());
+        return metrics.body()
+                .lines()
                 .filter(line -> line.startsWith(name + "{") && line.contains(label))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst().orElse(Double.NaN);
+                .findFirst()
+                .orElse(Double.NaN);
     }
 
     private static Object jmx(String attribute) throws Exception {
@@ -578,8 +673,9 @@ class LiveReloadIT {
         try {
             return server.getAttribute(new ObjectName(RELOADER_MBEAN), attribute);
         } catch (javax.management.InstanceNotFoundException e) {
-            throw new AssertionError("no " + RELOADER_MBEAN + " among "
-                    + server.queryNames(new ObjectName("org.apache.camel:*"), null), e);
+            throw new AssertionError(
+                    "no " + RELOADER_MBEAN + " among " + server.queryNames(new ObjectName("org.apache.camel:*"), null),
+                    e);
         }
     }
 }

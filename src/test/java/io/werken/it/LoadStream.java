@@ -1,5 +1,7 @@
 package io.werken.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,8 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static org.awaitility.Awaitility.await;
-
 /**
  * A client streaming webhooks at Werken: at most {@code total} requests, at most {@code concurrency} in flight, paced
  * at one every {@code interval} so that a stream spans the faults a test injects. Records every outcome.
@@ -25,8 +25,7 @@ import static org.awaitility.Awaitility.await;
 public final class LoadStream implements AutoCloseable {
 
     /** One request's outcome: an HTTP status (or -1 for an I/O failure), when it ended, and what came back. */
-    public record Outcome(int status, long endedNanos, String eventId, Optional<String> retryAfter, String failure) {
-    }
+    public record Outcome(int status, long endedNanos, String eventId, Optional<String> retryAfter, String failure) {}
 
     private static final Pattern EVENT_ID = Pattern.compile("\"event_id\":\"([^\"]+)\"");
 
@@ -70,8 +69,12 @@ public final class LoadStream implements AutoCloseable {
                 outcomes.add(new Outcome(-1, now, null, Optional.empty(), String.valueOf(error)));
             } else {
                 Matcher m = EVENT_ID.matcher(response.body());
-                outcomes.add(new Outcome(response.statusCode(), now, response.statusCode() == 202 && m.find() ? m.group(1) : null,
-                        response.headers().firstValue("Retry-After"), null));
+                outcomes.add(new Outcome(
+                        response.statusCode(),
+                        now,
+                        response.statusCode() == 202 && m.find() ? m.group(1) : null,
+                        response.headers().firstValue("Retry-After"),
+                        null));
             }
             done.incrementAndGet();
             inFlight.release();

@@ -26,6 +26,7 @@ public final class Postgres implements AutoCloseable {
 
     /** PostgreSQL's limit on identifiers (NAMEDATALEN - 1); a longer name would be truncated silently. */
     private static final int MAX_NAME = 63;
+
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]{0," + (MAX_NAME - 1) + "}");
 
     public final int port;
@@ -49,8 +50,11 @@ public final class Postgres implements AutoCloseable {
      * calling class in the name tells whose a leftover database is.
      */
     public String createDatabase() {
-        String caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass()
-                .getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        String caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .getCallerClass()
+                .getSimpleName()
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9_]", "_");
         String random = "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String prefix = "werken_" + caller;
         return createDatabase(prefix.substring(0, Math.min(prefix.length(), MAX_NAME - random.length())) + random);
@@ -59,8 +63,8 @@ public final class Postgres implements AutoCloseable {
     /** Creates the database {@code name} (lower case letters, digits and underscores) and returns its JDBC URL. */
     public String createDatabase(String name) {
         if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("Not a database name for the tests: " + name + " (expected " + NAME
-                                               + ")");
+            throw new IllegalArgumentException(
+                    "Not a database name for the tests: " + name + " (expected " + NAME + ")");
         }
         execute("CREATE DATABASE \"" + name + "\"");
         synchronized (created) {
@@ -120,12 +124,13 @@ public final class Postgres implements AutoCloseable {
     }
 
     private void execute(String sql) {
-        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect("postgres");
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
             String hint = port == SHARED_PORT ? " (.ci/run sets it up with trust authentication)" : "";
-            throw new IllegalStateException(sql + " failed on PostgreSQL at " + this + " as user " + USER + hint + ": "
-                                            + e.getMessage(), e);
+            throw new IllegalStateException(
+                    sql + " failed on PostgreSQL at " + this + " as user " + USER + hint + ": " + e.getMessage(), e);
         }
     }
 }

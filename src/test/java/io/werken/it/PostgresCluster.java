@@ -1,5 +1,7 @@
 package io.werken.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,8 +19,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import static org.awaitility.Awaitility.await;
-
 /**
  * A PostgreSQL cluster of a test's own, beside the shared server: made with Debian's {@code pg_createcluster} on a free
  * port, listening on 127.0.0.1 only, where user {@code postgres} connects with trust authentication. A test can stop
@@ -32,6 +32,7 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** Clusters are named {@code werken_it_<pid>_<port>}: a cluster whose JVM is gone is a leftover of a killed run. */
     private static final Pattern OWN_NAME = Pattern.compile("werken_it_(\\d+)_\\d+");
+
     private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -62,8 +63,17 @@ public final class PostgresCluster implements AutoCloseable {
             try {
                 // --start-conf=manual: never started at boot. Trust on 127.0.0.1 (initdb's pg_hba.conf, which
                 // pg_createcluster leaves alone when given the authentication), peer on the local socket as Debian's.
-                admin(TOOL_TIMEOUT, "pg_createcluster", version, cluster.name, "-p", Integer.toString(port),
-                        "--start-conf=manual", "--", "--auth-host=trust", "--auth-local=peer");
+                admin(
+                        TOOL_TIMEOUT,
+                        "pg_createcluster",
+                        version,
+                        cluster.name,
+                        "-p",
+                        Integer.toString(port),
+                        "--start-conf=manual",
+                        "--",
+                        "--auth-host=trust",
+                        "--auth-local=peer");
                 cluster.listenOnLoopbackOnly();
                 cluster.start();
                 return cluster;
@@ -158,8 +168,10 @@ public final class PostgresCluster implements AutoCloseable {
     private void listenOnLoopbackOnly() throws IOException, InterruptedException {
         Path settings = Files.createTempFile("werken-postgres-", ".conf");
         try {
-            Files.writeString(settings, "# PostgresCluster: a test's own cluster, on the loopback interface only\n"
-                                        + "listen_addresses = '127.0.0.1'\n");
+            Files.writeString(
+                    settings,
+                    "# PostgresCluster: a test's own cluster, on the loopback interface only\n"
+                            + "listen_addresses = '127.0.0.1'\n");
             Files.setPosixFilePermissions(settings, PosixFilePermissions.fromString("rw-r--r--"));
             admin(TOOL_TIMEOUT, "install", "-m", "644", settings.toString(), settingsFile(version, name));
         } finally {
@@ -207,7 +219,7 @@ public final class PostgresCluster implements AutoCloseable {
                     drop(columns[0], columns[1]);
                 } catch (IllegalStateException e) {
                     System.err.println("PostgresCluster: leftover cluster " + columns[0] + "/" + columns[1]
-                                       + " not dropped: " + e.getMessage());
+                            + " not dropped: " + e.getMessage());
                 }
             }
         }
@@ -231,8 +243,8 @@ public final class PostgresCluster implements AutoCloseable {
         Path versions = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(versions)) {
             try (Stream<Path> dirs = Files.list(versions)) {
-                Optional<String> newest = dirs
-                        .filter(dir -> dir.getFileName().toString().matches("\\d+"))
+                Optional<String> newest = dirs.filter(
+                                dir -> dir.getFileName().toString().matches("\\d+"))
                         .filter(dir -> Files.isExecutable(dir.resolve("bin/initdb")))
                         .map(dir -> dir.getFileName().toString())
                         .max(Comparator.comparingInt(Integer::parseInt));
@@ -242,7 +254,7 @@ public final class PostgresCluster implements AutoCloseable {
             }
         }
         throw new IllegalStateException("No PostgreSQL server under " + versions + ": the journal tests need Debian's "
-                                        + "postgresql package (.ci/run installs it)");
+                + "postgresql package (.ci/run installs it)");
     }
 
     /** Runs a Debian PostgreSQL tool that needs root or the postgres user. */
@@ -268,12 +280,12 @@ public final class PostgresCluster implements AutoCloseable {
                     .start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", full) + " did not finish within " + timeout + ": "
-                                                + Files.readString(output));
+                throw new IllegalStateException(
+                        String.join(" ", full) + " did not finish within " + timeout + ": " + Files.readString(output));
             }
             if (process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", full) + " failed with exit code " + process.exitValue()
-                                                + ": " + Files.readString(output));
+                        + ": " + Files.readString(output));
             }
             return Files.readString(output);
         } finally {

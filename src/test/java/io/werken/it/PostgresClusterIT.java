@@ -1,5 +1,8 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,11 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The journal tests' PostgreSQL, as those tests use it over JDBC: a cluster of the test's own that stops (connections
@@ -39,7 +38,8 @@ class PostgresClusterIT {
 
             String url = cluster.createDatabase("journal");
             assertThat(url).isEqualTo("jdbc:postgresql://127.0.0.1:" + cluster.port + "/journal");
-            try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
+            try (Connection connection = connect(url);
+                    Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE record (id text PRIMARY KEY)");
                 statement.execute("INSERT INTO record VALUES ('before the outage')");
                 assertThat(single(statement, "SHOW listen_addresses")).isEqualTo("127.0.0.1");
@@ -54,8 +54,10 @@ class PostgresClusterIT {
             long starting = System.nanoTime();
             cluster.start();
             long startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - starting);
-            try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
-                assertThat(single(statement, "SELECT string_agg(id, ',') FROM record")).isEqualTo("before the outage");
+            try (Connection connection = connect(url);
+                    Statement statement = connection.createStatement()) {
+                assertThat(single(statement, "SELECT string_agg(id, ',') FROM record"))
+                        .isEqualTo("before the outage");
             }
             assertThat(cluster.isOnline()).isTrue();
 
@@ -63,11 +65,13 @@ class PostgresClusterIT {
             cluster.stopImmediately();
             assertThatThrownBy(() -> connect(url).close()).isInstanceOf(SQLException.class);
             cluster.start();
-            try (Connection connection = connect(url); Statement statement = connection.createStatement()) {
+            try (Connection connection = connect(url);
+                    Statement statement = connection.createStatement()) {
                 assertThat(single(statement, "SELECT count(*) FROM record")).isEqualTo("1");
             }
-            System.out.printf("PostgresClusterIT: cluster %s stopped in %d ms, started again in %d ms%n", cluster,
-                    stopMillis, startMillis);
+            System.out.printf(
+                    "PostgresClusterIT: cluster %s stopped in %d ms, started again in %d ms%n",
+                    cluster, stopMillis, startMillis);
         }
         assertThat(lsclusters()).doesNotContain(name);
         assertThat(dataDirectory).doesNotExist();
@@ -81,8 +85,9 @@ class PostgresClusterIT {
         try (Postgres shared = Postgres.shared()) {
             String url = shared.createDatabase();
             String other = shared.createDatabase();
-            assertThat(List.of(url, other)).allSatisfy(created ->
-                    assertThat(created).startsWith("jdbc:postgresql://127.0.0.1:5432/werken_postgresclusterit_"));
+            assertThat(List.of(url, other))
+                    .allSatisfy(created -> assertThat(created)
+                            .startsWith("jdbc:postgresql://127.0.0.1:5432/werken_postgresclusterit_"));
             assertThat(other).isNotEqualTo(url);
             for (String created : List.of(url, other)) {
                 databases.add(created.substring(created.lastIndexOf('/') + 1));
@@ -104,7 +109,7 @@ class PostgresClusterIT {
         List<String> existing = new ArrayList<>();
         String sql = "SELECT datname FROM pg_database WHERE datname = ANY (?)";
         try (Connection connection = connect("jdbc:postgresql://127.0.0.1:5432/postgres");
-             PreparedStatement query = connection.prepareStatement(sql)) {
+                PreparedStatement query = connection.prepareStatement(sql)) {
             query.setArray(1, connection.createArrayOf("text", databases.toArray()));
             try (ResultSet result = query.executeQuery()) {
                 while (result.next()) {
@@ -129,7 +134,9 @@ class PostgresClusterIT {
     }
 
     private static String lsclusters() throws Exception {
-        Process process = new ProcessBuilder("pg_lsclusters", "-h").redirectErrorStream(true).start();
+        Process process = new ProcessBuilder("pg_lsclusters", "-h")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
@@ -137,7 +144,10 @@ class PostgresClusterIT {
     }
 
     private static String line(String lsclusters, String cluster) {
-        return lsclusters.lines().filter(line -> line.split("\\s+")[1].equals(cluster)).findFirst()
+        return lsclusters
+                .lines()
+                .filter(line -> line.split("\\s+")[1].equals(cluster))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("pg_lsclusters does not list " + cluster + ":\n" + lsclusters));
     }
 }

@@ -1,5 +1,9 @@
 package io.werken.it;
 
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -12,11 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * A RabbitMQ node of a test's own, beside the shared one: its own node name, AMQP and distribution ports, data and log
@@ -37,14 +36,15 @@ public final class RabbitNode implements AutoCloseable {
 
     private RabbitNode() throws IOException {
         if (which("rabbitmq-server") == null || which("rabbitmqctl") == null) {
-            throw new IllegalStateException("rabbitmq-server and rabbitmqctl must be on PATH for the broker fault tests "
-                                            + "(.ci/run installs them)");
+            throw new IllegalStateException(
+                    "rabbitmq-server and rabbitmqctl must be on PATH for the broker fault tests "
+                            + "(.ci/run installs them)");
         }
         this.port = WerkenProcess.freePort();
         this.nodeName = "werken-fault-" + ProcessHandle.current().pid() + "-" + port + "@localhost";
         // The Debian wrapper runs the node as the rabbitmq user: it must be able to write here.
-        this.dir = Files.createTempDirectory("werken-rabbit-", PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwxrwxrwx")));
+        this.dir = Files.createTempDirectory(
+                "werken-rabbit-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path plugins = Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
         // Its own config file: the system one may pin listeners to the shared node's port.
@@ -82,18 +82,23 @@ public final class RabbitNode implements AutoCloseable {
     public void startInBackground() throws IOException {
         ProcessBuilder builder = new ProcessBuilder("rabbitmq-server")
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.out").toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("server.out").toFile()));
         builder.environment().putAll(env);
         server = builder.start();
     }
 
     public void awaitUp(Duration atMost) {
-        await().atMost(atMost).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
-            if (server != null && !server.isAlive()) {
-                throw new IllegalStateException("RabbitMQ node " + nodeName + " exited; see " + dir.resolve("server.out"));
-            }
-            return accepts();
-        });
+        await().atMost(atMost)
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> {
+                    if (server != null && !server.isAlive()) {
+                        throw new IllegalStateException(
+                                "RabbitMQ node " + nodeName + " exited; see " + dir.resolve("server.out"));
+                    }
+                    return accepts();
+                });
     }
 
     public boolean accepts() {

@@ -2,7 +2,6 @@ package io.werken.it;
 
 import java.util.Set;
 import java.util.UUID;
-
 import redis.clients.jedis.RedisClient;
 
 /** Test access to the real Redis at {@code WERKEN_REDIS_URI}: a key prefix of each test's own, deleted afterwards. */

@@ -1,5 +1,10 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.broker.BrokerTopology;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -13,13 +18,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.broker.BrokerTopology;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The shared dedupe store against the real Redis: two Werken instances behind one "load balancer" accept a delivery
@@ -39,19 +38,24 @@ class RedisDedupeIT {
 
     private static HttpResponse<String> post(RunningWerken werken, String key) throws Exception {
         return werken.send(HttpRequest.newBuilder(werken.webhookUri("mi-workflow"))
-                .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"user_id\": 123}")));
     }
 
     @Test
     void twoInstancesReceivingTheSameDeliveryConcurrentlyPublishExactlyOneEvent() throws Exception {
         String queues = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        Map<String, String> shared = Map.of("werken.queue.received", queues + "received_webhooks",
-                "werken.queue.actions", queues + "required_actions");
+        Map<String, String> shared = Map.of(
+                "werken.queue.received",
+                queues + "received_webhooks",
+                "werken.queue.actions",
+                queues + "required_actions");
         ExecutorService senders = Executors.newFixedThreadPool(8);
-        try (Broker broker = new Broker(); Redis redis = new Redis();
-             RunningWerken a = RunningWerken.start(redisStore(redis, shared));
-             RunningWerken b = RunningWerken.start(redisStore(redis, shared))) {
+        try (Broker broker = new Broker();
+                Redis redis = new Redis();
+                RunningWerken a = RunningWerken.start(redisStore(redis, shared));
+                RunningWerken b = RunningWerken.start(redisStore(redis, shared))) {
             a.stopDispatch();
             b.stopDispatch();
             String key = "delivery-" + UUID.randomUUID();
@@ -59,14 +63,16 @@ class RedisDedupeIT {
             List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 RunningWerken instance = i % 2 == 0 ? a : b;
-                responses.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        start.await(10, TimeUnit.SECONDS);
-                        return post(instance, key);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, senders));
+                responses.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                start.await(10, TimeUnit.SECONDS);
+                                return post(instance, key);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        senders));
             }
             List<HttpResponse<String>> answers = new ArrayList<>();
             for (CompletableFuture<HttpResponse<String>> response : responses) {
@@ -75,16 +81,24 @@ class RedisDedupeIT {
 
             assertThat(answers).filteredOn(r -> r.statusCode() == 202).hasSize(1);
             assertThat(answers).extracting(HttpResponse::statusCode).allMatch(s -> s == 202 || s == 200 || s == 409);
-            String eventId = JSON.readTree(answers.stream().filter(r -> r.statusCode() == 202).findFirst()
-                    .orElseThrow().body()).get("event_id").asText();
-            for (HttpResponse<String> duplicate : answers.stream().filter(r -> r.statusCode() == 200).toList()) {
-                assertThat(JSON.readTree(duplicate.body()).get("event_id").asText()).isEqualTo(eventId);
+            String eventId = JSON.readTree(answers.stream()
+                            .filter(r -> r.statusCode() == 202)
+                            .findFirst()
+                            .orElseThrow()
+                            .body())
+                    .get("event_id")
+                    .asText();
+            for (HttpResponse<String> duplicate :
+                    answers.stream().filter(r -> r.statusCode() == 200).toList()) {
+                assertThat(JSON.readTree(duplicate.body()).get("event_id").asText())
+                        .isEqualTo(eventId);
             }
             // Once the first is confirmed, every repeat, on either instance, is a duplicate of it.
             for (RunningWerken instance : List.of(a, b)) {
                 HttpResponse<String> repeat = post(instance, key);
                 assertThat(repeat.statusCode()).isEqualTo(200);
-                assertThat(JSON.readTree(repeat.body()).get("event_id").asText()).isEqualTo(eventId);
+                assertThat(JSON.readTree(repeat.body()).get("event_id").asText())
+                        .isEqualTo(eventId);
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> broker.depth(a.receivedQueue) >= 1);
             assertThat(broker.depth(a.receivedQueue)).as("exactly one event").isEqualTo(1);
@@ -99,8 +113,12 @@ class RedisDedupeIT {
 
     @Test
     void aDeliveryWhosePublishFailedIsNotRememberedAndItsRetryGoesThrough() throws Exception {
-        try (Broker broker = new Broker(); Redis redis = new Redis(); RunningWerken werken = RunningWerken.start(redisStore(redis, Map.of()))) {
-            assertThat(werken.post("mi-workflow", "application/json", "{}".getBytes()).statusCode()).isEqualTo(202);
+        try (Broker broker = new Broker();
+                Redis redis = new Redis();
+                RunningWerken werken = RunningWerken.start(redisStore(redis, Map.of()))) {
+            assertThat(werken.post("mi-workflow", "application/json", "{}".getBytes())
+                            .statusCode())
+                    .isEqualTo(202);
             werken.stopDispatch();
             broker.delete(werken.receivedQueue);
             String key = "delivery-" + UUID.randomUUID();
@@ -109,8 +127,13 @@ class RedisDedupeIT {
 
             assertThat(failed.statusCode()).isEqualTo(503);
             // Released when the exchange completes, which is just after the 503 has been written.
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(redis.keys()).as("nothing remembered").isEmpty());
-            werken.context().getRegistry().findSingleByType(BrokerTopology.class).declare();
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() ->
+                            assertThat(redis.keys()).as("nothing remembered").isEmpty());
+            werken.context()
+                    .getRegistry()
+                    .findSingleByType(BrokerTopology.class)
+                    .declare();
             HttpResponse<String> retry = post(werken, key);
             assertThat(retry.statusCode()).isEqualTo(202);
             assertThat(post(werken, key).statusCode()).isEqualTo(200);
@@ -124,15 +147,22 @@ class RedisDedupeIT {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        try (Redis redis = new Redis(); RunningWerken werken = RunningWerken.start(Map.of(
-                "werken.dedupe.store", "redis", "werken.redis.uri", "redis://127.0.0.1:" + closedPort,
-                "werken.dedupe.redis-key-prefix", redis.prefix))) {
+        try (Redis redis = new Redis();
+                RunningWerken werken = RunningWerken.start(Map.of(
+                        "werken.dedupe.store",
+                        "redis",
+                        "werken.redis.uri",
+                        "redis://127.0.0.1:" + closedPort,
+                        "werken.dedupe.redis-key-prefix",
+                        redis.prefix))) {
 
             HttpResponse<String> keyed = post(werken, "delivery-" + UUID.randomUUID());
 
             WebhookRejectionsIT.assertProblem(keyed, 503, "dedupe-store-unavailable", "retry after 5 seconds");
             assertThat(keyed.headers().firstValue("Retry-After")).hasValue("5");
-            assertThat(werken.post("mi-workflow", "application/json", "{}".getBytes()).statusCode()).isEqualTo(202);
+            assertThat(werken.post("mi-workflow", "application/json", "{}".getBytes())
+                            .statusCode())
+                    .isEqualTo(202);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.werken.it;
 
+import io.werken.WerkenApplication;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -10,8 +11,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-
-import io.werken.WerkenApplication;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
@@ -30,7 +29,8 @@ public final class RunningWerken implements AutoCloseable {
 
     private final String brokerUri;
     private final Main main;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private RunningWerken(Map<String, String> overrides) throws Exception {
         String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
@@ -46,7 +46,9 @@ public final class RunningWerken implements AutoCloseable {
         properties.put("werken.queue.actions", prefix + "required_actions");
         properties.put("werken.journal.queue", prefix + "werken.journal");
         // The embedded journal store under a directory of its own.
-        properties.put("werken.embedded.data-dir", java.nio.file.Files.createTempDirectory("werken-data-").toString());
+        properties.put(
+                "werken.embedded.data-dir",
+                java.nio.file.Files.createTempDirectory("werken-data-").toString());
         properties.put("camel.main.shutdown-timeout", "5");
         properties.putAll(overrides);
         this.receivedQueue = properties.get("werken.queue.received");
@@ -73,9 +75,10 @@ public final class RunningWerken implements AutoCloseable {
         return main.getCamelContext();
     }
 
-    public HttpResponse<String> post(String workflowId, String contentType, byte[] body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(webhookUri(workflowId))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    public HttpResponse<String> post(String workflowId, String contentType, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(webhookUri(workflowId)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

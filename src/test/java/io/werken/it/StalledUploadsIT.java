@@ -1,5 +1,7 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -11,11 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The heap under stalled uploads, in a process of its own with the shipped JVM options (-Xmx192m, exit on
@@ -43,7 +42,10 @@ class StalledUploadsIT {
             werken.close();
         }
         try (Broker broker = new Broker()) {
-            broker.delete(prefix + "received_webhooks", prefix + "required_actions", prefix + "received_webhooks.dlq",
+            broker.delete(
+                    prefix + "received_webhooks",
+                    prefix + "required_actions",
+                    prefix + "received_webhooks.dlq",
                     prefix + "werken.journal");
         }
     }
@@ -55,8 +57,8 @@ class StalledUploadsIT {
         werken = WerkenProcess.start(env, "stalled-uploads");
         long rssBefore = werken.residentKilobytes();
 
-        byte[] head = HostileClientsIT.head("POST", "/webhook/mi-workflow",
-                "Content-Type: application/json\r\nContent-Length: " + LENGTH + "\r\n");
+        byte[] head = HostileClientsIT.head(
+                "POST", "/webhook/mi-workflow", "Content-Type: application/json\r\nContent-Length: " + LENGTH + "\r\n");
         byte[] body = new byte[SENT];
         java.util.Arrays.fill(body, (byte) ' ');
         body[0] = '[';
@@ -82,7 +84,9 @@ class StalledUploadsIT {
                     firstRefused = i + 1;
                 }
             } catch (java.net.SocketTimeoutException stalledWithoutAnswer) {
-                assertThat(werken.isAlive()).as("Werken alive after " + (i + 1) + " stalled uploads").isTrue();
+                assertThat(werken.isAlive())
+                        .as("Werken alive after " + (i + 1) + " stalled uploads")
+                        .isTrue();
             } catch (IOException reset) {
                 refused++;
                 if (firstRefused < 0) {
@@ -94,16 +98,29 @@ class StalledUploadsIT {
 
         assertThat(werken.isAlive()).isTrue();
         assertThat(werken.healthStatus()).isEqualTo(200);
-        HttpResponse<String> everyday = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-                HttpRequest.newBuilder(werken.webhookUri("mi-workflow")).timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"user_id\":7}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> everyday = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(
+                        HttpRequest.newBuilder(werken.webhookUri("mi-workflow"))
+                                .timeout(Duration.ofSeconds(10))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"user_id\":7}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(everyday.statusCode()).isEqualTo(202);
         assertThat(refused).as("uploads refused").isGreaterThan(UPLOADS / 2);
-        System.out.printf("StalledUploadsIT: %d uploads of %d announced / %d sent bytes: the first %d held, upload %d was the "
-                          + "first refused (503), %d refused in all; RSS %d MB after start, %d MB under the attack, alive%n",
-                UPLOADS, LENGTH, SENT, firstRefused - 1, firstRefused, refused, rssBefore / 1024, rssUnderAttack / 1024);
+        System.out.printf(
+                "StalledUploadsIT: %d uploads of %d announced / %d sent bytes: the first %d held, upload %d was the "
+                        + "first refused (503), %d refused in all; RSS %d MB after start, %d MB under the attack, alive%n",
+                UPLOADS,
+                LENGTH,
+                SENT,
+                firstRefused - 1,
+                firstRefused,
+                refused,
+                rssBefore / 1024,
+                rssUnderAttack / 1024);
         assertThat(werken.output()).doesNotContain("OutOfMemoryError");
     }
 }

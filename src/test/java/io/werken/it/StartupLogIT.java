@@ -1,16 +1,15 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * What a first-time user reads when Werken starts: a few lines, no warning, and last one line saying where everything
@@ -26,31 +25,41 @@ class StartupLogIT {
     @Test
     void theEmbeddedStartIsShortAndEndsWithTheReadyLine() throws Exception {
         int amqpPort = WerkenProcess.freePort();
-        try (WerkenProcess werken = WerkenProcess.start(WerkenProcess.embeddedSettings(amqpPort, dataDir), "startup-log")) {
+        try (WerkenProcess werken =
+                WerkenProcess.start(WerkenProcess.embeddedSettings(amqpPort, dataDir), "startup-log")) {
             List<String> start = startUntilReady(werken);
 
-            assertThat(start).as(String.join("\n", start)).hasSizeLessThanOrEqualTo(15)
+            assertThat(start)
+                    .as(String.join("\n", start))
+                    .hasSizeLessThanOrEqualTo(15)
                     .noneMatch(line -> line.contains(" WARN ") || line.contains(" ERROR ") || line.startsWith("\t"));
-            assertThat(start.get(start.size() - 1)).matches(".* INFO .* - Werken ready: webhooks http://127\\.0\\.0\\.1:"
-                    + werken.httpPort + "/webhook/\\{id\\}, management 127\\.0\\.0\\.1:" + werken.managementPort
-                    + ", console /console/, broker embedded amqp://127\\.0\\.0\\.1:" + amqpPort
-                    + ", workflows classpath:workflows\\.json " + BUNDLED_REVISION + ", journal embedded H2 at "
-                    + java.util.regex.Pattern.quote(dataDir.resolve("journal").toString()));
-            assertThat(start.stream().filter(line -> line.contains("Werken ready:"))).hasSize(1);
+            assertThat(start.get(start.size() - 1))
+                    .matches(".* INFO .* - Werken ready: webhooks http://127\\.0\\.0\\.1:"
+                            + werken.httpPort + "/webhook/\\{id\\}, management 127\\.0\\.0\\.1:" + werken.managementPort
+                            + ", console /console/, broker embedded amqp://127\\.0\\.0\\.1:" + amqpPort
+                            + ", workflows classpath:workflows\\.json " + BUNDLED_REVISION + ", journal embedded H2 at "
+                            + java.util.regex.Pattern.quote(
+                                    dataDir.resolve("journal").toString()));
+            assertThat(start.stream().filter(line -> line.contains("Werken ready:")))
+                    .hasSize(1);
         }
     }
 
     @Test
     void onRabbitMqTheReadyLineNamesItsNodeAndVirtualHostWithoutThePassword() throws Exception {
-        Map<String, String> env = WerkenProcess.settings("it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        Map<String, String> env =
+                WerkenProcess.settings("it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
         env.put("WERKEN_JOURNAL", "off");
         try (WerkenProcess werken = WerkenProcess.start(env, "startup-log-rabbitmq")) {
             List<String> start = startUntilReady(werken);
 
             String ready = start.get(start.size() - 1);
             java.net.URI broker = java.net.URI.create(Broker.URI_VALUE);
-            assertThat(ready).contains("broker RabbitMQ " + broker.getHost() + ":" + broker.getPort() + broker.getRawPath()
-                    + ",").contains(", journal off").doesNotContain(broker.getRawUserInfo());
+            assertThat(ready)
+                    .contains(
+                            "broker RabbitMQ " + broker.getHost() + ":" + broker.getPort() + broker.getRawPath() + ",")
+                    .contains(", journal off")
+                    .doesNotContain(broker.getRawUserInfo());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -8,11 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every startup refusal, as a deployer meets it running {@code java @jvm.options -jar target/werken.jar}: the whole
@@ -34,9 +33,11 @@ class StartupRefusalsIT {
             Map<String, String> env = settings();
             env.put("WERKEN_HTTP_PORT", Integer.toString(taken.getLocalPort()));
 
-            assertRefusedInOneLine(WerkenProcess.command(env, LIMIT),
+            assertRefusedInOneLine(
+                    WerkenProcess.command(env, LIMIT),
                     "Port " + taken.getLocalPort() + " (WERKEN_HTTP_PORT) is in use");
-            assertRefusedInOneLine(WerkenProcess.command(env, SKIP_PORT_CHECKS, LIMIT),
+            assertRefusedInOneLine(
+                    WerkenProcess.command(env, SKIP_PORT_CHECKS, LIMIT),
                     "Port " + taken.getLocalPort() + " (WERKEN_HTTP_PORT) is in use");
         }
     }
@@ -47,10 +48,12 @@ class StartupRefusalsIT {
             Map<String, String> env = settings();
             env.put("WERKEN_MANAGEMENT_PORT", Integer.toString(taken.getLocalPort()));
 
-            assertRefusedInOneLine(WerkenProcess.command(env, LIMIT),
+            assertRefusedInOneLine(
+                    WerkenProcess.command(env, LIMIT),
                     "Port " + taken.getLocalPort() + " (WERKEN_MANAGEMENT_PORT) is in use");
             // Camel's management server only logs a port it cannot bind, and starts without it.
-            assertRefusedInOneLine(WerkenProcess.command(env, SKIP_PORT_CHECKS, LIMIT),
+            assertRefusedInOneLine(
+                    WerkenProcess.command(env, SKIP_PORT_CHECKS, LIMIT),
                     "Port " + taken.getLocalPort() + " (WERKEN_MANAGEMENT_PORT) is in use");
         }
     }
@@ -58,8 +61,10 @@ class StartupRefusalsIT {
     @Test
     void aTakenEmbeddedAmqpPortFoundByTheCheck() throws Exception {
         try (ServerSocket taken = listening()) {
-            assertRefusedInOneLine(WerkenProcess.command(embedded(taken.getLocalPort()), LIMIT),
-                    "Port " + taken.getLocalPort() + " (WERKEN_EMBEDDED_AMQP_PORT) is in use", "WERKEN_RABBITMQ_URI");
+            assertRefusedInOneLine(
+                    WerkenProcess.command(embedded(taken.getLocalPort()), LIMIT),
+                    "Port " + taken.getLocalPort() + " (WERKEN_EMBEDDED_AMQP_PORT) is in use",
+                    "WERKEN_RABBITMQ_URI");
         }
     }
 
@@ -67,8 +72,10 @@ class StartupRefusalsIT {
     void aTakenEmbeddedAmqpPortFoundByTheBrokersBind() throws Exception {
         try (ServerSocket taken = listening()) {
             // The broker starts (its store created under the data directory) and its port fails to bind.
-            assertRefusedInOneLine(WerkenProcess.command(embedded(taken.getLocalPort()), SKIP_PORT_CHECKS, LIMIT),
-                    "Port " + taken.getLocalPort() + " (WERKEN_EMBEDDED_AMQP_PORT) is in use", "WERKEN_RABBITMQ_URI");
+            assertRefusedInOneLine(
+                    WerkenProcess.command(embedded(taken.getLocalPort()), SKIP_PORT_CHECKS, LIMIT),
+                    "Port " + taken.getLocalPort() + " (WERKEN_EMBEDDED_AMQP_PORT) is in use",
+                    "WERKEN_RABBITMQ_URI");
         }
     }
 
@@ -78,15 +85,20 @@ class StartupRefusalsIT {
         Map<String, String> first = WerkenProcess.embeddedSettings(WerkenProcess.freePort(), dataDir);
         try (WerkenProcess running = WerkenProcess.start(first, "data-dir-holder")) {
             // Its own ports, and the same ones: either way the data directory is what it is told about.
-            Map.Entry<Integer, String> ownPorts = WerkenProcess.command(
-                    WerkenProcess.embeddedSettings(WerkenProcess.freePort(), dataDir), LIMIT);
+            Map.Entry<Integer, String> ownPorts =
+                    WerkenProcess.command(WerkenProcess.embeddedSettings(WerkenProcess.freePort(), dataDir), LIMIT);
             Map.Entry<Integer, String> samePorts = WerkenProcess.command(first, LIMIT);
 
             for (Map.Entry<Integer, String> result : List.of(ownPorts, samePorts)) {
                 assertThat(result.getKey()).isEqualTo(1);
-                assertThat(result.getValue().lines()).as(result.getValue()).singleElement().asString()
-                        .contains(" ERROR ").contains("Werken cannot start.")
-                        .contains("WERKEN_DATA_DIR " + dataDir + " is in use by another Werken (pid " + running.pid() + ")");
+                assertThat(result.getValue().lines())
+                        .as(result.getValue())
+                        .singleElement()
+                        .asString()
+                        .contains(" ERROR ")
+                        .contains("Werken cannot start.")
+                        .contains("WERKEN_DATA_DIR " + dataDir + " is in use by another Werken (pid " + running.pid()
+                                + ")");
                 assertThat(result.getValue()).doesNotContain("\tat ");
             }
             // The other Werken's files are left alone, and it runs on.
@@ -103,9 +115,10 @@ class StartupRefusalsIT {
         env.put("WERKEN_DISPATCH_CONSUMERS", "0");
         env.put("WERKEN_JOURNAL_POOL_SIZE", "101");
 
-        assertRefusedInOneLine(WerkenProcess.command(env, List.of("-Dwerken.queue.type=stream"), LIMIT),
+        assertRefusedInOneLine(
+                WerkenProcess.command(env, List.of("-Dwerken.queue.type=stream"), LIMIT),
                 "3 settings are wrong: WERKEN_QUEUE_TYPE must be classic or quorum, not 'stream'; "
-                + "WERKEN_DISPATCH_CONSUMERS must be 1..1024, not 0; WERKEN_JOURNAL_POOL_SIZE must be 1..100, not 101");
+                        + "WERKEN_DISPATCH_CONSUMERS must be 1..1024, not 0; WERKEN_JOURNAL_POOL_SIZE must be 1..100, not 101");
     }
 
     @Test
@@ -114,14 +127,16 @@ class StartupRefusalsIT {
         // Keys Camel's own server has (so camel-main binds them without complaint), which Werken's does not implement.
         env.put("CAMEL_SERVER_USEGLOBALSSLCONTEXTPARAMETERS", "true");
 
-        assertRefusedInOneLine(WerkenProcess.command(env, List.of("-Dcamel.server.authenticationEnabled=true"), LIMIT),
+        assertRefusedInOneLine(
+                WerkenProcess.command(env, List.of("-Dcamel.server.authenticationEnabled=true"), LIMIT),
                 "CAMEL_SERVER_USEGLOBALSSLCONTEXTPARAMETERS, camel.server.authenticationEnabled are not implemented by "
-                + "Werken's webhook server");
+                        + "Werken's webhook server");
     }
 
     /** Werken on its embedded broker at {@code amqpPort}, with a data directory that does not exist yet. */
     private Map<String, String> embedded(int amqpPort) throws Exception {
-        return WerkenProcess.embeddedSettings(amqpPort, temp.resolve("new-parent").resolve("data"));
+        return WerkenProcess.embeddedSettings(
+                amqpPort, temp.resolve("new-parent").resolve("data"));
     }
 
     /** Werken on its embedded broker (any free port) with a data directory that does not exist yet. */
@@ -131,8 +146,13 @@ class StartupRefusalsIT {
 
     private void assertRefusedInOneLine(Map.Entry<Integer, String> result, String... details) {
         assertThat(result.getKey()).as(result.getValue()).isEqualTo(1);
-        assertThat(result.getValue().lines()).as(result.getValue()).singleElement().asString()
-                .contains(" ERROR ").contains("Werken cannot start.").contains(details);
+        assertThat(result.getValue().lines())
+                .as(result.getValue())
+                .singleElement()
+                .asString()
+                .contains(" ERROR ")
+                .contains("Werken cannot start.")
+                .contains(details);
         assertThat(result.getValue()).doesNotContain("\tat ");
         assertThat(temp.resolve("new-parent")).as("nothing created on disk").doesNotExist();
     }

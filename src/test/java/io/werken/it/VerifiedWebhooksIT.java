@@ -1,5 +1,11 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.GetResponse;
+import io.werken.verify.TestSigner;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -7,16 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.GetResponse;
-import io.werken.verify.TestSigner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Signed webhooks end to end against the real RabbitMQ, with the workflows' secrets in files: what the sender sees,
@@ -34,8 +33,8 @@ class VerifiedWebhooksIT {
     @BeforeAll
     static void start() throws Exception {
         broker = new Broker();
-        werken = RunningWerken.start(Map.of(
-                "werken.workflows", "src/test/resources/fixtures/workflows/verified-file-secrets.json"));
+        werken = RunningWerken.start(
+                Map.of("werken.workflows", "src/test/resources/fixtures/workflows/verified-file-secrets.json"));
     }
 
     @AfterAll
@@ -44,17 +43,24 @@ class VerifiedWebhooksIT {
         broker.close();
     }
 
-    private static HttpResponse<String> post(String workflow, byte[] body, Map<String, String> headers) throws Exception {
+    private static HttpResponse<String> post(String workflow, byte[] body, Map<String, String> headers)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(werken.webhookUri(workflow))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         return werken.send(request);
     }
 
     private static Map<String, String> signed(String secret, String id, byte[] body) {
         long now = Instant.now().getEpochSecond();
-        return Map.of("webhook-id", id, "webhook-timestamp", Long.toString(now),
-                "webhook-signature", TestSigner.standardWebhooks(secret, id, now, body));
+        return Map.of(
+                "webhook-id",
+                id,
+                "webhook-timestamp",
+                Long.toString(now),
+                "webhook-signature",
+                TestSigner.standardWebhooks(secret, id, now, body));
     }
 
     @Test
@@ -68,13 +74,17 @@ class VerifiedWebhooksIT {
         assertThat(accepted.statusCode()).isEqualTo(202);
         assertThat(resent.statusCode()).isEqualTo(200);
         String eventId = JSON.readTree(accepted.body()).get("event_id").asText();
-        assertThat(JSON.readTree(resent.body())).isEqualTo(JSON.readTree(
-                "{\"event_id\": \"" + eventId + "\", \"workflow_id\": \"sw\", \"status\": \"duplicate\"}"));
-        GetResponse action = broker.take(werken.actionsQueue, 1, Duration.ofSeconds(20)).get(0);
+        assertThat(JSON.readTree(resent.body()))
+                .isEqualTo(JSON.readTree(
+                        "{\"event_id\": \"" + eventId + "\", \"workflow_id\": \"sw\", \"status\": \"duplicate\"}"));
+        GetResponse action =
+                broker.take(werken.actionsQueue, 1, Duration.ofSeconds(20)).get(0);
         JsonNode message = JSON.readTree(action.getBody());
         assertThat(message.get("event_id").asText()).isEqualTo(eventId);
         assertThat(message.get("payload").get("amount").decimalValue()).isEqualByComparingTo("12.50");
-        assertThat(broker.depth(werken.actionsQueue)).as("the repeat published nothing").isZero();
+        assertThat(broker.depth(werken.actionsQueue))
+                .as("the repeat published nothing")
+                .isZero();
     }
 
     @Test
@@ -84,11 +94,20 @@ class VerifiedWebhooksIT {
         long before = broker.depth(werken.receivedQueue);
         byte[] body = "{\"type\": \"invoice.paid\"}".getBytes(StandardCharsets.UTF_8);
         long stale = Instant.now().getEpochSecond() - 301;
-        String forgedSecret = "whsec_" + java.util.Base64.getEncoder().encodeToString("guess".getBytes(StandardCharsets.UTF_8));
+        String forgedSecret =
+                "whsec_" + java.util.Base64.getEncoder().encodeToString("guess".getBytes(StandardCharsets.UTF_8));
 
         HttpResponse<String> unsigned = post("sw", body, Map.of());
-        HttpResponse<String> old = post("sw", body, Map.of("webhook-id", "msg_old", "webhook-timestamp", Long.toString(stale),
-                "webhook-signature", TestSigner.standardWebhooks(SW_CURRENT, "msg_old", stale, body)));
+        HttpResponse<String> old = post(
+                "sw",
+                body,
+                Map.of(
+                        "webhook-id",
+                        "msg_old",
+                        "webhook-timestamp",
+                        Long.toString(stale),
+                        "webhook-signature",
+                        TestSigner.standardWebhooks(SW_CURRENT, "msg_old", stale, body)));
         HttpResponse<String> forged = post("sw", body, signed(forgedSecret, "msg_forged", body));
         HttpResponse<String> github = post("gh", body, Map.of("X-Hub-Signature-256", "sha256=" + "0".repeat(64)));
 
@@ -105,10 +124,12 @@ class VerifiedWebhooksIT {
     void githubAndCustomHmacHeadersReachTheRouteBecauseAWorkflowNamesThem() throws Exception {
         byte[] body = "{\"zen\": \"Keep it logically awesome.\"}".getBytes(StandardCharsets.UTF_8);
 
-        HttpResponse<String> github = post("gh", body, Map.of("X-Hub-Signature-256",
-                TestSigner.github("It's a Secret to Everybody", body)));
-        HttpResponse<String> partner = post("partner", body, Map.of("X-Partner-Signature",
-                TestSigner.hmacHex("HmacSHA256", "partner-test-secret", body)));
+        HttpResponse<String> github =
+                post("gh", body, Map.of("X-Hub-Signature-256", TestSigner.github("It's a Secret to Everybody", body)));
+        HttpResponse<String> partner = post(
+                "partner",
+                body,
+                Map.of("X-Partner-Signature", TestSigner.hmacHex("HmacSHA256", "partner-test-secret", body)));
 
         assertThat(github.statusCode()).isEqualTo(202);
         assertThat(partner.statusCode()).isEqualTo(202);

@@ -1,5 +1,7 @@
 package io.werken.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -15,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * Werken run as an operator runs it, {@code java -jar target/werken.jar} in a process of its own (built by
@@ -92,12 +92,15 @@ public final class WerkenProcess implements AutoCloseable {
     /** Starts Werken and waits until its health is UP. */
     public static WerkenProcess start(Map<String, String> env, String name) throws IOException {
         WerkenProcess werken = new WerkenProcess(env, name);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            if (!werken.process.isAlive()) {
-                throw new IllegalStateException("Werken exited with " + werken.process.exitValue() + ", see " + werken.log);
-            }
-            return werken.healthStatus() == 200;
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    if (!werken.process.isAlive()) {
+                        throw new IllegalStateException(
+                                "Werken exited with " + werken.process.exitValue() + ", see " + werken.log);
+                    }
+                    return werken.healthStatus() == 200;
+                });
         return werken;
     }
 
@@ -121,36 +124,42 @@ public final class WerkenProcess implements AutoCloseable {
      * killed and the test fails with its output (read from a file, so that a process that never exits cannot hang
      * the test on its output pipe).
      */
-    public static Map.Entry<Integer, String> command(Map<String, String> env, Duration limit, String... args) throws Exception {
+    public static Map.Entry<Integer, String> command(Map<String, String> env, Duration limit, String... args)
+            throws Exception {
         return command(env, List.of(), limit, args);
     }
 
     /** {@link #command(Map, Duration, String...)} with {@code jvmOptions} after jvm.options (tests' system properties). */
-    public static Map.Entry<Integer, String> command(Map<String, String> env, List<String> jvmOptions, Duration limit,
-                                                     String... args) throws Exception {
+    public static Map.Entry<Integer, String> command(
+            Map<String, String> env, List<String> jvmOptions, Duration limit, String... args) throws Exception {
         List<String> commandLine = new ArrayList<>(List.of(java(), "@jvm.options"));
         commandLine.addAll(jvmOptions);
         commandLine.addAll(List.of("-jar", jar().toString()));
         commandLine.addAll(List.of(args));
         Files.createDirectories(LOGS);
         Path output = LOGS.resolve("command-" + UUID.randomUUID().toString().substring(0, 6) + ".log");
-        ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true).redirectOutput(output.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(commandLine).redirectErrorStream(true).redirectOutput(output.toFile());
         environment(builder, env);
         Process process = builder.start();
         if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
-            throw new IllegalStateException("Command " + List.of(args) + " did not end within " + limit + ": "
-                    + Files.readString(output));
+            throw new IllegalStateException(
+                    "Command " + List.of(args) + " did not end within " + limit + ": " + Files.readString(output));
         }
         return Map.entry(process.exitValue(), Files.readString(output));
     }
 
     public int healthStatus() {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/health"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -188,7 +197,8 @@ public final class WerkenProcess implements AutoCloseable {
             return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
                     .filter(line -> line.startsWith("VmRSS:"))
                     .map(line -> Long.parseLong(line.replaceAll("\\D", "")))
-                    .findFirst().orElse(-1L);
+                    .findFirst()
+                    .orElse(-1L);
         } catch (IOException | RuntimeException e) {
             return -1;
         }
@@ -204,7 +214,8 @@ public final class WerkenProcess implements AutoCloseable {
 
     private static Path jar() {
         if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the ITs with ./mvnw verify (after package)");
+            throw new IllegalStateException(
+                    JAR.toAbsolutePath() + " is missing: run the ITs with ./mvnw verify (after package)");
         }
         return JAR;
     }

@@ -1,5 +1,11 @@
 package io.werken.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.rabbitmq.client.GetResponse;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,17 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The workflow language end to end, with a GitHub workflow of the test's own: CEL conditions and templates decide what
@@ -40,6 +39,7 @@ class WorkflowLanguageIT {
     private static final String PUSH_BUILD_PARAMS = """
             {"repository": "octocat/Hello-World", "commit": "59b20b8d5c6ff8d09518454d4dd8b7b30f095ab5",
              "commits": 2, "pusher": "octocat"}""";
+
     private static final String PUSH_LOG_PARAMS = """
             {"nivel": "info", "mensaje": "GitHub push event on octocat/Hello-World"}""";
 
@@ -171,7 +171,9 @@ class WorkflowLanguageIT {
 
     /** The correlation ids (event ids) of every message the queue holds now; takes them. */
     private static List<String> eventIdsOn(String queue) {
-        return broker.drain(queue).stream().map(m -> m.getProps().getCorrelationId()).toList();
+        return broker.drain(queue).stream()
+                .map(m -> m.getProps().getCorrelationId())
+                .toList();
     }
 
     private static String header(GetResponse message, String name) {
@@ -195,13 +197,23 @@ class WorkflowLanguageIT {
         assertThat(buildMessage.get("workflow_id").asText()).isEqualTo(WORKFLOW);
         assertThat(buildMessage.get("type").asText()).isEqualTo("start_build");
         assertThat(buildMessage.get("index").asInt()).isZero();
-        assertThat(buildMessage.get("count").asInt()).as("actions published for the event").isEqualTo(2);
+        assertThat(buildMessage.get("count").asInt())
+                .as("actions published for the event")
+                .isEqualTo(2);
         assertThat(buildMessage.get("params")).isEqualTo(JSON.readTree(PUSH_BUILD_PARAMS));
-        assertThat(buildMessage.get("params").get("commits").isIntegralNumber()).as("commits is a JSON number").isTrue();
+        assertThat(buildMessage.get("params").get("commits").isIntegralNumber())
+                .as("commits is a JSON number")
+                .isTrue();
         assertThat(buildMessage.get("headers")).isEqualTo(JSON.readTree("{\"x-github-event\": \"push\"}"));
         assertThat(buildMessage.get("payload")).isEqualTo(JSON.readTree(fixture("github-push.json")));
-        assertThat(buildMessage.get("payload").get("commits").get(0).get("message").asText())
-                .as("payload strings are never templates").isEqualTo("Fix the build {{ not a template }}");
+        assertThat(buildMessage
+                        .get("payload")
+                        .get("commits")
+                        .get(0)
+                        .get("message")
+                        .asText())
+                .as("payload strings are never templates")
+                .isEqualTo("Fix the build {{ not a template }}");
         assertThat(build.getProps().getMessageId()).isEqualTo(eventId + ":0");
         assertThat(build.getProps().getCorrelationId()).isEqualTo(eventId);
         assertThat(build.getProps().getType()).isEqualTo("start_build");
@@ -211,7 +223,9 @@ class WorkflowLanguageIT {
         JsonNode logMessage = JSON.readTree(log.getBody());
         assertThat(logMessage.get("action_id").asText()).isEqualTo(eventId + ":2");
         assertThat(logMessage.get("type").asText()).isEqualTo("log_evento");
-        assertThat(logMessage.get("index").asInt()).as("its place in the workflow, after the skipped review").isEqualTo(2);
+        assertThat(logMessage.get("index").asInt())
+                .as("its place in the workflow, after the skipped review")
+                .isEqualTo(2);
         assertThat(logMessage.get("count").asInt()).isEqualTo(2);
         assertThat(logMessage.get("params")).isEqualTo(JSON.readTree(PUSH_LOG_PARAMS));
         assertThat(logMessage.get("headers")).isEqualTo(JSON.readTree("{\"x-github-event\": \"push\"}"));
@@ -259,8 +273,7 @@ class WorkflowLanguageIT {
     @Test
     void anExpressionThatFailsAtRuntimeDeadLettersTheEventAndPublishesNoneOfItsActions() throws Exception {
         byte[] noAfter = """
-                {"ref":"refs/heads/main","repository":{"full_name":"a/b"},"commits":[],"pusher":{"name":"x"}}"""
-                .getBytes(StandardCharsets.UTF_8);
+                {"ref":"refs/heads/main","repository":{"full_name":"a/b"},"commits":[],"pusher":{"name":"x"}}""".getBytes(StandardCharsets.UTF_8);
 
         HttpResponse<String> response = webhook("push", noAfter);
 
@@ -277,16 +290,21 @@ class WorkflowLanguageIT {
         assertThat(header(dead, "x-werken-original-queue")).isEqualTo(werken.receivedQueue);
 
         // Dead-lettered means settled: whatever the event would have published is on the queues by now.
-        assertThat(eventIdsOn(buildQueue)).as("start_build (the failing action)").doesNotContain(eventId);
+        assertThat(eventIdsOn(buildQueue))
+                .as("start_build (the failing action)")
+                .doesNotContain(eventId);
         assertThat(eventIdsOn(reviewQueue)).as("request_review").doesNotContain(eventId);
-        assertThat(eventIdsOn(werken.actionsQueue)).as("log_evento, which alone would have rendered").doesNotContain(eventId);
+        assertThat(eventIdsOn(werken.actionsQueue))
+                .as("log_evento, which alone would have rendered")
+                .doesNotContain(eventId);
     }
 
     @Test
     void aBodyFailingThePayloadSchemaIsRefusedWith422AndNothingIsPublished() throws Exception {
         werken.stopDispatch();
         try {
-            HttpResponse<String> response = webhook("push", "{\"ref\": \"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> response =
+                    webhook("push", "{\"ref\": \"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8));
 
             assertThat(response.statusCode()).isEqualTo(422);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -296,7 +314,9 @@ class WorkflowLanguageIT {
             assertThat(problem.get("errors").isArray()).isTrue();
             assertThat(problem.get("errors")).isNotEmpty();
             JsonNode error = problem.get("errors").get(0);
-            assertThat(error.get("pointer").asText()).as("the body itself (RFC 6901 root)").isEmpty();
+            assertThat(error.get("pointer").asText())
+                    .as("the body itself (RFC 6901 root)")
+                    .isEmpty();
             assertThat(error.get("message").asText()).as(error.toString()).contains("repository");
 
             // With dispatch stopped, anything ingest publishes stays on received_webhooks; a valid webhook after the
@@ -314,13 +334,15 @@ class WorkflowLanguageIT {
     void aDryRunShowsEachActionsOutcomeAndPublishesNothing() throws Exception {
         werken.stopDispatch();
         try {
-            HttpResponse<String> response = postGitHub(management("/workflows/" + WORKFLOW + "/dry-run"), "push",
-                    fixture("github-push.json"));
+            HttpResponse<String> response =
+                    postGitHub(management("/workflows/" + WORKFLOW + "/dry-run"), "push", fixture("github-push.json"));
 
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
             JsonNode result = JSON.readTree(response.body());
-            assertThat(result.fieldNames()).toIterable().containsExactly("workflow_id", "outcome", "would_publish", "actions");
+            assertThat(result.fieldNames())
+                    .toIterable()
+                    .containsExactly("workflow_id", "outcome", "would_publish", "actions");
             assertThat(result.get("outcome").asText()).isEqualTo("publish");
             assertThat(result.get("would_publish").asInt()).isEqualTo(2);
             assertThat(result.get("workflow_id").asText()).isEqualTo(WORKFLOW);
@@ -328,8 +350,7 @@ class WorkflowLanguageIT {
             assertThat(actions).hasSize(3);
 
             assertThat(actions.get(0)).isEqualTo(JSON.readTree("""
-                    {"index": 0, "type": "start_build", "queue": "%s", "outcome": "publish", "params": %s}"""
-                    .formatted(buildQueue, PUSH_BUILD_PARAMS)));
+                    {"index": 0, "type": "start_build", "queue": "%s", "outcome": "publish", "params": %s}""".formatted(buildQueue, PUSH_BUILD_PARAMS)));
             JsonNode review = actions.get(1);
             assertThat(review.get("index").asInt()).isEqualTo(1);
             assertThat(review.get("type").asText()).isEqualTo("request_review");
@@ -338,10 +359,11 @@ class WorkflowLanguageIT {
             assertThat(review.has("params")).isFalse();
             assertThat(review.get("reason").asText()).contains("when is false");
             assertThat(actions.get(2)).isEqualTo(JSON.readTree("""
-                    {"index": 2, "type": "log_evento", "queue": "%s", "outcome": "publish", "params": %s}"""
-                    .formatted(werken.actionsQueue, PUSH_LOG_PARAMS)));
+                    {"index": 2, "type": "log_evento", "queue": "%s", "outcome": "publish", "params": %s}""".formatted(werken.actionsQueue, PUSH_LOG_PARAMS)));
 
-            assertThat(broker.depth(werken.receivedQueue)).as("events published by the dry run").isZero();
+            assertThat(broker.depth(werken.receivedQueue))
+                    .as("events published by the dry run")
+                    .isZero();
         } finally {
             werken.startDispatch();
         }
@@ -350,8 +372,7 @@ class WorkflowLanguageIT {
     @Test
     void aDryRunShowsEveryFailingActionWithItsReason() throws Exception {
         byte[] noAfter = """
-                {"ref":"refs/heads/main","repository":{"full_name":"a/b"},"commits":[],"pusher":{"name":"x"}}"""
-                .getBytes(StandardCharsets.UTF_8);
+                {"ref":"refs/heads/main","repository":{"full_name":"a/b"},"commits":[],"pusher":{"name":"x"}}""".getBytes(StandardCharsets.UTF_8);
 
         HttpResponse<String> response = postGitHub(management("/workflows/" + WORKFLOW + "/dry-run"), "push", noAfter);
 
@@ -362,20 +383,28 @@ class WorkflowLanguageIT {
         assertThat(verdict.get("reason").asText()).isEqualTo("action-evaluation-failed");
         assertThat(verdict.get("would_publish").asInt()).isZero();
         JsonNode actions = verdict.get("actions");
-        assertThat(verdict.get("detail").asText()).isEqualTo(actions.get(0).get("reason").asText());
-        assertThat(actions).extracting(a -> a.get("outcome").asText()).containsExactly("failed", "skipped", "not_published");
+        assertThat(verdict.get("detail").asText())
+                .isEqualTo(actions.get(0).get("reason").asText());
+        assertThat(actions)
+                .extracting(a -> a.get("outcome").asText())
+                .containsExactly("failed", "skipped", "not_published");
         assertThat(actions.get(0).has("params")).isFalse();
-        assertThat(actions.get(0).get("reason").asText()).contains("action 0").contains("params/commit").contains("CEL:");
+        assertThat(actions.get(0).get("reason").asText())
+                .contains("action 0")
+                .contains("params/commit")
+                .contains("CEL:");
         assertThat(actions.get(2).get("params").get("mensaje").asText()).isEqualTo("GitHub push event on a/b");
     }
 
     @Test
     void theDryRunIsOnlyOnTheManagementPortAndRefusesABodyFailingTheSchema() throws Exception {
-        HttpResponse<String> onWebhookPort = postGitHub(werken.uri("/workflows/" + WORKFLOW + "/dry-run"), "push",
-                fixture("github-push.json"));
+        HttpResponse<String> onWebhookPort =
+                postGitHub(werken.uri("/workflows/" + WORKFLOW + "/dry-run"), "push", fixture("github-push.json"));
         assertThat(onWebhookPort.statusCode()).isEqualTo(404);
 
-        HttpResponse<String> invalid = postGitHub(management("/workflows/" + WORKFLOW + "/dry-run"), "push",
+        HttpResponse<String> invalid = postGitHub(
+                management("/workflows/" + WORKFLOW + "/dry-run"),
+                "push",
                 "{\"repository\": {}}".getBytes(StandardCharsets.UTF_8));
         assertThat(invalid.statusCode()).isEqualTo(422);
         assertThat(invalid.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -395,8 +424,7 @@ class WorkflowLanguageIT {
         JsonNode list = JSON.readTree(listing.body());
         assertThat(list.get("workflows")).isEqualTo(JSON.readTree("""
                 [{"id": "%s", "description": "GitHub push and pull_request webhooks", "actions": 3},
-                 {"id": "%s", "description": "Signed with a secret from a file", "actions": 1}]"""
-                .formatted(WORKFLOW, SIGNED)));
+                 {"id": "%s", "description": "Signed with a secret from a file", "actions": 1}]""".formatted(WORKFLOW, SIGNED)));
 
         HttpResponse<String> shown = get(management("/workflows/" + WORKFLOW));
         assertThat(shown.statusCode()).as(shown.body()).isEqualTo(200);
@@ -442,8 +470,7 @@ class WorkflowLanguageIT {
     }
 
     /** A finished {@code java -jar werken.jar ...}: its exit code, standard output and standard error apart. */
-    private record Command(int exitCode, String stdout, String stderr) {
-    }
+    private record Command(int exitCode, String stdout, String stderr) {}
 
     /**
      * Runs {@code validate} as an operator does, with the JVM running the tests and the README's JVM options, as
@@ -452,17 +479,22 @@ class WorkflowLanguageIT {
      */
     private static Command validate(Path file) throws Exception {
         if (!Files.isRegularFile(WerkenProcess.JAR)) {
-            throw new IllegalStateException(WerkenProcess.JAR.toAbsolutePath() + " is missing: run the ITs with ./mvnw verify");
+            throw new IllegalStateException(
+                    WerkenProcess.JAR.toAbsolutePath() + " is missing: run the ITs with ./mvnw verify");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         Path out = Files.createTempFile(dir, "validate", ".out");
         Path err = Files.createTempFile(dir, "validate", ".err");
-        List<String> commandLine = new ArrayList<>(List.of(java, "@jvm.options", "-jar", WerkenProcess.JAR.toString(),
-                "validate", file.toString()));
-        Process process = new ProcessBuilder(commandLine).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        List<String> commandLine = new ArrayList<>(
+                List.of(java, "@jvm.options", "-jar", WerkenProcess.JAR.toString(), "validate", file.toString()));
+        Process process = new ProcessBuilder(commandLine)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException("validate did not end within 60 s: " + Files.readString(out) + Files.readString(err));
+            throw new IllegalStateException(
+                    "validate did not end within 60 s: " + Files.readString(out) + Files.readString(err));
         }
         return new Command(process.exitValue(), Files.readString(out), Files.readString(err));
     }

@@ -1,10 +1,7 @@
 package io.werken.journal;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,10 +10,12 @@ import io.werken.core.WerkenJson;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.WorkflowCatalog;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What a draft of a workflow would do to stored events, compared action by action with what was published. */
 class DraftImpactTest {
@@ -24,6 +23,7 @@ class DraftImpactTest {
     private static final ObjectMapper JSON = WerkenJson.mapper();
     /** How the journal might read stored params back: plain Jackson, 12.50 as a double. */
     private static final ObjectMapper PLAIN = new ObjectMapper();
+
     private static final String ACTIONS = "required_actions";
 
     /**
@@ -42,15 +42,31 @@ class DraftImpactTest {
     private final DraftImpact impact = new DraftImpact(new ActionPlanner(JSON, 262_144), ACTIONS);
 
     private static Workflow workflow(String file) {
-        return WorkflowCatalog.load("draft", new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)), WorkflowCatalog.Settings.defaults())
-                .find("orders").orElseThrow();
+        return WorkflowCatalog.load(
+                        "draft",
+                        new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)),
+                        WorkflowCatalog.Settings.defaults())
+                .find("orders")
+                .orElseThrow();
     }
 
-    private static JournalRecord stored(String id, int second, String outcome, String payload,
-                                        JournalAction... actions) {
+    private static JournalRecord stored(
+            String id, int second, String outcome, String payload, JournalAction... actions) {
         String at = String.format("2026-12-01T10:%02d:%02dZ", second / 60, second % 60);
-        return new JournalRecord(id, "orders", "rev-1", at, at, outcome, null, null, null, JournalRecord.FULL,
-                payload.getBytes(StandardCharsets.UTF_8), Map.of("x-source", "shop", "x-other", "1"), List.of(actions));
+        return new JournalRecord(
+                id,
+                "orders",
+                "rev-1",
+                at,
+                at,
+                outcome,
+                null,
+                null,
+                null,
+                JournalRecord.FULL,
+                payload.getBytes(StandardCharsets.UTF_8),
+                Map.of("x-source", "shop", "x-other", "1"),
+                List.of(actions));
     }
 
     private static JournalRecord dispatched(String id, int second, String payload, JournalAction... actions) {
@@ -76,7 +92,11 @@ class DraftImpactTest {
     /** What the draft itself publishes for {"id": 1, "user": "ada", "amount": 50} (and the x-source header). */
     private static JournalAction[] asTheDraft(int id, String user, String amount) {
         return new JournalAction[] {
-            published(0, "notify", ACTIONS, "{\"who\": \"" + user + "\", \"amount\": " + amount + ", \"source\": \"shop\"}"),
+            published(
+                    0,
+                    "notify",
+                    ACTIONS,
+                    "{\"who\": \"" + user + "\", \"amount\": " + amount + ", \"source\": \"shop\"}"),
             skipped(1, "audit", ACTIONS),
             published(2, "archive", "cold", "{\"id\": " + id + "}"),
             skipped(3, "ship", ACTIONS),
@@ -110,29 +130,55 @@ class DraftImpactTest {
     void eachKindOfChangeIsReportedPerEventWithTotals() throws Exception {
         List<JournalRecord> records = List.of(
                 dispatched("unchanged", 1, payload(1, "ada", "12.50"), asTheDraft(1, "ada", "12.50")),
-                dispatched("params", 2, payload(2, "bob", "60"),
+                dispatched(
+                        "params",
+                        2,
+                        payload(2, "bob", "60"),
                         published(0, "notify", ACTIONS, "{\"who\": \"Bob\", \"amount\": 60, \"source\": \"shop\"}"),
-                        skipped(1, "audit", ACTIONS), published(2, "archive", "cold", "{\"id\": 2}"),
+                        skipped(1, "audit", ACTIONS),
+                        published(2, "archive", "cold", "{\"id\": 2}"),
                         skipped(3, "ship", ACTIONS)),
-                dispatched("skipped", 3, payload(3, "cy", "500"),
+                dispatched(
+                        "skipped",
+                        3,
+                        payload(3, "cy", "500"),
                         published(0, "notify", ACTIONS, "{\"who\": \"cy\", \"amount\": 500, \"source\": \"shop\"}"),
                         published(1, "audit", ACTIONS, "{\"amount\": 500}"),
-                        published(2, "archive", "cold", "{\"id\": 3}"), skipped(3, "ship", ACTIONS)),
-                dispatched("queue", 4, payload(4, "di", "5"),
+                        published(2, "archive", "cold", "{\"id\": 3}"),
+                        skipped(3, "ship", ACTIONS)),
+                dispatched(
+                        "queue",
+                        4,
+                        payload(4, "di", "5"),
                         published(0, "notify", ACTIONS, "{\"who\": \"di\", \"amount\": 5, \"source\": \"shop\"}"),
-                        skipped(1, "audit", ACTIONS), published(2, "archive", "warm", "{\"id\": 4}"),
+                        skipped(1, "audit", ACTIONS),
+                        published(2, "archive", "warm", "{\"id\": 4}"),
                         skipped(3, "ship", ACTIONS)),
-                dispatched("type", 5, payload(5, "ed", "5"),
+                dispatched(
+                        "type",
+                        5,
+                        payload(5, "ed", "5"),
                         published(0, "notify", ACTIONS, "{\"who\": \"ed\", \"amount\": 5, \"source\": \"shop\"}"),
-                        skipped(1, "audit", ACTIONS), published(2, "store", "cold", "{\"id\": 5}"),
+                        skipped(1, "audit", ACTIONS),
+                        published(2, "store", "cold", "{\"id\": 5}"),
                         skipped(3, "ship", ACTIONS)),
-                dispatched("removed", 6, payload(6, "fay", "5"), append(asTheDraft(6, "fay", "5"),
-                        published(4, "legacy", "old_actions", "{\"v\": 1}"))),
-                dispatched("added", 7, "{\"id\": 7, \"user\": \"gus\", \"amount\": 5, \"address\": {\"city\": \"Paris\"}}",
+                dispatched(
+                        "removed",
+                        6,
+                        payload(6, "fay", "5"),
+                        append(asTheDraft(6, "fay", "5"), published(4, "legacy", "old_actions", "{\"v\": 1}"))),
+                dispatched(
+                        "added",
+                        7,
+                        "{\"id\": 7, \"user\": \"gus\", \"amount\": 5, \"address\": {\"city\": \"Paris\"}}",
                         asTheDraft(7, "gus", "5")),
-                dispatched("failing", 8, "{\"id\": 8, \"amount\": 5}",
+                dispatched(
+                        "failing",
+                        8,
+                        "{\"id\": 8, \"amount\": 5}",
                         published(0, "notify", ACTIONS, "{\"who\": null, \"amount\": 5, \"source\": \"shop\"}"),
-                        skipped(1, "audit", ACTIONS), published(2, "archive", "cold", "{\"id\": 8}"),
+                        skipped(1, "audit", ACTIONS),
+                        published(2, "archive", "cold", "{\"id\": 8}"),
                         skipped(3, "ship", ACTIONS)));
 
         ObjectNode report = impact.run(DRAFT, new InMemoryJournal(records), EventQuery.all(), 100);
@@ -145,7 +191,9 @@ class DraftImpactTest {
         assertJson(report.get("totals"), """
                 {"added": 1, "removed": 1, "now_skipped": 1, "now_failing": 1, "params_changed": 1,
                  "type_changed": 1, "queue_changed": 1}""");
-        assertThat(report.get("events")).extracting(e -> e.get("event_id").asText()).as("newest first, unchanged left out")
+        assertThat(report.get("events"))
+                .extracting(e -> e.get("event_id").asText())
+                .as("newest first, unchanged left out")
                 .containsExactly("failing", "added", "removed", "type", "queue", "skipped", "params");
         assertThat(report.get("stopped_at_max").asBoolean()).isFalse();
         assertThat(report.get("next_cursor").isNull()).isTrue();
@@ -170,13 +218,15 @@ class DraftImpactTest {
         assertJson(event(report, "added").get("changes"), """
                 [{"index": 3, "kind": "added", "type": "ship", "queue": "required_actions", "after": {"to": "Paris"}}]""");
         JsonNode failing = event(report, "failing");
-        assertThat(failing.get("outcome_after").asText()).as("dispatch publishes none of its actions")
+        assertThat(failing.get("outcome_after").asText())
+                .as("dispatch publishes none of its actions")
                 .isEqualTo("dead_lettered");
         assertThat(failing.get("changes")).singleElement().satisfies(change -> {
             assertThat(change.get("kind").asText()).isEqualTo("now_failing");
             assertThat(change.get("index").asInt()).isZero();
             assertJson(change.get("before"), "{\"who\": null, \"amount\": 5, \"source\": \"shop\"}");
-            assertThat(change.get("reason").asText()).startsWith("workflow 'orders', action 0 (notify), params/who: ")
+            assertThat(change.get("reason").asText())
+                    .startsWith("workflow 'orders', action 0 (notify), params/who: ")
                     .contains("user");
         });
     }
@@ -191,27 +241,47 @@ class DraftImpactTest {
     void anEventDeadLetteredBeforeIsComparedWithNothingPublished() throws Exception {
         String notPublished = "not published: the event was dead-lettered";
         String failure = "workflow 'orders', action 0 (notify), params/who: CEL: evaluation error at <input>:8: key"
-                         + " 'user' is not present in map.";
+                + " 'user' is not present in map.";
         List<JournalRecord> records = List.of(
                 // Fixed by the draft: what it publishes now is added.
-                stored("fixed", 1, JournalRecord.DEAD_LETTERED, payload(1, "ada", "5"),
+                stored(
+                        "fixed",
+                        1,
+                        JournalRecord.DEAD_LETTERED,
+                        payload(1, "ada", "5"),
                         failed(0, "notify", ACTIONS, "workflow 'orders', action 0 (notify), params/who: old mistake"),
-                        skipped(1, "audit", ACTIONS), failed(2, "archive", "cold", notPublished),
+                        skipped(1, "audit", ACTIONS),
+                        failed(2, "archive", "cold", notPublished),
                         skipped(3, "ship", ACTIONS)),
                 // Still failing as it did: nothing changes.
-                stored("still", 2, JournalRecord.DEAD_LETTERED, "{\"id\": 2, \"amount\": 5}",
-                        failed(0, "notify", ACTIONS, failure), skipped(1, "audit", ACTIONS),
-                        failed(2, "archive", "cold", notPublished), skipped(3, "ship", ACTIONS)),
+                stored(
+                        "still",
+                        2,
+                        JournalRecord.DEAD_LETTERED,
+                        "{\"id\": 2, \"amount\": 5}",
+                        failed(0, "notify", ACTIONS, failure),
+                        skipped(1, "audit", ACTIONS),
+                        failed(2, "archive", "cold", notPublished),
+                        skipped(3, "ship", ACTIONS)),
                 // Failing for another reason than it did.
-                stored("other", 3, JournalRecord.DEAD_LETTERED, "{\"id\": 3, \"amount\": 5}",
+                stored(
+                        "other",
+                        3,
+                        JournalRecord.DEAD_LETTERED,
+                        "{\"id\": 3, \"amount\": 5}",
                         failed(0, "notify", ACTIONS, "workflow 'orders', action 0 (notify), params/who: old mistake"),
-                        skipped(1, "audit", ACTIONS), failed(2, "archive", "cold", notPublished),
+                        skipped(1, "audit", ACTIONS),
+                        failed(2, "archive", "cold", notPublished),
                         skipped(3, "ship", ACTIONS)));
 
         ObjectNode report = impact.run(DRAFT, new InMemoryJournal(records), EventQuery.all(), 100);
 
-        assertThat(report.get("events_changed").asInt()).as(report.toPrettyString()).isEqualTo(2);
-        assertThat(report.get("events_unchanged").asInt()).as("still failing as it did").isEqualTo(1);
+        assertThat(report.get("events_changed").asInt())
+                .as(report.toPrettyString())
+                .isEqualTo(2);
+        assertThat(report.get("events_unchanged").asInt())
+                .as("still failing as it did")
+                .isEqualTo(1);
         assertJson(event(report, "other"), """
                 {"event_id": "other", "received_at": "2026-12-01T10:00:03Z", "outcome_before": "dead_lettered",
                  "outcome_after": "dead_lettered", "changes": [
@@ -232,23 +302,40 @@ class DraftImpactTest {
                 {"orders": {"headers": ["x-other"], "actions": [
                   {"type": "notify", "when": "'x-source' in headers", "params": {}},
                   {"type": "other", "params": {"v": "{{ headers['x-other'] }}"}}]}}""");
-        List<JournalRecord> records = List.of(dispatched("e1", 1, "{}",
-                published(0, "notify", ACTIONS, "{}"), published(1, "other", ACTIONS, "{\"v\": \"1\"}")));
+        List<JournalRecord> records = List.of(dispatched(
+                "e1",
+                1,
+                "{}",
+                published(0, "notify", ACTIONS, "{}"),
+                published(1, "other", ACTIONS, "{\"v\": \"1\"}")));
 
         ObjectNode report = impact.run(draft, new InMemoryJournal(records), EventQuery.all(), 100);
 
         assertThat(report.get("events")).hasSize(1);
-        assertThat(report.get("events").get(0).get("changes")).extracting(c -> c.get("kind").asText())
-                .as("x-source is no longer read: the condition is false").containsExactly("now_skipped");
+        assertThat(report.get("events").get(0).get("changes"))
+                .extracting(c -> c.get("kind").asText())
+                .as("x-source is no longer read: the condition is false")
+                .containsExactly("now_skipped");
     }
 
     @Test
     void entriesKeptAsMetadataAreNotComparable() {
-        JournalRecord metadata = new JournalRecord("m1", "orders", "rev-1", "2026-12-01T10:00:01Z",
-                "2026-12-01T10:00:01Z", JournalRecord.DISPATCHED, null, null, null, JournalRecord.METADATA, null, null,
+        JournalRecord metadata = new JournalRecord(
+                "m1",
+                "orders",
+                "rev-1",
+                "2026-12-01T10:00:01Z",
+                "2026-12-01T10:00:01Z",
+                JournalRecord.DISPATCHED,
+                null,
+                null,
+                null,
+                JournalRecord.METADATA,
+                null,
+                null,
                 List.of(new JournalAction(0, "notify", ACTIONS, JournalAction.PUBLISHED, null, null)));
-        List<JournalRecord> records = List.of(metadata,
-                dispatched("f2", 2, payload(2, "bo", "5"), asTheDraft(2, "bo", "5")));
+        List<JournalRecord> records =
+                List.of(metadata, dispatched("f2", 2, payload(2, "bo", "5"), asTheDraft(2, "bo", "5")));
 
         ObjectNode report = impact.run(DRAFT, new InMemoryJournal(records), EventQuery.all(), 100);
 
@@ -263,14 +350,29 @@ class DraftImpactTest {
         List<JournalRecord> records = new ArrayList<>();
         for (int i = 1; i <= 25; i++) {
             // Every event changes: the stored notify went to another queue.
-            records.add(dispatched(String.format("e%02d", i), i, payload(i, "u", "5"),
+            records.add(dispatched(
+                    String.format("e%02d", i),
+                    i,
+                    payload(i, "u", "5"),
                     published(0, "notify", "old", "{\"who\": \"u\", \"amount\": 5, \"source\": \"shop\"}"),
-                    skipped(1, "audit", ACTIONS), published(2, "archive", "cold", "{\"id\": " + i + "}"),
+                    skipped(1, "audit", ACTIONS),
+                    published(2, "archive", "cold", "{\"id\": " + i + "}"),
                     skipped(3, "ship", ACTIONS)));
         }
-        records.add(new JournalRecord("other", "billing", "rev-1", "2026-12-01T10:00:30Z", "2026-12-01T10:00:30Z",
-                JournalRecord.DISPATCHED, null, null, null, JournalRecord.FULL, "{}".getBytes(StandardCharsets.UTF_8),
-                Map.of(), List.of()));
+        records.add(new JournalRecord(
+                "other",
+                "billing",
+                "rev-1",
+                "2026-12-01T10:00:30Z",
+                "2026-12-01T10:00:30Z",
+                JournalRecord.DISPATCHED,
+                null,
+                null,
+                null,
+                JournalRecord.FULL,
+                "{}".getBytes(StandardCharsets.UTF_8),
+                Map.of(),
+                List.of()));
         InMemoryJournal journal = new InMemoryJournal(records);
 
         List<String> seen = new ArrayList<>();
@@ -280,12 +382,18 @@ class DraftImpactTest {
             ObjectNode report = impact.run(DRAFT, journal, EventQuery.all().withCursor(cursor), 10);
             report.get("events").forEach(e -> seen.add(e.get("event_id").asText()));
             stopped.add(report.get("stopped_at_max").asBoolean());
-            cursor = report.get("next_cursor").isNull() ? null : report.get("next_cursor").asText();
+            cursor = report.get("next_cursor").isNull()
+                    ? null
+                    : report.get("next_cursor").asText();
         } while (cursor != null);
 
         assertThat(stopped).containsExactly(true, true, false);
-        assertThat(seen).as("each event of the draft's workflow once, newest first").hasSize(25)
-                .doesNotHaveDuplicates().first().isEqualTo("e25");
+        assertThat(seen)
+                .as("each event of the draft's workflow once, newest first")
+                .hasSize(25)
+                .doesNotHaveDuplicates()
+                .first()
+                .isEqualTo("e25");
         assertThat(seen).last().isEqualTo("e01");
         assertThat(journal.asked).allSatisfy(query -> {
             assertThat(query.workflow()).isEqualTo("orders");

@@ -13,8 +13,8 @@ import java.util.function.Function;
 final class InMemoryJournal implements Function<EventQuery, EventPage<JournalRecord>> {
 
     /** Newest first: {@code received_at}, then {@code event_id}, both descending. */
-    private static final Comparator<JournalRecord> ORDER = Comparator
-            .comparing((JournalRecord r) -> Instant.parse(r.receivedAt()))
+    private static final Comparator<JournalRecord> ORDER = Comparator.comparing(
+                    (JournalRecord r) -> Instant.parse(r.receivedAt()))
             .thenComparing(JournalRecord::eventId)
             .reversed();
 
@@ -23,6 +23,7 @@ final class InMemoryJournal implements Function<EventQuery, EventPage<JournalRec
     final List<EventQuery> asked = new ArrayList<>();
     /** Written into the journal just before the query of that number (from 1) is answered; null for none. */
     private JournalRecord lateEntry;
+
     private int lateBeforeQuery;
 
     InMemoryJournal(List<JournalRecord> records) {
@@ -60,7 +61,19 @@ final class InMemoryJournal implements Function<EventQuery, EventPage<JournalRec
 
     private static JournalRecord decode(String cursor) {
         JournalCursor after = JournalCursor.decode(cursor);
-        return new JournalRecord(after.eventId(), null, null, after.receivedAt().toString(), null, null, null, null,
-                null, null, null, null, null);
+        return new JournalRecord(
+                after.eventId(),
+                null,
+                null,
+                after.receivedAt().toString(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 }

@@ -1,7 +1,6 @@
 package io.werken.manage;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,13 +11,13 @@ import io.werken.ingest.WebhookRequestValidator;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.WorkflowCatalog;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dry run's verdict, for the workflow in use and for a draft: {@code publish} with the number of messages dispatch
@@ -34,14 +33,15 @@ class DryRunVerdictTest {
               {"type": "ok", "params": {"id": "{{ payload.id }}"}},
               {"type": "big", "when": "payload.total > 100"},
               {"type": "note", "queue": "notes", "params": {"note": "{{ payload.note }}"}}]}""";
-    private static final CurrentWorkflows WORKFLOWS = new CurrentWorkflows(WorkflowCatalog.load("test",
-            ("{\"orders\": " + DEFINITION + "}").getBytes(StandardCharsets.UTF_8), SETTINGS));
+    private static final CurrentWorkflows WORKFLOWS = new CurrentWorkflows(WorkflowCatalog.load(
+            "test", ("{\"orders\": " + DEFINITION + "}").getBytes(StandardCharsets.UTF_8), SETTINGS));
     private static final WebhookRequestValidator BODIES = new WebhookRequestValidator(WORKFLOWS, 64, 400);
     private static final ActionPlanner PLANNER = new ActionPlanner(JSON, 262_144);
     private static final ReceivedWebhookFactory EVENTS = new ReceivedWebhookFactory(Clock.systemUTC());
 
     private final DryRunWorkflow dryRun = new DryRunWorkflow(WORKFLOWS, BODIES, PLANNER, JSON, EVENTS, "actions");
-    private final DryRunWorkflowDraft draftDryRun = new DryRunWorkflowDraft(BODIES, SETTINGS, PLANNER, JSON, EVENTS, "actions");
+    private final DryRunWorkflowDraft draftDryRun =
+            new DryRunWorkflowDraft(BODIES, SETTINGS, PLANNER, JSON, EVENTS, "actions");
 
     @Test
     void anEventWhoseActionsAllEvaluateIsPublishedWithTheCountOfMessages() throws Exception {
@@ -61,8 +61,9 @@ class DryRunVerdictTest {
     void anEventWithAFailingActionIsDeadLetteredAndNoActionReadsAsPublished() throws Exception {
         String payload = "{\"id\": 7, \"total\": 5}";
 
-        for (JsonNode verdict : new JsonNode[] { answer(dryRun, request("orders", payload)),
-            answer(draftDryRun, request("orders", draft(payload))) }) {
+        for (JsonNode verdict : new JsonNode[] {
+            answer(dryRun, request("orders", payload)), answer(draftDryRun, request("orders", draft(payload)))
+        }) {
             String failure = verdict.at("/actions/2/reason").asText();
             assertThat(failure).startsWith("workflow 'orders', action 2 (note), params/note: ");
             assertThat(verdict).isEqualTo(JSON.readTree("""
@@ -72,8 +73,8 @@ class DryRunVerdictTest {
                        "reason": "not published: action 2 (note) failed, and dispatch publishes none of an event's actions then"},
                       {"index": 1, "type": "big", "queue": "actions", "outcome": "skipped",
                        "reason": "when is false: payload.total > 100"},
-                      {"index": 2, "type": "note", "queue": "notes", "outcome": "failed", "reason": %s}]}"""
-                    .formatted(JSON.writeValueAsString(failure), JSON.writeValueAsString(failure))));
+                      {"index": 2, "type": "note", "queue": "notes", "outcome": "failed", "reason": %s}]}""".formatted(
+                            JSON.writeValueAsString(failure), JSON.writeValueAsString(failure))));
         }
     }
 
@@ -81,8 +82,8 @@ class DryRunVerdictTest {
     void anEventWhoseActionsAreAllSkippedIsPublishedWithNoMessage() throws Exception {
         String definition = "{\"actions\": [{\"type\": \"big\", \"when\": \"payload.total > 100\"}]}";
 
-        JsonNode verdict = answer(draftDryRun, request("new-one", "{\"definition\": " + definition
-                + ", \"payload\": {\"total\": 5}}"));
+        JsonNode verdict = answer(
+                draftDryRun, request("new-one", "{\"definition\": " + definition + ", \"payload\": {\"total\": 5}}"));
 
         assertThat(verdict.get("outcome").asText()).isEqualTo("publish");
         assertThat(verdict.get("would_publish").asInt()).isZero();

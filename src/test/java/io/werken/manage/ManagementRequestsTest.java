@@ -1,17 +1,16 @@
 package io.werken.manage;
 
-import java.util.Map;
-import java.util.Set;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.werken.core.ProblemException;
+import java.util.Map;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultMessage;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The management query string: decoded (Netty), each known parameter at most once, anything else a 400. */
 class ManagementRequestsTest {
@@ -27,11 +26,14 @@ class ManagementRequestsTest {
 
     @Test
     void refusesUnknownRepeatedAndBadlyEncodedParameters() {
-        assertThatThrownBy(() -> query("limit=1&nope=2")).isInstanceOf(ProblemException.class)
+        assertThatThrownBy(() -> query("limit=1&nope=2"))
+                .isInstanceOf(ProblemException.class)
                 .hasMessage("Unknown query parameter 'nope'; this resource takes limit, q.");
-        assertThatThrownBy(() -> query("limit=1&limit=2")).isInstanceOf(ProblemException.class)
+        assertThatThrownBy(() -> query("limit=1&limit=2"))
+                .isInstanceOf(ProblemException.class)
                 .hasMessage("Query parameter 'limit' is given more than once.");
-        assertThatThrownBy(() -> query("q=%zz")).isInstanceOf(ProblemException.class)
+        assertThatThrownBy(() -> query("q=%zz"))
+                .isInstanceOf(ProblemException.class)
                 .hasMessage("The query string is not valid percent-encoding.");
     }
 

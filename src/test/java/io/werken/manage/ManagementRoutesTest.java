@@ -1,5 +1,7 @@
 package io.werken.manage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +14,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Management processors are named after their route files, one to one: the route {@code list-events}
@@ -40,22 +39,26 @@ class ManagementRoutesTest {
         for (Map.Entry<String, List<String>> route : refsByRoute.entrySet()) {
             String routeId = route.getKey();
             String named = className(routeId);
-            assertThat(route.getValue()).as("processor beans of route %s", routeId)
+            assertThat(route.getValue())
+                    .as("processor beans of route %s", routeId)
                     .anySatisfy(bean -> assertThat(bean).isEqualToIgnoringCase(beanName(named)));
             for (String bean : route.getValue()) {
                 String className = Character.toUpperCase(bean.charAt(0)) + bean.substring(1);
-                assertThat(processors).as("bean %s of route %s is a processor class of the same name", bean, routeId)
+                assertThat(processors)
+                        .as("bean %s of route %s is a processor class of the same name", bean, routeId)
                         .contains(className);
                 if (!className.equalsIgnoreCase(named)) {
                     assertThat(Files.readString(MANAGE.resolve(className + ".java")))
                             .as("%s, a second processor of %s, names that route in its Javadoc", className, routeId)
                             .contains("Called by the route {@code " + routeId + "}");
                 }
-                assertThat(routeOfProcessor.put(className, routeId)).as("%s called by a second route", className)
+                assertThat(routeOfProcessor.put(className, routeId))
+                        .as("%s called by a second route", className)
                         .isNull();
             }
         }
-        assertThat(routeOfProcessor.keySet()).as("every management processor is called by a management route")
+        assertThat(routeOfProcessor.keySet())
+                .as("every management processor is called by a management route")
                 .isEqualTo(processors);
     }
 
@@ -76,7 +79,9 @@ class ManagementRoutesTest {
                     continue;
                 }
                 Matcher id = ROUTE_ID.matcher(yaml);
-                assertThat(id.find()).as("%s starts with a route and its id", file).isTrue();
+                assertThat(id.find())
+                        .as("%s starts with a route and its id", file)
+                        .isTrue();
                 assertThat(file.getFileName().toString()).isEqualTo(id.group(1) + ".camel.yaml");
                 List<String> refs = new ArrayList<>();
                 Matcher ref = REF.matcher(yaml);

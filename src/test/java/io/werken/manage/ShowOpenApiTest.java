@@ -1,5 +1,9 @@
 package io.werken.manage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,12 +13,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The OpenAPI document Werken serves at {@code GET /openapi.json} is JSON made from the YAML in the jar, and it is kept
@@ -25,6 +24,7 @@ class ShowOpenApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Served by Vert.x handlers and Camel's own endpoints, not by a route file. */
     private static final Set<String> NOT_ROUTES = Set.of("/console/session", "/observe/health", "/observe/metrics");
+
     private static final Pattern HTTP_ROUTE = Pattern.compile("uri: (?:management-http|platform-http):(/\\S*)");
 
     @Test
@@ -33,7 +33,8 @@ class ShowOpenApiTest {
 
         assertThat(document.path("openapi").asText()).isEqualTo("3.1.0");
         assertThat(document.path("components").path("schemas").path("Problem").path("required"))
-                .extracting(JsonNode::asText).contains("type", "title", "status");
+                .extracting(JsonNode::asText)
+                .contains("type", "title", "status");
     }
 
     @Test
@@ -51,7 +52,9 @@ class ShowOpenApiTest {
         routes.addAll(Set.of("/events/replay", "/workflows/revisions"));
 
         Set<String> documented = new TreeSet<>();
-        for (Iterator<String> path = JSON.readTree(ShowOpenApi.toJson(JSON)).path("paths").fieldNames(); path.hasNext(); ) {
+        for (Iterator<String> path =
+                        JSON.readTree(ShowOpenApi.toJson(JSON)).path("paths").fieldNames();
+                path.hasNext(); ) {
             documented.add(path.next());
         }
         documented.removeAll(NOT_ROUTES);

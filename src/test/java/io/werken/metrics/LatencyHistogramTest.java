@@ -1,19 +1,18 @@
 package io.werken.metrics;
 
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 /** The per-workflow latency histogram: buckets that tile the range, and quantiles within a bucket's width. */
 class LatencyHistogramTest {
 
     @Test
     void everyLatencyFallsInTheBucketWhoseBoundsHoldIt() {
-        for (long micros : new long[] { 0, 1, 7, 8, 9, 15, 16, 17, 100, 999, 1000, 12_345, 1_000_000, 59_999_999,
-                (1L << 37) - 1 }) {
+        for (long micros :
+                new long[] {0, 1, 7, 8, 9, 15, 16, 17, 100, 999, 1000, 12_345, 1_000_000, 59_999_999, (1L << 37) - 1}) {
             int index = LatencyHistogram.index(micros);
             assertThat(LatencyHistogram.lowerMicros(index)).as("%d us", micros).isLessThanOrEqualTo(micros);
             assertThat(LatencyHistogram.upperMicros(index)).as("%d us", micros).isGreaterThan(micros);
@@ -50,7 +49,9 @@ class LatencyHistogramTest {
         assertThat(interval.meanMillis()).isCloseTo((990 * 4.0 + 10 * 100.0) / 1000, within(1e-9));
         assertThat(interval.quantileMillis(0.99)).isBetween(4.0, 4.0 * 1.125);
         assertThat(interval.quantileMillis(1.0)).isBetween(100.0, 100.0 * 1.125);
-        assertThat(histogram.snapshot().minus(histogram.snapshot()).quantileMillis(0.99)).isNull();
-        assertThat(histogram.snapshot().minus(histogram.snapshot()).meanMillis()).isNull();
+        assertThat(histogram.snapshot().minus(histogram.snapshot()).quantileMillis(0.99))
+                .isNull();
+        assertThat(histogram.snapshot().minus(histogram.snapshot()).meanMillis())
+                .isNull();
     }
 }

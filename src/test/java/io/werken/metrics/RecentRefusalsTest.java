@@ -1,5 +1,7 @@
 package io.werken.metrics;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,10 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The ring of recent refusals: bounded, newest first, and safe to write from many threads at once. */
 class RecentRefusalsTest {
@@ -21,7 +20,12 @@ class RecentRefusalsTest {
     void itKeepsTheNewestUpToItsCapacityNewestFirst() {
         RecentRefusals refusals = new RecentRefusals(clock);
         for (int i = 0; i < 250; i++) {
-            refusals.record(i % 2 == 0 ? "mi-workflow" : null, 401, "signature-mismatch", "refusal " + i, "10.0.0.7",
+            refusals.record(
+                    i % 2 == 0 ? "mi-workflow" : null,
+                    401,
+                    "signature-mismatch",
+                    "refusal " + i,
+                    "10.0.0.7",
                     "/webhook/mi-workflow");
             clock.advance(Duration.ofMillis(1));
         }
@@ -32,8 +36,15 @@ class RecentRefusalsTest {
         assertThat(held).hasSize(200);
         assertThat(held.get(0).detail()).isEqualTo("refusal 249");
         assertThat(held.get(199).detail()).isEqualTo("refusal 50");
-        assertThat(held.get(0)).isEqualTo(new RecentRefusals.Refusal("2026-12-04T10:00:00.249Z", null, 401,
-                "signature-mismatch", "refusal 249", "10.0.0.7", "/webhook/mi-workflow"));
+        assertThat(held.get(0))
+                .isEqualTo(new RecentRefusals.Refusal(
+                        "2026-12-04T10:00:00.249Z",
+                        null,
+                        401,
+                        "signature-mismatch",
+                        "refusal 249",
+                        "10.0.0.7",
+                        "/webhook/mi-workflow"));
         assertThat(held.get(1).workflowId()).isEqualTo("mi-workflow");
     }
 
@@ -45,7 +56,8 @@ class RecentRefusalsTest {
         refusals.record(null, 404, "not-found", "a", null, null);
         refusals.record(null, 413, "body-too-large", "b", null, null);
 
-        assertThat(refusals.newestFirst()).extracting(RecentRefusals.Refusal::type)
+        assertThat(refusals.newestFirst())
+                .extracting(RecentRefusals.Refusal::type)
                 .containsExactly("body-too-large", "not-found");
     }
 
@@ -94,8 +106,11 @@ class RecentRefusalsTest {
         // Each writer's own refusals appear newest first.
         for (int t = 0; t < threads; t++) {
             String prefix = t + ":";
-            List<Integer> mine = held.stream().map(RecentRefusals.Refusal::detail).filter(d -> d.startsWith(prefix))
-                    .map(d -> Integer.parseInt(d.substring(prefix.length()))).toList();
+            List<Integer> mine = held.stream()
+                    .map(RecentRefusals.Refusal::detail)
+                    .filter(d -> d.startsWith(prefix))
+                    .map(d -> Integer.parseInt(d.substring(prefix.length())))
+                    .toList();
             assertThat(mine).isSortedAccordingTo((a, b) -> Integer.compare(b, a));
         }
     }

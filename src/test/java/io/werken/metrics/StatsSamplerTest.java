@@ -1,15 +1,14 @@
 package io.werken.metrics;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 /** The console's statistics: rates and latencies per interval, from the meters as they stand, kept for an hour. */
 class StatsSamplerTest {
@@ -30,7 +29,10 @@ class StatsSamplerTest {
     }
 
     private static StatsSampler.Series series(List<StatsSampler.Series> all, String workflow) {
-        return all.stream().filter(s -> java.util.Objects.equals(s.workflowId(), workflow)).findFirst().orElseThrow();
+        return all.stream()
+                .filter(s -> java.util.Objects.equals(s.workflowId(), workflow))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -66,9 +68,13 @@ class StatsSamplerTest {
         assertThat(busy.dispatchP99Ms()).isBetween(4.0, 4.5);
         assertThat(series(window, "orders").points().get(1))
                 .isEqualTo(new StatsSampler.Point(T0.plusSeconds(20), 0, 0, null, null));
-        assertThat(series(window, null).points()).extracting(StatsSampler.Point::refusedPerS).containsExactly(0.5, 0.0);
-        assertThat(series(window, "idle").points()).containsExactly(new StatsSampler.Point(T0.plusSeconds(10), 0, 0, null, null),
-                new StatsSampler.Point(T0.plusSeconds(20), 0, 0, null, null));
+        assertThat(series(window, null).points())
+                .extracting(StatsSampler.Point::refusedPerS)
+                .containsExactly(0.5, 0.0);
+        assertThat(series(window, "idle").points())
+                .containsExactly(
+                        new StatsSampler.Point(T0.plusSeconds(10), 0, 0, null, null),
+                        new StatsSampler.Point(T0.plusSeconds(20), 0, 0, null, null));
     }
 
     @Test
@@ -78,7 +84,8 @@ class StatsSamplerTest {
         clock.advance(Duration.ofSeconds(12).plusMillis(500));
         sampler.sample();
 
-        assertThat(series(sampler.window(1), "orders").points().get(0).acceptedPerS()).isEqualTo(2.0);
+        assertThat(series(sampler.window(1), "orders").points().get(0).acceptedPerS())
+                .isEqualTo(2.0);
     }
 
     @Test
@@ -108,7 +115,9 @@ class StatsSamplerTest {
         clock.advance(Duration.ofSeconds(10));
         sampler.sample();
 
-        assertThat(sampler.window(1)).extracting(StatsSampler.Series::workflowId).containsExactly("gone");
+        assertThat(sampler.window(1))
+                .extracting(StatsSampler.Series::workflowId)
+                .containsExactly("gone");
         clock.advance(Duration.ofMinutes(2));
         sampler.sample();
         assertThat(sampler.window(1)).isEmpty();

@@ -1,9 +1,11 @@
 package io.werken.ownroutes;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.werken.core.StartupRefusedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.camel.CamelContext;
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -13,9 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * WERKEN_LIB_DIR: a component and a bean class from a jar built at test time (on no class path of Werken's nor the
@@ -56,7 +55,8 @@ class LibDirectoryTest {
     @Test
     void aComponentAndABeanFromTheDirectorysJarsResolveForAYamlRoute() throws Exception {
         assertThat(getClass().getClassLoader().getResource("META-INF/services/org/apache/camel/component/shout"))
-                .as("the test's own class path has no shout component").isNull();
+                .as("the test's own class path has no shout component")
+                .isNull();
 
         LibDirectory installed = LibDirectory.install(context, lib.toString());
         PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("greet.camel.yaml", ROUTE));
@@ -73,8 +73,9 @@ class LibDirectoryTest {
     void withoutTheDirectoryTheRouteCannotBeCreated() throws Exception {
         PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("greet.camel.yaml", ROUTE));
 
-        assertThatThrownBy(context::start).hasRootCauseMessage("No endpoint could be found for: shout://it, please "
-                + "check your classpath contains the needed Camel component jar.")
+        assertThatThrownBy(context::start)
+                .hasRootCauseMessage("No endpoint could be found for: shout://it, please "
+                        + "check your classpath contains the needed Camel component jar.")
                 .isInstanceOf(FailedToCreateRouteException.class);
     }
 
@@ -86,10 +87,12 @@ class LibDirectoryTest {
 
     @Test
     void aMissingDirectoryOrAFileRefusesStartupInOneLineNamingTheSetting() throws Exception {
-        assertThatThrownBy(() -> LibDirectory.install(context, lib.resolve("missing").toString()))
+        assertThatThrownBy(() ->
+                        LibDirectory.install(context, lib.resolve("missing").toString()))
                 .isInstanceOf(StartupRefusedException.class)
                 .hasMessage("WERKEN_LIB_DIR " + lib.resolve("missing") + " is not a directory.");
-        assertThatThrownBy(() -> LibDirectory.install(context, lib.resolve("shout.jar").toString()))
+        assertThatThrownBy(() ->
+                        LibDirectory.install(context, lib.resolve("shout.jar").toString()))
                 .isInstanceOf(StartupRefusedException.class)
                 .hasMessage("WERKEN_LIB_DIR " + lib.resolve("shout.jar") + " is not a directory.");
         Files.createDirectory(lib.resolve("folder.jar"));

@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
-
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
@@ -86,8 +85,7 @@ public final class LibJars {
             }
             """;
 
-    private LibJars() {
-    }
+    private LibJars() {}
 
     /** Compiles the component and the bean against Camel's jars and writes them, with the descriptor, to {@code jar}. */
     public static Path build(Path jar) throws IOException {
@@ -95,15 +93,17 @@ public final class LibJars {
         Path sources = Files.createDirectories(work.resolve("src/lib/example"));
         Path classes = Files.createDirectories(work.resolve("classes"));
         List<String> files = new ArrayList<>();
-        for (String[] source : List.of(new String[] {"ShoutComponent", COMPONENT}, new String[] {"ShoutEndpoint", ENDPOINT},
+        for (String[] source : List.of(
+                new String[] {"ShoutComponent", COMPONENT},
+                new String[] {"ShoutEndpoint", ENDPOINT},
                 new String[] {"Greeter", GREETER_SOURCE})) {
             Path file = sources.resolve(source[0] + ".java");
             Files.writeString(file, source[1]);
             files.add(file.toString());
         }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        List<String> arguments = new ArrayList<>(List.of("--release", "17", "-proc:none", "-d", classes.toString(),
-                "-classpath", camelClassPath()));
+        List<String> arguments = new ArrayList<>(
+                List.of("--release", "17", "-proc:none", "-d", classes.toString(), "-classpath", camelClassPath()));
         arguments.addAll(files);
         int status = javac.run(null, null, null, arguments.toArray(String[]::new));
         if (status != 0) {
@@ -116,7 +116,9 @@ public final class LibJars {
                     entry(out, classes.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
                 }
             }
-            entry(out, "META-INF/services/org/apache/camel/component/" + SCHEME,
+            entry(
+                    out,
+                    "META-INF/services/org/apache/camel/component/" + SCHEME,
                     "class=lib.example.ShoutComponent\n".getBytes(StandardCharsets.UTF_8));
         }
         return jar;
@@ -131,10 +133,16 @@ public final class LibJars {
     /** The jars of camel-api, camel-support and camel-util, wherever this JVM loaded them from. */
     private static String camelClassPath() {
         Set<String> paths = new LinkedHashSet<>();
-        for (Class<?> type : List.of(org.apache.camel.Component.class, org.apache.camel.support.DefaultComponent.class,
+        for (Class<?> type : List.of(
+                org.apache.camel.Component.class,
+                org.apache.camel.support.DefaultComponent.class,
                 org.apache.camel.util.ObjectHelper.class)) {
             try {
-                paths.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+                paths.add(Path.of(type.getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI())
+                        .toString());
             } catch (URISyntaxException e) {
                 throw new UncheckedIOException(new IOException(e));
             }

@@ -1,8 +1,10 @@
 package io.werken.ownroutes;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.nio.file.Path;
 import java.util.Map;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.Resource;
@@ -11,9 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What an own route file may hold, on the fixtures in {@code fixtures/routes/} and the shipped example. */
 class OwnRoutesGuardTest {
@@ -37,10 +36,12 @@ class OwnRoutesGuardTest {
 
     @Test
     void werkensIdsAreThoseOfItsRoutesAndRouteConfigurations() {
-        // One route (or route configuration) per file, named <id>.camel.yaml (house style): the ids the files' names say.
+        // One route (or route configuration) per file, named <id>.camel.yaml (house style): the ids the files' names
+        // say.
         java.util.List<String> byFileName;
         try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(Path.of("src/main/resources/routes"))) {
-            byFileName = files.map(f -> f.getFileName().toString().replace(".camel.yaml", "")).toList();
+            byFileName = files.map(f -> f.getFileName().toString().replace(".camel.yaml", ""))
+                    .toList();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -57,7 +58,8 @@ class OwnRoutesGuardTest {
 
     @Test
     void errorHandlingScopedToTheFilesRoutesIsAccepted() {
-        assertThat(guard.check(fixture("with-on-exception.camel.yaml"), Map.of())).containsExactly("guarded-worker");
+        assertThat(guard.check(fixture("with-on-exception.camel.yaml"), Map.of()))
+                .containsExactly("guarded-worker");
     }
 
     @Test
@@ -77,8 +79,8 @@ class OwnRoutesGuardTest {
 
     @Test
     void aRouteIdOfAnotherFileIsRefusedNamingThatFile() {
-        assertThatThrownBy(() -> guard.check(fixture("with-on-exception.camel.yaml"),
-                Map.of("guarded-worker", "/routes/other.camel.yaml")))
+        assertThatThrownBy(() -> guard.check(
+                        fixture("with-on-exception.camel.yaml"), Map.of("guarded-worker", "/routes/other.camel.yaml")))
                 .isInstanceOf(OwnRouteRefusedException.class)
                 .hasMessageContaining("route id 'guarded-worker' is already defined by /routes/other.camel.yaml");
     }
@@ -86,7 +88,9 @@ class OwnRoutesGuardTest {
     @Test
     void whatWouldReachWerkensRoutesIsRefusedBeforeCamelActsOnIt() {
         assertRefused("beans.camel.yaml", "'beans' is not accepted here");
-        assertThat(context.getRegistry().lookupByName("eventReader")).as("no bean bound").isNull();
+        assertThat(context.getRegistry().lookupByName("eventReader"))
+                .as("no bean bound")
+                .isNull();
         assertRefused("route-configuration.camel.yaml", "'routeConfiguration' is not accepted here");
         assertRefused("startup-order.camel.yaml", "sets startupOrder");
     }
@@ -112,23 +116,30 @@ class OwnRoutesGuardTest {
                 "upper-case", route("from:\n      uri: \"  PLATFORM-HTTP:///own\""),
                 "management-port", route("from:\n      uri: management-http:/own"),
                 "placeholder", route("from:\n      uri: \"{{own.scheme}}:/own\""),
-                "nested-to", route("from:\n      uri: direct:own\n      steps:\n        - filter:\n            simple: "
-                        + "\"${body} != null\"\n            steps:\n              - to: platform-http:/relay"),
-                "to-dynamic", route("from:\n      uri: direct:own\n      steps:\n        - toD: "
-                        + "\"platform-http:/${header.path}\""),
-                "wire-tap", route("from:\n      uri: direct:own\n      steps:\n        - wireTap:\n            "
-                        + "uri: Platform-Http:/tap"));
+                "nested-to",
+                        route("from:\n      uri: direct:own\n      steps:\n        - filter:\n            simple: "
+                                + "\"${body} != null\"\n            steps:\n              - to: platform-http:/relay"),
+                "to-dynamic",
+                        route("from:\n      uri: direct:own\n      steps:\n        - toD: "
+                                + "\"platform-http:/${header.path}\""),
+                "wire-tap",
+                        route("from:\n      uri: direct:own\n      steps:\n        - wireTap:\n            "
+                                + "uri: Platform-Http:/tap"));
         OwnRoutesGuard allowing = guard.withHttpAllowed(true);
         for (Map.Entry<String, String> route : routes.entrySet()) {
             Path file = dir.resolve(route.getKey() + ".camel.yaml");
             java.nio.file.Files.writeString(file, route.getValue());
 
-            assertThatThrownBy(() -> guard.check(resource(file), Map.of())).as(route.getKey())
+            assertThatThrownBy(() -> guard.check(resource(file), Map.of()))
+                    .as(route.getKey())
                     .isInstanceOf(OwnRouteRefusedException.class)
                     .hasMessageStartingWith("Own route file " + file + " refused: route 'own-route' uses '")
-                    .hasMessageEndingWith("which would serve HTTP on Werken's ports beside its webhooks; own routes may "
-                            + "not, unless WERKEN_ROUTES_ALLOW_HTTP=true");
-            assertThat(allowing.check(resource(file), Map.of())).as(route.getKey()).containsExactly("own-route");
+                    .hasMessageEndingWith(
+                            "which would serve HTTP on Werken's ports beside its webhooks; own routes may "
+                                    + "not, unless WERKEN_ROUTES_ALLOW_HTTP=true");
+            assertThat(allowing.check(resource(file), Map.of()))
+                    .as(route.getKey())
+                    .containsExactly("own-route");
         }
         assertThat(context.getRoutes()).isEmpty();
     }
@@ -136,9 +147,11 @@ class OwnRoutesGuardTest {
     @Test
     void textThatOnlyMentionsHttpIsNoEndpoint(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("mentions.camel.yaml");
-        java.nio.file.Files.writeString(file, route("from:\n      uri: direct:own\n      steps:\n        - log: "
-                + "\"relayed from platform-http: ${body}\"\n        - setHeader:\n            name: via\n"
-                + "            constant: not-platform-http"));
+        java.nio.file.Files.writeString(
+                file,
+                route("from:\n      uri: direct:own\n      steps:\n        - log: "
+                        + "\"relayed from platform-http: ${body}\"\n        - setHeader:\n            name: via\n"
+                        + "            constant: not-platform-http"));
 
         assertThat(guard.check(resource(file), Map.of())).containsExactly("own-route");
     }
@@ -150,7 +163,8 @@ class OwnRoutesGuardTest {
     private void assertRefused(String fixture, String... problems) {
         assertThatThrownBy(() -> guard.check(fixture(fixture), Map.of()))
                 .isInstanceOf(OwnRouteRefusedException.class)
-                .hasMessageStartingWith("Own route file " + FIXTURES.resolve(fixture).toAbsolutePath() + " refused: ")
+                .hasMessageStartingWith(
+                        "Own route file " + FIXTURES.resolve(fixture).toAbsolutePath() + " refused: ")
                 .hasMessageContainingAll(problems)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         assertThat(context.getRoutes()).isEmpty();

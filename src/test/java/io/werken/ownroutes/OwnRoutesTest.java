@@ -1,9 +1,12 @@
 package io.werken.ownroutes;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.werken.core.StartupRefusedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.Model;
@@ -11,10 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** Loading WERKEN_ROUTES_DIR at startup: what is loaded and watched, and what refuses startup. */
 class OwnRoutesTest {
@@ -46,8 +45,11 @@ class OwnRoutesTest {
 
         OwnRoutes ownRoutes = OwnRoutes.load(context, dir.toString(), guard);
 
-        assertThat(context.getCamelContextExtension().getContextPlugin(Model.class).getRouteDefinitions())
-                .extracting(route -> route.getRouteId()).containsExactly("log-evento-worker");
+        assertThat(context.getCamelContextExtension()
+                        .getContextPlugin(Model.class)
+                        .getRouteDefinitions())
+                .extracting(route -> route.getRouteId())
+                .containsExactly("log-evento-worker");
         assertThat(ownRoutes.directory()).contains(dir.toAbsolutePath());
         OwnRoutesReloadStrategy watcher = context.hasService(OwnRoutesReloadStrategy.class);
         assertThat(watcher).isSameAs(ownRoutes.reloadStrategy().orElseThrow());
@@ -64,8 +66,12 @@ class OwnRoutesTest {
         assertThatThrownBy(() -> OwnRoutes.load(context, dir.toString(), guard))
                 .isInstanceOf(StartupRefusedException.class)
                 .hasMessage("Own route file " + dir.resolve("b.camel.yaml") + " refused: route id 'log-evento-worker' "
-                        + "is already defined by " + dir.resolve("a.camel.yaml") + "; choose another id (WERKEN_ROUTES_DIR)");
-        assertThat(context.getCamelContextExtension().getContextPlugin(Model.class).getRouteDefinitions()).isEmpty();
+                        + "is already defined by " + dir.resolve("a.camel.yaml")
+                        + "; choose another id (WERKEN_ROUTES_DIR)");
+        assertThat(context.getCamelContextExtension()
+                        .getContextPlugin(Model.class)
+                        .getRouteDefinitions())
+                .isEmpty();
         assertThat(context.hasService(OwnRoutesReloadStrategy.class)).isNull();
     }
 
@@ -83,10 +89,13 @@ class OwnRoutesTest {
 
         Throwable failure = catchThrowable(context::start);
 
-        assertThat(ownRoutes.startupRefusal(failure)).isEqualTo("Own route file " + dir.resolve("events.camel.yaml")
-                + " cannot start: route 'read-events': No endpoint could be found for: "
-                + "kafka://events, please check your classpath contains the needed Camel component jar. (WERKEN_ROUTES_DIR)");
-        assertThat(ownRoutes.startupRefusal(new IllegalStateException("something else"))).isNull();
+        assertThat(ownRoutes.startupRefusal(failure))
+                .isEqualTo(
+                        "Own route file " + dir.resolve("events.camel.yaml")
+                                + " cannot start: route 'read-events': No endpoint could be found for: "
+                                + "kafka://events, please check your classpath contains the needed Camel component jar. (WERKEN_ROUTES_DIR)");
+        assertThat(ownRoutes.startupRefusal(new IllegalStateException("something else")))
+                .isNull();
         assertThat(OwnRoutes.none().startupRefusal(failure)).isNull();
     }
 

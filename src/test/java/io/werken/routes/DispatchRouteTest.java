@@ -1,20 +1,19 @@
 package io.werken.routes;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.werken.broker.AmqpMessages;
+import io.werken.broker.PublishFailedException;
+import io.werken.journal.JournalAction;
+import io.werken.journal.JournalRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
-
-import io.werken.broker.AmqpMessages;
-import io.werken.journal.JournalAction;
-import io.werken.journal.JournalRecord;
-import io.werken.broker.PublishFailedException;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The dispatch-actions route with its error handling and the dead-letter route, fed from {@code direct:events}
@@ -37,7 +36,9 @@ class DispatchRouteTest extends CamelMainTestSupport {
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         Properties properties = new Properties();
         // Only the routes under test.
-        properties.put("camel.main.routes-include-pattern", "classpath:routes/dispatch-actions.camel.yaml,classpath:routes/dispatch-errors.camel.yaml,classpath:routes/dead-letter.camel.yaml");
+        properties.put(
+                "camel.main.routes-include-pattern",
+                "classpath:routes/dispatch-actions.camel.yaml,classpath:routes/dispatch-errors.camel.yaml,classpath:routes/dead-letter.camel.yaml");
         properties.put("camel.server.host", "127.0.0.1");
         properties.put("camel.server.port", "0");
         properties.put("camel.management.enabled", "false");
@@ -54,24 +55,34 @@ class DispatchRouteTest extends CamelMainTestSupport {
     }
 
     private void deliver(String messageId, String envelope) {
-        template.sendBodyAndHeaders("direct:events", envelope.getBytes(StandardCharsets.UTF_8),
-                Map.of("CamelSpringRabbitmqMessageId", messageId, "CamelSpringRabbitmqRoutingOverrideKey", "elsewhere"));
+        template.sendBodyAndHeaders(
+                "direct:events",
+                envelope.getBytes(StandardCharsets.UTF_8),
+                Map.of(
+                        "CamelSpringRabbitmqMessageId",
+                        messageId,
+                        "CamelSpringRabbitmqRoutingOverrideKey",
+                        "elsewhere"));
     }
 
     private static String envelope(String eventId, String workflowId) {
         return "{\"event_id\":\"" + eventId + "\",\"workflow_id\":\"" + workflowId
-               + "\",\"received_at\":\"2026-11-26T00:00:00Z\",\"payload\":{\"n\":1}}";
+                + "\",\"received_at\":\"2026-11-26T00:00:00Z\",\"payload\":{\"n\":1}}";
     }
 
     @Test
     void theEventsTraceIsContinuedOnEveryActionWithTheDispatchsSpan() {
         String sent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        template.sendBodyAndHeaders("direct:events", envelope("e-t", "mi-workflow").getBytes(StandardCharsets.UTF_8),
+        template.sendBodyAndHeaders(
+                "direct:events",
+                envelope("e-t", "mi-workflow").getBytes(StandardCharsets.UTF_8),
                 Map.of("CamelSpringRabbitmqMessageId", "e-t", "traceparent", sent));
 
-        assertThat(publisher.on(ACTIONS)).hasSize(2).allSatisfy(m ->
-                assertThat((String) m.getMessageProperties().getHeader("traceparent"))
-                        .startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-").isNotEqualTo(sent));
+        assertThat(publisher.on(ACTIONS))
+                .hasSize(2)
+                .allSatisfy(m -> assertThat((String) m.getMessageProperties().getHeader("traceparent"))
+                        .startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-")
+                        .isNotEqualTo(sent));
     }
 
     @Test
@@ -79,11 +90,14 @@ class DispatchRouteTest extends CamelMainTestSupport {
         deliver("e-1", envelope("e-1", "mi-workflow"));
 
         assertThat(publisher.attempts(ACTIONS)).isEqualTo(1);
-        assertThat(publisher.on(ACTIONS)).extracting(m -> m.getMessageProperties().getMessageId())
+        assertThat(publisher.on(ACTIONS))
+                .extracting(m -> m.getMessageProperties().getMessageId())
                 .containsExactly("e-1:0", "e-1:1");
-        assertThat(publisher.on(ACTIONS)).extracting(m -> m.getMessageProperties().getCorrelationId())
+        assertThat(publisher.on(ACTIONS))
+                .extracting(m -> m.getMessageProperties().getCorrelationId())
                 .containsOnly("e-1");
-        assertThat(publisher.on(ACTIONS)).extracting(m -> m.getMessageProperties().getType())
+        assertThat(publisher.on(ACTIONS))
+                .extracting(m -> m.getMessageProperties().getType())
                 .containsExactly("enviar_email", "log_evento");
         assertThat(publisher.on(ACTIONS)).allSatisfy(m -> {
             assertThat(m.getMessageProperties().getAppId()).isEqualTo("werken");
@@ -93,8 +107,10 @@ class DispatchRouteTest extends CamelMainTestSupport {
             assertThat((String) m.getMessageProperties().getHeader("traceparent"))
                     .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
         });
-        assertThat(publisher.on(ACTIONS).stream().map(m -> m.getMessageProperties().getHeader("traceparent"))
-                .distinct()).hasSize(1);
+        assertThat(publisher.on(ACTIONS).stream()
+                        .map(m -> m.getMessageProperties().getHeader("traceparent"))
+                        .distinct())
+                .hasSize(1);
         assertThat(publisher.on(DLQ)).isEmpty();
     }
 
@@ -108,7 +124,9 @@ class DispatchRouteTest extends CamelMainTestSupport {
     @Test
     void eachDispatchedEventsJournalRecordIsPublishedWithItsActionsInOneBatch() throws Exception {
         String sent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        template.sendBodyAndHeaders("direct:events", envelope("e-j", "mi-workflow").getBytes(StandardCharsets.UTF_8),
+        template.sendBodyAndHeaders(
+                "direct:events",
+                envelope("e-j", "mi-workflow").getBytes(StandardCharsets.UTF_8),
                 Map.of("CamelSpringRabbitmqMessageId", "e-j", "traceparent", sent));
 
         assertThat(publisher.on(JOURNAL)).hasSize(1);
@@ -123,20 +141,23 @@ class DispatchRouteTest extends CamelMainTestSupport {
         assertThat(record.journal()).isEqualTo("full");
         assertThat(new String(record.payload(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":1}");
         assertThat(record.workflowRevision()).isNotNull();
-        assertThat(record.actions()).extracting(JournalAction::index, JournalAction::type, JournalAction::queue,
-                JournalAction::outcome).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(0, "enviar_email", ACTIONS, "published"),
-                org.assertj.core.groups.Tuple.tuple(1, "log_evento", ACTIONS, "published"));
+        assertThat(record.actions())
+                .extracting(JournalAction::index, JournalAction::type, JournalAction::queue, JournalAction::outcome)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(0, "enviar_email", ACTIONS, "published"),
+                        org.assertj.core.groups.Tuple.tuple(1, "log_evento", ACTIONS, "published"));
         // The params exactly as published on the action messages.
         com.fasterxml.jackson.databind.JsonNode published = io.werken.core.WerkenJson.mapper()
-                .readTree(publisher.on(ACTIONS).get(0).getBody()).get("params");
+                .readTree(publisher.on(ACTIONS).get(0).getBody())
+                .get("params");
         assertThat(record.actions().get(0).params()).isEqualTo(published);
     }
 
     @Test
     void whenTheBatchFailsNeitherTheActionsNorTheJournalRecordCountAndTheRetryPublishesBoth() throws Exception {
         publisher.failWith((queue, attempt) -> queue.equals(JOURNAL) && attempt == 1
-                ? new PublishFailedException("no confirm for the journal record") : null);
+                ? new PublishFailedException("no confirm for the journal record")
+                : null);
 
         deliver("e-jr", envelope("e-jr", "mi-workflow"));
 
@@ -168,11 +189,18 @@ class DispatchRouteTest extends CamelMainTestSupport {
 
     @Test
     void aReplayCarriesReplayOfOnEveryActionAndItsRecord() throws Exception {
-        deliver("e-rp", "{\"event_id\":\"e-rp\",\"workflow_id\":\"mi-workflow\",\"received_at\":\"2026-11-26T00:00:00Z\","
-                + "\"replay_of\":\"e-original\",\"payload\":{\"n\":1}}");
+        deliver(
+                "e-rp",
+                "{\"event_id\":\"e-rp\",\"workflow_id\":\"mi-workflow\",\"received_at\":\"2026-11-26T00:00:00Z\","
+                        + "\"replay_of\":\"e-original\",\"payload\":{\"n\":1}}");
 
-        assertThat(publisher.on(ACTIONS)).hasSize(2).allSatisfy(m -> assertThat(
-                io.werken.core.WerkenJson.mapper().readTree(m.getBody()).get("replay_of").asText()).isEqualTo("e-original"));
+        assertThat(publisher.on(ACTIONS))
+                .hasSize(2)
+                .allSatisfy(m -> assertThat(io.werken.core.WerkenJson.mapper()
+                                .readTree(m.getBody())
+                                .get("replay_of")
+                                .asText())
+                        .isEqualTo("e-original"));
         assertThat(record(publisher.on(JOURNAL).get(0)).replayOf()).isEqualTo("e-original");
     }
 
@@ -180,20 +208,27 @@ class DispatchRouteTest extends CamelMainTestSupport {
     void aLiveEventsActionsHaveNoReplayOf() throws Exception {
         deliver("e-live", envelope("e-live", "mi-workflow"));
 
-        assertThat(publisher.on(ACTIONS)).hasSize(2).allSatisfy(m -> assertThat(
-                io.werken.core.WerkenJson.mapper().readTree(m.getBody()).has("replay_of")).isFalse());
+        assertThat(publisher.on(ACTIONS))
+                .hasSize(2)
+                .allSatisfy(m -> assertThat(io.werken.core.WerkenJson.mapper()
+                                .readTree(m.getBody())
+                                .has("replay_of"))
+                        .isFalse());
     }
 
     @Test
     void aReplayOnItsOriginalRevisionIsDispatchedWithTheDefinitionItCarries() throws Exception {
-        deliver("e-pin", "{\"event_id\":\"e-pin\",\"workflow_id\":\"gone-workflow\",\"workflow_revision\":\"abc123\","
-                + "\"received_at\":\"2026-11-26T00:00:00Z\",\"replay_of\":\"e-old\",\"payload\":{\"n\":7},"
-                + "\"workflow_definition\":{\"actions\":[{\"type\":\"old_action\",\"params\":{\"n\":\"{{payload.n}}\"}}],"
-                + "\"verify\":{\"scheme\":\"github\",\"secrets\":[\"env:A_SECRET_THAT_IS_GONE\"]}}}");
+        deliver(
+                "e-pin",
+                "{\"event_id\":\"e-pin\",\"workflow_id\":\"gone-workflow\",\"workflow_revision\":\"abc123\","
+                        + "\"received_at\":\"2026-11-26T00:00:00Z\",\"replay_of\":\"e-old\",\"payload\":{\"n\":7},"
+                        + "\"workflow_definition\":{\"actions\":[{\"type\":\"old_action\",\"params\":{\"n\":\"{{payload.n}}\"}}],"
+                        + "\"verify\":{\"scheme\":\"github\",\"secrets\":[\"env:A_SECRET_THAT_IS_GONE\"]}}}");
 
         assertThat(publisher.on(DLQ)).isEmpty();
         assertThat(publisher.on(ACTIONS)).hasSize(1);
-        com.fasterxml.jackson.databind.JsonNode action = io.werken.core.WerkenJson.mapper().readTree(publisher.on(ACTIONS).get(0).getBody());
+        com.fasterxml.jackson.databind.JsonNode action = io.werken.core.WerkenJson.mapper()
+                .readTree(publisher.on(ACTIONS).get(0).getBody());
         assertThat(action.get("type").asText()).isEqualTo("old_action");
         assertThat(action.get("workflow_revision").asText()).isEqualTo("abc123");
         assertThat(action.get("params").get("n").asInt()).isEqualTo(7);
@@ -202,8 +237,8 @@ class DispatchRouteTest extends CamelMainTestSupport {
 
     @Test
     void aFailedPublishIsRetriedAndThenSucceeds() {
-        publisher.failWith((queue, attempt) -> queue.equals(ACTIONS) && attempt <= 2
-                ? new PublishFailedException("no confirm") : null);
+        publisher.failWith((queue, attempt) ->
+                queue.equals(ACTIONS) && attempt <= 2 ? new PublishFailedException("no confirm") : null);
 
         deliver("e-2", envelope("e-2", "mi-workflow"));
 
@@ -214,7 +249,8 @@ class DispatchRouteTest extends CamelMainTestSupport {
 
     @Test
     void whenRetriesAreExhaustedTheEventIsDeadLetteredWithTheReason() {
-        publisher.failWith((queue, attempt) -> queue.equals(ACTIONS) ? new PublishFailedException("no confirm for e-3") : null);
+        publisher.failWith(
+                (queue, attempt) -> queue.equals(ACTIONS) ? new PublishFailedException("no confirm for e-3") : null);
 
         deliver("e-3", envelope("e-3", "mi-workflow"));
 
@@ -238,7 +274,8 @@ class DispatchRouteTest extends CamelMainTestSupport {
         assertThat(publisher.attempts(ACTIONS)).isZero();
         assertThat(publisher.on(DLQ)).hasSize(1);
         assertThat(publisher.on(DLQ).get(0).getMessageProperties().getHeaders().get(AmqpMessages.DEAD_LETTER_REASON))
-                .asString().contains("'no-such-workflow'");
+                .asString()
+                .contains("'no-such-workflow'");
     }
 
     @Test
@@ -252,9 +289,15 @@ class DispatchRouteTest extends CamelMainTestSupport {
 
     /** An event the broker redelivers (its last consumer went away without acknowledging it), as consumed. */
     private void redeliver(String messageId, String envelope, Object count) {
-        Map<String, Object> headers = new java.util.HashMap<>(Map.of("CamelSpringRabbitmqMessageId", messageId,
-                "CamelSpringRabbitmqRedelivered", true, "CamelSpringRabbitmqType", "webhook.received",
-                "traceparent", TRACEPARENT));
+        Map<String, Object> headers = new java.util.HashMap<>(Map.of(
+                "CamelSpringRabbitmqMessageId",
+                messageId,
+                "CamelSpringRabbitmqRedelivered",
+                true,
+                "CamelSpringRabbitmqType",
+                "webhook.received",
+                "traceparent",
+                TRACEPARENT));
         if (count != null) {
             headers.put(AmqpMessages.DELIVERY_COUNT, count);
         }
@@ -296,23 +339,38 @@ class DispatchRouteTest extends CamelMainTestSupport {
         assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).isEqualTo(envelope("e-8", "mi-workflow"));
         assertThat(dead.getMessageProperties().getMessageId()).isEqualTo("e-8");
         assertThat(dead.getMessageProperties().getHeaders())
-                .containsOnlyKeys(AmqpMessages.DEAD_LETTER_REASON, AmqpMessages.DEAD_LETTER_EXCEPTION,
-                        AmqpMessages.DEAD_LETTERED_AT, AmqpMessages.ORIGINAL_QUEUE, "traceparent")
+                .containsOnlyKeys(
+                        AmqpMessages.DEAD_LETTER_REASON,
+                        AmqpMessages.DEAD_LETTER_EXCEPTION,
+                        AmqpMessages.DEAD_LETTERED_AT,
+                        AmqpMessages.ORIGINAL_QUEUE,
+                        "traceparent")
                 .containsEntry(AmqpMessages.DEAD_LETTER_EXCEPTION, "io.werken.dispatch.DeliveryLimitException")
                 .containsEntry("traceparent", TRACEPARENT);
-        assertThat(dead.getMessageProperties().getHeaders().get(AmqpMessages.DEAD_LETTER_REASON)).asString()
-                .contains("Event e-8").contains("cut off 6 times").contains("WERKEN_QUEUE_DELIVERY_LIMIT (5)");
+        assertThat(dead.getMessageProperties().getHeaders().get(AmqpMessages.DEAD_LETTER_REASON))
+                .asString()
+                .contains("Event e-8")
+                .contains("cut off 6 times")
+                .contains("WERKEN_QUEUE_DELIVERY_LIMIT (5)");
     }
 
     @Test
     void aCountMattersOnlyOnARedelivery() {
-        template.sendBodyAndHeaders("direct:events", envelope("e-9", "mi-workflow").getBytes(StandardCharsets.UTF_8),
-                Map.of("CamelSpringRabbitmqMessageId", "e-9", "CamelSpringRabbitmqRedelivered", false,
-                        AmqpMessages.DELIVERY_COUNT, 5));
+        template.sendBodyAndHeaders(
+                "direct:events",
+                envelope("e-9", "mi-workflow").getBytes(StandardCharsets.UTF_8),
+                Map.of(
+                        "CamelSpringRabbitmqMessageId",
+                        "e-9",
+                        "CamelSpringRabbitmqRedelivered",
+                        false,
+                        AmqpMessages.DELIVERY_COUNT,
+                        5));
 
         assertThat(publisher.on(ACTIONS)).hasSize(2);
-        assertThat(publisher.on(ACTIONS)).allSatisfy(m ->
-                assertThat(m.getMessageProperties().getHeaders()).doesNotContainKey(AmqpMessages.DELIVERY_COUNT));
+        assertThat(publisher.on(ACTIONS))
+                .allSatisfy(m -> assertThat(m.getMessageProperties().getHeaders())
+                        .doesNotContainKey(AmqpMessages.DELIVERY_COUNT));
         assertThat(publisher.on(RECEIVED)).isEmpty();
         assertThat(publisher.on(DLQ)).isEmpty();
     }

@@ -1,5 +1,9 @@
 package io.werken.routes;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.core.EventLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -12,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.core.EventLog;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.apache.logging.log4j.Level;
@@ -31,8 +32,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The event log on the application's ingest and dispatch routes (the broker replaced by a {@link RecordingPublisher},
@@ -60,9 +59,11 @@ class EventLogRouteTest extends CamelMainTestSupport {
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         Properties properties = IngestRouteProperties.on(PORT, RECEIVED);
-        properties.put("camel.main.routes-include-pattern", "classpath:routes/ingest-webhook.camel.yaml,"
-                + "classpath:routes/http-problems.camel.yaml,classpath:routes/dispatch-actions.camel.yaml,"
-                + "classpath:routes/dispatch-errors.camel.yaml,classpath:routes/dead-letter.camel.yaml");
+        properties.put(
+                "camel.main.routes-include-pattern",
+                "classpath:routes/ingest-webhook.camel.yaml,"
+                        + "classpath:routes/http-problems.camel.yaml,classpath:routes/dispatch-actions.camel.yaml,"
+                        + "classpath:routes/dispatch-errors.camel.yaml,classpath:routes/dead-letter.camel.yaml");
         properties.put("werken.queue.actions", ACTIONS);
         properties.put("werken.dispatch.max-redeliveries", "0");
         return properties;
@@ -87,18 +88,30 @@ class EventLogRouteTest extends CamelMainTestSupport {
     }
 
     private HttpResponse<String> post(String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/webhook/mi-workflow"))
-                .header("Content-Type", "application/json").header("traceparent", TRACEPARENT)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/webhook/mi-workflow"))
+                        .header("Content-Type", "application/json")
+                        .header("traceparent", TRACEPARENT)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The event ingest published for the 202 {@code answer}, handed to dispatch as the broker would. */
     private void dispatch(HttpResponse<String> answer) throws IOException {
         String eventId = JSON.readTree(answer.body()).get("event_id").asText();
         Message event = publisher.on(RECEIVED).stream()
-                .filter(m -> m.getMessageProperties().getMessageId().equals(eventId)).findFirst().orElseThrow();
-        template.sendBodyAndHeaders("direct:events", event.getBody(), Map.of("CamelSpringRabbitmqMessageId", eventId,
-                "traceparent", event.getMessageProperties().getHeader("traceparent")));
+                .filter(m -> m.getMessageProperties().getMessageId().equals(eventId))
+                .findFirst()
+                .orElseThrow();
+        template.sendBodyAndHeaders(
+                "direct:events",
+                event.getBody(),
+                Map.of(
+                        "CamelSpringRabbitmqMessageId",
+                        eventId,
+                        "traceparent",
+                        event.getMessageProperties().getHeader("traceparent")));
     }
 
     @Test
@@ -109,8 +122,10 @@ class EventLogRouteTest extends CamelMainTestSupport {
         assertThat(post("not json").statusCode()).isEqualTo(400);
         dispatch(answer);
 
-        assertThat(logs.events()).extracting(e -> e.getLevel() + " " + e.getMessage().getFormattedMessage())
-                .containsExactly("INFO accepted workflow=mi-workflow", "INFO dispatched workflow=mi-workflow actions=2");
+        assertThat(logs.events())
+                .extracting(e -> e.getLevel() + " " + e.getMessage().getFormattedMessage())
+                .containsExactly(
+                        "INFO accepted workflow=mi-workflow", "INFO dispatched workflow=mi-workflow actions=2");
         assertThat(logs.events()).allSatisfy(e -> {
             assertThat(e.getContextData().<String>getValue("event_id")).isEqualTo(eventId);
             assertThat(e.getContextData().<String>getValue("trace_id")).isEqualTo(TRACE);
@@ -119,15 +134,21 @@ class EventLogRouteTest extends CamelMainTestSupport {
 
     @Test
     void aDeadLetteredEventIsNotLoggedAsDispatchedButWarnedAboutWithItsReason() {
-        template.sendBodyAndHeaders("direct:events", ("{\"event_id\":\"e-dead\",\"workflow_id\":\"no-such-workflow\","
-                + "\"received_at\":\"2026-11-26T00:00:00Z\",\"payload\":{}}").getBytes(StandardCharsets.UTF_8),
+        template.sendBodyAndHeaders(
+                "direct:events",
+                ("{\"event_id\":\"e-dead\",\"workflow_id\":\"no-such-workflow\","
+                                + "\"received_at\":\"2026-11-26T00:00:00Z\",\"payload\":{}}")
+                        .getBytes(StandardCharsets.UTF_8),
                 Map.of("CamelSpringRabbitmqMessageId", "e-dead"));
 
         assertThat(publisher.on(RECEIVED + ".dlq")).hasSize(1);
         assertThat(logs.events()).isEmpty();
-        assertThat(logs.all()).filteredOn(e -> e.getLevel() == Level.WARN)
+        assertThat(logs.all())
+                .filteredOn(e -> e.getLevel() == Level.WARN)
                 .extracting(e -> e.getMessage().getFormattedMessage())
-                .anySatisfy(line -> assertThat(line).contains("Dead-lettering event_id=e-dead").contains("no-such-workflow"));
+                .anySatisfy(line -> assertThat(line)
+                        .contains("Dead-lettering event_id=e-dead")
+                        .contains("no-such-workflow"));
     }
 
     @Test
@@ -146,14 +167,15 @@ class EventLogRouteTest extends CamelMainTestSupport {
     void werkensLogConfigurationNamesTheEventLoggerAtInfoUnlessWerkenEventLogSaysOtherwise() throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/log4j2.properties")) {
             LoggerContext context = new LoggerContext("event-log-config");
-            Configuration configuration = new PropertiesConfigurationFactory()
-                    .getConfiguration(context, new ConfigurationSource(in));
+            Configuration configuration =
+                    new PropertiesConfigurationFactory().getConfiguration(context, new ConfigurationSource(in));
             configuration.initialize();
-            String expected = System.getenv().getOrDefault("WERKEN_EVENT_LOG",
-                    System.getenv().getOrDefault("WERKEN_LOG_LEVEL", "INFO"));
+            String expected = System.getenv()
+                    .getOrDefault("WERKEN_EVENT_LOG", System.getenv().getOrDefault("WERKEN_LOG_LEVEL", "INFO"));
 
             assertThat(configuration.getLoggers()).containsKey(EventLog.LOGGER);
-            assertThat(configuration.getLoggerConfig(EventLog.LOGGER).getLevel()).isEqualTo(Level.toLevel(expected));
+            assertThat(configuration.getLoggerConfig(EventLog.LOGGER).getLevel())
+                    .isEqualTo(Level.toLevel(expected));
         }
     }
 
@@ -191,7 +213,9 @@ class EventLogRouteTest extends CamelMainTestSupport {
 
         /** The event log's lines. */
         List<LogEvent> events() {
-            return events.stream().filter(e -> e.getLoggerName().equals(EventLog.LOGGER)).toList();
+            return events.stream()
+                    .filter(e -> e.getLoggerName().equals(EventLog.LOGGER))
+                    .toList();
         }
     }
 

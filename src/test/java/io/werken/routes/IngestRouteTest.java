@@ -1,5 +1,10 @@
 package io.werken.routes;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.broker.PublishFailedException;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -9,20 +14,14 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.broker.PublishFailedException;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.util.CaseInsensitiveMap;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.apache.camel.util.CaseInsensitiveMap;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The ingest-webhook route with the application's wiring, the broker replaced by a {@link RecordingPublisher}. */
 class IngestRouteTest extends CamelMainTestSupport {
@@ -54,8 +53,10 @@ class IngestRouteTest extends CamelMainTestSupport {
     @Override
     protected void doPostSetup() throws Exception {
         AdviceWith.adviceWith(context, "ingest-webhook", route -> {
-            route.weaveById("validate-webhook").before()
-                    .process(exchange -> headersSeenByTheRoute.set(new CaseInsensitiveMap(exchange.getMessage().getHeaders())));
+            route.weaveById("validate-webhook")
+                    .before()
+                    .process(exchange -> headersSeenByTheRoute.set(
+                            new CaseInsensitiveMap(exchange.getMessage().getHeaders())));
             route.weaveById("read-trace-context").before().process(exchange -> {
                 Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
                 logContextOnEntry.add(mdc == null ? Map.of() : mdc);
@@ -64,9 +65,12 @@ class IngestRouteTest extends CamelMainTestSupport {
     }
 
     private HttpResponse<String> post(String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/webhook/mi-workflow"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/webhook/mi-workflow"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -75,8 +79,9 @@ class IngestRouteTest extends CamelMainTestSupport {
         assertThat(post("not json").statusCode()).isEqualTo(400);
         assertThat(post("{\"user_id\": 3}").statusCode()).isEqualTo(202);
 
-        assertThat(logContextOnEntry).hasSize(3).allSatisfy(mdc ->
-                assertThat(mdc).doesNotContainKeys("trace_id", "event_id"));
+        assertThat(logContextOnEntry)
+                .hasSize(3)
+                .allSatisfy(mdc -> assertThat(mdc).doesNotContainKeys("trace_id", "event_id"));
     }
 
     @Test
@@ -85,38 +90,51 @@ class IngestRouteTest extends CamelMainTestSupport {
         // these webhooks could reach the broker until that confirm arrived.
         publisher.holdConfirms();
         int webhooks = 8;
-        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers =
+                new java.util.ArrayList<>();
         for (int i = 0; i < webhooks; i++) {
-            answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/webhook/mi-workflow"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"n\": " + i + "}")).build(), HttpResponse.BodyHandlers.ofString()));
+            answers.add(http.sendAsync(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/webhook/mi-workflow"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"n\": " + i + "}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
         try {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
                     .until(() -> publisher.waitingForConfirm() == webhooks);
             assertThat(answers).noneMatch(java.util.concurrent.CompletableFuture::isDone);
         } finally {
             publisher.releaseConfirms();
         }
         for (java.util.concurrent.CompletableFuture<HttpResponse<String>> answer : answers) {
-            assertThat(answer.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+            assertThat(answer.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode())
+                    .isEqualTo(202);
         }
         assertThat(publisher.on(QUEUE)).hasSize(webhooks);
     }
 
     @Test
     void aSendersTraceIsContinuedOnTheEventWithWerkensOwnSpan() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + PORT + "/webhook/mi-workflow"))
-                .header("Content-Type", "application/json")
-                .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/webhook/mi-workflow"))
+                        .header("Content-Type", "application/json")
+                        .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(202);
-        String traceparent = (String) publisher.on(QUEUE).get(publisher.on(QUEUE).size() - 1).getMessageProperties()
+        String traceparent = (String) publisher
+                .on(QUEUE)
+                .get(publisher.on(QUEUE).size() - 1)
+                .getMessageProperties()
                 .getHeader("traceparent");
-        assertThat(traceparent).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-")
-                .doesNotContain("00f067aa0ba902b7").endsWith("-01");
+        assertThat(traceparent)
+                .startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-")
+                .doesNotContain("00f067aa0ba902b7")
+                .endsWith("-01");
     }
 
     @Test
@@ -153,25 +171,29 @@ class IngestRouteTest extends CamelMainTestSupport {
         String value = "{\"zeta\": 1.0,\n  \"alpha\" : [1e2, -0, 0.50, 1E-3, 12345678901234567890123],\r\n"
                 + "\t\"m\": {\"caf\\u00e9\": \"\u00e9\u2713\ud83d\ude00 \\\"q\\\" \\/\"}, \"n\": null }";
         // A UTF-8 byte order mark and whitespace around the value, which the envelope cannot carry, are left out.
-        byte[] bom = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
         byte[] text = (" \r\n" + value + "\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] body = java.util.Arrays.copyOf(bom, bom.length + text.length);
         System.arraycopy(text, 0, body, bom.length, text.length);
 
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + PORT + "/webhook/mi-workflow"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/webhook/mi-workflow"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(202);
         String eventId = JSON.readTree(response.body()).get("event_id").asText();
         Message message = publisher.on(QUEUE).get(publisher.on(QUEUE).size() - 1);
         String envelope = new String(message.getBody(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(envelope).startsWith("{\"event_id\":\"" + eventId + "\",\"workflow_id\":\"mi-workflow\",")
+        assertThat(envelope)
+                .startsWith("{\"event_id\":\"" + eventId + "\",\"workflow_id\":\"mi-workflow\",")
                 .endsWith(",\"headers\":{},\"payload\":" + value + "}");
         JsonNode read = JSON.readTree(message.getBody());
-        assertThat(read.fieldNames()).toIterable().containsExactly("event_id", "workflow_id", "workflow_revision",
-                "received_at", "headers", "payload");
+        assertThat(read.fieldNames())
+                .toIterable()
+                .containsExactly("event_id", "workflow_id", "workflow_revision", "received_at", "headers", "payload");
         assertThat(read.get("payload")).isEqualTo(JSON.readTree(value));
     }
 
@@ -186,13 +208,16 @@ class IngestRouteTest extends CamelMainTestSupport {
 
     @Test
     void onlyTheContentTypeHeaderEntersTheRouteAndNeverFromTheQueryString() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT
-                        + "/webhook/mi-workflow?Content-Type=text/plain&CamelHttpResponseCode=200&X-Custom=q"))
-                .header("Content-Type", "application/json")
-                .header("X-Custom", "secret")
-                .header("CamelSpringRabbitmqRoutingOverrideKey", "elsewhere")
-                .header("Authorization", "Bearer token")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT
+                                + "/webhook/mi-workflow?Content-Type=text/plain&CamelHttpResponseCode=200&X-Custom=q"))
+                        .header("Content-Type", "application/json")
+                        .header("X-Custom", "secret")
+                        .header("CamelSpringRabbitmqRoutingOverrideKey", "elsewhere")
+                        .header("Authorization", "Bearer token")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(202);
         Map<String, Object> seen = headersSeenByTheRoute.get();
@@ -202,7 +227,8 @@ class IngestRouteTest extends CamelMainTestSupport {
                 .noneMatch(h -> h.equalsIgnoreCase("X-Custom") || h.equalsIgnoreCase("Authorization"))
                 .doesNotContain("CamelSpringRabbitmqRoutingOverrideKey");
         assertThat(seen.get("CamelHttpResponseCode")).isNull();
-        assertThat(response.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("camel"));
+        assertThat(response.headers().map().keySet())
+                .noneMatch(h -> h.toLowerCase().startsWith("camel"));
     }
 
     @Test
@@ -214,7 +240,8 @@ class IngestRouteTest extends CamelMainTestSupport {
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Retry-After")).hasValue("7");
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(JSON.readTree(response.body()).get("type").asText()).isEqualTo("urn:werken:problem:broker-unavailable");
+        assertThat(JSON.readTree(response.body()).get("type").asText())
+                .isEqualTo("urn:werken:problem:broker-unavailable");
     }
 
     @Test

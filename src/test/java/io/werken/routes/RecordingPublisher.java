@@ -1,11 +1,10 @@
 package io.werken.routes;
 
+import io.werken.broker.MessagePublisher;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.BiFunction;
-
-import io.werken.broker.MessagePublisher;
 import org.springframework.amqp.core.Message;
 
 /**
@@ -14,8 +13,7 @@ import org.springframework.amqp.core.Message;
  */
 public final class RecordingPublisher implements MessagePublisher {
 
-    public record Published(String queue, Message message) {
-    }
+    public record Published(String queue, Message message) {}
 
     private final List<Published> published = Collections.synchronizedList(new ArrayList<>());
     private volatile BiFunction<String, Integer, RuntimeException> failure = (queue, attempt) -> null;
@@ -35,7 +33,8 @@ public final class RecordingPublisher implements MessagePublisher {
     }
 
     private volatile java.util.concurrent.CompletableFuture<Void> heldConfirms;
-    private final java.util.concurrent.atomic.AtomicInteger waitingForConfirm = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger waitingForConfirm =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /** As the broker's publisher does: the confirm (or the failure) arrives later, on a thread of its own. */
     @Override
@@ -78,7 +77,10 @@ public final class RecordingPublisher implements MessagePublisher {
 
     public List<Message> on(String queue) {
         synchronized (published) {
-            return published.stream().filter(p -> p.queue().equals(queue)).map(Published::message).toList();
+            return published.stream()
+                    .filter(p -> p.queue().equals(queue))
+                    .map(Published::message)
+                    .toList();
         }
     }
 }

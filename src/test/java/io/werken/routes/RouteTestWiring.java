@@ -1,23 +1,22 @@
 package io.werken.routes;
 
-import java.time.Duration;
-
+import io.werken.WerkenApplication;
 import io.werken.broker.BrokerAddress;
 import io.werken.broker.MessagePublisher;
-import io.werken.WerkenApplication;
 import io.werken.config.BrokerConfiguration;
-import io.werken.config.JournalConfiguration;
-import io.werken.journal.Journal;
-import io.werken.journal.JournalRecords;
 import io.werken.config.EmbeddedBrokerConfiguration;
+import io.werken.config.JournalConfiguration;
 import io.werken.config.StartupConfiguration;
 import io.werken.config.WorkflowReloadConfiguration;
 import io.werken.config.WorkflowsConfiguration;
 import io.werken.core.WerkenJson;
+import io.werken.journal.Journal;
+import io.werken.journal.JournalRecords;
 import io.werken.workflow.ActionPlanner;
 import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.WorkflowCatalog;
 import io.werken.workflow.WorkflowReloader;
+import java.time.Duration;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -32,8 +31,7 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
  */
 final class RouteTestWiring {
 
-    private RouteTestWiring() {
-    }
+    private RouteTestWiring() {}
 
     /** The application's wiring, publishing into {@code publisher}, with the catalog {@code WERKEN_WORKFLOWS} names. */
     static void of(MainConfigurationProperties main, MessagePublisher publisher) {
@@ -126,10 +124,18 @@ final class RouteTestWiring {
     public static final class TestWorkflowReload implements CamelConfiguration {
 
         @BindToRegistry
-        public WorkflowReloader workflowReloader(@PropertyInject("werken.workflows") String location,
-                                                 CurrentWorkflows currentWorkflows, CamelContext context) {
-            return new WorkflowReloader(location, context, WorkflowCatalog.Settings.defaults(), currentWorkflows,
-                    catalog -> { }, false, Duration.ofSeconds(1));
+        public WorkflowReloader workflowReloader(
+                @PropertyInject("werken.workflows") String location,
+                CurrentWorkflows currentWorkflows,
+                CamelContext context) {
+            return new WorkflowReloader(
+                    location,
+                    context,
+                    WorkflowCatalog.Settings.defaults(),
+                    currentWorkflows,
+                    catalog -> {},
+                    false,
+                    Duration.ofSeconds(1));
         }
     }
 

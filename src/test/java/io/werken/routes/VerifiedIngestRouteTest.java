@@ -1,5 +1,14 @@
 package io.werken.routes;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.broker.PublishFailedException;
+import io.werken.verify.TestSigner;
+import io.werken.workflow.SecretResolver;
+import io.werken.workflow.WorkflowCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,19 +28,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.werken.broker.PublishFailedException;
-import io.werken.workflow.SecretResolver;
-import io.werken.verify.TestSigner;
-import io.werken.workflow.WorkflowCatalog;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The ingest route with signature verification and the in-memory dedupe store, the broker replaced by a
@@ -59,16 +58,30 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
     protected void configure(MainConfigurationProperties configuration) {
         Path fixture = Path.of("src/test/resources/fixtures/workflows/verified.json");
         try (InputStream in = Files.newInputStream(fixture)) {
-            RouteTestWiring.of(configuration, publisher, WorkflowCatalog.load(fixture.toString(), in,
-                    WorkflowCatalog.Settings.withSecrets(SecretResolver.of(Map.of("SW_SECRET", SW_SECRET,
-                            "SW_OLD_SECRET", SW_OLD_SECRET, "GH_SECRET", GH_SECRET, "PARTNER_SECRET", PARTNER_SECRET)))));
+            RouteTestWiring.of(
+                    configuration,
+                    publisher,
+                    WorkflowCatalog.load(
+                            fixture.toString(),
+                            in,
+                            WorkflowCatalog.Settings.withSecrets(SecretResolver.of(Map.of(
+                                    "SW_SECRET",
+                                    SW_SECRET,
+                                    "SW_OLD_SECRET",
+                                    SW_OLD_SECRET,
+                                    "GH_SECRET",
+                                    GH_SECRET,
+                                    "PARTNER_SECRET",
+                                    PARTNER_SECRET)))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private HttpResponse<String> post(String workflow, byte[] body, Map<String, String> headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/webhook/" + workflow))
+    private HttpResponse<String> post(String workflow, byte[] body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + PORT + "/webhook/" + workflow))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
@@ -76,8 +89,13 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
     }
 
     private static Map<String, String> standardHeaders(String secret, String id, long timestamp, byte[] body) {
-        return Map.of("webhook-id", id, "webhook-timestamp", Long.toString(timestamp),
-                "webhook-signature", TestSigner.standardWebhooks(secret, id, timestamp, body));
+        return Map.of(
+                "webhook-id",
+                id,
+                "webhook-timestamp",
+                Long.toString(timestamp),
+                "webhook-signature",
+                TestSigner.standardWebhooks(secret, id, timestamp, body));
     }
 
     private static String type(HttpResponse<String> response) throws IOException {
@@ -89,8 +107,10 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
         byte[] body = "{\"type\": \"user.created\"}".getBytes(StandardCharsets.UTF_8);
         long now = Instant.now().getEpochSecond();
 
-        HttpResponse<String> current = post("sw", body, standardHeaders(SW_SECRET, "msg_" + UUID.randomUUID(), now, body));
-        HttpResponse<String> previous = post("sw", body, standardHeaders(SW_OLD_SECRET, "msg_" + UUID.randomUUID(), now, body));
+        HttpResponse<String> current =
+                post("sw", body, standardHeaders(SW_SECRET, "msg_" + UUID.randomUUID(), now, body));
+        HttpResponse<String> previous =
+                post("sw", body, standardHeaders(SW_OLD_SECRET, "msg_" + UUID.randomUUID(), now, body));
 
         assertThat(current.statusCode()).isEqualTo(202);
         assertThat(previous.statusCode()).isEqualTo(202);
@@ -101,8 +121,13 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
     void aWrongSignatureIs401NamingTheCheckAndRevealingNoSecretAndNothingIsPublished() throws Exception {
         byte[] body = "{\"type\": \"user.created\"}".getBytes(StandardCharsets.UTF_8);
         long now = Instant.now().getEpochSecond();
-        Map<String, String> headers = standardHeaders("whsec_" + java.util.Base64.getEncoder().encodeToString(
-                "not-the-secret".getBytes(StandardCharsets.UTF_8)), "msg_1", now, body);
+        Map<String, String> headers = standardHeaders(
+                "whsec_"
+                        + java.util.Base64.getEncoder()
+                                .encodeToString("not-the-secret".getBytes(StandardCharsets.UTF_8)),
+                "msg_1",
+                now,
+                body);
         String expected = TestSigner.standardWebhooks(SW_SECRET, "msg_1", now, body);
 
         HttpResponse<String> response = post("sw", body, headers);
@@ -110,7 +135,9 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(type(response)).isEqualTo("urn:werken:problem:signature-mismatch");
-        assertThat(response.body()).doesNotContain(SW_SECRET.substring(6)).doesNotContain(expected.substring(3))
+        assertThat(response.body())
+                .doesNotContain(SW_SECRET.substring(6))
+                .doesNotContain(expected.substring(3))
                 .doesNotContain(SW_OLD_SECRET.substring(6));
         assertThat(publisher.on(QUEUE)).isEmpty();
     }
@@ -121,8 +148,11 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
         long now = Instant.now().getEpochSecond();
 
         assertThat(type(post("sw", body, Map.of()))).isEqualTo("urn:werken:problem:signature-missing");
-        assertThat(type(post("sw", body, Map.of("webhook-id", "m", "webhook-timestamp", "yesterday",
-                "webhook-signature", "v1,AAAA")))).isEqualTo("urn:werken:problem:signature-malformed");
+        assertThat(type(post(
+                        "sw",
+                        body,
+                        Map.of("webhook-id", "m", "webhook-timestamp", "yesterday", "webhook-signature", "v1,AAAA"))))
+                .isEqualTo("urn:werken:problem:signature-malformed");
         assertThat(type(post("sw", body, standardHeaders(SW_SECRET, "m", now - 301, body))))
                 .isEqualTo("urn:werken:problem:timestamp-out-of-tolerance");
         assertThat(type(post("gh", body, Map.of("X-Hub-Signature-256", "sha1=abc"))))
@@ -134,10 +164,15 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
     void githubAndHmacSchemesVerifyTheirHeaders() throws Exception {
         byte[] body = "{\"action\": \"opened\"}".getBytes(StandardCharsets.UTF_8);
 
-        HttpResponse<String> github = post("gh", body, Map.of("X-Hub-Signature-256", TestSigner.github(GH_SECRET, body)));
-        HttpResponse<String> partner = post("partner", body,
+        HttpResponse<String> github =
+                post("gh", body, Map.of("X-Hub-Signature-256", TestSigner.github(GH_SECRET, body)));
+        HttpResponse<String> partner = post(
+                "partner",
+                body,
                 Map.of("X-Signature", "sig=" + TestSigner.hmacBase64("HmacSHA512", PARTNER_SECRET, body)));
-        HttpResponse<String> reserialised = post("gh", "{\"action\":\"opened\"}".getBytes(StandardCharsets.UTF_8),
+        HttpResponse<String> reserialised = post(
+                "gh",
+                "{\"action\":\"opened\"}".getBytes(StandardCharsets.UTF_8),
                 Map.of("X-Hub-Signature-256", TestSigner.github(GH_SECRET, body)));
 
         assertThat(github.statusCode()).isEqualTo(202);
@@ -161,7 +196,9 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
             response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
 
-        assertThat(response).startsWith("HTTP/1.1 401").contains("urn:werken:problem:signature-malformed")
+        assertThat(response)
+                .startsWith("HTTP/1.1 401")
+                .contains("urn:werken:problem:signature-malformed")
                 .contains("sent more than once");
         assertThat(publisher.on(QUEUE)).isEmpty();
     }
@@ -169,18 +206,22 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
     @Test
     void verificationSeesTheExactBytesReceivedBeforeAnyParsing() throws Exception {
         // Not valid UTF-8: a body decoded to text and re-encoded would no longer match its signature.
-        byte[] body = { '{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}' };
+        byte[] body = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
 
-        HttpResponse<String> response = post("gh", body, Map.of("X-Hub-Signature-256", TestSigner.github(GH_SECRET, body)));
+        HttpResponse<String> response =
+                post("gh", body, Map.of("X-Hub-Signature-256", TestSigner.github(GH_SECRET, body)));
 
-        assertThat(response.statusCode()).as("the signature passed, then the JSON check refused the bytes").isEqualTo(400);
+        assertThat(response.statusCode())
+                .as("the signature passed, then the JSON check refused the bytes")
+                .isEqualTo(400);
         assertThat(type(response)).isEqualTo("urn:werken:problem:invalid-json");
     }
 
     @Test
     void aRepeatedDeliveryIs200DuplicateWithTheOriginalEventIdAndPublishesNothing() throws Exception {
         byte[] body = "{\"type\": \"user.created\"}".getBytes(StandardCharsets.UTF_8);
-        Map<String, String> headers = standardHeaders(SW_SECRET, "msg_" + UUID.randomUUID(), Instant.now().getEpochSecond(), body);
+        Map<String, String> headers = standardHeaders(
+                SW_SECRET, "msg_" + UUID.randomUUID(), Instant.now().getEpochSecond(), body);
 
         HttpResponse<String> first = post("sw", body, headers);
         HttpResponse<String> repeat = post("sw", body, headers);
@@ -202,32 +243,44 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
     void keysComeFromIdempotencyKeyOrTheWorkflowsPayloadPathPerWorkflow() throws Exception {
         String key = UUID.randomUUID().toString();
         byte[] order = ("{\"id\": \"" + key + "\", \"total\": 10}").getBytes(StandardCharsets.UTF_8);
-        byte[] sameOrderRetried = ("{\"id\": \"" + key + "\", \"total\": 10, \"attempt\": 2}").getBytes(StandardCharsets.UTF_8);
+        byte[] sameOrderRetried =
+                ("{\"id\": \"" + key + "\", \"total\": 10, \"attempt\": 2}").getBytes(StandardCharsets.UTF_8);
 
         assertThat(post("orders", order, Map.of()).statusCode()).isEqualTo(202);
         assertThat(post("orders", sameOrderRetried, Map.of()).statusCode()).isEqualTo(200);
-        assertThat(post("orders", "{}".getBytes(), Map.of("Idempotency-Key", key)).statusCode())
-                .as("the same key names the same delivery, whichever way it arrives").isEqualTo(200);
+        assertThat(post("orders", "{}".getBytes(), Map.of("Idempotency-Key", key))
+                        .statusCode())
+                .as("the same key names the same delivery, whichever way it arrives")
+                .isEqualTo(200);
         byte[] gh = "{}".getBytes();
-        Map<String, String> ghHeaders = Map.of("X-Hub-Signature-256", TestSigner.github(GH_SECRET, gh), "Idempotency-Key", key);
-        assertThat(post("gh", gh, ghHeaders).statusCode()).as("keys are per workflow").isEqualTo(202);
+        Map<String, String> ghHeaders =
+                Map.of("X-Hub-Signature-256", TestSigner.github(GH_SECRET, gh), "Idempotency-Key", key);
+        assertThat(post("gh", gh, ghHeaders).statusCode())
+                .as("keys are per workflow")
+                .isEqualTo(202);
         assertThat(post("gh", gh, ghHeaders).statusCode()).isEqualTo(200);
-        assertThat(post("orders", "{\"id\": 7.5}".getBytes(), Map.of()).statusCode()).as("no usable key: no dedupe").isEqualTo(202);
-        assertThat(post("orders", "{\"id\": 7.5}".getBytes(), Map.of()).statusCode()).isEqualTo(202);
+        assertThat(post("orders", "{\"id\": 7.5}".getBytes(), Map.of()).statusCode())
+                .as("no usable key: no dedupe")
+                .isEqualTo(202);
+        assertThat(post("orders", "{\"id\": 7.5}".getBytes(), Map.of()).statusCode())
+                .isEqualTo(202);
         assertThat(publisher.on(QUEUE)).hasSize(4);
     }
 
     @Test
     void aDeliveryWhosePublishFailedIsNotRememberedSoTheRetryGoesThrough() throws Exception {
-        Map<String, String> headers = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        Map<String, String> headers =
+                Map.of("Idempotency-Key", UUID.randomUUID().toString());
         publisher.failWith((queue, attempt) -> attempt == 1 ? new PublishFailedException("no confirm") : null);
 
         HttpResponse<String> failed = post("orders", "{}".getBytes(), headers);
         assertThat(failed.statusCode()).isEqualTo(503);
         // The key is released when the failed exchange completes, just after its 503 went out: a retry that arrives
         // in between is told 409 (still being accepted) and retries in turn.
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(post("orders", "{}".getBytes(), headers).statusCode()).isEqualTo(202));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(
+                                post("orders", "{}".getBytes(), headers).statusCode())
+                        .isEqualTo(202));
         HttpResponse<String> repeat = post("orders", "{}".getBytes(), headers);
 
         assertThat(repeat.statusCode()).isEqualTo(200);
@@ -236,7 +289,8 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
 
     @Test
     void aRepeatWhileTheFirstIsStillBeingConfirmedIs409AndNeverASecondEvent() throws Exception {
-        Map<String, String> headers = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        Map<String, String> headers =
+                Map.of("Idempotency-Key", UUID.randomUUID().toString());
         CountDownLatch publishing = new CountDownLatch(1);
         CountDownLatch confirm = new CountDownLatch(1);
         publisher.failWith((queue, attempt) -> {
@@ -264,16 +318,18 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
         assertThat(whileInFlight.headers().firstValue("Retry-After")).hasValue("7");
         assertThat(type(whileInFlight)).isEqualTo("urn:werken:problem:delivery-in-progress");
         assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(post("orders", "{}".getBytes(), headers).statusCode()).isEqualTo(200));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(
+                                post("orders", "{}".getBytes(), headers).statusCode())
+                        .isEqualTo(200));
         assertThat(publisher.on(QUEUE)).hasSize(1);
     }
 
     @Test
     void theBundledUnsignedWorkflowsAreUntouchedByVerification() throws Exception {
         // orders has no verify block: unsigned requests pass, signature headers are simply ignored.
-        HttpResponse<String> response = post("orders", "{\"user_id\": 123}".getBytes(),
-                Map.of("X-Hub-Signature-256", "sha256=00"));
+        HttpResponse<String> response =
+                post("orders", "{\"user_id\": 123}".getBytes(), Map.of("X-Hub-Signature-256", "sha256=00"));
 
         assertThat(response.statusCode()).isEqualTo(202);
     }

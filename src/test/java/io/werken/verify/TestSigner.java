@@ -3,15 +3,13 @@ package io.werken.verify;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** Signs like a sender would, with javax.crypto.Mac directly: independent of the code under test. */
 public final class TestSigner {
 
-    private TestSigner() {
-    }
+    private TestSigner() {}
 
     public static byte[] hmac(String algorithm, byte[] key, byte[] data) {
         try {

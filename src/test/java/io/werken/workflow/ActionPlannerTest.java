@@ -1,11 +1,6 @@
 package io.werken.workflow;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,9 +10,13 @@ import io.werken.core.ReceivedWebhook;
 import io.werken.core.WerkenJson;
 import io.werken.workflow.ActionPlanner.Outcome;
 import io.werken.workflow.ActionPlanner.PlannedAction;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** What each action of a workflow comes to for one event: published with rendered params, skipped, or failed. */
 class ActionPlannerTest {
@@ -30,8 +29,12 @@ class ActionPlannerTest {
     /** The only workflow, {@code w}, of an inline workflows file holding {@code actions}. */
     private static Workflow workflow(String actions) {
         String file = "{\"w\": {\"actions\": " + actions + "}}";
-        return WorkflowCatalog.load("inline", new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)), WorkflowCatalog.Settings.defaults())
-                .find("w").orElseThrow();
+        return WorkflowCatalog.load(
+                        "inline",
+                        new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)),
+                        WorkflowCatalog.Settings.defaults())
+                .find("w")
+                .orElseThrow();
     }
 
     private static ReceivedWebhook event(String payload) throws IOException {
@@ -43,15 +46,21 @@ class ActionPlannerTest {
     }
 
     private static ReceivedWebhook fixture(String name, String githubEvent) throws IOException {
-        JsonNode payload = JSON.readTree(Path.of("src/test/resources/fixtures", name).toFile());
-        return new ReceivedWebhook("evt-gh", "github-events", "rev", "2026-12-01T10:00:00Z",
-                Map.of("x-github-event", githubEvent), payload);
+        JsonNode payload =
+                JSON.readTree(Path.of("src/test/resources/fixtures", name).toFile());
+        return new ReceivedWebhook(
+                "evt-gh",
+                "github-events",
+                "rev",
+                "2026-12-01T10:00:00Z",
+                Map.of("x-github-event", githubEvent),
+                payload);
     }
 
     @Test
     void aFalseConditionSkipsTheActionWithoutEvaluatingItsParams() throws IOException {
         Workflow w = workflow("[{\"type\": \"t\", \"when\": \"payload.amount > 100\","
-                              + " \"params\": {\"who\": \"{{ payload.customer.name }}\"}}]");
+                + " \"params\": {\"who\": \"{{ payload.customer.name }}\"}}]");
 
         List<PlannedAction> planned = planner.plan(w, event("{\"amount\": 5}"), true);
 
@@ -65,9 +74,10 @@ class ActionPlannerTest {
     @Test
     void aTrueConditionPublishesTheRenderedParams() throws IOException {
         Workflow w = workflow("[{\"type\": \"t\", \"when\": \"payload.amount > 100\","
-                              + " \"params\": {\"who\": \"{{ payload.customer.name }}\", \"amount\": \"{{ payload.amount }}\"}}]");
+                + " \"params\": {\"who\": \"{{ payload.customer.name }}\", \"amount\": \"{{ payload.amount }}\"}}]");
 
-        List<PlannedAction> planned = planner.plan(w, event("{\"amount\": 250, \"customer\": {\"name\": \"Ada\"}}"), true);
+        List<PlannedAction> planned =
+                planner.plan(w, event("{\"amount\": 250, \"customer\": {\"name\": \"Ada\"}}"), true);
 
         assertThat(planned).singleElement().satisfies(action -> {
             assertThat(action.outcome()).isEqualTo(Outcome.PUBLISH);
@@ -83,8 +93,10 @@ class ActionPlannerTest {
         PlannedAction action = planner.plan(w, event("{\"x\": \"yes\"}"), true).get(0);
 
         assertThat(action.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(action.reason()).startsWith("workflow 'w', action 0 (notify), when: ")
-                .contains("string").contains("not a bool");
+        assertThat(action.reason())
+                .startsWith("workflow 'w', action 0 (notify), when: ")
+                .contains("string")
+                .contains("not a bool");
     }
 
     @Test
@@ -94,7 +106,9 @@ class ActionPlannerTest {
         PlannedAction action = planner.plan(w, event("{}"), true).get(1);
 
         assertThat(action.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(action.reason()).startsWith("workflow 'w', action 1 (notify), when: ").contains("CEL:")
+        assertThat(action.reason())
+                .startsWith("workflow 'w', action 1 (notify), when: ")
+                .contains("CEL:")
                 .contains("'missing'");
     }
 
@@ -106,15 +120,17 @@ class ActionPlannerTest {
 
         assertThat(action.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(action.params()).isNull();
-        assertThat(action.reason()).startsWith("workflow 'w', action 0 (open_issue), params/title: ").contains("CEL:")
+        assertThat(action.reason())
+                .startsWith("workflow 'w', action 0 (open_issue), params/title: ")
+                .contains("CEL:")
                 .contains("'title'");
     }
 
     @Test
     void dispatchStopsAtTheFirstFailure() throws IOException {
         Workflow w = workflow("[{\"type\": \"a\", \"params\": {\"v\": \"{{ payload.v }}\"}},"
-                              + " {\"type\": \"b\", \"params\": {\"v\": \"{{ payload.nope }}\"}},"
-                              + " {\"type\": \"c\", \"params\": {\"v\": \"{{ payload.other }}\"}}]");
+                + " {\"type\": \"b\", \"params\": {\"v\": \"{{ payload.nope }}\"}},"
+                + " {\"type\": \"c\", \"params\": {\"v\": \"{{ payload.other }}\"}}]");
 
         List<PlannedAction> planned = planner.plan(w, event("{\"v\": 1}"), true);
 
@@ -124,15 +140,16 @@ class ActionPlannerTest {
     @Test
     void theDryRunPlansEveryAction() throws IOException {
         Workflow w = workflow("[{\"type\": \"a\", \"params\": {\"v\": \"{{ payload.v }}\"}},"
-                              + " {\"type\": \"b\", \"params\": {\"v\": \"{{ payload.nope }}\"}},"
-                              + " {\"type\": \"c\", \"when\": \"payload.v == 2\"},"
-                              + " {\"type\": \"d\", \"params\": {\"v\": \"{{ payload.other }}\"}},"
-                              + " {\"type\": \"e\", \"params\": {\"fixed\": true}}]");
+                + " {\"type\": \"b\", \"params\": {\"v\": \"{{ payload.nope }}\"}},"
+                + " {\"type\": \"c\", \"when\": \"payload.v == 2\"},"
+                + " {\"type\": \"d\", \"params\": {\"v\": \"{{ payload.other }}\"}},"
+                + " {\"type\": \"e\", \"params\": {\"fixed\": true}}]");
 
         List<PlannedAction> planned = planner.plan(w, event("{\"v\": 1}"), false);
 
-        assertThat(planned).extracting(PlannedAction::outcome).containsExactly(
-                Outcome.PUBLISH, Outcome.FAILED, Outcome.SKIPPED, Outcome.FAILED, Outcome.PUBLISH);
+        assertThat(planned)
+                .extracting(PlannedAction::outcome)
+                .containsExactly(Outcome.PUBLISH, Outcome.FAILED, Outcome.SKIPPED, Outcome.FAILED, Outcome.PUBLISH);
         assertThat(planned).extracting(p -> p.action().type()).containsExactly("a", "b", "c", "d", "e");
     }
 
@@ -142,11 +159,13 @@ class ActionPlannerTest {
         Workflow w = workflow("[{\"type\": \"t\", \"params\": {\"text\": \"{{ payload.text }}\"}}]");
 
         PlannedAction fits = small.plan(w, event("{\"text\": \"short\"}"), true).get(0);
-        PlannedAction tooLarge = small.plan(w, event("{\"text\": \"" + "x".repeat(100) + "\"}"), true).get(0);
+        PlannedAction tooLarge = small.plan(w, event("{\"text\": \"" + "x".repeat(100) + "\"}"), true)
+                .get(0);
 
         assertThat(fits.outcome()).isEqualTo(Outcome.PUBLISH);
         assertThat(tooLarge.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(tooLarge.reason()).startsWith("workflow 'w', action 0 (t), params: ")
+        assertThat(tooLarge.reason())
+                .startsWith("workflow 'w', action 0 (t), params: ")
                 .contains("limit of 50 bytes");
     }
 
@@ -171,7 +190,8 @@ class ActionPlannerTest {
 
         List<PlannedAction> planned = planner.plan(github, fixture("github-push.json", "push"), false);
 
-        assertThat(planned).extracting(p -> p.action().type())
+        assertThat(planned)
+                .extracting(p -> p.action().type())
                 .containsExactly("start_build", "request_review", "log_evento");
         PlannedAction build = planned.get(0);
         assertThat(build.outcome()).isEqualTo(Outcome.PUBLISH);
@@ -193,7 +213,8 @@ class ActionPlannerTest {
 
         List<PlannedAction> planned = planner.plan(github, fixture("github-pull-request.json", "pull_request"), false);
 
-        assertThat(planned).extracting(PlannedAction::outcome)
+        assertThat(planned)
+                .extracting(PlannedAction::outcome)
                 .containsExactly(Outcome.SKIPPED, Outcome.PUBLISH, Outcome.PUBLISH);
         PlannedAction review = planned.get(1);
         assertThat(review.action().queue()).isEqualTo("code_reviews");
@@ -211,14 +232,16 @@ class ActionPlannerTest {
     @Test
     void anEventThatRunsOutTheEvaluationBudgetFailsWithTheReasonForEveryActionLeft() {
         // 250 copies of a 100,000-character note: 50 MB of strings before the params' size was ever measured.
-        Workflow w = workflow("[{\"type\": \"t\", \"params\": {\"lines\": \"{{ payload.items.map(i, i.sku + ': ' + payload.note) }}\"}},"
-                              + " {\"type\": \"u\", \"when\": \"size(payload.items) > 0\"}]");
+        Workflow w = workflow(
+                "[{\"type\": \"t\", \"params\": {\"lines\": \"{{ payload.items.map(i, i.sku + ': ' + payload.note) }}\"}},"
+                        + " {\"type\": \"u\", \"when\": \"size(payload.items) > 0\"}]");
         ObjectNode payload = JSON.createObjectNode().put("note", "n".repeat(100_000));
         ArrayNode items = payload.putArray("items");
         for (int i = 0; i < 250; i++) {
             items.addObject().put("sku", "sku-" + i);
         }
-        String reason = "the event's expressions built more than 2097152 bytes of strings, lists and maps (WERKEN_CEL_MAX_BYTES)";
+        String reason =
+                "the event's expressions built more than 2097152 bytes of strings, lists and maps (WERKEN_CEL_MAX_BYTES)";
 
         List<PlannedAction> dispatch = planner.plan(w, event(Map.of(), payload), true);
         List<PlannedAction> dryRun = planner.plan(w, event(Map.of(), payload), false);

@@ -7,8 +7,7 @@ import java.io.UncheckedIOException;
 /** The catalog shipped in {@code src/main/resources/workflows.json}, for tests. */
 public final class BundledWorkflows {
 
-    private BundledWorkflows() {
-    }
+    private BundledWorkflows() {}
 
     public static WorkflowCatalog catalog() {
         try (InputStream in = BundledWorkflows.class.getResourceAsStream("/workflows.json")) {

@@ -1,11 +1,11 @@
 package io.werken.workflow;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A workflow's dedupe path: where in the payload a delivery's key is. */
 class DedupeRuleTest {
@@ -18,7 +18,8 @@ class DedupeRuleTest {
 
     @Test
     void aPathFindsAStringOrAWholeNumberAndNothingElse() throws Exception {
-        JsonNode payload = JSON.readTree("{\"id\": \"evt_1\", \"n\": 42, \"f\": 1.5, \"o\": {}, \"data\": {\"items\": [{\"id\": \"x\"}]}, \"e\": \"\"}");
+        JsonNode payload = JSON.readTree(
+                "{\"id\": \"evt_1\", \"n\": 42, \"f\": 1.5, \"o\": {}, \"data\": {\"items\": [{\"id\": \"x\"}]}, \"e\": \"\"}");
 
         assertThat(rule("$.id").keyIn(payload)).isEqualTo("evt_1");
         assertThat(rule("$.n").keyIn(payload)).isEqualTo("42");

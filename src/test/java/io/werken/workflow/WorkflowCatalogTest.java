@@ -1,18 +1,17 @@
 package io.werken.workflow;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Loading and validating workflow catalogs: the bundled one and broken fixtures. */
 class WorkflowCatalogTest {
@@ -69,28 +68,34 @@ class WorkflowCatalogTest {
 
     @Test
     void paramsKeepTheirNumbersExactly() {
-        WorkflowCatalog catalog = WorkflowCatalog.load("inline", new java.io.ByteArrayInputStream(
-                "{\"w\": {\"actions\": [{\"type\": \"t\", \"params\": {\"rate\": 0.12345678901234567890123, \"one\": 1.0}}]}}"
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)), WorkflowCatalog.Settings.defaults());
+        WorkflowCatalog catalog = WorkflowCatalog.load(
+                "inline",
+                new java.io.ByteArrayInputStream(
+                        "{\"w\": {\"actions\": [{\"type\": \"t\", \"params\": {\"rate\": 0.12345678901234567890123, \"one\": 1.0}}]}}"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                WorkflowCatalog.Settings.defaults());
 
         assertThat(catalog.find("w").orElseThrow().actions().get(0).params().toString())
                 .isEqualTo("{\"rate\":0.12345678901234567890123,\"one\":1.0}");
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "bad-json.json            | not valid JSON",
-        "no-actions.json          | /no-actions/actions: must have at least 1 items but found 0",
-        "action-without-type.json | /typeless/actions/1: required property 'type' not found",
-        "params-not-object.json   | /params-array/actions/0/params: array found, [object, null] expected",
-        "not-an-object.json       | /: array found, object expected",
-        "bad-workflow-id.json     | /: property 'bad id!' name is not valid",
-        "duplicate-workflow.json  | Duplicate field 'one'",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "bad-json.json            | not valid JSON",
+                "no-actions.json          | /no-actions/actions: must have at least 1 items but found 0",
+                "action-without-type.json | /typeless/actions/1: required property 'type' not found",
+                "params-not-object.json   | /params-array/actions/0/params: array found, [object, null] expected",
+                "not-an-object.json       | /: array found, object expected",
+                "bad-workflow-id.json     | /: property 'bad id!' name is not valid",
+                "duplicate-workflow.json  | Duplicate field 'one'",
+            })
     void invalidFilesAreRefusedWithOneClearMessage(String file, String problem) {
         assertThatThrownBy(() -> fixture(file))
                 .isInstanceOf(InvalidWorkflowsException.class)
-                .hasMessageStartingWith("Invalid workflows file src/test/resources/fixtures/workflows/" + file + " (1 problem): ")
+                .hasMessageStartingWith(
+                        "Invalid workflows file src/test/resources/fixtures/workflows/" + file + " (1 problem): ")
                 .hasMessageContaining(problem);
     }
 }

@@ -1,5 +1,10 @@
 package io.werken.workflow;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,13 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Workflows files refused at load time with every problem by JSON Pointer, and the schema that documents the language. */
 class WorkflowLanguageLoadTest {
@@ -25,7 +24,8 @@ class WorkflowLanguageLoadTest {
 
     private static InvalidWorkflowsException refusal(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return catchThrowableOfType(InvalidWorkflowsException.class,
+            return catchThrowableOfType(
+                    InvalidWorkflowsException.class,
                     () -> WorkflowCatalog.load(file.toString(), in, WorkflowCatalog.Settings.defaults()));
         }
     }
@@ -40,7 +40,9 @@ class WorkflowLanguageLoadTest {
 
         assertThat(refusal).isNotNull();
         assertThat(refusal.problems()).allMatch(problem -> problem.contains(": "));
-        assertThat(refusal.problems().stream().map(WorkflowLanguageLoadTest::pointer).distinct())
+        assertThat(refusal.problems().stream()
+                        .map(WorkflowLanguageLoadTest::pointer)
+                        .distinct())
                 .containsExactlyInAnyOrder(
                         "/w1/actions/0/when",
                         "/w1/actions/1/when",
@@ -57,9 +59,14 @@ class WorkflowLanguageLoadTest {
 
         assertThat(problems)
                 .anySatisfy(p -> assertThat(p).startsWith("/w1/actions/0/when: CEL: "))
-                .anySatisfy(p -> assertThat(p).startsWith("/w1/actions/1/when: ").contains("boolean").contains("int"))
-                .anySatisfy(p -> assertThat(p).startsWith("/w1/actions/2/params/title: ").contains("not closed"))
-                .anySatisfy(p -> assertThat(p).startsWith("/w1/actions/3/queue: ").contains("'received_webhooks'"))
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("/w1/actions/1/when: ")
+                        .contains("boolean")
+                        .contains("int"))
+                .anySatisfy(p ->
+                        assertThat(p).startsWith("/w1/actions/2/params/title: ").contains("not closed"))
+                .anySatisfy(
+                        p -> assertThat(p).startsWith("/w1/actions/3/queue: ").contains("'received_webhooks'"))
                 .anySatisfy(p -> assertThat(p).startsWith("/w1/actions/4: ").contains("'wehn'"))
                 .anySatisfy(p -> assertThat(p).startsWith("/w2/payload_schema/type: "))
                 .anySatisfy(p -> assertThat(p).startsWith("/: ").contains("'bad id!'"));
@@ -70,9 +77,12 @@ class WorkflowLanguageLoadTest {
         InvalidWorkflowsException refusal = refusal(MANY_PROBLEMS);
 
         assertThat(refusal.getMessage())
-                .startsWith("Invalid workflows file " + MANY_PROBLEMS + " (" + refusal.problems().size() + " problems): ")
-                .doesNotContain("\n").doesNotContain("\r");
-        assertThat(refusal.problems()).allSatisfy(problem -> assertThat(refusal.getMessage()).contains(problem));
+                .startsWith("Invalid workflows file " + MANY_PROBLEMS + " ("
+                        + refusal.problems().size() + " problems): ")
+                .doesNotContain("\n")
+                .doesNotContain("\r");
+        assertThat(refusal.problems())
+                .allSatisfy(problem -> assertThat(refusal.getMessage()).contains(problem));
     }
 
     @Test
@@ -81,8 +91,10 @@ class WorkflowLanguageLoadTest {
                 {"$schema": "https://werken.io/schemas/workflows.schema.json",
                  "w": {"actions": [{"type": "log_evento"}]}}""";
 
-        WorkflowCatalog catalog = WorkflowCatalog.load("inline",
-                new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)), WorkflowCatalog.Settings.defaults());
+        WorkflowCatalog catalog = WorkflowCatalog.load(
+                "inline",
+                new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)),
+                WorkflowCatalog.Settings.defaults());
 
         assertThat(catalog.size()).isEqualTo(1);
         assertThat(catalog.workflows()).extracting(Workflow::id).containsExactly("w");
@@ -102,7 +114,9 @@ class WorkflowLanguageLoadTest {
         List<String> undescribed = new ArrayList<>();
         int described = 0;
         for (String def : List.of("workflow", "action", "verify")) {
-            assertThat(defs.path(def).path("properties").isObject()).as("$defs/%s has properties", def).isTrue();
+            assertThat(defs.path(def).path("properties").isObject())
+                    .as("$defs/%s has properties", def)
+                    .isTrue();
             described += collectUndescribed(defs, defs.path(def), "/$defs/" + def, undescribed);
         }
 
@@ -122,7 +136,8 @@ class WorkflowLanguageLoadTest {
             JsonNode schema = property.getValue();
             JsonNode description = schema.path("description");
             if (description.isMissingNode() && schema.path("$ref").asText().startsWith("#/$defs/")) {
-                description = defs.path(schema.path("$ref").asText().substring("#/$defs/".length())).path("description");
+                description = defs.path(schema.path("$ref").asText().substring("#/$defs/".length()))
+                        .path("description");
             }
             if (description.isTextual() && !description.asText().isBlank()) {
                 described++;

@@ -1,5 +1,8 @@
 package io.werken.workflow;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,14 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** Reloading a workflows file on disk: by request, and on each way a file is changed in production. */
 class WorkflowReloaderTest {
@@ -45,8 +44,14 @@ class WorkflowReloaderTest {
 
     private WorkflowReloader reloader(Path file, boolean watch) {
         WorkflowCatalog initial = WorkflowsFile.load(file.toString(), context, WorkflowCatalog.Settings.defaults());
-        reloader = new WorkflowReloader(file.toString(), context, WorkflowCatalog.Settings.defaults(),
-                new CurrentWorkflows(initial), prepared::add, watch, Duration.ofMillis(200));
+        reloader = new WorkflowReloader(
+                file.toString(),
+                context,
+                WorkflowCatalog.Settings.defaults(),
+                new CurrentWorkflows(initial),
+                prepared::add,
+                watch,
+                Duration.ofMillis(200));
         reloader.start();
         return reloader;
     }
@@ -128,12 +133,18 @@ class WorkflowReloaderTest {
         Path file = write("workflows.json", ONE);
         java.util.concurrent.atomic.AtomicBoolean brokerUp = new java.util.concurrent.atomic.AtomicBoolean(false);
         WorkflowCatalog initial = WorkflowsFile.load(file.toString(), context, WorkflowCatalog.Settings.defaults());
-        reloader = new WorkflowReloader(file.toString(), context, WorkflowCatalog.Settings.defaults(),
-                new CurrentWorkflows(initial), catalog -> {
+        reloader = new WorkflowReloader(
+                file.toString(),
+                context,
+                WorkflowCatalog.Settings.defaults(),
+                new CurrentWorkflows(initial),
+                catalog -> {
                     if (!brokerUp.get()) {
                         throw new IllegalStateException("broker away");
                     }
-                }, true, Duration.ofMillis(200));
+                },
+                true,
+                Duration.ofMillis(200));
         reloader.start();
         WorkflowReloader watched = reloader;
 
@@ -172,7 +183,8 @@ class WorkflowReloaderTest {
 
         assertThat(result.outcome()).isEqualTo(WorkflowReloader.Outcome.INVALID);
         assertThat(result.revision()).isEqualTo(revision(ONE));
-        assertThat(result.problems()).hasSizeGreaterThanOrEqualTo(2)
+        assertThat(result.problems())
+                .hasSizeGreaterThanOrEqualTo(2)
                 .anySatisfy(p -> assertThat(p).startsWith("/w/actions/0/when: "))
                 .anySatisfy(p -> assertThat(p).startsWith("/bad id!"));
         assertThat(reloader.getRevision()).isEqualTo(revision(ONE));
@@ -187,10 +199,16 @@ class WorkflowReloaderTest {
     void aFileWhoseQueuesCannotBeDeclaredChangesNothing() throws IOException {
         Path file = write("workflows.json", ONE);
         WorkflowCatalog initial = WorkflowsFile.load(file.toString(), context, WorkflowCatalog.Settings.defaults());
-        reloader = new WorkflowReloader(file.toString(), context, WorkflowCatalog.Settings.defaults(),
-                new CurrentWorkflows(initial), catalog -> {
+        reloader = new WorkflowReloader(
+                file.toString(),
+                context,
+                WorkflowCatalog.Settings.defaults(),
+                new CurrentWorkflows(initial),
+                catalog -> {
                     throw new IllegalStateException("broker says no");
-                }, false, Duration.ofSeconds(1));
+                },
+                false,
+                Duration.ofSeconds(1));
 
         write("workflows.json", TWO);
         WorkflowReloader.Result result = reloader.reload("test");
@@ -212,8 +230,11 @@ class WorkflowReloaderTest {
     }
 
     private static List<String> watcherThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(name -> name.contains("WorkflowsFileWatcher")).toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(name -> name.contains("WorkflowsFileWatcher"))
+                .toList();
     }
 
     @Test
@@ -232,7 +253,10 @@ class WorkflowReloaderTest {
         Path file = write("workflows.json", ONE);
         WorkflowReloader reloader = reloader(file, true);
 
-        Files.move(write(".workflows.json.tmp", TWO), file, StandardCopyOption.ATOMIC_MOVE,
+        Files.move(
+                write(".workflows.json.tmp", TWO),
+                file,
+                StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> firstType(reloader).equals("two"));
@@ -258,9 +282,16 @@ class WorkflowReloaderTest {
 
     @Test
     void theBundledFileIsNotWatchedButCanBeReloaded() {
-        WorkflowCatalog initial = WorkflowsFile.load("classpath:workflows.json", context, WorkflowCatalog.Settings.defaults());
-        reloader = new WorkflowReloader("classpath:workflows.json", context, WorkflowCatalog.Settings.defaults(),
-                new CurrentWorkflows(initial), prepared::add, true, Duration.ofSeconds(1));
+        WorkflowCatalog initial =
+                WorkflowsFile.load("classpath:workflows.json", context, WorkflowCatalog.Settings.defaults());
+        reloader = new WorkflowReloader(
+                "classpath:workflows.json",
+                context,
+                WorkflowCatalog.Settings.defaults(),
+                new CurrentWorkflows(initial),
+                prepared::add,
+                true,
+                Duration.ofSeconds(1));
         reloader.start();
 
         assertThat(reloader.isWatching()).isFalse();

@@ -17,12 +17,11 @@ import org.apache.camel.spi.HeaderFilterStrategy;
  */
 public final class PlatformHttpResponses {
 
-    private PlatformHttpResponses() {
-    }
+    private PlatformHttpResponses() {}
 
     /** Writes {@code exchange}'s message as the response to {@code ctx}, as {@link VertxPlatformHttpConsumer} does. */
-    public static Future<Void> write(RoutingContext ctx, Exchange exchange, HeaderFilterStrategy headerFilterStrategy,
-                                     boolean muteExceptions) {
+    public static Future<Void> write(
+            RoutingContext ctx, Exchange exchange, HeaderFilterStrategy headerFilterStrategy, boolean muteExceptions) {
         return VertxPlatformHttpSupport.writeResponse(ctx, exchange, headerFilterStrategy, muteExceptions);
     }
 }

@@ -1,16 +1,15 @@
 package org.apache.camel.component.platform.http.vertx;
 
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fails on the next Camel upgrade, on purpose: {@link PlatformHttpResponses} reaches Camel's package-private
@@ -26,19 +25,23 @@ class PlatformHttpResponsesTest {
     void camelIsTheReleaseWhoseResponseWriterWasChecked() {
         assertThat(new DefaultCamelContext(false).getVersion())
                 .as("Camel was upgraded: check VertxPlatformHttpSupport.writeResponse (see PlatformHttpResponses), "
-                    + "then raise CHECKED_CAMEL")
+                        + "then raise CHECKED_CAMEL")
                 .isEqualTo(CHECKED_CAMEL);
     }
 
     @Test
     void writeResponseKeepsTheSignaturePlatformHttpResponsesCalls() throws NoSuchMethodException {
-        Method write = VertxPlatformHttpSupport.class.getDeclaredMethod("writeResponse", RoutingContext.class,
-                Exchange.class, HeaderFilterStrategy.class, boolean.class);
+        Method write = VertxPlatformHttpSupport.class.getDeclaredMethod(
+                "writeResponse", RoutingContext.class, Exchange.class, HeaderFilterStrategy.class, boolean.class);
 
         assertThat(write.getReturnType()).isEqualTo(Future.class);
         assertThat(Modifier.isStatic(write.getModifiers())).isTrue();
-        assertThat(Modifier.isPrivate(write.getModifiers())).as("reachable from its package").isFalse();
+        assertThat(Modifier.isPrivate(write.getModifiers()))
+                .as("reachable from its package")
+                .isFalse();
         // Once Camel makes it public, PlatformHttpResponses is no longer needed.
-        assertThat(Modifier.isPublic(write.getModifiers())).as("public: delete PlatformHttpResponses").isFalse();
+        assertThat(Modifier.isPublic(write.getModifiers()))
+                .as("public: delete PlatformHttpResponses")
+                .isFalse();
     }
 }
