@@ -15,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -93,30 +92,14 @@ public class BrokerConfiguration implements CamelConfiguration {
         return topology;
     }
 
-    /**
-     * A Camel service, started now (the journal records the workflows' revision while the wiring is still being bound,
-     * before Camel would start a service added now): its lanes run on threads of Camel's. Stopped after the routes and
-     * after every service added later (the journal's replays publish), before Camel's thread pools and the connection
-     * factory.
-     */
-    @BindToRegistry
+    @BindToRegistry(destroyMethod = "close")
     public ConfirmedPublisher confirmedPublisher(
-            Settings settings,
-            CachingConnectionFactory cachingConnectionFactory,
-            WerkenMetrics werkenMetrics,
-            CamelContext context)
-            throws Exception {
-        long confirmTimeoutMs = settings.broker().confirmTimeoutMs();
-        int publisherChannels = settings.broker().publisherChannels();
-        ConfirmedPublisher publisher = new ConfirmedPublisher(
-                context,
+            Settings settings, CachingConnectionFactory cachingConnectionFactory, WerkenMetrics werkenMetrics) {
+        return new ConfirmedPublisher(
                 cachingConnectionFactory,
-                Duration.ofMillis(confirmTimeoutMs),
-                publisherChannels,
+                Duration.ofMillis(settings.broker().confirmTimeoutMs()),
+                settings.broker().publisherChannels(),
                 werkenMetrics::confirmed);
-        publisher.start();
-        context.addService(publisher, true, false);
-        return publisher;
     }
 
     @BindToRegistry

@@ -24,7 +24,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.function.LongConsumer;
 import java.util.stream.IntStream;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +38,6 @@ class ConfirmedPublisherIT {
     private final String queue = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".publish";
     /** Never declared: a publish to it is unroutable. */
     private final String missingQueue = queue + ".missing";
-    /** Gives the publishers' lanes their threads, as Werken's Camel context does. */
-    private final DefaultCamelContext camel = new DefaultCamelContext();
 
     private CachingConnectionFactory factory;
     private ConfirmedPublisher publisher;
@@ -60,19 +57,15 @@ class ConfirmedPublisherIT {
         broker.close();
         publisher.close();
         factory.destroy();
-        camel.close();
     }
 
-    /** A started publisher, as Werken's wiring makes one. */
+    /** A publisher, as Werken's wiring makes one. */
     private ConfirmedPublisher publisher(
             CachingConnectionFactory connections,
             Duration confirmTimeout,
             int lanes,
             LongConsumer confirmLatencyNanos) {
-        ConfirmedPublisher started =
-                new ConfirmedPublisher(camel, connections, confirmTimeout, lanes, confirmLatencyNanos);
-        started.start();
-        return started;
+        return new ConfirmedPublisher(connections, confirmTimeout, lanes, confirmLatencyNanos);
     }
 
     private ConfirmedPublisher publisher(CachingConnectionFactory connections, Duration confirmTimeout) {
@@ -309,32 +302,6 @@ class ConfirmedPublisherIT {
             CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
             assertThat(broker.depth(queue)).isEqualTo(1000);
         }
-    }
-
-    @Test
-    void theLanesAreThreadsOfCamelsThatEndWithThePublisher() {
-        broker.declareQueue(queue, Map.of());
-        ConfirmedPublisher lanes = publisher(factory, Duration.ofSeconds(5), 2, nanos -> {});
-        lanes.publish(queue, message("through a lane"));
-        assertThat(laneThreads())
-                .hasSize(3)
-                .allSatisfy(name -> assertThat(name).startsWith("Camel (" + camel.getName() + ") "));
-
-        lanes.close();
-
-        await().atMost(Duration.ofSeconds(10)).until(() -> laneThreads().size() == 1);
-        publisher.close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> laneThreads().isEmpty());
-    }
-
-    /** This test's lanes: other tests of the same JVM may still be stopping Camel contexts of their own. */
-    private List<String> laneThreads() {
-        String ours = "Camel (" + camel.getName() + ") ";
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(Thread::isAlive)
-                .map(Thread::getName)
-                .filter(name -> name.startsWith(ours) && name.endsWith("- ConfirmedPublisher"))
-                .toList();
     }
 
     @Test
