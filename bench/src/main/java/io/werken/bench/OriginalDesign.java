@@ -180,9 +180,9 @@ final class OriginalDesign {
      * deletes its queues, whatever happened.
      */
     Run measure(List<Scenario> scenarios, long brokerPid, String stamp, Measurement measurement) throws Exception {
-        Path dir = results.resolve("original-" + stamp);
-        Files.createDirectories(dir);
-        Path pidFile = dir.resolve("pids");
+        Path runDir = results.resolve("original-" + stamp);
+        Files.createDirectories(runDir);
+        Path pidFile = runDir.resolve("pids");
         List<Figures> figures = new ArrayList<>();
         boolean queuesClaimed = false;
         long readyMillis;
@@ -190,9 +190,9 @@ final class OriginalDesign {
             claimOriginalQueues(broker);
             queuesClaimed = true;
             long spawned = System.nanoTime();
-            startOriginal(dir, pidFile);
+            startOriginal(runDir, pidFile);
             long[] pids = readPids(pidFile);
-            awaitOriginalReady(broker, pids, dir);
+            awaitOriginalReady(broker, pids, runDir);
             readyMillis = (System.nanoTime() - spawned) / 1_000_000;
             log("%s ready %d ms after run.sh was started (ingestor pid %d answering on %d, engine pid %d consuming)",
                 label(), readyMillis, pids[0], ORIGINAL_PORT, pids[1]);
@@ -219,26 +219,27 @@ final class OriginalDesign {
         return new Run(this, figures, readyMillis);
     }
 
-    private void startOriginal(Path dir, Path pidFile) throws Exception {
+    private void startOriginal(Path runDir, Path pidFile) throws Exception {
         URI uri = URI.create(amqpUri);
+        // The original's own directory runs it; the run's directory takes its log and pids.
         ProcessBuilder builder = new ProcessBuilder("bash", dir.resolve("run.sh").toString())
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("run.log").toFile());
+                .redirectOutput(runDir.resolve("run.log").toFile());
         Map<String, String> env = builder.environment();
         env.put("INGEST_PORT", Integer.toString(ORIGINAL_PORT));
         env.put("INGEST_HOST", "127.0.0.1");
         env.put("PUBLISH_CONFIRMS", confirms ? "1" : "0");
         env.put("RABBITMQ_HOST", uri.getHost());
         env.put("RABBITMQ_PORT", Integer.toString(uri.getPort() == -1 ? 5672 : uri.getPort()));
-        env.put("LOG_DIR", dir.toString());
+        env.put("LOG_DIR", runDir.toString());
         env.put("PID_FILE", pidFile.toString());
         // Its directory is shared and not the bench's to write: no __pycache__ there.
         env.put("PYTHONDONTWRITEBYTECODE", "1");
         Process runSh = builder.start();
         if (!runSh.waitFor(30, TimeUnit.SECONDS) || runSh.exitValue() != 0 || !Files.exists(pidFile)) {
             runSh.destroyForcibly();
-            throw new IllegalStateException("the original's run.sh failed (see " + repo.relativize(dir) + "/run.log)");
+            throw new IllegalStateException("the original's run.sh failed (see " + repo.relativize(runDir) + "/run.log)");
         }
     }
 
@@ -248,7 +249,7 @@ final class OriginalDesign {
     }
 
     /** Waits until the ingestor answers HTTP on its port and the engine consumes received_webhooks. */
-    private void awaitOriginalReady(Broker broker, long[] pids, Path dir) throws Exception {
+    private void awaitOriginalReady(Broker broker, long[] pids, Path runDir) throws Exception {
         // HTTP/1.1: no h2c upgrade offer for an h11 server to ponder.
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(1)).build();
@@ -261,7 +262,7 @@ final class OriginalDesign {
                 if (!ProcessStats.isRunning(pids[i])) {
                     String name = i == 0 ? "ingestor" : "engine";
                     throw new IllegalStateException("the original's " + name + " (pid " + pids[i] + ") exited; see "
-                                                    + repo.relativize(dir) + "/" + name + ".log");
+                                                    + repo.relativize(runDir) + "/" + name + ".log");
                 }
             }
             if (!answers) {
@@ -279,7 +280,7 @@ final class OriginalDesign {
             TimeUnit.MILLISECONDS.sleep(50);
         }
         throw new IllegalStateException("the original was not ready within 60 s (ingestor answering: " + answers
-                                        + "); see " + repo.relativize(dir));
+                                        + "); see " + repo.relativize(runDir));
     }
 
     /** SIGTERM to both processes, SIGKILL to any still running 5 s later. */
