@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -92,10 +93,15 @@ public class BrokerConfiguration implements CamelConfiguration {
         return topology;
     }
 
+    /** Its lanes are threads of Camel's; closed after the routes have stopped. */
     @BindToRegistry(destroyMethod = "close")
     public ConfirmedPublisher confirmedPublisher(
-            Settings settings, CachingConnectionFactory cachingConnectionFactory, WerkenMetrics werkenMetrics) {
+            CamelContext context,
+            Settings settings,
+            CachingConnectionFactory cachingConnectionFactory,
+            WerkenMetrics werkenMetrics) {
         return new ConfirmedPublisher(
+                context.getExecutorServiceManager(),
                 cachingConnectionFactory,
                 Duration.ofMillis(settings.broker().confirmTimeoutMs()),
                 settings.broker().publisherChannels(),

@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.function.LongConsumer;
 import java.util.stream.IntStream;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,9 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 /** The publisher behind every 202 and every acknowledged event, against the real broker's confirms, nacks and returns. */
 class ConfirmedPublisherIT {
+
+    /** Camel's thread pools, as Werken's publisher gets them from its context. */
+    private static final ExecutorServiceManager THREADS = new DefaultCamelContext().getExecutorServiceManager();
 
     private final String queue = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".publish";
     /** Never declared: a publish to it is unroutable. */
@@ -65,7 +70,7 @@ class ConfirmedPublisherIT {
             Duration confirmTimeout,
             int lanes,
             LongConsumer confirmLatencyNanos) {
-        return new ConfirmedPublisher(connections, confirmTimeout, lanes, confirmLatencyNanos);
+        return new ConfirmedPublisher(THREADS, connections, confirmTimeout, lanes, confirmLatencyNanos);
     }
 
     private ConfirmedPublisher publisher(CachingConnectionFactory connections, Duration confirmTimeout) {
