@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 final class JournalDatabase implements AutoCloseable {
 
+    /** How long the embedded store may take to open its file before Werken gives up. */
+    static final long EMBEDDED_OPEN_TIMEOUT_MILLIS = 30_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(JournalDatabase.class);
 
     /**
@@ -104,8 +107,12 @@ final class JournalDatabase implements AutoCloseable {
         }
         config.setPoolName("werken-journal");
         config.setMaximumPoolSize(settings.poolSize());
-        config.setConnectionTimeout(connectionTimeoutMillis);
-        config.setValidationTimeout(Math.max(250, connectionTimeoutMillis - 1000));
+        // The embedded store's wait is H2 opening (or recovering) its file on this machine, not a network: on loaded
+        // cores that took over 3 s, and refusing to start over it would be a crash loop on a slow disk.
+        long timeout =
+                embedded ? Math.max(connectionTimeoutMillis, EMBEDDED_OPEN_TIMEOUT_MILLIS) : connectionTimeoutMillis;
+        config.setConnectionTimeout(timeout);
+        config.setValidationTimeout(Math.max(250, timeout - 1000));
         // Start without a connection: a database that is down must not keep Werken from starting.
         config.setInitializationFailTimeout(-1);
         this.dataSource = new HikariDataSource(config);

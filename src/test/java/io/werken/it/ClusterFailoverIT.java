@@ -3,8 +3,10 @@ package io.werken.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.rabbitmq.client.GetResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -204,12 +207,16 @@ class ClusterFailoverIT {
         // Every accepted webhook's two actions reach required_actions, dispatched by whichever Werken was left.
         ActionLedger ledger = new ActionLedger();
         try (Broker broker = new Broker(nodes.get(0).uri())) {
-            await().atMost(Duration.ofSeconds(90))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> {
-                        ledger.add(broker.drain(actionsQueue));
-                        return ledger.incomplete(accepted, 2).isEmpty();
-                    });
+            try {
+                await().atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> {
+                            ledger.add(broker.drain(actionsQueue));
+                            return ledger.incomplete(accepted, 2).isEmpty();
+                        });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError(whereTheMissingAre(broker, receivedQueue, ledger.incomplete(accepted, 2)), e);
+            }
             System.out.printf(
                     "ClusterFailoverIT: %d action messages for %d accepted webhooks, %d duplicate(s) (same "
                             + "action_id), %d event(s) dispatched whose caller got no 202; dead-lettered %d; total %.0f s%n",
@@ -243,6 +250,34 @@ class ClusterFailoverIT {
                     .isLessThanOrEqualTo(RECOVERY);
             assertThat(c.healthDownFor()).as(c.fault().what() + ": health DOWN").isLessThanOrEqualTo(RECOVERY);
         });
+    }
+
+    /**
+     * Why a test run ended with events whose actions never came: how many, what the received queue still holds (ready
+     * and unacknowledged), and what its dead-letter queue holds, with each dead letter's event id and x-death reason.
+     */
+    private static String whereTheMissingAre(Broker broker, String receivedQueue, Collection<String> missing) {
+        StringBuilder where = new StringBuilder()
+                .append(missing.size())
+                .append(" accepted event(s) without all their actions after 90 s: ")
+                .append(missing.stream().limit(10).toList())
+                .append("; ")
+                .append(receivedQueue)
+                .append(" holds ")
+                .append(broker.depth(receivedQueue))
+                .append(" ready; ");
+        List<GetResponse> deadLetters = broker.drain(receivedQueue + ".dlq");
+        where.append("dead-lettered ").append(deadLetters.size());
+        for (GetResponse dead : deadLetters) {
+            Map<String, Object> headers = dead.getProps().getHeaders();
+            where.append("\n  ")
+                    .append(dead.getProps().getMessageId())
+                    .append(": x-death ")
+                    .append(headers == null ? null : headers.get("x-death"))
+                    .append(", werken reason ")
+                    .append(headers == null ? null : headers.get("x-werken-dead-letter-reason"));
+        }
+        return where.toString();
     }
 
     /**
