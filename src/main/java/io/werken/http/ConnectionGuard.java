@@ -2,9 +2,9 @@ package io.werken.http;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * body byte: one timer per connection, pushed on by a field write per request, answers 408 (or, with no request
  * begun, just closes). Outbound it watches the answers: one sent before its request has arrived in full, or that
  * says {@code Connection: close}, closes the connection once written, and nothing more is read from it or answered
- * on it (pipelined requests included). Every refusal closes the connection, so no unread request bytes are drained.
+ * on it (pipelined requests included). Every refusal closes the connection, so no unread request bytes are drained:
+ * the answer goes out with a FIN, and the close follows {@link #LINGER_MILLIS} later, reading nothing meanwhile.
  * <p>
  * All of its state is touched on the connection's event loop only, as Netty calls handlers there.
  *
@@ -63,6 +64,13 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     private static final long DISARMED = Long.MAX_VALUE;
     /** The least a chunked body's reservation grows by, so that small chunks do not each touch the budget. */
     private static final long MIN_GROWTH = 16 * 1024;
+    /**
+     * How long a connection stays half-closed after its last answer before it is closed: the answer and a FIN go out
+     * at once, and only then, with the client's unread request bytes still unread, the close (which resets the
+     * connection when bytes are left unread). Closing at once let the reset overtake the answer in the client's
+     * kernel, so a client still sending its request (a 431's oversized headers) could lose the answer.
+     */
+    static final long LINGER_MILLIS = 1_000;
 
     private final ConnectionGuards port;
     private final boolean overLimit;
@@ -84,6 +92,10 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     private boolean stopped;
     private boolean silenced;
     private boolean released;
+    /** Its last answer is written and its output shut: the close waits until the linger ends. */
+    private boolean lingering;
+
+    private boolean lingerEnded;
     private volatile boolean closedByWerken;
 
     ConnectionGuard(ConnectionGuards port, boolean overLimit, boolean late) {
@@ -341,7 +353,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         if (type.status() == 503) {
             response.headers().setInt(HttpHeaderNames.RETRY_AFTER, port.retryAfterSeconds());
         }
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(response).addListener(f -> lingerThenClose());
         return true;
     }
 
@@ -356,6 +368,39 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         }
         int query = uri.indexOf('?');
         return query < 0 ? uri : uri.substring(0, query);
+    }
+
+    /**
+     * After the connection's last answer: shuts its output (the client reads the answer, then end of stream), reads
+     * nothing more, and closes it {@link #LINGER_MILLIS} later.
+     */
+    private void lingerThenClose() {
+        if (lingering) {
+            return;
+        }
+        lingering = true;
+        stopReading();
+        if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+            duplex.shutdownOutput();
+            ctx.executor().schedule(this::endLinger, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            endLinger();
+        }
+    }
+
+    private void endLinger() {
+        lingerEnded = true;
+        ctx.close();
+    }
+
+    /** A close asked for while the connection lingers (Vert.x closes after its own 431) waits for the linger's end. */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+        if (lingering && !lingerEnded) {
+            ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
+            return;
+        }
+        super.close(ctx, promise);
     }
 
     // ---- outbound --------------------------------------------------------------------------------------------
@@ -397,7 +442,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
                 silenced = true;
                 ChannelPromise written = promise.unvoid();
                 ctx.write(msg, written);
-                written.addListener(ChannelFutureListener.CLOSE);
+                written.addListener(f -> lingerThenClose());
                 return;
             }
             if (awaitingAnswers == 0 && !requestInProgress) {
