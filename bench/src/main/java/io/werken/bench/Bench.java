@@ -204,6 +204,10 @@ public final class Bench {
                 new Scenario("10 actions", "bench-ten-actions", 10, SMALL_BODY.getBytes(StandardCharsets.UTF_8)),
                 new Scenario("16 KB payload, 2 actions", "mi-workflow", 2, payloadOf(16 * 1024)));
         List<Scenario> scenarios = all.subList(0, Math.min(all.size(), scenarioCount));
+        if (coldOnly) {
+            // Nothing else: no PostgreSQL or original is needed.
+            return runColdOnly(scenarios.get(0), stamp, smoke);
+        }
         List<Scenario> originalScenarios = original == null ? List.of() : original.scenarios(scenarios);
         List<Scenario> journalScenarios = scenarios.subList(0, Math.min(scenarios.size(), journalScenarioCount));
         if (!journalScenarios.isEmpty()) {
@@ -222,9 +226,6 @@ public final class Bench {
 
         log("Werken's event log (an INFO line per accepted webhook and per dispatched event): %s (--event-log=on|off)",
             eventLog ? "on" : "off");
-        if (coldOnly) {
-            return runColdOnly(scenarios.get(0), stamp, smoke);
-        }
         log("broker ceiling: RabbitMQ PerfTest, 1 producer, 1 consumer, persistent, confirms, manual ack, %d s",
             perfTestSeconds);
         double ceiling = perfTestCeiling();
@@ -314,7 +315,8 @@ public final class Bench {
         }
         // The exit code is Werken's: whatever the original lost or refused is only printed.
         boolean ok = embedded.load().failed() == 0 && coldOk(cold)
-                && runs.stream().flatMap(run -> run.figures().stream()).allMatch(f -> f.lost() == 0 && f.load().failed() == 0 && (f.journal() == null || f.journal().missing() == 0))
+                && runs.stream().flatMap(run -> run.figures().stream()).allMatch(f -> f.lost() == 0
+                        && f.load().failed() == 0 && (f.journal() == null || f.journal().missing() == 0))
                 && errors == 0;
         if (!ok) {
             System.out.println("FAILED: webhooks were refused, actions or journal entries are missing, or Werken "
