@@ -155,6 +155,10 @@ public final class Bench {
     private final boolean eventLog;
     /** Webhooks the running Werken accepted so far: the events its journal must come to hold. */
     private long journalAccepted;
+    /** The cold run's warm-up ({@code --cold-warmup}): a fresh Werken measured after only this many webhooks. */
+    private final int coldWarmup;
+    /** {@code --cold-only}: only the cold run (no PerfTest, original, journal, steady or embedded runs), for A/B runs. */
+    private final boolean coldOnly;
 
     private Bench(BenchOptions options) {
         this.requests = options.requests();
@@ -171,6 +175,8 @@ public final class Bench {
         this.postgresServer = options.postgresServer();
         this.postgresUser = options.postgresUser();
         this.eventLog = options.eventLog();
+        this.coldWarmup = Integer.parseInt(options.all().getOrDefault("cold-warmup", options.smoke() ? "100" : "2000"));
+        this.coldOnly = options.all().containsKey("cold-only");
     }
 
     public static void main(String[] args) throws Exception {
@@ -198,6 +204,10 @@ public final class Bench {
                 new Scenario("10 actions", "bench-ten-actions", 10, SMALL_BODY.getBytes(StandardCharsets.UTF_8)),
                 new Scenario("16 KB payload, 2 actions", "mi-workflow", 2, payloadOf(16 * 1024)));
         List<Scenario> scenarios = all.subList(0, Math.min(all.size(), scenarioCount));
+        if (coldOnly) {
+            // Nothing else: no PostgreSQL or original is needed.
+            return runColdOnly(scenarios.get(0), stamp, smoke);
+        }
         List<Scenario> originalScenarios = original == null ? List.of() : original.scenarios(scenarios);
         List<Scenario> journalScenarios = scenarios.subList(0, Math.min(scenarios.size(), journalScenarioCount));
         if (!journalScenarios.isEmpty()) {
@@ -241,6 +251,7 @@ public final class Bench {
         }
         WerkenRun main = runWerken("Werken", JournalKind.OFF, false, scenarios, brokerPid, stamp);
         runs.add(main);
+        WerkenRun cold = runCold(scenarios.get(0), brokerPid, stamp);
         String rabbitVersion;
         try (Broker broker = new Broker(amqpUri)) {
             rabbitVersion = broker.version();
@@ -258,6 +269,9 @@ public final class Bench {
                           + "broker %.0f MiB (%d webhooks of %s at concurrency %d, %.0f webhooks/s accepted)%n%n",
                           rabbitMqPeak, embedded.peakRssMib(), embedded.load().sent(), embedded.scenario().name(),
                           concurrency, embedded.load().accepted() / embedded.seconds());
+        System.out.println(BenchReport.coldTable(cold, coldWarmup, main.figures().get(0), warmup,
+                originalRun == null ? null : originalRun.figures().stream()
+                        .filter(o -> o.scenario().name().equals(scenarios.get(0).name())).findFirst().orElse(null)));
         if (runs.size() > 1) {
             System.out.println(JournalCosts.table(runs, journalScenarios, smoke));
         }
@@ -273,6 +287,7 @@ public final class Bench {
         if (runs.size() > 1) {
             json.put("journal", JournalCosts.json(runs, journalScenarios));
         }
+        json.put("cold", BenchReport.coldJson(cold, coldWarmup, main.figures().get(0)));
         json.put("peak_rss_mib_by_broker", new JsonObject().put("rabbitmq", rabbitMqPeak)
                 .put("embedded", embedded.peakRssMib()).put("embedded_webhooks", embedded.load().sent())
                 .put("embedded_accepted_per_second", embedded.load().accepted() / embedded.seconds()));
@@ -299,8 +314,9 @@ public final class Bench {
             }
         }
         // The exit code is Werken's: whatever the original lost or refused is only printed.
-        boolean ok = embedded.load().failed() == 0 && runs.stream().flatMap(run -> run.figures().stream())
-                .allMatch(f -> f.lost() == 0 && f.load().failed() == 0 && (f.journal() == null || f.journal().missing() == 0))
+        boolean ok = embedded.load().failed() == 0 && coldOk(cold)
+                && runs.stream().flatMap(run -> run.figures().stream()).allMatch(f -> f.lost() == 0
+                        && f.load().failed() == 0 && (f.journal() == null || f.journal().missing() == 0))
                 && errors == 0;
         if (!ok) {
             System.out.println("FAILED: webhooks were refused, actions or journal entries are missing, or Werken "
@@ -316,7 +332,16 @@ public final class Bench {
      */
     private WerkenRun runWerken(String system, JournalKind journal, boolean before, List<Scenario> scenarios,
                                 long brokerPid, String stamp) throws Exception {
-        String suffix = switch (journal) {
+        return runWerken(system, journal, before, scenarios, brokerPid, stamp, warmup, true);
+    }
+
+    /**
+     * As above, each scenario measured after {@code warmupCount} webhooks of warm-up; {@code steady}: and then after
+     * the JIT is done (the steady state), else right after the warm-up (the cold run, its log named -cold).
+     */
+    private WerkenRun runWerken(String system, JournalKind journal, boolean before, List<Scenario> scenarios,
+                                long brokerPid, String stamp, int warmupCount, boolean steady) throws Exception {
+        String suffix = !steady ? "-cold" : switch (journal) {
             case OFF -> before ? "-journal-off-before" : "";
             case POSTGRESQL -> "-journal-postgresql";
             case H2 -> "-journal-h2";
@@ -361,7 +386,7 @@ public final class Bench {
             List<Figures> figures = new ArrayList<>();
             try (LoadGenerator generator = new LoadGenerator(HTTP_PORT, concurrency, WERKEN_ACCEPTED)) {
                 for (Scenario scenario : scenarios) {
-                    figures.add(measure(target, scenario, generator, broker, brokerPid));
+                    figures.add(measure(target, scenario, generator, broker, brokerPid, warmupCount, steady));
                 }
             }
             Map<String, Double> threadCpu = ProcessStats.cpuSecondsByThread(werken.pid(),
@@ -387,6 +412,46 @@ public final class Bench {
             }
             deleteTree(dataDir);
         }
+    }
+
+    /**
+     * Issue 24's cold figure: a Werken started afresh (journal off) and measured on {@code scenario} after only
+     * {@code --cold-warmup} webhooks of warm-up, the JIT still compiling: what a restarted or newly scaled-out
+     * instance gives in its first minute, beside the steady state of the other runs.
+     */
+    private WerkenRun runCold(Scenario scenario, long brokerPid, String stamp) throws Exception {
+        return runWerken(String.format(Locale.ROOT, "Werken, cold (%,d warm-up)", coldWarmup), JournalKind.OFF, false,
+                List.of(scenario), brokerPid, stamp, coldWarmup, false);
+    }
+
+    /** The cold run's webhooks all accepted, its actions all found and its log free of ERROR lines. */
+    private boolean coldOk(WerkenRun cold) throws java.io.IOException {
+        long errors;
+        try (var lines = Files.lines(cold.log())) {
+            errors = lines.filter(line -> line.contains(" ERROR ")).count();
+        }
+        System.out.println(cold.system() + " logged " + errors + " ERROR lines (" + repo.relativize(cold.log()) + ")");
+        return errors == 0 && cold.figures().stream().allMatch(f -> f.lost() == 0 && f.load().failed() == 0);
+    }
+
+    /** {@code --cold-only}: the cold run alone, its row and JSON (for A/B runs of JVM options, bench/README.md). */
+    private boolean runColdOnly(Scenario scenario, String stamp, boolean smoke) throws Exception {
+        long brokerPid = SystemUnderTest.brokerPid(rabbitNode);
+        WerkenRun cold = runCold(scenario, brokerPid, stamp);
+        System.out.println();
+        System.out.println(BenchReport.coldTable(cold, coldWarmup, null, warmup, null));
+        JsonObject json = new JsonObject().put("date", Instant.now().toString()).put("smoke", smoke)
+                .put("cores", Runtime.getRuntime().availableProcessors())
+                .put("werken_java_options", System.getenv().getOrDefault("BENCH_WERKEN_JAVA_OPTS", ""))
+                .put("cold", BenchReport.coldJson(cold, coldWarmup, null));
+        Path jsonFile = results.resolve("bench-" + stamp + "-cold.json");
+        Files.writeString(jsonFile, json.encodePrettily());
+        System.out.println("JSON: " + repo.relativize(jsonFile));
+        boolean ok = coldOk(cold);
+        if (!ok) {
+            System.out.println("FAILED: webhooks were refused, actions are missing, or Werken logged errors");
+        }
+        return ok;
     }
 
     /** What Werken on its embedded broker measured: its peak RSS under the load of one scenario. */
@@ -437,15 +502,21 @@ public final class Bench {
 
     private Figures measure(Target target, Scenario scenario, LoadGenerator generator, Broker broker, long brokerPid)
             throws Exception {
+        return measure(target, scenario, generator, broker, brokerPid, warmup, true);
+    }
+
+    /** As above, after {@code warmupCount} webhooks of warm-up; {@code steady}: and once the JIT is done. */
+    private Figures measure(Target target, Scenario scenario, LoadGenerator generator, Broker broker, long brokerPid,
+                            int warmupCount, boolean steady) throws Exception {
         String path = "/webhook/" + scenario.workflow();
         String name = target.system() + ", " + scenario.name();
-        log("%s: warm-up, %d webhooks", name, warmup);
-        LoadGenerator.Result warm = generator.run(path, scenario.body(), warmup, concurrency, 300);
+        log("%s: warm-up, %d webhooks", name, warmupCount);
+        LoadGenerator.Result warm = generator.run(path, scenario.body(), warmupCount, concurrency, 300);
         awaitDepth(broker, target.actionsQueue(), (long) warm.accepted() * scenario.actions());
         broker.purge(target.actionsQueue());
         journalAccepted += warm.accepted();
         // (Not for --smoke's few hundred webhooks, whose figures mean nothing anyway.)
-        if (target.byThread() && warmup >= 1000) {
+        if (steady && target.byThread() && warmupCount >= 1000) {
             // A metrics scrape (as Prometheus makes them) takes requests through shared Vert.x and Netty code with
             // other types: the JIT's first such deoptimisations belong in the warm-up, not in the measured run.
             confirmBuckets();
@@ -582,7 +653,7 @@ public final class Bench {
     }
 
     /** The CPU seconds of the JIT's compiler threads in Werken's CPU by thread kind. */
-    private static double jitSeconds(Map<String, Double> byThread) {
+    static double jitSeconds(Map<String, Double> byThread) {
         return byThread.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
                 .mapToDouble(Map.Entry::getValue).sum();
     }

@@ -91,6 +91,71 @@ final class BenchReport {
                 f.cpuMsPerWebhook(), f.brokerCpuMsPerWebhook(), f.cpu(), f.brokerCpu(), f.peakRssMib(), f.lost()));
     }
 
+    /**
+     * Issue 24's cold figure beside the steady one: the cold run's row (a fresh Werken after {@code coldWarmup}
+     * webhooks), the steady Werken's row for the same scenario (null with {@code --cold-only}), their ratios, and the
+     * cold row over the original's (null if it did not run). The JIT column is the CPU of the compiler threads, part
+     * of the CPU per webhook.
+     */
+    static String coldTable(WerkenRun cold, int coldWarmup, Figures steady, int steadyWarmup, Figures original) {
+        Figures c = cold.figures().get(0);
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "Cold start (issue 24), %s: a Werken started afresh (journal off), healthy "
+                + "%d ms after its JVM was started, measured after %,d webhooks of warm-up; Werken's JVM: %s%n%n",
+                c.scenario().name(), cold.startupMillis(), coldWarmup, SystemUnderTest.werkenJvm()));
+        s.append("| system | warm-up webhooks | webhooks (refused) | ingest webhooks/s | p50 ms | p99 ms | max ms "
+                 + "| CPU ms per webhook | of which JIT ms (share) | lost |\n");
+        s.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        if (steady != null) {
+            coldRow(s, steady, String.format(Locale.ROOT, "%,d and until the JIT is done", steadyWarmup));
+        }
+        coldRow(s, c, String.format(Locale.ROOT, "%,d", coldWarmup));
+        if (steady != null) {
+            s.append(String.format(Locale.ROOT, "%nCold ÷ steady: CPU per webhook %.2f, ingest webhooks/s %.2f, p99 %.2f%n",
+                    c.cpuMsPerWebhook() / steady.cpuMsPerWebhook(),
+                    c.load().requestsPerSecond() / steady.load().requestsPerSecond(),
+                    c.load().percentileMillis(99) / steady.load().percentileMillis(99)));
+        }
+        if (original != null) {
+            s.append(String.format(Locale.ROOT, "Cold ÷ %s: CPU per webhook %.2f (%.3f ms against %.3f), ingest "
+                    + "webhooks/s %.2f, p99 %.2f%n", original.system(), c.cpuMsPerWebhook() / original.cpuMsPerWebhook(),
+                    c.cpuMsPerWebhook(), original.cpuMsPerWebhook(),
+                    c.load().requestsPerSecond() / original.load().requestsPerSecond(),
+                    c.load().percentileMillis(99) / original.load().percentileMillis(99)));
+        }
+        return s.toString();
+    }
+
+    private static void coldRow(StringBuilder s, Figures f, String warmup) {
+        LoadGenerator.Result load = f.load();
+        double jit = Bench.jitSeconds(f.cpuByPart());
+        s.append(String.format(Locale.ROOT, "| %s | %s | %d (%d) | %.0f | %.1f | %.1f | %.1f | %.3f | %.3f (%.0f%%) | %d |%n",
+                f.system(), warmup, load.sent(), load.failed(), load.requestsPerSecond(), load.percentileMillis(50),
+                load.percentileMillis(99), load.percentileMillis(100), f.cpuMsPerWebhook(),
+                jit * 1000 / load.sent(), 100 * jit / f.cpu(), f.lost()));
+    }
+
+    /** The cold run as JSON: its figures, its warm-up, its JIT share and, with the steady run, the ratios to it. */
+    static JsonObject coldJson(WerkenRun cold, int coldWarmup, Figures steady) {
+        Figures c = cold.figures().get(0);
+        double jit = Bench.jitSeconds(c.cpuByPart());
+        JsonObject json = json(c)
+                .put("warmup_webhooks", coldWarmup)
+                .put("startup_to_healthy_ms", cold.startupMillis())
+                .put("werken_jvm", SystemUnderTest.werkenJvm())
+                .put("jit_cpu_seconds", jit)
+                .put("jit_cpu_ms_per_webhook", jit * 1000 / c.load().sent())
+                .put("jit_share_of_cpu", jit / c.cpu())
+                .put("werken_cpu_seconds_by_thread", new JsonObject(new LinkedHashMap<>(c.cpuByPart())));
+        if (steady != null) {
+            json.put("over_steady", new JsonObject()
+                    .put("cpu_ms_per_webhook", c.cpuMsPerWebhook() / steady.cpuMsPerWebhook())
+                    .put("ingest_webhooks_per_second", c.load().requestsPerSecond() / steady.load().requestsPerSecond())
+                    .put("p99", c.load().percentileMillis(99) / steady.load().percentileMillis(99)));
+        }
+        return json;
+    }
+
     /** The original's figures for the same scenario, if it ran it. */
     private static Figures originalOf(OriginalDesign.Run originalRun, Scenario scenario) {
         if (originalRun == null) {

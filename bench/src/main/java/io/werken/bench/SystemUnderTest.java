@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.werken.bench.Bench.log;
 /**
@@ -20,14 +22,19 @@ import static io.werken.bench.Bench.log;
  */
 final class SystemUnderTest {
 
-    static final int HTTP_PORT = 18000;
-    static final int MANAGEMENT_PORT = 19876;
+    /**
+     * The bench's ports and queue names; BENCH_PORT_OFFSET (added to both ports) and BENCH_QUEUE_PREFIX let two
+     * benches share a machine and a broker without meeting each other's Werken or queues.
+     */
+    static final int HTTP_PORT = 18000 + Integer.parseInt(System.getenv().getOrDefault("BENCH_PORT_OFFSET", "0"));
+    static final int MANAGEMENT_PORT = 19876 + Integer.parseInt(System.getenv().getOrDefault("BENCH_PORT_OFFSET", "0"));
+    private static final String PREFIX = System.getenv().getOrDefault("BENCH_QUEUE_PREFIX", "werken-bench");
     /** Werken's only answer for a webhook it has taken on (confirmed by the broker); anything else is a refusal. */
     static final int WERKEN_ACCEPTED = 202;
-    static final String RECEIVED = "werken-bench.received_webhooks";
-    static final String ACTIONS = "werken-bench.required_actions";
-    static final String DLX = "werken-bench.dlx";
-    static final String JOURNAL = "werken-bench.journal";
+    static final String RECEIVED = PREFIX + ".received_webhooks";
+    static final String ACTIONS = PREFIX + ".required_actions";
+    static final String DLX = PREFIX + ".dlx";
+    static final String JOURNAL = PREFIX + ".journal";
 
     private SystemUnderTest() {
     }
@@ -50,6 +57,12 @@ final class SystemUnderTest {
      */
     static Process startWerken(Path repo, String amqpUri, Path log, Path workflows, Map<String, String> extraEnv)
             throws Exception {
+        return startWerken(repo, amqpUri, log, workflows, extraEnv, werkenJvmOptions(repo));
+    }
+
+    /** As above, with {@code jvmOptions} in place of Werken's own (aot/train's: no cache, but the cache's output). */
+    static Process startWerken(Path repo, String amqpUri, Path log, Path workflows, Map<String, String> extraEnv,
+                               List<String> jvmOptions) throws Exception {
         // Another Werken on the bench's ports would answer in its place: refuse rather than measure it.
         for (int port : new int[] {HTTP_PORT, MANAGEMENT_PORT}) {
             try (java.net.Socket socket = new java.net.Socket()) {
@@ -61,9 +74,10 @@ final class SystemUnderTest {
             }
         }
         List<String> command = new ArrayList<>();
-        command.add(javaBin());
-        // Werken's own JVM options, exactly as the README's run command passes them.
-        command.add("@" + repo.resolve("jvm.options"));
+        command.add(werkenJava());
+        // Werken's own JVM options, exactly as the README's run command passes them; on a JDK 25 or later, as the
+        // ./werken launcher passes them (its AOT cache, if the file exists, instead of Java 17's class-data archive).
+        command.addAll(jvmOptions);
         // Extra JVM options for Werken only, e.g. to profile it: BENCH_WERKEN_JAVA_OPTS="-XX:StartFlightRecording=..."
         // ({run} becomes the name of the run's log without .log, so that each Werken of a run has a file of its own).
         String javaOptions = System.getenv().getOrDefault("BENCH_WERKEN_JAVA_OPTS", "").trim()
@@ -113,6 +127,20 @@ final class SystemUnderTest {
         throw new IllegalStateException("Werken did not become healthy within 60 s");
     }
 
+    /** Asks Werken's management server for its health and metrics, as a monitoring system does (aot/train). */
+    static void observe() {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(1)).build();
+        for (String path : List.of("/observe/health", "/observe/metrics")) {
+            try {
+                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + MANAGEMENT_PORT + path))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+            } catch (Exception e) {
+                log("cannot ask Werken for %s: %s", path, e.getMessage());
+            }
+        }
+    }
+
     /** The broker's OS process, for its CPU time: asked of the node itself, so a second local node cannot confuse it. */
     static long brokerPid(String rabbitNode) {
         try {
@@ -128,6 +156,67 @@ final class SystemUnderTest {
         } catch (Exception e) {
             log("cannot tell the broker's pid (%s): its CPU time is not reported", e.getMessage());
             return -1;
+        }
+    }
+
+    /**
+     * The JDK Werken runs on: BENCH_WERKEN_JAVA_HOME (e.g. a JDK 25, to measure its AOT cache), else the bench's own.
+     */
+    static String werkenJava() {
+        String home = System.getenv().getOrDefault("BENCH_WERKEN_JAVA_HOME", "").trim();
+        return home.isEmpty() ? javaBin() : Path.of(home, "bin", "java").toString();
+    }
+
+    /** The feature release of the JDK Werken runs on (17, 25), from its release file; 0 if it cannot be told. */
+    static int werkenJavaRelease() {
+        Path release = Path.of(werkenJava()).getParent().getParent().resolve("release");
+        try {
+            Matcher m = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Werken's JVM options: {@code @jvm.options} before JDK 25; from JDK 25 on, as ./werken passes them, the lines of
+     * jvm.options without its class-data archive (Java 17's, which a JDK 25 cannot read and which cannot be combined
+     * with an AOT cache) and {@code -XX:AOTCache=target/werken.aot} if that file exists (made by aot/train), unless
+     * BENCH_WERKEN_AOT_CACHE=off (or another cache file there).
+     */
+    static List<String> werkenJvmOptions(Path repo) throws java.io.IOException {
+        if (werkenJavaRelease() < 25) {
+            return List.of("@" + repo.resolve("jvm.options"));
+        }
+        List<String> options = jvmOptionsWithoutArchive(repo);
+        String cache = System.getenv().getOrDefault("BENCH_WERKEN_AOT_CACHE", "").trim();
+        Path file = repo.resolve(cache.isEmpty() ? "target/werken.aot" : cache);
+        if (!cache.equals("off") && Files.isRegularFile(file)) {
+            options.add("-XX:AOTCache=" + file);
+        }
+        return options;
+    }
+
+    /** The options of jvm.options, one by one, without its comments and its class-data archive. */
+    static List<String> jvmOptionsWithoutArchive(Path repo) throws java.io.IOException {
+        List<String> options = new ArrayList<>();
+        for (String line : Files.readAllLines(repo.resolve("jvm.options"))) {
+            String option = line.replaceFirst("#.*", "").trim();
+            if (!option.isEmpty() && !option.startsWith("-XX:SharedArchiveFile=")) {
+                options.add(option);
+            }
+        }
+        return options;
+    }
+
+    /** Werken's java and JVM options as the bench starts it, for the report. */
+    static String werkenJvm() {
+        try {
+            String extra = System.getenv().getOrDefault("BENCH_WERKEN_JAVA_OPTS", "").trim();
+            return "Java " + werkenJavaRelease() + " (" + werkenJava() + ") " + String.join(" ",
+                    werkenJvmOptions(Path.of("").toAbsolutePath())) + (extra.isEmpty() ? "" : " " + extra);
+        } catch (java.io.IOException e) {
+            return werkenJava();
         }
     }
 
