@@ -52,12 +52,15 @@ public class CoreConfiguration implements CamelConfiguration {
 
     /**
      * Camel's route metrics (camel.metrics.enable-route-policy is off in application.properties so that camel-main does
-     * not add its own): the same series, per route, with less work per exchange (see the factory). camel-main adds
-     * every RoutePolicyFactory bean to the context; each route's policy finds the registry above by name.
+     * not add its own): the same series, per route, with less work per exchange (see the factory). Added to the context
+     * here, before the routes are made (camel-main looks for route policy factories in the registry before this
+     * configuration's beans are there); each route's policy finds the registry above by name.
      */
     @BindToRegistry
-    public RouteTimingPolicyFactory routeTimingPolicyFactory() {
-        return new RouteTimingPolicyFactory();
+    public RouteTimingPolicyFactory routeTimingPolicyFactory(CamelContext context) {
+        RouteTimingPolicyFactory factory = new RouteTimingPolicyFactory();
+        context.addRoutePolicyFactory(factory);
+        return factory;
     }
 
     /** The last webhooks refused, which the webhook port's edge and route keep and GET /refusals shows. */
