@@ -95,6 +95,9 @@ final class JournalDatabase implements AutoCloseable {
             postgres.setSocketTimeout(60);
             postgres.setTcpKeepAlive(true);
             postgres.setApplicationName("werken-journal");
+            // The writer's batches as multi-row INSERTs (a batch of 500 records: a few statements, not 500 each way).
+            // Its counts then come back as SUCCESS_NO_INFO, which JournalInserts expects.
+            postgres.setReWriteBatchedInserts(true);
             postgres.setURL(url);
             if (settings.user() != null && !settings.user().isBlank()) {
                 postgres.setUser(settings.user());

@@ -127,7 +127,7 @@ final class JournalInserts {
                     insert.setString(4, action.queue());
                     insert.setString(5, action.outcome());
                     insert.setString(6, action.reason());
-                    insert.setString(7, event.metadata() ? null : JournalRows.writeJson(action.params()));
+                    insert.setString(7, event.metadata() ? null : JournalRows.paramsJson(action.params()));
                     insert.addBatch();
                     any = true;
                 }

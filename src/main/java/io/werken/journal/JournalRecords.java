@@ -11,6 +11,7 @@ import io.werken.workflow.ActionPlanner.PlannedAction;
 import io.werken.workflow.Workflow;
 import io.werken.workflow.WorkflowAction;
 import io.werken.workflow.WorkflowCatalog;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
@@ -18,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.springframework.amqp.core.Message;
 
@@ -148,14 +150,16 @@ public final class JournalRecords {
         Map<String, String> headers = null;
         if (full) {
             payload = event.payloadBytes() != null ? event.payloadBytes() : bytes(event.payload());
-            headers = new TreeMap<>(event.headers());
+            headers = event.headers() instanceof SortedMap<String, String> sorted && sorted.comparator() == null
+                    ? sorted
+                    : new TreeMap<>(event.headers());
         }
         return new JournalRecord(
                 event.eventId(),
                 event.workflowId(),
                 revision,
                 event.receivedAt(),
-                DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)),
+                IsoMillis.format(clock.millis()),
                 outcome,
                 reason,
                 event.replayOf(),
@@ -177,10 +181,13 @@ public final class JournalRecords {
     private Outbound message(JournalRecord record) {
         try {
             Message message = AmqpMessages.persistentJson(
-                    json.writeValueAsBytes(record), "journal-" + record.eventId(), EVENT_TYPE, clock);
+                    JournalRecordCodec.write(json.getFactory(), record),
+                    "journal-" + record.eventId(),
+                    EVENT_TYPE,
+                    clock);
             message.getMessageProperties().setCorrelationId(record.eventId());
             return new Outbound(queue, message);
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("Cannot write the journal record of event " + record.eventId(), e);
         }
     }

@@ -53,7 +53,7 @@ final class JournalRows {
             return null;
         }
         try {
-            return Instant.parse(text).truncatedTo(ChronoUnit.MILLIS);
+            return IsoMillis.parse(text);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(what + " is not an ISO-8601 UTC time: " + text);
         }
@@ -130,6 +130,15 @@ final class JournalRows {
 
     static RevisionSummary revisionSummary(ResultSet rows) throws SQLException {
         return new RevisionSummary(rows.getString("revision"), format(time(rows, "loaded_at")));
+    }
+
+    /** The JSON text of an action's params: as the journal queue's record carried them when read from it. */
+    static String paramsJson(JsonNode params) {
+        try {
+            return JournalRecordCodec.paramsJson(params, JSON);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static String writeJson(Object value) {

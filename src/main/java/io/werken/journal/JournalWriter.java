@@ -213,7 +213,7 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
             if (JournalRecords.REVISION_TYPE.equals(type)) {
                 revisions.add(json.readValue(message.getBody(), WorkflowRevision.class));
             } else {
-                events.add(json.readValue(message.getBody(), JournalRecord.class));
+                events.add(JournalRecordCodec.read(json.getFactory(), message.getBody()));
             }
         } catch (IOException e) {
             refused.increment();

@@ -811,7 +811,7 @@ public final class Bench {
         List<String> command = List.of(javaBin(), "-cp", lib + "/*", "com.rabbitmq.perf.PerfTest",
                 "--uri", amqpUri, "--producers", "1", "--consumers", "1", "--flag", "persistent",
                 "--confirm", "100", "--qos", "100", "--time", Integer.toString(perfTestSeconds),
-                "--queue", "werken-bench.perf-test", "--auto-delete", "true", "--id", "ceiling");
+                "--queue", SystemUnderTest.QUEUE_PREFIX + ".perf-test", "--auto-delete", "true", "--id", "ceiling");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Pattern rate = Pattern.compile("sending rate avg: (\\d+) msg/s");
         double ceiling = Double.NaN;

@@ -38,11 +38,11 @@ import io.vertx.core.json.JsonObject;
  */
 final class JournalReads {
 
-    private static final int MANAGEMENT_PORT = 19876;
-    private static final String RECEIVED = "werken-bench.received_webhooks";
-    private static final String ACTIONS = "werken-bench.required_actions";
-    private static final String JOURNAL = "werken-bench.journal";
-    private static final String DLX = "werken-bench.dlx";
+    private static final int MANAGEMENT_PORT = SystemUnderTest.MANAGEMENT_PORT;
+    private static final String RECEIVED = SystemUnderTest.RECEIVED;
+    private static final String ACTIONS = SystemUnderTest.ACTIONS;
+    private static final String JOURNAL = SystemUnderTest.JOURNAL;
+    private static final String DLX = SystemUnderTest.DLX;
     /** The targets: p99 of a detail and of a listing's first page, and a search's time. */
     static final double READ_P99_TARGET_MS = 50;
     static final double SEARCH_TARGET_MS = 2000;

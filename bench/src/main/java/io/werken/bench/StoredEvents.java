@@ -25,7 +25,7 @@ import org.postgresql.copy.CopyIn;
 final class StoredEvents {
 
     static final int DEAD_LETTERED_PER_MILLE = 30;
-    static final String ACTIONS_QUEUE = "werken-bench.required_actions";
+    static final String ACTIONS_QUEUE = SystemUnderTest.ACTIONS;
     /** How the stored events spread: over this span, ending a few minutes before they are loaded. */
     static final Duration SPAN = Duration.ofDays(7).minusMinutes(20);
 

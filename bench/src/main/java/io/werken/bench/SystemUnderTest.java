@@ -23,18 +23,20 @@ import static io.werken.bench.Bench.log;
 final class SystemUnderTest {
 
     /**
-     * The bench's ports and queue names; BENCH_PORT_OFFSET (added to both ports) and BENCH_QUEUE_PREFIX let two
-     * benches share a machine and a broker without meeting each other's Werken or queues.
+     * Several benches on one machine (helpers sharing it) each set BENCH_PORT_OFFSET and BENCH_QUEUE_PREFIX of their own,
+     * or one deletes the other's queues at its end and their Werkens contend for the ports.
      */
-    static final int HTTP_PORT = 18000 + Integer.parseInt(System.getenv().getOrDefault("BENCH_PORT_OFFSET", "0"));
-    static final int MANAGEMENT_PORT = 19876 + Integer.parseInt(System.getenv().getOrDefault("BENCH_PORT_OFFSET", "0"));
-    private static final String PREFIX = System.getenv().getOrDefault("BENCH_QUEUE_PREFIX", "werken-bench");
+    static final int PORT_OFFSET = Integer.parseInt(System.getenv().getOrDefault("BENCH_PORT_OFFSET", "0"));
+
+    static final String QUEUE_PREFIX = System.getenv().getOrDefault("BENCH_QUEUE_PREFIX", "werken-bench");
+    static final int HTTP_PORT = 18000 + PORT_OFFSET;
+    static final int MANAGEMENT_PORT = 19876 + PORT_OFFSET;
     /** Werken's only answer for a webhook it has taken on (confirmed by the broker); anything else is a refusal. */
     static final int WERKEN_ACCEPTED = 202;
-    static final String RECEIVED = PREFIX + ".received_webhooks";
-    static final String ACTIONS = PREFIX + ".required_actions";
-    static final String DLX = PREFIX + ".dlx";
-    static final String JOURNAL = PREFIX + ".journal";
+    static final String RECEIVED = QUEUE_PREFIX + ".received_webhooks";
+    static final String ACTIONS = QUEUE_PREFIX + ".required_actions";
+    static final String DLX = QUEUE_PREFIX + ".dlx";
+    static final String JOURNAL = QUEUE_PREFIX + ".journal";
 
     private SystemUnderTest() {
     }
