@@ -7,6 +7,7 @@ import io.werken.broker.MessagePublisher;
 import io.werken.broker.MessagePublisher.Outbound;
 import io.werken.core.EventLog;
 import io.werken.core.ExchangeProperties;
+import io.werken.core.LogContext;
 import io.werken.core.ReceivedWebhook;
 import io.werken.core.TraceContext;
 import io.werken.journal.JournalRecords;
@@ -101,8 +102,13 @@ public final class ActionPublisher implements AsyncProcessor {
             return true;
         }
         ExecutorService threads = confirmedThreads(exchange);
+        TraceContext trace = exchange.getProperty(ExchangeProperties.TRACE, TraceContext.class);
         confirms.whenComplete((ignored, failure) -> {
             Runnable carryOn = () -> {
+                // This thread logs for the event until the exchange completes (LogContext clears it then).
+                if (trace != null && batch.event() != null) {
+                    LogContext.resume(trace, batch.event().eventId());
+                }
                 if (failure == null) {
                     try {
                         published(batch);
@@ -124,6 +130,8 @@ public final class ActionPublisher implements AsyncProcessor {
                 carryOn.run();
             }
         });
+        // The consumer's thread takes its next event: it no longer logs for this one.
+        LogContext.clear();
         return false;
     }
 
