@@ -6,6 +6,7 @@ import io.werken.broker.QueueType;
 import io.werken.dispatch.ActionMessageFactory;
 import io.werken.dispatch.ActionPublisher;
 import io.werken.dispatch.DeadLetterPublisher;
+import io.werken.dispatch.DeliveryAcknowledger;
 import io.werken.dispatch.DeliveryCounter;
 import io.werken.dispatch.DispatchRetryLogger;
 import io.werken.dispatch.EventReader;
@@ -43,6 +44,12 @@ public class DispatchConfiguration implements CamelConfiguration {
         return QueueType.parse(queues.type()) == QueueType.CLASSIC && queues.deliveryLimit() > 0
                 ? new DeliveryCounter(publisher, queues.received(), queues.deliveryLimit())
                 : DeliveryCounter.off();
+    }
+
+    /** Acknowledges each dispatched event once settled, in its channel's ack window. */
+    @BindToRegistry
+    public DeliveryAcknowledger deliveryAcknowledger() {
+        return new DeliveryAcknowledger();
     }
 
     @BindToRegistry

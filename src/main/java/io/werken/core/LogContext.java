@@ -10,7 +10,8 @@ import org.slf4j.MDC;
  * so a thread that moves on to the next webhook or event never logs with the last one's: on the ingest side by the
  * step that answers ({@link #clear} in the accepted, duplicate and problem responders: platform-http completes an
  * exchange on the event loop, not on the worker thread that ran the route), on the dispatch side when the exchange
- * completes (on its consumer's thread).
+ * completes (on the thread that carried it on once its confirms were in: ActionPublisher resumes the keys there
+ * and clears them on the consumer's thread when it hands the batch off).
  */
 public final class LogContext {
 

@@ -7,6 +7,7 @@ import io.werken.broker.MessagePublisher;
 import io.werken.broker.MessagePublisher.Outbound;
 import io.werken.core.EventLog;
 import io.werken.core.ExchangeProperties;
+import io.werken.core.LogContext;
 import io.werken.core.ReceivedWebhook;
 import io.werken.core.TraceContext;
 import io.werken.journal.JournalRecords;
@@ -19,8 +20,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.springframework.amqp.core.Message;
 
 /**
@@ -32,14 +38,23 @@ import org.springframework.amqp.core.Message;
  * metrics, and so does the time since the webhook was accepted; the event gets its {@link EventLog} line. The event's
  * journal record ({@link JournalRecords}) is the batch's last message, so an event whose conditions skipped every
  * action still publishes that.
+ * <p>
+ * Called asynchronously (the dispatch consumer's {@code asyncConsumer}), it hands the batch to the publisher and
+ * returns at once: the consumer's thread takes its next event, and the exchange goes on, acknowledged or failed, once
+ * the confirms are in, on one of a small pool of Camel's threads (never the AMQP connection's, which delivers the
+ * confirms and must not wait for anything). The delivery's {@link AckWindow} decides when the broker hears of it.
  */
-public final class ActionPublisher implements Processor {
+public final class ActionPublisher implements AsyncProcessor {
+
+    /** Threads that carry an exchange on once its confirms are in: little work each, the waiting is the broker's. */
+    private static final int CONFIRMED_THREADS = 2;
 
     private final MessagePublisher publisher;
     private final ObjectMapper json;
     private final Clock clock;
     private final WerkenMetrics metrics;
     private final JournalRecords journal;
+    private volatile ExecutorService confirmedThreads;
 
     public ActionPublisher(MessagePublisher publisher, ObjectMapper json, Clock clock, WerkenMetrics metrics) {
         this(publisher, json, clock, metrics, JournalRecords.off());
@@ -56,6 +71,79 @@ public final class ActionPublisher implements Processor {
 
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
+        Batch batch = batch(exchange);
+        if (!batch.messages().isEmpty()) {
+            publisher.publishAll(batch.messages());
+        }
+        published(batch);
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        Batch batch;
+        try {
+            batch = batch(exchange);
+        } catch (JsonProcessingException | RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        CompletableFuture<Void> confirms;
+        try {
+            if (batch.messages().isEmpty()) {
+                published(batch);
+                callback.done(true);
+                return true;
+            }
+            confirms = publisher.publishAllAsync(batch.messages());
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        ExecutorService threads = confirmedThreads(exchange);
+        TraceContext trace = exchange.getProperty(ExchangeProperties.TRACE, TraceContext.class);
+        confirms.whenComplete((ignored, failure) -> {
+            Runnable carryOn = () -> {
+                // This thread logs for the event until the exchange completes (LogContext clears it then).
+                if (trace != null && batch.event() != null) {
+                    LogContext.resume(trace, batch.event().eventId());
+                }
+                if (failure == null) {
+                    try {
+                        published(batch);
+                    } catch (RuntimeException e) {
+                        exchange.setException(e);
+                    }
+                } else {
+                    exchange.setException(
+                            failure instanceof CompletionException && failure.getCause() != null
+                                    ? failure.getCause()
+                                    : failure);
+                }
+                callback.done(false);
+            };
+            try {
+                threads.execute(carryOn);
+            } catch (RejectedExecutionException e) {
+                // Camel is stopping and the pool with it: finish here rather than leave the exchange in flight.
+                carryOn.run();
+            }
+        });
+        // The consumer's thread takes its next event: it no longer logs for this one.
+        LogContext.clear();
+        return false;
+    }
+
+    @Override
+    public CompletableFuture<Exchange> processAsync(Exchange exchange) {
+        CompletableFuture<Exchange> done = new CompletableFuture<>();
+        process(exchange, doneSync -> done.complete(exchange));
+        return done;
+    }
+
+    /** The event's messages, in order, the journal record last, and what to count once they are confirmed. */
+    private Batch batch(Exchange exchange) throws JsonProcessingException {
         List<?> actions = exchange.getMessage().getBody(List.class);
         ReceivedWebhook event = exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class);
         // The journal's record goes in the same confirmed batch: it is on the broker before the event is acknowledged.
@@ -67,11 +155,7 @@ public final class ActionPublisher implements Processor {
                         exchange.getProperty(ExchangeProperties.TRACEPARENT, String.class))
                 : null;
         if (actions.isEmpty()) {
-            if (record != null) {
-                publisher.publishAll(List.of(record));
-            }
-            dispatched(event, 0);
-            return;
+            return new Batch(event, actions, record == null ? List.of() : List.of(record));
         }
         String traceparent = exchange.getProperty(ExchangeProperties.TRACE, TraceContext.class)
                 .traceparent();
@@ -88,13 +172,37 @@ public final class ActionPublisher implements Processor {
         if (record != null) {
             messages[messages.length - 1] = record;
         }
-        publisher.publishAll(List.of(messages));
-        for (Object queued : actions) {
+        return new Batch(event, actions, List.of(messages));
+    }
+
+    /** Counts the confirmed batch's actions and logs the event's dispatch. */
+    private void published(Batch batch) {
+        for (Object queued : batch.actions()) {
             ActionMessage action = ((QueuedAction) queued).message();
             metrics.actionPublished(action.workflowId(), action.type(), ((QueuedAction) queued).queue());
         }
-        dispatched(event, actions.size());
+        dispatched(batch.event(), batch.actions().size());
     }
+
+    private ExecutorService confirmedThreads(Exchange exchange) {
+        ExecutorService threads = confirmedThreads;
+        if (threads == null) {
+            synchronized (this) {
+                threads = confirmedThreads;
+                if (threads == null) {
+                    // Camel's ExecutorServiceManager names the threads and shuts them down with the context.
+                    threads = exchange.getContext()
+                            .getExecutorServiceManager()
+                            .newFixedThreadPool(this, "DispatchConfirmed", CONFIRMED_THREADS);
+                    confirmedThreads = threads;
+                }
+            }
+        }
+        return threads;
+    }
+
+    /** An event's messages and its actions (the body, {@link QueuedAction}s). */
+    private record Batch(ReceivedWebhook event, List<?> actions, List<Outbound> messages) {}
 
     @SuppressWarnings("unchecked")
     private static List<PlannedAction> planned(Exchange exchange) {

@@ -374,4 +374,87 @@ class DispatchRouteTest extends CamelMainTestSupport {
         assertThat(publisher.on(RECEIVED)).isEmpty();
         assertThat(publisher.on(DLQ)).isEmpty();
     }
+
+    /** A consumer channel as the broker sees it: what dispatch acknowledged and rejected, by delivery tag. */
+    private static final class RecordingChannel implements java.lang.reflect.InvocationHandler {
+        final java.util.List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public Object invoke(Object proxy, java.lang.reflect.Method method, Object[] args) {
+            switch (method.getName()) {
+                case "basicAck" -> sent.add("ack " + args[0] + ((Boolean) args[1] ? " multiple" : ""));
+                case "basicReject" -> sent.add("reject " + args[0]);
+                case "isOpen" -> {
+                    return true;
+                }
+                case "hashCode" -> {
+                    return System.identityHashCode(proxy);
+                }
+                case "equals" -> {
+                    return proxy == args[0];
+                }
+                default -> {}
+            }
+            return null;
+        }
+
+        com.rabbitmq.client.Channel channel() {
+            return (com.rabbitmq.client.Channel) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {com.rabbitmq.client.Channel.class}, this);
+        }
+    }
+
+    private java.util.concurrent.CompletableFuture<org.apache.camel.Exchange> deliverOn(
+            com.rabbitmq.client.Channel channel, long tag, String messageId, String envelope) {
+        return template.asyncSend("direct:events", exchange -> {
+            exchange.setProperty("CamelSpringRabbitmqChannel", channel);
+            exchange.getMessage().setHeader("CamelSpringRabbitmqDeliveryTag", tag);
+            exchange.getMessage().setHeader("CamelSpringRabbitmqMessageId", messageId);
+            exchange.getMessage().setBody(envelope.getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    @Test
+    void eventsAreAcknowledgedOnlyOnceTheirBatchesAreConfirmedAndEachTagOnce() throws Exception {
+        RecordingChannel recording = new RecordingChannel();
+        com.rabbitmq.client.Channel channel = recording.channel();
+        publisher.holdConfirms();
+
+        var first = deliverOn(channel, 1, "e-a1", envelope("e-a1", "mi-workflow"));
+        var second = deliverOn(channel, 2, "e-a2", envelope("e-a2", "mi-workflow"));
+        var third = deliverOn(channel, 3, "e-a3", envelope("e-a3", "mi-workflow"));
+        org.awaitility.Awaitility.await().until(() -> publisher.waitingForConfirm() == 3);
+
+        assertThat(recording.sent).isEmpty();
+        publisher.releaseConfirms();
+        java.util.concurrent.CompletableFuture.allOf(first, second, third).get();
+
+        // However the confirms' threads ran, the three tags are acknowledged, each once, none rejected.
+        java.util.Set<Long> acked = new java.util.TreeSet<>();
+        long last = 0;
+        for (String sent : recording.sent) {
+            assertThat(sent).startsWith("ack ");
+            long tag = Long.parseLong(sent.split(" ")[1]);
+            assertThat(tag).isGreaterThan(last);
+            for (long t = sent.endsWith("multiple") ? last + 1 : tag; t <= tag; t++) {
+                assertThat(acked.add(t)).as("tag %d acknowledged once", t).isTrue();
+            }
+            last = tag;
+        }
+        assertThat(acked).containsExactly(1L, 2L, 3L);
+        assertThat(publisher.on(ACTIONS)).hasSize(6);
+    }
+
+    @Test
+    void aDeadLetteredEventIsAcknowledgedAndOneWhoseDeadLetterFailsIsRejected() throws Exception {
+        RecordingChannel recording = new RecordingChannel();
+        com.rabbitmq.client.Channel channel = recording.channel();
+
+        deliverOn(channel, 1, "e-d1", envelope("e-d1", "no-such-workflow")).get();
+        assertThat(recording.sent).containsExactly("ack 1");
+
+        publisher.failWith((queue, attempt) -> new PublishFailedException("broker gone"));
+        deliverOn(channel, 2, "e-d2", envelope("e-d2", "mi-workflow")).get();
+        assertThat(recording.sent).containsExactly("ack 1", "reject 2");
+    }
 }
