@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.util.ObjectHelper;
@@ -29,7 +31,11 @@ import org.slf4j.LoggerFactory;
  * keeps its queues and persistent messages in a Derby database under the data directory, so that accepted events
  * survive a restart.
  * <p>
- * Derby, not Broker-J's BDB JE store: BDB JE ({@code com.sleepycat:je}) is not published to Maven Central. Settings
+ * Derby, not Broker-J's BDB JE store: BDB JE ({@code com.sleepycat:je}) is not published to Maven Central. The
+ * Derby database is reached through Broker-J's JDBC store with pooled connections (the Derby store opens a connection
+ * per transaction); each commit syncs Derby's transaction log to disk before Broker-J confirms the publish, and the
+ * store commits on {@code qpid.jdbcstore.executorThreads} threads at once, so that commits waiting on one log sync are
+ * written by the next one together (Derby's group commit). Settings
  * that make Broker-J behave as Werken expects of RabbitMQ ({@code embedded/broker-config.json}): declare arguments it
  * does not know ({@code x-dead-letter-*}, {@code x-queue-type}) are logged, not fatal to the connection, and a message
  * rejected without requeue is dead-lettered after one delivery instead of redelivered forever.
@@ -114,10 +120,14 @@ public final class EmbeddedBroker implements AutoCloseable {
                     Map.of("type", "Noop"),
                     SystemConfig.CONTEXT,
                     Map.of(
-                            "qpid.work_dir", storePath.toString(),
-                            "werken.embedded.host", HOST,
-                            "werken.embedded.port", Integer.toString(port),
-                            "werken.embedded.store_path", storePath.toString())));
+                            "qpid.work_dir",
+                            storePath.toString(),
+                            "werken.embedded.host",
+                            HOST,
+                            "werken.embedded.port",
+                            Integer.toString(port),
+                            "werken.embedded.store_url",
+                            storeUrl(storePath))));
         } catch (Exception e) {
             startupError.compareAndSet(null, e instanceof RuntimeException r ? r : new IllegalStateException(e));
         }
@@ -244,7 +254,32 @@ public final class EmbeddedBroker implements AutoCloseable {
     @Override
     public void close() {
         launcher.shutdown();
+        shutDownDatabase(storeUrl(dataDir.toAbsolutePath().normalize().resolve("broker")));
         LOG.debug("Embedded broker stopped");
+    }
+
+    /**
+     * The Derby database of the store: the one Broker-J's Derby store kept under the same path (a database named after
+     * the virtual host node, {@code default}), so that a data directory written before keeps its messages.
+     */
+    private static String storeUrl(Path storePath) {
+        return "jdbc:derby:" + storePath.resolve("default") + ";create=true";
+    }
+
+    /**
+     * Closes the Derby database (a checkpoint, its files unlocked): Broker-J's JDBC store closes its connections but
+     * leaves the database open in the JVM, which would keep it locked for as long as the JVM runs.
+     */
+    private static void shutDownDatabase(String url) {
+        try {
+            DriverManager.getConnection(url.replace(";create=true", ";shutdown=true"))
+                    .close();
+        } catch (SQLException e) {
+            // Derby answers a clean shutdown of one database with SQLState 08006.
+            if (!"08006".equals(e.getSQLState())) {
+                LOG.warn("The embedded broker's store did not close cleanly: {}", e.getMessage());
+            }
+        }
     }
 
     private static String rootMessage(Throwable e) {

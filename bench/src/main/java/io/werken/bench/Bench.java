@@ -55,6 +55,8 @@ import static io.werken.bench.SystemUnderTest.startWerken;
  */
 public final class Bench {
 
+    /** Issue 24: Werken on its embedded broker ingests at least half as fast as on RabbitMQ, in the same run. */
+    private static final double EMBEDDED_INGEST_TARGET = 0.5;
     private static final String SMALL_BODY = "{\"user_id\": 123, \"data\": \"some important data\"}";
 
     /** One load shape: which workflow, how many actions it has, and the body each webhook carries. */
@@ -261,14 +263,23 @@ public final class Bench {
 
         Embedded embedded = runEmbedded(scenarios.get(0), stamp);
         double rabbitMqPeak = figures.stream().mapToDouble(Figures::peakRssMib).max().orElse(Double.NaN);
+        // Issue 24: the embedded broker's ingest (a first run, no warm-up) against the Werken row's on RabbitMQ, same
+        // scenario, same run, the same measure (webhooks answered per second from the first request to the last).
+        double embeddedIngest = embedded.load().requestsPerSecond();
+        double rabbitMqIngest = figures.get(0).load().requestsPerSecond();
+        double embeddedRatio = embeddedIngest / rabbitMqIngest;
+        boolean embeddedRatioMet = embeddedRatio >= EMBEDDED_INGEST_TARGET;
 
         String table = BenchReport.table(runs, scenarios, originalRun, ceiling, startupMillis, rabbitVersion, smoke);
         System.out.println();
         System.out.println(table);
         System.out.printf(Locale.ROOT, "Peak RSS by broker, the journal off: RabbitMQ %.0f MiB (the Werken rows), embedded "
-                          + "broker %.0f MiB (%d webhooks of %s at concurrency %d, %.0f webhooks/s accepted)%n%n",
+                          + "broker %.0f MiB (%d webhooks of %s at concurrency %d, %.0f webhooks/s accepted)%n",
                           rabbitMqPeak, embedded.peakRssMib(), embedded.load().sent(), embedded.scenario().name(),
                           concurrency, embedded.load().accepted() / embedded.seconds());
+        System.out.printf(Locale.ROOT, "Embedded broker ingest ÷ Werken on RabbitMQ (%s): %.0f ÷ %.0f webhooks/s = %.2f, "
+                          + "target at least %.1f: %s%n%n", embedded.scenario().name(), embeddedIngest, rabbitMqIngest,
+                          embeddedRatio, EMBEDDED_INGEST_TARGET, embeddedRatioMet ? "met" : "MISSED");
         System.out.println(BenchReport.coldTable(cold, coldWarmup, main.figures().get(0), warmup,
                 originalRun == null ? null : originalRun.figures().stream()
                         .filter(o -> o.scenario().name().equals(scenarios.get(0).name())).findFirst().orElse(null)));
@@ -291,6 +302,9 @@ public final class Bench {
         json.put("peak_rss_mib_by_broker", new JsonObject().put("rabbitmq", rabbitMqPeak)
                 .put("embedded", embedded.peakRssMib()).put("embedded_webhooks", embedded.load().sent())
                 .put("embedded_accepted_per_second", embedded.load().accepted() / embedded.seconds()));
+        json.put("embedded_ingest", new JsonObject().put("scenario", embedded.scenario().name())
+                .put("embedded_webhooks_per_second", embeddedIngest).put("rabbitmq_webhooks_per_second", rabbitMqIngest)
+                .put("ratio", embeddedRatio).put("target", EMBEDDED_INGEST_TARGET).put("met", embeddedRatioMet));
         Path jsonFile = results.resolve("bench-" + stamp + ".json");
         Files.writeString(jsonFile, json.encodePrettily());
         System.out.println("JSON: " + repo.relativize(jsonFile));
