@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.slf4j.Logger;
@@ -63,6 +64,7 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
     private final ExecutorService lanePool;
     private final List<Future<?>> lanes = new ArrayList<>();
     private volatile boolean running = true;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public ConfirmedPublisher(
             ExecutorServiceManager threads, ConnectionFactory connectionFactory, Duration confirmTimeout) {
@@ -169,9 +171,12 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
         return publication;
     }
 
-    /** Stops the lanes once what callers handed them has been published; confirms still arrive afterwards. */
+    /** Stops the lanes once what callers handed them has been published; confirms still arrive afterwards. Once. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         running = false;
         lanes.forEach(lane -> pending.add(Publication.STOP));
         // Each lane waits up to the confirm timeout for its channel's last confirms; they stop side by side.

@@ -32,6 +32,14 @@ public final class DeliveryAcknowledger implements Processor {
             // Not an AMQP delivery (a route test feeds the route from direct:): nothing to acknowledge.
             return;
         }
+        if (exchange.getContext().isStopping()) {
+            // Werken is stopping and waits for the events in flight; the consumer still takes deliveries meanwhile.
+            // Leave this one unacknowledged and untouched: it goes back on the queue when the channel closes, and
+            // Werken's stop waits only for the events it had already begun, not for a backlog it keeps taking.
+            // (Not a requeue now: the broker would hand it straight back, and on a quorum queue count each return.)
+            exchange.setRouteStop(true);
+            return;
+        }
         AckWindow window = windows.get(channel);
         if (window == null) {
             window = open(channel);

@@ -3,9 +3,11 @@ package io.werken.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.rabbitmq.client.AMQP;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,6 +125,57 @@ class ProcessFaultsIT {
             // What was accepted but not yet dispatched waits on received_webhooks for the next Werken.
             start("sigterm-restarted");
             assertEveryAcceptedWebhookDispatched(broker, outcomes, "SIGTERM");
+        }
+    }
+
+    @Test
+    void sigtermWithABacklogExitsInTimeAndLeavesTheRestQueued() throws Exception {
+        try (Broker broker = new Broker()) {
+            // A first Werken declares the queues; then a backlog far larger than the consumers' prefetch.
+            start("backlog-declare").terminate(Duration.ofSeconds(SHUTDOWN_TIMEOUT_SECONDS * 3L));
+            List<String> backlog = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++) {
+                String eventId = UUID.randomUUID().toString();
+                backlog.add(eventId);
+                broker.publish(
+                        prefix + "received_webhooks",
+                        new AMQP.BasicProperties.Builder()
+                                .messageId(eventId)
+                                .deliveryMode(2)
+                                .contentType("application/json")
+                                .build(),
+                        ("{\"event_id\":\"" + eventId + "\",\"workflow_id\":\"mi-workflow\",\"received_at\":"
+                                        + "\"2026-12-05T23:00:00Z\",\"payload\":{\"user_id\":" + i
+                                        + "},\"headers\":{}}")
+                                .getBytes(StandardCharsets.UTF_8));
+            }
+
+            // Stopped while it works through the backlog: it finishes what it began and leaves the rest queued.
+            WerkenProcess werken = start("backlog");
+            await().atMost(Duration.ofSeconds(60)).until(() -> broker.depth(prefix + "required_actions") >= 200);
+            Duration exit = werken.terminate(Duration.ofSeconds(SHUTDOWN_TIMEOUT_SECONDS * 3L));
+            long left = broker.depth(prefix + "received_webhooks");
+            System.out.printf(
+                    "ProcessFaultsIT SIGTERM with a backlog: exited after %s, %d of %d events left queued%n",
+                    exit, left, backlog.size());
+            assertThat(exit)
+                    .as("exit after SIGTERM")
+                    .isNotNull()
+                    .isLessThanOrEqualTo(Duration.ofSeconds(SHUTDOWN_TIMEOUT_SECONDS));
+            assertThat(left).as("events left for the next Werken").isPositive();
+
+            // The next Werken dispatches the rest: every event's two actions, none dead-lettered.
+            start("backlog-restarted");
+            ActionLedger ledger = new ActionLedger();
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        ledger.add(broker.drain(prefix + "required_actions"));
+                        return ledger.incomplete(backlog, 2).isEmpty();
+                    });
+            assertThat(broker.depth(prefix + "received_webhooks.dlq"))
+                    .as("dead-lettered")
+                    .isZero();
         }
     }
 
