@@ -52,7 +52,12 @@ final class PublisherLane implements Runnable {
                 continue;
             }
             try {
-                if (channel == null || !channel.isOpen()) {
+                if (channel != null && !channel.isOpen()) {
+                    // Closed, or refused a message: closing it fails what is still unconfirmed on it.
+                    channel.abort();
+                    channel = null;
+                }
+                if (channel == null) {
                     channel = open();
                 }
                 channel.publish(publication);
