@@ -17,7 +17,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongConsumer;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,11 +54,15 @@ import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfirmedPublisher.class);
-    private static final LongConsumer NO_LATENCY_HOOK = nanos -> {};
 
     private final Duration confirmTimeout;
     private final MessagePropertiesConverter converter = new DefaultMessagePropertiesConverter();
     private final BlockingQueue<Publication> pending = new LinkedBlockingQueue<>();
+    /** Publications to {@link #ownLaneQueue} alone, for the lane of their own. */
+    private final BlockingQueue<Publication> ownLanePending = new LinkedBlockingQueue<>();
+
+    private final String ownLaneQueue;
+    private final List<BlockingQueue<Publication>> laneQueues = new ArrayList<>();
     private final ExecutorServiceManager threads;
     private final ExecutorService lanePool;
     private final List<Future<?>> lanes = new ArrayList<>();
@@ -68,33 +71,42 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
 
     public ConfirmedPublisher(
             ExecutorServiceManager threads, ConnectionFactory connectionFactory, Duration confirmTimeout) {
-        this(threads, connectionFactory, confirmTimeout, 1, NO_LATENCY_HOOK);
+        this(threads, connectionFactory, confirmTimeout, 1, ConfirmLatency.NONE, null);
     }
 
     /**
      * @param threads             Camel's, which gives the lanes their threads
      * @param laneCount           how many lanes, each with a channel of its own
-     * @param confirmLatencyNanos called once for each message that counts as published (acked, not returned) with the
-     *                            nanoseconds from its {@code basicPublish} to the broker's ack; for metrics. It runs on
-     *                            the connection's I/O thread, before the caller is released: it must be quick and
-     *                            never block.
+     * @param confirmLatency      told of each message's confirm latency, for metrics
+     * @param ownLaneQueue        a queue whose publications (those to it alone) get a lane of their own, beside the
+     *                            {@code laneCount} others, so that they never wait behind the others' messages, in
+     *                            Werken or on the broker's channel (the events a 202 waits for, behind dispatch's
+     *                            actions); null: none
      */
     public ConfirmedPublisher(
             ExecutorServiceManager threads,
             ConnectionFactory connectionFactory,
             Duration confirmTimeout,
             int laneCount,
-            LongConsumer confirmLatencyNanos) {
+            ConfirmLatency confirmLatency,
+            String ownLaneQueue) {
         // Publish on a connection of its own: a broker that blocks publishers (memory or disk alarm) must not also
         // stall the dispatch consumers' acknowledgements.
         ConnectionFactory publisherConnections = connectionFactory.getPublisherConnectionFactory();
         ConnectionFactory connections = publisherConnections != null ? publisherConnections : connectionFactory;
         this.confirmTimeout = confirmTimeout;
-        Objects.requireNonNull(confirmLatencyNanos, "confirmLatencyNanos");
+        Objects.requireNonNull(confirmLatency, "confirmLatency");
         this.threads = threads;
-        this.lanePool = threads.newFixedThreadPool(this, "werken-publisher", laneCount);
+        this.ownLaneQueue = ownLaneQueue;
         for (int i = 0; i < laneCount; i++) {
-            lanes.add(lanePool.submit(new PublisherLane(pending, connections, confirmTimeout, confirmLatencyNanos)));
+            laneQueues.add(pending);
+        }
+        if (ownLaneQueue != null) {
+            laneQueues.add(ownLanePending);
+        }
+        this.lanePool = threads.newFixedThreadPool(this, "werken-publisher", laneQueues.size());
+        for (BlockingQueue<Publication> queue : laneQueues) {
+            lanes.add(lanePool.submit(new PublisherLane(queue, connections, confirmTimeout, confirmLatency)));
         }
     }
 
@@ -165,6 +177,9 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
             publication.fail(new PublishFailedException("Werken is stopping: not publishing"));
         } else if (messages.isEmpty()) {
             publication.confirmed().complete(null);
+        } else if (ownLaneQueue != null
+                && messages.stream().allMatch(m -> m.queue().equals(ownLaneQueue))) {
+            ownLanePending.add(publication);
         } else {
             pending.add(publication);
         }
@@ -178,7 +193,7 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
             return;
         }
         running = false;
-        lanes.forEach(lane -> pending.add(Publication.STOP));
+        laneQueues.forEach(queue -> queue.add(Publication.STOP));
         // Each lane waits up to the confirm timeout for its channel's last confirms; they stop side by side.
         long deadline = System.nanoTime() + 2 * confirmTimeout.toNanos();
         for (Future<?> lane : lanes) {
@@ -193,8 +208,10 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
         }
         threads.shutdownNow(lanePool);
         // A publish that slipped in behind the stop markers: fail it now rather than let its caller wait it out.
-        for (Publication left = pending.poll(); left != null; left = pending.poll()) {
-            left.fail(new PublishFailedException("Werken is stopping: not publishing"));
+        for (BlockingQueue<Publication> queue : List.of(pending, ownLanePending)) {
+            for (Publication left = queue.poll(); left != null; left = queue.poll()) {
+                left.fail(new PublishFailedException("Werken is stopping: not publishing"));
+            }
         }
     }
 }

@@ -5,7 +5,6 @@ import io.werken.broker.UnconfirmedPublications.NothingSentException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
@@ -24,17 +23,17 @@ final class PublisherLane implements Runnable {
     private final BlockingQueue<Publication> pending;
     private final ConnectionFactory connections;
     private final Duration confirmTimeout;
-    private final LongConsumer confirmLatencyNanos;
+    private final ConfirmLatency confirmLatency;
 
     PublisherLane(
             BlockingQueue<Publication> pending,
             ConnectionFactory connections,
             Duration confirmTimeout,
-            LongConsumer confirmLatencyNanos) {
+            ConfirmLatency confirmLatency) {
         this.pending = pending;
         this.connections = connections;
         this.confirmTimeout = confirmTimeout;
-        this.confirmLatencyNanos = confirmLatencyNanos;
+        this.confirmLatency = confirmLatency;
     }
 
     @Override
@@ -112,7 +111,7 @@ final class PublisherLane implements Runnable {
             if (channel == null) {
                 throw new IllegalStateException("The broker connection has no channel left (channel_max reached)");
             }
-            return new UnconfirmedPublications(channel, confirmTimeout, confirmLatencyNanos);
+            return new UnconfirmedPublications(channel, confirmTimeout, confirmLatency);
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
                 UnconfirmedPublications.abort(channel);

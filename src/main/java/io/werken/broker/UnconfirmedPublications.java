@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeoutException;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,17 +60,17 @@ final class UnconfirmedPublications implements ConfirmListener, ReturnListener, 
 
     private final Channel channel;
     private final Duration confirmTimeout;
-    private final LongConsumer confirmLatencyNanos;
+    private final ConfirmLatency confirmLatency;
     private final ConcurrentNavigableMap<Long, Unconfirmed> unconfirmed = new ConcurrentSkipListMap<>();
     private volatile ShutdownSignalException lostBy;
     private volatile boolean refused;
 
     /** Puts {@code channel} in confirm mode and listens to it. */
-    UnconfirmedPublications(Channel channel, Duration confirmTimeout, LongConsumer confirmLatencyNanos)
+    UnconfirmedPublications(Channel channel, Duration confirmTimeout, ConfirmLatency confirmLatency)
             throws IOException {
         this.channel = channel;
         this.confirmTimeout = confirmTimeout;
-        this.confirmLatencyNanos = confirmLatencyNanos;
+        this.confirmLatency = confirmLatency;
         channel.addShutdownListener(this);
         channel.addConfirmListener(this);
         channel.addReturnListener(this);
@@ -157,7 +156,7 @@ final class UnconfirmedPublications implements ConfirmListener, ReturnListener, 
             publication.fail(new PublishFailedException("The broker could not route message " + message.messageId
                     + " to queue '" + queue + "': " + message.returned));
         } else {
-            recordLatency(now - message.publishedAt);
+            recordLatency(queue, now - message.publishedAt);
             if (publication.unconfirmed().decrementAndGet() == 0) {
                 publication.confirmed().complete(null);
             }
@@ -236,9 +235,9 @@ final class UnconfirmedPublications implements ConfirmListener, ReturnListener, 
         }
     }
 
-    private void recordLatency(long nanos) {
+    private void recordLatency(String queue, long nanos) {
         try {
-            confirmLatencyNanos.accept(nanos);
+            confirmLatency.confirmed(queue, nanos);
         } catch (RuntimeException e) {
             // A broken metric must not break publishing: the client would close the channel over it.
             LOG.warn("The confirm latency hook failed: {}", e.toString());

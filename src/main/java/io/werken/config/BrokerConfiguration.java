@@ -111,7 +111,10 @@ public class BrokerConfiguration implements CamelConfiguration {
                 cachingConnectionFactory,
                 Duration.ofMillis(settings.broker().confirmTimeoutMs()),
                 settings.broker().publisherChannels(),
-                werkenMetrics::confirmed);
+                (queue, nanos) -> werkenMetrics.confirmed(
+                        nanos, queue.equals(settings.queues().received())),
+                // The events a 202 waits for: a lane of their own, never behind dispatch's actions.
+                settings.queues().received());
         context.addService(
                 new ServiceSupport() {
                     @Override

@@ -73,6 +73,7 @@ public final class WerkenMetrics {
     private final ConcurrentMap<String, LatencyHistogram> dispatchLatencyByWorkflow = new ConcurrentHashMap<>();
 
     private final Timer confirmLatency;
+    private final Timer eventConfirmLatency;
 
     public WerkenMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -82,6 +83,11 @@ public final class WerkenMetrics {
                 .register(registry);
         this.confirmLatency = Timer.builder("werken.publish.confirm")
                 .description("From a publish to the broker's confirm of that message (events, actions, dead letters)")
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
+        this.eventConfirmLatency = Timer.builder("werken.publish.confirm.event")
+                .description(
+                        "From an event's publish by ingest to the broker's confirm: the floor under a 202's latency")
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry);
     }
@@ -173,9 +179,12 @@ public final class WerkenMetrics {
         return Collections.unmodifiableMap(dispatchLatencyByWorkflow);
     }
 
-    /** The time from one message's publish to its confirm. */
-    public void confirmed(long nanos) {
+    /** The time from one message's publish to its confirm; {@code event}: the message is an event (ingest's). */
+    public void confirmed(long nanos, boolean event) {
         confirmLatency.record(nanos, TimeUnit.NANOSECONDS);
+        if (event) {
+            eventConfirmLatency.record(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     /**

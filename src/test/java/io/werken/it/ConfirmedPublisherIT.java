@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
+import io.werken.broker.ConfirmLatency;
 import io.werken.broker.ConfirmedPublisher;
 import io.werken.broker.MessagePublisher;
 import io.werken.broker.PublishFailedException;
@@ -22,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.function.LongConsumer;
 import java.util.stream.IntStream;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.ExecutorServiceManager;
@@ -52,7 +52,7 @@ class ConfirmedPublisherIT {
     void connect() {
         // As Werken configures it: no Spring publisher confirms or returns, the publisher does its own.
         factory = new CachingConnectionFactory(URI.create(Broker.URI_VALUE));
-        publisher = publisher(factory, Duration.ofSeconds(5), 1, nanos -> {});
+        publisher = publisher(factory, Duration.ofSeconds(5), 1, ConfirmLatency.NONE);
         broker = new Broker();
     }
 
@@ -69,12 +69,12 @@ class ConfirmedPublisherIT {
             CachingConnectionFactory connections,
             Duration confirmTimeout,
             int lanes,
-            LongConsumer confirmLatencyNanos) {
-        return new ConfirmedPublisher(THREADS, connections, confirmTimeout, lanes, confirmLatencyNanos);
+            ConfirmLatency confirmLatencyNanos) {
+        return new ConfirmedPublisher(THREADS, connections, confirmTimeout, lanes, confirmLatencyNanos, null);
     }
 
     private ConfirmedPublisher publisher(CachingConnectionFactory connections, Duration confirmTimeout) {
-        return publisher(connections, confirmTimeout, 1, nanos -> {});
+        return publisher(connections, confirmTimeout, 1, ConfirmLatency.NONE);
     }
 
     /** {@code messages}, each to {@code queue}. */
@@ -102,6 +102,29 @@ class ConfirmedPublisherIT {
             headers.forEach((name, value) -> text.put(name, String.valueOf(value)));
         }
         return text;
+    }
+
+    @Test
+    void theOwnLaneQueuesPublicationsAndTheOthersAreBothConfirmedAndArrive() {
+        broker.declareQueue(queue, Map.of());
+        String other = queue + ".other";
+        broker.declareQueue(other, Map.of());
+        try (ConfirmedPublisher twoKinds =
+                new ConfirmedPublisher(THREADS, factory, Duration.ofSeconds(5), 1, ConfirmLatency.NONE, queue)) {
+            List<CompletableFuture<Void>> all = IntStream.range(0, 200)
+                    .mapToObj(i -> twoKinds.publishAllAsync(
+                            i % 2 == 0
+                                    ? to(queue, message("own-" + i))
+                                    : List.of(
+                                            new MessagePublisher.Outbound(other, message("other-" + i)),
+                                            new MessagePublisher.Outbound(queue, message("mixed-" + i)))))
+                    .toList();
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        } finally {
+            assertThat(broker.drain(queue)).hasSize(200);
+            assertThat(broker.drain(other)).hasSize(100);
+            broker.delete(other);
+        }
     }
 
     @Test
@@ -277,7 +300,9 @@ class ConfirmedPublisherIT {
         // Room for 50: the 51st is nacked.
         broker.declareQueue(queue, Map.of("x-max-length", 50, "x-overflow", "reject-publish"));
         Queue<Long> latencies = new ConcurrentLinkedQueue<>();
-        try (ConfirmedPublisher timed = publisher(factory, Duration.ofSeconds(5), 1, latencies::add)) {
+        // Each told with its queue (a latency of -1 stands for another queue).
+        try (ConfirmedPublisher timed = publisher(
+                factory, Duration.ofSeconds(5), 1, (q, nanos) -> latencies.add(q.equals(queue) ? nanos : -1L))) {
             long start = System.nanoTime();
             timed.publishAll(IntStream.range(0, 50)
                     .mapToObj(i -> new MessagePublisher.Outbound(queue, message("t-" + i)))
@@ -299,7 +324,7 @@ class ConfirmedPublisherIT {
     @Test
     void manyCallersAtOnceEachReturnOnlyOnceTheirOwnMessagesAreConfirmed() {
         broker.declareQueue(queue, Map.of());
-        try (ConfirmedPublisher lanes = publisher(factory, Duration.ofSeconds(5), 2, nanos -> {})) {
+        try (ConfirmedPublisher lanes = publisher(factory, Duration.ofSeconds(5), 2, ConfirmLatency.NONE)) {
             List<CompletableFuture<Void>> calls = IntStream.range(0, 500)
                     .mapToObj(i -> lanes.publishAllAsync(to(queue, message(i + "-a"), message(i + "-b"))))
                     .toList();

@@ -420,8 +420,11 @@ class DispatchRouteTest extends CamelMainTestSupport {
         com.rabbitmq.client.Channel channel = recording.channel();
         publisher.holdConfirms();
 
+        // In tag order, as a consumer's one thread takes them: each waits for its confirm before the next is sent.
         var first = deliverOn(channel, 1, "e-a1", envelope("e-a1", "mi-workflow"));
+        org.awaitility.Awaitility.await().until(() -> publisher.waitingForConfirm() == 1);
         var second = deliverOn(channel, 2, "e-a2", envelope("e-a2", "mi-workflow"));
+        org.awaitility.Awaitility.await().until(() -> publisher.waitingForConfirm() == 2);
         var third = deliverOn(channel, 3, "e-a3", envelope("e-a3", "mi-workflow"));
         org.awaitility.Awaitility.await().until(() -> publisher.waitingForConfirm() == 3);
 

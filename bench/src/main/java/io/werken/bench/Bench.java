@@ -533,7 +533,7 @@ public final class Bench {
         if (steady && target.byThread() && warmupCount >= 1000) {
             // A metrics scrape (as Prometheus makes them) takes requests through shared Vert.x and Netty code with
             // other types: the JIT's first such deoptimisations belong in the warm-up, not in the measured run.
-            confirmBuckets();
+            confirmBuckets(ALL_CONFIRMS);
             untilTheJitIsDone(target, scenario, generator, broker, path, name);
         }
 
@@ -557,7 +557,8 @@ public final class Bench {
         log("%s: %d webhooks at concurrency %d", name, requests, concurrency);
         double cpu0 = cpuSeconds(target);
         Map<String, Double> parts0 = cpuByPart(target, threadNames);
-        Map<String, Double> confirms0 = target.byThread() ? confirmBuckets() : Map.of();
+        Map<String, Double> confirms0 = target.byThread() ? confirmBuckets(ALL_CONFIRMS) : Map.of();
+        Map<String, Double> eventConfirms0 = target.byThread() ? confirmBuckets(EVENT_CONFIRMS) : Map.of();
         double brokerCpu0 = ProcessStats.cpuSeconds(brokerPid);
         double benchCpu0 = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
         LoadGenerator.Result load = generator.run(path, scenario.body(), requests, concurrency, 600);
@@ -598,7 +599,8 @@ public final class Bench {
                 .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue() * 1000 / requests))
                 .collect(java.util.stream.Collectors.joining(", ")));
         if (target.byThread()) {
-            logConfirmLatency(name, confirms0, confirmBuckets(), load.percentileMillis(99));
+            logConfirmLatency(name, confirms0, confirmBuckets(ALL_CONFIRMS), eventConfirms0,
+                              confirmBuckets(EVENT_CONFIRMS), load.percentileMillis(99));
         }
         if (journaled != null) {
             Journaled j = journaled;
@@ -699,7 +701,11 @@ public final class Bench {
     }
 
     /** Werken's own histogram of broker confirm latency (werken_publish_confirm_seconds), as cumulative counts by bucket. */
-    private static Map<String, Double> confirmBuckets() {
+    private static final String ALL_CONFIRMS = "werken_publish_confirm_seconds";
+    /** Events only: ingest's publishes, whose confirm a 202 waits for. */
+    private static final String EVENT_CONFIRMS = "werken_publish_confirm_event_seconds";
+
+    private static Map<String, Double> confirmBuckets(String metric) {
         Map<String, Double> buckets = new java.util.TreeMap<>();
         try {
             // HTTP/1.1: the JDK client's h2c upgrade attempt once left this request hanging past its own timeout.
@@ -707,7 +713,7 @@ public final class Bench {
                     .connectTimeout(Duration.ofSeconds(1)).build();
             String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + MANAGEMENT_PORT
                     + "/observe/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-            Matcher m = Pattern.compile("(?m)^werken_publish_confirm_seconds_bucket\\{[^}]*le=\"([^\"]+)\"[^}]*\\} ([0-9.eE+]+)$")
+            Matcher m = Pattern.compile("(?m)^" + metric + "_bucket\\{[^}]*le=\"([^\"]+)\"[^}]*\\} ([0-9.eE+]+)$")
                     .matcher(metrics);
             while (m.find()) {
                 buckets.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
@@ -724,6 +730,7 @@ public final class Bench {
      * above the broker's confirm of the event.
      */
     private static void logConfirmLatency(String name, Map<String, Double> before, Map<String, Double> after,
+                                          Map<String, Double> eventsBefore, Map<String, Double> eventsAfter,
                                           double httpP99Millis) {
         double all = after.getOrDefault("+Inf", 0.0) - before.getOrDefault("+Inf", 0.0);
         if (all <= 0) {
@@ -734,9 +741,15 @@ public final class Bench {
             double within = after.getOrDefault(le, 0.0) - before.getOrDefault(le, 0.0);
             shares.append(String.format(Locale.ROOT, ", %.1f%% within %.0f ms", 100 * within / all, Double.parseDouble(le) * 1000));
         }
-        double p99 = confirmPercentileMillis(before, after, 0.99);
-        log("%s: broker confirms of Werken's publishes (werken_publish_confirm_seconds): %.0f%s; confirm p99 %.1f ms, "
-            + "Werken's p99 less the confirm p99 %.1f ms", name, all, shares, p99, httpP99Millis - p99);
+        double events = eventsAfter.getOrDefault("+Inf", 0.0) - eventsBefore.getOrDefault("+Inf", 0.0);
+        String eventP99 = "";
+        if (events > 0) {
+            double p99 = confirmPercentileMillis(eventsBefore, eventsAfter, 0.99);
+            eventP99 = String.format(Locale.ROOT, "; events' confirm p99 %.1f ms (%.0f events), Werken's p99 less it %.1f ms",
+                p99, events, httpP99Millis - p99);
+        }
+        log("%s: broker confirms of Werken's publishes (werken_publish_confirm_seconds): %.0f%s; all publishes' p99 "
+            + "%.1f ms%s", name, all, shares, confirmPercentileMillis(before, after, 0.99), eventP99);
     }
 
     /**
