@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.AmqpMessages;
 import io.werken.broker.MessagePublisher.Outbound;
+import io.werken.core.IsoMillis;
 import io.werken.core.ReceivedWebhook;
 import io.werken.workflow.ActionPlanner.Outcome;
 import io.werken.workflow.ActionPlanner.PlannedAction;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.core.IsoMillis;
 import io.werken.core.WerkenJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

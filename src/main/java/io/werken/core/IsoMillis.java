@@ -1,4 +1,4 @@
-package io.werken.journal;
+package io.werken.core;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -9,11 +9,11 @@ import java.time.temporal.ChronoUnit;
 /**
  * ISO-8601 UTC times to the millisecond, as {@link DateTimeFormatter#ISO_INSTANT} writes an instant truncated to
  * milliseconds ({@code 2026-05-01T10:00:00.123Z}, or {@code 2026-05-01T10:00:00Z} on a whole second), written and read
- * by hand: the journal writes two per event and reads them back, and the formatter's general machinery was a fifth of
+ * by hand: the journal writes two per event and reads them back, dispatch reads one per event, and the formatter's general machinery was a fifth of
  * its writer's time. Anything else (another year range, more digits, an offset) goes to the formatter and
  * {@link Instant#parse}, so the results are the same.
  */
-final class IsoMillis {
+public final class IsoMillis {
 
     private static final long MIN_FAST = Instant.parse("0000-01-01T00:00:00Z").toEpochMilli();
     private static final long MAX_FAST =
@@ -22,7 +22,7 @@ final class IsoMillis {
     private IsoMillis() {}
 
     /** {@code epochMillis} as {@code ISO_INSTANT} writes it. */
-    static String format(long epochMillis) {
+    public static String format(long epochMillis) {
         if (epochMillis < MIN_FAST || epochMillis > MAX_FAST) {
             return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(epochMillis));
         }
@@ -54,7 +54,7 @@ final class IsoMillis {
     }
 
     /** {@code instant} truncated to milliseconds, as {@code ISO_INSTANT} writes it. */
-    static String format(Instant instant) {
+    public static String format(Instant instant) {
         return format(instant.truncatedTo(ChronoUnit.MILLIS).toEpochMilli());
     }
 
@@ -63,7 +63,7 @@ final class IsoMillis {
      *
      * @throws java.time.format.DateTimeParseException as {@link Instant#parse} does
      */
-    static Instant parse(String text) {
+    public static Instant parse(String text) {
         int length = text.length();
         if ((length == 20 || length == 24)
                 && text.charAt(4) == '-'
