@@ -34,6 +34,21 @@ public final class AckWindow {
 
         /** {@code basicReject(tag, false)}: the queue's dead-letter exchange gets it. */
         void reject(long tag) throws IOException;
+
+        /** What the window sends, sent on the AMQP channel {@code amqp}. */
+        static Channel of(com.rabbitmq.client.Channel amqp) {
+            return new Channel() {
+                @Override
+                public void ack(long tag, boolean multiple) throws IOException {
+                    amqp.basicAck(tag, multiple);
+                }
+
+                @Override
+                public void reject(long tag) throws IOException {
+                    amqp.basicReject(tag, false);
+                }
+            };
+        }
     }
 
     private final Channel channel;

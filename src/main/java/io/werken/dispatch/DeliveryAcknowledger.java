@@ -1,7 +1,6 @@
 package io.werken.dispatch;
 
 import com.rabbitmq.client.Channel;
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
@@ -65,17 +64,7 @@ public final class DeliveryAcknowledger implements Processor {
     }
 
     private AckWindow open(Channel channel) {
-        AckWindow window = new AckWindow(new AckWindow.Channel() {
-            @Override
-            public void ack(long tag, boolean multiple) throws IOException {
-                channel.basicAck(tag, multiple);
-            }
-
-            @Override
-            public void reject(long tag) throws IOException {
-                channel.basicReject(tag, false);
-            }
-        });
+        AckWindow window = new AckWindow(AckWindow.Channel.of(channel));
         // Only the channel's own consumer thread takes deliveries from it, so no other window can be opened for it.
         windows.put(channel, window);
         // Called at once if the channel is already closed.

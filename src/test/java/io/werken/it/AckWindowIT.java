@@ -10,7 +10,6 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DeliverCallback;
 import com.rabbitmq.client.GetResponse;
 import io.werken.dispatch.AckWindow;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -49,17 +48,8 @@ class AckWindowIT {
         connection = factory.newConnection("ack-window-it");
         channel = connection.createChannel();
         channel.basicQos(10);
-        window = new AckWindow(new AckWindow.Channel() {
-            @Override
-            public void ack(long tag, boolean multiple) throws IOException {
-                channel.basicAck(tag, multiple);
-            }
-
-            @Override
-            public void reject(long tag) throws IOException {
-                channel.basicReject(tag, false);
-            }
-        });
+        // The adapter take-delivery uses.
+        window = new AckWindow(AckWindow.Channel.of(channel));
         channel.addShutdownListener(cause -> window.closed());
         DeliverCallback taken = (consumerTag, delivery) -> {
             // As take-delivery does: on the channel's own consumer thread, in delivery order.

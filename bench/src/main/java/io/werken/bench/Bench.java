@@ -761,11 +761,10 @@ public final class Bench {
         double target = q * all;
         double lowerBound = 0;
         double lowerCount = 0;
-        List<Double> bounds = after.keySet().stream().filter(le -> !le.equals("+Inf")).map(Double::parseDouble).sorted()
-            .toList();
-        for (double bound : bounds) {
-            String le = after.keySet().stream().filter(k -> !k.equals("+Inf") && Double.parseDouble(k) == bound)
-                .findFirst().orElseThrow();
+        List<String> finite = after.keySet().stream().filter(le -> !le.equals("+Inf"))
+            .sorted(java.util.Comparator.comparingDouble(Double::parseDouble)).toList();
+        for (String le : finite) {
+            double bound = Double.parseDouble(le);
             double count = after.get(le) - before.getOrDefault(le, 0.0);
             if (count >= target) {
                 double share = count == lowerCount ? 1 : (target - lowerCount) / (count - lowerCount);
