@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.BrokerTopology;
-import java.net.ServerSocket;
+import io.werken.testing.FreePorts;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,10 +43,7 @@ class BrokerFailuresIT {
 
     @Test
     void withTheBrokerUnreachableWerkenStartsReportsDownAndAnswers503() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = FreePorts.next();
         try (RunningWerken werken = RunningWerken.start(Map.of(
                 "werken.rabbitmq.uri",
                 "amqp://guest:guest@127.0.0.1:" + closedPort + "/%2F",

@@ -2,8 +2,7 @@ package io.werken.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.werken.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -42,9 +41,9 @@ class BrowserIT {
     @Test
     void aPageThatLogsAnErrorSendsARequestElsewhereAndOpensADialogIsCaughtAtEach() throws Exception {
         // "Elsewhere" stays on this machine: another port of the loopback interface, where nothing listens.
-        int elsewhere = freePort();
+        int elsewhere = FreePorts.next();
         try (Browser browser = Browser.start()) {
-            String origin = "http://127.0.0.1:" + freePort();
+            String origin = "http://127.0.0.1:" + FreePorts.next();
             browser.open("data:text/html,<title>misbehaving</title><p>misbehaving page</p>");
             browser.waitForText("misbehaving page");
             assertThat(browser.requestsLeaving(origin)).isEmpty();
@@ -63,12 +62,6 @@ class BrowserIT {
                     .containsExactly("http://127.0.0.1:" + elsewhere + "/beacon?leaked=1");
             assertThat(browser.dialogs()).containsExactly("alert: opened by the page");
             assertThat(browser.consoleErrors()).anyMatch(error -> error.contains("logged by the page"));
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.GetResponse;
+import io.werken.testing.FreePorts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -105,8 +106,8 @@ class ClusterFailoverIT {
         env.put("WERKEN_RABBITMQ_CONNECTION_TIMEOUT_MS", "1000");
         env.put("WERKEN_DISPATCH_CONSUMERS", "8");
         Map<String, String> otherEnv = new HashMap<>(env);
-        otherEnv.put("WERKEN_HTTP_PORT", Integer.toString(WerkenProcess.freePort()));
-        otherEnv.put("WERKEN_MANAGEMENT_PORT", Integer.toString(WerkenProcess.freePort()));
+        otherEnv.put("WERKEN_HTTP_PORT", Integer.toString(FreePorts.next()));
+        otherEnv.put("WERKEN_MANAGEMENT_PORT", Integer.toString(FreePorts.next()));
         // Each Werken's embedded journal store in a directory of its own (one process per store; a shared journal
         // would be PostgreSQL).
         otherEnv.put(

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.werken.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -474,7 +475,7 @@ class ConsoleApiIT {
 
     @Test
     void onTheEmbeddedBrokerWithTheJournalOffTheQueuesAreListedAndTheRevisionsSayTheJournalIsOff() throws Exception {
-        int amqpPort = WerkenProcess.freePort();
+        int amqpPort = FreePorts.next();
         try (RunningWerken embedded = RunningWerken.start(Map.of(
                 "werken.rabbitmq.uri",
                 "",

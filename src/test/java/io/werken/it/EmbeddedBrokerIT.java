@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
+import io.werken.testing.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -44,7 +45,7 @@ class EmbeddedBrokerIT {
 
     @Test
     void theReadmeWebhooksBecomeActionsForAWorkerOnTheEmbeddedBroker() throws Exception {
-        int amqpPort = WerkenProcess.freePort();
+        int amqpPort = FreePorts.next();
         Map<String, String> env = WerkenProcess.embeddedSettings(amqpPort, dataDir);
         // An event whose actions cannot be published is retried once, then dead-lettered.
         env.put("WERKEN_DISPATCH_MAX_REDELIVERIES", "1");
@@ -61,7 +62,7 @@ class EmbeddedBrokerIT {
 
             // A second Werken on the same data directory is refused in one line, whatever port it would listen on.
             Map.Entry<Integer, String> sameDataDir =
-                    WerkenProcess.command(WerkenProcess.embeddedSettings(WerkenProcess.freePort(), dataDir));
+                    WerkenProcess.command(WerkenProcess.embeddedSettings(FreePorts.next(), dataDir));
             assertThat(sameDataDir.getKey()).isEqualTo(1);
             assertThat(sameDataDir.getValue().lines().filter(line -> line.contains("ERROR")))
                     .singleElement()
@@ -155,7 +156,7 @@ class EmbeddedBrokerIT {
 
     @Test
     void acceptedEventsStillQueuedSurviveARestartAndRejectedOnesAreDeadLettered() throws Exception {
-        int amqpPort = WerkenProcess.freePort();
+        int amqpPort = FreePorts.next();
         String uri = "amqp://guest:guest@127.0.0.1:" + amqpPort + "/";
         Map<String, String> settings = new HashMap<>(Map.of(
                 "werken.rabbitmq.uri", "",
@@ -206,7 +207,7 @@ class EmbeddedBrokerIT {
 
     @Test
     void whatWasAcceptedSurvivesWerkenBeingKilled() throws Exception {
-        int amqpPort = WerkenProcess.freePort();
+        int amqpPort = FreePorts.next();
         Map<String, String> env = WerkenProcess.embeddedSettings(amqpPort, dataDir);
         Set<String> eventIds = new TreeSet<>();
         try (WerkenProcess werken = WerkenProcess.start(env, "embedded-killed")) {

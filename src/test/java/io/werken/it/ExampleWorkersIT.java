@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
+import io.werken.testing.FreePorts;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +44,7 @@ class ExampleWorkersIT {
 
     @Test
     void eachExampleWorkerPrintsTheReadmeWebhooksActionsWithTheSendersTraceAndEachActionOnce() throws Exception {
-        int amqpPort = WerkenProcess.freePort();
+        int amqpPort = FreePorts.next();
         String amqpUrl = "amqp://guest:guest@127.0.0.1:" + amqpPort + "/%2F";
         try (WerkenProcess werken =
                         WerkenProcess.start(WerkenProcess.embeddedSettings(amqpPort, dataDir), "example-workers");
@@ -101,7 +102,7 @@ class ExampleWorkersIT {
 
     @Test
     void werkenEventLogOffPrintsNeitherLine() throws Exception {
-        int amqpPort = WerkenProcess.freePort();
+        int amqpPort = FreePorts.next();
         Map<String, String> env = WerkenProcess.embeddedSettings(amqpPort, dataDir);
         env.put("WERKEN_EVENT_LOG", "off");
         try (WerkenProcess werken = WerkenProcess.start(env, "event-log-off");

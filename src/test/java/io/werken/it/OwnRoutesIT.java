@@ -12,6 +12,7 @@ import io.werken.core.StartupRefusedException;
 import io.werken.ownroutes.LibJars;
 import io.werken.ownroutes.OwnRoutes;
 import io.werken.ownroutes.OwnRoutesReloadStrategy;
+import io.werken.testing.FreePorts;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -154,7 +155,7 @@ class OwnRoutesIT {
             drop(
                     Files.readString(FIXTURES.resolve("bundled-components.camel.yaml"))
                             .replace("OWN_QUEUE", ownQueue)
-                            .replace("NOWHERE_PORT", Integer.toString(WerkenProcess.freePort())),
+                            .replace("NOWHERE_PORT", Integer.toString(FreePorts.next())),
                     "bundled-components.camel.yaml");
 
             List<GetResponse> messages = broker.take(ownQueue, 2, WAIT);

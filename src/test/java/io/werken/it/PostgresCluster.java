@@ -2,6 +2,7 @@ package io.werken.it;
 
 import static org.awaitility.Awaitility.await;
 
+import io.werken.testing.FreePorts;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ public final class PostgresCluster implements AutoCloseable {
         IllegalStateException failure = null;
         // A free port can be taken between choosing and binding it: try another.
         for (int attempt = 0; attempt < 3; attempt++) {
-            int port = WerkenProcess.freePort();
+            int port = FreePorts.next();
             String name = "werken_it_" + ProcessHandle.current().pid() + "_" + port;
             PostgresCluster cluster = new PostgresCluster(version, name, port);
             try {

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.werken.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ public final class RabbitNode implements AutoCloseable {
                     "rabbitmq-server and rabbitmqctl must be on PATH for the broker fault tests "
                             + "(.ci/run installs them)");
         }
-        this.port = WerkenProcess.freePort();
+        this.port = FreePorts.next();
         this.nodeName = "werken-fault-" + ProcessHandle.current().pid() + "-" + port + "@localhost";
         // The Debian wrapper runs the node as the rabbitmq user: it must be able to write here.
         this.dir = Files.createTempDirectory(
@@ -55,7 +56,7 @@ public final class RabbitNode implements AutoCloseable {
         this.env = Map.of(
                 "RABBITMQ_NODENAME", nodeName,
                 "RABBITMQ_NODE_PORT", Integer.toString(port),
-                "RABBITMQ_DIST_PORT", Integer.toString(WerkenProcess.freePort()),
+                "RABBITMQ_DIST_PORT", Integer.toString(FreePorts.next()),
                 "RABBITMQ_MNESIA_BASE", dir.resolve("mnesia").toString(),
                 "RABBITMQ_LOG_BASE", dir.resolve("log").toString(),
                 "RABBITMQ_PID_FILE", dir.resolve("node.pid").toString(),

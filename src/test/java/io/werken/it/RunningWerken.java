@@ -1,8 +1,8 @@
 package io.werken.it;
 
 import io.werken.WerkenApplication;
+import io.werken.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,8 +34,8 @@ public final class RunningWerken implements AutoCloseable {
 
     private RunningWerken(Map<String, String> overrides) throws Exception {
         String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        this.httpPort = freePort();
-        this.managementPort = freePort();
+        this.httpPort = FreePorts.next();
+        this.managementPort = FreePorts.next();
         Map<String, String> properties = new HashMap<>();
         properties.put("camel.server.port", Integer.toString(httpPort));
         properties.put("camel.management.port", Integer.toString(managementPort));
@@ -107,12 +107,6 @@ public final class RunningWerken implements AutoCloseable {
 
     public void startDispatch() throws Exception {
         context().getRouteController().startRoute("dispatch-actions");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** Stops Werken and leaves its queues, with what they hold, for the next Werken of the test. */

@@ -3,6 +3,7 @@ package io.werken.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.werken.testing.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +25,7 @@ class StartupLogIT {
 
     @Test
     void theEmbeddedStartIsShortAndEndsWithTheReadyLine() throws Exception {
-        int amqpPort = WerkenProcess.freePort();
+        int amqpPort = FreePorts.next();
         try (WerkenProcess werken =
                 WerkenProcess.start(WerkenProcess.embeddedSettings(amqpPort, dataDir), "startup-log")) {
             List<String> start = startUntilReady(werken);

@@ -2,6 +2,7 @@ package io.werken.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.werken.testing.FreePorts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -82,11 +83,11 @@ class StartupRefusalsIT {
     @Test
     void aDataDirectoryInUseByAnotherWerken() throws Exception {
         Path dataDir = temp.resolve("shared-data");
-        Map<String, String> first = WerkenProcess.embeddedSettings(WerkenProcess.freePort(), dataDir);
+        Map<String, String> first = WerkenProcess.embeddedSettings(FreePorts.next(), dataDir);
         try (WerkenProcess running = WerkenProcess.start(first, "data-dir-holder")) {
             // Its own ports, and the same ones: either way the data directory is what it is told about.
             Map.Entry<Integer, String> ownPorts =
-                    WerkenProcess.command(WerkenProcess.embeddedSettings(WerkenProcess.freePort(), dataDir), LIMIT);
+                    WerkenProcess.command(WerkenProcess.embeddedSettings(FreePorts.next(), dataDir), LIMIT);
             Map.Entry<Integer, String> samePorts = WerkenProcess.command(first, LIMIT);
 
             for (Map.Entry<Integer, String> result : List.of(ownPorts, samePorts)) {
@@ -141,7 +142,7 @@ class StartupRefusalsIT {
 
     /** Werken on its embedded broker (any free port) with a data directory that does not exist yet. */
     private Map<String, String> settings() throws Exception {
-        return embedded(WerkenProcess.freePort());
+        return embedded(FreePorts.next());
     }
 
     private void assertRefusedInOneLine(Map.Entry<Integer, String> result, String... details) {

@@ -2,8 +2,8 @@ package io.werken.it;
 
 import static org.awaitility.Awaitility.await;
 
+import io.werken.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,8 +62,8 @@ public final class WerkenProcess implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("WERKEN_HTTP_HOST", "127.0.0.1");
         env.put("WERKEN_MANAGEMENT_HOST", "127.0.0.1");
-        env.put("WERKEN_HTTP_PORT", Integer.toString(freePort()));
-        env.put("WERKEN_MANAGEMENT_PORT", Integer.toString(freePort()));
+        env.put("WERKEN_HTTP_PORT", Integer.toString(FreePorts.next()));
+        env.put("WERKEN_MANAGEMENT_PORT", Integer.toString(FreePorts.next()));
         env.put("WERKEN_RABBITMQ_URI", Broker.URI_VALUE);
         env.put("WERKEN_QUEUE_RECEIVED", queuePrefix + "received_webhooks");
         env.put("WERKEN_QUEUE_ACTIONS", queuePrefix + "required_actions");
@@ -81,8 +81,8 @@ public final class WerkenProcess implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("WERKEN_HTTP_HOST", "127.0.0.1");
         env.put("WERKEN_MANAGEMENT_HOST", "127.0.0.1");
-        env.put("WERKEN_HTTP_PORT", Integer.toString(freePort()));
-        env.put("WERKEN_MANAGEMENT_PORT", Integer.toString(freePort()));
+        env.put("WERKEN_HTTP_PORT", Integer.toString(FreePorts.next()));
+        env.put("WERKEN_MANAGEMENT_PORT", Integer.toString(FreePorts.next()));
         env.put("WERKEN_RABBITMQ_URI", null);
         env.put("WERKEN_EMBEDDED_AMQP_PORT", Integer.toString(amqpPort));
         env.put("WERKEN_DATA_DIR", dataDir.toString());
@@ -96,8 +96,8 @@ public final class WerkenProcess implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     if (!werken.process.isAlive()) {
-                        throw new IllegalStateException(
-                                "Werken exited with " + werken.process.exitValue() + ", see " + werken.log);
+                        throw new IllegalStateException("Werken exited with " + werken.process.exitValue() + ", see "
+                                + werken.log + "; its last lines:\n" + werken.lastLines(20));
                     }
                     return werken.healthStatus() == 200;
                 });
@@ -212,6 +212,16 @@ public final class WerkenProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** The last {@code count} lines of the output: for a failure's message, since CI shows the message, not the file. */
+    String lastLines(int count) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
     private static Path jar() {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(
@@ -222,12 +232,6 @@ public final class WerkenProcess implements AutoCloseable {
 
     private static String java() {
         return ProcessHandle.current().info().command().orElse("java");
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override

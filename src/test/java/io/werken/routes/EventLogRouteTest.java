@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.core.EventLog;
+import io.werken.testing.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +45,7 @@ class EventLogRouteTest extends CamelMainTestSupport {
     private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String TRACEPARENT = "00-" + TRACE + "-00f067aa0ba902b7-01";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int PORT = freePort();
+    private static final int PORT = FreePorts.next();
 
     private final RecordingPublisher publisher = new RecordingPublisher();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -216,14 +216,6 @@ class EventLogRouteTest extends CamelMainTestSupport {
             return events.stream()
                     .filter(e -> e.getLoggerName().equals(EventLog.LOGGER))
                     .toList();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

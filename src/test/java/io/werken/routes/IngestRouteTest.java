@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.PublishFailedException;
+import io.werken.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +29,7 @@ class IngestRouteTest extends CamelMainTestSupport {
     private static final String QUEUE = "test.received_webhooks";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final int PORT = freePort();
+    private static final int PORT = FreePorts.next();
     private final RecordingPublisher publisher = new RecordingPublisher();
     private final AtomicReference<Map<String, Object>> headersSeenByTheRoute = new AtomicReference<>(Map.of());
     private final java.util.List<Map<String, String>> logContextOnEntry =
@@ -263,13 +263,5 @@ class IngestRouteTest extends CamelMainTestSupport {
         assertThat(response.statusCode()).isEqualTo(500);
         assertThat(JSON.readTree(response.body()).get("type").asText()).isEqualTo("urn:werken:problem:internal-error");
         assertThat(response.body()).doesNotContain("secret").doesNotContain("Exception");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.werken.broker.PublishFailedException;
+import io.werken.testing.FreePorts;
 import io.werken.verify.TestSigner;
 import io.werken.workflow.SecretResolver;
 import io.werken.workflow.WorkflowCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +45,7 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
     private static final String GH_SECRET = "It's a Secret to Everybody";
     private static final String PARTNER_SECRET = "partner-secret";
 
-    private static final int PORT = freePort();
+    private static final int PORT = FreePorts.next();
     private final RecordingPublisher publisher = new RecordingPublisher();
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -332,13 +332,5 @@ class VerifiedIngestRouteTest extends CamelMainTestSupport {
                 post("orders", "{\"user_id\": 123}".getBytes(), Map.of("X-Hub-Signature-256", "sha256=00"));
 
         assertThat(response.statusCode()).isEqualTo(202);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
