@@ -11,6 +11,7 @@ import io.werken.core.IsoMillis;
 import io.werken.core.LogContext;
 import io.werken.core.ReceivedWebhook;
 import io.werken.core.TraceContext;
+import io.werken.journal.JournalPacker;
 import io.werken.journal.JournalRecords;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.workflow.ActionPlanner.PlannedAction;
@@ -37,8 +38,9 @@ import org.springframework.amqp.core.Message;
  * action's type, and the AMQP header {@code traceparent} (the event's trace, with the dispatch's span). An event whose
  * conditions skipped every action publishes no action and is acknowledged. Once confirmed, each action counts in the
  * metrics, and so does the time since the webhook was accepted; the event gets its {@link EventLog} line. The event's
- * journal record ({@link JournalRecords}) is the batch's last message, so an event whose conditions skipped every
- * action still publishes that.
+ * journal record ({@link JournalRecords}) goes to the {@link JournalPacker}, with the records of the other events
+ * dispatched meanwhile, and the event waits for its confirm too, so an event whose conditions skipped every action
+ * still publishes that.
  * <p>
  * Called asynchronously (the dispatch consumer's {@code asyncConsumer}), it hands the batch to the publisher and
  * returns at once: the consumer's thread takes its next event, and the exchange goes on, acknowledged or failed, once
@@ -55,6 +57,7 @@ public final class ActionPublisher implements AsyncProcessor {
     private final Clock clock;
     private final WerkenMetrics metrics;
     private final JournalRecords journal;
+    private final JournalPacker journalPacker;
     private volatile ExecutorService confirmedThreads;
 
     public ActionPublisher(MessagePublisher publisher, ObjectMapper json, Clock clock, WerkenMetrics metrics) {
@@ -68,13 +71,22 @@ public final class ActionPublisher implements AsyncProcessor {
         this.clock = clock;
         this.metrics = metrics;
         this.journal = journal;
+        this.journalPacker = new JournalPacker(publisher, clock, metrics.registry());
     }
 
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
         Batch batch = batch(exchange);
+        CompletableFuture<Void> record = batch.record() == null ? null : journalPacker.publish(batch.record());
         if (!batch.messages().isEmpty()) {
             publisher.publishAll(batch.messages());
+        }
+        if (record != null) {
+            try {
+                record.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
         }
         published(batch);
     }
@@ -91,12 +103,17 @@ public final class ActionPublisher implements AsyncProcessor {
         }
         CompletableFuture<Void> confirms;
         try {
-            if (batch.messages().isEmpty()) {
+            if (batch.messages().isEmpty() && batch.record() == null) {
                 published(batch);
                 callback.done(true);
                 return true;
             }
-            confirms = publisher.publishAllAsync(batch.messages());
+            CompletableFuture<Void> actions = batch.messages().isEmpty()
+                    ? CompletableFuture.completedFuture(null)
+                    : publisher.publishAllAsync(batch.messages());
+            confirms = batch.record() == null
+                    ? actions
+                    : CompletableFuture.allOf(actions, journalPacker.publish(batch.record()));
         } catch (RuntimeException e) {
             exchange.setException(e);
             callback.done(true);
@@ -143,11 +160,11 @@ public final class ActionPublisher implements AsyncProcessor {
         return done;
     }
 
-    /** The event's messages, in order, the journal record last, and what to count once they are confirmed. */
+    /** The event's action messages, in order, its journal record, and what to count once they are confirmed. */
     private Batch batch(Exchange exchange) throws JsonProcessingException {
         List<?> actions = exchange.getMessage().getBody(List.class);
         ReceivedWebhook event = exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class);
-        // The journal's record goes in the same confirmed batch: it is on the broker before the event is acknowledged.
+        // The journal's record is confirmed too before the event is acknowledged: it is on the broker, durable.
         Outbound record = journal.on()
                 ? journal.dispatched(
                         event,
@@ -156,11 +173,11 @@ public final class ActionPublisher implements AsyncProcessor {
                         exchange.getProperty(ExchangeProperties.TRACEPARENT, String.class))
                 : null;
         if (actions.isEmpty()) {
-            return new Batch(event, actions, record == null ? List.of() : List.of(record));
+            return new Batch(event, actions, List.of(), record);
         }
         String traceparent = exchange.getProperty(ExchangeProperties.TRACE, TraceContext.class)
                 .traceparent();
-        Outbound[] messages = new Outbound[actions.size() + (record == null ? 0 : 1)];
+        Outbound[] messages = new Outbound[actions.size()];
         for (int i = 0; i < actions.size(); i++) {
             QueuedAction queued = (QueuedAction) actions.get(i);
             ActionMessage action = queued.message();
@@ -170,10 +187,7 @@ public final class ActionPublisher implements AsyncProcessor {
             message.getMessageProperties().setHeader(TraceContext.HEADER, traceparent);
             messages[i] = new Outbound(queued.queue(), message);
         }
-        if (record != null) {
-            messages[messages.length - 1] = record;
-        }
-        return new Batch(event, actions, List.of(messages));
+        return new Batch(event, actions, List.of(messages), record);
     }
 
     /** Counts the confirmed batch's actions and logs the event's dispatch. */
@@ -202,8 +216,8 @@ public final class ActionPublisher implements AsyncProcessor {
         return threads;
     }
 
-    /** An event's messages and its actions (the body, {@link QueuedAction}s). */
-    private record Batch(ReceivedWebhook event, List<?> actions, List<Outbound> messages) {}
+    /** An event's action messages, its journal record (or null) and its actions (the body, {@link QueuedAction}s). */
+    private record Batch(ReceivedWebhook event, List<?> actions, List<Outbound> messages, Outbound record) {}
 
     @SuppressWarnings("unchecked")
     private static List<PlannedAction> planned(Exchange exchange) {

@@ -14,8 +14,8 @@ import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
- * The journal's upkeep, run every few seconds on one thread: measures how far the journal trails (records waiting on
- * its queue: {@code werken_journal_lag_records}; past {@code WERKEN_JOURNAL_MAX_LAG} it reports itself behind in its
+ * The journal's upkeep, run every few seconds on one thread: measures how far the journal trails (messages of records
+ * waiting on its queue, one record each or under load up to 64: {@code werken_journal_lag_records}; past {@code WERKEN_JOURNAL_MAX_LAG} it reports itself behind in its
  * health details and logs a warning a minute), publishes workflows revisions the broker could not take when they were
  * loaded, and applies retention: entries older than {@code WERKEN_JOURNAL_RETENTION} and beyond
  * {@code WERKEN_JOURNAL_MAX_EVENTS} are removed in batches of {@value #BATCH}, each its own short transaction, so

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the journal keeps of one event that dispatch finished: published with its actions (or its dead letter) in the
- * same confirmed batch, as a message on the journal queue, and written from there to the journal's database.
+ * What the journal keeps of one event that dispatch finished: published to the journal queue and confirmed before its
+ * event is acknowledged (alone or with other events' records, {@link JournalPacker}; a dead-lettered event's in the
+ * same confirmed batch as its dead letter), and written from there to the journal's database.
  *
  * @param eventId          the event's id
  * @param workflowId       the workflow the webhook named

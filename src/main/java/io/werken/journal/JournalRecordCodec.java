@@ -96,57 +96,104 @@ final class JournalRecordCodec {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("a journal record is a JSON object");
             }
-            String eventId = null;
-            String workflowId = null;
-            String workflowRevision = null;
-            String receivedAt = null;
-            String dispatchedAt = null;
-            String outcome = null;
-            String reason = null;
-            String replayOf = null;
-            String traceparent = null;
-            String journal = null;
-            byte[] payload = null;
-            Map<String, String> headers = null;
-            List<JournalAction> actions = null;
-            String field;
-            while ((field = parser.nextFieldName()) != null) {
-                JsonToken token = parser.nextToken();
-                switch (field) {
-                    case "event_id" -> eventId = text(parser, field);
-                    case "workflow_id" -> workflowId = text(parser, field);
-                    case "workflow_revision" -> workflowRevision = text(parser, field);
-                    case "received_at" -> receivedAt = text(parser, field);
-                    case "dispatched_at" -> dispatchedAt = text(parser, field);
-                    case "outcome" -> outcome = text(parser, field);
-                    case "reason" -> reason = text(parser, field);
-                    case "replay_of" -> replayOf = text(parser, field);
-                    case "traceparent" -> traceparent = text(parser, field);
-                    case "journal" -> journal = text(parser, field);
-                    case "payload" -> payload = token == JsonToken.VALUE_NULL ? null : binary(parser);
-                    case "headers" -> headers = headers(parser);
-                    case "actions" -> actions = actions(parser, body);
-                    default -> parser.skipChildren();
-                }
-            }
-            if (parser.currentToken() != JsonToken.END_OBJECT) {
-                throw new IOException("a journal record ends with its object");
-            }
-            return new JournalRecord(
-                    eventId,
-                    workflowId,
-                    workflowRevision,
-                    receivedAt,
-                    dispatchedAt,
-                    outcome,
-                    reason,
-                    replayOf,
-                    traceparent,
-                    journal,
-                    payload,
-                    headers,
-                    actions);
+            return record(parser, body);
         }
+    }
+
+    /** Several records in one message body: a JSON array of the records, each as {@link #write} wrote it. */
+    static byte[] pack(List<byte[]> records) {
+        int size = 2 + Math.max(0, records.size() - 1);
+        for (byte[] record : records) {
+            size += record.length;
+        }
+        byte[] pack = new byte[size];
+        int at = 0;
+        pack[at++] = '[';
+        for (byte[] record : records) {
+            if (at > 1) {
+                pack[at++] = ',';
+            }
+            System.arraycopy(record, 0, pack, at, record.length);
+            at += record.length;
+        }
+        pack[at] = ']';
+        return pack;
+    }
+
+    /**
+     * The records in {@code body}, as {@link #pack} packed them.
+     *
+     * @throws IOException {@code body} is no JSON array of records
+     */
+    static List<JournalRecord> readPack(JsonFactory factory, byte[] body) throws IOException {
+        try (JsonParser parser = factory.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new IOException("a pack of journal records is a JSON array");
+            }
+            List<JournalRecord> records = new ArrayList<>();
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (token != JsonToken.START_OBJECT) {
+                    throw new IOException("a journal record is a JSON object");
+                }
+                records.add(record(parser, body));
+            }
+            return records;
+        }
+    }
+
+    /** The record whose object {@code parser} is at the start of; the params' offsets are in {@code body}. */
+    private static JournalRecord record(JsonParser parser, byte[] body) throws IOException {
+        String eventId = null;
+        String workflowId = null;
+        String workflowRevision = null;
+        String receivedAt = null;
+        String dispatchedAt = null;
+        String outcome = null;
+        String reason = null;
+        String replayOf = null;
+        String traceparent = null;
+        String journal = null;
+        byte[] payload = null;
+        Map<String, String> headers = null;
+        List<JournalAction> actions = null;
+        String field;
+        while ((field = parser.nextFieldName()) != null) {
+            JsonToken token = parser.nextToken();
+            switch (field) {
+                case "event_id" -> eventId = text(parser, field);
+                case "workflow_id" -> workflowId = text(parser, field);
+                case "workflow_revision" -> workflowRevision = text(parser, field);
+                case "received_at" -> receivedAt = text(parser, field);
+                case "dispatched_at" -> dispatchedAt = text(parser, field);
+                case "outcome" -> outcome = text(parser, field);
+                case "reason" -> reason = text(parser, field);
+                case "replay_of" -> replayOf = text(parser, field);
+                case "traceparent" -> traceparent = text(parser, field);
+                case "journal" -> journal = text(parser, field);
+                case "payload" -> payload = token == JsonToken.VALUE_NULL ? null : binary(parser);
+                case "headers" -> headers = headers(parser);
+                case "actions" -> actions = actions(parser, body);
+                default -> parser.skipChildren();
+            }
+        }
+        if (parser.currentToken() != JsonToken.END_OBJECT) {
+            throw new IOException("a journal record ends with its object");
+        }
+        return new JournalRecord(
+                eventId,
+                workflowId,
+                workflowRevision,
+                receivedAt,
+                dispatchedAt,
+                outcome,
+                reason,
+                replayOf,
+                traceparent,
+                journal,
+                payload,
+                headers,
+                actions);
     }
 
     /** Params as the JSON text they were read as: a tree that writes this text unchanged (see {@link #paramsJson}). */

@@ -25,14 +25,17 @@ import java.util.TreeMap;
 import org.springframework.amqp.core.Message;
 
 /**
- * Makes the journal's records as messages for the journal queue, for dispatch to publish in the same confirmed batch
- * as an event's actions (or its dead letter): a record is then on the broker, durable, before its event is
- * acknowledged, whatever the journal's database is doing. {@link #off()} makes none.
+ * Makes the journal's records as messages for the journal queue, for dispatch to publish (through the
+ * {@link JournalPacker}, or in the same confirmed batch as a dead letter) and have confirmed before it acknowledges the
+ * event: a record is then on the broker, durable, before its event is acknowledged, whatever the journal's database is
+ * doing. {@link #off()} makes none.
  */
 public final class JournalRecords {
 
     /** The AMQP {@code type} of an event's record. */
     public static final String EVENT_TYPE = "werken.journal.event";
+    /** The AMQP {@code type} of a message of several events' records ({@link JournalPacker}). */
+    public static final String PACK_TYPE = "werken.journal.events";
     /** The AMQP {@code type} of a workflows revision's record. */
     public static final String REVISION_TYPE = "werken.journal.revision";
 

@@ -22,8 +22,9 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.core.task.support.TaskExecutorAdapter;
 
 /**
- * The journal's consumer: takes the records dispatch put on the journal queue, in batches, writes each batch to the
- * journal's database in one transaction, and acknowledges the batch only once that has committed. While the database
+ * The journal's consumer: takes the records dispatch put on the journal queue (a message holds one record, or several
+ * packed by {@link JournalPacker}), in batches, writes each batch to the journal's database in transactions of at most
+ * {@code WERKEN_JOURNAL_BATCH_SIZE} records, and acknowledges the batch only once they have committed. While the database
  * cannot be written, the batch is held (unacknowledged) and the write retried with a backoff; the records behind it
  * wait on the broker, so nothing is lost however long the database is away, and nothing on the webhook's path waits.
  * A Werken killed meanwhile gets the batch back from the broker at its next start; the write is idempotent, so a record
@@ -91,8 +92,11 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
         SimpleMessageListenerContainer listener = new SimpleMessageListenerContainer(connectionFactory);
         listener.setQueueNames(queue);
         listener.setConsumerBatchEnabled(true);
-        listener.setBatchSize(batchSize);
-        listener.setPrefetchCount(batchSize);
+        // A message holds one record or several (JournalPacker: up to 64 under load): a batch of an eighth as many
+        // messages as records still fills a transaction under load, and bounds what is held in memory.
+        int messages = Math.max(1, batchSize / 8);
+        listener.setBatchSize(messages);
+        listener.setPrefetchCount(messages);
         // A batch is handed over when full or when no record came for this long: the journal trails by about this.
         listener.setReceiveTimeout(100);
         listener.setAcknowledgeMode(AcknowledgeMode.AUTO);
@@ -141,6 +145,14 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
         if (events.isEmpty() && revisions.isEmpty()) {
             return;
         }
+        // Messages of several records (JournalPacker) can hold more than a transaction should: at most batchSize each.
+        for (int from = 0; from < Math.max(1, events.size()); from += batchSize) {
+            write(events.subList(from, Math.min(events.size(), from + batchSize)), from == 0 ? revisions : List.of());
+        }
+    }
+
+    /** Writes one transaction's records, retried with a backoff while the database cannot take them. */
+    private void write(List<JournalRecord> events, List<WorkflowRevision> revisions) {
         Duration backoff = FIRST_BACKOFF;
         int failed = 0;
         while (true) {
@@ -212,6 +224,8 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
         try {
             if (JournalRecords.REVISION_TYPE.equals(type)) {
                 revisions.add(json.readValue(message.getBody(), WorkflowRevision.class));
+            } else if (JournalRecords.PACK_TYPE.equals(type)) {
+                events.addAll(JournalRecordCodec.readPack(json.getFactory(), message.getBody()));
             } else {
                 events.add(JournalRecordCodec.read(json.getFactory(), message.getBody()));
             }

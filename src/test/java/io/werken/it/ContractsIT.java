@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Schema;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
+import io.werken.broker.MessagePublisher;
+import io.werken.journal.JournalPacker;
 import io.werken.journal.JournalWriter;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -228,6 +230,12 @@ class ContractsIT {
         assertWerkenMessage(revision, revision.getProps().getMessageId(), "werken.journal.revision");
         assertMessageConforms(asyncApi, "journalRevision", revision);
 
+        // Under load the records of several events go in one message: these two, as the journal's packer packs them.
+        GetResponse pack = packed(List.of(dispatched, deadLettered));
+        assertThat(pack.getProps().getMessageId()).isEqualTo("journal-" + eventId + "+1");
+        assertThat(pack.getProps().getType()).isEqualTo("werken.journal.events");
+        assertMessageConforms(asyncApi, "journalEvents", pack);
+
         writer.start();
     }
 
@@ -322,6 +330,53 @@ class ContractsIT {
         assertThat(properties.getDeliveryMode()).isEqualTo(2);
         assertThat(properties.getAppId()).isEqualTo("werken");
         assertThat(properties.getTimestamp()).isNotNull();
+    }
+
+    /**
+     * The message {@link JournalPacker} makes of {@code records} (taken off the journal queue): with two messages of
+     * records unconfirmed (held by this publisher), the records that come meanwhile go together once one is confirmed.
+     */
+    private static GetResponse packed(List<GetResponse> records) {
+        List<org.springframework.amqp.core.Message> sent = new java.util.ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<Void>> confirms = new java.util.ArrayList<>();
+        JournalPacker packer = new JournalPacker(
+                new MessagePublisher() {
+                    @Override
+                    public void publishAll(List<Outbound> messages) {
+                        throw new UnsupportedOperationException();
+                    }
+
+                    @Override
+                    public java.util.concurrent.CompletableFuture<Void> publishAllAsync(List<Outbound> messages) {
+                        sent.add(messages.get(0).message());
+                        java.util.concurrent.CompletableFuture<Void> confirm =
+                                new java.util.concurrent.CompletableFuture<>();
+                        confirms.add(confirm);
+                        return confirm;
+                    }
+                },
+                java.time.Clock.systemUTC(),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        List<GetResponse> all = new java.util.ArrayList<>(records);
+        all.addAll(0, records);
+        for (GetResponse record : all) {
+            org.springframework.amqp.core.MessageProperties properties =
+                    new org.springframework.amqp.core.MessageProperties();
+            properties.setCorrelationId(record.getProps().getCorrelationId());
+            packer.publish(new MessagePublisher.Outbound(
+                    "werken.journal", new org.springframework.amqp.core.Message(record.getBody(), properties)));
+        }
+        confirms.get(0).complete(null);
+        org.springframework.amqp.core.Message pack = sent.get(2);
+        return new GetResponse(
+                null,
+                new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                        .messageId(pack.getMessageProperties().getMessageId())
+                        .type(pack.getMessageProperties().getType())
+                        .contentType(pack.getMessageProperties().getContentType())
+                        .build(),
+                pack.getBody(),
+                0);
     }
 
     private static void assertMessageConforms(ContractSchemas asyncApi, String name, GetResponse message)

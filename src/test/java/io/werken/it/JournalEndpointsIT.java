@@ -166,6 +166,46 @@ class JournalEndpointsIT {
     }
 
     @Test
+    void eventsDispatchedTogetherShareJournalMessagesAndEachIsJournaledWithItsPayload() throws Exception {
+        double[] before = recordsPerMessage();
+        // Sixty events waiting when dispatch starts: dispatched together, their records wait for the journal's
+        // confirms, and go several to a message.
+        werken.stopDispatch();
+        List<String> ids = new ArrayList<>();
+        try {
+            for (int i = 0; i < 60; i++) {
+                ids.add(accept("shop", "{\"customer\":\"packed-" + i + "\",\"total\":1}"));
+            }
+        } finally {
+            werken.startDispatch();
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            JsonNode event = journaled(ids.get(i)).get("event");
+            assertThat(event.path("outcome").asText()).isEqualTo("dispatched");
+            assertThat(event.path("payload").path("customer").asText()).isEqualTo("packed-" + i);
+        }
+        double[] after = recordsPerMessage();
+        assertThat(after[1] - before[1])
+                .as("records journaled, against %s messages", after[0] - before[0])
+                .isGreaterThanOrEqualTo(60)
+                .isGreaterThan(after[0] - before[0]);
+    }
+
+    /** {@code werken_journal_records_per_message}: its count (messages) and sum (records). */
+    private static double[] recordsPerMessage() throws Exception {
+        String scrape = management("GET", "/observe/metrics", null).body();
+        double[] figures = new double[2];
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith("werken_journal_records_per_message_count ")) {
+                figures[0] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            } else if (line.startsWith("werken_journal_records_per_message_sum ")) {
+                figures[1] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            }
+        }
+        return figures;
+    }
+
+    @Test
     void anUnknownEventIsA404Problem() throws Exception {
         HttpResponse<String> response = management("GET", "/events/no-such-event", null);
         assertThat(response.statusCode()).isEqualTo(404);

@@ -95,6 +95,38 @@ class JournalRecordCodecTest {
     }
 
     @Test
+    void readsEveryRecordOfAPackWithEachOnesParamsAsWritten() throws IOException {
+        List<JournalRecord> records = List.of(metadata(), full(), full(), metadata());
+        List<byte[]> bodies = new java.util.ArrayList<>();
+        for (JournalRecord record : records) {
+            bodies.add(JournalRecordCodec.write(JSON.getFactory(), record));
+        }
+        byte[] pack = JournalRecordCodec.pack(bodies);
+        // A JSON array of the records, any JSON reader's.
+        assertThat(JSON.readTree(pack).size()).isEqualTo(4);
+
+        List<JournalRecord> read = JournalRecordCodec.readPack(JSON.getFactory(), pack);
+        assertThat(read).hasSize(4);
+        for (int i = 0; i < records.size(); i++) {
+            assertSame(read.get(i), records.get(i));
+            // The params' text is taken from the pack at the record's own place, not the first record's.
+            assertThat(JournalRecordCodec.write(JSON.getFactory(), read.get(i))).isEqualTo(bodies.get(i));
+        }
+        assertThat(JournalRecordCodec.readPack(JSON.getFactory(), JournalRecordCodec.pack(List.of())))
+                .isEmpty();
+    }
+
+    @Test
+    void refusesWhatIsNoPack() {
+        for (String body : List.of("{}", "[1]", "[{\"event_id\":{}}]", "[{}", "")) {
+            assertThatThrownBy(
+                            () -> JournalRecordCodec.readPack(JSON.getFactory(), body.getBytes(StandardCharsets.UTF_8)))
+                    .as(body)
+                    .isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
     void readsParamsAsTheTextTheyWereWrittenAs() throws IOException {
         JournalRecord record = full();
         JournalRecord read =

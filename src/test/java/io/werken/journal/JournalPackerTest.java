@@ -1,0 +1,195 @@
+package io.werken.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.werken.broker.AmqpMessages;
+import io.werken.broker.MessagePublisher;
+import io.werken.broker.PublishFailedException;
+import io.werken.core.WerkenJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+
+/**
+ * The journal's group commit: a record goes at once while fewer than two messages of records are unconfirmed, the
+ * records that come meanwhile go together once one is confirmed, and each record's future follows the confirm of the
+ * message that carried it, and only that message's.
+ */
+class JournalPackerTest {
+
+    private static final ObjectMapper JSON = WerkenJson.mapper();
+
+    /** A broker that confirms (or nacks) only when the test says so. */
+    private static final class Broker implements MessagePublisher {
+        final List<Message> sent = new ArrayList<>();
+        final List<CompletableFuture<Void>> confirms = new ArrayList<>();
+
+        @Override
+        public void publishAll(List<Outbound> messages) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public synchronized CompletableFuture<Void> publishAllAsync(List<Outbound> messages) {
+            assertThat(messages).hasSize(1);
+            assertThat(messages.get(0).queue()).isEqualTo("werken.journal");
+            sent.add(messages.get(0).message());
+            CompletableFuture<Void> confirm = new CompletableFuture<>();
+            confirms.add(confirm);
+            return confirm;
+        }
+
+        List<String> eventsOf(int message) throws IOException {
+            Message m = sent.get(message);
+            if (JournalRecords.PACK_TYPE.equals(m.getMessageProperties().getType())) {
+                return JournalRecordCodec.readPack(JSON.getFactory(), m.getBody()).stream()
+                        .map(JournalRecord::eventId)
+                        .toList();
+            }
+            assertThat(m.getMessageProperties().getType()).isEqualTo(JournalRecords.EVENT_TYPE);
+            return List.of(
+                    JournalRecordCodec.read(JSON.getFactory(), m.getBody()).eventId());
+        }
+    }
+
+    private final Broker broker = new Broker();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final JournalPacker packer = new JournalPacker(broker, Clock.systemUTC(), registry);
+
+    private static MessagePublisher.Outbound record(String eventId, int payloadBytes) throws IOException {
+        JournalRecord record = new JournalRecord(
+                eventId,
+                "mi-workflow",
+                "rev-1",
+                "2026-12-06T10:00:00.000Z",
+                "2026-12-06T10:00:00.010Z",
+                JournalRecord.DISPATCHED,
+                null,
+                null,
+                null,
+                JournalRecord.FULL,
+                "x".repeat(payloadBytes).getBytes(StandardCharsets.UTF_8),
+                null,
+                List.of());
+        Message message = AmqpMessages.persistentJson(
+                JournalRecordCodec.write(JSON.getFactory(), record),
+                "journal-" + eventId,
+                JournalRecords.EVENT_TYPE,
+                Clock.systemUTC());
+        message.getMessageProperties().setCorrelationId(eventId);
+        return new MessagePublisher.Outbound("werken.journal", message);
+    }
+
+    @Test
+    void withMessagesToSpareARecordGoesAtOnceAloneAsTheSingleRecordItAlwaysWas() throws IOException {
+        MessagePublisher.Outbound first = record("e-1", 10);
+        CompletableFuture<Void> confirmed = packer.publish(first);
+        packer.publish(record("e-2", 10));
+
+        assertThat(broker.sent).hasSize(2);
+        assertThat(broker.sent.get(0)).isSameAs(first.message());
+        assertThat(broker.eventsOf(1)).containsExactly("e-2");
+        assertThat(confirmed).isNotDone();
+        broker.confirms.get(0).complete(null);
+        assertThat(confirmed).isCompleted();
+    }
+
+    @Test
+    void recordsThatComeWhileTwoMessagesAreUnconfirmedGoTogetherOnceOneIsConfirmed() throws IOException {
+        List<CompletableFuture<Void>> confirmed = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            confirmed.add(packer.publish(record("e-" + i, 10)));
+        }
+        assertThat(broker.sent).as("two in flight, three waiting").hasSize(2);
+
+        broker.confirms.get(1).complete(null);
+        assertThat(broker.sent).hasSize(3);
+        assertThat(broker.eventsOf(2)).containsExactly("e-3", "e-4", "e-5");
+        assertThat(broker.sent.get(2).getMessageProperties().getMessageId()).isEqualTo("journal-e-3+2");
+        assertThat(broker.sent.get(2).getMessageProperties().getCorrelationId()).isNull();
+        // Each record follows its own message's confirm.
+        assertThat(confirmed.get(0)).isNotDone();
+        assertThat(confirmed.get(1)).isCompleted();
+        assertThat(confirmed.subList(2, 5)).noneMatch(CompletableFuture::isDone);
+
+        broker.confirms.get(2).complete(null);
+        assertThat(confirmed.subList(2, 5)).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        assertThat(confirmed.get(0)).isNotDone();
+        // Three messages, of 1, 1 and 3 records.
+        var perMessage = registry.get("werken.journal.records.per.message").summary();
+        assertThat(perMessage.count()).isEqualTo(3);
+        assertThat(perMessage.totalAmount()).isEqualTo(5);
+        assertThat(perMessage.max()).isEqualTo(3);
+    }
+
+    @Test
+    void aNackedMessageFailsEveryRecordItCarriedAndNoOtherAndTheWaitingOnesStillGo() throws IOException {
+        List<CompletableFuture<Void>> confirmed = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            confirmed.add(packer.publish(record("e-" + i, 10)));
+        }
+        broker.confirms.get(0).complete(null);
+        // e-3..e-6 went together; e-7 waits behind them and e-2.
+        confirmed.add(packer.publish(record("e-7", 10)));
+        PublishFailedException nack = new PublishFailedException("the broker nacked it");
+        broker.confirms.get(2).completeExceptionally(nack);
+
+        assertThat(confirmed.subList(2, 6)).allMatch(CompletableFuture::isCompletedExceptionally);
+        assertThat(confirmed.get(1)).isNotDone();
+        assertThat(broker.eventsOf(3)).containsExactly("e-7");
+        broker.confirms.get(3).complete(null);
+        assertThat(confirmed.get(6)).isCompleted().isNotCompletedExceptionally();
+    }
+
+    @Test
+    void aMessageHoldsAtMost64RecordsAnd256KiBAndALargerRecordGoesAlone() throws IOException {
+        packer.publish(record("first", 10));
+        packer.publish(record("second", 10));
+        for (int i = 0; i < 70; i++) {
+            packer.publish(record("small-" + i, 10));
+        }
+        broker.confirms.get(0).complete(null);
+        broker.confirms.get(1).complete(null);
+        assertThat(broker.eventsOf(2)).hasSize(64).startsWith("small-0");
+        assertThat(broker.eventsOf(3)).hasSize(6).endsWith("small-69");
+
+        // About 110 KB each in base64: two fit in one message, not three.
+        for (int i = 0; i < 3; i++) {
+            packer.publish(record("large-" + i, 80 * 1024));
+        }
+        packer.publish(record("huge", 300 * 1024));
+        broker.confirms.get(2).complete(null);
+        broker.confirms.get(3).complete(null);
+        assertThat(broker.eventsOf(4)).containsExactly("large-0", "large-1");
+        assertThat(broker.eventsOf(5)).containsExactly("large-2");
+        broker.confirms.get(4).complete(null);
+        assertThat(broker.eventsOf(6)).containsExactly("huge");
+        assertThat(broker.sent.get(6).getMessageProperties().getType()).isEqualTo(JournalRecords.EVENT_TYPE);
+    }
+
+    @Test
+    void aPublisherThatRefusesAtOnceFailsTheRecordsAndLeavesNoneWaiting() throws IOException {
+        JournalPacker closed = new JournalPacker(
+                new MessagePublisher() {
+                    @Override
+                    public void publishAll(List<Outbound> messages) {}
+
+                    @Override
+                    public CompletableFuture<Void> publishAllAsync(List<Outbound> messages) {
+                        throw new PublishFailedException("the publisher is closed");
+                    }
+                },
+                Clock.systemUTC(),
+                new SimpleMeterRegistry());
+        for (int i = 0; i < 5; i++) {
+            assertThat(closed.publish(record("e-" + i, 10))).isCompletedExceptionally();
+        }
+    }
+}
