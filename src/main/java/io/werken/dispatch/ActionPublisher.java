@@ -71,7 +71,8 @@ public final class ActionPublisher implements AsyncProcessor {
         this.clock = clock;
         this.metrics = metrics;
         this.journal = journal;
-        this.journalPacker = new JournalPacker(publisher, clock, metrics.registry());
+        // Only with the journal on: off, no record is made, and no meter of the packer's is shown.
+        this.journalPacker = journal.on() ? new JournalPacker(publisher, clock, metrics.registry()) : null;
     }
 
     @Override
