@@ -18,6 +18,7 @@ import io.werken.config.WorkflowReloadConfiguration;
 import io.werken.config.WorkflowsConfiguration;
 import io.werken.core.StartupRefusedException;
 import io.werken.http.ManagementServerFactory;
+import io.werken.settings.Settings;
 import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
@@ -84,6 +85,14 @@ public final class WerkenApplication {
 
     /** The {@code run} command: the server until it stops; 1 with one ERROR line when it cannot start. */
     static int run() {
+        try {
+            List<String> keys = new java.util.ArrayList<>(System.getenv().keySet());
+            keys.addAll(System.getProperties().stringPropertyNames());
+            Settings.refuseUnimplementedServerKeys(keys);
+        } catch (StartupRefusedException e) {
+            LOG.error("Werken cannot start. {}", e.getMessage());
+            return 1;
+        }
         Main main = newMain();
         try {
             int exitCode = main.run(new String[0]);

@@ -120,6 +120,20 @@ public record Settings(
      * The settings {@code properties} hold, or a {@link StartupRefusedException} naming every problem in one line
      * ({@code 2 settings are wrong: WERKEN_X must be ...; WERKEN_Y must be ...}).
      */
+    /**
+     * Refuses the {@code camel.server} keys of {@code keys} (environment variable and system property names) that
+     * Werken's webhook server does not implement, in one line: for a Werken about to start, before camel-main binds
+     * them, since camel-main fails with a stack trace on a key its own server lacks too ({@code
+     * CAMEL_SERVER_CORS_ENABLED}). {@link #from} refuses the same keys wherever else they are set.
+     */
+    public static void refuseUnimplementedServerKeys(java.util.Collection<String> keys) {
+        SettingsReader reader = new SettingsReader(key -> null);
+        CamelServerKeys.refuseUnimplemented(new java.util.TreeSet<>(keys), null, reader);
+        if (!reader.problems().isEmpty()) {
+            throw new StartupRefusedException(reader.problems().get(0));
+        }
+    }
+
     public static Settings from(CamelProperties properties) {
         SettingsReader reader = new SettingsReader(properties::get);
         Settings settings = read(reader);

@@ -134,6 +134,17 @@ class StartupRefusalsIT {
                         + "Werken's webhook server");
     }
 
+    @Test
+    void aCamelServerKeyNeitherServerHas() throws Exception {
+        Map<String, String> env = settings();
+        // camel-main binds CAMEL_SERVER_* itself, and fails with a stack trace on a key its own server lacks.
+        env.put("CAMEL_SERVER_CORS_ENABLED", "true");
+
+        assertRefusedInOneLine(
+                WerkenProcess.command(env, LIMIT),
+                "CAMEL_SERVER_CORS_ENABLED is not implemented by Werken's webhook server");
+    }
+
     /** Werken on its embedded broker at {@code amqpPort}, with a data directory that does not exist yet. */
     private Map<String, String> embedded(int amqpPort) throws Exception {
         return WerkenProcess.embeddedSettings(
