@@ -145,9 +145,12 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
         if (events.isEmpty() && revisions.isEmpty()) {
             return;
         }
-        // Messages of several records (JournalPacker) can hold more than a transaction should: at most batchSize each.
-        for (int from = 0; from < Math.max(1, events.size()); from += batchSize) {
-            write(events.subList(from, Math.min(events.size(), from + batchSize)), from == 0 ? revisions : List.of());
+        // Messages of several records (JournalPacker) can hold more than a transaction should: at most batchSize each,
+        // in even shares (527 records: 264 and 263, not 500 and 27).
+        int transactions = Math.max(1, (events.size() + batchSize - 1) / batchSize);
+        int share = (events.size() + transactions - 1) / transactions;
+        for (int from = 0; from < Math.max(1, events.size()); from += Math.max(1, share)) {
+            write(events.subList(from, Math.min(events.size(), from + share)), from == 0 ? revisions : List.of());
         }
     }
 
