@@ -19,6 +19,7 @@ import io.werken.config.WorkflowsConfiguration;
 import io.werken.core.StartupRefusedException;
 import io.werken.http.ManagementServerFactory;
 import io.werken.settings.Settings;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
@@ -86,7 +87,7 @@ public final class WerkenApplication {
     /** The {@code run} command: the server until it stops; 1 with one ERROR line when it cannot start. */
     static int run() {
         try {
-            List<String> keys = new java.util.ArrayList<>(System.getenv().keySet());
+            List<String> keys = new ArrayList<>(System.getenv().keySet());
             keys.addAll(System.getProperties().stringPropertyNames());
             Settings.refuseUnimplementedServerKeys(keys);
         } catch (StartupRefusedException e) {

@@ -177,13 +177,22 @@ public final class ConfirmedPublisher implements MessagePublisher, AutoCloseable
             publication.fail(new PublishFailedException("Werken is stopping: not publishing"));
         } else if (messages.isEmpty()) {
             publication.confirmed().complete(null);
-        } else if (ownLaneQueue != null
-                && messages.stream().allMatch(m -> m.queue().equals(ownLaneQueue))) {
+        } else if (ownLaneQueue != null && allTo(ownLaneQueue, messages)) {
             ownLanePending.add(publication);
         } else {
             pending.add(publication);
         }
         return publication;
+    }
+
+    /** Whether every one of {@code messages} goes to {@code queue} (a loop: this runs for every publication). */
+    private static boolean allTo(String queue, List<Outbound> messages) {
+        for (Outbound message : messages) {
+            if (!queue.equals(message.queue())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Stops the lanes once what callers handed them has been published; confirms still arrive afterwards. Once. */

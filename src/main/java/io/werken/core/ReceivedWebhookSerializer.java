@@ -1,5 +1,7 @@
 package io.werken.core;
 
+import static io.werken.core.JsonFields.text;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
@@ -10,7 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * Writes a {@link ReceivedWebhook} as the event envelope: its fields in the documented order, absent when null
@@ -35,16 +36,7 @@ public final class ReceivedWebhookSerializer extends StdSerializer<ReceivedWebho
         text(gen, "workflow_revision", event.workflowRevision());
         text(gen, "received_at", event.receivedAt());
         text(gen, "replay_of", event.replayOf());
-        gen.writeObjectFieldStart("headers");
-        for (Map.Entry<String, String> header : event.headers().entrySet()) {
-            gen.writeFieldName(header.getKey());
-            if (header.getValue() == null) {
-                gen.writeNull();
-            } else {
-                gen.writeString(header.getValue());
-            }
-        }
-        gen.writeEndObject();
+        JsonFields.headers(gen, "headers", event.headers());
         if (event.payloadBytes() != null) {
             gen.writeFieldName("payload");
             gen.writeRawValue(new RawJson(event.payloadBytes()));
@@ -53,12 +45,6 @@ public final class ReceivedWebhookSerializer extends StdSerializer<ReceivedWebho
         }
         tree(gen, provider, "workflow_definition", event.workflowDefinition());
         gen.writeEndObject();
-    }
-
-    private static void text(JsonGenerator gen, String name, String value) throws IOException {
-        if (value != null) {
-            gen.writeStringField(name, value);
-        }
     }
 
     private static void tree(JsonGenerator gen, SerializerProvider provider, String name, JsonNode value)

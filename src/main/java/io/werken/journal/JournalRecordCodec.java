@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.werken.core.JsonFields;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,40 +35,31 @@ final class JournalRecordCodec {
         ByteArrayBuilder out = new ByteArrayBuilder(size);
         try (JsonGenerator gen = factory.createGenerator(out)) {
             gen.writeStartObject();
-            text(gen, "event_id", record.eventId());
-            text(gen, "workflow_id", record.workflowId());
-            text(gen, "workflow_revision", record.workflowRevision());
-            text(gen, "received_at", record.receivedAt());
-            text(gen, "dispatched_at", record.dispatchedAt());
-            text(gen, "outcome", record.outcome());
-            text(gen, "reason", record.reason());
-            text(gen, "replay_of", record.replayOf());
-            text(gen, "traceparent", record.traceparent());
-            text(gen, "journal", record.journal());
+            JsonFields.text(gen, "event_id", record.eventId());
+            JsonFields.text(gen, "workflow_id", record.workflowId());
+            JsonFields.text(gen, "workflow_revision", record.workflowRevision());
+            JsonFields.text(gen, "received_at", record.receivedAt());
+            JsonFields.text(gen, "dispatched_at", record.dispatchedAt());
+            JsonFields.text(gen, "outcome", record.outcome());
+            JsonFields.text(gen, "reason", record.reason());
+            JsonFields.text(gen, "replay_of", record.replayOf());
+            JsonFields.text(gen, "traceparent", record.traceparent());
+            JsonFields.text(gen, "journal", record.journal());
             if (record.payload() != null) {
                 gen.writeFieldName("payload");
                 gen.writeBinary(record.payload());
             }
             if (record.headers() != null) {
-                gen.writeObjectFieldStart("headers");
-                for (Map.Entry<String, String> header : record.headers().entrySet()) {
-                    gen.writeFieldName(header.getKey());
-                    if (header.getValue() == null) {
-                        gen.writeNull();
-                    } else {
-                        gen.writeString(header.getValue());
-                    }
-                }
-                gen.writeEndObject();
+                JsonFields.headers(gen, "headers", record.headers());
             }
             gen.writeArrayFieldStart("actions");
             for (JournalAction action : record.actions()) {
                 gen.writeStartObject();
                 gen.writeNumberField("index", action.index());
-                text(gen, "type", action.type());
-                text(gen, "queue", action.queue());
-                text(gen, "outcome", action.outcome());
-                text(gen, "reason", action.reason());
+                JsonFields.text(gen, "type", action.type());
+                JsonFields.text(gen, "queue", action.queue());
+                JsonFields.text(gen, "outcome", action.outcome());
+                JsonFields.text(gen, "reason", action.reason());
                 if (action.params() != null) {
                     gen.writeFieldName("params");
                     JsonNode params = action.params();
@@ -212,12 +204,6 @@ final class JournalRecordCodec {
             return s;
         }
         return json.writeValueAsString(params);
-    }
-
-    private static void text(JsonGenerator gen, String name, String value) throws IOException {
-        if (value != null) {
-            gen.writeStringField(name, value);
-        }
     }
 
     private static String text(JsonParser parser, String field) throws IOException {

@@ -145,11 +145,15 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
         if (events.isEmpty() && revisions.isEmpty()) {
             return;
         }
+        if (events.isEmpty()) {
+            write(events, revisions);
+            return;
+        }
         // Messages of several records (JournalPacker) can hold more than a transaction should: at most batchSize each,
-        // in even shares (527 records: 264 and 263, not 500 and 27).
-        int transactions = Math.max(1, (events.size() + batchSize - 1) / batchSize);
+        // in even shares (527 records: 264 and 263, not 500 and 27). Revisions go with the first.
+        int transactions = (events.size() + batchSize - 1) / batchSize;
         int share = (events.size() + transactions - 1) / transactions;
-        for (int from = 0; from < Math.max(1, events.size()); from += Math.max(1, share)) {
+        for (int from = 0; from < events.size(); from += share) {
             write(events.subList(from, Math.min(events.size(), from + share)), from == 0 ? revisions : List.of());
         }
     }

@@ -79,7 +79,8 @@ class JournalWriterTest {
                             JournalRecords.PACK_TYPE,
                             JournalRecordCodec.pack(List.of(bytes(record("packed-6")), bytes(record("packed-7")))))));
 
-            // Eight records in transactions of at most three: all stored, each with its payload and action.
+            // Eight records, split into transactions of at most three (not observed here: JournalStore is final):
+            // every one stored, with its payload and its action.
             assertThat(store.countEvents()).isEqualTo(8);
             for (String id : List.of("single-1", "packed-1", "packed-5", "packed-7")) {
                 JournalRecord stored = store.find(id).orElseThrow();
