@@ -149,13 +149,29 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
             write(events, revisions);
             return;
         }
-        // Messages of several records (JournalPacker) can hold more than a transaction should: at most batchSize each,
-        // in even shares (527 records: 264 and 263, not 500 and 27). Revisions go with the first.
-        int transactions = (events.size() + batchSize - 1) / batchSize;
-        int share = (events.size() + transactions - 1) / transactions;
-        for (int from = 0; from < events.size(); from += share) {
-            write(events.subList(from, Math.min(events.size(), from + share)), from == 0 ? revisions : List.of());
+        // The workflows revisions go with the first transaction.
+        List<List<JournalRecord>> transactions = transactions(events, batchSize);
+        for (int i = 0; i < transactions.size(); i++) {
+            write(transactions.get(i), i == 0 ? revisions : List.of());
         }
+    }
+
+    /**
+     * A batch's records as its transactions: messages of several records (JournalPacker) can hold more than a
+     * transaction should, so at most {@code batchSize} each, in even shares (527 records at 500: 264 and 263, not 500
+     * and 27), in their order.
+     */
+    static <T> List<List<T>> transactions(List<T> records, int batchSize) {
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        int count = (records.size() + batchSize - 1) / batchSize;
+        int share = (records.size() + count - 1) / count;
+        List<List<T>> transactions = new ArrayList<>(count);
+        for (int from = 0; from < records.size(); from += share) {
+            transactions.add(records.subList(from, Math.min(records.size(), from + share)));
+        }
+        return transactions;
     }
 
     /** Writes one transaction's records, retried with a backoff while the database cannot take them. */

@@ -199,6 +199,55 @@ class JournalStoreTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void valuesWithTabsNewlinesBackslashesAndAnyBytesAreStoredExactly(Backend backend) throws Exception {
+        // Values a writer that escapes or encodes could get wrong: control characters, backslashes, \N, multi-byte
+        // text, every byte value in the payload.
+        JournalStore store = open(backend);
+        byte[] payload = new byte[256];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) i;
+        }
+        String awkward = "tab\there\nnewline\r\n back\\slash \\N \\x00 ¡ñ 日本 🎉 \"quoted\" \\.";
+        JournalRecord written = new JournalRecord(
+                "e\\1\t",
+                "orders\nEU",
+                "rev\\1",
+                "2026-12-01T10:00:00.123Z",
+                "2026-12-01T10:00:00.456Z",
+                JournalRecord.DEAD_LETTERED,
+                awkward,
+                "\\N",
+                null,
+                JournalRecord.FULL,
+                payload,
+                Map.of("x-awkward", awkward, "x-empty", ""),
+                List.of(new JournalAction(
+                        0,
+                        "http\ttab",
+                        "q\\n",
+                        JournalAction.FAILED,
+                        awkward,
+                        JSON.readTree("{\"text\":" + JSON.writeValueAsString(awkward) + ",\"empty\":\"\"}"))));
+
+        store.write(List.of(written), List.of());
+
+        JournalRecord found = store.find("e\\1\t").orElseThrow();
+        assertThat(found).usingRecursiveComparison().ignoringFields("actions").isEqualTo(written);
+        assertThat(found.actions()).hasSize(1);
+        JournalAction action = found.actions().get(0);
+        assertThat(action.type()).isEqualTo("http\ttab");
+        assertThat(action.queue()).isEqualTo("q\\n");
+        assertThat(action.reason()).isEqualTo(awkward);
+        assertThat(JSON.readTree(JournalRows.paramsJson(action.params()))
+                        .get("text")
+                        .asText())
+                .isEqualTo(awkward);
+        assertThat(found.replayOf()).isEqualTo("\\N");
+        assertThat(found.traceparent()).isNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void anEventJournaledAsMetadataKeepsNoPayloadHeadersOrParams(Backend backend) throws Exception {
         JournalStore store = open(backend);
         JournalRecord carried = new JournalRecord(

@@ -18,7 +18,7 @@ import org.springframework.amqp.core.MessageProperties;
 
 /**
  * The journal's writer, handed a batch as its consumer hands it over, on the embedded store: single records and packs
- * of several (JournalPacker's), in transactions of at most the batch size, and a message that is no record dropped and
+ * of several (JournalPacker's), in transactions of at most the batch size in even shares, and a message that is no record dropped and
  * counted without costing the others.
  */
 class JournalWriterTest {
@@ -79,8 +79,8 @@ class JournalWriterTest {
                             JournalRecords.PACK_TYPE,
                             JournalRecordCodec.pack(List.of(bytes(record("packed-6")), bytes(record("packed-7")))))));
 
-            // Eight records, split into transactions of at most three (not observed here: JournalStore is final):
-            // every one stored, with its payload and its action.
+            // Eight records (in transactions of at most three: see the tests of transactions below): every one
+            // stored, with its payload and its action.
             assertThat(store.countEvents()).isEqualTo(8);
             for (String id : List.of("single-1", "packed-1", "packed-5", "packed-7")) {
                 JournalRecord stored = store.find(id).orElseThrow();
@@ -93,5 +93,29 @@ class JournalWriterTest {
                     .as("the broken pack, logged and counted")
                     .isEqualTo(1);
         }
+    }
+
+    @Test
+    void aBatchIsWrittenInEvenTransactionsOfAtMostTheBatchSizeInItsOrder() {
+        List<Integer> records = new ArrayList<>();
+        for (int i = 0; i < 527; i++) {
+            records.add(i);
+        }
+        List<List<Integer>> transactions = JournalWriter.transactions(records, 500);
+        assertThat(transactions).extracting(List::size).containsExactly(264, 263);
+        assertThat(transactions.get(0).get(0)).isZero();
+        assertThat(transactions.get(1).get(0)).isEqualTo(264);
+        assertThat(transactions.get(1).get(262)).isEqualTo(526);
+
+        assertThat(JournalWriter.transactions(records.subList(0, 8), 3))
+                .extracting(List::size)
+                .containsExactly(3, 3, 2);
+        assertThat(JournalWriter.transactions(records.subList(0, 500), 500))
+                .extracting(List::size)
+                .containsExactly(500);
+        assertThat(JournalWriter.transactions(records.subList(0, 1), 500))
+                .extracting(List::size)
+                .containsExactly(1);
+        assertThat(JournalWriter.transactions(List.of(), 500)).isEmpty();
     }
 }

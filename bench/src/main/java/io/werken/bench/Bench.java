@@ -161,6 +161,19 @@ public final class Bench {
     private final int coldWarmup;
     /** {@code --cold-only}: only the cold run (no PerfTest, original, journal, steady or embedded runs), for A/B runs. */
     private final boolean coldOnly;
+    /**
+     * {@code --journal-rounds=N}: the journal on PostgreSQL measured N times, each between two runs with it off (the
+     * first round is the usual one; each later one adds a run with it on and one with it off), for the median and the
+     * noise across rounds.
+     */
+    private final int journalRounds;
+    /** {@code --journal-only}: only the journal's rounds (no PerfTest, original, H2, other scenarios, cold or embedded). */
+    private final boolean journalOnly;
+    /**
+     * {@code --rate=R}: the measured runs send R webhooks a second (at most {@code --concurrency} in flight) instead of
+     * as fast as answered, so that runs compare at the same throughput; 0 (the default): closed loop.
+     */
+    private final double rate;
 
     private Bench(BenchOptions options) {
         this.requests = options.requests();
@@ -179,6 +192,12 @@ public final class Bench {
         this.eventLog = options.eventLog();
         this.coldWarmup = Integer.parseInt(options.all().getOrDefault("cold-warmup", options.smoke() ? "100" : "2000"));
         this.coldOnly = options.all().containsKey("cold-only");
+        this.journalRounds = Integer.parseInt(options.all().getOrDefault("journal-rounds", "1"));
+        this.journalOnly = options.all().containsKey("journal-only");
+        this.rate = Double.parseDouble(options.all().getOrDefault("rate", "0"));
+        if (journalRounds < 1) {
+            throw new IllegalArgumentException("--journal-rounds=" + journalRounds + ": at least 1");
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -228,12 +247,15 @@ public final class Bench {
 
         log("Werken's event log (an INFO line per accepted webhook and per dispatched event): %s (--event-log=on|off)",
             eventLog ? "on" : "off");
+        long brokerPid = SystemUnderTest.brokerPid(rabbitNode);
+        if (journalOnly) {
+            return runJournalOnly(journalScenarios, brokerPid, stamp, smoke);
+        }
         log("broker ceiling: RabbitMQ PerfTest, 1 producer, 1 consumer, persistent, confirms, manual ack, %d s",
             perfTestSeconds);
         double ceiling = perfTestCeiling();
         log("broker ceiling: %.0f msg/s", ceiling);
 
-        long brokerPid = SystemUnderTest.brokerPid(rabbitNode);
         // The original first, stopped and its queues deleted before Werken starts: never both running at once.
         OriginalDesign.Run originalRun = originalScenarios.isEmpty() ? null
                 : original.measure(originalScenarios, brokerPid, stamp, this::measure);
@@ -253,6 +275,9 @@ public final class Bench {
         }
         WerkenRun main = runWerken("Werken", JournalKind.OFF, false, scenarios, brokerPid, stamp);
         runs.add(main);
+        if (!journalScenarios.isEmpty() && !smoke) {
+            runs.addAll(laterRounds(journalScenarios, brokerPid, stamp));
+        }
         WerkenRun cold = runCold(scenarios.get(0), brokerPid, stamp);
         String rabbitVersion;
         try (Broker broker = new Broker(amqpUri)) {
@@ -339,6 +364,48 @@ public final class Bench {
         return ok;
     }
 
+    /** {@code --journal-only}: the journal's rounds alone, their table, and whether nothing was lost. */
+    private boolean runJournalOnly(List<Scenario> journalScenarios, long brokerPid, String stamp, boolean smoke)
+            throws Exception {
+        if (journalScenarios.isEmpty()) {
+            throw new IllegalArgumentException("--journal-only needs the journal (not --no-journal)");
+        }
+        List<WerkenRun> runs = new ArrayList<>();
+        runs.add(runWerken("Werken, journal off, before", JournalKind.OFF, true, journalScenarios, brokerPid, stamp));
+        runs.add(runWerken("Werken, journal on PostgreSQL", JournalKind.POSTGRESQL, false, journalScenarios, brokerPid,
+                stamp));
+        runs.add(runWerken("Werken", JournalKind.OFF, false, journalScenarios, brokerPid, stamp));
+        runs.addAll(laterRounds(journalScenarios, brokerPid, stamp));
+        System.out.println();
+        System.out.println(JournalCosts.table(runs, journalScenarios, smoke));
+        long errors = 0;
+        for (WerkenRun run : runs) {
+            try (var lines = Files.lines(run.log())) {
+                errors += lines.filter(line -> line.contains(" ERROR ")).count();
+            }
+        }
+        boolean ok = errors == 0 && runs.stream().flatMap(run -> run.figures().stream()).allMatch(f -> f.lost() == 0
+                && f.load().failed() == 0 && (f.journal() == null || f.journal().missing() == 0));
+        if (!ok) {
+            System.out.println("FAILED: webhooks were refused, actions or journal entries are missing, or Werken "
+                               + "logged errors");
+        }
+        return ok;
+    }
+
+    /** Rounds 2 to {@code --journal-rounds}: each a Werken with the journal on PostgreSQL, then one with it off. */
+    private List<WerkenRun> laterRounds(List<Scenario> journalScenarios, long brokerPid, String stamp)
+            throws Exception {
+        List<WerkenRun> runs = new ArrayList<>();
+        for (int round = 2; round <= journalRounds; round++) {
+            runs.add(runWerken("Werken, journal on PostgreSQL, round " + round, JournalKind.POSTGRESQL, false,
+                    journalScenarios, brokerPid, stamp, warmup, true, "-round" + round));
+            runs.add(runWerken("Werken, journal off, round " + round, JournalKind.OFF, false, journalScenarios,
+                    brokerPid, stamp, warmup, true, "-off-round" + round));
+        }
+        return runs;
+    }
+
     /**
      * Starts a Werken with its journal as {@code journal} says (a fresh PostgreSQL database of the bench's own, or H2
      * in a data directory of its own under bench/results), measures {@code scenarios}, stops it, and deletes its
@@ -346,7 +413,7 @@ public final class Bench {
      */
     private WerkenRun runWerken(String system, JournalKind journal, boolean before, List<Scenario> scenarios,
                                 long brokerPid, String stamp) throws Exception {
-        return runWerken(system, journal, before, scenarios, brokerPid, stamp, warmup, true);
+        return runWerken(system, journal, before, scenarios, brokerPid, stamp, warmup, true, "");
     }
 
     /**
@@ -354,12 +421,13 @@ public final class Bench {
      * the JIT is done (the steady state), else right after the warm-up (the cold run, its log named -cold).
      */
     private WerkenRun runWerken(String system, JournalKind journal, boolean before, List<Scenario> scenarios,
-                                long brokerPid, String stamp, int warmupCount, boolean steady) throws Exception {
-        String suffix = !steady ? "-cold" : switch (journal) {
+                                long brokerPid, String stamp, int warmupCount, boolean steady, String round)
+            throws Exception {
+        String suffix = (!steady ? "-cold" : switch (journal) {
             case OFF -> before ? "-journal-off-before" : "";
             case POSTGRESQL -> "-journal-postgresql";
             case H2 -> "-journal-h2";
-        };
+        }) + round;
         Path werkenLog = results.resolve("werken-" + stamp + suffix + ".log");
         Path dataDir = results.resolve("data-" + stamp + suffix);
         Map<String, String> env = new LinkedHashMap<>();
@@ -435,7 +503,7 @@ public final class Bench {
      */
     private WerkenRun runCold(Scenario scenario, long brokerPid, String stamp) throws Exception {
         return runWerken(String.format(Locale.ROOT, "Werken, cold (%,d warm-up)", coldWarmup), JournalKind.OFF, false,
-                List.of(scenario), brokerPid, stamp, coldWarmup, false);
+                List.of(scenario), brokerPid, stamp, coldWarmup, false, "");
     }
 
     /** The cold run's webhooks all accepted, its actions all found and its log free of ERROR lines. */
@@ -554,14 +622,17 @@ public final class Bench {
         Map<Long, String> threadNames = target.byThread()
                 ? ProcessStats.javaThreadNames(target.processes().values().iterator().next()) : Map.of();
 
-        log("%s: %d webhooks at concurrency %d", name, requests, concurrency);
+        log("%s: %d webhooks at concurrency %d%s", name, requests, concurrency,
+            rate > 0 ? String.format(Locale.ROOT, ", %.0f a second", rate) : "");
         double cpu0 = cpuSeconds(target);
         Map<String, Double> parts0 = cpuByPart(target, threadNames);
         Map<String, Double> confirms0 = target.byThread() ? confirmBuckets(ALL_CONFIRMS) : Map.of();
         Map<String, Double> eventConfirms0 = target.byThread() ? confirmBuckets(EVENT_CONFIRMS) : Map.of();
         double brokerCpu0 = ProcessStats.cpuSeconds(brokerPid);
         double benchCpu0 = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
-        LoadGenerator.Result load = generator.run(path, scenario.body(), requests, concurrency, 600);
+        LoadGenerator.Result load = rate > 0
+                ? generator.runAtRate(path, scenario.body(), requests, concurrency, rate, 600)
+                : generator.run(path, scenario.body(), requests, concurrency, 600);
         long expected = (long) load.accepted() * scenario.actions();
         long[] reached = awaitDepth(broker, target.actionsQueue(), expected);
         double e2eSeconds = (reached[1] - load.firstStartNanos()) / 1e9;

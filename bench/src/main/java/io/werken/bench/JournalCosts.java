@@ -68,12 +68,24 @@ final class JournalCosts {
                  + "| journal caught up, ms after the load | events journaled / accepted | journal bytes per event |\n");
         s.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
         List<String> lines = new ArrayList<>();
+        StringBuilder rounds = new StringBuilder();
         for (Bench.Scenario scenario : scenarios) {
             List<Row> off = new ArrayList<>();
             List<Row> on = new ArrayList<>();
+            // Every run with the journal off or on PostgreSQL, in the order they ran (--journal-rounds).
+            List<Row> sequence = new ArrayList<>();
+            List<Boolean> sequenceOn = new ArrayList<>();
             for (Bench.WerkenRun run : runs) {
                 Bench.Figures f = figuresOf(run, scenario);
                 if (f == null) {
+                    continue;
+                }
+                boolean laterRound = run.system().contains(", round ");
+                if (run.journal() != Bench.JournalKind.H2) {
+                    sequence.add(Row.of(run.system(), f));
+                    sequenceOn.add(run.journal() == Bench.JournalKind.POSTGRESQL);
+                }
+                if (laterRound) {
                     continue;
                 }
                 if (run.journal() == Bench.JournalKind.OFF) {
@@ -82,6 +94,7 @@ final class JournalCosts {
                     on.add(Row.of(run.journal().label, f));
                 }
             }
+            rounds.append(rounds(sequence, sequenceOn, scenario));
             if (off.isEmpty()) {
                 continue;
             }
@@ -107,7 +120,78 @@ final class JournalCosts {
         }
         s.append('\n');
         lines.forEach(line -> s.append(line).append('\n'));
+        s.append(rounds);
         return s.toString();
+    }
+
+    /**
+     * With more than one run on PostgreSQL ({@code --journal-rounds}): each against the mean of the runs with the
+     * journal off just before and just after it, the median of those, and the noise (each run with it off against the
+     * one before it). Empty otherwise.
+     */
+    private static String rounds(List<Row> sequence, List<Boolean> on, Bench.Scenario scenario) {
+        List<double[]> ratios = new ArrayList<>();
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "%nThe journal on PostgreSQL in rounds, %s: each run with it on against the "
+                + "mean of the runs with it off just before and after it%n%n", scenario.name()));
+        s.append("| round | Werken CPU ms per webhook, on / off | broker CPU ms per webhook, on / off | database CPU ms "
+                 + "per webhook | ingest, on ÷ off | p99 ms, on / off | caught up, ms after the load |\n");
+        s.append("|---|---|---|---:|---:|---|---:|\n");
+        for (int i = 1; i + 1 < sequence.size(); i++) {
+            if (!on.get(i) || on.get(i - 1) || on.get(i + 1)) {
+                continue;
+            }
+            Row r = sequence.get(i);
+            Row off = Row.mean("off", List.of(sequence.get(i - 1), sequence.get(i + 1)));
+            double[] ratio = {r.werkenCpu() / off.werkenCpu() - 1, r.brokerCpu() / off.brokerCpu() - 1,
+                r.ingest() / off.ingest(), r.p99() / off.p99(), r.journal().caughtUpAfterLoadMs()};
+            ratios.add(ratio);
+            s.append(String.format(Locale.ROOT, "| %d | %.3f / %.3f: %s | %.3f / %.3f: %s | %.3f | %.2f | %.1f / %.1f "
+                    + "| %.0f |%n", ratios.size(), r.werkenCpu(), off.werkenCpu(), percent(r.werkenCpu(),
+                    off.werkenCpu()), r.brokerCpu(), off.brokerCpu(), percent(r.brokerCpu(), off.brokerCpu()),
+                    r.databaseCpu(), ratio[2], r.p99(), off.p99(), ratio[4]));
+        }
+        if (ratios.size() < 2) {
+            return "";
+        }
+        List<double[]> noise = new ArrayList<>();
+        Row previousOff = null;
+        for (int i = 0; i < sequence.size(); i++) {
+            if (on.get(i)) {
+                continue;
+            }
+            Row r = sequence.get(i);
+            if (previousOff != null) {
+                noise.add(new double[] {r.werkenCpu() / previousOff.werkenCpu() - 1, r.ingest() / previousOff.ingest(),
+                    r.p99() / previousOff.p99()});
+            }
+            previousOff = r;
+        }
+        double werken = median(ratios, 0);
+        double broker = median(ratios, 1);
+        s.append(String.format(Locale.ROOT, "%nJournal on PostgreSQL ÷ off, median of %d rounds, %s: Werken CPU per "
+                + "webhook %+.1f%% (target at most +%.0f%%: %s), broker CPU per webhook %+.1f%% (at most +%.0f%%: %s), "
+                + "ingest webhooks/s %.2f, p99 %.2f, caught up %.0f ms after the load (the slowest round: %.0f ms). "
+                + "The noise, each run with the journal off against the one before it (%d pairs): Werken CPU %s, "
+                + "ingest %s, p99 %s%n", ratios.size(), scenario.name(), werken * 100, WERKEN_CPU_TARGET * 100,
+                werken <= WERKEN_CPU_TARGET ? "met" : "missed", broker * 100, BROKER_CPU_TARGET * 100,
+                broker <= BROKER_CPU_TARGET ? "met" : "missed", median(ratios, 2), median(ratios, 3),
+                median(ratios, 4), ratios.stream().mapToDouble(r -> r[4]).max().orElse(Double.NaN), noise.size(),
+                range(noise, 0, true), range(noise, 1, false), range(noise, 2, false)));
+        return s.toString();
+    }
+
+    private static double median(List<double[]> rows, int column) {
+        double[] values = rows.stream().mapToDouble(r -> r[column]).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    private static String range(List<double[]> rows, int column, boolean percent) {
+        double min = rows.stream().mapToDouble(r -> r[column]).min().orElse(Double.NaN);
+        double max = rows.stream().mapToDouble(r -> r[column]).max().orElse(Double.NaN);
+        return percent ? String.format(Locale.ROOT, "%+.1f%% to %+.1f%%", min * 100, max * 100)
+                : String.format(Locale.ROOT, "%.2f to %.2f", min, max);
     }
 
     private static void row(StringBuilder s, Row r, Bench.Scenario scenario) {

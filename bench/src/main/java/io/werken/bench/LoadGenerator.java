@@ -16,8 +16,10 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * A closed-loop HTTP load generator: exactly {@code count} POSTs, {@code concurrency} in flight at any moment, each
- * on a kept-alive connection of its own, with every request's latency recorded. A webhook counts as accepted only if
+ * An HTTP load generator: exactly {@code count} POSTs, each on a kept-alive connection, with every request's latency
+ * recorded. Closed loop ({@link #run}): {@code concurrency} in flight at any moment, as fast as the system answers.
+ * At a fixed rate ({@link #runAtRate}): the requests are due evenly spaced, at most {@code concurrency} in flight, and a
+ * request's latency counts from when it was due, so time spent waiting for a free connection is in it. A webhook counts as accepted only if
  * its answer has exactly the status the system under test promises (202 for Werken, 200 for the original design).
  */
 final class LoadGenerator implements AutoCloseable {
@@ -62,27 +64,76 @@ final class LoadGenerator implements AutoCloseable {
 
     /** Sends {@code count} webhooks to {@code path} with {@code concurrency} in flight, and waits for all answers. */
     Result run(String path, byte[] body, int count, int concurrency, long timeoutSeconds) throws Exception {
-        Buffer payload = Buffer.buffer(body);
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-                .setURI(path).putHeader("Content-Type", "application/json");
-        long[] latencies = new long[count];
-        String[] eventIds = new String[count];
+        Batch batch = new Batch(path, body, count);
         AtomicInteger next = new AtomicInteger();
-        AtomicInteger finished = new AtomicInteger();
-        AtomicInteger accepted = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        AtomicLong lastEnd = new AtomicLong();
-        String[] firstFailure = new String[1];
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        long start = System.nanoTime();
-
         Runnable[] sendNext = new Runnable[1];
         sendNext[0] = () -> {
             int i = next.getAndIncrement();
-            if (i >= count) {
-                return;
+            if (i < count) {
+                batch.send(i, System.nanoTime(), sendNext[0]);
             }
-            long t0 = System.nanoTime();
+        };
+        vertx.runOnContext(v -> {
+            for (int c = 0; c < Math.min(concurrency, count); c++) {
+                sendNext[0].run();
+            }
+        });
+        return batch.await(timeoutSeconds);
+    }
+
+    /**
+     * Sends {@code count} webhooks to {@code path} at {@code perSecond} (due every 1/perSecond s, checked each
+     * millisecond), at most {@code concurrency} in flight, and waits for all answers.
+     */
+    Result runAtRate(String path, byte[] body, int count, int concurrency, double perSecond, long timeoutSeconds)
+            throws Exception {
+        Batch batch = new Batch(path, body, count);
+        double intervalNanos = 1e9 / perSecond;
+        // Both run on the client's one event loop: no locks.
+        int[] sent = new int[1];
+        int[] inFlight = new int[1];
+        vertx.runOnContext(v -> vertx.setPeriodic(1, timer -> {
+            long now = System.nanoTime();
+            while (sent[0] < count && inFlight[0] < concurrency
+                    && batch.start + (long) (sent[0] * intervalNanos) <= now) {
+                int i = sent[0]++;
+                inFlight[0]++;
+                batch.send(i, batch.start + (long) (i * intervalNanos), () -> inFlight[0]--);
+            }
+            if (sent[0] == count) {
+                vertx.cancelTimer(timer);
+            }
+        }));
+        return batch.await(timeoutSeconds);
+    }
+
+    /** One call's requests: what each answered and how long it took, from {@code from} (when it was sent or due). */
+    private final class Batch {
+
+        final RequestOptions options;
+        final Buffer payload;
+        final int count;
+        final long[] latencies;
+        final String[] eventIds;
+        final AtomicInteger finished = new AtomicInteger();
+        final AtomicInteger accepted = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+        final AtomicLong lastEnd = new AtomicLong();
+        final String[] firstFailure = new String[1];
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        final long start = System.nanoTime();
+
+        Batch(String path, byte[] body, int count) {
+            this.options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+                    .setURI(path).putHeader("Content-Type", "application/json");
+            this.payload = Buffer.buffer(body);
+            this.count = count;
+            this.latencies = new long[count];
+            this.eventIds = new String[count];
+        }
+
+        /** Sends request {@code i}; once answered, records it and runs {@code then} (unless it was the last). */
+        void send(int i, long from, Runnable then) {
             client.request(options)
                     .compose(request -> request.send(payload))
                     .compose(response -> response.body().map(b -> {
@@ -95,7 +146,7 @@ final class LoadGenerator implements AutoCloseable {
                     }))
                     .onComplete(ar -> {
                         long t1 = System.nanoTime();
-                        latencies[i] = t1 - t0;
+                        latencies[i] = t1 - from;
                         lastEnd.accumulateAndGet(t1, Math::max);
                         if (ar.succeeded() && ar.result() == acceptedStatus) {
                             accepted.incrementAndGet();
@@ -108,18 +159,16 @@ final class LoadGenerator implements AutoCloseable {
                         if (finished.incrementAndGet() == count) {
                             done.complete(null);
                         } else {
-                            sendNext[0].run();
+                            then.run();
                         }
                     });
-        };
-        vertx.runOnContext(v -> {
-            for (int c = 0; c < Math.min(concurrency, count); c++) {
-                sendNext[0].run();
-            }
-        });
-        done.get(timeoutSeconds, TimeUnit.SECONDS);
-        return new Result(count, accepted.get(), failed.get(), start, lastEnd.get(), latencies, firstFailure[0],
-                eventIds);
+        }
+
+        Result await(long timeoutSeconds) throws Exception {
+            done.get(timeoutSeconds, TimeUnit.SECONDS);
+            return new Result(count, accepted.get(), failed.get(), start, lastEnd.get(), latencies, firstFailure[0],
+                    eventIds);
+        }
     }
 
     /** Werken's 202 names the event ({@code "event_id":"..."}); the original's 200 does not (null). */
