@@ -64,20 +64,8 @@ class JournalPackerTest {
     private final JournalPacker packer = new JournalPacker(broker, Clock.systemUTC(), registry);
 
     private static MessagePublisher.Outbound record(String eventId, int payloadBytes) throws IOException {
-        JournalRecord record = new JournalRecord(
-                eventId,
-                "mi-workflow",
-                "rev-1",
-                "2026-12-06T10:00:00.000Z",
-                "2026-12-06T10:00:00.010Z",
-                JournalRecord.DISPATCHED,
-                null,
-                null,
-                null,
-                JournalRecord.FULL,
-                "x".repeat(payloadBytes).getBytes(StandardCharsets.UTF_8),
-                null,
-                List.of());
+        JournalRecord record =
+                TestRecords.dispatched(eventId, "x".repeat(payloadBytes).getBytes(StandardCharsets.UTF_8), List.of());
         Message message = AmqpMessages.persistentJson(
                 JournalRecordCodec.write(JSON.getFactory(), record),
                 "journal-" + eventId,

@@ -27,19 +27,9 @@ class JournalWriterTest {
     Path dir;
 
     private static JournalRecord record(String eventId) {
-        return new JournalRecord(
+        return TestRecords.dispatched(
                 eventId,
-                "mi-workflow",
-                "rev-1",
-                "2026-12-06T10:00:00.000Z",
-                "2026-12-06T10:00:00.010Z",
-                JournalRecord.DISPATCHED,
-                null,
-                null,
-                null,
-                JournalRecord.FULL,
                 ("{\"id\":\"" + eventId + "\"}").getBytes(StandardCharsets.UTF_8),
-                null,
                 List.of(new JournalAction(0, "notify", "required_actions", JournalAction.PUBLISHED, null, null)));
     }
 

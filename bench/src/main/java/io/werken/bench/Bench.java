@@ -336,10 +336,7 @@ public final class Bench {
 
         long errors = 0;
         for (WerkenRun run : runs) {
-            long inRun;
-            try (var lines = Files.lines(run.log())) {
-                inRun = lines.filter(line -> line.contains(" ERROR ")).count();
-            }
+            long inRun = errorLines(run);
             errors += inRun;
             System.out.println(run.system() + " logged " + inRun + " ERROR lines (" + repo.relativize(run.log()) + ")");
         }
@@ -354,9 +351,7 @@ public final class Bench {
         }
         // The exit code is Werken's: whatever the original lost or refused is only printed.
         boolean ok = embedded.load().failed() == 0 && coldOk(cold)
-                && runs.stream().flatMap(run -> run.figures().stream()).allMatch(f -> f.lost() == 0
-                        && f.load().failed() == 0 && (f.journal() == null || f.journal().missing() == 0))
-                && errors == 0;
+                && nothingMissing(runs) && errors == 0;
         if (!ok) {
             System.out.println("FAILED: webhooks were refused, actions or journal entries are missing, or Werken "
                                + "logged errors");
@@ -380,17 +375,27 @@ public final class Bench {
         System.out.println(JournalCosts.table(runs, journalScenarios, smoke));
         long errors = 0;
         for (WerkenRun run : runs) {
-            try (var lines = Files.lines(run.log())) {
-                errors += lines.filter(line -> line.contains(" ERROR ")).count();
-            }
+            errors += errorLines(run);
         }
-        boolean ok = errors == 0 && runs.stream().flatMap(run -> run.figures().stream()).allMatch(f -> f.lost() == 0
-                && f.load().failed() == 0 && (f.journal() == null || f.journal().missing() == 0));
+        boolean ok = errors == 0 && nothingMissing(runs);
         if (!ok) {
             System.out.println("FAILED: webhooks were refused, actions or journal entries are missing, or Werken "
                                + "logged errors");
         }
         return ok;
+    }
+
+    /** The ERROR lines in a run's Werken log. */
+    private static long errorLines(WerkenRun run) throws java.io.IOException {
+        try (var lines = Files.lines(run.log())) {
+            return lines.filter(line -> line.contains(" ERROR ")).count();
+        }
+    }
+
+    /** Every webhook of the runs accepted, every action found, and every accepted event in the journal. */
+    private static boolean nothingMissing(List<WerkenRun> runs) {
+        return runs.stream().flatMap(run -> run.figures().stream()).allMatch(f -> f.lost() == 0
+                && f.load().failed() == 0 && (f.journal() == null || f.journal().missing() == 0));
     }
 
     /** Rounds 2 to {@code --journal-rounds}: each a Werken with the journal on PostgreSQL, then one with it off. */
