@@ -20,6 +20,7 @@ import io.werken.workflow.CurrentWorkflows;
 import io.werken.workflow.PinnedWorkflows;
 import io.werken.workflow.WorkflowCatalog;
 import java.time.Clock;
+import java.time.Duration;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
@@ -74,8 +75,15 @@ public class DispatchConfiguration implements CamelConfiguration {
             ObjectMapper werkenJson,
             Clock clock,
             WerkenMetrics werkenMetrics,
-            JournalRecords journalRecords) {
-        return new ActionPublisher(publisher, werkenJson, clock, werkenMetrics, journalRecords);
+            JournalRecords journalRecords,
+            Settings settings) {
+        return new ActionPublisher(
+                publisher,
+                werkenJson,
+                clock,
+                werkenMetrics,
+                journalRecords,
+                Duration.ofMillis(settings.journal().lingerMs()));
     }
 
     @BindToRegistry

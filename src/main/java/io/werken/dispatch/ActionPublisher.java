@@ -66,13 +66,25 @@ public final class ActionPublisher implements AsyncProcessor {
 
     public ActionPublisher(
             MessagePublisher publisher, ObjectMapper json, Clock clock, WerkenMetrics metrics, JournalRecords journal) {
+        this(publisher, json, clock, metrics, journal, Duration.ZERO);
+    }
+
+    /** @param journalLinger how long an event's record waits for others to share its message ({@link JournalPacker}) */
+    public ActionPublisher(
+            MessagePublisher publisher,
+            ObjectMapper json,
+            Clock clock,
+            WerkenMetrics metrics,
+            JournalRecords journal,
+            Duration journalLinger) {
         this.publisher = publisher;
         this.json = json;
         this.clock = clock;
         this.metrics = metrics;
         this.journal = journal;
         // Only with the journal on: off, no record is made, and no meter of the packer's is shown.
-        this.journalPacker = journal.on() ? new JournalPacker(publisher, clock, metrics.registry()) : null;
+        this.journalPacker =
+                journal.on() ? new JournalPacker(publisher, clock, metrics.registry(), journalLinger) : null;
     }
 
     @Override

@@ -107,6 +107,7 @@ public record Settings(
             int poolSize,
             String queue,
             int batchSize,
+            int lingerMs,
             Duration retention,
             long maxEvents,
             int scanLimit,
@@ -251,6 +252,7 @@ public record Settings(
                 on ? r.integer("werken.journal.pool-size", "WERKEN_JOURNAL_POOL_SIZE", 1, 100) : 1,
                 r.string("werken.journal.queue", "WERKEN_QUEUE_JOURNAL").trim(),
                 on ? r.integer("werken.journal.batch-size", "WERKEN_JOURNAL_BATCH_SIZE", 1, 10_000) : 1,
+                on ? r.integer("werken.journal.linger-ms", "WERKEN_JOURNAL_LINGER_MS", 0, 1_000) : 0,
                 on ? r.positiveDuration("werken.journal.retention", "WERKEN_JOURNAL_RETENTION") : Duration.ofDays(7),
                 on ? r.number("werken.journal.max-events", "WERKEN_JOURNAL_MAX_EVENTS", 1, Long.MAX_VALUE) : 1,
                 on ? r.integer("werken.journal.scan-limit", "WERKEN_JOURNAL_SCAN_LIMIT", 1, MAX) : 1,
@@ -261,6 +263,7 @@ public record Settings(
             for (String[] unread : new String[][] {
                 {"werken.journal.pool-size", "WERKEN_JOURNAL_POOL_SIZE"},
                 {"werken.journal.batch-size", "WERKEN_JOURNAL_BATCH_SIZE"},
+                {"werken.journal.linger-ms", "WERKEN_JOURNAL_LINGER_MS"},
                 {"werken.journal.retention", "WERKEN_JOURNAL_RETENTION"},
                 {"werken.journal.max-events", "WERKEN_JOURNAL_MAX_EVENTS"},
                 {"werken.journal.scan-limit", "WERKEN_JOURNAL_SCAN_LIMIT"},

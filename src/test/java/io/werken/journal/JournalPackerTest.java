@@ -1,6 +1,7 @@
 package io.werken.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -11,16 +12,19 @@ import io.werken.core.WerkenJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 
 /**
- * The journal's group commit: a record goes at once while fewer than two messages of records are unconfirmed, the
- * records that come meanwhile go together once one is confirmed, and each record's future follows the confirm of the
- * message that carried it, and only that message's.
+ * The journal's group commit: without a linger a record goes at once while fewer than two messages of records are
+ * unconfirmed, and the records that come meanwhile go together once one is confirmed; with a linger the records wait
+ * for it (or for a message's worth) and go together; each record's future follows the confirm of the message that
+ * carried it, and only that message's.
  */
 class JournalPackerTest {
 
@@ -62,6 +66,25 @@ class JournalPackerTest {
     private final Broker broker = new Broker();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final JournalPacker packer = new JournalPacker(broker, Clock.systemUTC(), registry);
+
+    /** The linger's timer, run when the test says its time is over. */
+    private static final class Linger implements Executor {
+        final List<Runnable> started = new ArrayList<>();
+
+        @Override
+        public synchronized void execute(Runnable whenOver) {
+            started.add(whenOver);
+        }
+
+        void over() {
+            List<Runnable> due = List.copyOf(started);
+            started.clear();
+            due.forEach(Runnable::run);
+        }
+    }
+
+    private final Linger linger = new Linger();
+    private final JournalPacker lingering = new JournalPacker(broker, Clock.systemUTC(), registry, linger);
 
     private static MessagePublisher.Outbound record(String eventId, int payloadBytes) throws IOException {
         JournalRecord record =
@@ -160,6 +183,103 @@ class JournalPackerTest {
         broker.confirms.get(4).complete(null);
         assertThat(broker.eventsOf(6)).containsExactly("huge");
         assertThat(broker.sent.get(6).getMessageProperties().getType()).isEqualTo(JournalRecords.EVENT_TYPE);
+    }
+
+    @Test
+    void withALingerRecordsWaitForItAndThenGoTogetherInOneMessage() throws IOException {
+        List<CompletableFuture<Void>> confirmed = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            confirmed.add(lingering.publish(record("e-" + i, 10)));
+        }
+        assertThat(broker.sent).as("all three linger").isEmpty();
+        assertThat(linger.started).as("one linger, the oldest record's").hasSize(1);
+
+        linger.over();
+        assertThat(broker.sent).hasSize(1);
+        assertThat(broker.eventsOf(0)).containsExactly("e-1", "e-2", "e-3");
+        assertThat(confirmed).noneMatch(CompletableFuture::isDone);
+        broker.confirms.get(0).complete(null);
+        assertThat(confirmed).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+
+        // The next record starts a linger of its own.
+        lingering.publish(record("e-4", 10));
+        assertThat(broker.sent).hasSize(1);
+        linger.over();
+        assertThat(broker.eventsOf(1)).containsExactly("e-4");
+        assertThat(broker.sent.get(1).getMessageProperties().getType()).isEqualTo(JournalRecords.EVENT_TYPE);
+    }
+
+    @Test
+    void aMessagesWorthOfRecordsGoesWithoutWaitingForTheLingerAndTheRestStillLinger() throws IOException {
+        for (int i = 0; i < 66; i++) {
+            lingering.publish(record("e-" + i, 10));
+        }
+        assertThat(broker.sent).as("64 records went at once, two linger").hasSize(1);
+        assertThat(broker.eventsOf(0)).hasSize(64).startsWith("e-0").endsWith("e-63");
+
+        broker.confirms.get(0).complete(null);
+        assertThat(broker.sent).as("a free place does not cut the linger short").hasSize(1);
+        linger.over();
+        assertThat(broker.eventsOf(1)).containsExactly("e-64", "e-65");
+
+        // 256 KiB waiting is a message's worth too: about 110 KB each in base64, so the third fills it.
+        for (int i = 0; i < 3; i++) {
+            lingering.publish(record("large-" + i, 80 * 1024));
+        }
+        assertThat(broker.sent).hasSize(3);
+        assertThat(broker.eventsOf(2)).containsExactly("large-0", "large-1");
+        linger.over();
+        broker.confirms.get(1).complete(null);
+        assertThat(broker.eventsOf(3)).containsExactly("large-2");
+    }
+
+    @Test
+    void recordsWhoseLingerIsOverWhileTwoMessagesAreUnconfirmedGoAsSoonAsOneIs() throws IOException {
+        for (int i = 0; i < 128; i++) {
+            lingering.publish(record("full-" + i, 10));
+        }
+        assertThat(broker.sent).as("two messages of 64 in flight").hasSize(2);
+        List<CompletableFuture<Void>> late = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            late.add(lingering.publish(record("late-" + i, 10)));
+        }
+        linger.over();
+        assertThat(broker.sent).as("no place in flight").hasSize(2);
+        late.add(lingering.publish(record("later-4", 10)));
+        assertThat(linger.started)
+                .as("it joins the records waiting for a place, with no linger of its own")
+                .isEmpty();
+
+        broker.confirms.get(1).complete(null);
+        assertThat(broker.sent).hasSize(3);
+        assertThat(broker.eventsOf(2)).containsExactly("late-1", "late-2", "late-3", "later-4");
+        broker.confirms.get(2).complete(null);
+        assertThat(late).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+    }
+
+    @Test
+    void aLingerOfSomeMillisecondsSendsTheRecordsWithNothingElseHappening() throws IOException {
+        JournalPacker timed = new JournalPacker(broker, Clock.systemUTC(), registry, Duration.ofMillis(20));
+        List<CompletableFuture<Void>> confirmed = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            confirmed.add(timed.publish(record("e-" + i, 10)));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> sentEvents().size() == 3);
+        assertThat(sentEvents()).containsExactly("e-1", "e-2", "e-3");
+        synchronized (broker) {
+            broker.confirms.forEach(confirm -> confirm.complete(null));
+        }
+        assertThat(confirmed).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+    }
+
+    private List<String> sentEvents() throws IOException {
+        synchronized (broker) {
+            List<String> events = new ArrayList<>();
+            for (int i = 0; i < broker.sent.size(); i++) {
+                events.addAll(broker.eventsOf(i));
+            }
+            return events;
+        }
     }
 
     @Test

@@ -86,6 +86,16 @@ class JournalWriterTest {
     }
 
     @Test
+    void theWriterHoldsAsManyMessagesAsFullPacksMakeABatchSoThatLingeringRecordsStayFewInMemory() {
+        // A message carries up to 64 records: 8 messages hold at most 512 records for a batch of 500.
+        assertThat(JournalWriter.messagesPerBatch(500)).isEqualTo(8);
+        assertThat(JournalWriter.messagesPerBatch(64)).isEqualTo(1);
+        assertThat(JournalWriter.messagesPerBatch(65)).isEqualTo(2);
+        assertThat(JournalWriter.messagesPerBatch(1)).isEqualTo(1);
+        assertThat(JournalWriter.messagesPerBatch(10_000)).isEqualTo(157);
+    }
+
+    @Test
     void aBatchIsWrittenInEvenTransactionsOfAtMostTheBatchSizeInItsOrder() {
         List<Integer> records = new ArrayList<>();
         for (int i = 0; i < 527; i++) {
