@@ -70,8 +70,14 @@ class ObservabilityIT {
         broker = new Broker();
         Path file = Files.writeString(dir.resolve("workflows.json"), WORKFLOWS);
         revision = WorkflowCatalog.revisionOf(WORKFLOWS.getBytes(StandardCharsets.UTF_8));
-        werken = RunningWerken.start(
-                Map.of("werken.workflows", file.toString(), "werken.dispatch.max-redeliveries", "0"));
+        werken = RunningWerken.start(Map.of(
+                "werken.workflows",
+                file.toString(),
+                "werken.dispatch.max-redeliveries",
+                "0",
+                // Each record in a message of its own, so that the confirms below can be counted exactly.
+                "werken.journal.linger-ms",
+                "0"));
         LOGS.attach();
     }
 
