@@ -60,15 +60,6 @@ public final class ActionPublisher implements AsyncProcessor {
     private final JournalPacker journalPacker;
     private volatile ExecutorService confirmedThreads;
 
-    public ActionPublisher(MessagePublisher publisher, ObjectMapper json, Clock clock, WerkenMetrics metrics) {
-        this(publisher, json, clock, metrics, JournalRecords.off());
-    }
-
-    public ActionPublisher(
-            MessagePublisher publisher, ObjectMapper json, Clock clock, WerkenMetrics metrics, JournalRecords journal) {
-        this(publisher, json, clock, metrics, journal, Duration.ZERO);
-    }
-
     /** @param journalLinger how long an event's record waits for others to share its message ({@link JournalPacker}) */
     public ActionPublisher(
             MessagePublisher publisher,

@@ -56,12 +56,10 @@ public final class JournalPacker {
     private int inFlight;
     private boolean lingering;
 
-    /** A packer whose records do not linger: each goes as soon as fewer than two messages are unconfirmed. */
-    public JournalPacker(MessagePublisher publisher, Clock clock, MeterRegistry registry) {
-        this(publisher, clock, registry, (Executor) null);
-    }
-
-    /** A packer whose records wait up to {@code linger} for others (zero: none waits). */
+    /**
+     * A packer whose records wait up to {@code linger} for others; zero: none waits, each goes as soon as fewer than
+     * two messages are unconfirmed.
+     */
     public JournalPacker(MessagePublisher publisher, Clock clock, MeterRegistry registry, Duration linger) {
         this(
                 publisher,
@@ -110,18 +108,9 @@ public final class JournalPacker {
             send(pack);
         }
         if (startLinger) {
-            lingerThenSend();
+            linger.execute(this::lingered);
         }
         return confirmed;
-    }
-
-    private void lingerThenSend() {
-        try {
-            linger.execute(this::lingered);
-        } catch (RuntimeException e) {
-            // No timer to be had (the JVM is exiting): the records go now instead.
-            lingered();
-        }
     }
 
     /** The linger is over: what waits goes, as many messages as there are free places in flight. */

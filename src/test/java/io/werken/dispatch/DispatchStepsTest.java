@@ -17,6 +17,7 @@ import io.werken.workflow.CurrentWorkflows;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -116,7 +117,8 @@ class DispatchStepsTest {
                             werken,
                             clock,
                             WerkenMetrics.none(),
-                            new JournalRecords(werken, clock, "werken.journal", "required_actions"))
+                            new JournalRecords(werken, clock, "werken.journal", "required_actions"),
+                            Duration.ZERO)
                     .process(exchange);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -356,7 +356,8 @@ class ContractsIT {
                     }
                 },
                 java.time.Clock.systemUTC(),
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                Duration.ZERO);
         List<GetResponse> all = new java.util.ArrayList<>(records);
         all.addAll(0, records);
         for (GetResponse record : all) {

@@ -65,7 +65,7 @@ class JournalPackerTest {
 
     private final Broker broker = new Broker();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final JournalPacker packer = new JournalPacker(broker, Clock.systemUTC(), registry);
+    private final JournalPacker packer = new JournalPacker(broker, Clock.systemUTC(), registry, Duration.ZERO);
 
     /** The linger's timer, run when the test says its time is over. */
     private static final class Linger implements Executor {
@@ -295,7 +295,8 @@ class JournalPackerTest {
                     }
                 },
                 Clock.systemUTC(),
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(),
+                Duration.ZERO);
         for (int i = 0; i < 5; i++) {
             assertThat(closed.publish(record("e-" + i, 10))).isCompletedExceptionally();
         }
