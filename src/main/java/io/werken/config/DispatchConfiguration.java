@@ -12,6 +12,7 @@ import io.werken.dispatch.DispatchRetryLogger;
 import io.werken.dispatch.EventReader;
 import io.werken.dispatch.PlainListenerContainerFactory;
 import io.werken.dispatch.WorkflowLookup;
+import io.werken.journal.JournalDirectWriter;
 import io.werken.journal.JournalRecords;
 import io.werken.metrics.WerkenMetrics;
 import io.werken.settings.Settings;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 
 /** The dispatch-actions and dead-letter routes' steps, in route order, and the retry logger of dispatch-errors. */
@@ -76,13 +78,16 @@ public class DispatchConfiguration implements CamelConfiguration {
             Clock clock,
             WerkenMetrics werkenMetrics,
             JournalRecords journalRecords,
-            Settings settings) {
+            Settings settings,
+            CamelContext context) {
         return new ActionPublisher(
                 publisher,
                 werkenJson,
                 clock,
                 werkenMetrics,
                 journalRecords,
+                // Bound by JournalConfiguration with the journal on PostgreSQL and WERKEN_JOURNAL_DIRECT=on; else none.
+                context.getRegistry().findSingleByType(JournalDirectWriter.class),
                 Duration.ofMillis(settings.journal().lingerMs()));
     }
 

@@ -8,6 +8,7 @@ import io.werken.expression.ExpressionCompiler;
 import io.werken.journal.DraftImpact;
 import io.werken.journal.EventSearch;
 import io.werken.journal.Journal;
+import io.werken.journal.JournalDirectWriter;
 import io.werken.journal.JournalHealthCheck;
 import io.werken.journal.JournalHousekeeping;
 import io.werken.journal.JournalRecords;
@@ -87,6 +88,18 @@ public class JournalConfiguration implements CamelConfiguration {
                 journal.poolSize()));
         context.getRegistry().bind("journalStore", JournalStore.class, store, null, "close");
         LOG.debug("The event journal writes to {}", store.describe());
+        if (journal.direct() && !store.embedded()) {
+            // Dispatch's records straight to PostgreSQL, through the queue only while it fails (design record 13).
+            // Not for the embedded store: H2 writes a commit to its file without syncing it, so a record there is not
+            // yet as durable as its event; through the queue it is confirmed on the broker's disk first.
+            context.getRegistry()
+                    .bind(
+                            "journalDirectWriter",
+                            JournalDirectWriter.class,
+                            new JournalDirectWriter(store),
+                            null,
+                            "close");
+        }
 
         RevisionRecorder revisions = new RevisionRecorder(journalRecords, publisher);
         currentWorkflows.onReplace(revisions::loaded);

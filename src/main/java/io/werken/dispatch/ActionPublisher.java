@@ -11,6 +11,7 @@ import io.werken.core.IsoMillis;
 import io.werken.core.LogContext;
 import io.werken.core.ReceivedWebhook;
 import io.werken.core.TraceContext;
+import io.werken.journal.JournalDirectWriter;
 import io.werken.journal.JournalPacker;
 import io.werken.journal.JournalRecords;
 import io.werken.metrics.WerkenMetrics;
@@ -60,13 +61,18 @@ public final class ActionPublisher implements AsyncProcessor {
     private final JournalPacker journalPacker;
     private volatile ExecutorService confirmedThreads;
 
-    /** @param journalLinger how long an event's record waits for others to share its message ({@link JournalPacker}) */
+    /**
+     * @param journalDirect writes records straight to the journal's database; null: they go through the journal
+     *     queue
+     * @param journalLinger how long an event's record waits for others to share its pack ({@link JournalPacker})
+     */
     public ActionPublisher(
             MessagePublisher publisher,
             ObjectMapper json,
             Clock clock,
             WerkenMetrics metrics,
             JournalRecords journal,
+            JournalDirectWriter journalDirect,
             Duration journalLinger) {
         this.publisher = publisher;
         this.json = json;
@@ -74,8 +80,9 @@ public final class ActionPublisher implements AsyncProcessor {
         this.metrics = metrics;
         this.journal = journal;
         // Only with the journal on: off, no record is made, and no meter of the packer's is shown.
-        this.journalPacker =
-                journal.on() ? new JournalPacker(publisher, clock, metrics.registry(), journalLinger) : null;
+        this.journalPacker = journal.on()
+                ? new JournalPacker(publisher, journalDirect, clock, metrics.registry(), journalLinger)
+                : null;
     }
 
     @Override
@@ -168,8 +175,8 @@ public final class ActionPublisher implements AsyncProcessor {
     private Batch batch(Exchange exchange) throws JsonProcessingException {
         List<?> actions = exchange.getMessage().getBody(List.class);
         ReceivedWebhook event = exchange.getProperty(ExchangeProperties.EVENT, ReceivedWebhook.class);
-        // The journal's record is confirmed too before the event is acknowledged: it is on the broker, durable.
-        Outbound record = journal.on()
+        // The journal's record is durable too before the event is acknowledged: committed, or confirmed by the broker.
+        JournalRecords.Entry record = journal.on()
                 ? journal.dispatched(
                         event,
                         exchange.getProperty(ExchangeProperties.WORKFLOW, Workflow.class),
@@ -221,7 +228,8 @@ public final class ActionPublisher implements AsyncProcessor {
     }
 
     /** An event's action messages, its journal record (or null) and its actions (the body, {@link QueuedAction}s). */
-    private record Batch(ReceivedWebhook event, List<?> actions, List<Outbound> messages, Outbound record) {}
+    private record Batch(
+            ReceivedWebhook event, List<?> actions, List<Outbound> messages, JournalRecords.Entry record) {}
 
     @SuppressWarnings("unchecked")
     private static List<PlannedAction> planned(Exchange exchange) {

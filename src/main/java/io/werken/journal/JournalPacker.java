@@ -1,5 +1,6 @@
 package io.werken.journal;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.werken.broker.AmqpMessages;
@@ -16,26 +17,30 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.amqp.core.Message;
 
 /**
- * Publishes the records of dispatched events to the journal queue, several in one message: a group commit. A record
- * waits up to the linger ({@code WERKEN_JOURNAL_LINGER_MS}, 20 ms by default) for others to share its message, and
- * goes at once when {@value #MAX_RECORDS} records or {@value #MAX_BYTES} bytes wait. At most {@value #PACKS_IN_FLIGHT}
- * messages of records are unconfirmed at a time; records whose linger ran out meanwhile go together as soon as one is
- * confirmed. With a linger of 0 a record that finds fewer in flight goes at once, alone.
+ * Takes the records of dispatched events to the journal, several at a time: a group commit. A record waits up to the
+ * linger ({@code WERKEN_JOURNAL_LINGER_MS}, 20 ms by default) for others, and goes at once when {@value #MAX_RECORDS}
+ * records or {@value #MAX_BYTES} bytes wait. At most {@value #PACKS_IN_FLIGHT} packs are unfinished at a time; records
+ * whose linger ran out meanwhile go together as soon as one is finished. With a linger of 0 a record that finds fewer
+ * in flight goes at once, alone.
  * <p>
- * Why it lingers: the broker's work is mostly per message (route, store, confirm, deliver, acknowledge), and at a
- * moderate rate, with confirms quick, records would otherwise each go alone: one more message per webhook, about a
- * third more for the broker than the event and its two actions, on the same cores and disk as the confirms a 202
- * waits for. The linger delays only the event's acknowledgement on the received queue, never a 202 (design record
- * 12, docs/design/0012-journal-records-linger.md).
+ * Where a pack goes: with a {@link JournalDirectWriter} (the journal on PostgreSQL, {@code WERKEN_JOURNAL_DIRECT=on}),
+ * straight to the database, one transaction; if that fails, times out or is refused, to the journal queue as one
+ * message, for the journal's writer (design record 13). Without one, to the journal queue.
  * <p>
- * Each record's future completes when the broker has confirmed the message that carries it, or fails with that
- * message: dispatch acknowledges an event only once its actions and its record are confirmed, so a record is durable
- * before its event is acknowledged, packed or not. A failed message fails every event it carried; each is delivered
- * again and journaled again (the journal writes an event once, whatever the number of its records).
+ * Why it lingers: the broker's work is mostly per message (route, store, confirm, deliver, acknowledge), and the
+ * database's per transaction; at a moderate rate, with both quick, records would otherwise each go alone. The linger
+ * delays only the event's acknowledgement on the received queue, never a 202 (design record 12,
+ * docs/design/0012-journal-records-linger.md).
+ * <p>
+ * Each record's future completes when its pack is committed in the database or confirmed by the broker, or fails with
+ * the broker's failure: dispatch acknowledges an event only once its actions and its record are confirmed, so a record
+ * is durable before its event is acknowledged, packed or not. A failed message fails every event it carried; each is
+ * delivered again and journaled again (the journal writes an event once, whatever the number of its records).
  * <p>
  * A message of several records has the AMQP type {@link JournalRecords#PACK_TYPE} and a JSON array of the records as
- * its body ({@link JournalRecordCodec#pack}); the journal's writer reads both kinds. How many records each message
- * carried: {@code werken_journal_records_per_message} (its {@code _sum} ÷ {@code _count}, and {@code _max}).
+ * its body ({@link JournalRecordCodec#pack}); the journal's writer reads both kinds. How many records each pack
+ * carried: {@code werken_journal_records_per_message} (its {@code _sum} ÷ {@code _count}, and {@code _max}); which way
+ * they went: {@code werken_journal_records_total{path="database"|"queue"}}.
  */
 public final class JournalPacker {
 
@@ -47,9 +52,13 @@ public final class JournalPacker {
     static final int PACKS_IN_FLIGHT = 2;
 
     private final MessagePublisher publisher;
+    private final JournalDirectWriter direct;
     private final Clock clock;
     private final Executor linger;
     private final DistributionSummary recordsPerMessage;
+    private final Counter toDatabase;
+    private final Counter written;
+    private final Counter toQueue;
     private final Object lock = new Object();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private int waitingBytes;
@@ -58,11 +67,19 @@ public final class JournalPacker {
 
     /**
      * A packer whose records wait up to {@code linger} for others; zero: none waits, each goes as soon as fewer than
-     * two messages are unconfirmed.
+     * two packs are unfinished.
+     *
+     * @param direct writes packs straight to the journal's database; null: every pack is published
      */
-    public JournalPacker(MessagePublisher publisher, Clock clock, MeterRegistry registry, Duration linger) {
+    public JournalPacker(
+            MessagePublisher publisher,
+            JournalDirectWriter direct,
+            Clock clock,
+            MeterRegistry registry,
+            Duration linger) {
         this(
                 publisher,
+                direct,
                 clock,
                 registry,
                 linger.isZero()
@@ -75,26 +92,48 @@ public final class JournalPacker {
     /**
      * @param linger runs what it is given once the linger is over (tests run it when they choose); null: no linger
      */
-    JournalPacker(MessagePublisher publisher, Clock clock, MeterRegistry registry, Executor linger) {
+    JournalPacker(
+            MessagePublisher publisher,
+            JournalDirectWriter direct,
+            Clock clock,
+            MeterRegistry registry,
+            Executor linger) {
         this.publisher = publisher;
+        this.direct = direct;
         this.clock = clock;
         this.linger = linger;
         this.recordsPerMessage = DistributionSummary.builder("werken.journal.records.per.message")
-                .description("Events' records in each message dispatch published to the journal queue")
+                .description("Events' records in each pack dispatch wrote to the journal's database or published to"
+                        + " the journal queue")
+                .register(registry);
+        this.toDatabase = Counter.builder("werken.journal.records")
+                .tag("path", "database")
+                .description("Events' records dispatch took to the journal: straight to its database, or through the"
+                        + " journal queue (the database down or slow, or the embedded store)")
+                .register(registry);
+        // JournalWriter's: records written to the database, whichever way they came.
+        this.written = Counter.builder("werken.journal.records.written")
+                .description("Journal records written to the journal's database")
+                .register(registry);
+        this.toQueue = Counter.builder("werken.journal.records")
+                .tag("path", "queue")
+                .description("Events' records dispatch took to the journal: straight to its database, or through the"
+                        + " journal queue (the database down or slow, or the embedded store)")
                 .register(registry);
     }
 
     /**
-     * Publishes {@code record} (an event's, as {@link JournalRecords} made it), alone or with others; the future
-     * completes once the broker has confirmed it. Never blocks: it may complete on the AMQP connection's thread.
+     * Takes {@code record} (an event's, as {@link JournalRecords} made it) to the journal, alone or with others; the
+     * future completes once the database has committed it or the broker has confirmed it. Never blocks: it may complete
+     * on the AMQP connection's thread or the direct writer's.
      */
-    public CompletableFuture<Void> publish(Outbound record) {
+    public CompletableFuture<Void> publish(JournalRecords.Entry record) {
         CompletableFuture<Void> confirmed = new CompletableFuture<>();
         List<Waiting> pack = null;
         boolean startLinger = false;
         synchronized (lock) {
             waiting.add(new Waiting(record, confirmed));
-            waitingBytes += record.message().getBody().length;
+            waitingBytes += record.message().message().getBody().length;
             if (inFlight < PACKS_IN_FLIGHT && (linger == null || full())) {
                 pack = take();
             } else if (linger != null && !lingering && waiting.size() == 1) {
@@ -137,7 +176,7 @@ public final class JournalPacker {
         List<Waiting> pack = new ArrayList<>(Math.min(waiting.size(), MAX_RECORDS));
         int bytes = 0;
         while (!waiting.isEmpty() && pack.size() < MAX_RECORDS) {
-            int size = waiting.peek().record().message().getBody().length;
+            int size = waiting.peek().record().message().message().getBody().length;
             if (!pack.isEmpty() && bytes + size > MAX_BYTES) {
                 break;
             }
@@ -152,10 +191,19 @@ public final class JournalPacker {
     private void send(List<Waiting> pack) {
         recordsPerMessage.record(pack.size());
         CompletableFuture<Void> confirms;
-        try {
-            confirms = publisher.publishAllAsync(List.of(message(pack)));
-        } catch (RuntimeException e) {
-            confirms = CompletableFuture.failedFuture(e);
+        if (direct == null) {
+            confirms = publishPack(pack);
+        } else {
+            List<JournalRecord> records = new ArrayList<>(pack.size());
+            for (Waiting record : pack) {
+                records.add(record.record().record());
+            }
+            confirms = direct.write(records)
+                    .thenRun(() -> {
+                        toDatabase.increment(pack.size());
+                        written.increment(pack.size());
+                    })
+                    .exceptionallyCompose(failure -> publishPack(pack));
         }
         confirms.whenComplete((ignored, failure) -> {
             List<Waiting> next;
@@ -178,15 +226,24 @@ public final class JournalPacker {
         });
     }
 
+    /** The pack as one message on the journal queue; completes once the broker has confirmed it. */
+    private CompletableFuture<Void> publishPack(List<Waiting> pack) {
+        try {
+            return publisher.publishAllAsync(List.of(message(pack))).thenRun(() -> toQueue.increment(pack.size()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** One record as it is; several as one message of their records. */
     private Outbound message(List<Waiting> pack) {
-        Outbound first = pack.get(0).record();
+        Outbound first = pack.get(0).record().message();
         if (pack.size() == 1) {
             return first;
         }
         List<byte[]> bodies = new ArrayList<>(pack.size());
         for (Waiting record : pack) {
-            bodies.add(record.record().message().getBody());
+            bodies.add(record.record().message().message().getBody());
         }
         String firstEvent = first.message().getMessageProperties().getCorrelationId();
         Message message = AmqpMessages.persistentJson(
@@ -197,5 +254,5 @@ public final class JournalPacker {
         return new Outbound(first.queue(), message);
     }
 
-    private record Waiting(Outbound record, CompletableFuture<Void> confirmed) {}
+    private record Waiting(JournalRecords.Entry record, CompletableFuture<Void> confirmed) {}
 }

@@ -25,10 +25,11 @@ import java.util.TreeMap;
 import org.springframework.amqp.core.Message;
 
 /**
- * Makes the journal's records as messages for the journal queue, for dispatch to publish (through the
- * {@link JournalPacker}, or in the same confirmed batch as a dead letter) and have confirmed before it acknowledges the
- * event: a record is then on the broker, durable, before its event is acknowledged, whatever the journal's database is
- * doing. {@link #off()} makes none.
+ * Makes the journal's records, and each as a message for the journal queue, for dispatch to hand to the
+ * {@link JournalPacker} (which writes the records straight to PostgreSQL, or publishes the messages) or to publish in
+ * the same confirmed batch as a dead letter, and to have committed or confirmed before it acknowledges the event: a
+ * record is then durable before its event is acknowledged, whatever the journal's database is doing. {@link #off()}
+ * makes none.
  */
 public final class JournalRecords {
 
@@ -61,11 +62,16 @@ public final class JournalRecords {
     }
 
     /**
+     * An event's record, and the same as a message for the journal queue: the {@link JournalPacker} writes the record
+     * straight to the database, or publishes the message.
+     */
+    public record Entry(JournalRecord record, Outbound message) {}
+
+    /**
      * The record of an event whose actions ({@code planned}, every action of the definition) are being published; null
      * when the journal or the workflow's {@code journal} is off.
      */
-    public Outbound dispatched(
-            ReceivedWebhook event, Workflow workflow, List<PlannedAction> planned, String traceparent) {
+    public Entry dispatched(ReceivedWebhook event, Workflow workflow, List<PlannedAction> planned, String traceparent) {
         if (!on() || JournalRecord.OFF.equals(workflow.journal())) {
             return null;
         }
@@ -86,7 +92,9 @@ public final class JournalRecords {
                     action.outcome() == Outcome.FAILED ? action.reason() : null,
                     full && action.outcome() == Outcome.PUBLISH ? action.params() : null));
         }
-        return message(record(event, workflow.revision(), full, JournalRecord.DISPATCHED, null, traceparent, actions));
+        JournalRecord record =
+                record(event, workflow.revision(), full, JournalRecord.DISPATCHED, null, traceparent, actions);
+        return new Entry(record, message(record));
     }
 
     /**

@@ -108,6 +108,7 @@ public record Settings(
             String queue,
             int batchSize,
             int lingerMs,
+            boolean direct,
             Duration retention,
             long maxEvents,
             int scanLimit,
@@ -253,6 +254,9 @@ public record Settings(
                 r.string("werken.journal.queue", "WERKEN_QUEUE_JOURNAL").trim(),
                 on ? r.integer("werken.journal.batch-size", "WERKEN_JOURNAL_BATCH_SIZE", 1, 10_000) : 1,
                 on ? r.integer("werken.journal.linger-ms", "WERKEN_JOURNAL_LINGER_MS", 0, 1_000) : 0,
+                on
+                        && r.choice("werken.journal.direct", "WERKEN_JOURNAL_DIRECT", "on", "off")
+                                .equals("on"),
                 on ? r.positiveDuration("werken.journal.retention", "WERKEN_JOURNAL_RETENTION") : Duration.ofDays(7),
                 on ? r.number("werken.journal.max-events", "WERKEN_JOURNAL_MAX_EVENTS", 1, Long.MAX_VALUE) : 1,
                 on ? r.integer("werken.journal.scan-limit", "WERKEN_JOURNAL_SCAN_LIMIT", 1, MAX) : 1,
@@ -264,6 +268,7 @@ public record Settings(
                 {"werken.journal.pool-size", "WERKEN_JOURNAL_POOL_SIZE"},
                 {"werken.journal.batch-size", "WERKEN_JOURNAL_BATCH_SIZE"},
                 {"werken.journal.linger-ms", "WERKEN_JOURNAL_LINGER_MS"},
+                {"werken.journal.direct", "WERKEN_JOURNAL_DIRECT"},
                 {"werken.journal.retention", "WERKEN_JOURNAL_RETENTION"},
                 {"werken.journal.max-events", "WERKEN_JOURNAL_MAX_EVENTS"},
                 {"werken.journal.scan-limit", "WERKEN_JOURNAL_SCAN_LIMIT"},

@@ -118,6 +118,7 @@ class DispatchStepsTest {
                             clock,
                             WerkenMetrics.none(),
                             new JournalRecords(werken, clock, "werken.journal", "required_actions"),
+                            null,
                             Duration.ZERO)
                     .process(exchange);
         } catch (IOException e) {

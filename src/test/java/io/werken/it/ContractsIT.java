@@ -355,6 +355,7 @@ class ContractsIT {
                         return confirm;
                     }
                 },
+                null,
                 java.time.Clock.systemUTC(),
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
                 Duration.ZERO);
@@ -364,8 +365,12 @@ class ContractsIT {
             org.springframework.amqp.core.MessageProperties properties =
                     new org.springframework.amqp.core.MessageProperties();
             properties.setCorrelationId(record.getProps().getCorrelationId());
-            packer.publish(new MessagePublisher.Outbound(
-                    "werken.journal", new org.springframework.amqp.core.Message(record.getBody(), properties)));
+            // The record object is for the database only (this packer has none): the message is what is packed.
+            packer.publish(new io.werken.journal.JournalRecords.Entry(
+                    null,
+                    new MessagePublisher.Outbound(
+                            "werken.journal",
+                            new org.springframework.amqp.core.Message(record.getBody(), properties))));
         }
         confirms.get(0).complete(null);
         org.springframework.amqp.core.Message pack = sent.get(2);

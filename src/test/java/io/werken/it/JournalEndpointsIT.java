@@ -166,10 +166,12 @@ class JournalEndpointsIT {
     }
 
     @Test
-    void eventsDispatchedTogetherShareJournalMessagesAndEachIsJournaledWithItsPayload() throws Exception {
+    void eventsDispatchedTogetherShareAPackThatGoesStraightToPostgreSQLAndEachIsJournaledWithItsPayload()
+            throws Exception {
         double[] before = recordsPerMessage();
-        // Sixty events waiting when dispatch starts: dispatched together, their records wait for the journal's
-        // confirms, and go several to a message.
+        double straightBefore = metric("werken_journal_records_total{path=\"database\"}");
+        double queuedBefore = metric("werken_journal_records_total{path=\"queue\"}");
+        // Sixty events waiting when dispatch starts: dispatched together, their records go several to a pack.
         werken.stopDispatch();
         List<String> ids = new ArrayList<>();
         try {
@@ -186,23 +188,32 @@ class JournalEndpointsIT {
         }
         double[] after = recordsPerMessage();
         assertThat(after[1] - before[1])
-                .as("records journaled, against %s messages", after[0] - before[0])
+                .as("records journaled, against %s packs", after[0] - before[0])
                 .isGreaterThanOrEqualTo(60)
                 .isGreaterThan(after[0] - before[0]);
+        // PostgreSQL answering, none went through the journal queue (design record 13).
+        assertThat(metric("werken_journal_records_total{path=\"database\"}") - straightBefore)
+                .isGreaterThanOrEqualTo(60);
+        assertThat(metric("werken_journal_records_total{path=\"queue\"}") - queuedBefore)
+                .isZero();
     }
 
-    /** {@code werken_journal_records_per_message}: its count (messages) and sum (records). */
+    /** {@code werken_journal_records_per_message}: its count (packs) and sum (records). */
     private static double[] recordsPerMessage() throws Exception {
+        return new double[] {
+            metric("werken_journal_records_per_message_count"), metric("werken_journal_records_per_message_sum")
+        };
+    }
+
+    /** One series of the scrape, by its name and labels as the scrape writes them; 0 if absent. */
+    private static double metric(String series) throws Exception {
         String scrape = management("GET", "/observe/metrics", null).body();
-        double[] figures = new double[2];
         for (String line : scrape.split("\n")) {
-            if (line.startsWith("werken_journal_records_per_message_count ")) {
-                figures[0] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-            } else if (line.startsWith("werken_journal_records_per_message_sum ")) {
-                figures[1] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
-        return figures;
+        return 0;
     }
 
     @Test

@@ -65,7 +65,7 @@ class JournalPackerTest {
 
     private final Broker broker = new Broker();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final JournalPacker packer = new JournalPacker(broker, Clock.systemUTC(), registry, Duration.ZERO);
+    private final JournalPacker packer = new JournalPacker(broker, null, Clock.systemUTC(), registry, Duration.ZERO);
 
     /** The linger's timer, run when the test says its time is over. */
     private static final class Linger implements Executor {
@@ -84,9 +84,9 @@ class JournalPackerTest {
     }
 
     private final Linger linger = new Linger();
-    private final JournalPacker lingering = new JournalPacker(broker, Clock.systemUTC(), registry, linger);
+    private final JournalPacker lingering = new JournalPacker(broker, null, Clock.systemUTC(), registry, linger);
 
-    private static MessagePublisher.Outbound record(String eventId, int payloadBytes) throws IOException {
+    private static JournalRecords.Entry record(String eventId, int payloadBytes) throws IOException {
         JournalRecord record =
                 TestRecords.dispatched(eventId, "x".repeat(payloadBytes).getBytes(StandardCharsets.UTF_8), List.of());
         Message message = AmqpMessages.persistentJson(
@@ -95,17 +95,17 @@ class JournalPackerTest {
                 JournalRecords.EVENT_TYPE,
                 Clock.systemUTC());
         message.getMessageProperties().setCorrelationId(eventId);
-        return new MessagePublisher.Outbound("werken.journal", message);
+        return new JournalRecords.Entry(record, new MessagePublisher.Outbound("werken.journal", message));
     }
 
     @Test
     void withMessagesToSpareARecordGoesAtOnceAloneAsTheSingleRecordItAlwaysWas() throws IOException {
-        MessagePublisher.Outbound first = record("e-1", 10);
+        JournalRecords.Entry first = record("e-1", 10);
         CompletableFuture<Void> confirmed = packer.publish(first);
         packer.publish(record("e-2", 10));
 
         assertThat(broker.sent).hasSize(2);
-        assertThat(broker.sent.get(0)).isSameAs(first.message());
+        assertThat(broker.sent.get(0)).isSameAs(first.message().message());
         assertThat(broker.eventsOf(1)).containsExactly("e-2");
         assertThat(confirmed).isNotDone();
         broker.confirms.get(0).complete(null);
@@ -259,7 +259,7 @@ class JournalPackerTest {
 
     @Test
     void aLingerOfSomeMillisecondsSendsTheRecordsWithNothingElseHappening() throws IOException {
-        JournalPacker timed = new JournalPacker(broker, Clock.systemUTC(), registry, Duration.ofMillis(20));
+        JournalPacker timed = new JournalPacker(broker, null, Clock.systemUTC(), registry, Duration.ofMillis(20));
         List<CompletableFuture<Void>> confirmed = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             confirmed.add(timed.publish(record("e-" + i, 10)));
@@ -294,11 +294,74 @@ class JournalPackerTest {
                         throw new PublishFailedException("the publisher is closed");
                     }
                 },
+                null,
                 Clock.systemUTC(),
                 new SimpleMeterRegistry(),
                 Duration.ZERO);
         for (int i = 0; i < 5; i++) {
             assertThat(closed.publish(record("e-" + i, 10))).isCompletedExceptionally();
+        }
+    }
+
+    @Test
+    void withADirectWriterAPackGoesStraightToTheDatabaseAndNeverToTheBroker() throws Exception {
+        List<List<String>> written = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (JournalDirectWriter direct = new JournalDirectWriter(
+                records ->
+                        written.add(records.stream().map(JournalRecord::eventId).toList()),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(5),
+                System::nanoTime)) {
+            JournalPacker straight = new JournalPacker(broker, direct, Clock.systemUTC(), registry, linger);
+            List<CompletableFuture<Void>> committed = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                committed.add(straight.publish(record("e-" + i, 10)));
+            }
+            linger.over();
+
+            CompletableFuture.allOf(committed.toArray(CompletableFuture[]::new))
+                    .get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(written).containsExactly(List.of("e-1", "e-2", "e-3"));
+            assertThat(broker.sent).isEmpty();
+            assertThat(registry.get("werken.journal.records")
+                            .tag("path", "database")
+                            .counter()
+                            .count())
+                    .isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aPackTheDatabaseDoesNotTakeGoesToTheBrokerAsOneMessageAndFollowsItsConfirm() throws Exception {
+        try (JournalDirectWriter down = new JournalDirectWriter(
+                records -> {
+                    throw new JournalUnavailableException("connection refused", null);
+                },
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(5),
+                System::nanoTime)) {
+            JournalPacker fallingBack = new JournalPacker(broker, down, Clock.systemUTC(), registry, linger);
+            List<CompletableFuture<Void>> confirmed = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                confirmed.add(fallingBack.publish(record("e-" + i, 10)));
+            }
+            linger.over();
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> broker.confirms.size() == 1);
+            assertThat(broker.eventsOf(0)).containsExactly("e-1", "e-2", "e-3");
+            assertThat(confirmed).noneMatch(CompletableFuture::isDone);
+            broker.confirms.get(0).complete(null);
+            assertThat(confirmed).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+            assertThat(registry.get("werken.journal.records")
+                            .tag("path", "queue")
+                            .counter()
+                            .count())
+                    .isEqualTo(3);
+            assertThat(registry.get("werken.journal.records")
+                            .tag("path", "database")
+                            .counter()
+                            .count())
+                    .isZero();
         }
     }
 }
