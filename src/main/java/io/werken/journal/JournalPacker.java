@@ -106,20 +106,9 @@ public final class JournalPacker {
                 .description("Events' records in each pack dispatch wrote to the journal's database or published to"
                         + " the journal queue")
                 .register(registry);
-        this.toDatabase = Counter.builder("werken.journal.records")
-                .tag("path", "database")
-                .description("Events' records dispatch took to the journal: straight to its database, or through the"
-                        + " journal queue (the database down or slow, or the embedded store)")
-                .register(registry);
-        // JournalWriter's: records written to the database, whichever way they came.
-        this.written = Counter.builder("werken.journal.records.written")
-                .description("Journal records written to the journal's database")
-                .register(registry);
-        this.toQueue = Counter.builder("werken.journal.records")
-                .tag("path", "queue")
-                .description("Events' records dispatch took to the journal: straight to its database, or through the"
-                        + " journal queue (the database down or slow, or the embedded store)")
-                .register(registry);
+        this.toDatabase = recordsBy(registry, "database");
+        this.written = JournalWriter.recordsWritten(registry);
+        this.toQueue = recordsBy(registry, "queue");
     }
 
     /**
@@ -224,6 +213,15 @@ public final class JournalPacker {
                 send(next);
             }
         });
+    }
+
+    /** Records dispatch took to the journal by {@code path}: {@code database} (straight) or {@code queue}. */
+    private static Counter recordsBy(MeterRegistry registry, String path) {
+        return Counter.builder("werken.journal.records")
+                .tag("path", path)
+                .description("Events' records dispatch took to the journal: straight to its database, or through the"
+                        + " journal queue (the database down or slow, or the embedded store)")
+                .register(registry);
     }
 
     /** The pack as one message on the journal queue; completes once the broker has confirmed it. */

@@ -75,9 +75,7 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
         this.json = json;
         this.executor = executor;
         this.clock = clock;
-        this.written = Counter.builder("werken.journal.records.written")
-                .description("Journal records written to the journal's database")
-                .register(registry);
+        this.written = recordsWritten(registry);
         this.refused = Counter.builder("werken.journal.records.refused")
                 .description("Journal records the database refused alone (logged with their event id)")
                 .register(registry);
@@ -111,6 +109,13 @@ public final class JournalWriter extends ServiceSupport implements BatchMessageL
         listener.afterPropertiesSet();
         listener.start();
         container = listener;
+    }
+
+    /** Journal records written to the database: by this writer from the queue, or by dispatch straight (the packer). */
+    static Counter recordsWritten(MeterRegistry registry) {
+        return Counter.builder("werken.journal.records.written")
+                .description("Journal records written to the journal's database")
+                .register(registry);
     }
 
     /** Messages the writer takes (and holds unacknowledged) at a time for transactions of {@code batchSize} records. */

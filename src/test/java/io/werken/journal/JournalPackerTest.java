@@ -303,15 +303,16 @@ class JournalPackerTest {
         }
     }
 
+    /** A direct writer onto {@code database}, with a timeout and a pause no test waits out. */
+    private static JournalDirectWriter directWriter(java.util.function.Consumer<List<JournalRecord>> database) {
+        return new JournalDirectWriter(database, Duration.ofSeconds(5), Duration.ofSeconds(5), System::nanoTime);
+    }
+
     @Test
     void withADirectWriterAPackGoesStraightToTheDatabaseAndNeverToTheBroker() throws Exception {
         List<List<String>> written = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (JournalDirectWriter direct = new JournalDirectWriter(
-                records ->
-                        written.add(records.stream().map(JournalRecord::eventId).toList()),
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(5),
-                System::nanoTime)) {
+        try (JournalDirectWriter direct = directWriter(records ->
+                written.add(records.stream().map(JournalRecord::eventId).toList()))) {
             JournalPacker straight = new JournalPacker(broker, direct, Clock.systemUTC(), registry, linger);
             List<CompletableFuture<Void>> committed = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
@@ -333,13 +334,9 @@ class JournalPackerTest {
 
     @Test
     void aPackTheDatabaseDoesNotTakeGoesToTheBrokerAsOneMessageAndFollowsItsConfirm() throws Exception {
-        try (JournalDirectWriter down = new JournalDirectWriter(
-                records -> {
-                    throw new JournalUnavailableException("connection refused", null);
-                },
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(5),
-                System::nanoTime)) {
+        try (JournalDirectWriter down = directWriter(records -> {
+            throw new JournalUnavailableException("connection refused", null);
+        })) {
             JournalPacker fallingBack = new JournalPacker(broker, down, Clock.systemUTC(), registry, linger);
             List<CompletableFuture<Void>> confirmed = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
