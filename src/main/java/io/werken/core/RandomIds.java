@@ -5,7 +5,8 @@ import java.security.SecureRandom;
 import java.util.UUID;
 
 /**
- * Random (version 4) UUIDs for event ids, from a DRBG per thread. {@link UUID#randomUUID()} shares one NativePRNG
+ * UUIDs for event ids, drawn from a DRBG per thread: time-ordered (version 7) for the events Werken names, random
+ * (version 4) for other ids. {@link UUID#randomUUID()} shares one NativePRNG
  * whose every call takes a lock and reads {@code /dev/urandom}: measured at about 5% of an ingest thread's CPU
  * (bench/README.md). A per-thread DRBG, seeded from the system's entropy, keeps ids unpredictable and unique across
  * instances without the shared lock.
@@ -16,7 +17,26 @@ public final class RandomIds {
 
     private RandomIds() {}
 
-    /** A new random UUID, in its usual 36-character form. */
+    /**
+     * A new time-ordered UUID (version 7, RFC 9562) for {@code epochMillis}, in its usual 36-character form: the 48-bit
+     * Unix time in milliseconds first, then 74 random bits. Ids made later sort after (to the millisecond), so the
+     * journal's indexes on event ids take new entries at their end instead of on random pages, which halved
+     * PostgreSQL's CPU per journaled event (design record 14). The random bits keep ids unpredictable and unique
+     * across instances.
+     */
+    public static String timeOrdered(long epochMillis) {
+        byte[] bytes = new byte[10];
+        RANDOM.get().nextBytes(bytes);
+        long msb = (epochMillis & 0xffff_ffff_ffffL) << 16 | 0x7000 | ((bytes[0] & 0x0f) << 8) | (bytes[1] & 0xff);
+        long lsb = 0;
+        for (int i = 2; i < 10; i++) {
+            lsb = (lsb << 8) | (bytes[i] & 0xff);
+        }
+        lsb = (lsb & 0x3fff_ffff_ffff_ffffL) | 0x8000_0000_0000_0000L; // IETF variant
+        return new UUID(msb, lsb).toString();
+    }
+
+    /** A new random UUID (version 4), in its usual 36-character form. */
     public static String uuid() {
         byte[] bytes = new byte[16];
         RANDOM.get().nextBytes(bytes);

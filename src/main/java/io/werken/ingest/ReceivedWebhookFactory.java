@@ -7,6 +7,7 @@ import io.werken.core.RandomIds;
 import io.werken.core.ReceivedWebhook;
 import io.werken.workflow.Workflow;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -59,11 +60,12 @@ public final class ReceivedWebhookFactory implements Processor {
      */
     public ReceivedWebhook create(
             Workflow workflow, JsonNode payload, byte[] payloadBytes, String eventId, Map<String, String> headers) {
+        Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         return new ReceivedWebhook(
-                eventId != null ? eventId : RandomIds.uuid(),
+                eventId != null ? eventId : RandomIds.timeOrdered(receivedAt.toEpochMilli()),
                 workflow.id(),
                 workflow.revision(),
-                DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)),
+                DateTimeFormatter.ISO_INSTANT.format(receivedAt),
                 headers,
                 payload,
                 null,

@@ -67,9 +67,11 @@ public final class Replayer {
         this.receivedQueue = receivedQueue;
     }
 
-    /** Replays {@code original} as a new event with a new random id; answers that id once the broker confirmed it. */
+    /**
+     * Replays {@code original} as a new event with a new time-ordered id; answers that id once the broker confirmed it.
+     */
     public String replay(JournalRecord original, Revision revision) {
-        return replay(original, revision, RandomIds.uuid());
+        return replay(original, revision, RandomIds.timeOrdered(clock.millis()));
     }
 
     /**
