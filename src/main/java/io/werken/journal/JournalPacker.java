@@ -24,8 +24,10 @@ import org.springframework.amqp.core.Message;
  * in flight goes at once, alone.
  * <p>
  * Where a pack goes: with a {@link JournalDirectWriter} (the journal on PostgreSQL, {@code WERKEN_JOURNAL_DIRECT=on}),
- * straight to the database, one transaction; if that fails, times out or is refused, to the journal queue as one
- * message, for the journal's writer (design record 13). Without one, to the journal queue.
+ * straight to the database, one transaction; if that fails, times out or is refused, to the journal queue, for the
+ * journal's writer (design record 13): as one message, or several in one confirmed batch where the records' messages,
+ * written only then, exceed {@value #MAX_BYTES} bytes. Without one, to the journal queue, each record's message written
+ * as dispatch hands it over.
  * <p>
  * Why it lingers: the broker's work is mostly per message (route, store, confirm, deliver, acknowledge), and the
  * database's per transaction; at a moderate rate, with both quick, records would otherwise each go alone. The linger
@@ -46,7 +48,10 @@ public final class JournalPacker {
 
     /** Most records in one message. */
     static final int MAX_RECORDS = 64;
-    /** Most bytes of records in one message (one record larger than this goes alone). */
+    /**
+     * Most bytes of records in one message (one record larger than this goes alone); a pack for the database counts
+     * its records by {@link JournalRecords.Entry#size}, an estimate until a record's message is written.
+     */
     static final int MAX_BYTES = 256 * 1024;
     /** Messages of records unconfirmed at once: while they are, records wait and pack. */
     static final int PACKS_IN_FLIGHT = 2;
@@ -120,9 +125,15 @@ public final class JournalPacker {
         CompletableFuture<Void> confirmed = new CompletableFuture<>();
         List<Waiting> pack = null;
         boolean startLinger = false;
+        if (direct == null) {
+            // Every pack is published: the record's message is written here, on dispatch's thread, and not on the
+            // AMQP connection's thread that sends the next pack when a confirm comes.
+            record.message();
+        }
+        int size = record.size();
         synchronized (lock) {
-            waiting.add(new Waiting(record, confirmed));
-            waitingBytes += record.message().message().getBody().length;
+            waiting.add(new Waiting(record, confirmed, size));
+            waitingBytes += size;
             if (inFlight < PACKS_IN_FLIGHT && (linger == null || full())) {
                 pack = take();
             } else if (linger != null && !lingering && waiting.size() == 1) {
@@ -165,7 +176,7 @@ public final class JournalPacker {
         List<Waiting> pack = new ArrayList<>(Math.min(waiting.size(), MAX_RECORDS));
         int bytes = 0;
         while (!waiting.isEmpty() && pack.size() < MAX_RECORDS) {
-            int size = waiting.peek().record().message().message().getBody().length;
+            int size = waiting.peek().size();
             if (!pack.isEmpty() && bytes + size > MAX_BYTES) {
                 break;
             }
@@ -224,33 +235,53 @@ public final class JournalPacker {
                 .register(registry);
     }
 
-    /** The pack as one message on the journal queue; completes once the broker has confirmed it. */
+    /**
+     * The pack on the journal queue, as one message, or as several in one confirmed batch where its records' messages
+     * (written now if they were not) hold more than {@value #MAX_BYTES} bytes: a pack made for the database was bounded
+     * by an estimate. Completes once the broker has confirmed them all.
+     */
     private CompletableFuture<Void> publishPack(List<Waiting> pack) {
         try {
-            return publisher.publishAllAsync(List.of(message(pack))).thenRun(() -> toQueue.increment(pack.size()));
+            List<Outbound> messages = new ArrayList<>(1);
+            List<Outbound> records = new ArrayList<>(pack.size());
+            int bytes = 0;
+            for (Waiting waiting : pack) {
+                Outbound record = waiting.record().message();
+                int size = record.message().getBody().length;
+                if (!records.isEmpty() && bytes + size > MAX_BYTES) {
+                    messages.add(message(records));
+                    records = new ArrayList<>(pack.size());
+                    bytes = 0;
+                }
+                records.add(record);
+                bytes += size;
+            }
+            messages.add(message(records));
+            return publisher.publishAllAsync(messages).thenRun(() -> toQueue.increment(pack.size()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    /** One record as it is; several as one message of their records. */
-    private Outbound message(List<Waiting> pack) {
-        Outbound first = pack.get(0).record().message();
-        if (pack.size() == 1) {
+    /** One record's message as it is; several as one message of their records. */
+    private Outbound message(List<Outbound> records) {
+        Outbound first = records.get(0);
+        if (records.size() == 1) {
             return first;
         }
-        List<byte[]> bodies = new ArrayList<>(pack.size());
-        for (Waiting record : pack) {
-            bodies.add(record.record().message().message().getBody());
+        List<byte[]> bodies = new ArrayList<>(records.size());
+        for (Outbound record : records) {
+            bodies.add(record.message().getBody());
         }
         String firstEvent = first.message().getMessageProperties().getCorrelationId();
         Message message = AmqpMessages.persistentJson(
                 JournalRecordCodec.pack(bodies),
-                "journal-" + firstEvent + "+" + (pack.size() - 1),
+                "journal-" + firstEvent + "+" + (records.size() - 1),
                 JournalRecords.PACK_TYPE,
                 clock);
         return new Outbound(first.queue(), message);
     }
 
-    private record Waiting(JournalRecords.Entry record, CompletableFuture<Void> confirmed) {}
+    /** A record waiting to go, with the size it was counted at ({@link JournalRecords.Entry#size}). */
+    private record Waiting(JournalRecords.Entry record, CompletableFuture<Void> confirmed, int size) {}
 }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.springframework.amqp.core.Message;
 
 /**
@@ -63,9 +64,70 @@ public final class JournalRecords {
 
     /**
      * An event's record, and the same as a message for the journal queue: the {@link JournalPacker} writes the record
-     * straight to the database, or publishes the message.
+     * straight to the database, or publishes the message. The message is written when first asked for: on PostgreSQL a
+     * record usually goes straight to the database, and its message is then never needed.
      */
-    public record Entry(JournalRecord record, Outbound message) {}
+    public static final class Entry {
+
+        private final JournalRecord record;
+        private final Function<JournalRecord, Outbound> writer;
+        private volatile Outbound message;
+
+        /** {@code record}, whose message {@code writer} writes when it is first asked for. */
+        public Entry(JournalRecord record, Function<JournalRecord, Outbound> writer) {
+            this.record = record;
+            this.writer = writer;
+        }
+
+        /** {@code record}, with its message written already. */
+        public Entry(JournalRecord record, Outbound message) {
+            this(record, ignored -> message);
+            this.message = message;
+        }
+
+        public JournalRecord record() {
+            return record;
+        }
+
+        /** The record as a message for the journal queue, written on the first call (by whichever thread makes it). */
+        public Outbound message() {
+            Outbound written = message;
+            if (written == null) {
+                written = writer.apply(record);
+                message = written;
+            }
+            return written;
+        }
+
+        /**
+         * The message's size in bytes once it is written; until then an estimate that counts the payload (in base64)
+         * and the headers, which make most of a record, but not the params.
+         */
+        public int size() {
+            Outbound written = message;
+            return written != null ? written.message().getBody().length : estimatedSize(record);
+        }
+    }
+
+    /** The fields every record has (ids, times, outcome, trace context) and its actions' own, in bytes of JSON. */
+    private static final int FIXED_BYTES = 320;
+
+    private static final int ACTION_BYTES = 96;
+
+    static int estimatedSize(JournalRecord record) {
+        long size = FIXED_BYTES + (long) record.actions().size() * ACTION_BYTES;
+        if (record.payload() != null) {
+            size += (record.payload().length + 2L) / 3 * 4;
+        }
+        if (record.headers() != null) {
+            for (Map.Entry<String, String> header : record.headers().entrySet()) {
+                size += header.getKey().length()
+                        + (header.getValue() == null ? 4 : header.getValue().length())
+                        + 6;
+            }
+        }
+        return (int) Math.min(Integer.MAX_VALUE, size);
+    }
 
     /**
      * The record of an event whose actions ({@code planned}, every action of the definition) are being published; null
@@ -94,7 +156,7 @@ public final class JournalRecords {
         }
         JournalRecord record =
                 record(event, workflow.revision(), full, JournalRecord.DISPATCHED, null, traceparent, actions);
-        return new Entry(record, message(record));
+        return new Entry(record, this::message);
     }
 
     /**

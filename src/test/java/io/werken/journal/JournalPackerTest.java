@@ -30,9 +30,10 @@ class JournalPackerTest {
 
     private static final ObjectMapper JSON = WerkenJson.mapper();
 
-    /** A broker that confirms (or nacks) only when the test says so. */
+    /** A broker that confirms (or nacks) each batch of messages only when the test says so. */
     private static final class Broker implements MessagePublisher {
         final List<Message> sent = new ArrayList<>();
+        final List<Integer> batchSizes = new ArrayList<>();
         final List<CompletableFuture<Void>> confirms = new ArrayList<>();
 
         @Override
@@ -42,9 +43,11 @@ class JournalPackerTest {
 
         @Override
         public synchronized CompletableFuture<Void> publishAllAsync(List<Outbound> messages) {
-            assertThat(messages).hasSize(1);
-            assertThat(messages.get(0).queue()).isEqualTo("werken.journal");
-            sent.add(messages.get(0).message());
+            for (Outbound message : messages) {
+                assertThat(message.queue()).isEqualTo("werken.journal");
+                sent.add(message.message());
+            }
+            batchSizes.add(messages.size());
             CompletableFuture<Void> confirm = new CompletableFuture<>();
             confirms.add(confirm);
             return confirm;
@@ -86,16 +89,25 @@ class JournalPackerTest {
     private final Linger linger = new Linger();
     private final JournalPacker lingering = new JournalPacker(broker, null, Clock.systemUTC(), registry, linger);
 
-    private static JournalRecords.Entry record(String eventId, int payloadBytes) throws IOException {
-        JournalRecord record =
-                TestRecords.dispatched(eventId, "x".repeat(payloadBytes).getBytes(StandardCharsets.UTF_8), List.of());
-        Message message = AmqpMessages.persistentJson(
-                JournalRecordCodec.write(JSON.getFactory(), record),
-                "journal-" + eventId,
-                JournalRecords.EVENT_TYPE,
-                Clock.systemUTC());
-        message.getMessageProperties().setCorrelationId(eventId);
-        return new JournalRecords.Entry(record, new MessagePublisher.Outbound("werken.journal", message));
+    private static JournalRecords.Entry record(String eventId, int payloadBytes) {
+        return new JournalRecords.Entry(
+                TestRecords.dispatched(eventId, "x".repeat(payloadBytes).getBytes(StandardCharsets.UTF_8), List.of()),
+                JournalPackerTest::message);
+    }
+
+    /** The record's message, as {@link JournalRecords} writes it. */
+    private static MessagePublisher.Outbound message(JournalRecord record) {
+        try {
+            Message message = AmqpMessages.persistentJson(
+                    JournalRecordCodec.write(JSON.getFactory(), record),
+                    "journal-" + record.eventId(),
+                    JournalRecords.EVENT_TYPE,
+                    Clock.systemUTC());
+            message.getMessageProperties().setCorrelationId(record.eventId());
+            return new MessagePublisher.Outbound("werken.journal", message);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -314,9 +326,14 @@ class JournalPackerTest {
         try (JournalDirectWriter direct = directWriter(records ->
                 written.add(records.stream().map(JournalRecord::eventId).toList()))) {
             JournalPacker straight = new JournalPacker(broker, direct, Clock.systemUTC(), registry, linger);
+            java.util.concurrent.atomic.AtomicInteger messagesWritten = new java.util.concurrent.atomic.AtomicInteger();
             List<CompletableFuture<Void>> committed = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
-                committed.add(straight.publish(record("e-" + i, 10)));
+                committed.add(straight.publish(
+                        new JournalRecords.Entry(TestRecords.dispatched("e-" + i, new byte[10], List.of()), record -> {
+                            messagesWritten.incrementAndGet();
+                            return message(record);
+                        })));
             }
             linger.over();
 
@@ -324,6 +341,7 @@ class JournalPackerTest {
                     .get(5, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(written).containsExactly(List.of("e-1", "e-2", "e-3"));
             assertThat(broker.sent).isEmpty();
+            assertThat(messagesWritten).as("no record was written as a message").hasValue(0);
             assertThat(registry.get("werken.journal.records")
                             .tag("path", "database")
                             .counter()
@@ -359,6 +377,38 @@ class JournalPackerTest {
                             .counter()
                             .count())
                     .isZero();
+        }
+    }
+
+    @Test
+    void aPackForTheDatabaseLargerThanAMessageGoesToTheBrokerAsSeveralMessagesInOneConfirmedBatch() throws Exception {
+        try (JournalDirectWriter down = directWriter(records -> {
+            throw new JournalUnavailableException("connection refused", null);
+        })) {
+            JournalPacker fallingBack = new JournalPacker(broker, down, Clock.systemUTC(), registry, linger);
+            // Params are not in the pack's estimate: three records of about 100 KB of params each make one pack for
+            // the database, and two messages (two records, then one) within 256 KiB each on the queue.
+            com.fasterxml.jackson.databind.JsonNode params =
+                    JSON.createObjectNode().put("body", "p".repeat(100 * 1024));
+            List<CompletableFuture<Void>> confirmed = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                confirmed.add(fallingBack.publish(new JournalRecords.Entry(
+                        TestRecords.dispatched(
+                                "e-" + i,
+                                new byte[10],
+                                List.of(new JournalAction(0, "send", "q", JournalAction.PUBLISHED, null, params))),
+                        JournalPackerTest::message)));
+            }
+            linger.over();
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> broker.confirms.size() == 1);
+            assertThat(broker.batchSizes).containsExactly(2);
+            assertThat(broker.eventsOf(0)).containsExactly("e-1", "e-2");
+            assertThat(broker.eventsOf(1)).containsExactly("e-3");
+            assertThat(broker.sent).allMatch(m -> m.getBody().length <= JournalPacker.MAX_BYTES);
+            assertThat(confirmed).noneMatch(CompletableFuture::isDone);
+            broker.confirms.get(0).complete(null);
+            assertThat(confirmed).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
         }
     }
 }
