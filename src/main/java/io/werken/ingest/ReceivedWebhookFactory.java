@@ -47,7 +47,8 @@ public final class ReceivedWebhookFactory implements Processor {
     }
 
     /**
-     * With {@code eventId} the id a deduplicated delivery always gets (see DedupeKeys); null for a new random one.
+     * With {@code eventId} the id a deduplicated delivery always gets (see DedupeKeys); null for a new time-ordered one
+     * ({@link RandomIds#timeOrdered}, of the millisecond it was received).
      * {@code headers} are the request headers the workflow reads, by lower-case name.
      */
     public ReceivedWebhook create(Workflow workflow, JsonNode payload, String eventId, Map<String, String> headers) {

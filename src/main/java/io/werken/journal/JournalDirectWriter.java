@@ -68,7 +68,7 @@ public final class JournalDirectWriter implements AutoCloseable {
      * thread, or on the JDK's delay thread for a timeout.
      */
     public CompletableFuture<Void> write(List<JournalRecord> records) {
-        if (paused && nanoTime.getAsLong() - pausedUntil < 0) {
+        if (paused()) {
             return CompletableFuture.failedFuture(new JournalUnavailableException("paused after a failure", null));
         }
         CompletableFuture<Void> committed = new CompletableFuture<>();
@@ -88,6 +88,11 @@ public final class JournalDirectWriter implements AutoCloseable {
                     }
                 });
         return committed;
+    }
+
+    /** Within a pause: every pack is refused, and goes to the broker. */
+    public boolean paused() {
+        return paused && nanoTime.getAsLong() - pausedUntil < 0;
     }
 
     private void run(List<JournalRecord> records, CompletableFuture<Void> committed) {

@@ -118,18 +118,25 @@ public final class JournalPacker {
 
     /**
      * Takes {@code record} (an event's, as {@link JournalRecords} made it) to the journal, alone or with others; the
-     * future completes once the database has committed it or the broker has confirmed it. Never blocks: it may complete
-     * on the AMQP connection's thread or the direct writer's.
+     * future completes once the database has committed it or the broker has confirmed it, and fails (never throws) if
+     * its message cannot be written. Never blocks: it may complete on the AMQP connection's thread or the direct
+     * writer's.
      */
     public CompletableFuture<Void> publish(JournalRecords.Entry record) {
+        if (direct == null || direct.paused()) {
+            // The pack will be published: the record's message is written here, on dispatch's thread, and not on the
+            // AMQP connection's thread that sends the next pack when a confirm comes, nor on the JDK's delay thread
+            // that ends a linger. (A pack the database fails or times out outside a pause is written where that
+            // happens: on the direct writer's thread, or the delay thread once, as the pause begins.)
+            try {
+                record.message();
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         CompletableFuture<Void> confirmed = new CompletableFuture<>();
         List<Waiting> pack = null;
         boolean startLinger = false;
-        if (direct == null) {
-            // Every pack is published: the record's message is written here, on dispatch's thread, and not on the
-            // AMQP connection's thread that sends the next pack when a confirm comes.
-            record.message();
-        }
         int size = record.size();
         synchronized (lock) {
             waiting.add(new Waiting(record, confirmed, size));

@@ -411,4 +411,96 @@ class JournalPackerTest {
             assertThat(confirmed).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
         }
     }
+
+    @Test
+    void aPackForTheDatabaseIsBoundedByTheEstimatedSizeOfItsRecords() throws Exception {
+        List<List<String>> written = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (JournalDirectWriter direct = directWriter(records ->
+                written.add(records.stream().map(JournalRecord::eventId).toList()))) {
+            JournalPacker straight = new JournalPacker(broker, direct, Clock.systemUTC(), registry, linger);
+            // About 110 KB each in base64 by the estimate: the third makes 256 KiB wait, and a pack of the first two
+            // goes at once; the third lingers.
+            List<CompletableFuture<Void>> committed = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                committed.add(straight.publish(record("large-" + i, 80 * 1024)));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 1);
+            linger.over();
+            CompletableFuture.allOf(committed.toArray(CompletableFuture[]::new))
+                    .get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(written).containsExactly(List.of("large-0", "large-1"), List.of("large-2"));
+        }
+    }
+
+    @Test
+    void theEstimatedSizeOfARecordIsCloseToItsMessageWithoutParams() throws IOException {
+        for (int payload : new int[] {50, 1024, 80 * 1024}) {
+            JournalRecord record = new JournalRecord(
+                    "01a24b46-8a0d-70f4-bb7b-80f005863f8e",
+                    "mi-workflow",
+                    "f0bc32d4cae1",
+                    "2026-12-06T12:14:03.789Z",
+                    "2026-12-06T12:14:03.801Z",
+                    JournalRecord.DISPATCHED,
+                    null,
+                    null,
+                    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                    JournalRecord.FULL,
+                    "x".repeat(payload).getBytes(StandardCharsets.UTF_8),
+                    new java.util.TreeMap<>(
+                            java.util.Map.of("content-type", "application/json", "x-github-event", "push")),
+                    List.of(
+                            new JournalAction(
+                                    0, "enviar_email", "required_actions", JournalAction.PUBLISHED, null, null),
+                            new JournalAction(1, "log_evento", "required_actions", JournalAction.SKIPPED, null, null)));
+            int written = JournalRecordCodec.write(JSON.getFactory(), record).length;
+            assertThat(JournalRecords.estimatedSize(record))
+                    .as("a payload of %d bytes, written as %d", payload, written)
+                    .isBetween(written * 3 / 4, written * 5 / 4);
+        }
+    }
+
+    @Test
+    void aRecordsMessageIsWrittenAsDispatchHandsItOverWhenItsPackWillBePublished() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger messagesWritten = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Function<String, JournalRecords.Entry> counted = eventId ->
+                new JournalRecords.Entry(TestRecords.dispatched(eventId, new byte[10], List.of()), record -> {
+                    messagesWritten.incrementAndGet();
+                    return message(record);
+                });
+        // No direct writer: every pack is published.
+        lingering.publish(counted.apply("queued"));
+        assertThat(messagesWritten)
+                .as("written in publish, before the linger ends")
+                .hasValue(1);
+        linger.over();
+
+        // A direct writer in its pause after a failure: the same.
+        try (JournalDirectWriter down = directWriter(records -> {
+            throw new JournalUnavailableException("connection refused", null);
+        })) {
+            JournalPacker fallingBack = new JournalPacker(broker, down, Clock.systemUTC(), registry, linger);
+            fallingBack.publish(counted.apply("first"));
+            assertThat(messagesWritten).as("not before the database failed").hasValue(1);
+            linger.over();
+            await().atMost(Duration.ofSeconds(5)).until(down::paused);
+            assertThat(messagesWritten).as("written for the fallback").hasValue(2);
+
+            fallingBack.publish(counted.apply("paused"));
+            assertThat(messagesWritten)
+                    .as("written in publish, during the pause")
+                    .hasValue(3);
+        }
+    }
+
+    @Test
+    void aRecordWhoseMessageCannotBeWrittenFailsAloneAndNothingIsLeftWaiting() throws IOException {
+        CompletableFuture<Void> failed = packer.publish(
+                new JournalRecords.Entry(TestRecords.dispatched("unwritable", new byte[10], List.of()), record -> {
+                    throw new IllegalStateException("Cannot write the journal record of event unwritable");
+                }));
+        assertThat(failed).isCompletedExceptionally();
+        packer.publish(record("next", 10));
+        assertThat(broker.eventsOf(0)).containsExactly("next");
+    }
 }
