@@ -27,12 +27,8 @@ public final class RandomIds {
     public static String timeOrdered(long epochMillis) {
         byte[] bytes = new byte[10];
         RANDOM.get().nextBytes(bytes);
-        long msb = (epochMillis & 0xffff_ffff_ffffL) << 16 | 0x7000 | ((bytes[0] & 0x0f) << 8) | (bytes[1] & 0xff);
-        long lsb = 0;
-        for (int i = 2; i < 10; i++) {
-            lsb = (lsb << 8) | (bytes[i] & 0xff);
-        }
-        lsb = (lsb & 0x3fff_ffff_ffff_ffffL) | 0x8000_0000_0000_0000L; // IETF variant
+        long msb = (epochMillis & 0xffff_ffff_ffffL) << 16 | 0x7000 | (bits(bytes, 0, 2) & 0x0fff); // version 7
+        long lsb = (bits(bytes, 2, 8) & 0x3fff_ffff_ffff_ffffL) | 0x8000_0000_0000_0000L; // IETF variant
         return new UUID(msb, lsb).toString();
     }
 
@@ -42,13 +38,16 @@ public final class RandomIds {
         RANDOM.get().nextBytes(bytes);
         bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40); // version 4
         bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80); // IETF variant
-        long msb = 0;
-        long lsb = 0;
-        for (int i = 0; i < 8; i++) {
-            msb = (msb << 8) | (bytes[i] & 0xff);
-            lsb = (lsb << 8) | (bytes[i + 8] & 0xff);
+        return new UUID(bits(bytes, 0, 8), bits(bytes, 8, 8)).toString();
+    }
+
+    /** {@code count} (at most 8) bytes from {@code from}, big-endian, as the low bits of a long. */
+    private static long bits(byte[] bytes, int from, int count) {
+        long bits = 0;
+        for (int i = from; i < from + count; i++) {
+            bits = (bits << 8) | (bytes[i] & 0xff);
         }
-        return new UUID(msb, lsb).toString();
+        return bits;
     }
 
     private static SecureRandom newRandom() {

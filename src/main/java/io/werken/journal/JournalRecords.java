@@ -79,12 +79,6 @@ public final class JournalRecords {
             this.writer = writer;
         }
 
-        /** {@code record}, with its message written already. */
-        public Entry(JournalRecord record, Outbound message) {
-            this(record, ignored -> message);
-            this.message = message;
-        }
-
         public JournalRecord record() {
             return record;
         }

@@ -366,11 +366,9 @@ class ContractsIT {
                     new org.springframework.amqp.core.MessageProperties();
             properties.setCorrelationId(record.getProps().getCorrelationId());
             // The record object is for the database only (this packer has none): the message is what is packed.
-            packer.publish(new io.werken.journal.JournalRecords.Entry(
-                    null,
-                    new MessagePublisher.Outbound(
-                            "werken.journal",
-                            new org.springframework.amqp.core.Message(record.getBody(), properties))));
+            MessagePublisher.Outbound message = new MessagePublisher.Outbound(
+                    "werken.journal", new org.springframework.amqp.core.Message(record.getBody(), properties));
+            packer.publish(new io.werken.journal.JournalRecords.Entry(null, ignored -> message));
         }
         confirms.get(0).complete(null);
         org.springframework.amqp.core.Message pack = sent.get(2);

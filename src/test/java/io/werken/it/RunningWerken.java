@@ -30,7 +30,12 @@ public final class RunningWerken implements AutoCloseable {
     private final String brokerUri;
     private final Main main;
     private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            // HTTP/1.1, as the other ITs' clients: the JDK client's h2c upgrade attempt can hang a request past its own
+            // timeout (ContractsIT waited 15 minutes on GET /openapi.json once).
+            HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
 
     private RunningWerken(Map<String, String> overrides) throws Exception {
         String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";

@@ -320,20 +320,36 @@ class JournalPackerTest {
         return new JournalDirectWriter(database, Duration.ofSeconds(5), Duration.ofSeconds(5), System::nanoTime);
     }
 
+    /** A direct writer onto a database that stores each pack as the list of its event ids in {@code written}. */
+    private static JournalDirectWriter recordingWriter(List<List<String>> written) {
+        return directWriter(records ->
+                written.add(records.stream().map(JournalRecord::eventId).toList()));
+    }
+
+    /** A direct writer onto a database that is down. */
+    private static JournalDirectWriter downWriter() {
+        return directWriter(records -> {
+            throw new JournalUnavailableException("connection refused", null);
+        });
+    }
+
+    /** A record of {@code eventId} whose message, when it is written, counts in {@code writes}. */
+    private static JournalRecords.Entry counted(String eventId, java.util.concurrent.atomic.AtomicInteger writes) {
+        return new JournalRecords.Entry(TestRecords.dispatched(eventId, new byte[10], List.of()), record -> {
+            writes.incrementAndGet();
+            return message(record);
+        });
+    }
+
     @Test
     void withADirectWriterAPackGoesStraightToTheDatabaseAndNeverToTheBroker() throws Exception {
         List<List<String>> written = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (JournalDirectWriter direct = directWriter(records ->
-                written.add(records.stream().map(JournalRecord::eventId).toList()))) {
+        try (JournalDirectWriter direct = recordingWriter(written)) {
             JournalPacker straight = new JournalPacker(broker, direct, Clock.systemUTC(), registry, linger);
             java.util.concurrent.atomic.AtomicInteger messagesWritten = new java.util.concurrent.atomic.AtomicInteger();
             List<CompletableFuture<Void>> committed = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
-                committed.add(straight.publish(
-                        new JournalRecords.Entry(TestRecords.dispatched("e-" + i, new byte[10], List.of()), record -> {
-                            messagesWritten.incrementAndGet();
-                            return message(record);
-                        })));
+                committed.add(straight.publish(counted("e-" + i, messagesWritten)));
             }
             linger.over();
 
@@ -352,9 +368,7 @@ class JournalPackerTest {
 
     @Test
     void aPackTheDatabaseDoesNotTakeGoesToTheBrokerAsOneMessageAndFollowsItsConfirm() throws Exception {
-        try (JournalDirectWriter down = directWriter(records -> {
-            throw new JournalUnavailableException("connection refused", null);
-        })) {
+        try (JournalDirectWriter down = downWriter()) {
             JournalPacker fallingBack = new JournalPacker(broker, down, Clock.systemUTC(), registry, linger);
             List<CompletableFuture<Void>> confirmed = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
@@ -382,9 +396,7 @@ class JournalPackerTest {
 
     @Test
     void aPackForTheDatabaseLargerThanAMessageGoesToTheBrokerAsSeveralMessagesInOneConfirmedBatch() throws Exception {
-        try (JournalDirectWriter down = directWriter(records -> {
-            throw new JournalUnavailableException("connection refused", null);
-        })) {
+        try (JournalDirectWriter down = downWriter()) {
             JournalPacker fallingBack = new JournalPacker(broker, down, Clock.systemUTC(), registry, linger);
             // Params are not in the pack's estimate: three records of about 100 KB of params each make one pack for
             // the database, and two messages (two records, then one) within 256 KiB each on the queue.
@@ -415,8 +427,7 @@ class JournalPackerTest {
     @Test
     void aPackForTheDatabaseIsBoundedByTheEstimatedSizeOfItsRecords() throws Exception {
         List<List<String>> written = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (JournalDirectWriter direct = directWriter(records ->
-                written.add(records.stream().map(JournalRecord::eventId).toList()))) {
+        try (JournalDirectWriter direct = recordingWriter(written)) {
             JournalPacker straight = new JournalPacker(broker, direct, Clock.systemUTC(), registry, linger);
             // About 110 KB each in base64 by the estimate: the third makes 256 KiB wait, and a pack of the first two
             // goes at once; the third lingers.
@@ -463,30 +474,23 @@ class JournalPackerTest {
     @Test
     void aRecordsMessageIsWrittenAsDispatchHandsItOverWhenItsPackWillBePublished() throws Exception {
         java.util.concurrent.atomic.AtomicInteger messagesWritten = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.function.Function<String, JournalRecords.Entry> counted = eventId ->
-                new JournalRecords.Entry(TestRecords.dispatched(eventId, new byte[10], List.of()), record -> {
-                    messagesWritten.incrementAndGet();
-                    return message(record);
-                });
         // No direct writer: every pack is published.
-        lingering.publish(counted.apply("queued"));
+        lingering.publish(counted("queued", messagesWritten));
         assertThat(messagesWritten)
                 .as("written in publish, before the linger ends")
                 .hasValue(1);
         linger.over();
 
         // A direct writer in its pause after a failure: the same.
-        try (JournalDirectWriter down = directWriter(records -> {
-            throw new JournalUnavailableException("connection refused", null);
-        })) {
+        try (JournalDirectWriter down = downWriter()) {
             JournalPacker fallingBack = new JournalPacker(broker, down, Clock.systemUTC(), registry, linger);
-            fallingBack.publish(counted.apply("first"));
+            fallingBack.publish(counted("first", messagesWritten));
             assertThat(messagesWritten).as("not before the database failed").hasValue(1);
             linger.over();
             await().atMost(Duration.ofSeconds(5)).until(down::paused);
             assertThat(messagesWritten).as("written for the fallback").hasValue(2);
 
-            fallingBack.publish(counted.apply("paused"));
+            fallingBack.publish(counted("paused", messagesWritten));
             assertThat(messagesWritten)
                     .as("written in publish, during the pause")
                     .hasValue(3);
