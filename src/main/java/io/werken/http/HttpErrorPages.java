@@ -75,19 +75,11 @@ public final class HttpErrorPages {
     }
 
     private void guard(RoutingContext ctx) {
-        CamelContext camel = context;
-        if (camel != null && (camel.isStopping() || camel.isStopped())) {
+        if (shuttingDown()) {
             // Intake stops first on SIGTERM: say so, rather than 404 for a route that is gone.
             LOG.info(
                     "Rejected request event_id=none status=503 reason=\"shutting down\" path={}", ctx.normalizedPath());
-            ctx.response()
-                    .putHeader("Retry-After", Integer.toString(retryAfterSeconds))
-                    .putHeader("Connection", "close");
-            answer(
-                    ctx,
-                    ProblemType.SHUTTING_DOWN,
-                    "Werken is shutting down and did not accept the webhook; retry after " + retryAfterSeconds
-                            + " seconds.");
+            refuseShuttingDown(ctx);
             return;
         }
         // A webhook that passed this check just before shutdown began can still meet a consumer Camel has suspended,
@@ -121,6 +113,25 @@ public final class HttpErrorPages {
         }
     }
 
+    private boolean shuttingDown() {
+        CamelContext camel = context;
+        return camel != null && (camel.isStopping() || camel.isStopped());
+    }
+
+    private void refuseShuttingDown(RoutingContext ctx) {
+        if (ctx.response().ended() || ctx.response().headWritten()) {
+            return;
+        }
+        ctx.response()
+                .putHeader("Retry-After", Integer.toString(retryAfterSeconds))
+                .putHeader("Connection", "close");
+        answer(
+                ctx,
+                ProblemType.SHUTTING_DOWN,
+                "Werken is shutting down and did not accept the webhook; retry after " + retryAfterSeconds
+                        + " seconds.");
+    }
+
     private void answerFailure(RoutingContext ctx) {
         if (connectionGone(ctx)) {
             return;
@@ -142,6 +153,13 @@ public final class HttpErrorPages {
                     ctx.request().method(),
                     ctx.normalizedPath());
             answer(ctx, status, detail);
+        } else if (shuttingDown()) {
+            // Failed by the stop itself (its event loop or executors closing under the request): 503, not 500.
+            LOG.info(
+                    "Rejected request event_id=none status=503 reason=\"shutting down: {}\" path={}",
+                    ctx.failure(),
+                    ctx.normalizedPath());
+            refuseShuttingDown(ctx);
         } else {
             LOG.error("Unhandled HTTP failure event_id=none status=500 path={}", ctx.normalizedPath(), ctx.failure());
             answer(ctx, 500, "Werken could not process the request.");

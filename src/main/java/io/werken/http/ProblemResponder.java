@@ -97,6 +97,12 @@ public final class ProblemResponder implements Processor {
                     exchange,
                     path);
             headers = retryAfter();
+        } else if (exchange.getContext().isStopping() || exchange.getContext().isStopped()) {
+            // A request already in a route when SIGTERM came, failed by what the stop closed (a thread pool, a
+            // publisher): not Werken's fault nor the sender's, and not accepted. Say so, with when to retry.
+            type = ProblemType.SHUTTING_DOWN;
+            problem = unavailable(type, "Werken is shutting down", "shutting down", subject, cause, exchange, path);
+            headers = retryAfter();
         } else {
             type = ProblemType.INTERNAL_ERROR;
             problem = Problem.of(

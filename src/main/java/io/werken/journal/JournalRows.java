@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -61,7 +62,15 @@ final class JournalRows {
     }
 
     static void setTime(PreparedStatement statement, int index, Instant instant) throws SQLException {
-        statement.setObject(index, instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+        // Not OffsetDateTime.ofInstant: it asks the offset for its rules, a new object each time, per time written.
+        statement.setObject(
+                index,
+                instant == null
+                        ? null
+                        : OffsetDateTime.of(
+                                LocalDateTime.ofEpochSecond(
+                                        instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC),
+                                ZoneOffset.UTC));
     }
 
     static Instant time(ResultSet rows, String column) throws SQLException {

@@ -10,6 +10,10 @@ import io.werken.core.WerkenJson;
 import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.WerkenMetrics;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -19,12 +23,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The 500 says what failed: the webhook (counted among refusals) or the management request (not counted). */
+/**
+ * The 500 says what failed: the webhook (counted among refusals) or the management request (not counted); a webhook
+ * failed by Werken's own stop is a 503 with when to retry.
+ */
 class ProblemResponderTest {
 
     private final ObjectMapper json = WerkenJson.mapper();
     private final RecentRefusals refusals = new RecentRefusals(Clock.systemUTC());
     private CamelContext context;
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
 
     @BeforeEach
     void start() throws Exception {
@@ -41,6 +50,15 @@ class ProblemResponderTest {
                         .routeId("take-webhook")
                         .routeGroup(ProblemResponder.WEBHOOK_GROUP)
                         .throwException(new IllegalStateException("boom"));
+                // A webhook in its route when the stop begins, failed by what the stop closes.
+                from("direct:in-flight")
+                        .routeId("take-webhook-in-flight")
+                        .routeGroup(ProblemResponder.WEBHOOK_GROUP)
+                        .process(exchange -> {
+                            entered.countDown();
+                            release.await(10, TimeUnit.SECONDS);
+                            throw new RejectedExecutionException("the executor was shut down");
+                        });
                 from(ManagementHttpComponent.NAME + ":queues")
                         .routeId("list-queues")
                         .throwException(new IllegalStateException("boom"));
@@ -74,6 +92,33 @@ class ProblemResponderTest {
                         + "the cause is in Werken's log.")
                 .doesNotContain("webhook");
         assertThat(refusals.newestFirst()).isEmpty();
+    }
+
+    @Test
+    void aWebhookFailedByTheStopIsRefusedWith503AndWhenToRetryNot500() throws Exception {
+        CompletableFuture<Exchange> answered = context.createProducerTemplate()
+                .asyncSend("direct:in-flight", e -> e.getIn().setBody("{}"));
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread stopping = new Thread(context::stop);
+        stopping.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!context.isStopping() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        release.countDown();
+
+        Exchange exchange = answered.get(10, TimeUnit.SECONDS);
+        stopping.join(10_000);
+
+        assertThat(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class))
+                .isEqualTo(503);
+        assertThat(exchange.getMessage().getHeader("Retry-After", String.class)).isEqualTo("5");
+        JsonNode problem =
+                json.readTree(exchange.getMessage().getBody(Buffer.class).getBytes());
+        assertThat(problem.path("type").asText()).endsWith("shutting-down");
+        assertThat(problem.path("detail").asText())
+                .isEqualTo("Werken is shutting down, so the webhook was not accepted; retry after 5 seconds.");
+        assertThat(refusals.newestFirst()).hasSize(1);
     }
 
     private JsonNode answer(String uri) throws Exception {

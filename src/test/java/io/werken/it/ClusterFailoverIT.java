@@ -230,7 +230,17 @@ class ClusterFailoverIT {
             assertThat(ledger.conflicting())
                     .as("action_ids repeated with other contents")
                     .isEmpty();
-            assertThat(broker.depth(receivedQueue + ".dlq")).as("dead-lettered").isZero();
+            long deadLettered = broker.depth(receivedQueue + ".dlq");
+            if (deadLettered != 0) {
+                throw new AssertionError(deadLettered + " event(s) dead-lettered:"
+                        + deadLetters(
+                                broker,
+                                receivedQueue,
+                                event -> (accepted.contains(event) ? "accepted" : "no 202")
+                                        + (ledger.incomplete(List.of(event), 2).isEmpty()
+                                                ? ", its actions delivered"
+                                                : ", its actions missing")));
+            }
             await().atMost(Duration.ofSeconds(30)).until(() -> broker.depth(receivedQueue) == 0);
         }
 
@@ -267,13 +277,27 @@ class ClusterFailoverIT {
                 .append(" holds ")
                 .append(broker.depth(receivedQueue))
                 .append(" ready; ");
-        List<GetResponse> deadLetters = broker.drain(receivedQueue + ".dlq");
-        where.append("dead-lettered ").append(deadLetters.size());
-        for (GetResponse dead : deadLetters) {
+        return where.append("dead-lettered:")
+                .append(deadLetters(broker, receivedQueue, event -> ""))
+                .toString();
+    }
+
+    /**
+     * What the received queue's dead-letter queue holds (taken from it): each event's id, what {@code about} says of
+     * it, its x-death (the broker's reason: {@code rejected}, {@code delivery_limit}) and Werken's reason if Werken
+     * dead-lettered it.
+     */
+    private static String deadLetters(
+            Broker broker, String receivedQueue, java.util.function.Function<String, String> about) {
+        StringBuilder where = new StringBuilder();
+        for (GetResponse dead : broker.drain(receivedQueue + ".dlq")) {
             Map<String, Object> headers = dead.getProps().getHeaders();
+            String event = dead.getProps().getMessageId();
             where.append("\n  ")
-                    .append(dead.getProps().getMessageId())
-                    .append(": x-death ")
+                    .append(event)
+                    .append(" (")
+                    .append(about.apply(event))
+                    .append("): x-death ")
                     .append(headers == null ? null : headers.get("x-death"))
                     .append(", werken reason ")
                     .append(headers == null ? null : headers.get("x-werken-dead-letter-reason"));
