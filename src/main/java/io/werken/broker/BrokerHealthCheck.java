@@ -29,7 +29,8 @@ public final class BrokerHealthCheck extends AbstractHealthCheck {
      */
     private String topologyProblem() {
         BrokerTopology topology = getCamelContext().getRegistry().findSingleByType(BrokerTopology.class);
-        return topology == null ? "Broker topology not set up" : topology.declarationProblem();
+        // With a connection open, a declaration that failed is tried again: health follows the broker back.
+        return topology == null ? "Broker topology not set up" : topology.redeclareIfFailed();
     }
 
     @Override
@@ -50,10 +51,11 @@ public final class BrokerHealthCheck extends AbstractHealthCheck {
                 RabbitUtils.closeChannel(connection.createChannel(false));
                 connection = connectionFactory.createConnection();
             }
+            String topologyProblem = connection.isOpen() ? topologyProblem() : null;
             if (!connection.isOpen()) {
                 builder.message(address.name() + " connection is closed").down();
-            } else if (topologyProblem() != null) {
-                builder.message(topologyProblem()).down();
+            } else if (topologyProblem != null) {
+                builder.message(topologyProblem).down();
             } else {
                 builder.up();
             }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,10 @@ public final class BrokerTopology implements ConnectionListener {
     private volatile String journalQueue;
     private final AtomicBoolean declaredOnCurrentConnection = new AtomicBoolean();
     private volatile String declarationProblem;
+    /** When {@link #redeclareIfFailed} may try again (System.nanoTime); guarded by this. */
+    private long nextRedeclare = System.nanoTime();
+
+    private static final long REDECLARE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** How often a quorum received queue delivers an event before it dead-letters it, unless configured otherwise. */
     public static final int DEFAULT_DELIVERY_LIMIT = 5;
@@ -155,6 +160,31 @@ public final class BrokerTopology implements ConnectionListener {
 
     /** Why the topology is not as Werken wants it, or null when it is. */
     public String declarationProblem() {
+        return declarationProblem;
+    }
+
+    /**
+     * Declares the queues again if the last declaration failed, at most once a {@link #REDECLARE_INTERVAL_NANOS
+     * second}, and returns what is still wrong (null: nothing). A declaration fails on a new connection when its node
+     * goes away under it, or a queue clashes until someone fixes it on the broker: Spring opens no other connection
+     * while the one it has works, so without this Werken would report DOWN until a restart while it carries webhooks.
+     * The broker health check calls it.
+     */
+    public synchronized String redeclareIfFailed() {
+        if (declarationProblem == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        if (now - nextRedeclare < 0) {
+            return declarationProblem;
+        }
+        nextRedeclare = now + REDECLARE_INTERVAL_NANOS;
+        try {
+            declare();
+            LOG.info("Declared Werken's queues again after a failed declaration: the broker topology is whole");
+        } catch (RuntimeException e) {
+            declarationProblem = "Could not declare Werken's queues: " + e.getMessage();
+        }
         return declarationProblem;
     }
 

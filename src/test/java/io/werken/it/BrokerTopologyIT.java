@@ -10,6 +10,7 @@ import io.werken.broker.BrokerTopology;
 import io.werken.broker.QueueType;
 import io.werken.broker.TopologyClashException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -130,6 +131,31 @@ class BrokerTopologyIT {
                 .hasMessageContaining("Queue '" + out + "' already exists")
                 .hasMessageContaining("WERKEN_QUEUE_TYPE")
                 .hasMessageContaining("x-queue-type");
+    }
+
+    @Test
+    void aDeclarationThatFailedOnANewConnectionIsTriedAgainUntilItHolds() {
+        BrokerTopology topology = topology(QueueType.CLASSIC);
+        topology.declareAtStartup(factory);
+        assertThat(topology.declarationProblem()).isNull();
+
+        // The connection is replaced, and the declaration on the new one fails: here a queue changed meanwhile (in
+        // ClusterFailoverIT, the node it was declared on went away under it). Spring keeps the new connection.
+        broker.delete(out);
+        broker.declareQueue(out, Map.of("x-queue-type", "quorum"));
+        factory.resetConnection();
+        factory.createConnection();
+        assertThat(topology.declarationProblem()).contains("Could not declare Werken's queues");
+        assertThat(topology.redeclareIfFailed()).as("still clashing").isNotNull();
+
+        // Fixed on the broker's side: the next check declares again, on the same connection, and Werken is whole.
+        broker.delete(out);
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> topology.redeclareIfFailed() == null);
+        assertThat(topology.declarationProblem()).isNull();
+        // Declared as Werken wants it: a classic queue again.
+        broker.declareQueue(out, Map.of());
     }
 
     @Test
