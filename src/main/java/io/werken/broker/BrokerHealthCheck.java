@@ -51,11 +51,9 @@ public final class BrokerHealthCheck extends AbstractHealthCheck {
                 RabbitUtils.closeChannel(connection.createChannel(false));
                 connection = connectionFactory.createConnection();
             }
-            String topologyProblem = connection.isOpen() ? topologyProblem() : null;
-            if (!connection.isOpen()) {
-                builder.message(address.name() + " connection is closed").down();
-            } else if (topologyProblem != null) {
-                builder.message(topologyProblem).down();
+            String problem = connection.isOpen() ? topologyProblem() : address.name() + " connection is closed";
+            if (problem != null) {
+                builder.message(problem).down();
             } else {
                 builder.up();
             }

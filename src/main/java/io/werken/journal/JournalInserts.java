@@ -1,11 +1,9 @@
 package io.werken.journal;
 
-import io.werken.core.IsoMillis;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,32 +33,19 @@ final class JournalInserts {
         /** @throws IllegalArgumentException a record that can never be stored */
         static Checked of(JournalRecord record) {
             String id = JournalRows.require(record.eventId(), "an event's event_id");
-            // Every label is built only for a record that fails: this runs for each record the journal writes.
-            require(record.workflowId(), id, "workflow_id");
-            require(record.outcome(), id, "outcome");
+            JournalRows.require(record.workflowId(), "event " + id + "'s workflow_id");
+            JournalRows.require(record.outcome(), "event " + id + "'s outcome");
             for (JournalAction action : record.actions()) {
-                if (action.type() == null || action.outcome() == null) {
-                    require(action.type(), id, "action " + action.index() + " type");
-                    require(action.outcome(), id, "action " + action.index() + " outcome");
-                }
+                JournalRows.require(action.type(), "event " + id + "'s action " + action.index() + " type");
+                JournalRows.require(action.outcome(), "event " + id + "'s action " + action.index() + " outcome");
             }
             return new Checked(
                     record,
-                    time(require(record.receivedAt(), id, "received_at"), id, "received_at"),
-                    time(record.dispatchedAt(), id, "dispatched_at"),
+                    JournalRows.parse(
+                            JournalRows.require(record.receivedAt(), "event " + id + "'s received_at"),
+                            "event " + id + "'s received_at"),
+                    JournalRows.parse(record.dispatchedAt(), "event " + id + "'s dispatched_at"),
                     JournalRecord.METADATA.equals(record.journal()));
-        }
-
-        private static String require(String value, String id, String field) {
-            return value != null ? value : JournalRows.require(null, "event " + id + "'s " + field);
-        }
-
-        private static Instant time(String text, String id, String field) {
-            try {
-                return text == null ? null : IsoMillis.parse(text);
-            } catch (DateTimeParseException e) {
-                return JournalRows.parse(text, "event " + id + "'s " + field);
-            }
         }
 
         String journal() {

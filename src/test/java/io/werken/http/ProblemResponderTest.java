@@ -1,6 +1,7 @@
 package io.werken.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,7 @@ import io.werken.core.WerkenJson;
 import io.werken.metrics.RecentRefusals;
 import io.werken.metrics.WerkenMetrics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -101,10 +103,7 @@ class ProblemResponderTest {
         assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
         Thread stopping = new Thread(context::stop);
         stopping.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!context.isStopping() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        await().atMost(Duration.ofSeconds(10)).until(context::isStopping);
         release.countDown();
 
         Exchange exchange = answered.get(10, TimeUnit.SECONDS);

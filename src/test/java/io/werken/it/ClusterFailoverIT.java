@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -287,8 +288,7 @@ class ClusterFailoverIT {
      * it, its x-death (the broker's reason: {@code rejected}, {@code delivery_limit}) and Werken's reason if Werken
      * dead-lettered it.
      */
-    private static String deadLetters(
-            Broker broker, String receivedQueue, java.util.function.Function<String, String> about) {
+    private static String deadLetters(Broker broker, String receivedQueue, Function<String, String> about) {
         StringBuilder where = new StringBuilder();
         for (GetResponse dead : broker.drain(receivedQueue + ".dlq")) {
             Map<String, Object> headers = dead.getProps().getHeaders();
