@@ -1,7 +1,8 @@
 // Safe element builders. Every value reaches the page as a text node or through an attribute setter checked here:
-// no innerHTML, no inline handlers, no style attributes (the Content-Security-Policy forbids them anyway).
+// no innerHTML, no inline handlers, no style attributes (the Content-Security-Policy forbids them anyway), and no
+// attribute that loads, sends or embeds something (src, srcset, poster, data, ping, background, action, srcdoc).
 
-const FORBIDDEN_ATTRIBUTE = /^(on|style$|srcdoc$|formaction$|action$|src$|xlink:|xmlns)/i;
+const FORBIDDEN_ATTRIBUTE = /^(on|style$|srcdoc$|formaction$|action$|src$|srcset$|poster$|data$|ping$|background$|xlink:|xmlns)/i;
 
 // Characters that change how text around them reads (bidi overrides and isolates), that cannot be seen (zero-width,
 // joiners, variation selectors, tags, fillers), control characters, and lone surrogates. They are shown as escapes.

@@ -128,7 +128,8 @@ public final class HttpErrorPages {
         answer(
                 ctx,
                 ProblemType.SHUTTING_DOWN,
-                "Werken is shutting down and did not accept the webhook; retry after " + retryAfterSeconds
+                // In the words ProblemResponder uses for a webhook the stop cut off inside its route.
+                "Werken is shutting down, so the webhook was not accepted; retry after " + retryAfterSeconds
                         + " seconds.");
     }
 

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
@@ -373,6 +374,45 @@ class ConsoleIT {
         assertThat(browser.consoleErrors())
                 .as("an injected script or handler would at least break the CSP")
                 .isEmpty();
+    }
+
+    @Test
+    void theConsoleBuildsNoAttributeThatLoadsRunsOrSendsSomething() {
+        Browser browser = started();
+        browser.open(origin + "/console/");
+        browser.waitForTest("signin-token");
+        List<String> refusable = List.of(
+                "onerror",
+                "ONCLICK",
+                "style",
+                "srcdoc",
+                "formaction",
+                "action",
+                "src",
+                "srcset",
+                "poster",
+                "data",
+                "ping",
+                "background",
+                "xlink:href",
+                "xmlns");
+        Object refused = ((JavascriptExecutor) browser.driver())
+                .executeAsyncScript(
+                        "const names = arguments[0], done = arguments[arguments.length - 1];"
+                                + "import('/console/dom.js').then(({el}) => done(names.filter(name => {"
+                                + "  try { el('img', {[name]: 'x'}); return false; }"
+                                + "  catch (e) { return e.message === 'refused attribute ' + name; }"
+                                + "}))).catch(e => done('dom.js did not load: ' + e));",
+                        refusable);
+        assertThat(refused).as("the attributes dom.js refuses").isEqualTo(refusable);
+        Object built = ((JavascriptExecutor) browser.driver())
+                .executeAsyncScript("const done = arguments[arguments.length - 1];"
+                        + "import('/console/dom.js').then(({el}) => done(el('a',"
+                        + " {href: '#/events', 'data-test': 'x', title: 't'}, 'text').outerHTML))"
+                        + ".catch(e => done('refused: ' + e));");
+        assertThat(built)
+                .as("an element with the attributes the console uses")
+                .isEqualTo("<a href=\"#/events\" data-test=\"x\" title=\"t\">text</a>");
     }
 
     @Test
