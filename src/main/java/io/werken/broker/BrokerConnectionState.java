@@ -21,6 +21,11 @@ public final class BrokerConnectionState implements ConnectionListener {
         this.declarationProblem = declarationProblem;
     }
 
+    /** Whether the last connection event left Werken connected (its queues declared or not). */
+    public boolean connected() {
+        return connected.get();
+    }
+
     /** 1 while connected with the queues declared, else 0. */
     public double up() {
         return connected.get() && declarationProblem.get() == null ? 1 : 0;

@@ -53,8 +53,11 @@ public final class BrokerTopology implements ConnectionListener {
     private volatile String declarationProblem;
     /** When {@link #redeclareIfFailed} may try again (System.nanoTime); guarded by this. */
     private long nextRedeclare = System.nanoTime();
+    /** How long after this try the next may come: doubled by each failure, up to the most; guarded by this. */
+    private long redeclareInterval = REDECLARE_INTERVAL_NANOS;
 
     private static final long REDECLARE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long MOST_REDECLARE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** How often a quorum received queue delivers an event before it dead-letters it, unless configured otherwise. */
     public static final int DEFAULT_DELIVERY_LIMIT = 5;
@@ -165,10 +168,12 @@ public final class BrokerTopology implements ConnectionListener {
 
     /**
      * Declares the queues again if the last declaration failed, at most once a {@link #REDECLARE_INTERVAL_NANOS
-     * second}, and returns what is still wrong (null: nothing). A declaration fails on a new connection when its node
+     * second}, and less often while it keeps failing (each failure doubles the wait, up to 30 s: a queue that clashes
+     * until someone fixes it would otherwise log the broker's refusal every second), and returns what is still wrong
+     * (null: nothing). A declaration fails on a new connection when its node
      * goes away under it, or a queue clashes until someone fixes it on the broker: Spring opens no other connection
      * while the one it has works, so without this Werken would report DOWN until a restart while it carries webhooks.
-     * The broker health check calls it.
+     * The broker health check calls it, and a thread of its own every second while the connection is open.
      */
     public synchronized String redeclareIfFailed() {
         if (declarationProblem == null) {
@@ -178,12 +183,14 @@ public final class BrokerTopology implements ConnectionListener {
         if (now - nextRedeclare < 0) {
             return declarationProblem;
         }
-        nextRedeclare = now + REDECLARE_INTERVAL_NANOS;
         try {
             declare();
+            redeclareInterval = REDECLARE_INTERVAL_NANOS;
             LOG.info("Declared Werken's queues again after a failed declaration: the broker topology is whole");
         } catch (RuntimeException e) {
             declarationProblem = "Could not declare Werken's queues: " + e.getMessage();
+            nextRedeclare = now + redeclareInterval;
+            redeclareInterval = Math.min(redeclareInterval * 2, MOST_REDECLARE_INTERVAL_NANOS);
         }
         return declarationProblem;
     }

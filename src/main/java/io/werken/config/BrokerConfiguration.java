@@ -12,6 +12,8 @@ import io.werken.settings.Settings;
 import io.werken.workflow.CurrentWorkflows;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -62,6 +64,7 @@ public class BrokerConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public BrokerTopology brokerTopology(
+            CamelContext context,
             Settings settings,
             CachingConnectionFactory cachingConnectionFactory,
             CurrentWorkflows currentWorkflows,
@@ -91,6 +94,21 @@ public class BrokerConfiguration implements CamelConfiguration {
         Gauge.builder("werken.broker.up", state, BrokerConnectionState::up)
                 .description("1 while Werken is connected to its broker with its queues declared, else 0")
                 .register(werkenMetrics.registry());
+        // A declaration that failed on a connection that stays open (a node gone under it, a queue clashing until
+        // someone fixes it) is tried again by itself, after a second and then less often (redeclareIfFailed): the
+        // gauge and health follow the broker back even where nothing polls /observe/health. Camel shuts the thread
+        // down with the context.
+        ScheduledExecutorService retry =
+                context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "BrokerTopologyRetry");
+        retry.scheduleWithFixedDelay(
+                () -> {
+                    if (state.connected() && topology.declarationProblem() != null) {
+                        topology.redeclareIfFailed();
+                    }
+                },
+                1,
+                1,
+                TimeUnit.SECONDS);
         return topology;
     }
 

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +48,7 @@ class BrokerOutageIT {
 
             // Started with no broker: DOWN, and webhooks are refused with 503 + Retry-After.
             assertThat(status(werken.health())).isEqualTo("DOWN");
-            assertThat(brokerUp(werken)).as("werken_broker_up").isEqualTo("0.0");
+            assertThat(werken.metric("werken_broker_up")).as("werken_broker_up").isEqualTo("0.0");
             HttpResponse<String> refused = werken.post("mi-workflow", "application/json", "{}".getBytes());
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
@@ -60,7 +56,8 @@ class BrokerOutageIT {
             // The broker appears: Werken becomes UP by itself.
             node.start();
             await().atMost(RECONNECT).until(() -> werken.health().statusCode() == 200);
-            await().atMost(RECONNECT).until(() -> brokerUp(werken).equals("1.0"));
+            await().atMost(RECONNECT)
+                    .until(() -> werken.metric("werken_broker_up").equals("1.0"));
 
             List<long[]> downWindows = new ArrayList<>();
             List<Duration> reconnects = new ArrayList<>();
@@ -77,7 +74,7 @@ class BrokerOutageIT {
                             .atMost(OUTAGE.plusSeconds(5))
                             .until(() -> werken.health().statusCode() == 503);
                     long downUntil = System.nanoTime();
-                    assertThat(brokerUp(werken))
+                    assertThat(werken.metric("werken_broker_up"))
                             .as("werken_broker_up during the outage")
                             .isEqualTo("0.0");
                     downWindows.add(new long[] {downFrom, downUntil});
@@ -86,7 +83,8 @@ class BrokerOutageIT {
                     long brokerBack = System.nanoTime();
                     await().atMost(RECONNECT).until(() -> werken.health().statusCode() == 200);
                     reconnects.add(Duration.ofNanos(System.nanoTime() - brokerBack));
-                    await().atMost(RECONNECT).until(() -> brokerUp(werken).equals("1.0"));
+                    await().atMost(RECONNECT)
+                            .until(() -> werken.metric("werken_broker_up").equals("1.0"));
                 }
                 long acceptedAfter = stream.accepted();
                 await().atMost(Duration.ofSeconds(30)).until(() -> stream.accepted() >= acceptedAfter + 100);
@@ -137,15 +135,6 @@ class BrokerOutageIT {
             }
             assertThat(reconnects).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(RECONNECT));
         }
-    }
-
-    /** The werken_broker_up gauge's value, as /observe/metrics gives it. */
-    private static String brokerUp(RunningWerken werken) throws Exception {
-        HttpResponse<String> metrics = werken.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + werken.managementPort + "/observe/metrics")));
-        Matcher value =
-                Pattern.compile("(?m)^werken_broker_up(?:\\{[^}]*\\})? (\\S+)$").matcher(metrics.body());
-        return value.find() ? value.group(1) : "absent";
     }
 
     private static String status(HttpResponse<String> health) throws Exception {

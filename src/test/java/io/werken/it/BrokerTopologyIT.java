@@ -159,6 +159,32 @@ class BrokerTopologyIT {
     }
 
     @Test
+    void aRunningWerkenDeclaresAgainByItselfOnceAFailedDeclarationCanHold() throws Exception {
+        try (RunningWerken werken = RunningWerken.start()) {
+            CachingConnectionFactory werkens =
+                    werken.context().getRegistry().findSingleByType(CachingConnectionFactory.class);
+            assertThat(werken.metric("werken_broker_up")).isEqualTo("1.0");
+
+            // A queue of Werken's is declared otherwise on the broker, and Werken's connection is replaced: the
+            // declaration on the new connection fails, and Werken says so.
+            broker.delete(werken.actionsQueue);
+            broker.declareQueue(werken.actionsQueue, Map.of("x-max-length", 7));
+            werkens.resetConnection();
+            werkens.createConnection();
+            assertThat(werken.metric("werken_broker_up"))
+                    .as("with a clashing queue")
+                    .isEqualTo("0.0");
+
+            // Fixed on the broker's side. Nothing asks for Werken's health here: it declares again by itself, and the
+            // gauge (what an operator's alert reads) comes back.
+            broker.delete(werken.actionsQueue);
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> werken.metric("werken_broker_up").equals("1.0"));
+        }
+    }
+
+    @Test
     void werkenDoesNotStartAgainstAClashingQueue() {
         broker.declareQueue(in, Map.of("x-queue-type", "quorum"));
 

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
@@ -104,6 +106,18 @@ public final class RunningWerken implements AutoCloseable {
 
     public HttpResponse<String> health() throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/health")));
+    }
+
+    /**
+     * The value of the first sample named {@code name} at /observe/metrics, as Prometheus reads it ("1.0"), or
+     * "absent".
+     */
+    public String metric(String name) throws IOException, InterruptedException {
+        HttpResponse<String> metrics =
+                send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics")));
+        Matcher value = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$")
+                .matcher(metrics.body());
+        return value.find() ? value.group(1) : "absent";
     }
 
     public void stopDispatch() throws Exception {
