@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpConnectException;
@@ -52,7 +53,9 @@ public final class BrokerTopology implements ConnectionListener {
     private final AtomicBoolean declaredOnCurrentConnection = new AtomicBoolean();
     private volatile String declarationProblem;
     /** When {@link #redeclareIfFailed} may try again (System.nanoTime); guarded by this. */
-    private long nextRedeclare = System.nanoTime();
+    private long nextRedeclare;
+
+    private final LongSupplier nanoTime;
     /** How long after this try the next may come: doubled by each failure, up to the most; guarded by this. */
     private long redeclareInterval = REDECLARE_INTERVAL_NANOS;
 
@@ -61,22 +64,6 @@ public final class BrokerTopology implements ConnectionListener {
 
     /** How often a quorum received queue delivers an event before it dead-letters it, unless configured otherwise. */
     public static final int DEFAULT_DELIVERY_LIMIT = 5;
-
-    public BrokerTopology(
-            CachingConnectionFactory connectionFactory,
-            String receivedQueue,
-            String actionsQueue,
-            String deadLetterExchange,
-            QueueType queueType) {
-        this(
-                connectionFactory,
-                receivedQueue,
-                actionsQueue,
-                deadLetterExchange,
-                queueType,
-                DEFAULT_DELIVERY_LIMIT,
-                Set.of());
-    }
 
     /**
      * @param deliveryLimit for a quorum received queue, its {@code x-delivery-limit}: the broker dead-letters an event
@@ -91,6 +78,27 @@ public final class BrokerTopology implements ConnectionListener {
             QueueType queueType,
             int deliveryLimit,
             Set<String> actionQueues) {
+        this(
+                connectionFactory,
+                receivedQueue,
+                actionsQueue,
+                deadLetterExchange,
+                queueType,
+                deliveryLimit,
+                actionQueues,
+                System::nanoTime);
+    }
+
+    /** @param nanoTime the clock {@link #redeclareIfFailed} paces its tries by (tests give their own) */
+    BrokerTopology(
+            CachingConnectionFactory connectionFactory,
+            String receivedQueue,
+            String actionsQueue,
+            String deadLetterExchange,
+            QueueType queueType,
+            int deliveryLimit,
+            Set<String> actionQueues,
+            LongSupplier nanoTime) {
         if (deliveryLimit < 0) {
             throw new StartupRefusedException("WERKEN_QUEUE_DELIVERY_LIMIT is " + deliveryLimit
                     + ": use a positive number, or 0 to leave the limit to a policy");
@@ -98,6 +106,8 @@ public final class BrokerTopology implements ConnectionListener {
         this.deliveryLimit = deliveryLimit;
         this.actionQueues = withoutDefault(actionQueues, actionsQueue);
         this.admin = new RabbitAdmin(connectionFactory);
+        this.nanoTime = nanoTime;
+        this.nextRedeclare = nanoTime.getAsLong();
         this.receivedQueue = receivedQueue;
         this.actionsQueue = actionsQueue;
         this.deadLetterExchange = deadLetterExchange;
@@ -179,7 +189,7 @@ public final class BrokerTopology implements ConnectionListener {
         if (declarationProblem == null) {
             return null;
         }
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (now - nextRedeclare < 0) {
             return declarationProblem;
         }

@@ -12,6 +12,7 @@ import io.werken.broker.TopologyClashException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +43,8 @@ class BrokerTopologyIT {
     }
 
     private BrokerTopology topology(QueueType type) {
-        return new BrokerTopology(factory, in, out, "werken.dlx", type);
+        return new BrokerTopology(
+                factory, in, out, "werken.dlx", type, BrokerTopology.DEFAULT_DELIVERY_LIMIT, Set.of());
     }
 
     @Test
