@@ -52,7 +52,7 @@ public final class BrokerTopology implements ConnectionListener {
     private volatile String journalQueue;
     private final AtomicBoolean declaredOnCurrentConnection = new AtomicBoolean();
     private volatile String declarationProblem;
-    /** When {@link #redeclareIfFailed} may try again (System.nanoTime); guarded by this. */
+    /** When {@link #redeclareIfFailed} may try again, on {@link #nanoTime}; guarded by this. */
     private long nextRedeclare;
 
     private final LongSupplier nanoTime;
@@ -180,10 +180,10 @@ public final class BrokerTopology implements ConnectionListener {
      * Declares the queues again if the last declaration failed, at most once a {@link #REDECLARE_INTERVAL_NANOS
      * second}, and less often while it keeps failing (each failure doubles the wait, up to 30 s: a queue that clashes
      * until someone fixes it would otherwise log the broker's refusal every second), and returns what is still wrong
-     * (null: nothing). A declaration fails on a new connection when its node
-     * goes away under it, or a queue clashes until someone fixes it on the broker: Spring opens no other connection
-     * while the one it has works, so without this Werken would report DOWN until a restart while it carries webhooks.
-     * The broker health check calls it, and a thread of its own every second while the connection is open.
+     * (null: nothing). A declaration fails on a new connection when its node goes away under it, or a queue clashes
+     * until someone fixes it on the broker: Spring opens no other connection while the one it has works, so without
+     * this Werken would report DOWN until a restart while it carries webhooks. The broker health check calls it, and
+     * a thread of its own every second while the connection is open.
      */
     public synchronized String redeclareIfFailed() {
         if (declarationProblem == null) {

@@ -102,7 +102,7 @@ public class BrokerConfiguration implements CamelConfiguration {
                 context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "BrokerTopologyRetry");
         retry.scheduleWithFixedDelay(
                 () -> {
-                    if (state.connected() && topology.declarationProblem() != null) {
+                    if (state.connected()) {
                         topology.redeclareIfFailed();
                     }
                 },
