@@ -16,6 +16,7 @@ import io.werken.config.SettingsConfiguration;
 import io.werken.config.StartupConfiguration;
 import io.werken.config.WorkflowReloadConfiguration;
 import io.werken.config.WorkflowsConfiguration;
+import io.werken.core.LockedRegistry;
 import io.werken.core.StartupRefusedException;
 import io.werken.http.ManagementServerFactory;
 import io.werken.settings.Settings;
@@ -68,10 +69,15 @@ public final class WerkenApplication {
 
     /**
      * camel-main set up for Werken: the {@link #configurations()}, and the management server's factory, which
-     * camel-main looks up before it loads any configuration class (so it cannot come from one).
+     * camel-main looks up before it loads any configuration class (so it cannot come from one). Its registry is safe to
+     * use from several threads ({@link LockedRegistry}): the management server answers while the configurations bind.
      */
     public static Main newMain() {
-        Main main = new Main();
+        Main main = new Main() {
+            {
+                LockedRegistry.install(registry);
+            }
+        };
         configurations().forEach(main.configure()::addConfiguration);
         main.bind(ManagementServerFactory.NAME, new ManagementServerFactory());
         return main;
