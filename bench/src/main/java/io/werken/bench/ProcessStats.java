@@ -26,6 +26,26 @@ final class ProcessStats {
     }
 
     /**
+     * Bytes the process has caused to be written to storage so far (/proc/[pid]/io's {@code write_bytes}; reading
+     * another user's process needs root), or NaN if unknown.
+     */
+    static double writtenBytes(long pid) {
+        if (pid <= 0) {
+            return Double.NaN;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "io"))) {
+                if (line.startsWith("write_bytes:")) {
+                    return Double.parseDouble(line.substring("write_bytes:".length()).trim());
+                }
+            }
+            return Double.NaN;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /**
      * CPU seconds per kind of thread (the thread name with its digits dropped), busiest first: where the time goes,
      * JIT compilers and GC included, which a sampling profiler does not show.
      */
