@@ -14,7 +14,7 @@ import org.apache.camel.support.SupplierRegistry;
  * One of Camel's registries behind a lock. The beans Werken binds at startup land in {@link DefaultRegistry}'s
  * fallback and supplier registries, plain {@code LinkedHashMap}s; the management server answers health checks while
  * they are bound, and a check that looked a bean up then failed with a {@code ConcurrentModificationException} (an
- * ERROR and a 500 instead of the health's 503). {@link #install} puts both behind a lock.
+ * ERROR line and a 500 instead of the health report). {@link #install} puts both behind a lock.
  */
 public final class LockedRegistry implements Registry, Closeable {
 
