@@ -129,8 +129,7 @@ public final class HttpErrorPages {
                 ctx,
                 ProblemType.SHUTTING_DOWN,
                 // In the words ProblemResponder uses for a webhook the stop cut off inside its route.
-                "Werken is shutting down, so the webhook was not accepted; retry after " + retryAfterSeconds
-                        + " seconds.");
+                ProblemResponder.unavailableDetail("Werken is shutting down", "the webhook", retryAfterSeconds));
     }
 
     private void answerFailure(RoutingContext ctx) {

@@ -158,11 +158,13 @@ public final class ProblemResponder implements Processor {
                 reason,
                 cause.getMessage(),
                 path);
-        return Problem.of(
-                type,
-                what + ", so " + subject + (webhook(subject) ? " was not accepted" : " was not carried out")
-                        + "; retry after " + retryAfterSeconds + " seconds.",
-                path);
+        return Problem.of(type, unavailableDetail(what, subject, retryAfterSeconds), path);
+    }
+
+    /** A 503's detail: "WHAT, so the webhook was not accepted; retry after N seconds." (HttpErrorPages says it too). */
+    static String unavailableDetail(String what, String subject, int retryAfterSeconds) {
+        return what + ", so " + subject + (webhook(subject) ? " was not accepted" : " was not carried out")
+                + "; retry after " + retryAfterSeconds + " seconds.";
     }
 
     private static boolean webhook(String subject) {
